@@ -1,0 +1,87 @@
+package io.canopy.common.admin;
+
+import io.helidon.health.HealthCheck;
+import io.helidon.health.HealthCheckResponse;
+import io.helidon.health.HealthCheckType;
+import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.observe.ObserveFeature;
+import io.helidon.webserver.observe.health.HealthObserver;
+import io.helidon.webserver.observe.metrics.MetricsObserver;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+
+/**
+ * A service's admin HTTP port (Helidon SE): {@code /observe/health} (liveness and readiness;
+ * 503 while not ready) and {@code /observe/metrics} (Prometheus text format). A service may add
+ * its own admin routes.
+ */
+public final class AdminServer implements AutoCloseable {
+
+  private final WebServer server;
+
+  /**
+   * @param host interface to bind
+   * @param port port (0 picks a free one)
+   * @param serviceName shown in the readiness check's name
+   * @param ready readiness: true only when the service can do its job
+   * @param extraRoutes more admin routes, or a no-op
+   */
+  public AdminServer(
+      String host,
+      int port,
+      String serviceName,
+      BooleanSupplier ready,
+      Consumer<HttpRouting.Builder> extraRoutes) {
+    HealthObserver health =
+        HealthObserver.builder()
+            .details(true)
+            .addCheck(check(serviceName + "-ready", HealthCheckType.READINESS, ready))
+            .addCheck(check(serviceName + "-live", HealthCheckType.LIVENESS, () -> true))
+            .build();
+    ObserveFeature observe =
+        ObserveFeature.builder().addObserver(health).addObserver(MetricsObserver.create()).build();
+    this.server =
+        WebServer.builder()
+            .host(host)
+            .port(port)
+            .featuresDiscoverServices(false)
+            .addFeature(observe)
+            .routing(extraRoutes::accept)
+            .build();
+  }
+
+  private static HealthCheck check(String name, HealthCheckType type, BooleanSupplier up) {
+    return new HealthCheck() {
+      @Override
+      public String name() {
+        return name;
+      }
+
+      @Override
+      public HealthCheckType type() {
+        return type;
+      }
+
+      @Override
+      public HealthCheckResponse call() {
+        return HealthCheckResponse.builder().status(up.getAsBoolean()).build();
+      }
+    };
+  }
+
+  public AdminServer start() {
+    server.start();
+    return this;
+  }
+
+  /** The bound port (the real one when configured with port 0). */
+  public int port() {
+    return server.port();
+  }
+
+  @Override
+  public void close() {
+    server.stop();
+  }
+}

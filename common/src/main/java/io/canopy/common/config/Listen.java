@@ -1,0 +1,31 @@
+package io.canopy.common.config;
+
+import io.helidon.config.Config;
+
+/** Where a listener binds: a host (interface) and a port, 0 for any free port. */
+public record Listen(String host, int port) {
+
+  public Listen {
+    if (host == null || host.isBlank()) {
+      throw new IllegalArgumentException("host: must not be blank");
+    }
+    if (port < 0 || port > 65_535) {
+      throw new IllegalArgumentException("port: " + port + " is outside 0-65535");
+    }
+  }
+
+  /** Reads {@code <node>.host} and {@code <node>.port}. */
+  public static Listen create(Config node) {
+    try {
+      return new Listen(
+          ConfigLoader.stringValue(node, "host"), ConfigLoader.intValue(node, "port"));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(node.key() + "." + e.getMessage(), e);
+    }
+  }
+
+  /** "host:port" as a gRPC target. */
+  public String target() {
+    return host + ":" + port;
+  }
+}

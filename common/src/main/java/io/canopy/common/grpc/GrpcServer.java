@@ -1,0 +1,105 @@
+package io.canopy.common.grpc;
+
+import io.canopy.common.error.ErrorMappingInterceptor;
+import io.grpc.BindableService;
+import io.grpc.Server;
+import io.grpc.ServerBuilder;
+import io.grpc.ServerInterceptor;
+import io.grpc.ServerInterceptors;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.protobuf.services.HealthStatusManager;
+import io.grpc.protobuf.services.ProtoReflectionServiceV1;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A gRPC server with the standard services every Canopy server carries: {@code
+ * grpc.health.v1.Health}, server reflection (v1 and v1alpha, so grpcurl, Postman and evans work)
+ * and the error-mapping interceptor. Takes a {@link ServerBuilder} so tests can pass the
+ * in-process transport.
+ */
+public final class GrpcServer implements AutoCloseable {
+
+  private final Server server;
+  private final HealthStatusManager health;
+  private final List<String> services;
+
+  /**
+   * @param builder the transport (Netty from {@link GrpcTransports}, or in-process in tests)
+   * @param services the application services
+   * @param interceptors extra interceptors (e.g. auth), applied to application services
+   */
+  public GrpcServer(
+      ServerBuilder<?> builder,
+      List<? extends BindableService> services,
+      List<? extends ServerInterceptor> interceptors) {
+    this.health = new HealthStatusManager();
+    ErrorMappingInterceptor errors = new ErrorMappingInterceptor();
+    for (BindableService service : services) {
+      // Interceptors run in reverse order of the list: error mapping must be outermost.
+      List<ServerInterceptor> chain = new ArrayList<>(interceptors);
+      chain.add(errors);
+      builder.addService(ServerInterceptors.intercept(service, chain));
+    }
+    builder.addService(health.getHealthService());
+    builder.addService(ProtoReflectionServiceV1.newInstance());
+    builder.addService(legacyReflection());
+    this.server = builder.build();
+    this.services =
+        services.stream().map(s -> s.bindService().getServiceDescriptor().getName()).toList();
+    setServing(false);
+  }
+
+  @SuppressWarnings("deprecation") // v1alpha is what most deployed grpcurl/Postman builds ask for.
+  private static BindableService legacyReflection() {
+    return io.grpc.protobuf.services.ProtoReflectionService.newInstance();
+  }
+
+  /** Starts listening. Health stays NOT_SERVING until {@link #setServing(boolean)}. */
+  public GrpcServer start() {
+    try {
+      server.start();
+    } catch (IOException e) {
+      throw new UncheckedIOException("gRPC server failed to start: " + e.getMessage(), e);
+    }
+    return this;
+  }
+
+  /** The bound port (the real one when configured with port 0); -1 for in-process servers. */
+  public int port() {
+    return server.getPort();
+  }
+
+  /** Sets the health status of the whole server and of every application service. */
+  public void setServing(boolean serving) {
+    ServingStatus status = serving ? ServingStatus.SERVING : ServingStatus.NOT_SERVING;
+    health.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, status);
+    for (String name : services) {
+      health.setStatus(name, status);
+    }
+  }
+
+  /** Graceful stop: refuse new calls, let in-flight calls finish within {@code grace}. */
+  public void stop(Duration grace) {
+    health.enterTerminalState();
+    server.shutdown();
+    try {
+      if (!server.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+        server.shutdownNow();
+        server.awaitTermination(5, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      server.shutdownNow();
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @Override
+  public void close() {
+    stop(Duration.ofSeconds(5));
+  }
+}

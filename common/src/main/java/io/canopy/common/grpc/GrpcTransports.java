@@ -1,0 +1,34 @@
+package io.canopy.common.grpc;
+
+import io.grpc.ManagedChannel;
+import io.grpc.ServerBuilder;
+import io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.NettyServerBuilder;
+import java.net.InetSocketAddress;
+
+/**
+ * Netty transports for servers and channels. grpc-netty picks epoll by itself when
+ * netty-transport-native-epoll is on the classpath (common depends on it), and owns its event
+ * loops, so nothing here leaks threads.
+ */
+public final class GrpcTransports {
+
+  /** Default inbound message limit: 64 MiB, enough for large batches, bounded against abuse. */
+  public static final int DEFAULT_MAX_INBOUND_MESSAGE_BYTES = 64 * 1024 * 1024;
+
+  private GrpcTransports() {}
+
+  /** A Netty server builder bound to host:port (port 0 picks a free one). */
+  public static ServerBuilder<?> server(String host, int port, int maxInboundMessageBytes) {
+    return NettyServerBuilder.forAddress(new InetSocketAddress(host, port))
+        .maxInboundMessageSize(maxInboundMessageBytes);
+  }
+
+  /** A plaintext channel to {@code target} ("host:port" or "dns:///name:port"). */
+  public static ManagedChannel channel(String target, int maxInboundMessageBytes) {
+    return NettyChannelBuilder.forTarget(target)
+        .usePlaintext()
+        .maxInboundMessageSize(maxInboundMessageBytes)
+        .build();
+  }
+}
