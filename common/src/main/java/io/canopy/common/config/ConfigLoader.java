@@ -4,6 +4,7 @@ import io.helidon.config.Config;
 import io.helidon.config.ConfigSources;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 
 /**
  * Loads a service's configuration once, in {@code Main}. Precedence, highest first: system
@@ -18,10 +19,19 @@ public final class ConfigLoader {
 
   /** @param defaultsResource e.g. "serving.yaml" */
   public static Config load(String defaultsResource) {
+    return load(defaultsResource, Map.of());
+  }
+
+  /**
+   * Like {@link #load(String)}, with {@code overrides} above everything else: for facts only the
+   * caller knows, such as the port another service in the same process actually bound.
+   */
+  public static Config load(String defaultsResource, Map<String, String> overrides) {
     Config.Builder builder =
         Config.builder()
             .disableSystemPropertiesSource()
             .disableEnvironmentVariablesSource()
+            .addSource(ConfigSources.create(overrides))
             .addSource(ConfigSources.systemProperties())
             .addSource(ConfigSources.environmentVariables());
     String file = System.getProperty("canopy.config", System.getenv("CANOPY_CONFIG"));

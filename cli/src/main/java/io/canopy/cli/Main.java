@@ -1,0 +1,37 @@
+package io.canopy.cli;
+
+import io.canopy.cli.predict.PredictCommand;
+import io.canopy.cli.registry.ModelsCommand;
+import io.canopy.cli.registry.RegisterCommand;
+import io.canopy.cli.registry.VersionsCommand;
+import io.canopy.cli.up.UpCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code canopy} command. The {@code ./canopy} script finds a JDK and builds, then runs this. */
+@Command(
+    name = "canopy",
+    mixinStandardHelpOptions = true,
+    version = "canopy 0.1.0",
+    description = "Serve XGBoost models over gRPC and HTTP.",
+    subcommands = {
+      UpCommand.class,
+      RegisterCommand.class,
+      ModelsCommand.class,
+      VersionsCommand.class,
+      PredictCommand.class,
+      CommandLine.HelpCommand.class
+    })
+public final class Main implements Runnable {
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new Main()).execute(args));
+  }
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(System.out);
+  }
+}

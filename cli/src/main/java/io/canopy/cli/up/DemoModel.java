@@ -1,0 +1,63 @@
+package io.canopy.cli.up;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.SplittableRandom;
+import ml.dmlc.xgboost4j.java.Booster;
+import ml.dmlc.xgboost4j.java.DMatrix;
+import ml.dmlc.xgboost4j.java.XGBoost;
+import ml.dmlc.xgboost4j.java.XGBoostError;
+
+/**
+ * Trains the demo model with XGBoost4J: a churn classifier on generated customers, four named
+ * features, binary:logistic. Deterministic (fixed seed), so the demo prints the same numbers.
+ */
+public final class DemoModel {
+
+  public static final String[] FEATURES = {"tenure_months", "monthly_spend", "support_calls", "age"};
+  /** A customer the demo's curl line predicts for: short tenure, many support calls. */
+  public static final float[] EXAMPLE_ROW = {2f, 80f, 6f, 31f};
+
+  private static final int ROWS = 2000;
+
+  private DemoModel() {}
+
+  /** Returns the trained model as UBJ bytes. */
+  public static byte[] train() throws XGBoostError {
+    SplittableRandom random = new SplittableRandom(42);
+    float[] data = new float[ROWS * FEATURES.length];
+    float[] labels = new float[ROWS];
+    for (int r = 0; r < ROWS; r++) {
+      float tenure = (float) random.nextDouble(0, 72);
+      float spend = (float) random.nextDouble(20, 120);
+      float calls = random.nextInt(0, 10);
+      float age = (float) random.nextDouble(18, 80);
+      int o = r * FEATURES.length;
+      data[o] = tenure;
+      data[o + 1] = spend;
+      data[o + 2] = calls;
+      data[o + 3] = age;
+      double logit = -1.0 - 0.06 * tenure + 0.02 * spend + 0.45 * calls - 0.01 * age;
+      labels[r] = random.nextDouble() < 1 / (1 + Math.exp(-logit)) ? 1f : 0f;
+    }
+    DMatrix train = new DMatrix(data, ROWS, FEATURES.length, Float.NaN);
+    try {
+      train.setLabel(labels);
+      train.setFeatureNames(FEATURES);
+      Map<String, Object> params = new HashMap<>();
+      params.put("objective", "binary:logistic");
+      params.put("max_depth", 4);
+      params.put("eta", 0.3);
+      params.put("nthread", 1);
+      params.put("seed", 42);
+      Booster booster = XGBoost.train(train, params, 30, Map.of(), null, null);
+      try {
+        return booster.toByteArray("ubj");
+      } finally {
+        booster.dispose();
+      }
+    } finally {
+      train.dispose();
+    }
+  }
+}
