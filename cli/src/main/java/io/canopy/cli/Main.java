@@ -1,5 +1,6 @@
 package io.canopy.cli;
 
+import io.canopy.cli.bench.BenchCommand;
 import io.canopy.cli.predict.PredictCommand;
 import io.canopy.cli.registry.ModelsCommand;
 import io.canopy.cli.registry.RegisterCommand;
@@ -20,6 +21,7 @@ import picocli.CommandLine.Command;
       ModelsCommand.class,
       VersionsCommand.class,
       PredictCommand.class,
+      BenchCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {
