@@ -1,0 +1,71 @@
+package io.canopy.gateway.grpc;
+
+import io.canopy.common.error.ErrorMapping;
+import io.canopy.gateway.upstream.Upstream;
+import io.canopy.proto.kserve.v2.GRPCInferenceServiceGrpc;
+import io.canopy.proto.kserve.v2.ModelInferRequest;
+import io.canopy.proto.kserve.v2.ModelInferResponse;
+import io.canopy.proto.kserve.v2.ModelMetadataRequest;
+import io.canopy.proto.kserve.v2.ModelMetadataResponse;
+import io.canopy.proto.kserve.v2.ModelReadyRequest;
+import io.canopy.proto.kserve.v2.ModelReadyResponse;
+import io.canopy.proto.kserve.v2.ServerLiveRequest;
+import io.canopy.proto.kserve.v2.ServerLiveResponse;
+import io.canopy.proto.kserve.v2.ServerMetadataRequest;
+import io.canopy.proto.kserve.v2.ServerMetadataResponse;
+import io.canopy.proto.kserve.v2.ServerReadyRequest;
+import io.canopy.proto.kserve.v2.ServerReadyResponse;
+import io.grpc.stub.StreamObserver;
+
+/**
+ * The gateway's KServe v2 {@code inference.GRPCInferenceService}: every RPC forwarded to
+ * serving-service with the caller's deadline, statuses passed through unchanged.
+ */
+public final class KServeFront extends GRPCInferenceServiceGrpc.GRPCInferenceServiceImplBase {
+
+  private final Upstream upstream;
+  private final RowLimit rowLimit;
+
+  public KServeFront(Upstream upstream, int maxRows) {
+    this.upstream = upstream;
+    this.rowLimit = new RowLimit(maxRows);
+  }
+
+  @Override
+  public void serverLive(ServerLiveRequest request, StreamObserver<ServerLiveResponse> out) {
+    upstream.kserve().serverLive(request, new Relay<>(out));
+  }
+
+  @Override
+  public void serverReady(ServerReadyRequest request, StreamObserver<ServerReadyResponse> out) {
+    upstream.kserve().serverReady(request, new Relay<>(out));
+  }
+
+  @Override
+  public void modelReady(ModelReadyRequest request, StreamObserver<ModelReadyResponse> out) {
+    upstream.kserve().modelReady(request, new Relay<>(out));
+  }
+
+  @Override
+  public void serverMetadata(
+      ServerMetadataRequest request, StreamObserver<ServerMetadataResponse> out) {
+    upstream.kserve().serverMetadata(request, new Relay<>(out));
+  }
+
+  @Override
+  public void modelMetadata(
+      ModelMetadataRequest request, StreamObserver<ModelMetadataResponse> out) {
+    upstream.kserve().modelMetadata(request, new Relay<>(out));
+  }
+
+  @Override
+  public void modelInfer(ModelInferRequest request, StreamObserver<ModelInferResponse> out) {
+    try {
+      rowLimit.check(request);
+    } catch (RuntimeException e) {
+      out.onError(ErrorMapping.toStatusException(e));
+      return;
+    }
+    upstream.kserve().modelInfer(request, new Relay<>(out));
+  }
+}

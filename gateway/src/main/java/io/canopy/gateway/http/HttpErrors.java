@@ -1,0 +1,63 @@
+package io.canopy.gateway.http;
+
+import io.canopy.common.error.CanopyException;
+import io.canopy.common.error.ErrorMapping;
+import io.canopy.gateway.upstream.UpstreamErrors;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.helidon.http.HttpException;
+import io.helidon.http.NotFoundException;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http.ServerResponse;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Every HTTP failure as {@code {"error": "..."}}: gRPC statuses (upstream or the gateway's own
+ * domain errors) with {@link ErrorMapping#httpStatus}, limits with 413, unknown routes with 404,
+ * anything unexpected with 500 and a generic message (the detail goes to the log only).
+ */
+final class HttpErrors {
+
+  private static final Logger LOG = Logger.getLogger(HttpErrors.class.getName());
+
+  private final JsonReplies replies;
+
+  HttpErrors(JsonReplies replies) {
+    this.replies = replies;
+  }
+
+  void register(HttpRouting.Builder routing) {
+    routing
+        .error(StatusRuntimeException.class, (req, res, e) -> status(res, e))
+        .error(CanopyException.class, (req, res, e) -> status(res, e))
+        .error(PayloadTooLarge.class, (req, res, e) -> replies.error(res, 413, e.getMessage()))
+        .error(
+            NotFoundException.class,
+            (req, res, e) ->
+                replies.error(
+                    res,
+                    404,
+                    "no route for " + req.prologue().method().text() + " " + req.path().path()))
+        .error(
+            HttpException.class,
+            (req, res, e) -> replies.error(res, e.status().code(), e.status().reasonPhrase()))
+        .error(
+            Exception.class,
+            (req, res, e) -> {
+              LOG.log(Level.WARNING, "unexpected failure in " + req.prologue(), e);
+              replies.error(res, 500, ErrorMapping.INTERNAL_MESSAGE);
+            });
+  }
+
+  private void status(ServerResponse res, RuntimeException e) {
+    StatusRuntimeException mapped =
+        e instanceof StatusRuntimeException upstream
+            ? UpstreamErrors.passThrough(upstream)
+            : ErrorMapping.toStatusException(e);
+    Status status = mapped.getStatus();
+    String message =
+        status.getDescription() != null ? status.getDescription() : status.getCode().name();
+    replies.error(res, ErrorMapping.httpStatus(status.getCode()), message);
+  }
+}

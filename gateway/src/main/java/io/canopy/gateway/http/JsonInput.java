@@ -1,0 +1,86 @@
+package io.canopy.gateway.http;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import io.canopy.common.error.CanopyException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
+/** Helpers shared by the request-body parsers: errors that name the field at fault. */
+final class JsonInput {
+
+  /** Reads one JSON document from a parser positioned before its first token. */
+  interface Reader<T> {
+    T read(JsonParser parser) throws IOException;
+  }
+
+  private JsonInput() {}
+
+  /** Parses {@code body}, which must be one JSON object and nothing after it. */
+  static <T> T parseObject(JsonFactory json, byte[] body, Reader<T> reader) {
+    try (JsonParser p = json.createParser(body)) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        throw invalid("body", "must be a JSON object");
+      }
+      T result = reader.read(p);
+      if (p.nextToken() != null) {
+        throw invalid("body", "unexpected content after the JSON object");
+      }
+      return result;
+    } catch (JsonProcessingException e) {
+      throw malformed(e);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  static CanopyException.InvalidArgument invalid(String field, String message) {
+    return new CanopyException.InvalidArgument(field, message);
+  }
+
+  static CanopyException.InvalidArgument malformed(JsonProcessingException e) {
+    JsonLocation at = e.getLocation();
+    String where =
+        at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
+    return invalid("body", "malformed JSON" + where + ": " + e.getOriginalMessage());
+  }
+
+  /** The current token as a string, or INVALID_ARGUMENT naming {@code field}. */
+  static String string(JsonParser p, String field) throws IOException {
+    if (p.currentToken() != JsonToken.VALUE_STRING) {
+      throw invalid(field, "must be a string");
+    }
+    return p.getText();
+  }
+
+  /** The current token as a number (null meaning missing: NaN), or INVALID_ARGUMENT. */
+  static float floatOrNull(JsonParser p, String field) throws IOException {
+    JsonToken t = p.currentToken();
+    if (t == JsonToken.VALUE_NUMBER_FLOAT || t == JsonToken.VALUE_NUMBER_INT) {
+      return p.getFloatValue();
+    }
+    if (t == JsonToken.VALUE_NULL) {
+      return Float.NaN;
+    }
+    throw invalid(field, "must be a number or null");
+  }
+
+  /** The current token as a long, or INVALID_ARGUMENT naming {@code field}. */
+  static long integer(JsonParser p, String field) throws IOException {
+    if (p.currentToken() != JsonToken.VALUE_NUMBER_INT
+        || p.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
+      throw invalid(field, "must be an integer");
+    }
+    return p.getLongValue();
+  }
+
+  /** Fails unless the current token is {@code expected}. */
+  static void expect(JsonParser p, JsonToken expected, String field, String message) {
+    if (p.currentToken() != expected) {
+      throw invalid(field, message);
+    }
+  }
+}

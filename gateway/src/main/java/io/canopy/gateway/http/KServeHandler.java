@@ -1,0 +1,133 @@
+package io.canopy.gateway.http;
+
+import io.canopy.gateway.upstream.Upstream;
+import io.canopy.proto.kserve.v2.ModelInferRequest;
+import io.canopy.proto.kserve.v2.ModelInferResponse;
+import io.canopy.proto.kserve.v2.ModelMetadataRequest;
+import io.canopy.proto.kserve.v2.ModelMetadataResponse;
+import io.canopy.proto.kserve.v2.ModelReadyRequest;
+import io.canopy.proto.kserve.v2.ServerLiveRequest;
+import io.canopy.proto.kserve.v2.ServerMetadataRequest;
+import io.canopy.proto.kserve.v2.ServerMetadataResponse;
+import io.canopy.proto.kserve.v2.ServerReadyRequest;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+
+/**
+ * KServe v2 (Open Inference Protocol) REST routes, each translated to the matching {@code
+ * inference.GRPCInferenceService} call on serving-service. Health and readiness answer 200 when
+ * true and 503 when false (as KServe's own server does), with a JSON body either way.
+ */
+final class KServeHandler {
+
+  private final Upstream upstream;
+  private final RequestBodies bodies;
+  private final InferBodyParser parser;
+  private final JsonReplies replies;
+
+  KServeHandler(
+      Upstream upstream, RequestBodies bodies, InferBodyParser parser, JsonReplies replies) {
+    this.upstream = upstream;
+    this.bodies = bodies;
+    this.parser = parser;
+    this.replies = replies;
+  }
+
+  void routes(HttpRules rules) {
+    rules
+        .get("/v2", this::serverMetadata)
+        .get("/v2/health/live", this::live)
+        .get("/v2/health/ready", this::ready)
+        .get("/v2/models/{m}", this::modelMetadata)
+        .get("/v2/models/{m}/versions/{v}", this::modelMetadata)
+        .get("/v2/models/{m}/ready", this::modelReady)
+        .get("/v2/models/{m}/versions/{v}/ready", this::modelReady)
+        .post("/v2/models/{m}/infer", this::infer)
+        .post("/v2/models/{m}/versions/{v}/infer", this::infer);
+  }
+
+  private void serverMetadata(ServerRequest req, ServerResponse res) {
+    ServerMetadataResponse r =
+        upstream.kserveBlocking().serverMetadata(ServerMetadataRequest.getDefaultInstance());
+    replies.send(
+        res,
+        200,
+        g -> {
+          g.writeStartObject();
+          g.writeStringField("name", r.getName());
+          g.writeStringField("version", r.getVersion());
+          g.writeArrayFieldStart("extensions");
+          for (String extension : r.getExtensionsList()) {
+            g.writeString(extension);
+          }
+          g.writeEndArray();
+          g.writeEndObject();
+        });
+  }
+
+  private void live(ServerRequest req, ServerResponse res) {
+    boolean live =
+        upstream.kserveBlocking().serverLive(ServerLiveRequest.getDefaultInstance()).getLive();
+    sendFlag(res, null, "live", live);
+  }
+
+  private void ready(ServerRequest req, ServerResponse res) {
+    boolean ready =
+        upstream.kserveBlocking().serverReady(ServerReadyRequest.getDefaultInstance()).getReady();
+    sendFlag(res, null, "ready", ready);
+  }
+
+  private void modelReady(ServerRequest req, ServerResponse res) {
+    String model = model(req);
+    ModelReadyRequest request =
+        ModelReadyRequest.newBuilder().setName(model).setVersion(version(req)).build();
+    sendFlag(res, model, "ready", upstream.kserveBlocking().modelReady(request).getReady());
+  }
+
+  private void modelMetadata(ServerRequest req, ServerResponse res) {
+    ModelMetadataRequest request =
+        ModelMetadataRequest.newBuilder().setName(model(req)).setVersion(version(req)).build();
+    ModelMetadataResponse r = upstream.kserveBlocking().modelMetadata(request);
+    replies.send(res, 200, g -> KServeJson.writeMetadata(g, r));
+  }
+
+  private void infer(ServerRequest req, ServerResponse res) {
+    String model = model(req);
+    String version = version(req);
+    ModelInferRequest.Builder request = parser.parse(bodies.read(req));
+    request.setModelName(model).setModelVersion(version);
+    if (request.getId().isEmpty()) {
+      req.headers().first(PredictHandler.REQUEST_ID).ifPresent(request::setId);
+    }
+    ModelInferResponse r = upstream.kserveBlocking().modelInfer(request.build());
+    replies.send(res, 200, g -> KServeJson.writeInfer(g, r));
+  }
+
+  private void sendFlag(ServerResponse res, String model, String field, boolean value) {
+    replies.send(
+        res,
+        value ? 200 : 503,
+        g -> {
+          g.writeStartObject();
+          if (model != null) {
+            g.writeStringField("name", model);
+          }
+          g.writeBooleanField(field, value);
+          g.writeEndObject();
+        });
+  }
+
+  private static String model(ServerRequest req) {
+    return Names.model(req.path().pathParameters().get("m"));
+  }
+
+  /** The version path segment, or "" (the routing policy picks one) when the path has none. */
+  private static String version(ServerRequest req) {
+    return req.path()
+        .pathParameters()
+        .first("v")
+        .map(v -> Long.toString(Names.version(v)))
+        .orElse("");
+  }
+}

@@ -1,0 +1,70 @@
+package io.canopy.gateway.http;
+
+import io.canopy.gateway.upstream.Upstream;
+import io.canopy.proto.inference.v1.PredictRequest;
+import io.canopy.proto.inference.v1.PredictResponse;
+import io.helidon.http.HeaderName;
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import java.util.function.Consumer;
+
+/**
+ * TF-Serving-style predict routes: {@code POST /v1/models/{m}:predict} (the model's routing
+ * policy picks the version), {@code .../versions/{v}:predict} and {@code
+ * .../labels/{alias}:predict}.
+ */
+final class PredictHandler {
+
+  static final HeaderName REQUEST_ID = HeaderNames.create("x-request-id");
+
+  private final Upstream upstream;
+  private final RequestBodies bodies;
+  private final PredictBodyParser parser;
+  private final JsonReplies replies;
+
+  PredictHandler(
+      Upstream upstream, RequestBodies bodies, PredictBodyParser parser, JsonReplies replies) {
+    this.upstream = upstream;
+    this.bodies = bodies;
+    this.parser = parser;
+    this.replies = replies;
+  }
+
+  void routes(HttpRules rules) {
+    // Helidon's path parameters match within a segment, so "{m}:predict" splits at the colon;
+    // Names.model still rejects anything that is not a model name (a second colon, say).
+    rules
+        .post("/v1/models/{m}:predict", (req, res) -> predict(req, res, selector -> {}))
+        .post(
+            "/v1/models/{m}/versions/{v}:predict",
+            (req, res) -> {
+              long version = Names.version(req.path().pathParameters().get("v"));
+              predict(req, res, b -> b.setVersion(version));
+            })
+        .post(
+            "/v1/models/{m}/labels/{alias}:predict",
+            (req, res) -> {
+              String alias = Names.alias(req.path().pathParameters().get("alias"));
+              predict(req, res, b -> b.setAlias(alias));
+            });
+  }
+
+  private void predict(
+      ServerRequest req, ServerResponse res, Consumer<PredictRequest.Builder> selector) {
+    String model = Names.model(req.path().pathParameters().get("m"));
+    PredictRequest.Builder request = parser.parse(bodies.read(req)).setModel(model);
+    selector.accept(request);
+    if (request.getRequestId().isEmpty()) {
+      req.headers().first(REQUEST_ID).ifPresent(request::setRequestId);
+    }
+    PredictResponse response = upstream.inferenceBlocking().predict(request.build());
+    String requestId =
+        response.getRequestId().isEmpty() ? request.getRequestId() : response.getRequestId();
+    if (!requestId.isEmpty()) {
+      res.header(REQUEST_ID, requestId);
+    }
+    replies.send(res, 200, g -> PredictJson.write(g, response));
+  }
+}

@@ -1,0 +1,51 @@
+package io.canopy.gateway.upstream;
+
+import io.canopy.common.error.ErrorMapping;
+import io.grpc.Metadata;
+import io.grpc.Status;
+import io.grpc.StatusException;
+import io.grpc.StatusRuntimeException;
+import java.util.Locale;
+
+/**
+ * Turns the failure of an upstream call into what the gateway's own caller sees: the upstream
+ * code and description unchanged, its rich error details ({@code google.rpc.Status}, e.g. the
+ * BadRequest naming the bad field) kept, and nothing of the gateway's own added. Statuses the
+ * gateway's channel made up itself (they carry a cause, or are deadline/cancel statuses whose
+ * text names upstream addresses) keep their code but get a generic description.
+ */
+public final class UpstreamErrors {
+
+  private static final Metadata.Key<byte[]> STATUS_DETAILS =
+      Metadata.Key.of("grpc-status-details-bin", Metadata.BINARY_BYTE_MARSHALLER);
+
+  private UpstreamErrors() {}
+
+  /** The status to relay for {@code t}; anything that is not a gRPC status becomes INTERNAL. */
+  public static StatusRuntimeException passThrough(Throwable t) {
+    if (!(t instanceof StatusRuntimeException) && !(t instanceof StatusException)) {
+      return ErrorMapping.toStatusException(t);
+    }
+    Status upstream = Status.fromThrowable(t);
+    Status relayed = Status.fromCode(upstream.getCode()).withDescription(description(upstream));
+    Metadata trailers = new Metadata();
+    Metadata received = Status.trailersFromThrowable(t);
+    if (received != null && received.containsKey(STATUS_DETAILS)) {
+      trailers.put(STATUS_DETAILS, received.get(STATUS_DETAILS));
+    }
+    return relayed.asRuntimeException(trailers);
+  }
+
+  private static String description(Status status) {
+    return switch (status.getCode()) {
+      case DEADLINE_EXCEEDED -> "deadline exceeded";
+      case CANCELLED -> "cancelled";
+      case UNAVAILABLE ->
+          status.getCause() != null ? "upstream unavailable" : status.getDescription();
+      default ->
+          status.getCause() != null
+              ? "upstream " + status.getCode().name().toLowerCase(Locale.ROOT).replace('_', ' ')
+              : status.getDescription();
+    };
+  }
+}

@@ -1,0 +1,116 @@
+package io.canopy.gateway;
+
+import com.google.protobuf.Timestamp;
+import io.canopy.proto.registry.v1.GetModelRequest;
+import io.canopy.proto.registry.v1.GetModelResponse;
+import io.canopy.proto.registry.v1.ListModelsRequest;
+import io.canopy.proto.registry.v1.ListModelsResponse;
+import io.canopy.proto.registry.v1.ListVersionsRequest;
+import io.canopy.proto.registry.v1.ListVersionsResponse;
+import io.canopy.proto.registry.v1.Model;
+import io.canopy.proto.registry.v1.ModelFormat;
+import io.canopy.proto.registry.v1.ModelRegistryServiceGrpc;
+import io.canopy.proto.registry.v1.ModelVersion;
+import io.canopy.proto.registry.v1.TrafficPolicy;
+import io.canopy.proto.registry.v1.TrafficSplit;
+import io.canopy.proto.registry.v1.VersionState;
+import io.grpc.Server;
+import io.grpc.Status;
+import io.grpc.netty.NettyServerBuilder;
+import io.grpc.stub.StreamObserver;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+/** A stand-in registry holding one model, "iris", with versions 1 and 2 and a canary policy. */
+final class FakeRegistry implements AutoCloseable {
+
+  static final Model IRIS =
+      Model.newBuilder()
+          .setName("iris")
+          .setDescription("flowers")
+          .putAliases("production", 1)
+          .putAliases("canary", 2)
+          .setLatestVersion(2)
+          .setTrafficPolicy(
+              TrafficPolicy.newBuilder()
+                  .addSplits(TrafficSplit.newBuilder().setAlias("production").setPercent(90))
+                  .addSplits(TrafficSplit.newBuilder().setVersion(2).setPercent(10))
+                  .setSticky(true))
+          .setCreator("ana")
+          .setCreateTime(Timestamp.newBuilder().setSeconds(1_700_000_000))
+          .build();
+
+  static final List<ModelVersion> IRIS_VERSIONS =
+      List.of(version(2, "cd".repeat(32)), version(1, "ef".repeat(32)));
+
+  final AtomicReference<ListModelsRequest> listSeen = new AtomicReference<>();
+  private final Server server;
+
+  FakeRegistry() throws IOException {
+    server =
+        NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
+            .addService(new Registry())
+            .build()
+            .start();
+  }
+
+  String target() {
+    return "127.0.0.1:" + server.getPort();
+  }
+
+  private static ModelVersion version(long number, String sha256) {
+    return ModelVersion.newBuilder()
+        .setModel("iris")
+        .setVersion(number)
+        .setState(VersionState.VERSION_STATE_READY)
+        .setSha256(sha256)
+        .setFormat(ModelFormat.MODEL_FORMAT_UBJ)
+        .setObjective("multi:softprob")
+        .setNumFeatures(4)
+        .setNumClasses(3)
+        .build();
+  }
+
+  private final class Registry extends ModelRegistryServiceGrpc.ModelRegistryServiceImplBase {
+    @Override
+    public void getModel(GetModelRequest request, StreamObserver<GetModelResponse> out) {
+      if (!request.getName().equals(IRIS.getName())) {
+        out.onError(
+            Status.NOT_FOUND.withDescription("no model " + request.getName()).asRuntimeException());
+        return;
+      }
+      out.onNext(GetModelResponse.newBuilder().setModel(IRIS).build());
+      out.onCompleted();
+    }
+
+    @Override
+    public void listModels(ListModelsRequest request, StreamObserver<ListModelsResponse> out) {
+      listSeen.set(request);
+      out.onNext(ListModelsResponse.newBuilder().addModels(IRIS).setNextPageToken("").build());
+      out.onCompleted();
+    }
+
+    @Override
+    public void listVersions(
+        ListVersionsRequest request, StreamObserver<ListVersionsResponse> out) {
+      // Two pages of one version each, to exercise the gateway's paging.
+      int index = request.getPageToken().isEmpty() ? 0 : Integer.parseInt(request.getPageToken());
+      ListVersionsResponse.Builder page =
+          ListVersionsResponse.newBuilder().addVersions(IRIS_VERSIONS.get(index));
+      if (index + 1 < IRIS_VERSIONS.size()) {
+        page.setNextPageToken(Integer.toString(index + 1));
+      }
+      out.onNext(page.build());
+      out.onCompleted();
+    }
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    server.shutdownNow();
+    server.awaitTermination(10, TimeUnit.SECONDS);
+  }
+}

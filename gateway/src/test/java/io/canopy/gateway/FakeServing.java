@@ -1,0 +1,207 @@
+package io.canopy.gateway;
+
+import io.canopy.proto.inference.v1.GetModelStatusRequest;
+import io.canopy.proto.inference.v1.GetModelStatusResponse;
+import io.canopy.proto.inference.v1.InferenceServiceGrpc;
+import io.canopy.proto.inference.v1.ModelVersionStatus;
+import io.canopy.proto.inference.v1.PredictRequest;
+import io.canopy.proto.inference.v1.PredictResponse;
+import io.canopy.proto.kserve.v2.GRPCInferenceServiceGrpc;
+import io.canopy.proto.kserve.v2.InferTensorContents;
+import io.canopy.proto.kserve.v2.ModelInferRequest;
+import io.canopy.proto.kserve.v2.ModelInferResponse;
+import io.canopy.proto.kserve.v2.ModelMetadataRequest;
+import io.canopy.proto.kserve.v2.ModelMetadataResponse;
+import io.canopy.proto.kserve.v2.ModelReadyRequest;
+import io.canopy.proto.kserve.v2.ModelReadyResponse;
+import io.canopy.proto.kserve.v2.ServerLiveRequest;
+import io.canopy.proto.kserve.v2.ServerLiveResponse;
+import io.canopy.proto.kserve.v2.ServerMetadataRequest;
+import io.canopy.proto.kserve.v2.ServerMetadataResponse;
+import io.canopy.proto.kserve.v2.ServerReadyRequest;
+import io.canopy.proto.kserve.v2.ServerReadyResponse;
+import io.grpc.Context;
+import io.grpc.Deadline;
+import io.grpc.Server;
+import io.grpc.StatusRuntimeException;
+import io.grpc.netty.NettyServerBuilder;
+import io.grpc.stub.StreamObserver;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+
+/**
+ * A stand-in serving-service on a real Netty port: records what reached it (and the deadline it
+ * carried) and answers with whatever the test set, by default an echo of the rows it got.
+ */
+final class FakeServing implements AutoCloseable {
+
+  static final String SHA256 = "ab".repeat(32);
+
+  final AtomicReference<PredictRequest> predictSeen = new AtomicReference<>();
+  final AtomicReference<ModelInferRequest> inferSeen = new AtomicReference<>();
+  final AtomicReference<Object> lastRequest = new AtomicReference<>();
+  final AtomicReference<Deadline> deadlineSeen = new AtomicReference<>();
+  volatile Function<PredictRequest, PredictResponse> onPredict = FakeServing::oneValuePerRow;
+  volatile Function<ModelInferRequest, ModelInferResponse> onInfer = FakeServing::doubled;
+  volatile boolean ready = true;
+
+  private final Server server;
+
+  FakeServing() throws IOException {
+    server =
+        NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
+            .addService(new Inference())
+            .addService(new KServe())
+            .build()
+            .start();
+  }
+
+  String target() {
+    return "127.0.0.1:" + server.getPort();
+  }
+
+  /** Version 7 unless the request named one; values 0.5, 1.5, 2.5... one per row. */
+  static PredictResponse oneValuePerRow(PredictRequest request) {
+    int rows =
+        switch (request.getRowsCase()) {
+          case DENSE -> request.getDense().getValuesCount() / request.getDense().getNumFeatures();
+          case NAMED -> request.getNamed().getRowsCount();
+          case ENTITIES -> request.getEntities().getKeysCount();
+          case ROWS_NOT_SET -> 0;
+        };
+    PredictResponse.Builder response =
+        PredictResponse.newBuilder()
+            .setModel(request.getModel())
+            .setVersion(request.hasVersion() ? request.getVersion() : 7)
+            .setSha256(SHA256)
+            .setOutput(request.getOutput())
+            .setRequestId(request.getRequestId())
+            .addShape(rows);
+    for (int i = 0; i < rows; i++) {
+      response.addValues(i + 0.5f);
+    }
+    return response.build();
+  }
+
+  /** One FP32 output holding every input value doubled, shape [rows]. */
+  static ModelInferResponse doubled(ModelInferRequest request) {
+    InferTensorContents.Builder out = InferTensorContents.newBuilder();
+    for (float v : request.getInputs(0).getContents().getFp32ContentsList()) {
+      out.addFp32Contents(v * 2);
+    }
+    return ModelInferResponse.newBuilder()
+        .setModelName(request.getModelName())
+        .setModelVersion(request.getModelVersion().isEmpty() ? "7" : request.getModelVersion())
+        .setId(request.getId())
+        .addOutputs(
+            ModelInferResponse.InferOutputTensor.newBuilder()
+                .setName("predict")
+                .setDatatype("FP32")
+                .addShape(out.getFp32ContentsCount())
+                .setContents(out))
+        .build();
+  }
+
+  private <Q, R> void answer(Q request, StreamObserver<R> out, Function<Q, R> how) {
+    lastRequest.set(request);
+    deadlineSeen.set(Context.current().getDeadline());
+    R response;
+    try {
+      response = how.apply(request);
+    } catch (StatusRuntimeException e) {
+      out.onError(e);
+      return;
+    }
+    out.onNext(response);
+    out.onCompleted();
+  }
+
+  private final class Inference extends InferenceServiceGrpc.InferenceServiceImplBase {
+    @Override
+    public void predict(PredictRequest request, StreamObserver<PredictResponse> out) {
+      predictSeen.set(request);
+      answer(request, out, r -> onPredict.apply(r));
+    }
+
+    @Override
+    public void getModelStatus(
+        GetModelStatusRequest request, StreamObserver<GetModelStatusResponse> out) {
+      answer(
+          request,
+          out,
+          r ->
+              GetModelStatusResponse.newBuilder()
+                  .addVersions(
+                      ModelVersionStatus.newBuilder()
+                          .setModel(r.getModel())
+                          .setVersion(3)
+                          .setSha256(SHA256))
+                  .build());
+    }
+  }
+
+  private final class KServe extends GRPCInferenceServiceGrpc.GRPCInferenceServiceImplBase {
+    @Override
+    public void serverLive(ServerLiveRequest request, StreamObserver<ServerLiveResponse> out) {
+      answer(request, out, r -> ServerLiveResponse.newBuilder().setLive(true).build());
+    }
+
+    @Override
+    public void serverReady(ServerReadyRequest request, StreamObserver<ServerReadyResponse> out) {
+      answer(request, out, r -> ServerReadyResponse.newBuilder().setReady(ready).build());
+    }
+
+    @Override
+    public void modelReady(ModelReadyRequest request, StreamObserver<ModelReadyResponse> out) {
+      answer(request, out, r -> ModelReadyResponse.newBuilder().setReady(ready).build());
+    }
+
+    @Override
+    public void serverMetadata(
+        ServerMetadataRequest request, StreamObserver<ServerMetadataResponse> out) {
+      answer(
+          request,
+          out,
+          r ->
+              ServerMetadataResponse.newBuilder()
+                  .setName("fake-serving")
+                  .setVersion("0.0.1")
+                  .build());
+    }
+
+    @Override
+    public void modelMetadata(
+        ModelMetadataRequest request, StreamObserver<ModelMetadataResponse> out) {
+      answer(
+          request,
+          out,
+          r ->
+              ModelMetadataResponse.newBuilder()
+                  .setName(r.getName())
+                  .addVersions(r.getVersion().isEmpty() ? "7" : r.getVersion())
+                  .setPlatform("xgboost")
+                  .addInputs(
+                      ModelMetadataResponse.TensorMetadata.newBuilder()
+                          .setName("input-0")
+                          .setDatatype("FP32")
+                          .addShape(-1)
+                          .addShape(4))
+                  .build());
+    }
+
+    @Override
+    public void modelInfer(ModelInferRequest request, StreamObserver<ModelInferResponse> out) {
+      inferSeen.set(request);
+      answer(request, out, r -> onInfer.apply(r));
+    }
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    server.shutdownNow();
+    server.awaitTermination(10, TimeUnit.SECONDS);
+  }
+}

@@ -1,0 +1,75 @@
+package io.canopy.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class GatewayConfigTest {
+
+  @Test
+  void create_bundledDefaults_matchTheDocumentedPorts() {
+    GatewayConfig config = GatewayConfig.create(RunningGateway.config(Map.of()));
+
+    assertThat(config.http().port()).isEqualTo(8080);
+    assertThat(config.grpc().port()).isEqualTo(9090);
+    assertThat(config.servingTarget()).isEqualTo("127.0.0.1:9200");
+    assertThat(config.registryTarget()).isEqualTo("127.0.0.1:9100");
+    assertThat(config.upstreamTimeout()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(config.maxBodyBytes()).isEqualTo(16 * 1024 * 1024);
+    assertThat(config.maxRows()).isEqualTo(10_000);
+  }
+
+  @Test
+  void create_overrides_winOverDefaults() {
+    GatewayConfig config =
+        GatewayConfig.create(
+            RunningGateway.config(
+                Map.of(
+                    "gateway.grpc.port", "0",
+                    "gateway.upstream.timeout", "250ms",
+                    "gateway.upstream.serving-target", "dns:///serving:9200")));
+
+    assertThat(config.grpc().port()).isZero();
+    assertThat(config.upstreamTimeout()).isEqualTo(Duration.ofMillis(250));
+    assertThat(config.servingTarget()).isEqualTo("dns:///serving:9200");
+  }
+
+  @Test
+  void create_isoDuration_isAccepted() {
+    GatewayConfig config =
+        GatewayConfig.create(RunningGateway.config(Map.of("gateway.upstream.timeout", "PT3S")));
+
+    assertThat(config.upstreamTimeout()).isEqualTo(Duration.ofSeconds(3));
+  }
+
+  @Test
+  void create_badDuration_failsNamingTheKey() {
+    assertThatThrownBy(
+            () ->
+                GatewayConfig.create(
+                    RunningGateway.config(Map.of("gateway.upstream.timeout", "soon"))))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("gateway.upstream.timeout");
+  }
+
+  @Test
+  void create_zeroMaxRows_failsNamingTheKey() {
+    assertThatThrownBy(
+            () -> GatewayConfig.create(RunningGateway.config(Map.of("gateway.max-rows", "0"))))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("gateway.max-rows");
+  }
+
+  @Test
+  void create_negativeBodyLimit_failsNamingTheKey() {
+    assertThatThrownBy(
+            () ->
+                GatewayConfig.create(
+                    RunningGateway.config(Map.of("gateway.http.max-body-bytes", "-1"))))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("gateway.http.max-body-bytes");
+  }
+}

@@ -1,0 +1,90 @@
+package io.canopy.gateway;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.helidon.config.Config;
+import io.helidon.config.ConfigSources;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The real gateway ({@link Main#start}) on port 0 in front of a fake serving-service and a fake
+ * registry, with small HTTP helpers.
+ */
+final class RunningGateway implements AutoCloseable {
+
+  static final ObjectMapper JSON = new ObjectMapper();
+
+  final FakeServing serving;
+  final FakeRegistry registry;
+  final GatewayServer gateway;
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+
+  RunningGateway(Map<String, String> overrides) throws IOException {
+    serving = new FakeServing();
+    registry = new FakeRegistry();
+    Map<String, String> settings = new HashMap<>();
+    settings.put("gateway.http.port", "0");
+    settings.put("gateway.grpc.port", "0");
+    settings.put("gateway.upstream.serving-target", serving.target());
+    settings.put("gateway.upstream.registry-target", registry.target());
+    settings.putAll(overrides);
+    gateway = Main.start(GatewayConfig.create(config(settings)));
+  }
+
+  static Config config(Map<String, String> settings) {
+    return Config.builder()
+        .disableEnvironmentVariablesSource()
+        .disableSystemPropertiesSource()
+        .addSource(ConfigSources.create(settings))
+        .addSource(ConfigSources.classpath("gateway.yaml"))
+        .build();
+  }
+
+  String grpcTarget() {
+    return "127.0.0.1:" + gateway.grpcPort();
+  }
+
+  HttpResponse<String> get(String path) throws IOException, InterruptedException {
+    return send(HttpRequest.newBuilder(uri(path)).GET());
+  }
+
+  HttpResponse<String> post(String path, String body) throws IOException, InterruptedException {
+    return send(
+        HttpRequest.newBuilder(uri(path))
+            .header("content-type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body)));
+  }
+
+  HttpResponse<String> send(HttpRequest.Builder request)
+      throws IOException, InterruptedException {
+    return http.send(
+        request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  URI uri(String path) {
+    return URI.create("http://127.0.0.1:" + gateway.httpPort() + path);
+  }
+
+  static JsonNode json(HttpResponse<String> response) throws IOException {
+    return JSON.readTree(response.body());
+  }
+
+  @Override
+  public void close() throws Exception {
+    try {
+      gateway.close();
+    } finally {
+      http.close();
+      serving.close();
+      registry.close();
+    }
+  }
+}

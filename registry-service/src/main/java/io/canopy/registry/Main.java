@@ -1,0 +1,34 @@
+package io.canopy.registry;
+
+import io.canopy.common.config.ConfigLoader;
+import io.canopy.common.grpc.GrpcTransports;
+
+/** Runs the registry as its own process. */
+public final class Main {
+
+  private Main() {}
+
+  public static void main(String[] args) throws InterruptedException {
+    RegistryConfig config = RegistryConfig.create(ConfigLoader.load("registry.yaml"));
+    RegistryServer server = start(config);
+    System.out.printf(
+        "registry: gRPC on %s:%d, admin on http://%s:%d/observe/health, data in %s%n",
+        config.grpc().host(),
+        server.grpcPort(),
+        config.admin().host(),
+        server.adminPort(),
+        config.dataDir().toAbsolutePath());
+    Runtime.getRuntime().addShutdownHook(new Thread(server::close, "registry-shutdown"));
+    server.awaitTermination();
+  }
+
+  /** The real wiring on Netty: what {@code main} and end-to-end tests run. */
+  public static RegistryServer start(RegistryConfig config) {
+    return RegistryServer.start(
+        config,
+        GrpcTransports.server(
+            config.grpc().host(),
+            config.grpc().port(),
+            GrpcTransports.DEFAULT_MAX_INBOUND_MESSAGE_BYTES));
+  }
+}

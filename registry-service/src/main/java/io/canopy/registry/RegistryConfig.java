@@ -1,0 +1,143 @@
+package io.canopy.registry;
+
+import io.canopy.common.config.ConfigLoader;
+import io.canopy.common.config.Listen;
+import io.helidon.config.Config;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The registry's settings, read once from the {@code registry} key (defaults in {@code
+ * registry.yaml}) and validated here so that a bad value fails at startup naming its key.
+ *
+ * @param grpc where the gRPC API listens
+ * @param admin where the admin HTTP server listens
+ * @param dataDir holds {@code registry.db}, the artifact directory and staging files
+ * @param storeBackend the metadata backend
+ * @param uploadMaxBytes largest accepted artifact
+ * @param validationTimeout wall-clock cap for validating one model
+ * @param validationMaxHeapMb heap cap of the validation child JVM
+ * @param validationProcesses how many validation children may run at once
+ */
+public record RegistryConfig(
+    Listen grpc,
+    Listen admin,
+    Path dataDir,
+    StoreBackend storeBackend,
+    long uploadMaxBytes,
+    Duration validationTimeout,
+    int validationMaxHeapMb,
+    int validationProcesses) {
+
+  /** Metadata backends. PostgreSQL shares the schema and SQL; its wiring is a later step. */
+  public enum StoreBackend {
+    SQLITE
+  }
+
+  private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)");
+
+  public RegistryConfig {
+    if (grpc == null) {
+      throw new IllegalArgumentException("registry.grpc: required");
+    }
+    if (admin == null) {
+      throw new IllegalArgumentException("registry.admin: required");
+    }
+    if (dataDir == null || dataDir.toString().isBlank()) {
+      throw new IllegalArgumentException("registry.data-dir: must not be blank");
+    }
+    if (storeBackend == null) {
+      throw new IllegalArgumentException("registry.store.backend: required");
+    }
+    if (uploadMaxBytes < 1) {
+      throw new IllegalArgumentException(
+          "registry.upload.max-bytes: " + uploadMaxBytes + " must be at least 1");
+    }
+    if (validationTimeout == null
+        || validationTimeout.isNegative()
+        || validationTimeout.isZero()) {
+      throw new IllegalArgumentException(
+          "registry.validation.timeout: " + validationTimeout + " must be positive");
+    }
+    if (validationMaxHeapMb < 16) {
+      throw new IllegalArgumentException(
+          "registry.validation.max-heap-mb: " + validationMaxHeapMb + " must be at least 16");
+    }
+    if (validationProcesses < 1 || validationProcesses > 64) {
+      throw new IllegalArgumentException(
+          "registry.validation.processes: " + validationProcesses + " is outside 1-64");
+    }
+  }
+
+  /** Reads the {@code registry} key of {@code root}. */
+  public static RegistryConfig create(Config root) {
+    Config node = root.get("registry");
+    return new RegistryConfig(
+        Listen.create(node.get("grpc")),
+        Listen.create(node.get("admin")),
+        Path.of(ConfigLoader.stringValue(node, "data-dir")),
+        backend(ConfigLoader.stringValue(node, "store.backend")),
+        longValue(node, "upload.max-bytes"),
+        duration(ConfigLoader.stringValue(node, "validation.timeout")),
+        ConfigLoader.intValue(node, "validation.max-heap-mb"),
+        ConfigLoader.intValue(node, "validation.processes"));
+  }
+
+  private static StoreBackend backend(String value) {
+    return switch (value.trim().toLowerCase(Locale.ROOT)) {
+      case "sqlite" -> StoreBackend.SQLITE;
+      default ->
+          throw new IllegalArgumentException(
+              "registry.store.backend: '" + value + "' is not supported (supported: sqlite)");
+    };
+  }
+
+  private static long longValue(Config node, String key) {
+    String text = ConfigLoader.stringValue(node, key).trim();
+    try {
+      return Long.parseLong(text);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("registry." + key + ": '" + text + "' is not an integer", e);
+    }
+  }
+
+  /** Accepts "60s", "500ms", "2m", "1h" or ISO-8601 ("PT60S"). */
+  static Duration duration(String text) {
+    String t = text.trim().toLowerCase(Locale.ROOT);
+    Matcher m = DURATION.matcher(t);
+    try {
+      if (m.matches()) {
+        long n = Long.parseLong(m.group(1));
+        return switch (m.group(2)) {
+          case "ms" -> Duration.ofMillis(n);
+          case "s" -> Duration.ofSeconds(n);
+          case "m" -> Duration.ofMinutes(n);
+          default -> Duration.ofHours(n);
+        };
+      }
+      return Duration.parse(text.trim());
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException(
+          "registry.validation.timeout: '" + text + "' is not a duration (e.g. 60s, 500ms, PT1M)",
+          e);
+    }
+  }
+
+  /** The SQLite database file. */
+  public Path databaseFile() {
+    return dataDir.resolve("registry.db");
+  }
+
+  /** Root of the content-addressed artifact directory. */
+  public Path artifactDir() {
+    return dataDir.resolve("artifacts");
+  }
+
+  /** Staging area for uploads in progress and validation scratch space (same file system). */
+  public Path stagingDir() {
+    return dataDir.resolve("tmp");
+  }
+}

@@ -1,0 +1,170 @@
+package io.canopy.registry;
+
+import io.canopy.common.admin.AdminServer;
+import io.canopy.common.grpc.GrpcServer;
+import io.canopy.registry.grpc.RegistryGrpcService;
+import io.canopy.registry.store.FileArtifactStore;
+import io.canopy.registry.store.JdbcMetadataStore;
+import io.canopy.registry.store.MetadataStore;
+import io.canopy.registry.upload.VersionUploads;
+import io.canopy.registry.validation.ChildProcessValidator;
+import io.canopy.registry.validation.ProbeCommand;
+import io.canopy.registry.watch.ChangeNotifier;
+import io.canopy.registry.watch.WatchHub;
+import io.grpc.ServerBuilder;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import java.util.stream.Stream;
+
+/**
+ * A running registry: metadata store, artifact store, validator pool, watch hub, the gRPC
+ * server and the admin server. {@link #close()} stops them in dependency order: watchers are
+ * told to reconnect, in-flight calls get a grace period, validations still running are
+ * recorded as FAILED, and the database closes last.
+ */
+public final class RegistryServer implements AutoCloseable {
+
+  private static final Logger LOG = Logger.getLogger(RegistryServer.class.getName());
+  private static final Duration GRACE = Duration.ofSeconds(5);
+  private static final int WATCH_THREADS = 2;
+
+  private final GrpcServer grpc;
+  private final AdminServer admin;
+  private final Deque<AutoCloseable> resources;
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private final CountDownLatch terminated = new CountDownLatch(1);
+
+  private RegistryServer(GrpcServer grpc, AdminServer admin, Deque<AutoCloseable> resources) {
+    this.grpc = grpc;
+    this.admin = admin;
+    this.resources = resources;
+  }
+
+  /**
+   * Wires and starts the registry.
+   *
+   * @param transport the gRPC transport (Netty from {@code Main}, in-process in tests)
+   */
+  public static RegistryServer start(RegistryConfig config, ServerBuilder<?> transport) {
+    Deque<AutoCloseable> opened = new ArrayDeque<>();
+    try {
+      Files.createDirectories(config.dataDir());
+      clearStaging(config.stagingDir());
+      ChangeNotifier notifier = new ChangeNotifier();
+      MetadataStore store =
+          push(opened, JdbcMetadataStore.sqlite(config.databaseFile(), Clock.systemUTC(), notifier::changed));
+      int stuck = store.failUnfinishedValidations("the registry restarted during validation");
+      if (stuck > 0) {
+        LOG.warning(stuck + " validations were interrupted by a restart; marked FAILED");
+      }
+      FileArtifactStore artifacts = new FileArtifactStore(config.artifactDir());
+      ChildProcessValidator validator =
+          new ChildProcessValidator(
+              ProbeCommand.currentJvm(config.validationMaxHeapMb()),
+              config.stagingDir(),
+              config.validationTimeout());
+      VersionUploads uploads =
+          push(
+              opened,
+              new VersionUploads(
+                  store,
+                  artifacts,
+                  validator,
+                  config.stagingDir(),
+                  config.uploadMaxBytes(),
+                  config.validationProcesses()));
+      WatchHub watches = push(opened, new WatchHub(store, notifier, WATCH_THREADS));
+      GrpcServer grpc =
+          new GrpcServer(
+              transport,
+              List.of(new RegistryGrpcService(store, artifacts, uploads, watches)),
+              List.of());
+      opened.push(() -> grpc.stop(GRACE));
+      grpc.start();
+      grpc.setServing(true);
+      AdminServer admin =
+          push(
+              opened,
+              new AdminServer(
+                  config.admin().host(),
+                  config.admin().port(),
+                  "registry",
+                  store::isOpen,
+                  routes -> {}));
+      admin.start();
+      return new RegistryServer(grpc, admin, opened);
+    } catch (IOException e) {
+      closeAll(opened);
+      throw new UncheckedIOException("registry failed to start: " + e.getMessage(), e);
+    } catch (RuntimeException | Error e) {
+      closeAll(opened);
+      throw e;
+    }
+  }
+
+  private static <T extends AutoCloseable> T push(Deque<AutoCloseable> opened, T resource) {
+    opened.push(resource);
+    return resource;
+  }
+
+  /** Removes staging files a crash may have left behind; nothing in there is referenced. */
+  private static void clearStaging(Path staging) throws IOException {
+    if (Files.isDirectory(staging)) {
+      try (Stream<Path> files = Files.walk(staging)) {
+        for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+          if (!p.equals(staging)) {
+            Files.deleteIfExists(p);
+          }
+        }
+      }
+    }
+    Files.createDirectories(staging);
+  }
+
+  /** The bound gRPC port (-1 with the in-process transport). */
+  public int grpcPort() {
+    return grpc.port();
+  }
+
+  /** The bound admin HTTP port. */
+  public int adminPort() {
+    return admin.port();
+  }
+
+  /** Blocks until {@link #close()} has finished. */
+  public void awaitTermination() throws InterruptedException {
+    terminated.await();
+  }
+
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    grpc.setServing(false);
+    closeAll(resources);
+    terminated.countDown();
+  }
+
+  /** Closes newest first: admin, gRPC (with grace), watch hub, uploads, then the store. */
+  private static void closeAll(Deque<AutoCloseable> resources) {
+    while (!resources.isEmpty()) {
+      try {
+        resources.pop().close();
+      } catch (Exception e) {
+        LOG.log(Level.WARNING, "error while stopping the registry", e);
+      }
+    }
+  }
+}

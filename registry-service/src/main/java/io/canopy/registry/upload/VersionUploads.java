@@ -1,0 +1,224 @@
+package io.canopy.registry.upload;
+
+import io.canopy.common.error.CanopyException;
+import io.canopy.proto.registry.v1.ModelFormat;
+import io.canopy.proto.registry.v1.ModelVersion;
+import io.canopy.proto.registry.v1.UploadVersionHeader;
+import io.canopy.proto.registry.v1.VersionState;
+import io.canopy.registry.store.ArtifactStore;
+import io.canopy.registry.store.MetadataStore;
+import io.canopy.registry.validation.ModelValidator;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The life of an uploaded version: staged bytes are checked (non-empty, expected digest, a
+ * recognized format; otherwise refused and nothing is kept), recorded as VALIDATING, validated
+ * on a bounded pool, then moved into the artifact store and marked READY, or discarded and
+ * marked FAILED with the reason.
+ */
+public final class VersionUploads implements AutoCloseable {
+
+  private static final Logger LOG = Logger.getLogger(VersionUploads.class.getName());
+
+  private final MetadataStore store;
+  private final ArtifactStore artifacts;
+  private final ModelValidator validator;
+  private final Path stagingDir;
+  private final long maxBytes;
+  private final ExecutorService pool;
+
+  /**
+   * @param concurrency how many validations run at once; more wait in line
+   */
+  public VersionUploads(
+      MetadataStore store,
+      ArtifactStore artifacts,
+      ModelValidator validator,
+      Path stagingDir,
+      long maxBytes,
+      int concurrency) {
+    this.store = store;
+    this.artifacts = artifacts;
+    this.validator = validator;
+    this.stagingDir = stagingDir;
+    this.maxBytes = maxBytes;
+    AtomicInteger n = new AtomicInteger();
+    this.pool =
+        Executors.newFixedThreadPool(
+            concurrency,
+            r -> {
+              Thread t = new Thread(r, "registry-validation-" + n.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
+  }
+
+  /** Starts receiving bytes for a (validated) header; NotFound now if the model is missing. */
+  public StagedUpload begin(UploadVersionHeader header) {
+    if (!header.getCreateModel() && store.findModel(header.getModel()).isEmpty()) {
+      throw new CanopyException.NotFound(
+          "model '" + header.getModel() + "' does not exist (set create_model to create it)");
+    }
+    return StagedUpload.create(stagingDir, maxBytes);
+  }
+
+  /**
+   * Finishes an upload whose bytes have all arrived. Throws INVALID_ARGUMENT (keeping nothing)
+   * for empty or unrecognized bytes or a digest mismatch; otherwise records the version as
+   * VALIDATING and returns a future of its final state.
+   */
+  public CompletableFuture<ModelVersion> complete(
+      StagedUpload upload, UploadVersionHeader header, String actor) {
+    StagedFile file;
+    try {
+      file = upload.finish();
+      check(file, header);
+    } catch (RuntimeException e) {
+      upload.discard();
+      throw e;
+    }
+    ModelVersion created;
+    try {
+      created = store.createVersion(template(file, header), header.getCreateModel(), actor);
+    } catch (RuntimeException e) {
+      StagedUpload.delete(file.path());
+      throw e;
+    }
+    ValidationTask task = new ValidationTask(created, file, header);
+    try {
+      pool.execute(task);
+    } catch (RejectedExecutionException e) {
+      task.abandon();
+    }
+    return task.result;
+  }
+
+  private static void check(StagedFile file, UploadVersionHeader header) {
+    if (file.size() == 0) {
+      throw new CanopyException.InvalidArgument("chunk", "the upload is empty");
+    }
+    String expected = header.getExpectedSha256();
+    if (!expected.isEmpty() && !expected.equals(file.sha256())) {
+      throw new CanopyException.InvalidArgument(
+          "header.expected_sha256", "the received bytes hash to " + file.sha256());
+    }
+    if (file.format() == ModelFormat.MODEL_FORMAT_UNSPECIFIED) {
+      throw new CanopyException.InvalidArgument(
+          "chunk", "the bytes are not an XGBoost model in UBJ or JSON format");
+    }
+    if (header.getFormat() != ModelFormat.MODEL_FORMAT_UNSPECIFIED
+        && header.getFormat() != file.format()) {
+      throw new CanopyException.InvalidArgument(
+          "header.format", "declared " + header.getFormat() + " but the bytes are " + file.format());
+    }
+  }
+
+  private static ModelVersion template(StagedFile file, UploadVersionHeader header) {
+    ModelVersion.Builder v =
+        ModelVersion.newBuilder()
+            .setModel(header.getModel())
+            .setSha256(file.sha256())
+            .setSizeBytes(file.size())
+            .setFormat(file.format())
+            .setDescription(header.getDescription())
+            .putAllLabels(header.getLabelsMap());
+    if (header.hasInputBinding()) {
+      v.setInputBinding(header.getInputBinding());
+    }
+    return v.build();
+  }
+
+  private static ModelVersion failed(String reason) {
+    return ModelVersion.newBuilder()
+        .setState(VersionState.VERSION_STATE_FAILED)
+        .setFailureReason(reason)
+        .build();
+  }
+
+  /** Validates one version and records the outcome; always completes {@link #result}. */
+  private final class ValidationTask implements Runnable {
+    final CompletableFuture<ModelVersion> result = new CompletableFuture<>();
+    private final ModelVersion version;
+    private final StagedFile file;
+    private final UploadVersionHeader header;
+
+    ValidationTask(ModelVersion version, StagedFile file, UploadVersionHeader header) {
+      this.version = version;
+      this.file = file;
+      this.header = header;
+    }
+
+    @Override
+    public void run() {
+      boolean interrupted = false;
+      ModelVersion outcome;
+      try {
+        outcome = DeclaredFeatures.reconcile(validator.validate(file.path(), file.format()), header);
+      } catch (InterruptedException e) {
+        interrupted = true; // restored below, after the outcome is recorded
+        outcome = failed("the registry shut down during validation");
+      } catch (RuntimeException e) {
+        LOG.log(Level.WARNING, "validation of " + version.getModel() + "/" + version.getVersion()
+            + " could not run", e);
+        outcome = failed("validation could not run; see the registry log");
+      }
+      try {
+        record(outcome);
+      } finally {
+        if (interrupted) {
+          Thread.currentThread().interrupt();
+        }
+      }
+    }
+
+    /** Completes the version as FAILED without validating (the pool is shutting down). */
+    void abandon() {
+      record(failed("the registry shut down before validation"));
+    }
+
+    private void record(ModelVersion outcome) {
+      ModelVersion finalOutcome = outcome;
+      try {
+        if (outcome.getState() == VersionState.VERSION_STATE_READY) {
+          try {
+            artifacts.put(file.path(), file.sha256());
+          } catch (IOException e) {
+            LOG.log(Level.WARNING, "cannot store artifact " + file.sha256(), e);
+            finalOutcome = failed("the artifact could not be stored; see the registry log");
+          }
+        }
+        result.complete(
+            store.completeValidation(version.getModel(), version.getVersion(), finalOutcome));
+      } catch (RuntimeException e) {
+        result.completeExceptionally(e);
+      } finally {
+        StagedUpload.delete(file.path());
+      }
+    }
+  }
+
+  /** Stops validating: running validations are interrupted (children killed) and recorded. */
+  @Override
+  public void close() {
+    for (Runnable queued : pool.shutdownNow()) {
+      ((ValidationTask) queued).abandon();
+    }
+    try {
+      if (!pool.awaitTermination(30, TimeUnit.SECONDS)) {
+        LOG.warning("validations still running after 30s of shutdown");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    validator.close();
+  }
+}

@@ -1,0 +1,52 @@
+package io.canopy.registry.validation;
+
+import io.canopy.proto.registry.v1.ModelFormat;
+
+/**
+ * Recognizes XGBoost model formats from the first bytes of a file, without parsing it: JSON is
+ * a {@code '{'} followed (after optional whitespace) by {@code '"'}; UBJ is a {@code '{'}
+ * followed directly by a UBJSON length or container marker.
+ */
+public final class ModelFormats {
+
+  /** How many leading bytes {@link #detect} needs at most. */
+  public static final int HEAD_BYTES = 4096;
+
+  private static final String UBJ_MARKERS = "iUIlL$#";
+
+  private ModelFormats() {}
+
+  /** The format of a file starting with {@code head[0..length)}, or UNSPECIFIED if neither. */
+  public static ModelFormat detect(byte[] head, int length) {
+    int n = Math.min(length, head.length);
+    int i = skipWhitespace(head, 0, n);
+    if (i >= n || head[i] != '{') {
+      return ModelFormat.MODEL_FORMAT_UNSPECIFIED;
+    }
+    if (i == 0 && n > 1 && UBJ_MARKERS.indexOf(head[1]) >= 0) {
+      return ModelFormat.MODEL_FORMAT_UBJ;
+    }
+    int j = skipWhitespace(head, i + 1, n);
+    if (j < n && head[j] == '"') {
+      return ModelFormat.MODEL_FORMAT_JSON;
+    }
+    return ModelFormat.MODEL_FORMAT_UNSPECIFIED;
+  }
+
+  /** The file name extension XGBoost uses to pick its parser. */
+  public static String extension(ModelFormat format) {
+    return switch (format) {
+      case MODEL_FORMAT_UBJ -> "ubj";
+      case MODEL_FORMAT_JSON -> "json";
+      default -> throw new IllegalArgumentException("no file extension for " + format);
+    };
+  }
+
+  private static int skipWhitespace(byte[] b, int from, int n) {
+    int i = from;
+    while (i < n && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r')) {
+      i++;
+    }
+    return i;
+  }
+}

@@ -1,0 +1,138 @@
+package io.canopy.registry.validation;
+
+import io.canopy.proto.registry.v1.ModelVersion;
+import io.canopy.proto.registry.v1.VersionState;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import ml.dmlc.xgboost4j.java.Booster;
+import ml.dmlc.xgboost4j.java.XGBoost;
+import ml.dmlc.xgboost4j.java.XGBoostError;
+
+/**
+ * Entry point of the validation child process: loads one model file with XGBoost4J, predicts
+ * one all-missing row, and prints the facts (or why it failed) as one {@link ProbeOutput} line.
+ * Runs only in a throwaway JVM: if the native loader crashes on corrupt bytes, only this
+ * process dies. Usage: {@code ModelProbe <model.ubj|model.json>}.
+ */
+public final class ModelProbe {
+
+  private ModelProbe() {}
+
+  public static void main(String[] args) {
+    // Keep stdout for the result line alone; anything a library prints goes to stderr.
+    PrintStream result = System.out;
+    System.setOut(System.err);
+    ModelVersion outcome;
+    if (args.length != 1) {
+      outcome = failed("usage: ModelProbe <model file>");
+    } else {
+      outcome = probe(Path.of(args[0]));
+    }
+    result.println(ProbeOutput.encode(outcome));
+    result.flush();
+    System.exit(result.checkError() ? 1 : 0);
+  }
+
+  static ModelVersion probe(Path file) {
+    Booster booster;
+    try {
+      booster = XGBoost.loadModel(file.toString());
+    } catch (XGBoostError e) {
+      return failed("XGBoost cannot load the model: " + XGBoostErrors.summary(e.getMessage()));
+    }
+    try {
+      booster.setParam("nthread", 1);
+      long numFeatures = booster.getNumFeature();
+      if (numFeatures < 1 || numFeatures > Integer.MAX_VALUE) {
+        return failed("the model declares " + numFeatures + " input features");
+      }
+      List<String> names = strings(booster.getFeatureNames());
+      List<String> types = strings(booster.getFeatureTypes());
+      if (!names.isEmpty() && names.size() != numFeatures) {
+        return failed(names.size() + " feature names for " + numFeatures + " features");
+      }
+      float[] row = new float[(int) numFeatures];
+      Arrays.fill(row, Float.NaN);
+      float[][] prediction = booster.inplace_predict(row, 1, row.length, Float.NaN);
+      if (!finite(prediction)) {
+        return failed("the probe prediction is not a finite number");
+      }
+      Path json = Files.createTempFile("model-", ".json");
+      booster.saveModel(json.toString());
+      Map<String, String> facts = ModelJsonFacts.read(json);
+      Files.deleteIfExists(json);
+      return ModelVersion.newBuilder()
+          .setState(VersionState.VERSION_STATE_READY)
+          .setObjective(facts.getOrDefault(ModelJsonFacts.OBJECTIVE, ""))
+          .setNumFeatures((int) numFeatures)
+          .addAllFeatureNames(names)
+          .addAllFeatureTypes(types)
+          .setNumTrees(numTrees(facts))
+          .setNumClasses(integer(facts.get(ModelJsonFacts.NUM_CLASS)))
+          .build();
+    } catch (XGBoostError e) {
+      return failed("XGBoost cannot use the model: " + XGBoostErrors.summary(e.getMessage()));
+    } catch (Exception e) {
+      return failed("the model could not be inspected: " + e.getClass().getSimpleName());
+    } finally {
+      booster.dispose();
+    }
+  }
+
+  private static int numTrees(Map<String, String> facts) {
+    String trees = facts.getOrDefault(ModelJsonFacts.GBTREE_TREES, facts.get(ModelJsonFacts.DART_TREES));
+    return integer(trees); // gblinear has none
+  }
+
+  private static int integer(String text) {
+    if (text == null || text.isBlank()) {
+      return 0;
+    }
+    try {
+      return Integer.parseInt(text.trim());
+    } catch (NumberFormatException e) {
+      return 0;
+    }
+  }
+
+  /** XGBoost returns arrays of nulls when a model has no names or types; treat that as none. */
+  private static List<String> strings(String[] values) {
+    if (values == null || values.length == 0) {
+      return List.of();
+    }
+    for (String v : values) {
+      if (v == null) {
+        return List.of();
+      }
+    }
+    return List.of(values);
+  }
+
+  private static boolean finite(float[][] prediction) {
+    if (prediction.length == 0) {
+      return false;
+    }
+    for (float[] row : prediction) {
+      if (row.length == 0) {
+        return false;
+      }
+      for (float v : row) {
+        if (!Float.isFinite(v)) {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
+  private static ModelVersion failed(String reason) {
+    return ModelVersion.newBuilder()
+        .setState(VersionState.VERSION_STATE_FAILED)
+        .setFailureReason(reason)
+        .build();
+  }
+}

@@ -1,0 +1,89 @@
+package io.canopy.serving;
+
+import io.canopy.common.config.ConfigLoader;
+import io.canopy.common.config.Listen;
+import io.canopy.serving.model.ManagerSettings;
+import io.helidon.config.Config;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * serving-service settings, read once from the {@code serving} key (defaults in
+ * {@code serving.yaml}).
+ *
+ * @param grpc where InferenceService and KServe v2 listen
+ * @param admin where /observe/health and /observe/metrics listen
+ * @param registryTarget gRPC target of the model registry
+ * @param cacheDir local artifact cache and last registry state
+ * @param nthread XGBoost threads per prediction call
+ * @param maxInFlightPerModel requests computing at once per model before UNAVAILABLE
+ * @param reconnectInitial first backoff after the registry watch breaks or a download fails
+ * @param reconnectMax longest backoff
+ * @param downloadTimeout deadline of one artifact download
+ */
+public record ServingConfig(
+    Listen grpc,
+    Listen admin,
+    String registryTarget,
+    Path cacheDir,
+    int nthread,
+    int maxInFlightPerModel,
+    Duration reconnectInitial,
+    Duration reconnectMax,
+    Duration downloadTimeout) {
+
+  public ServingConfig {
+    Objects.requireNonNull(grpc, "serving.grpc");
+    Objects.requireNonNull(admin, "serving.admin");
+    Objects.requireNonNull(cacheDir, "serving.cache-dir");
+    if (registryTarget == null || registryTarget.isBlank()) {
+      throw new IllegalArgumentException("serving.registry.target: must not be blank");
+    }
+    if (nthread < 1) {
+      throw new IllegalArgumentException("serving.predict.nthread: must be >= 1, got " + nthread);
+    }
+    if (maxInFlightPerModel < 1) {
+      throw new IllegalArgumentException(
+          "serving.predict.max-in-flight-per-model: must be >= 1, got " + maxInFlightPerModel);
+    }
+    if (reconnectInitial.isNegative() || reconnectInitial.isZero()) {
+      throw new IllegalArgumentException(
+          "serving.registry.reconnect-initial-ms: must be > 0, got " + reconnectInitial.toMillis());
+    }
+    if (reconnectMax.compareTo(reconnectInitial) < 0) {
+      throw new IllegalArgumentException(
+          "serving.registry.reconnect-max-ms: must be >= reconnect-initial-ms, got "
+              + reconnectMax.toMillis());
+    }
+    if (downloadTimeout.isNegative() || downloadTimeout.isZero()) {
+      throw new IllegalArgumentException(
+          "serving.registry.download-timeout-ms: must be > 0, got " + downloadTimeout.toMillis());
+    }
+  }
+
+  /** Reads the {@code serving} key of a configuration root. */
+  public static ServingConfig create(Config root) {
+    Config node = root.get("serving");
+    return new ServingConfig(
+        Listen.create(node.get("grpc")),
+        Listen.create(node.get("admin")),
+        ConfigLoader.stringValue(node, "registry.target"),
+        Path.of(ConfigLoader.stringValue(node, "cache-dir")),
+        ConfigLoader.intValue(node, "predict.nthread"),
+        ConfigLoader.intValue(node, "predict.max-in-flight-per-model"),
+        millis(node, "registry.reconnect-initial-ms"),
+        millis(node, "registry.reconnect-max-ms"),
+        millis(node, "registry.download-timeout-ms"));
+  }
+
+  private static Duration millis(Config node, String key) {
+    return Duration.ofMillis(ConfigLoader.intValue(node, key));
+  }
+
+  /** The model manager's share of these settings. */
+  public ManagerSettings managerSettings() {
+    return new ManagerSettings(
+        cacheDir, nthread, maxInFlightPerModel, reconnectInitial, reconnectMax, downloadTimeout);
+  }
+}

@@ -1,0 +1,104 @@
+package io.canopy.serving;
+
+import io.canopy.common.admin.AdminServer;
+import io.canopy.common.grpc.GrpcServer;
+import io.canopy.serving.grpc.InferenceGrpcService;
+import io.canopy.serving.grpc.KServeGrpcService;
+import io.canopy.serving.model.ModelManager;
+import io.grpc.ManagedChannel;
+import io.grpc.ServerBuilder;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * A running serving-service: the model manager following the registry, the gRPC server
+ * (InferenceService, KServe v2, health, reflection) and the admin HTTP server. Health on both
+ * follows the manager's readiness.
+ */
+public final class ServingServer implements AutoCloseable {
+
+  private static final Duration GRACE = Duration.ofSeconds(10);
+
+  private final ModelManager models;
+  private final GrpcServer grpc;
+  private final AdminServer admin;
+  private final ManagedChannel registry;
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  private ServingServer(
+      ModelManager models, GrpcServer grpc, AdminServer admin, ManagedChannel registry) {
+    this.models = models;
+    this.grpc = grpc;
+    this.admin = admin;
+    this.registry = registry;
+  }
+
+  /**
+   * Wires and starts everything. Takes the gRPC transport and the registry channel so tests can
+   * pass in-process ones; the server owns the channel from here on and shuts it down on close.
+   */
+  static ServingServer start(
+      ServingConfig config, ServerBuilder<?> grpcBuilder, ManagedChannel registry, Clock clock) {
+    ModelManager models = new ModelManager(config.managerSettings(), registry, clock);
+    GrpcServer grpc =
+        new GrpcServer(
+            grpcBuilder,
+            List.of(new InferenceGrpcService(models), new KServeGrpcService(models)),
+            List.of());
+    models.onReadinessChange(grpc::setServing);
+    AdminServer admin =
+        new AdminServer(
+            config.admin().host(), config.admin().port(), "serving", models::isReady, routing -> {});
+    ServingServer server = new ServingServer(models, grpc, admin, registry);
+    try {
+      models.start();
+      grpc.start();
+      admin.start();
+    } catch (RuntimeException e) {
+      server.close();
+      throw e;
+    }
+    return server;
+  }
+
+  /** The bound gRPC port (-1 for an in-process transport). */
+  public int grpcPort() {
+    return grpc.port();
+  }
+
+  /** The bound admin HTTP port. */
+  public int adminPort() {
+    return admin.port();
+  }
+
+  /** True when every version that serves traffic is loaded. */
+  public boolean isReady() {
+    return models.isReady();
+  }
+
+  /**
+   * Graceful: stops taking calls, lets in-flight calls finish, then frees every model and closes
+   * the registry channel. Idempotent.
+   */
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    try {
+      admin.close();
+    } finally {
+      grpc.stop(GRACE);
+      models.close();
+      registry.shutdownNow();
+      try {
+        registry.awaitTermination(5, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+}

@@ -1,0 +1,128 @@
+package io.canopy.serving.grpc;
+
+import io.canopy.common.error.CanopyException;
+import io.canopy.proto.kserve.v2.GRPCInferenceServiceGrpc;
+import io.canopy.proto.kserve.v2.ModelInferRequest;
+import io.canopy.proto.kserve.v2.ModelInferResponse;
+import io.canopy.proto.kserve.v2.ModelMetadataRequest;
+import io.canopy.proto.kserve.v2.ModelMetadataResponse;
+import io.canopy.proto.kserve.v2.ModelReadyRequest;
+import io.canopy.proto.kserve.v2.ModelReadyResponse;
+import io.canopy.proto.kserve.v2.ServerLiveRequest;
+import io.canopy.proto.kserve.v2.ServerLiveResponse;
+import io.canopy.proto.kserve.v2.ServerMetadataRequest;
+import io.canopy.proto.kserve.v2.ServerMetadataResponse;
+import io.canopy.proto.kserve.v2.ServerReadyRequest;
+import io.canopy.proto.kserve.v2.ServerReadyResponse;
+import io.canopy.serving.model.Lease;
+import io.canopy.serving.model.ModelManager;
+import io.canopy.serving.model.VersionSelector;
+import io.canopy.serving.predict.Prediction;
+import io.canopy.serving.predict.PredictionKind;
+import io.grpc.Context;
+import io.grpc.stub.StreamObserver;
+
+/**
+ * The KServe v2 / Open Inference Protocol service ({@code inference.GRPCInferenceService}), so
+ * KServe, Triton and MLServer clients work unchanged. Models take one FP32 input {@code [N, F]}
+ * and return one FP32 output (probabilities or values).
+ */
+public final class KServeGrpcService extends GRPCInferenceServiceGrpc.GRPCInferenceServiceImplBase {
+
+  static final String SERVER_NAME = "canopy";
+  static final String PLATFORM = "xgboost";
+
+  private final ModelManager models;
+  private final String serverVersion;
+
+  public KServeGrpcService(ModelManager models) {
+    this.models = models;
+    String version = KServeGrpcService.class.getPackage().getImplementationVersion();
+    this.serverVersion = version == null ? "dev" : version;
+  }
+
+  @Override
+  public void serverLive(ServerLiveRequest request, StreamObserver<ServerLiveResponse> out) {
+    out.onNext(ServerLiveResponse.newBuilder().setLive(true).build());
+    out.onCompleted();
+  }
+
+  @Override
+  public void serverReady(ServerReadyRequest request, StreamObserver<ServerReadyResponse> out) {
+    out.onNext(ServerReadyResponse.newBuilder().setReady(models.isReady()).build());
+    out.onCompleted();
+  }
+
+  @Override
+  public void modelReady(ModelReadyRequest request, StreamObserver<ModelReadyResponse> out) {
+    String name = requireName(request.getName(), "name");
+    VersionSelector selector = KServeTensors.selector(request.getVersion(), "version");
+    out.onNext(ModelReadyResponse.newBuilder().setReady(models.isAvailable(name, selector)).build());
+    out.onCompleted();
+  }
+
+  @Override
+  public void serverMetadata(
+      ServerMetadataRequest request, StreamObserver<ServerMetadataResponse> out) {
+    out.onNext(
+        ServerMetadataResponse.newBuilder().setName(SERVER_NAME).setVersion(serverVersion).build());
+    out.onCompleted();
+  }
+
+  @Override
+  public void modelMetadata(
+      ModelMetadataRequest request, StreamObserver<ModelMetadataResponse> out) {
+    String name = requireName(request.getName(), "name");
+    VersionSelector selector = KServeTensors.selector(request.getVersion(), "version");
+    ModelMetadataResponse.Builder response =
+        ModelMetadataResponse.newBuilder().setName(name).setPlatform(PLATFORM);
+    models.availableVersions(name).forEach(v -> response.addVersions(Long.toString(v)));
+    try (Lease lease = models.acquire(name, selector)) {
+      response.addInputs(tensor(KServeTensors.INPUT, -1, lease.numFeatures()));
+      response.addOutputs(
+          lease.valueWidth() == 1
+              ? tensor(KServeTensors.OUTPUT, -1)
+              : tensor(KServeTensors.OUTPUT, -1, lease.valueWidth()));
+    }
+    out.onNext(response.build());
+    out.onCompleted();
+  }
+
+  @Override
+  public void modelInfer(ModelInferRequest request, StreamObserver<ModelInferResponse> out) {
+    String name = requireName(request.getModelName(), "model_name");
+    VersionSelector selector = KServeTensors.selector(request.getModelVersion(), "model_version");
+    Context context = Context.current();
+    Deadlines.checkNotExpired(context);
+    ModelInferResponse.Builder response = ModelInferResponse.newBuilder();
+    try (Lease lease = models.acquire(name, selector)) {
+      int rows = KServeTensors.rows(request, lease.numFeatures());
+      float[] values = KServeTensors.values(request, rows * lease.numFeatures());
+      Deadlines.checkNotExpired(context);
+      Prediction prediction = lease.predict(values, rows, PredictionKind.VALUE);
+      response
+          .setModelName(lease.model())
+          .setModelVersion(Long.toString(lease.version()))
+          .setId(request.getId());
+      KServeTensors.addOutput(response, prediction, request.getRawInputContentsCount() > 0);
+    }
+    out.onNext(response.build());
+    out.onCompleted();
+  }
+
+  private static String requireName(String name, String field) {
+    if (name.isEmpty()) {
+      throw new CanopyException.InvalidArgument(field, "a model name is required");
+    }
+    return name;
+  }
+
+  private static ModelMetadataResponse.TensorMetadata tensor(String name, long... shape) {
+    ModelMetadataResponse.TensorMetadata.Builder t =
+        ModelMetadataResponse.TensorMetadata.newBuilder().setName(name).setDatatype(KServeTensors.FP32);
+    for (long dim : shape) {
+      t.addShape(dim);
+    }
+    return t.build();
+  }
+}

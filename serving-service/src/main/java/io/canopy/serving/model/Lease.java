@@ -1,0 +1,71 @@
+package io.canopy.serving.model;
+
+import io.canopy.serving.predict.Prediction;
+import io.canopy.serving.predict.PredictionKind;
+import io.canopy.serving.predict.Predictor;
+import java.util.List;
+
+/**
+ * One request's hold on a loaded version and on its model's in-flight slot. Close it as soon as
+ * the prediction is computed: that is what lets a retired version free its memory.
+ */
+public final class Lease implements AutoCloseable {
+
+  private final LoadedVersion version;
+  private final InFlightLimit limit;
+  private boolean closed;
+
+  Lease(LoadedVersion version, InFlightLimit limit) {
+    this.version = version;
+    this.limit = limit;
+  }
+
+  public String model() {
+    return version.meta().getModel();
+  }
+
+  public long version() {
+    return version.meta().getVersion();
+  }
+
+  public String sha256() {
+    return version.meta().getSha256();
+  }
+
+  /** Input columns the version expects. */
+  public int numFeatures() {
+    return version.predictor().numFeatures();
+  }
+
+  /** Feature names in column order; empty when the version has none. */
+  public List<String> featureNames() {
+    return version.featureNames();
+  }
+
+  /** Column of a named feature, or -1 when the version has no such feature. */
+  public int featureIndex(String name) {
+    return version.featureIndex(name);
+  }
+
+  /** Output columns of a VALUE prediction (1, or the number of classes). */
+  public int valueWidth() {
+    return version.predictor().valueWidth();
+  }
+
+  /** Predicts with the leased version; see {@link Predictor#predict}. */
+  public Prediction predict(float[] rows, int numRows, PredictionKind kind) {
+    if (closed) {
+      throw new IllegalStateException("lease on " + version.key() + " is closed");
+    }
+    return version.predictor().predict(rows, numRows, kind);
+  }
+
+  @Override
+  public void close() {
+    if (!closed) {
+      closed = true;
+      version.release();
+      limit.release();
+    }
+  }
+}

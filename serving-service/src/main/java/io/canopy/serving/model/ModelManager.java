@@ -1,0 +1,268 @@
+package io.canopy.serving.model;
+
+import io.canopy.common.error.CanopyException;
+import io.canopy.proto.registry.v1.ModelRegistryServiceGrpc;
+import io.canopy.proto.registry.v1.WatchModelsResponse;
+import io.grpc.Channel;
+import java.time.Clock;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Keeps the versions that the registry references loaded and hands them to requests. It follows
+ * the registry's watch stream (or, after a restart, its cached copy), loads versions on loader
+ * threads, publishes each new state as an immutable snapshot, and retires versions that nothing
+ * references once their in-flight requests finish.
+ *
+ * <p>All state changes run on one manager thread; requests only read the current snapshot.
+ */
+public final class ModelManager implements AutoCloseable {
+
+  private static final Logger LOG = Logger.getLogger(ModelManager.class.getName());
+  private static final int LOADER_THREADS = 2;
+  /** A request that meets a version freed under it re-reads the (newer) snapshot this often. */
+  private static final int ACQUIRE_ATTEMPTS = 3;
+
+  private final ScheduledThreadPoolExecutor control;
+  private final ExecutorService loaders;
+  private final Fleet fleet;
+  private final ArtifactCache cache;
+  private final VersionLoader loader;
+  private final Backoff backoff;
+  private final RegistryWatcher watcher;
+  private final AtomicReference<ServingSnapshot> current =
+      new AtomicReference<>(ServingSnapshot.EMPTY);
+  private final AtomicBoolean started = new AtomicBoolean();
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private volatile Consumer<Boolean> readinessListener = ready -> {};
+  private boolean lastReady;
+
+  public ModelManager(ManagerSettings settings, Channel registry, Clock clock) {
+    this.control =
+        new ScheduledThreadPoolExecutor(
+            1, Thread.ofPlatform().name("canopy-model-manager").daemon(true).factory());
+    control.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+    control.setRemoveOnCancelPolicy(true);
+    this.loaders =
+        Executors.newFixedThreadPool(
+            LOADER_THREADS, Thread.ofPlatform().name("canopy-model-loader-", 0).daemon(true).factory());
+    this.fleet = new Fleet(settings.maxInFlightPerModel());
+    this.cache = new ArtifactCache(settings.cacheDir());
+    this.backoff =
+        new Backoff(settings.reconnectInitial(), settings.reconnectMax(), new SplittableRandom());
+    this.loader =
+        new VersionLoader(
+            cache,
+            new ArtifactDownloader(
+                ModelRegistryServiceGrpc.newBlockingStub(registry), settings.downloadTimeout()),
+            settings.nthread(),
+            clock);
+    this.watcher =
+        new RegistryWatcher(
+            ModelRegistryServiceGrpc.newStub(registry),
+            control,
+            backoff,
+            () -> fleet.registry().revision(),
+            this::apply);
+  }
+
+  /** Called (on the manager thread) whenever readiness changes. Set before {@link #start()}. */
+  public void onReadinessChange(Consumer<Boolean> listener) {
+    this.readinessListener = listener;
+  }
+
+  /** Restores the cached registry state, if any, then starts following the registry. */
+  public void start() {
+    if (!started.compareAndSet(false, true)) {
+      throw new IllegalStateException("already started");
+    }
+    control.execute(
+        () -> {
+          cache
+              .readState()
+              .ifPresent(
+                  state -> {
+                    fleet.registry().apply(state);
+                    LOG.info("restored registry state at revision " + state.getRevision() + " from the local cache");
+                  });
+          republish();
+          watcher.start();
+        });
+  }
+
+  /** True when every version that serves traffic is loaded (or has failed for good). */
+  public boolean isReady() {
+    return current.get().ready();
+  }
+
+  /**
+   * Leases the version a request selects, taking one of its model's in-flight slots.
+   *
+   * @throws CanopyException NOT_FOUND for an unknown model, version or alias; UNAVAILABLE when
+   *     the version is not loaded yet or the model is at its in-flight limit; FAILED_PRECONDITION
+   *     when the version is not deployed here or failed to load
+   */
+  public Lease acquire(String model, VersionSelector selector) {
+    for (int attempt = 0; attempt < ACQUIRE_ATTEMPTS; attempt++) {
+      ServedModel served = current.get().model(model);
+      LoadedVersion version = served.entry(served.resolve(selector)).servable();
+      if (!served.limit().tryAcquire()) {
+        throw new CanopyException.Unavailable("model '" + model + "' is at its in-flight limit");
+      }
+      if (version.tryAcquire()) {
+        return new Lease(version, served.limit());
+      }
+      // Retired and freed between reading the snapshot and now: a newer snapshot is published.
+      served.limit().release();
+    }
+    throw new CanopyException.Unavailable("model '" + model + "' is being swapped; retry");
+  }
+
+  /** True when the selected version is loaded, without taking a lease. */
+  public boolean isAvailable(String model, VersionSelector selector) {
+    ServedModel served = current.get().models().get(model);
+    if (served == null) {
+      return false;
+    }
+    try {
+      return served.entry(served.resolve(selector)).available();
+    } catch (CanopyException e) {
+      return false;
+    }
+  }
+
+  /** Versions of a model that can serve right now, ascending; NOT_FOUND for an unknown model. */
+  public List<Long> availableVersions(String model) {
+    return current.get().model(model).versions().values().stream()
+        .filter(VersionEntry::available)
+        .map(e -> e.key().version())
+        .toList();
+  }
+
+  /** Status of every version this process knows, for one model or (empty name) for all. */
+  public List<VersionStatus> status(String model) {
+    return current.get().status(model);
+  }
+
+  private void apply(WatchModelsResponse event) {
+    if (fleet.registry().apply(event)) {
+      cache.writeState(fleet.registry().toSnapshot());
+      republish();
+    }
+  }
+
+  private void republish() {
+    Fleet.Plan plan = fleet.reconcile();
+    current.set(plan.snapshot());
+    for (LoadedVersion v : plan.toRetire()) {
+      LOG.info(() -> v.key() + " retired; freed once its in-flight requests finish");
+      v.retire();
+    }
+    plan.toLoad().forEach(this::startLoad);
+    if (plan.snapshot().ready() != lastReady) {
+      lastReady = plan.snapshot().ready();
+      LOG.info(lastReady ? "ready: every serving version is loaded" : "not ready: loading");
+      readinessListener.accept(lastReady);
+    }
+  }
+
+  private void startLoad(Slot.Loading slot) {
+    try {
+      loaders.execute(() -> load(slot));
+    } catch (RejectedExecutionException e) {
+      // Shutting down.
+    }
+  }
+
+  /** On a loader thread: load, then report back to the manager thread. */
+  private void load(Slot.Loading slot) {
+    LoadedVersion loaded = null;
+    LoadFailure failure = null;
+    try {
+      loaded = loader.load(slot.meta());
+    } catch (LoadFailure e) {
+      failure = e;
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "unexpected failure loading " + slot.key(), e);
+      failure = LoadFailure.permanent("unexpected failure: " + e.getClass().getSimpleName(), e);
+    }
+    LoadedVersion result = loaded;
+    LoadFailure error = failure;
+    try {
+      control.execute(() -> finishLoad(slot, result, error));
+    } catch (RejectedExecutionException e) {
+      if (result != null) {
+        result.retire();
+      }
+    }
+  }
+
+  private void finishLoad(Slot.Loading slot, LoadedVersion loaded, LoadFailure failure) {
+    if (loaded != null) {
+      if (fleet.loaded(slot, loaded)) {
+        LOG.info(() -> slot.key() + " available (sha256 " + slot.meta().getSha256() + ")");
+        republish();
+      } else {
+        loaded.retire();
+      }
+    } else if (failure.permanent()) {
+      if (fleet.failed(slot, failure.getMessage())) {
+        LOG.warning(slot.key() + " failed to load: " + failure.getMessage());
+        republish();
+      }
+    } else {
+      Slot.Loading next = fleet.retrying(slot, failure.getMessage());
+      if (next != null) {
+        LOG.fine(() -> slot.key() + " will retry: " + failure.getMessage());
+        republish();
+        control.schedule(
+            () -> {
+              if (fleet.isCurrent(next)) {
+                startLoad(next);
+              }
+            },
+            backoff.delay(slot.attempt()).toNanos(),
+            TimeUnit.NANOSECONDS);
+      }
+    }
+  }
+
+  /**
+   * Stops following the registry and frees every loaded version (versions still leased are freed
+   * by their last request). Call after the gRPC server stopped taking requests.
+   */
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    watcher.close();
+    loaders.shutdownNow();
+    await(loaders);
+    control.shutdown();
+    await(control);
+    // Both executors have terminated: the fleet is this thread's now.
+    current.set(ServingSnapshot.EMPTY);
+    fleet.clear().forEach(LoadedVersion::retire);
+  }
+
+  private static void await(ExecutorService executor) {
+    try {
+      if (!executor.awaitTermination(30, TimeUnit.SECONDS)) {
+        LOG.warning("model manager threads did not stop within 30 s");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,88 @@
+package io.canopy.serving.model;
+
+import io.canopy.common.error.CanopyException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What this process serves, as one immutable value: the model manager builds a new one on every
+ * change and swaps it in atomically, so a request sees either the old state or the new one.
+ *
+ * @param draining retired versions that may still be finishing requests
+ * @param ready every version that serves traffic is loaded (or failed for good)
+ */
+record ServingSnapshot(Map<String, ServedModel> models, List<LoadedVersion> draining, boolean ready) {
+
+  static final ServingSnapshot EMPTY = new ServingSnapshot(Map.of(), List.of(), false);
+
+  ServedModel model(String name) {
+    ServedModel model = models.get(name);
+    if (model == null) {
+      throw new CanopyException.NotFound("model '" + name + "' not found");
+    }
+    return model;
+  }
+
+  /** Every known version's status, for one model or (empty name) for all. */
+  List<VersionStatus> status(String modelName) {
+    List<ServedModel> selected = modelName.isEmpty() ? List.copyOf(models.values()) : List.of(model(modelName));
+    List<VersionStatus> out = new ArrayList<>();
+    for (ServedModel model : selected) {
+      for (VersionEntry entry : model.versions().values()) {
+        if (entry.slot() != null) {
+          out.add(status(model, entry));
+        }
+      }
+    }
+    for (LoadedVersion v : draining) {
+      if (!v.isDisposed() && (modelName.isEmpty() || v.key().model().equals(modelName))) {
+        out.add(
+            new VersionStatus(
+                v.key().model(),
+                v.key().version(),
+                v.meta().getSha256(),
+                LoadState.UNLOADING,
+                "retired; finishing in-flight requests",
+                List.of(),
+                Optional.of(v.availableSince())));
+      }
+    }
+    return out;
+  }
+
+  private static VersionStatus status(ServedModel model, VersionEntry entry) {
+    List<String> aliases = new ArrayList<>();
+    model.aliases().forEach((alias, v) -> {
+      if (v == entry.key().version()) {
+        aliases.add(alias);
+      }
+    });
+    aliases.sort(null);
+    LoadState state;
+    String reason;
+    Optional<java.time.Instant> since = Optional.empty();
+    switch (entry.slot()) {
+      case Slot.Available a -> {
+        state = LoadState.AVAILABLE;
+        reason = "";
+        since = Optional.of(a.version().availableSince());
+      }
+      case Slot.Loading l -> {
+        state = LoadState.LOADING;
+        reason = l.note();
+      }
+      case Slot.Failed f -> {
+        state = LoadState.FAILED;
+        reason = f.reason();
+      }
+      case Slot.Blocked b -> {
+        state = b.waiting() ? LoadState.LOADING : LoadState.FAILED;
+        reason = b.reason();
+      }
+    }
+    return new VersionStatus(
+        model.name(), entry.key().version(), entry.sha256(), state, reason, List.copyOf(aliases), since);
+  }
+}

@@ -1,0 +1,20 @@
+package io.canopy.serving.model;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One version as this process sees it.
+ *
+ * @param aliases aliases this process currently serves with it (including "latest")
+ * @param availableSince when it became available; empty unless it was loaded
+ */
+public record VersionStatus(
+    String model,
+    long version,
+    String sha256,
+    LoadState state,
+    String reason,
+    List<String> aliases,
+    Optional<Instant> availableSince) {}

@@ -1,0 +1,104 @@
+package io.canopy.serving;
+
+import io.canopy.common.testing.GrpcCleanup;
+import io.canopy.proto.inference.v1.DenseRows;
+import io.canopy.proto.inference.v1.InferenceServiceGrpc;
+import io.canopy.proto.inference.v1.InferenceServiceGrpc.InferenceServiceBlockingStub;
+import io.canopy.proto.inference.v1.PredictRequest;
+import io.grpc.ManagedChannel;
+import io.grpc.inprocess.InProcessChannelBuilder;
+import io.grpc.inprocess.InProcessServerBuilder;
+import io.helidon.config.Config;
+import io.helidon.config.ConfigSources;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
+
+/** A fake registry and serving servers on the in-process transport, cleaned up after each test. */
+public final class ServingHarness {
+
+  public final FakeRegistry registry = new FakeRegistry();
+  private final GrpcCleanup cleanup;
+  private final Path cacheDir;
+  private final String registryName = InProcessServerBuilder.generateName();
+
+  public ServingHarness(GrpcCleanup cleanup, Path cacheDir) {
+    this.cleanup = cleanup;
+    this.cacheDir = cacheDir;
+  }
+
+  /** Starts the fake registry; until then, serving finds the registry down. */
+  public ServingHarness startRegistry() {
+    try {
+      cleanup.register(
+          InProcessServerBuilder.forName(registryName).addService(registry).build().start());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return this;
+  }
+
+  /** Settings for tests: port 0, this test's cache, fast reconnects. */
+  public static Config config(Path cacheDir, Map<String, String> overrides) {
+    Map<String, String> values = new HashMap<>();
+    values.put("serving.grpc.port", "0");
+    values.put("serving.admin.port", "0");
+    values.put("serving.cache-dir", cacheDir.toString());
+    values.put("serving.registry.reconnect-initial-ms", "10");
+    values.put("serving.registry.reconnect-max-ms", "100");
+    values.putAll(overrides);
+    return Config.builder()
+        .disableEnvironmentVariablesSource()
+        .disableSystemPropertiesSource()
+        .addSource(ConfigSources.create(values))
+        .addSource(ConfigSources.classpath("serving.yaml"))
+        .build();
+  }
+
+  public ServingConfig servingConfig(Map<String, String> overrides) {
+    return ServingConfig.create(config(cacheDir, overrides));
+  }
+
+  /** A serving server (in-process gRPC) following the fake registry, and a channel to it. */
+  public Serving startServing(Map<String, String> overrides) {
+    String name = InProcessServerBuilder.generateName();
+    ServingServer server =
+        ServingServer.start(
+            servingConfig(overrides),
+            InProcessServerBuilder.forName(name),
+            InProcessChannelBuilder.forName(registryName).build(),
+            Clock.systemUTC());
+    cleanup.register(server);
+    ManagedChannel channel = cleanup.register(InProcessChannelBuilder.forName(name).build());
+    return new Serving(server, channel);
+  }
+
+  public Serving startServing() {
+    return startServing(Map.of());
+  }
+
+  /** A running serving server and a client channel to it. */
+  public record Serving(ServingServer server, ManagedChannel channel) {
+
+    public InferenceServiceBlockingStub inference() {
+      return InferenceServiceGrpc.newBlockingStub(channel);
+    }
+
+    public Serving awaitReady() {
+      Await.until("serving is ready", server::isReady);
+      return this;
+    }
+  }
+
+  /** A Predict request with the 64 breast-cancer fixture rows. */
+  public static PredictRequest.Builder breastCancerRequest(String model) {
+    DenseRows.Builder dense = DenseRows.newBuilder().setNumFeatures(30);
+    for (float v : Fixtures.breastCancerRows()) {
+      dense.addValues(v);
+    }
+    return PredictRequest.newBuilder().setModel(model).setDense(dense);
+  }
+}
