@@ -16,9 +16,11 @@ public record Listen(String host, int port) {
 
   /** Reads {@code <node>.host} and {@code <node>.port}. */
   public static Listen create(Config node) {
+    // ConfigLoader's messages already carry the full key; the constructor's name the field.
+    String host = ConfigLoader.stringValue(node, "host");
+    int port = ConfigLoader.intValue(node, "port");
     try {
-      return new Listen(
-          ConfigLoader.stringValue(node, "host"), ConfigLoader.intValue(node, "port"));
+      return new Listen(host, port);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(node.key() + "." + e.getMessage(), e);
     }
