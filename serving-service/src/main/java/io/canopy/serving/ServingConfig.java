@@ -9,8 +9,8 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * serving-service settings, read once from the {@code serving} key (defaults in
- * {@code serving.yaml}).
+ * serving-service settings, read once from the {@code serving} key (defaults in {@code
+ * serving.yaml}).
  *
  * @param grpc where InferenceService and KServe v2 listen
  * @param admin where /observe/health and /observe/metrics listen

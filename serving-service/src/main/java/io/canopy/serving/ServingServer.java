@@ -51,7 +51,11 @@ public final class ServingServer implements AutoCloseable {
     models.onReadinessChange(grpc::setServing);
     AdminServer admin =
         new AdminServer(
-            config.admin().host(), config.admin().port(), "serving", models::isReady, routing -> {});
+            config.admin().host(),
+            config.admin().port(),
+            "serving",
+            models::isReady,
+            routing -> {});
     ServingServer server = new ServingServer(models, grpc, admin, registry);
     try {
       models.start();

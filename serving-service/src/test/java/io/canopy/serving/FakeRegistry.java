@@ -25,8 +25,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * An in-memory registry for tests: WatchModels (a snapshot, or the changes after a known
- * revision, then live changes) and DownloadVersion. Tests mutate it and the changes stream out.
+ * An in-memory registry for tests: WatchModels (a snapshot, or the changes after a known revision,
+ * then live changes) and DownloadVersion. Tests mutate it and the changes stream out.
  */
 public final class FakeRegistry extends ModelRegistryServiceGrpc.ModelRegistryServiceImplBase {
 
@@ -98,18 +98,27 @@ public final class FakeRegistry extends ModelRegistryServiceGrpc.ModelRegistrySe
   public synchronized void setAlias(String model, String alias, long version) {
     Model m = models.get(model).toBuilder().putAliases(alias, version).build();
     models.put(model, m);
-    publish(WatchModelsResponse.newBuilder().setKind(ChangeKind.CHANGE_KIND_MODEL_UPSERTED).addModels(m));
+    publish(
+        WatchModelsResponse.newBuilder()
+            .setKind(ChangeKind.CHANGE_KIND_MODEL_UPSERTED)
+            .addModels(m));
   }
 
   public synchronized void updateModel(Model model) {
     models.put(model.getName(), model);
-    publish(WatchModelsResponse.newBuilder().setKind(ChangeKind.CHANGE_KIND_MODEL_UPSERTED).addModels(model));
+    publish(
+        WatchModelsResponse.newBuilder()
+            .setKind(ChangeKind.CHANGE_KIND_MODEL_UPSERTED)
+            .addModels(model));
   }
 
   public synchronized void deleteModel(String model) {
     models.remove(model);
     versions.keySet().removeIf(k -> k.startsWith(model + "/"));
-    publish(WatchModelsResponse.newBuilder().setKind(ChangeKind.CHANGE_KIND_MODEL_DELETED).setDeletedModel(model));
+    publish(
+        WatchModelsResponse.newBuilder()
+            .setKind(ChangeKind.CHANGE_KIND_MODEL_DELETED)
+            .setDeletedModel(model));
   }
 
   public synchronized Model model(String name) {
@@ -131,7 +140,10 @@ public final class FakeRegistry extends ModelRegistryServiceGrpc.ModelRegistrySe
 
   /** Fails every open watch stream with UNAVAILABLE, as a registry restart would. */
   public synchronized void breakWatches() {
-    watchers.forEach(w -> w.onError(Status.UNAVAILABLE.withDescription("registry restarting").asRuntimeException()));
+    watchers.forEach(
+        w ->
+            w.onError(
+                Status.UNAVAILABLE.withDescription("registry restarting").asRuntimeException()));
     watchers.clear();
   }
 
@@ -172,11 +184,12 @@ public final class FakeRegistry extends ModelRegistryServiceGrpc.ModelRegistrySe
     }
     watchers.add(responses);
     ((ServerCallStreamObserver<WatchModelsResponse>) responses)
-        .setOnCancelHandler(() -> {
-          synchronized (this) {
-            watchers.remove(responses);
-          }
-        });
+        .setOnCancelHandler(
+            () -> {
+              synchronized (this) {
+                watchers.remove(responses);
+              }
+            });
   }
 
   @Override
@@ -197,7 +210,8 @@ public final class FakeRegistry extends ModelRegistryServiceGrpc.ModelRegistrySe
     }
     downloads.incrementAndGet();
     if (failingDownloads.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
-      responses.onError(Status.UNAVAILABLE.withDescription("registry restarting").asRuntimeException());
+      responses.onError(
+          Status.UNAVAILABLE.withDescription("registry restarting").asRuntimeException());
       return;
     }
     if (gate != null) {

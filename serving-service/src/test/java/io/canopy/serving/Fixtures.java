@@ -8,7 +8,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 
-/** Test fixtures (models trained by Python xgboost and the outputs it computed), from the classpath. */
+/**
+ * Test fixtures (models trained by Python xgboost and the outputs it computed), from the classpath.
+ */
 public final class Fixtures {
 
   public static final String BREAST_CANCER_UBJ = "breast_cancer_binary.ubj";
@@ -53,7 +55,8 @@ public final class Fixtures {
 
   /** The header line of a CSV, as column names. */
   public static List<String> header(String name) {
-    String first = new String(bytes(name), StandardCharsets.UTF_8).lines().findFirst().orElseThrow();
+    String first =
+        new String(bytes(name), StandardCharsets.UTF_8).lines().findFirst().orElseThrow();
     return Arrays.asList(first.split(","));
   }
 

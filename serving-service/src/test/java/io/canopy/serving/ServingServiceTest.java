@@ -2,14 +2,13 @@ package io.canopy.serving;
 
 import static io.canopy.serving.Fixtures.BREAST_CANCER_JSON;
 import static io.canopy.serving.Fixtures.BREAST_CANCER_UBJ;
-import static io.canopy.serving.ServingHarness.breastCancerRequest;
-import static org.assertj.core.api.Assertions.assertThat;
 import static io.canopy.serving.GrpcAssertions.assertCode;
 import static io.canopy.serving.GrpcAssertions.assertInvalidField;
+import static io.canopy.serving.ServingHarness.breastCancerRequest;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import io.canopy.common.testing.GrpcCleanup;
 import io.canopy.proto.inference.v1.DenseRows;
-import io.canopy.proto.registry.v1.ModelVersion;
 import io.canopy.proto.inference.v1.EntityRows;
 import io.canopy.proto.inference.v1.GetModelStatusRequest;
 import io.canopy.proto.inference.v1.LoadState;
@@ -19,6 +18,7 @@ import io.canopy.proto.inference.v1.NamedRows;
 import io.canopy.proto.inference.v1.OutputKind;
 import io.canopy.proto.inference.v1.PredictRequest;
 import io.canopy.proto.inference.v1.PredictResponse;
+import io.canopy.proto.registry.v1.ModelVersion;
 import io.canopy.serving.ServingHarness.Serving;
 import io.grpc.Status;
 import io.grpc.health.v1.HealthCheckRequest;
@@ -78,14 +78,22 @@ class ServingServiceTest {
     Serving serving = harness.startServing().awaitReady();
 
     PredictResponse margin =
-        serving.inference().predict(breastCancerRequest(MODEL).setOutput(OutputKind.OUTPUT_KIND_MARGIN).build());
+        serving
+            .inference()
+            .predict(breastCancerRequest(MODEL).setOutput(OutputKind.OUTPUT_KIND_MARGIN).build());
     PredictResponse classes =
-        serving.inference().predict(breastCancerRequest(MODEL).setOutput(OutputKind.OUTPUT_KIND_CLASS).build());
+        serving
+            .inference()
+            .predict(breastCancerRequest(MODEL).setOutput(OutputKind.OUTPUT_KIND_CLASS).build());
     PredictResponse contributions =
-        serving.inference().predict(breastCancerRequest(MODEL).setOutput(OutputKind.OUTPUT_KIND_CONTRIBUTIONS).build());
+        serving
+            .inference()
+            .predict(
+                breastCancerRequest(MODEL).setOutput(OutputKind.OUTPUT_KIND_CONTRIBUTIONS).build());
 
     float[] expectedMargin = Fixtures.column("breast_cancer_expected_margin.csv");
-    assertThat(margin.getValues(0)).isCloseTo(expectedMargin[0], org.assertj.core.data.Offset.offset(1e-5f));
+    assertThat(margin.getValues(0))
+        .isCloseTo(expectedMargin[0], org.assertj.core.data.Offset.offset(1e-5f));
     float[] probabilities = Fixtures.breastCancerProbabilities();
     for (int i = 0; i < 64; i++) {
       assertThat(classes.getValues(i)).isEqualTo(probabilities[i] > 0.5f ? 1f : 0f);
@@ -111,12 +119,16 @@ class ServingServiceTest {
     }
 
     PredictResponse response =
-        serving.inference().predict(PredictRequest.newBuilder().setModel(MODEL).setNamed(named).build());
+        serving
+            .inference()
+            .predict(PredictRequest.newBuilder().setModel(MODEL).setNamed(named).build());
 
     float[] expected = Fixtures.breastCancerProbabilities();
     assertThat(response.getShapeList()).containsExactly(2);
-    assertThat(response.getValues(0)).isCloseTo(expected[0], org.assertj.core.data.Offset.offset(1e-6f));
-    assertThat(response.getValues(1)).isCloseTo(expected[3], org.assertj.core.data.Offset.offset(1e-6f));
+    assertThat(response.getValues(0))
+        .isCloseTo(expected[0], org.assertj.core.data.Offset.offset(1e-6f));
+    assertThat(response.getValues(1))
+        .isCloseTo(expected[3], org.assertj.core.data.Offset.offset(1e-6f));
   }
 
   @Test
@@ -128,7 +140,8 @@ class ServingServiceTest {
     Serving serving = harness.startServing().awaitReady();
 
     assertThat(predictVersion(serving, breastCancerRequest(MODEL))).isEqualTo(1);
-    assertThat(predictVersion(serving, breastCancerRequest(MODEL).setAlias("production"))).isEqualTo(1);
+    assertThat(predictVersion(serving, breastCancerRequest(MODEL).setAlias("production")))
+        .isEqualTo(1);
     assertThat(predictVersion(serving, breastCancerRequest(MODEL).setAlias("canary"))).isEqualTo(2);
     assertThat(predictVersion(serving, breastCancerRequest(MODEL).setAlias("latest"))).isEqualTo(2);
     assertThat(predictVersion(serving, breastCancerRequest(MODEL).setVersion(2))).isEqualTo(2);
@@ -148,9 +161,15 @@ class ServingServiceTest {
     harness.registry.addBreastCancer(MODEL, 1, BREAST_CANCER_UBJ);
     Serving serving = harness.startServing().awaitReady();
 
-    assertCode(() -> serving.inference().predict(breastCancerRequest("nope").build()), Status.Code.NOT_FOUND);
-    assertCode(() -> serving.inference().predict(breastCancerRequest(MODEL).setVersion(7).build()), Status.Code.NOT_FOUND);
-    assertCode(() -> serving.inference().predict(breastCancerRequest(MODEL).setAlias("nope").build()), Status.Code.NOT_FOUND);
+    assertCode(
+        () -> serving.inference().predict(breastCancerRequest("nope").build()),
+        Status.Code.NOT_FOUND);
+    assertCode(
+        () -> serving.inference().predict(breastCancerRequest(MODEL).setVersion(7).build()),
+        Status.Code.NOT_FOUND);
+    assertCode(
+        () -> serving.inference().predict(breastCancerRequest(MODEL).setAlias("nope").build()),
+        Status.Code.NOT_FOUND);
   }
 
   @Test
@@ -160,7 +179,10 @@ class ServingServiceTest {
     PredictRequest.Builder wrongCount =
         PredictRequest.newBuilder()
             .setModel(MODEL)
-            .setDense(DenseRows.newBuilder().setNumFeatures(29).addAllValues(Collections.nCopies(29, 1f)));
+            .setDense(
+                DenseRows.newBuilder()
+                    .setNumFeatures(29)
+                    .addAllValues(Collections.nCopies(29, 1f)));
     PredictRequest.Builder ragged =
         PredictRequest.newBuilder()
             .setModel(MODEL)
@@ -168,12 +190,18 @@ class ServingServiceTest {
     PredictRequest.Builder unknownName =
         PredictRequest.newBuilder()
             .setModel(MODEL)
-            .setNamed(NamedRows.newBuilder().addRows(NamedRow.newBuilder().putFeatures("f0", 1f)).addRows(NamedRow.newBuilder().putFeatures("height", 1f)));
+            .setNamed(
+                NamedRows.newBuilder()
+                    .addRows(NamedRow.newBuilder().putFeatures("f0", 1f))
+                    .addRows(NamedRow.newBuilder().putFeatures("height", 1f)));
 
     assertInvalidField(() -> serving.inference().predict(wrongCount.build()), "dense.num_features");
     assertInvalidField(() -> serving.inference().predict(ragged.build()), "dense.values");
-    assertInvalidField(() -> serving.inference().predict(unknownName.build()), "named.rows[1].features");
-    assertInvalidField(() -> serving.inference().predict(PredictRequest.newBuilder().setModel(MODEL).build()), "rows");
+    assertInvalidField(
+        () -> serving.inference().predict(unknownName.build()), "named.rows[1].features");
+    assertInvalidField(
+        () -> serving.inference().predict(PredictRequest.newBuilder().setModel(MODEL).build()),
+        "rows");
   }
 
   @Test
@@ -182,7 +210,14 @@ class ServingServiceTest {
     Serving serving = harness.startServing().awaitReady();
 
     assertCode(
-        () -> serving.inference().predict(PredictRequest.newBuilder().setModel(MODEL).setEntities(EntityRows.newBuilder().addKeys("k")).build()),
+        () ->
+            serving
+                .inference()
+                .predict(
+                    PredictRequest.newBuilder()
+                        .setModel(MODEL)
+                        .setEntities(EntityRows.newBuilder().addKeys("k"))
+                        .build()),
         Status.Code.FAILED_PRECONDITION);
   }
 
@@ -199,7 +234,9 @@ class ServingServiceTest {
     assertThat(status.getState()).isEqualTo(LoadState.LOAD_STATE_FAILED);
     assertThat(status.getReason()).contains("sha256 mismatch");
     assertThat(harness.registry.downloads()).isEqualTo(1);
-    assertCode(() -> serving.inference().predict(breastCancerRequest(MODEL).build()), Status.Code.FAILED_PRECONDITION);
+    assertCode(
+        () -> serving.inference().predict(breastCancerRequest(MODEL).build()),
+        Status.Code.FAILED_PRECONDITION);
     assertThat(cacheDir.resolve("sha256")).doesNotExist();
   }
 
@@ -211,11 +248,18 @@ class ServingServiceTest {
     var health = HealthGrpc.newBlockingStub(serving.channel());
     Await.until("v1 is downloading", () -> harness.registry.downloads() == 1);
 
-    assertThat(health.check(HealthCheckRequest.getDefaultInstance()).getStatus()).isEqualTo(ServingStatus.NOT_SERVING);
-    assertCode(() -> serving.inference().predict(breastCancerRequest(MODEL).build()), Status.Code.UNAVAILABLE);
+    assertThat(health.check(HealthCheckRequest.getDefaultInstance()).getStatus())
+        .isEqualTo(ServingStatus.NOT_SERVING);
+    assertCode(
+        () -> serving.inference().predict(breastCancerRequest(MODEL).build()),
+        Status.Code.UNAVAILABLE);
 
     gate.countDown();
-    Await.until("health is SERVING", () -> health.check(HealthCheckRequest.getDefaultInstance()).getStatus() == ServingStatus.SERVING);
+    Await.until(
+        "health is SERVING",
+        () ->
+            health.check(HealthCheckRequest.getDefaultInstance()).getStatus()
+                == ServingStatus.SERVING);
     assertThat(predictVersion(serving, breastCancerRequest(MODEL))).isEqualTo(1);
   }
 
@@ -245,7 +289,8 @@ class ServingServiceTest {
     harness.registry.setAliasSilently(MODEL, "production", 2);
     harness.registry.breakWatches();
 
-    Await.until("production serves v2", () -> predictVersion(serving, breastCancerRequest(MODEL)) == 2);
+    Await.until(
+        "production serves v2", () -> predictVersion(serving, breastCancerRequest(MODEL)) == 2);
     assertThat(harness.registry.watchRequests()).containsExactly(0L, seen);
   }
 
@@ -282,7 +327,9 @@ class ServingServiceTest {
       for (long target : new long[] {1, 2, 1, 2}) {
         int before = completed.get();
         harness.registry.setAlias(MODEL, "production", target);
-        Await.until("production serves v" + target, () -> predictVersion(serving, breastCancerRequest(MODEL)) == target);
+        Await.until(
+            "production serves v" + target,
+            () -> predictVersion(serving, breastCancerRequest(MODEL)) == target);
         Await.until("requests keep flowing", () -> completed.get() > before + 20);
       }
     } finally {
@@ -293,7 +340,15 @@ class ServingServiceTest {
 
     assertThat(failures).isEmpty();
     assertThat(served).containsExactlyInAnyOrder(1L, 2L);
-    Await.until("v1 is freed", () -> serving.inference().getModelStatus(GetModelStatusRequest.newBuilder().setModel(MODEL).build()).getVersionsList().stream().noneMatch(s -> s.getVersion() == 1));
+    Await.until(
+        "v1 is freed",
+        () ->
+            serving
+                .inference()
+                .getModelStatus(GetModelStatusRequest.newBuilder().setModel(MODEL).build())
+                .getVersionsList()
+                .stream()
+                .noneMatch(s -> s.getVersion() == 1));
   }
 
   private static long predictVersion(Serving serving, PredictRequest.Builder request) {
@@ -301,7 +356,11 @@ class ServingServiceTest {
   }
 
   private static ModelVersionStatus statusOf(Serving serving, long version) {
-    return serving.inference().getModelStatus(GetModelStatusRequest.newBuilder().setModel(MODEL).build()).getVersionsList().stream()
+    return serving
+        .inference()
+        .getModelStatus(GetModelStatusRequest.newBuilder().setModel(MODEL).build())
+        .getVersionsList()
+        .stream()
         .filter(s -> s.getVersion() == version)
         .findFirst()
         .orElseThrow();
@@ -311,8 +370,11 @@ class ServingServiceTest {
     float[] expected = Fixtures.breastCancerProbabilities();
     assertThat(values).hasSize(expected.length);
     for (int i = 0; i < expected.length; i++) {
-      assertThat(values.get(i)).as("row %d", i).isCloseTo(expected[i], org.assertj.core.data.Offset.offset(Math.max(expected[i] * 1e-6f, 1e-7f)));
+      assertThat(values.get(i))
+          .as("row %d", i)
+          .isCloseTo(
+              expected[i],
+              org.assertj.core.data.Offset.offset(Math.max(expected[i] * 1e-6f, 1e-7f)));
     }
   }
-
 }

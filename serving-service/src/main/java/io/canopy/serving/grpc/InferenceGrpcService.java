@@ -20,9 +20,9 @@ import io.grpc.Context;
 import io.grpc.stub.StreamObserver;
 
 /**
- * {@code canopy.inference.v1.InferenceService}: validates a request, leases the version it
- * selects, predicts, and answers with the version that actually served. Errors are domain
- * exceptions, mapped to statuses by the server's error interceptor.
+ * {@code canopy.inference.v1.InferenceService}: validates a request, leases the version it selects,
+ * predicts, and answers with the version that actually served. Errors are domain exceptions, mapped
+ * to statuses by the server's error interceptor.
  */
 public final class InferenceGrpcService extends InferenceServiceGrpc.InferenceServiceImplBase {
 
@@ -124,7 +124,8 @@ public final class InferenceGrpcService extends InferenceServiceGrpc.InferenceSe
       case OUTPUT_KIND_CLASS -> PredictionKind.CLASS;
       case OUTPUT_KIND_LEAF -> PredictionKind.LEAF;
       case OUTPUT_KIND_CONTRIBUTIONS -> PredictionKind.CONTRIBUTIONS;
-      case UNRECOGNIZED -> throw new CanopyException.InvalidArgument("output", "unknown output kind");
+      case UNRECOGNIZED ->
+          throw new CanopyException.InvalidArgument("output", "unknown output kind");
     };
   }
 

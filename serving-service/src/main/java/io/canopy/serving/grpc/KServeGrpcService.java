@@ -24,8 +24,8 @@ import io.grpc.stub.StreamObserver;
 
 /**
  * The KServe v2 / Open Inference Protocol service ({@code inference.GRPCInferenceService}), so
- * KServe, Triton and MLServer clients work unchanged. Models take one FP32 input {@code [N, F]}
- * and return one FP32 output (probabilities or values).
+ * KServe, Triton and MLServer clients work unchanged. Models take one FP32 input {@code [N, F]} and
+ * return one FP32 output (probabilities or values).
  */
 public final class KServeGrpcService extends GRPCInferenceServiceGrpc.GRPCInferenceServiceImplBase {
 
@@ -57,7 +57,8 @@ public final class KServeGrpcService extends GRPCInferenceServiceGrpc.GRPCInfere
   public void modelReady(ModelReadyRequest request, StreamObserver<ModelReadyResponse> out) {
     String name = requireName(request.getName(), "name");
     VersionSelector selector = KServeTensors.selector(request.getVersion(), "version");
-    out.onNext(ModelReadyResponse.newBuilder().setReady(models.isAvailable(name, selector)).build());
+    out.onNext(
+        ModelReadyResponse.newBuilder().setReady(models.isAvailable(name, selector)).build());
     out.onCompleted();
   }
 
@@ -119,7 +120,9 @@ public final class KServeGrpcService extends GRPCInferenceServiceGrpc.GRPCInfere
 
   private static ModelMetadataResponse.TensorMetadata tensor(String name, long... shape) {
     ModelMetadataResponse.TensorMetadata.Builder t =
-        ModelMetadataResponse.TensorMetadata.newBuilder().setName(name).setDatatype(KServeTensors.FP32);
+        ModelMetadataResponse.TensorMetadata.newBuilder()
+            .setName(name)
+            .setDatatype(KServeTensors.FP32);
     for (long dim : shape) {
       t.addShape(dim);
     }

@@ -13,8 +13,8 @@ import java.nio.ByteOrder;
 
 /**
  * KServe v2 tensors to and from the predictor's row-major floats: one FP32 input {@code [N, F]}
- * given as {@code contents.fp32_contents} or little-endian {@code raw_input_contents}, and one
- * FP32 output {@code [N]} or {@code [N, k]}, raw when the input was raw.
+ * given as {@code contents.fp32_contents} or little-endian {@code raw_input_contents}, and one FP32
+ * output {@code [N]} or {@code [N, k]}, raw when the input was raw.
  */
 final class KServeTensors {
 
@@ -46,7 +46,8 @@ final class KServeTensors {
   /** Checks the request's single input and returns its row count. */
   static int rows(ModelInferRequest request, int numFeatures) {
     if (request.getInputsCount() != 1) {
-      throw new CanopyException.InvalidArgument("inputs", "exactly one FP32 input [N, F] is required");
+      throw new CanopyException.InvalidArgument(
+          "inputs", "exactly one FP32 input [N, F] is required");
     }
     ModelInferRequest.InferInputTensor input = request.getInputs(0);
     if (!FP32.equals(input.getDatatype())) {
@@ -58,7 +59,8 @@ final class KServeTensors {
         || input.getShape(1) != numFeatures
         || input.getShape(0) * numFeatures > Integer.MAX_VALUE) {
       throw new CanopyException.InvalidArgument(
-          "inputs[0].shape", "must be [N, " + numFeatures + "] with N >= 1, got " + input.getShapeList());
+          "inputs[0].shape",
+          "must be [N, " + numFeatures + "] with N >= 1, got " + input.getShapeList());
     }
     for (int i = 0; i < request.getOutputsCount(); i++) {
       if (!OUTPUT.equals(request.getOutputs(i).getName())) {
@@ -81,7 +83,8 @@ final class KServeTensors {
       ByteString raw = request.getRawInputContents(0);
       if (raw.size() != (long) count * Float.BYTES) {
         throw new CanopyException.InvalidArgument(
-            "raw_input_contents[0]", "expected " + count * Float.BYTES + " bytes, got " + raw.size());
+            "raw_input_contents[0]",
+            "expected " + count * Float.BYTES + " bytes, got " + raw.size());
       }
       raw.asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(values);
     } else {
@@ -107,7 +110,8 @@ final class KServeTensors {
     }
     float[] values = prediction.values();
     if (raw) {
-      ByteBuffer bytes = ByteBuffer.allocate(values.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+      ByteBuffer bytes =
+          ByteBuffer.allocate(values.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
       bytes.asFloatBuffer().put(values);
       // The array is not touched again, so wrapping it without a copy is safe.
       response.addRawOutputContents(UnsafeByteOperations.unsafeWrap(bytes.array()));

@@ -9,8 +9,8 @@ import java.util.Arrays;
 import java.util.Map;
 
 /**
- * Turns request rows into the row-major float matrix the predictor takes (NaN = missing),
- * checking them against the leased version: feature count, feature names, finite values.
+ * Turns request rows into the row-major float matrix the predictor takes (NaN = missing), checking
+ * them against the leased version: feature count, feature names, finite values.
  */
 final class RowDecoder {
 
@@ -65,7 +65,9 @@ final class RowDecoder {
         if (Float.isInfinite(value)) {
           throw new CanopyException.InvalidArgument(
               "named.rows[" + r + "].features",
-              "feature '" + feature.getKey() + "' is infinite; use NaN or leave it out for missing");
+              "feature '"
+                  + feature.getKey()
+                  + "' is infinite; use NaN or leave it out for missing");
         }
         values[offset + column] = value;
       }

@@ -15,8 +15,8 @@ import java.util.Iterator;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Streams a version's artifact from the registry and checks it against the registry's metadata:
- * the bytes must hash to the recorded sha256 and not exceed the recorded size.
+ * Streams a version's artifact from the registry and checks it against the registry's metadata: the
+ * bytes must hash to the recorded sha256 and not exceed the recorded size.
  */
 final class ArtifactDownloader {
 
@@ -81,7 +81,10 @@ final class ArtifactDownloader {
     String actual = Sha256.hex(digest);
     if (!actual.equals(meta.getSha256())) {
       throw LoadFailure.permanent(
-          "sha256 mismatch: registry metadata says " + meta.getSha256() + ", bytes hash to " + actual,
+          "sha256 mismatch: registry metadata says "
+              + meta.getSha256()
+              + ", bytes hash to "
+              + actual,
           null);
     }
     return bytes.toByteArray();

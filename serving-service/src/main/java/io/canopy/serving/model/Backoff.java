@@ -4,8 +4,8 @@ import java.time.Duration;
 import java.util.random.RandomGenerator;
 
 /**
- * Exponential backoff with "equal jitter": attempt n waits between half and all of
- * min(max, initial × 2^n), so reconnecting replicas do not hit the registry in lockstep.
+ * Exponential backoff with "equal jitter": attempt n waits between half and all of min(max, initial
+ * × 2^n), so reconnecting replicas do not hit the registry in lockstep.
  */
 record Backoff(Duration initial, Duration max, RandomGenerator random) {
 

@@ -4,6 +4,7 @@ import io.canopy.proto.registry.v1.Model;
 import io.canopy.proto.registry.v1.ModelVersion;
 import io.canopy.proto.registry.v1.VersionState;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -94,7 +95,9 @@ final class Fleet {
     slots.put(key, next);
   }
 
-  /** The registry's aliases, except that an alias whose target is not loaded yet keeps its old one. */
+  /**
+   * The registry's aliases, except that an alias whose target is not loaded yet keeps its old one.
+   */
   private Map<String, Long> servedAliases(Model model) {
     ServedModel previous = snapshot.models().get(model.getName());
     Map<String, Long> out = new TreeMap<>();
@@ -123,15 +126,17 @@ final class Fleet {
   }
 
   private ServingSnapshot buildSnapshot(Map<String, Map<String, Long>> served) {
-    Map<String, Map<Long, VersionEntry>> entries = new HashMap<>();
+    Map<String, TreeMap<Long, VersionEntry>> entries = new HashMap<>();
     for (ModelVersion v : registry.versions()) {
       VersionKey key = new VersionKey(v.getModel(), v.getVersion());
-      entries.computeIfAbsent(v.getModel(), m -> new TreeMap<>())
+      entries
+          .computeIfAbsent(v.getModel(), m -> new TreeMap<>())
           .put(v.getVersion(), new VersionEntry(key, v, slots.get(key)));
     }
     for (Slot slot : slots.values()) {
       VersionKey key = slot.key();
-      entries.computeIfAbsent(key.model(), m -> new TreeMap<>())
+      entries
+          .computeIfAbsent(key.model(), m -> new TreeMap<>())
           .putIfAbsent(key.version(), new VersionEntry(key, null, slot));
     }
     Map<String, ServedModel> models = new HashMap<>();
@@ -142,11 +147,10 @@ final class Fleet {
           new ServedModel(
               name,
               Map.copyOf(served.get(name)),
-              Map.copyOf(entries.getOrDefault(name, Map.of())),
+              Collections.unmodifiableSortedMap(entries.getOrDefault(name, new TreeMap<>())),
               limits.computeIfAbsent(name, n -> new InFlightLimit(maxInFlightPerModel)));
       models.put(name, m);
-      ready &=
-          m.settled(m.aliases().values()) && m.settled(RegistryView.splitVersions(model));
+      ready &= m.settled(m.aliases().values()) && m.settled(RegistryView.splitVersions(model));
     }
     return new ServingSnapshot(Map.copyOf(models), List.copyOf(draining), ready);
   }
@@ -175,7 +179,8 @@ final class Fleet {
       return null;
     }
     Slot.Loading next =
-        new Slot.Loading(expected.key(), expected.meta(), expected.attempt() + 1, "retrying: " + reason);
+        new Slot.Loading(
+            expected.key(), expected.meta(), expected.attempt() + 1, "retrying: " + reason);
     slots.put(expected.key(), next);
     return next;
   }

@@ -6,8 +6,8 @@ import io.canopy.serving.predict.Predictor;
 import java.util.List;
 
 /**
- * One request's hold on a loaded version and on its model's in-flight slot. Close it as soon as
- * the prediction is computed: that is what lets a retired version free its memory.
+ * One request's hold on a loaded version and on its model's in-flight slot. Close it as soon as the
+ * prediction is computed: that is what lets a retired version free its memory.
  */
 public final class Lease implements AutoCloseable {
 

@@ -11,8 +11,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A loaded version with a reference count: the manager holds one reference while the version is
- * published, every request holds one while it computes. The native model is freed when the
- * count reaches zero, so a retired version finishes its in-flight requests first.
+ * published, every request holds one while it computes. The native model is freed when the count
+ * reaches zero, so a retired version finishes its in-flight requests first.
  */
 final class LoadedVersion {
 
@@ -92,7 +92,7 @@ final class LoadedVersion {
   /** Drops the manager's own reference (once): the version frees itself when idle. */
   void retire() {
     if (retired.compareAndSet(false, true)) {
-      predictor.close();
+      release();
     }
   }
 

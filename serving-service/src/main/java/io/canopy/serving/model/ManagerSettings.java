@@ -35,10 +35,14 @@ public record ManagerSettings(
         || reconnectInitial.isZero()
         || reconnectMax.compareTo(reconnectInitial) < 0) {
       throw new IllegalArgumentException(
-          "need 0 < reconnectInitial <= reconnectMax, got " + reconnectInitial + ", " + reconnectMax);
+          "need 0 < reconnectInitial <= reconnectMax, got "
+              + reconnectInitial
+              + ", "
+              + reconnectMax);
     }
     if (downloadTimeout.isNegative() || downloadTimeout.isZero()) {
-      throw new IllegalArgumentException("downloadTimeout must be positive, got " + downloadTimeout);
+      throw new IllegalArgumentException(
+          "downloadTimeout must be positive, got " + downloadTimeout);
     }
   }
 }

@@ -8,36 +8,32 @@ import java.time.Clock;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
-import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Keeps the versions that the registry references loaded and hands them to requests. It follows
- * the registry's watch stream (or, after a restart, its cached copy), loads versions on loader
- * threads, publishes each new state as an immutable snapshot, and retires versions that nothing
- * references once their in-flight requests finish.
+ * Keeps the versions that the registry references loaded and hands them to requests. It follows the
+ * registry's watch stream (or, after a restart, its cached copy), loads versions on loader threads,
+ * publishes each new state as an immutable snapshot, and retires versions that nothing references
+ * once their in-flight requests finish.
  *
  * <p>All state changes run on one manager thread; requests only read the current snapshot.
  */
 public final class ModelManager implements AutoCloseable {
 
   private static final Logger LOG = Logger.getLogger(ModelManager.class.getName());
-  private static final int LOADER_THREADS = 2;
+
   /** A request that meets a version freed under it re-reads the (newer) snapshot this often. */
   private static final int ACQUIRE_ATTEMPTS = 3;
 
   private final ScheduledThreadPoolExecutor control;
-  private final ExecutorService loaders;
   private final Fleet fleet;
   private final ArtifactCache cache;
-  private final VersionLoader loader;
+  private final LoadPipeline loads;
   private final Backoff backoff;
   private final RegistryWatcher watcher;
   private final AtomicReference<ServingSnapshot> current =
@@ -53,20 +49,18 @@ public final class ModelManager implements AutoCloseable {
             1, Thread.ofPlatform().name("canopy-model-manager").daemon(true).factory());
     control.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
     control.setRemoveOnCancelPolicy(true);
-    this.loaders =
-        Executors.newFixedThreadPool(
-            LOADER_THREADS, Thread.ofPlatform().name("canopy-model-loader-", 0).daemon(true).factory());
     this.fleet = new Fleet(settings.maxInFlightPerModel());
     this.cache = new ArtifactCache(settings.cacheDir());
     this.backoff =
         new Backoff(settings.reconnectInitial(), settings.reconnectMax(), new SplittableRandom());
-    this.loader =
+    VersionLoader loader =
         new VersionLoader(
             cache,
             new ArtifactDownloader(
                 ModelRegistryServiceGrpc.newBlockingStub(registry), settings.downloadTimeout()),
             settings.nthread(),
             clock);
+    this.loads = new LoadPipeline(loader, control, this::loaded, this::failed);
     this.watcher =
         new RegistryWatcher(
             ModelRegistryServiceGrpc.newStub(registry),
@@ -93,7 +87,10 @@ public final class ModelManager implements AutoCloseable {
               .ifPresent(
                   state -> {
                     fleet.registry().apply(state);
-                    LOG.info("restored registry state at revision " + state.getRevision() + " from the local cache");
+                    LOG.info(
+                        "restored registry state at revision "
+                            + state.getRevision()
+                            + " from the local cache");
                   });
           republish();
           watcher.start();
@@ -108,9 +105,9 @@ public final class ModelManager implements AutoCloseable {
   /**
    * Leases the version a request selects, taking one of its model's in-flight slots.
    *
-   * @throws CanopyException NOT_FOUND for an unknown model, version or alias; UNAVAILABLE when
-   *     the version is not loaded yet or the model is at its in-flight limit; FAILED_PRECONDITION
-   *     when the version is not deployed here or failed to load
+   * @throws CanopyException NOT_FOUND for an unknown model, version or alias; UNAVAILABLE when the
+   *     version is not loaded yet or the model is at its in-flight limit; FAILED_PRECONDITION when
+   *     the version is not deployed here or failed to load
    */
   public Lease acquire(String model, VersionSelector selector) {
     for (int attempt = 0; attempt < ACQUIRE_ATTEMPTS; attempt++) {
@@ -130,23 +127,12 @@ public final class ModelManager implements AutoCloseable {
 
   /** True when the selected version is loaded, without taking a lease. */
   public boolean isAvailable(String model, VersionSelector selector) {
-    ServedModel served = current.get().models().get(model);
-    if (served == null) {
-      return false;
-    }
-    try {
-      return served.entry(served.resolve(selector)).available();
-    } catch (CanopyException e) {
-      return false;
-    }
+    return current.get().isAvailable(model, selector);
   }
 
   /** Versions of a model that can serve right now, ascending; NOT_FOUND for an unknown model. */
   public List<Long> availableVersions(String model) {
-    return current.get().model(model).versions().values().stream()
-        .filter(VersionEntry::available)
-        .map(e -> e.key().version())
-        .toList();
+    return current.get().availableVersions(model);
   }
 
   /** Status of every version this process knows, for one model or (empty name) for all. */
@@ -168,7 +154,7 @@ public final class ModelManager implements AutoCloseable {
       LOG.info(() -> v.key() + " retired; freed once its in-flight requests finish");
       v.retire();
     }
-    plan.toLoad().forEach(this::startLoad);
+    plan.toLoad().forEach(loads::start);
     if (plan.snapshot().ready() != lastReady) {
       lastReady = plan.snapshot().ready();
       LOG.info(lastReady ? "ready: every serving version is loaded" : "not ready: loading");
@@ -176,70 +162,34 @@ public final class ModelManager implements AutoCloseable {
     }
   }
 
-  private void startLoad(Slot.Loading slot) {
-    try {
-      loaders.execute(() -> load(slot));
-    } catch (RejectedExecutionException e) {
-      // Shutting down.
+  private void loaded(Slot.Loading slot, LoadedVersion loaded) {
+    if (fleet.loaded(slot, loaded)) {
+      LOG.info(() -> slot.key() + " available (sha256 " + slot.meta().getSha256() + ")");
+      republish();
+    } else {
+      loaded.retire(); // Nothing references it any more.
     }
   }
 
-  /** On a loader thread: load, then report back to the manager thread. */
-  private void load(Slot.Loading slot) {
-    LoadedVersion loaded = null;
-    LoadFailure failure = null;
-    try {
-      loaded = loader.load(slot.meta());
-    } catch (LoadFailure e) {
-      failure = e;
-    } catch (RuntimeException e) {
-      LOG.log(Level.WARNING, "unexpected failure loading " + slot.key(), e);
-      failure = LoadFailure.permanent("unexpected failure: " + e.getClass().getSimpleName(), e);
-    }
-    LoadedVersion result = loaded;
-    LoadFailure error = failure;
-    try {
-      control.execute(() -> finishLoad(slot, result, error));
-    } catch (RejectedExecutionException e) {
-      if (result != null) {
-        result.retire();
-      }
-    }
-  }
-
-  private void finishLoad(Slot.Loading slot, LoadedVersion loaded, LoadFailure failure) {
-    if (loaded != null) {
-      if (fleet.loaded(slot, loaded)) {
-        LOG.info(() -> slot.key() + " available (sha256 " + slot.meta().getSha256() + ")");
-        republish();
-      } else {
-        loaded.retire();
-      }
-    } else if (failure.permanent()) {
+  private void failed(Slot.Loading slot, LoadFailure failure) {
+    if (failure.permanent()) {
       if (fleet.failed(slot, failure.getMessage())) {
         LOG.warning(slot.key() + " failed to load: " + failure.getMessage());
         republish();
       }
-    } else {
-      Slot.Loading next = fleet.retrying(slot, failure.getMessage());
-      if (next != null) {
-        LOG.fine(() -> slot.key() + " will retry: " + failure.getMessage());
-        republish();
-        control.schedule(
-            () -> {
-              if (fleet.isCurrent(next)) {
-                startLoad(next);
-              }
-            },
-            backoff.delay(slot.attempt()).toNanos(),
-            TimeUnit.NANOSECONDS);
-      }
+      return;
+    }
+    Slot.Loading next = fleet.retrying(slot, failure.getMessage());
+    if (next != null) {
+      LOG.fine(() -> slot.key() + " will retry: " + failure.getMessage());
+      republish();
+      loads.startLater(next, backoff.delay(slot.attempt()), () -> fleet.isCurrent(next));
     }
   }
 
   /**
-   * Stops following the registry and frees every loaded version (versions still leased are freed
-   * by their last request). Call after the gRPC server stopped taking requests.
+   * Stops following the registry and frees every loaded version (versions still leased are freed by
+   * their last request). Call after the gRPC server stopped taking requests.
    */
   @Override
   public void close() {
@@ -247,8 +197,7 @@ public final class ModelManager implements AutoCloseable {
       return;
     }
     watcher.close();
-    loaders.shutdownNow();
-    await(loaders);
+    loads.close();
     control.shutdown();
     await(control);
     // Both executors have terminated: the fleet is this thread's now.
@@ -256,7 +205,7 @@ public final class ModelManager implements AutoCloseable {
     fleet.clear().forEach(LoadedVersion::retire);
   }
 
-  private static void await(ExecutorService executor) {
+  static void await(ExecutorService executor) {
     try {
       if (!executor.awaitTermination(30, TimeUnit.SECONDS)) {
         LOG.warning("model manager threads did not stop within 30 s");

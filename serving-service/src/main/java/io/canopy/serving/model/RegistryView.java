@@ -39,7 +39,8 @@ final class RegistryView {
         event.getModelsList().forEach(m -> models.put(m.getName(), m));
         event.getVersionsList().forEach(this::putVersion);
       }
-      case CHANGE_KIND_MODEL_UPSERTED -> event.getModelsList().forEach(m -> models.put(m.getName(), m));
+      case CHANGE_KIND_MODEL_UPSERTED ->
+          event.getModelsList().forEach(m -> models.put(m.getName(), m));
       case CHANGE_KIND_MODEL_DELETED -> {
         models.remove(event.getDeletedModel());
         versions.keySet().removeIf(k -> k.model().equals(event.getDeletedModel()));

@@ -63,8 +63,14 @@ final class RegistryWatcher implements AutoCloseable {
     Level level = failures == 0 ? Level.WARNING : Level.FINE;
     LOG.log(
         level,
-        () -> "registry watch ended (" + status.getCode() + " " + status.getDescription()
-            + "); serving what is loaded, reconnecting in " + delay.toMillis() + " ms");
+        () ->
+            "registry watch ended ("
+                + status.getCode()
+                + " "
+                + status.getDescription()
+                + "); serving what is loaded, reconnecting in "
+                + delay.toMillis()
+                + " ms");
     failures++;
     control.schedule(this::start, delay.toNanos(), TimeUnit.NANOSECONDS);
   }

@@ -8,7 +8,7 @@ import java.util.Map;
  *
  * @param aliases the aliases this process serves, "latest" included: the registry's target, or
  *     while that target is still loading, the version that served the alias before
- * @param versions every version the registry lists or this process holds, by number
+ * @param versions every version the registry lists or this process holds, by ascending number
  * @param limit the model's in-flight limit, the same object across snapshots
  */
 record ServedModel(
@@ -23,7 +23,8 @@ record ServedModel(
       case VersionSelector.Alias a -> {
         Long v = aliases.get(a.name());
         if (v == null) {
-          throw new CanopyException.NotFound("model '" + name + "' has no alias '" + a.name() + "'");
+          throw new CanopyException.NotFound(
+              "model '" + name + "' has no alias '" + a.name() + "'");
         }
         yield v;
       }

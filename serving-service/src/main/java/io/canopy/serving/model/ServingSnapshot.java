@@ -2,6 +2,7 @@ package io.canopy.serving.model;
 
 import io.canopy.common.error.CanopyException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -13,7 +14,8 @@ import java.util.Optional;
  * @param draining retired versions that may still be finishing requests
  * @param ready every version that serves traffic is loaded (or failed for good)
  */
-record ServingSnapshot(Map<String, ServedModel> models, List<LoadedVersion> draining, boolean ready) {
+record ServingSnapshot(
+    Map<String, ServedModel> models, List<LoadedVersion> draining, boolean ready) {
 
   static final ServingSnapshot EMPTY = new ServingSnapshot(Map.of(), List.of(), false);
 
@@ -25,9 +27,36 @@ record ServingSnapshot(Map<String, ServedModel> models, List<LoadedVersion> drai
     return model;
   }
 
+  /** True when the selected version is loaded. */
+  boolean isAvailable(String modelName, VersionSelector selector) {
+    ServedModel served = models.get(modelName);
+    if (served == null) {
+      return false;
+    }
+    try {
+      return served.entry(served.resolve(selector)).available();
+    } catch (CanopyException e) {
+      return false;
+    }
+  }
+
+  /** Loaded version numbers of a model, ascending. */
+  List<Long> availableVersions(String modelName) {
+    List<Long> out = new ArrayList<>();
+    for (VersionEntry entry : model(modelName).versions().values()) {
+      if (entry.available()) {
+        out.add(entry.key().version());
+      }
+    }
+    return out;
+  }
+
   /** Every known version's status, for one model or (empty name) for all. */
   List<VersionStatus> status(String modelName) {
-    List<ServedModel> selected = modelName.isEmpty() ? List.copyOf(models.values()) : List.of(model(modelName));
+    List<ServedModel> selected =
+        modelName.isEmpty()
+            ? models.values().stream().sorted(Comparator.comparing(ServedModel::name)).toList()
+            : List.of(model(modelName));
     List<VersionStatus> out = new ArrayList<>();
     for (ServedModel model : selected) {
       for (VersionEntry entry : model.versions().values()) {
@@ -54,11 +83,14 @@ record ServingSnapshot(Map<String, ServedModel> models, List<LoadedVersion> drai
 
   private static VersionStatus status(ServedModel model, VersionEntry entry) {
     List<String> aliases = new ArrayList<>();
-    model.aliases().forEach((alias, v) -> {
-      if (v == entry.key().version()) {
-        aliases.add(alias);
-      }
-    });
+    model
+        .aliases()
+        .forEach(
+            (alias, v) -> {
+              if (v == entry.key().version()) {
+                aliases.add(alias);
+              }
+            });
     aliases.sort(null);
     LoadState state;
     String reason;
@@ -83,6 +115,12 @@ record ServingSnapshot(Map<String, ServedModel> models, List<LoadedVersion> drai
       }
     }
     return new VersionStatus(
-        model.name(), entry.key().version(), entry.sha256(), state, reason, List.copyOf(aliases), since);
+        model.name(),
+        entry.key().version(),
+        entry.sha256(),
+        state,
+        reason,
+        List.copyOf(aliases),
+        since);
   }
 }

@@ -4,8 +4,8 @@ import io.canopy.common.error.CanopyException;
 import io.canopy.proto.registry.v1.ModelVersion;
 
 /**
- * A version as requests see it: its registry metadata (null when the registry does not list it)
- * and this process's slot for it (null when nothing references it, so it is not deployed here).
+ * A version as requests see it: its registry metadata (null when the registry does not list it) and
+ * this process's slot for it (null when nothing references it, so it is not deployed here).
  */
 record VersionEntry(VersionKey key, ModelVersion meta, Slot slot) {
 
@@ -19,7 +19,8 @@ record VersionEntry(VersionKey key, ModelVersion meta, Slot slot) {
       case Slot.Loading l -> throw new CanopyException.Unavailable(key + " is not loaded yet");
       case Slot.Blocked b when b.waiting() ->
           throw new CanopyException.Unavailable(key + " is not loaded yet: " + b.reason());
-      case Slot.Blocked b -> throw new CanopyException.FailedPrecondition(key + " cannot be served: " + b.reason());
+      case Slot.Blocked b ->
+          throw new CanopyException.FailedPrecondition(key + " cannot be served: " + b.reason());
       case Slot.Failed f ->
           throw new CanopyException.FailedPrecondition(
               key + " failed to load; GetModelStatus has the reason");

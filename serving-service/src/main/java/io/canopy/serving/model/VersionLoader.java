@@ -55,7 +55,12 @@ final class VersionLoader {
           null);
     }
     LOG.fine(
-        () -> meta.getModel() + " v" + meta.getVersion() + " loaded" + (cached.isPresent() ? " from the local cache" : ""));
+        () ->
+            meta.getModel()
+                + " v"
+                + meta.getVersion()
+                + " loaded"
+                + (cached.isPresent() ? " from the local cache" : ""));
     return new LoadedVersion(meta, predictor, clock.instant());
   }
 }

@@ -3,9 +3,9 @@ package io.canopy.serving.predict;
 import java.util.Arrays;
 
 /**
- * A prediction's output: row-major {@code values} and their {@code shape}, {@code [rows]} or
- * {@code [rows, k]} (or {@code [rows, classes, features + 1]} for multi-class contributions).
- * The arrays are owned by the caller once returned; they are not copied again.
+ * A prediction's output: row-major {@code values} and their {@code shape}, {@code [rows]} or {@code
+ * [rows, k]} (or {@code [rows, classes, features + 1]} for multi-class contributions). The arrays
+ * are owned by the caller once returned; they are not copied again.
  */
 public record Prediction(float[] values, int[] shape) {
 

@@ -11,16 +11,17 @@ import ml.dmlc.xgboost4j.java.XGBoost;
 import ml.dmlc.xgboost4j.java.XGBoostError;
 
 /**
- * One loaded XGBoost model, ready to predict from many threads at once. Values, margins and
- * classes go through {@code Booster.inplace_predict} (thread-safe, no DMatrix, no lock); leaves
- * and SHAP contributions need a DMatrix, whose predict path serializes on the Booster.
+ * One loaded XGBoost model, ready to predict from many threads at once. Values, margins and classes
+ * go through {@code Booster.inplace_predict} (thread-safe, no DMatrix, no lock); leaves and SHAP
+ * contributions need a DMatrix, whose predict path serializes on the Booster.
  *
- * <p>{@link #close()} frees the native model; callers make sure no prediction is running then
- * (the model manager reference-counts every request).
+ * <p>{@link #close()} frees the native model; callers make sure no prediction is running then (the
+ * model manager reference-counts every request).
  */
 public final class Predictor implements AutoCloseable {
 
   private static final float MISSING = Float.NaN;
+
   /** [begin, end) of trees to use; {0, 0} means all of them. */
   private static final int[] ALL_TREES = {0, 0};
 
@@ -32,7 +33,11 @@ public final class Predictor implements AutoCloseable {
   private boolean closed;
 
   private Predictor(
-      Booster booster, int numFeatures, List<String> featureNames, int valueWidth, int marginWidth) {
+      Booster booster,
+      int numFeatures,
+      List<String> featureNames,
+      int valueWidth,
+      int marginWidth) {
     this.booster = booster;
     this.numFeatures = numFeatures;
     this.featureNames = featureNames;
@@ -109,7 +114,8 @@ public final class Predictor implements AutoCloseable {
     try {
       return switch (kind) {
         case VALUE -> flatten(inplace(booster, rows, numRows, numFeatures, PredictionType.kValue));
-        case MARGIN -> flatten(inplace(booster, rows, numRows, numFeatures, PredictionType.kMargin));
+        case MARGIN ->
+            flatten(inplace(booster, rows, numRows, numFeatures, PredictionType.kMargin));
         case CLASS -> classes(rows, numRows);
         case LEAF -> withMatrix(rows, numRows, false);
         case CONTRIBUTIONS -> withMatrix(rows, numRows, true);

@@ -37,14 +37,20 @@ class ModelManagerTest {
 
   @BeforeEach
   void startRegistry() throws Exception {
-    cleanup.register(InProcessServerBuilder.forName(registryName).addService(registry).build().start());
+    cleanup.register(
+        InProcessServerBuilder.forName(registryName).addService(registry).build().start());
   }
 
   private ModelManager start(int maxInFlight) {
     ModelManager manager =
         new ModelManager(
             new ManagerSettings(
-                cacheDir, 1, maxInFlight, Duration.ofMillis(10), Duration.ofMillis(50), Duration.ofSeconds(30)),
+                cacheDir,
+                1,
+                maxInFlight,
+                Duration.ofMillis(10),
+                Duration.ofMillis(50),
+                Duration.ofSeconds(30)),
             cleanup.register(InProcessChannelBuilder.forName(registryName).build()),
             Clock.fixed(NOW, ZoneOffset.UTC));
     cleanup.register(manager);
@@ -72,7 +78,9 @@ class ModelManagerTest {
     CountDownLatch v1Download = registry.holdDownloads(MODEL, 1);
 
     registry.setAlias(MODEL, "production", 1);
-    Await.until("v1 is loading", () -> status(manager, 1).map(s -> s.state() == LoadState.LOADING).orElse(false));
+    Await.until(
+        "v1 is loading",
+        () -> status(manager, 1).map(s -> s.state() == LoadState.LOADING).orElse(false));
 
     assertThat(servedVersion(manager)).isEqualTo(2);
     assertThat(manager.isReady()).isTrue();
@@ -94,7 +102,9 @@ class ModelManagerTest {
     assertThat(lease.version()).isEqualTo(1);
 
     registry.setAlias(MODEL, "production", 2);
-    Await.until("v1 is unloading", () -> status(manager, 1).map(s -> s.state() == LoadState.UNLOADING).orElse(false));
+    Await.until(
+        "v1 is unloading",
+        () -> status(manager, 1).map(s -> s.state() == LoadState.UNLOADING).orElse(false));
 
     float[] probabilities = Fixtures.breastCancerProbabilities();
     assertThat(lease.predict(Fixtures.breastCancerRows(), 64, PredictionKind.VALUE).values()[0])

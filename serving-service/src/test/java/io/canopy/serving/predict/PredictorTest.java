@@ -90,7 +90,8 @@ class PredictorTest {
     Prediction out = p.predict(Fixtures.breastCancerRows(), BC_ROWS, PredictionKind.CONTRIBUTIONS);
 
     assertThat(out.shape()).containsExactly(BC_ROWS, 31);
-    float[] expected = Fixtures.flat(Fixtures.csv("breast_cancer_expected_contributions.csv", false));
+    float[] expected =
+        Fixtures.flat(Fixtures.csv("breast_cancer_expected_contributions.csv", false));
     for (int i = 0; i < expected.length; i++) {
       assertThat(out.values()[i]).as("value %d", i).isCloseTo(expected[i], within(expected[i]));
     }

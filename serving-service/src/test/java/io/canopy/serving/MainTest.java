@@ -1,0 +1,90 @@
+package io.canopy.serving;
+
+import static io.canopy.serving.Fixtures.BREAST_CANCER_UBJ;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.canopy.common.grpc.GrpcServer;
+import io.canopy.common.grpc.GrpcTransports;
+import io.canopy.common.testing.GrpcCleanup;
+import io.canopy.proto.inference.v1.InferenceServiceGrpc;
+import io.canopy.proto.inference.v1.PredictResponse;
+import io.grpc.ManagedChannel;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.health.v1.HealthGrpc;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The real wiring ({@link Main#start}) on Netty, port 0, against a fake registry over loopback. */
+class MainTest {
+
+  private static final String MODEL = "breast-cancer";
+
+  @RegisterExtension final GrpcCleanup cleanup = new GrpcCleanup();
+  @TempDir Path cacheDir;
+
+  @Test
+  void start_servesPredictionsAndReportsReadinessOnBothHealthEndpoints() throws Exception {
+    FakeRegistry registry = new FakeRegistry();
+    registry.addBreastCancer(MODEL, 1, BREAST_CANCER_UBJ);
+    registry.setAlias(MODEL, "production", 1);
+    CountDownLatch download = registry.holdDownloads(MODEL, 1);
+    GrpcServer registryServer =
+        cleanup.register(
+            new GrpcServer(
+                    GrpcTransports.server(
+                        "127.0.0.1", 0, GrpcTransports.DEFAULT_MAX_INBOUND_MESSAGE_BYTES),
+                    List.of(registry),
+                    List.of())
+                .start());
+    ServingConfig config =
+        ServingConfig.create(
+            ServingHarness.config(
+                cacheDir, Map.of("serving.registry.target", "127.0.0.1:" + registryServer.port())));
+
+    ServingServer server = cleanup.register(Main.start(config));
+
+    ManagedChannel channel =
+        cleanup.register(
+            GrpcTransports.channel(
+                "127.0.0.1:" + server.grpcPort(),
+                GrpcTransports.DEFAULT_MAX_INBOUND_MESSAGE_BYTES));
+    HttpClient http = HttpClient.newHttpClient();
+    HttpRequest healthRequest =
+        HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + server.adminPort() + "/observe/health"))
+            .build();
+    Await.until("v1 is downloading", () -> registry.downloads() == 1);
+    assertThat(http.send(healthRequest, HttpResponse.BodyHandlers.discarding()).statusCode())
+        .isEqualTo(503);
+
+    download.countDown();
+    var health = HealthGrpc.newBlockingStub(channel);
+    Await.until(
+        "gRPC health is SERVING",
+        () ->
+            health.check(HealthCheckRequest.getDefaultInstance()).getStatus()
+                == ServingStatus.SERVING);
+    assertThat(http.send(healthRequest, HttpResponse.BodyHandlers.discarding()).statusCode())
+        .isEqualTo(200);
+
+    PredictResponse response =
+        InferenceServiceGrpc.newBlockingStub(channel)
+            .predict(ServingHarness.breastCancerRequest(MODEL).build());
+    assertThat(response.getVersion()).isEqualTo(1);
+    ServingServiceTest.assertMatchesFixture(response.getValuesList());
+    assertThat(server.grpcPort()).isPositive();
+
+    server.close();
+    server.close(); // idempotent
+  }
+}

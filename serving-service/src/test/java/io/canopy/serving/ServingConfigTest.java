@@ -1,0 +1,67 @@
+package io.canopy.serving;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.helidon.config.Config;
+import io.helidon.config.ConfigSources;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ServingConfigTest {
+
+  private static ServingConfig load(Map<String, String> overrides) {
+    return ServingConfig.create(
+        Config.builder()
+            .disableEnvironmentVariablesSource()
+            .disableSystemPropertiesSource()
+            .addSource(ConfigSources.create(overrides))
+            .addSource(ConfigSources.classpath("serving.yaml"))
+            .build());
+  }
+
+  @Test
+  void create_bundledDefaults_matchTheDocumentedValues() {
+    ServingConfig config = load(Map.of());
+
+    assertThat(config.grpc().target()).isEqualTo("127.0.0.1:9200");
+    assertThat(config.admin().target()).isEqualTo("127.0.0.1:9201");
+    assertThat(config.registryTarget()).isEqualTo("127.0.0.1:9100");
+    assertThat(config.cacheDir()).isEqualTo(Path.of(".canopy/serving-cache"));
+    assertThat(config.nthread()).isEqualTo(1);
+    assertThat(config.maxInFlightPerModel()).isEqualTo(64);
+    assertThat(config.reconnectInitial()).isEqualTo(Duration.ofMillis(200));
+    assertThat(config.reconnectMax()).isEqualTo(Duration.ofSeconds(10));
+  }
+
+  @Test
+  void create_overrides_winOverDefaults() {
+    ServingConfig config =
+        load(
+            Map.of(
+                "serving.grpc.port",
+                "0",
+                "serving.predict.nthread",
+                "4",
+                "serving.registry.target",
+                "registry:9100"));
+
+    assertThat(config.grpc().port()).isZero();
+    assertThat(config.nthread()).isEqualTo(4);
+    assertThat(config.registryTarget()).isEqualTo("registry:9100");
+  }
+
+  @Test
+  void create_invalidValues_failNamingTheKey() {
+    assertThatThrownBy(() -> load(Map.of("serving.predict.nthread", "0")))
+        .hasMessageContaining("serving.predict.nthread");
+    assertThatThrownBy(() -> load(Map.of("serving.predict.max-in-flight-per-model", "lots")))
+        .hasMessageContaining("serving.predict.max-in-flight-per-model");
+    assertThatThrownBy(() -> load(Map.of("serving.grpc.port", "70000")))
+        .hasMessageContaining("serving.grpc.port");
+    assertThatThrownBy(() -> load(Map.of("serving.registry.reconnect-max-ms", "1")))
+        .hasMessageContaining("serving.registry.reconnect-max-ms");
+  }
+}
