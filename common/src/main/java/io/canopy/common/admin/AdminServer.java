@@ -33,22 +33,31 @@ public final class AdminServer implements AutoCloseable {
       String serviceName,
       BooleanSupplier ready,
       Consumer<HttpRouting.Builder> extraRoutes) {
+    this.server =
+        WebServer.builder()
+            .host(host)
+            .port(port)
+            .featuresDiscoverServices(false)
+            .addFeature(observeFeature(serviceName, ready))
+            .routing(extraRoutes::accept)
+            .build();
+  }
+
+  /**
+   * {@code /observe/health} (readiness from {@code ready}, liveness always up) and {@code
+   * /observe/metrics}, for any Helidon server (the gateway adds it to its public HTTP server).
+   */
+  public static ObserveFeature observeFeature(String serviceName, BooleanSupplier ready) {
     HealthObserver health =
         HealthObserver.builder()
             .details(true)
             .addCheck(check(serviceName + "-ready", HealthCheckType.READINESS, ready))
             .addCheck(check(serviceName + "-live", HealthCheckType.LIVENESS, () -> true))
             .build();
-    ObserveFeature observe =
-        ObserveFeature.builder().addObserver(health).addObserver(MetricsObserver.create()).build();
-    this.server =
-        WebServer.builder()
-            .host(host)
-            .port(port)
-            .featuresDiscoverServices(false)
-            .addFeature(observe)
-            .routing(extraRoutes::accept)
-            .build();
+    return ObserveFeature.builder()
+        .addObserver(health)
+        .addObserver(MetricsObserver.create())
+        .build();
   }
 
   private static HealthCheck check(String name, HealthCheckType type, BooleanSupplier up) {

@@ -5,6 +5,8 @@ import io.grpc.ServerBuilder;
 import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.NettyServerBuilder;
 import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Netty transports for servers and channels. grpc-netty picks epoll by itself when
@@ -18,10 +20,18 @@ public final class GrpcTransports {
 
   private GrpcTransports() {}
 
+  /**
+   * Clients ping idle connections this often, so a long-lived stream (WatchModels) over a
+   * silently dead connection is noticed; servers permit pings at this rate.
+   */
+  static final Duration KEEPALIVE = Duration.ofSeconds(30);
+
   /** A Netty server builder bound to host:port (port 0 picks a free one). */
   public static ServerBuilder<?> server(String host, int port, int maxInboundMessageBytes) {
     return NettyServerBuilder.forAddress(new InetSocketAddress(host, port))
-        .maxInboundMessageSize(maxInboundMessageBytes);
+        .maxInboundMessageSize(maxInboundMessageBytes)
+        .permitKeepAliveTime(KEEPALIVE.toSeconds() / 2, TimeUnit.SECONDS)
+        .permitKeepAliveWithoutCalls(true);
   }
 
   /** A plaintext channel to {@code target} ("host:port" or "dns:///name:port"). */
@@ -29,6 +39,9 @@ public final class GrpcTransports {
     return NettyChannelBuilder.forTarget(target)
         .usePlaintext()
         .maxInboundMessageSize(maxInboundMessageBytes)
+        .keepAliveTime(KEEPALIVE.toSeconds(), TimeUnit.SECONDS)
+        .keepAliveTimeout(10, TimeUnit.SECONDS)
+        .keepAliveWithoutCalls(true)
         .build();
   }
 }

@@ -2,15 +2,10 @@ package io.canopy.gateway.http;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import io.canopy.common.admin.AdminServer;
 import io.canopy.common.config.Listen;
 import io.canopy.gateway.upstream.Upstream;
-import io.helidon.health.HealthCheck;
-import io.helidon.health.HealthCheckResponse;
-import io.helidon.health.HealthCheckType;
 import io.helidon.webserver.WebServer;
-import io.helidon.webserver.observe.ObserveFeature;
-import io.helidon.webserver.observe.health.HealthObserver;
-import io.helidon.webserver.observe.metrics.MetricsObserver;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -51,7 +46,7 @@ public final class HttpFront implements AutoCloseable {
             .host(listen.host())
             .port(listen.port())
             .featuresDiscoverServices(false)
-            .addFeature(observe(ready))
+            .addFeature(AdminServer.observeFeature("gateway", ready))
             .routing(
                 routing -> {
                   predict.routes(routing);
@@ -62,38 +57,6 @@ public final class HttpFront implements AutoCloseable {
             .build();
     server.start();
     return new HttpFront(server);
-  }
-
-  private static ObserveFeature observe(BooleanSupplier ready) {
-    HealthObserver health =
-        HealthObserver.builder()
-            .details(true)
-            .addCheck(check("gateway-ready", HealthCheckType.READINESS, ready))
-            .addCheck(check("gateway-live", HealthCheckType.LIVENESS, () -> true))
-            .build();
-    return ObserveFeature.builder()
-        .addObserver(health)
-        .addObserver(MetricsObserver.create())
-        .build();
-  }
-
-  private static HealthCheck check(String name, HealthCheckType type, BooleanSupplier up) {
-    return new HealthCheck() {
-      @Override
-      public String name() {
-        return name;
-      }
-
-      @Override
-      public HealthCheckType type() {
-        return type;
-      }
-
-      @Override
-      public HealthCheckResponse call() {
-        return HealthCheckResponse.builder().status(up.getAsBoolean()).build();
-      }
-    };
   }
 
   /** The bound port (the real one when configured with port 0). */
