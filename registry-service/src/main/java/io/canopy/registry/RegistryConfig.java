@@ -100,7 +100,8 @@ public record RegistryConfig(
     try {
       return Long.parseLong(text);
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("registry." + key + ": '" + text + "' is not an integer", e);
+      throw new IllegalArgumentException(
+          "registry." + key + ": '" + text + "' is not an integer", e);
     }
   }
 

@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.Comparator;
 import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -62,8 +63,7 @@ public final class RegistryServer implements AutoCloseable {
       Files.createDirectories(config.dataDir());
       clearStaging(config.stagingDir());
       ChangeNotifier notifier = new ChangeNotifier();
-      MetadataStore store =
-          push(opened, JdbcMetadataStore.sqlite(config.databaseFile(), Clock.systemUTC(), notifier::changed));
+      MetadataStore store = push(opened, openStore(config, notifier));
       int stuck = store.failUnfinishedValidations("the registry restarted during validation");
       if (stuck > 0) {
         LOG.warning(stuck + " validations were interrupted by a restart; marked FAILED");
@@ -84,13 +84,21 @@ public final class RegistryServer implements AutoCloseable {
                   config.stagingDir(),
                   config.uploadMaxBytes(),
                   config.validationProcesses()));
-      WatchHub watches = push(opened, new WatchHub(store, notifier, WATCH_THREADS));
-      GrpcServer grpc =
-          new GrpcServer(
-              transport,
-              List.of(new RegistryGrpcService(store, artifacts, uploads, watches)),
-              List.of());
+      WatchHub watches = new WatchHub(store, notifier, WATCH_THREADS);
+      GrpcServer grpc;
+      try {
+        grpc =
+            new GrpcServer(
+                transport,
+                List.of(new RegistryGrpcService(store, artifacts, uploads, watches)),
+                List.of());
+      } catch (RuntimeException e) {
+        watches.close();
+        throw e;
+      }
+      // Closed in reverse: watchers told to reconnect, then calls drained, then uploads.
       opened.push(() -> grpc.stop(GRACE));
+      opened.push(watches);
       grpc.start();
       grpc.setServing(true);
       AdminServer admin =
@@ -113,6 +121,13 @@ public final class RegistryServer implements AutoCloseable {
     }
   }
 
+  private static MetadataStore openStore(RegistryConfig config, ChangeNotifier notifier) {
+    return switch (config.storeBackend()) {
+      case SQLITE ->
+          JdbcMetadataStore.sqlite(config.databaseFile(), Clock.systemUTC(), notifier::changed);
+    };
+  }
+
   private static <T extends AutoCloseable> T push(Deque<AutoCloseable> opened, T resource) {
     opened.push(resource);
     return resource;
@@ -122,7 +137,7 @@ public final class RegistryServer implements AutoCloseable {
   private static void clearStaging(Path staging) throws IOException {
     if (Files.isDirectory(staging)) {
       try (Stream<Path> files = Files.walk(staging)) {
-        for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
           if (!p.equals(staging)) {
             Files.deleteIfExists(p);
           }
@@ -157,7 +172,7 @@ public final class RegistryServer implements AutoCloseable {
     terminated.countDown();
   }
 
-  /** Closes newest first: admin, gRPC (with grace), watch hub, uploads, then the store. */
+  /** Closes newest first: admin, watch hub, gRPC (with grace), uploads, then the store. */
   private static void closeAll(Deque<AutoCloseable> resources) {
     while (!resources.isEmpty()) {
       try {

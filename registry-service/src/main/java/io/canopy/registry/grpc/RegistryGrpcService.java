@@ -53,7 +53,8 @@ import java.util.logging.Logger;
  * pipeline and the watch hub, and maps results. Domain errors are thrown (or passed to
  * onError) as CanopyExceptions; the error-mapping interceptor turns them into statuses.
  */
-public final class RegistryGrpcService extends ModelRegistryServiceGrpc.ModelRegistryServiceImplBase {
+public final class RegistryGrpcService
+    extends ModelRegistryServiceGrpc.ModelRegistryServiceImplBase {
 
   private static final Logger LOG = Logger.getLogger(RegistryGrpcService.class.getName());
 
@@ -78,13 +79,15 @@ public final class RegistryGrpcService extends ModelRegistryServiceGrpc.ModelReg
     Requests.name("name", req.getName());
     Requests.description("description", req.getDescription());
     Requests.labels("labels", req.getLabelsMap());
-    Model model = store.createModel(req.getName(), req.getDescription(), req.getLabelsMap(), ANONYMOUS);
+    Model model =
+        store.createModel(req.getName(), req.getDescription(), req.getLabelsMap(), ANONYMOUS);
     reply(out, CreateModelResponse.newBuilder().setModel(model).build());
   }
 
   @Override
   public void getModel(GetModelRequest req, StreamObserver<GetModelResponse> out) {
-    reply(out, GetModelResponse.newBuilder().setModel(model(Requests.name("name", req.getName()))).build());
+    Model model = model(Requests.name("name", req.getName()));
+    reply(out, GetModelResponse.newBuilder().setModel(model).build());
   }
 
   @Override
@@ -123,7 +126,8 @@ public final class RegistryGrpcService extends ModelRegistryServiceGrpc.ModelReg
 
   @Override
   public void getVersion(GetVersionRequest req, StreamObserver<GetVersionResponse> out) {
-    reply(out, GetVersionResponse.newBuilder().setVersion(version(req.getModel(), req.getVersion())).build());
+    ModelVersion v = version(req.getModel(), req.getVersion());
+    reply(out, GetVersionResponse.newBuilder().setVersion(v).build());
   }
 
   @Override

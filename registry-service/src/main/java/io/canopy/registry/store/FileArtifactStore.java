@@ -31,7 +31,8 @@ public final class FileArtifactStore implements ArtifactStore {
     lock.lock();
     try {
       Path dir = Files.createDirectories(target.getParent());
-      Files.move(source, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      Files.move(
+          source, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       syncDirectory(dir);
     } finally {
       lock.unlock();

@@ -66,7 +66,12 @@ final class Journal {
   }
 
   static void audit(
-      Connection c, String actor, String action, String model, long version, String detail,
+      Connection c,
+      String actor,
+      String action,
+      String model,
+      long version,
+      String detail,
       long now)
       throws SQLException {
     Sql.update(
@@ -86,8 +91,8 @@ final class Journal {
   static List<AuditEvent> auditPage(Connection c, String model, long before, int limit)
       throws SQLException {
     String filter = model.isEmpty() ? "" : " AND model = ?";
-    Object[] params = model.isEmpty() ? new Object[] {before, limit}
-        : new Object[] {before, model, limit};
+    Object[] params =
+        model.isEmpty() ? new Object[] {before, limit} : new Object[] {before, model, limit};
     return Sql.query(
         c,
         "SELECT id, actor, action, model, version, detail, event_time FROM audit_events"

@@ -49,7 +49,7 @@ public interface MetadataStore extends AutoCloseable {
 
   Optional<ModelVersion> findVersion(String model, long version);
 
-  /** Up to {@code limit} versions below {@code beforeVersion}, newest first; NotFound if no model. */
+  /** Up to {@code limit} versions below {@code beforeVersion}, newest first; NotFound: no model. */
   List<ModelVersion> listVersions(String model, long beforeVersion, int limit);
 
   /** READY or FAILED to ARCHIVED; refused while an alias or the traffic policy refers to it. */

@@ -35,7 +35,8 @@ final class VersionWrites {
         c,
         "INSERT INTO versions (model, version, state, failure_reason, sha256, size_bytes, format,"
             + " objective, num_features, num_trees, num_classes, details, description, creator,"
-            + " create_time, update_time) VALUES (?, ?, ?, '', ?, ?, ?, '', 0, 0, 0, ?, ?, ?, ?, ?)",
+            + " create_time, update_time)"
+            + " VALUES (?, ?, ?, '', ?, ?, ?, '', 0, 0, 0, ?, ?, ?, ?, ?)",
         model,
         version,
         Columns.state(VersionState.VERSION_STATE_VALIDATING),

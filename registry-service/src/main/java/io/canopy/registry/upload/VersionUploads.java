@@ -118,7 +118,8 @@ public final class VersionUploads implements AutoCloseable {
     if (header.getFormat() != ModelFormat.MODEL_FORMAT_UNSPECIFIED
         && header.getFormat() != file.format()) {
       throw new CanopyException.InvalidArgument(
-          "header.format", "declared " + header.getFormat() + " but the bytes are " + file.format());
+          "header.format",
+          "declared " + header.getFormat() + " but the bytes are " + file.format());
     }
   }
 
@@ -162,7 +163,8 @@ public final class VersionUploads implements AutoCloseable {
       boolean interrupted = false;
       ModelVersion outcome;
       try {
-        outcome = DeclaredFeatures.reconcile(validator.validate(file.path(), file.format()), header);
+        ModelVersion probed = validator.validate(file.path(), file.format());
+        outcome = DeclaredFeatures.reconcile(probed, header);
       } catch (InterruptedException e) {
         interrupted = true; // restored below, after the outcome is recorded
         outcome = failed("the registry shut down during validation");

@@ -11,9 +11,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -30,6 +33,9 @@ public final class ChildProcessValidator implements ModelValidator {
   private static final int OUT_OF_MEMORY_EXIT = 3;
 
   private static final int MAX_STDOUT_BYTES = 1 << 20;
+
+  /** "#  SIGSEGV (0xb) at pc=…" in a HotSpot error report. */
+  private static final Pattern CRASH_SIGNAL = Pattern.compile("#\\s+(SIG[A-Z]+) \\(0x");
 
   private final ProbeCommand command;
   private final Path scratchRoot;
@@ -68,17 +74,17 @@ public final class ChildProcessValidator implements ModelValidator {
     ProcessBuilder builder =
         new ProcessBuilder(command.command(model, scratch))
             .directory(scratch.toFile())
-            .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
             .redirectOutput(stdout.toFile())
             .redirectError(stderr.toFile());
     builder.environment().put("OMP_NUM_THREADS", "1");
     Process child = builder.start();
     try {
+      child.getOutputStream().close(); // the probe reads nothing from stdin
       if (!child.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
         kill(child);
         return failed("validation did not finish within " + describe(timeout));
       }
-    } catch (InterruptedException e) {
+    } catch (InterruptedException | IOException e) {
       kill(child);
       throw e;
     }
@@ -90,20 +96,46 @@ public final class ChildProcessValidator implements ModelValidator {
               || result.getState() == VersionState.VERSION_STATE_FAILED)) {
         return result;
       }
-      logChildFailure(exit, stderr);
-      return failed("the validation process returned no result");
     }
     logChildFailure(exit, stderr);
+    // HotSpot's crash handler writes an error report, then exits with status 1 when core
+    // dumps are off; the report is the reliable sign of a native crash, and names the signal.
+    Optional<String> crash = crashSignal(scratch);
+    if (crash.isPresent()) {
+      return failed(
+          "the validation process crashed (" + crash.get() + ") while loading the model:"
+              + " the file is corrupt or not a model XGBoost can load");
+    }
+    if (exit == 0) {
+      return failed("the validation process returned no result");
+    }
     if (exit == OUT_OF_MEMORY_EXIT) {
       return failed(
           "validation ran out of memory (heap cap " + command.maxHeapMb() + " MiB)");
     }
     if (exit > 128) {
       return failed(
-          "the validation process crashed (signal " + (exit - 128) + ") while loading the model:"
-              + " the file is corrupt or not a model XGBoost can load");
+          "the validation process was killed by signal " + (exit - 128)
+              + " while loading the model");
     }
     return failed("the validation process failed with exit code " + exit);
+  }
+
+  /** The signal named in a HotSpot error report in {@code scratch}, if the child crashed. */
+  private static Optional<String> crashSignal(Path scratch) throws IOException {
+    try (Stream<Path> files = Files.list(scratch)) {
+      Optional<Path> report =
+          files.filter(p -> p.getFileName().toString().startsWith("hs_err")).findFirst();
+      if (report.isEmpty()) {
+        return Optional.empty();
+      }
+      String text = readBounded(report.get());
+      LOG.warning(
+          "model validation child crashed; its error report begins:\n"
+              + text.substring(0, Math.min(text.length(), 1500)));
+      Matcher m = CRASH_SIGNAL.matcher(text);
+      return Optional.of(m.find() ? m.group(1) : "fatal error");
+    }
   }
 
   private static void kill(Process child) throws InterruptedException {

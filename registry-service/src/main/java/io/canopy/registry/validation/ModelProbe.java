@@ -84,8 +84,8 @@ public final class ModelProbe {
   }
 
   private static int numTrees(Map<String, String> facts) {
-    String trees = facts.getOrDefault(ModelJsonFacts.GBTREE_TREES, facts.get(ModelJsonFacts.DART_TREES));
-    return integer(trees); // gblinear has none
+    String trees = facts.get(ModelJsonFacts.GBTREE_TREES);
+    return integer(trees != null ? trees : facts.get(ModelJsonFacts.DART_TREES)); // 0: gblinear
   }
 
   private static int integer(String text) {

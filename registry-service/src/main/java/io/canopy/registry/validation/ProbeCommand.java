@@ -16,6 +16,12 @@ import java.util.Objects;
  */
 public record ProbeCommand(Path java, String classPath, int maxHeapMb) {
 
+  /**
+   * The probe's main class, by name: referring to {@code ModelProbe.class} here would load it
+   * (and possibly XGBoost's classes) into the registry's JVM for nothing.
+   */
+  static final String MAIN_CLASS = "io.canopy.registry.validation.ModelProbe";
+
   public ProbeCommand {
     Objects.requireNonNull(java, "java");
     if (classPath == null || classPath.isBlank()) {
@@ -49,7 +55,7 @@ public record ProbeCommand(Path java, String classPath, int maxHeapMb) {
         "--enable-native-access=ALL-UNNAMED",
         "-cp",
         classPath,
-        ModelProbe.class.getName(),
+        MAIN_CLASS,
         model.toString());
   }
 }

@@ -15,7 +15,7 @@ final class XGBoostErrors {
       return "unknown error";
     }
     String line = message.strip().lines().findFirst().orElse("").strip();
-    // "[21:30:05] /workspace/include/xgboost/string_view.h:46: Check failed: ..." -> "Check failed: ..."
+    // "[21:30:05] /workspace/include/xgboost/json.h:46: Check failed: …" -> "Check failed: …"
     line = line.replaceFirst("^\\[[0-9:]+\\]\\s*", "");
     line = line.replaceFirst("^\\S+:\\d+:\\s*", "");
     line = line.replaceFirst("\\s*:\\s*$", "");

@@ -83,7 +83,9 @@ final class WatchStream {
         pump();
       } catch (RuntimeException e) {
         LOG.log(Level.WARNING, "watch stream failed; the client will reconnect", e);
-        finish(Status.UNAVAILABLE.withDescription("watch interrupted; reconnect with since_revision"));
+        finish(
+            Status.UNAVAILABLE.withDescription(
+                "watch interrupted; reconnect with since_revision"));
       }
       scheduled.set(false);
       if (done || !pending || !scheduled.compareAndSet(false, true)) {

@@ -1,0 +1,68 @@
+package io.canopy.registry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class RegistryConfigTest {
+
+  @Test
+  void create_bundledDefaults_documentedValues() {
+    RegistryConfig c = RegistryConfig.create(TestConfigs.config(Map.of()));
+
+    assertThat(c.grpc().target()).isEqualTo("127.0.0.1:9100");
+    assertThat(c.admin().target()).isEqualTo("127.0.0.1:9101");
+    assertThat(c.dataDir()).isEqualTo(Path.of(".canopy/registry"));
+    assertThat(c.storeBackend()).isEqualTo(RegistryConfig.StoreBackend.SQLITE);
+    assertThat(c.uploadMaxBytes()).isEqualTo(1L << 30);
+    assertThat(c.validationTimeout()).isEqualTo(Duration.ofSeconds(60));
+    assertThat(c.validationMaxHeapMb()).isEqualTo(512);
+    assertThat(c.validationProcesses()).isEqualTo(1);
+    assertThat(c.databaseFile()).isEqualTo(Path.of(".canopy/registry/registry.db"));
+  }
+
+  @Test
+  void create_overrides_win() {
+    RegistryConfig c =
+        RegistryConfig.create(
+            TestConfigs.config(
+                Map.of(
+                    "registry.grpc.port", "0",
+                    "registry.validation.timeout", "PT2M",
+                    "registry.upload.max-bytes", "1000")));
+
+    assertThat(c.grpc().port()).isZero();
+    assertThat(c.validationTimeout()).isEqualTo(Duration.ofMinutes(2));
+    assertThat(c.uploadMaxBytes()).isEqualTo(1000);
+  }
+
+  @Test
+  void create_badValues_failNamingTheKey() {
+    assertThatThrownBy(() -> create("registry.validation.processes", "0"))
+        .hasMessageContaining("registry.validation.processes");
+    assertThatThrownBy(() -> create("registry.validation.timeout", "soon"))
+        .hasMessageContaining("registry.validation.timeout");
+    assertThatThrownBy(() -> create("registry.upload.max-bytes", "lots"))
+        .hasMessageContaining("registry.upload.max-bytes");
+    assertThatThrownBy(() -> create("registry.store.backend", "oracle"))
+        .hasMessageContaining("registry.store.backend");
+    assertThatThrownBy(() -> create("registry.grpc.port", "70000"))
+        .hasMessageContaining("registry.grpc");
+  }
+
+  @Test
+  void duration_shortForms_parsed() {
+    assertThat(RegistryConfig.duration("500ms")).isEqualTo(Duration.ofMillis(500));
+    assertThat(RegistryConfig.duration("45s")).isEqualTo(Duration.ofSeconds(45));
+    assertThat(RegistryConfig.duration("2m")).isEqualTo(Duration.ofMinutes(2));
+    assertThat(RegistryConfig.duration("1h")).isEqualTo(Duration.ofHours(1));
+  }
+
+  private static RegistryConfig create(String key, String value) {
+    return RegistryConfig.create(TestConfigs.config(Map.of(key, value)));
+  }
+}
