@@ -36,7 +36,8 @@ final class Fixtures {
     for (int r = 0; r < rows.size(); r++) {
       String[] cells = rows.get(r).split(",");
       for (int c = 0; c < columns; c++) {
-        values[r * columns + c] = Float.parseFloat(cells[c]);
+        values[r * columns + c] =
+            cells[c].equalsIgnoreCase("nan") ? Float.NaN : Float.parseFloat(cells[c]);
       }
     }
     return values;
