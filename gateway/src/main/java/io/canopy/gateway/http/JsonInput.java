@@ -45,7 +45,9 @@ final class JsonInput {
     JsonLocation at = e.getLocation();
     String where =
         at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
-    return invalid("body", "malformed JSON" + where + ": " + e.getOriginalMessage());
+    // Jackson appends its own source-location details in parentheses; the line/column says it.
+    String reason = e.getOriginalMessage().replaceFirst("\\s*\\((start marker|Source).*$", "");
+    return invalid("body", "malformed JSON" + where + ": " + reason);
   }
 
   /** The current token as a string, or INVALID_ARGUMENT naming {@code field}. */

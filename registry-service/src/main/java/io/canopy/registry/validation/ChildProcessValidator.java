@@ -48,7 +48,8 @@ public final class ChildProcessValidator implements ModelValidator {
    */
   public ChildProcessValidator(ProbeCommand command, Path scratchRoot, Duration timeout) {
     this.command = command;
-    this.scratchRoot = scratchRoot;
+    // Absolute: the child runs with its scratch dir as working directory.
+    this.scratchRoot = scratchRoot.toAbsolutePath();
     this.timeout = timeout;
   }
 
