@@ -2,7 +2,9 @@ package io.canopy.cli;
 
 import io.canopy.cli.bench.BenchCommand;
 import io.canopy.cli.predict.PredictCommand;
+import io.canopy.cli.registry.AliasCommand;
 import io.canopy.cli.registry.ModelsCommand;
+import io.canopy.cli.registry.RouteCommand;
 import io.canopy.cli.registry.RegisterCommand;
 import io.canopy.cli.registry.VersionsCommand;
 import io.canopy.cli.up.UpCommand;
@@ -19,6 +21,8 @@ import picocli.CommandLine.Command;
       UpCommand.class,
       RegisterCommand.class,
       ModelsCommand.class,
+      AliasCommand.class,
+      RouteCommand.class,
       VersionsCommand.class,
       PredictCommand.class,
       BenchCommand.class,

@@ -73,6 +73,7 @@ class EndToEndTest {
                 "serving.grpc.port", "0",
                 "serving.admin.port", "0",
                 "serving.cache-dir", dataDir.resolve("serving-cache").toString(),
+                "serving.features.rocksdb.path", dataDir.resolve("features").toString(),
                 "gateway.http.port", "0",
                 "gateway.grpc.port", "0"));
     registryChannel = channel(suite.registry().grpcPort());

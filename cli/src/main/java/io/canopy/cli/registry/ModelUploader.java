@@ -6,6 +6,7 @@ import io.canopy.proto.registry.v1.ModelVersion;
 import io.canopy.proto.registry.v1.UploadVersionHeader;
 import io.canopy.proto.registry.v1.UploadVersionRequest;
 import io.canopy.proto.registry.v1.UploadVersionResponse;
+import io.grpc.CallCredentials;
 import io.grpc.Channel;
 import io.grpc.stub.StreamObserver;
 import java.io.IOException;
@@ -26,6 +27,11 @@ public final class ModelUploader {
 
   public ModelUploader(Channel channel) {
     this.stub = ModelRegistryServiceGrpc.newStub(channel);
+  }
+
+  /** An uploader that sends {@code credentials} (the admin token) with every upload. */
+  public ModelUploader(Channel channel, CallCredentials credentials) {
+    this.stub = ModelRegistryServiceGrpc.newStub(channel).withCallCredentials(credentials);
   }
 
   /**

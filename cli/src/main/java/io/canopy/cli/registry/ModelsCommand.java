@@ -1,48 +1,73 @@
 package io.canopy.cli.registry;
 
 import io.canopy.cli.Table;
-import io.canopy.common.grpc.GrpcTransports;
 import io.canopy.proto.registry.v1.ListModelsRequest;
 import io.canopy.proto.registry.v1.ListModelsResponse;
 import io.canopy.proto.registry.v1.Model;
 import io.canopy.proto.registry.v1.ModelRegistryServiceGrpc;
 import io.grpc.ManagedChannel;
+import io.grpc.StatusRuntimeException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 
-/** {@code canopy models}: lists registered models with their aliases. */
-@Command(name = "models", description = "List registered models.")
+/** {@code canopy models [list]}: registered models with their aliases and traffic policy. */
+@Command(
+    name = "models",
+    description = "List registered models.",
+    subcommands = ModelsCommand.ListCommand.class)
 public final class ModelsCommand implements Callable<Integer> {
 
-  @Option(names = "--registry", defaultValue = "127.0.0.1:9100", description = "registry gRPC target")
-  String registry;
+  @Mixin RegistryOptions registry;
 
   @Override
   public Integer call() {
-    ManagedChannel channel =
-        GrpcTransports.channel(registry, GrpcTransports.DEFAULT_MAX_INBOUND_MESSAGE_BYTES);
+    return list(registry);
+  }
+
+  /** {@code canopy models list}: the same as {@code canopy models}. */
+  @Command(name = "list", description = "List registered models.")
+  static final class ListCommand implements Callable<Integer> {
+    @Mixin RegistryOptions registry;
+
+    @Override
+    public Integer call() {
+      return list(registry);
+    }
+  }
+
+  static int list(RegistryOptions options) {
+    ManagedChannel channel = options.channel();
     try {
       var stub = ModelRegistryServiceGrpc.newBlockingStub(channel);
-      Table table = new Table("MODEL", "LATEST", "ALIASES", "DESCRIPTION");
+      List<Model> models = new ArrayList<>();
       String token = "";
       do {
         ListModelsResponse page =
             stub.listModels(ListModelsRequest.newBuilder().setPageToken(token).build());
-        for (Model m : page.getModelsList()) {
-          String aliases =
-              m.getAliasesMap().entrySet().stream()
-                  .sorted(java.util.Map.Entry.comparingByKey())
-                  .map(e -> e.getKey() + "=" + e.getValue())
-                  .collect(Collectors.joining(","));
-          table.row(m.getName(), m.getLatestVersion(), aliases.isEmpty() ? "-" : aliases,
-              m.getDescription());
-        }
+        models.addAll(page.getModelsList());
         token = page.getNextPageToken();
       } while (!token.isEmpty());
+      if (options.json()) {
+        Printer.json(System.out, models);
+        return 0;
+      }
+      Table table = new Table("MODEL", "LATEST", "ALIASES", "TRAFFIC", "DESCRIPTION");
+      for (Model m : models) {
+        table.row(
+            m.getName(),
+            m.getLatestVersion() == 0 ? "-" : m.getLatestVersion(),
+            Printer.aliases(m.getAliasesMap()),
+            RouteCommand.describe(m),
+            m.getDescription());
+      }
       table.print(System.out);
       return 0;
+    } catch (StatusRuntimeException e) {
+      System.err.println(RegistryOptions.describe(e.getStatus()));
+      return 1;
     } finally {
       channel.shutdownNow();
     }

@@ -1,6 +1,6 @@
 package io.canopy.cli.registry;
 
-import io.canopy.common.grpc.GrpcTransports;
+import io.canopy.proto.registry.v1.InputBinding;
 import io.canopy.proto.registry.v1.ModelRegistryServiceGrpc;
 import io.canopy.proto.registry.v1.ModelVersion;
 import io.canopy.proto.registry.v1.SetAliasRequest;
@@ -11,8 +11,11 @@ import io.grpc.StatusRuntimeException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -29,14 +32,21 @@ public final class RegisterCommand implements Callable<Integer> {
   @Option(names = "--alias", description = "point this alias at the new version when READY")
   String alias;
 
+  @Option(names = "--description", description = "free text for people")
+  String description;
+
+  @Option(names = "--label", description = "KEY=VALUE label; repeatable")
+  Map<String, String> labels = Map.of();
+
   @Option(
-      names = "--registry",
-      defaultValue = "127.0.0.1:9100",
-      description = "registry gRPC target (default: ${DEFAULT-VALUE})")
-  String registry;
+      names = "--binding",
+      description = "VIEW=f1,f2,...: the feature view features feeding the model, in input order")
+  String binding;
 
   @Option(names = "--timeout", defaultValue = "300", description = "seconds to wait")
   long timeoutSeconds;
+
+  @Mixin RegistryOptions registry;
 
   @Override
   public Integer call() throws Exception {
@@ -44,45 +54,61 @@ public final class RegisterCommand implements Callable<Integer> {
       System.err.println("canopy: cannot read " + file);
       return 2;
     }
-    long size = Files.size(file);
-    ManagedChannel channel =
-        GrpcTransports.channel(registry, GrpcTransports.DEFAULT_MAX_INBOUND_MESSAGE_BYTES);
+    UploadVersionHeader.Builder header =
+        UploadVersionHeader.newBuilder().setModel(model).setCreateModel(true).putAllLabels(labels);
+    if (description != null) {
+      header.setDescription(description);
+    }
+    if (binding != null) {
+      String[] parts = binding.split("=", 2);
+      if (parts.length != 2 || parts[0].isBlank() || parts[1].isBlank()) {
+        System.err.println("canopy: --binding: expected VIEW=f1,f2,...");
+        return 2;
+      }
+      header.setInputBinding(
+          InputBinding.newBuilder()
+              .setFeatureView(parts[0])
+              .addAllFeatures(List.of(parts[1].split(","))));
+    }
+    ManagedChannel channel = registry.channel();
     try (InputStream in = Files.newInputStream(file)) {
-      ProgressBar bar = new ProgressBar(System.err, size);
+      ProgressBar bar = new ProgressBar(System.err, Files.size(file));
       ModelVersion version =
-          new ModelUploader(channel)
-              .upload(
-                  UploadVersionHeader.newBuilder().setModel(model).setCreateModel(true).build(),
-                  in,
-                  timeoutSeconds,
-                  bar::update);
+          new ModelUploader(channel, registry.credentials())
+              .upload(header.build(), in, timeoutSeconds, bar::update);
       bar.finish();
+      if (registry.json()) {
+        System.out.println(Printer.json(version));
+      }
       if (version.getState() != VersionState.VERSION_STATE_READY) {
         System.err.printf(
             "%s version %d FAILED: %s%n", model, version.getVersion(), version.getFailureReason());
         return 1;
       }
-      System.out.printf(
-          "%s version %d READY  sha256 %s  %d features  %s  %d trees%n",
-          model,
-          version.getVersion(),
-          version.getSha256(),
-          version.getNumFeatures(),
-          version.getObjective(),
-          version.getNumTrees());
+      if (!registry.json()) {
+        System.out.printf(
+            "%s version %d READY  sha256 %s  %d features  %s  %d trees%n",
+            model,
+            version.getVersion(),
+            version.getSha256(),
+            version.getNumFeatures(),
+            version.getObjective(),
+            version.getNumTrees());
+      }
       if (alias != null) {
         ModelRegistryServiceGrpc.newBlockingStub(channel)
+            .withCallCredentials(registry.credentials())
             .setAlias(
                 SetAliasRequest.newBuilder()
                     .setModel(model)
                     .setAlias(alias)
                     .setVersion(version.getVersion())
                     .build());
-        System.out.printf("%s@%s -> version %d%n", model, alias, version.getVersion());
+        System.err.printf("%s@%s -> version %d%n", model, alias, version.getVersion());
       }
       return 0;
     } catch (StatusRuntimeException e) {
-      System.err.println("canopy: " + e.getStatus().getCode() + ": " + e.getStatus().getDescription());
+      System.err.println(RegistryOptions.describe(e.getStatus()));
       return 1;
     } finally {
       channel.shutdownNow();

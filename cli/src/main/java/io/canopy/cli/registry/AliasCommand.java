@@ -1,0 +1,87 @@
+package io.canopy.cli.registry;
+
+import io.canopy.proto.registry.v1.DeleteAliasRequest;
+import io.canopy.proto.registry.v1.Model;
+import io.canopy.proto.registry.v1.ModelRegistryServiceGrpc;
+import io.canopy.proto.registry.v1.SetAliasRequest;
+import io.grpc.ManagedChannel;
+import io.grpc.StatusRuntimeException;
+import java.util.concurrent.Callable;
+import java.util.function.Function;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
+
+/** {@code canopy alias set|rm}: moves or removes an alias (e.g. promote, roll back). */
+@Command(
+    name = "alias",
+    description = "Point an alias at a version, or remove it.",
+    subcommands = {AliasCommand.Set.class, AliasCommand.Remove.class})
+public final class AliasCommand {
+
+  /** {@code canopy alias set MODEL ALIAS VERSION}. */
+  @Command(name = "set", description = "Point ALIAS of MODEL at VERSION (must be READY).")
+  static final class Set implements Callable<Integer> {
+    @Parameters(index = "0") String model;
+    @Parameters(index = "1") String alias;
+    @Parameters(index = "2") long version;
+    @Mixin RegistryOptions registry;
+
+    @Override
+    public Integer call() {
+      return change(
+          registry,
+          stub ->
+              stub.setAlias(
+                      SetAliasRequest.newBuilder()
+                          .setModel(model)
+                          .setAlias(alias)
+                          .setVersion(version)
+                          .build())
+                  .getModel());
+    }
+  }
+
+  /** {@code canopy alias rm MODEL ALIAS}. */
+  @Command(name = "rm", description = "Remove ALIAS from MODEL.")
+  static final class Remove implements Callable<Integer> {
+    @Parameters(index = "0") String model;
+    @Parameters(index = "1") String alias;
+    @Mixin RegistryOptions registry;
+
+    @Override
+    public Integer call() {
+      return change(
+          registry,
+          stub ->
+              stub.deleteAlias(DeleteAliasRequest.newBuilder().setModel(model).setAlias(alias).build())
+                  .getModel());
+    }
+  }
+
+  /** Runs one authenticated change and prints the model's aliases after it. */
+  static int change(
+      RegistryOptions registry,
+      Function<ModelRegistryServiceGrpc.ModelRegistryServiceBlockingStub, Model> call) {
+    ManagedChannel channel = registry.channel();
+    try {
+      Model model =
+          call.apply(
+              ModelRegistryServiceGrpc.newBlockingStub(channel)
+                  .withCallCredentials(registry.credentials()));
+      if (registry.json()) {
+        System.out.println(Printer.json(model));
+      } else {
+        System.out.printf(
+            "%s  aliases %s  traffic %s%n",
+            model.getName(), Printer.aliases(model.getAliasesMap()), RouteCommand.describe(model));
+      }
+      return 0;
+    } catch (StatusRuntimeException e) {
+      System.err.println(RegistryOptions.describe(e.getStatus()));
+      return 1;
+    } finally {
+      channel.shutdownNow();
+    }
+  }
+}

@@ -1,0 +1,59 @@
+package io.canopy.cli.registry;
+
+import io.canopy.common.grpc.GrpcTransports;
+import io.grpc.CallCredentials;
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.Status;
+import java.util.concurrent.Executor;
+import picocli.CommandLine.Option;
+
+/** Options every registry command shares: where the registry is, and the admin token. */
+public final class RegistryOptions {
+
+  private static final Metadata.Key<String> AUTHORIZATION =
+      Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
+
+  @Option(
+      names = "--registry",
+      defaultValue = "${CANOPY_REGISTRY:-127.0.0.1:9100}",
+      description = "registry gRPC target (env CANOPY_REGISTRY; default ${DEFAULT-VALUE})")
+  String target;
+
+  @Option(
+      names = "--token",
+      defaultValue = "${CANOPY_TOKEN}",
+      description = "admin bearer token for changes (env CANOPY_TOKEN)")
+  String token;
+
+  @Option(names = "--json", description = "print JSON instead of a table")
+  boolean json;
+
+  public ManagedChannel channel() {
+    return GrpcTransports.channel(target, GrpcTransports.DEFAULT_MAX_INBOUND_MESSAGE_BYTES);
+  }
+
+  public boolean json() {
+    return json;
+  }
+
+  /** Sends the token, if one was given, as {@code authorization: Bearer …}. */
+  public CallCredentials credentials() {
+    String value = token == null || token.isBlank() ? null : "Bearer " + token.trim();
+    return new CallCredentials() {
+      @Override
+      public void applyRequestMetadata(RequestInfo info, Executor executor, MetadataApplier applier) {
+        Metadata headers = new Metadata();
+        if (value != null) {
+          headers.put(AUTHORIZATION, value);
+        }
+        applier.apply(headers);
+      }
+    };
+  }
+
+  /** A one-line explanation of a failed call, for stderr. */
+  public static String describe(Status status) {
+    return "canopy: " + status.getCode() + ": " + status.getDescription();
+  }
+}
