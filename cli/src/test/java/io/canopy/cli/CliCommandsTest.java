@@ -10,7 +10,6 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -32,18 +31,7 @@ class CliCommandsTest {
 
   @BeforeAll
   static void start() {
-    suite =
-        Suite.start(
-            Map.of(
-                "registry.grpc.port", "0",
-                "registry.admin.port", "0",
-                "registry.data-dir", dir.resolve("registry").toString(),
-                "serving.grpc.port", "0",
-                "serving.admin.port", "0",
-                "serving.cache-dir", dir.resolve("cache").toString(),
-                "serving.features.rocksdb.path", dir.resolve("features").toString(),
-                "gateway.http.port", "0",
-                "gateway.grpc.port", "0"));
+    suite = TestSuites.start(dir);
     registry = "127.0.0.1:" + suite.registry().grpcPort();
   }
 

@@ -33,7 +33,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterAll;
@@ -64,18 +63,7 @@ class EndToEndTest {
 
   @BeforeAll
   static void startSuite() {
-    suite =
-        Suite.start(
-            Map.of(
-                "registry.grpc.port", "0",
-                "registry.admin.port", "0",
-                "registry.data-dir", dataDir.resolve("registry").toString(),
-                "serving.grpc.port", "0",
-                "serving.admin.port", "0",
-                "serving.cache-dir", dataDir.resolve("serving-cache").toString(),
-                "serving.features.rocksdb.path", dataDir.resolve("features").toString(),
-                "gateway.http.port", "0",
-                "gateway.grpc.port", "0"));
+    suite = TestSuites.start(dataDir);
     registryChannel = channel(suite.registry().grpcPort());
     gatewayChannel = channel(suite.gateway().grpcPort());
   }

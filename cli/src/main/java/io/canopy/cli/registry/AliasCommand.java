@@ -4,8 +4,6 @@ import io.canopy.proto.registry.v1.DeleteAliasRequest;
 import io.canopy.proto.registry.v1.Model;
 import io.canopy.proto.registry.v1.ModelRegistryServiceGrpc;
 import io.canopy.proto.registry.v1.SetAliasRequest;
-import io.grpc.ManagedChannel;
-import io.grpc.StatusRuntimeException;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 import picocli.CommandLine.Command;
@@ -28,7 +26,7 @@ public final class AliasCommand {
     @Mixin RegistryOptions registry;
 
     @Override
-    public Integer call() {
+    public Integer call() throws Exception {
       return change(
           registry,
           stub ->
@@ -50,7 +48,7 @@ public final class AliasCommand {
     @Mixin RegistryOptions registry;
 
     @Override
-    public Integer call() {
+    public Integer call() throws Exception {
       return change(
           registry,
           stub ->
@@ -62,26 +60,22 @@ public final class AliasCommand {
   /** Runs one authenticated change and prints the model's aliases after it. */
   static int change(
       RegistryOptions registry,
-      Function<ModelRegistryServiceGrpc.ModelRegistryServiceBlockingStub, Model> call) {
-    ManagedChannel channel = registry.channel();
-    try {
-      Model model =
-          call.apply(
-              ModelRegistryServiceGrpc.newBlockingStub(channel)
-                  .withCallCredentials(registry.credentials()));
-      if (registry.json()) {
-        System.out.println(Printer.json(model));
-      } else {
-        System.out.printf(
-            "%s  aliases %s  traffic %s%n",
-            model.getName(), Printer.aliases(model.getAliasesMap()), RouteCommand.describe(model));
-      }
-      return 0;
-    } catch (StatusRuntimeException e) {
-      System.err.println(RegistryOptions.describe(e.getStatus()));
-      return 1;
-    } finally {
-      channel.shutdownNow();
-    }
+      Function<ModelRegistryServiceGrpc.ModelRegistryServiceBlockingStub, Model> call)
+      throws Exception {
+    return registry.withChannel(
+        channel -> {
+          Model model =
+              call.apply(
+                  ModelRegistryServiceGrpc.newBlockingStub(channel)
+                      .withCallCredentials(registry.credentials()));
+          if (registry.json()) {
+            System.out.println(Printer.json(model));
+          } else {
+            System.out.printf(
+                "%s  aliases %s  traffic %s%n",
+                model.getName(), Printer.aliases(model.getAliasesMap()), RouteCommand.describe(model));
+          }
+          return 0;
+        });
   }
 }

@@ -6,7 +6,6 @@ import io.canopy.proto.registry.v1.ListModelsResponse;
 import io.canopy.proto.registry.v1.Model;
 import io.canopy.proto.registry.v1.ModelRegistryServiceGrpc;
 import io.grpc.ManagedChannel;
-import io.grpc.StatusRuntimeException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -23,7 +22,7 @@ public final class ModelsCommand implements Callable<Integer> {
   @Mixin RegistryOptions registry;
 
   @Override
-  public Integer call() {
+  public Integer call() throws Exception {
     return list(registry);
   }
 
@@ -33,43 +32,39 @@ public final class ModelsCommand implements Callable<Integer> {
     @Mixin RegistryOptions registry;
 
     @Override
-    public Integer call() {
+    public Integer call() throws Exception {
       return list(registry);
     }
   }
 
-  static int list(RegistryOptions options) {
-    ManagedChannel channel = options.channel();
-    try {
-      var stub = ModelRegistryServiceGrpc.newBlockingStub(channel);
-      List<Model> models = new ArrayList<>();
-      String token = "";
-      do {
-        ListModelsResponse page =
-            stub.listModels(ListModelsRequest.newBuilder().setPageToken(token).build());
-        models.addAll(page.getModelsList());
-        token = page.getNextPageToken();
-      } while (!token.isEmpty());
-      if (options.json()) {
-        Printer.json(System.out, models);
-        return 0;
-      }
-      Table table = new Table("MODEL", "LATEST", "ALIASES", "TRAFFIC", "DESCRIPTION");
-      for (Model m : models) {
-        table.row(
-            m.getName(),
-            m.getLatestVersion() == 0 ? "-" : m.getLatestVersion(),
-            Printer.aliases(m.getAliasesMap()),
-            RouteCommand.describe(m),
-            m.getDescription());
-      }
-      table.print(System.out);
+  static int list(RegistryOptions options) throws Exception {
+    return options.withChannel(channel -> print(options, channel));
+  }
+
+  private static int print(RegistryOptions options, ManagedChannel channel) {
+    var stub = ModelRegistryServiceGrpc.newBlockingStub(channel);
+    List<Model> models = new ArrayList<>();
+    String token = "";
+    do {
+      ListModelsResponse page =
+          stub.listModels(ListModelsRequest.newBuilder().setPageToken(token).build());
+      models.addAll(page.getModelsList());
+      token = page.getNextPageToken();
+    } while (!token.isEmpty());
+    if (options.json()) {
+      Printer.json(System.out, models);
       return 0;
-    } catch (StatusRuntimeException e) {
-      System.err.println(RegistryOptions.describe(e.getStatus()));
-      return 1;
-    } finally {
-      channel.shutdownNow();
     }
+    Table table = new Table("MODEL", "LATEST", "ALIASES", "TRAFFIC", "DESCRIPTION");
+    for (Model m : models) {
+      table.row(
+          m.getName(),
+          m.getLatestVersion() == 0 ? "-" : m.getLatestVersion(),
+          Printer.aliases(m.getAliasesMap()),
+          RouteCommand.describe(m),
+          m.getDescription());
+    }
+    table.print(System.out);
+    return 0;
   }
 }

@@ -5,6 +5,7 @@ import io.grpc.CallCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import java.util.concurrent.Executor;
 import picocli.CommandLine.Option;
 
@@ -50,6 +51,28 @@ public final class RegistryOptions {
         applier.apply(headers);
       }
     };
+  }
+
+  /** Work done over a registry channel; returns the command's exit code. */
+  @FunctionalInterface
+  public interface ChannelWork {
+    int run(ManagedChannel channel) throws Exception;
+  }
+
+  /**
+   * Opens a channel, runs {@code work}, and closes the channel; a failed call is printed as one
+   * line on stderr and exits 1.
+   */
+  public int withChannel(ChannelWork work) throws Exception {
+    ManagedChannel channel = channel();
+    try {
+      return work.run(channel);
+    } catch (StatusRuntimeException e) {
+      System.err.println(describe(e.getStatus()));
+      return 1;
+    } finally {
+      channel.shutdownNow();
+    }
   }
 
   /** A one-line explanation of a failed call, for stderr. */

@@ -40,7 +40,7 @@ public final class RouteCommand implements Callable<Integer> {
   @Mixin RegistryOptions registry;
 
   @Override
-  public Integer call() {
+  public Integer call() throws Exception {
     TrafficPolicy policy;
     try {
       policy = clear ? TrafficPolicy.getDefaultInstance() : parse();

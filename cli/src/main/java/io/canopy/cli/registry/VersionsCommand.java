@@ -6,7 +6,6 @@ import io.canopy.proto.registry.v1.ListVersionsResponse;
 import io.canopy.proto.registry.v1.ModelRegistryServiceGrpc;
 import io.canopy.proto.registry.v1.ModelVersion;
 import io.grpc.ManagedChannel;
-import io.grpc.StatusRuntimeException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -24,43 +23,39 @@ public final class VersionsCommand implements Callable<Integer> {
   @Mixin RegistryOptions registry;
 
   @Override
-  public Integer call() {
-    ManagedChannel channel = registry.channel();
-    try {
-      var stub = ModelRegistryServiceGrpc.newBlockingStub(channel);
-      List<ModelVersion> versions = new ArrayList<>();
-      String token = "";
-      do {
-        ListVersionsResponse page =
-            stub.listVersions(
-                ListVersionsRequest.newBuilder().setModel(model).setPageToken(token).build());
-        versions.addAll(page.getVersionsList());
-        token = page.getNextPageToken();
-      } while (!token.isEmpty());
-      if (registry.json()) {
-        Printer.json(System.out, versions);
-        return 0;
-      }
-      Table table =
-          new Table("VERSION", "STATE", "OBJECTIVE", "FEATURES", "TREES", "SIZE", "SHA256", "REASON");
-      for (ModelVersion v : versions) {
-        table.row(
-            v.getVersion(),
-            v.getState().name().replace("VERSION_STATE_", ""),
-            v.getObjective(),
-            v.getNumFeatures(),
-            v.getNumTrees(),
-            v.getSizeBytes(),
-            v.getSha256().length() > 12 ? v.getSha256().substring(0, 12) : v.getSha256(),
-            v.getFailureReason());
-      }
-      table.print(System.out);
+  public Integer call() throws Exception {
+    return registry.withChannel(this::print);
+  }
+
+  private int print(ManagedChannel channel) {
+    var stub = ModelRegistryServiceGrpc.newBlockingStub(channel);
+    List<ModelVersion> versions = new ArrayList<>();
+    String token = "";
+    do {
+      ListVersionsResponse page =
+          stub.listVersions(
+              ListVersionsRequest.newBuilder().setModel(model).setPageToken(token).build());
+      versions.addAll(page.getVersionsList());
+      token = page.getNextPageToken();
+    } while (!token.isEmpty());
+    if (registry.json()) {
+      Printer.json(System.out, versions);
       return 0;
-    } catch (StatusRuntimeException e) {
-      System.err.println(RegistryOptions.describe(e.getStatus()));
-      return 1;
-    } finally {
-      channel.shutdownNow();
     }
+    Table table =
+        new Table("VERSION", "STATE", "OBJECTIVE", "FEATURES", "TREES", "SIZE", "SHA256", "REASON");
+    for (ModelVersion v : versions) {
+      table.row(
+          v.getVersion(),
+          v.getState().name().replace("VERSION_STATE_", ""),
+          v.getObjective(),
+          v.getNumFeatures(),
+          v.getNumTrees(),
+          v.getSizeBytes(),
+          v.getSha256().length() > 12 ? v.getSha256().substring(0, 12) : v.getSha256(),
+          v.getFailureReason());
+    }
+    table.print(System.out);
+    return 0;
   }
 }
