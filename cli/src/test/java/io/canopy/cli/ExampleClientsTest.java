@@ -71,6 +71,29 @@ class ExampleClientsTest {
     checkSteps(result.steps());
   }
 
+  @Test
+  void nodeClient_registersWritesFeaturesAndPredictsThreeWays() throws Exception {
+    assumeTrue(
+        Files.isDirectory(EXAMPLES.resolve("node/node_modules/@grpc/grpc-js")),
+        "examples/node has no node_modules (run 'npm ci' there; CI does)");
+    Path model = dir.resolve("node-model.ubj");
+    Files.write(model, Fixtures.bytes("breast_cancer_binary.ubj"));
+    Path rows = dir.resolve("node-rows.csv");
+    Files.write(rows, Fixtures.bytes("breast_cancer_rows.csv"));
+    Result result =
+        run(
+            List.of(
+                "node",
+                "node/canopy_example.js",
+                "--registry", "127.0.0.1:" + suite.registry().grpcPort(),
+                "--gateway", "127.0.0.1:" + suite.gateway().grpcPort(),
+                "--model-file", model.toString(),
+                "--rows", rows.toString()),
+            EXAMPLES);
+    assertThat(result.exit).as(result.err).isZero();
+    checkSteps(result.steps());
+  }
+
   /** The steps every example client prints, checked against the Python-computed fixture. */
   private static void checkSteps(Map<String, JsonNode> steps) {
     double[] expected = Fixtures.column("breast_cancer_expected_probability.csv");
