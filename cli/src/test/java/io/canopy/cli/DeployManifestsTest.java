@@ -1,0 +1,192 @@
+package io.canopy.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvFromSource;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.helidon.config.Config;
+import io.helidon.config.ConfigSources;
+import io.helidon.config.EnvironmentVariableAliases;
+import java.lang.reflect.Method;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The Kubernetes manifests under deploy/k8s cannot be applied here, so they are checked offline:
+ * every document deserializes into the Kubernetes API types with no unknown field anywhere,
+ * Services select pods that exist, probes name declared ports, and every Canopy setting passed as
+ * an environment variable maps (by Helidon's own alias rules) onto a key the service knows.
+ */
+class DeployManifestsTest {
+
+  private static final Path K8S = Path.of("..", "deploy", "k8s").toAbsolutePath().normalize();
+  private static final Map<String, Class<? extends HasMetadata>> KINDS =
+      Map.of(
+          "Namespace", Namespace.class,
+          "ConfigMap", ConfigMap.class,
+          "Secret", Secret.class,
+          "Deployment", Deployment.class,
+          "Service", Service.class);
+  private static final ObjectMapper STRICT =
+      JsonMapper.builder().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
+  private static final List<HasMetadata> resources = new ArrayList<>();
+
+  @BeforeAll
+  static void load() throws Exception {
+    YAMLMapper yaml = new YAMLMapper(new YAMLFactory());
+    try (Stream<Path> files = Files.list(K8S)) {
+      for (Path file : files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList()) {
+        for (JsonNode doc : yaml.readValues(yaml.createParser(file.toFile()), JsonNode.class).readAll()) {
+          String kind = doc.path("kind").asText();
+          assertThat(KINDS).as("%s: kind %s", file.getFileName(), kind).containsKey(kind);
+          HasMetadata resource = STRICT.treeToValue(doc, KINDS.get(kind));
+          List<String> unknown = new ArrayList<>();
+          unknownFields(resource, kind + "/" + resource.getMetadata().getName(), unknown, new IdentityHashMap<>());
+          assertThat(unknown).as("%s: fields Kubernetes does not know", file.getFileName()).isEmpty();
+          resources.add(resource);
+        }
+      }
+    }
+  }
+
+  /** fabric8 keeps unknown fields in additionalProperties; any there is a typo in a manifest. */
+  private static void unknownFields(Object node, String path, List<String> out, Map<Object, Boolean> seen)
+      throws Exception {
+    if (node == null || seen.put(node, true) != null || !node.getClass().getName().startsWith("io.fabric8")) {
+      return;
+    }
+    for (Method m : node.getClass().getMethods()) {
+      if (m.getParameterCount() != 0 || !m.getName().startsWith("get") || m.getDeclaringClass() == Object.class) {
+        continue;
+      }
+      Object value = m.invoke(node);
+      if (m.getName().equals("getAdditionalProperties") && value instanceof Map<?, ?> extra) {
+        extra.keySet().forEach(k -> out.add(path + "." + k));
+      } else if (value instanceof Collection<?> list) {
+        for (Object item : list) {
+          unknownFields(item, path + "." + m.getName().substring(3), out, seen);
+        }
+      } else if (value instanceof Map<?, ?> map) {
+        for (Object item : map.values()) {
+          unknownFields(item, path + "." + m.getName().substring(3), out, seen);
+        }
+      } else {
+        unknownFields(value, path + "." + m.getName().substring(3), out, seen);
+      }
+    }
+  }
+
+  private static <T> List<T> all(Class<T> type) {
+    return resources.stream().filter(type::isInstance).map(type::cast).toList();
+  }
+
+  @Test
+  void everyServiceKindIsDeployed_servingWithSeveralReplicasAndAHeadlessService() {
+    assertThat(all(Deployment.class))
+        .extracting(d -> d.getMetadata().getName())
+        .containsExactlyInAnyOrder("canopy-registry", "canopy-serving", "canopy-gateway");
+    Deployment serving = deployment("canopy-serving");
+    assertThat(serving.getSpec().getReplicas()).isGreaterThan(1);
+    assertThat(all(Service.class))
+        .anySatisfy(s -> {
+          assertThat(s.getSpec().getClusterIP()).isEqualTo("None");
+          assertThat(serving.getSpec().getTemplate().getMetadata().getLabels())
+              .containsAllEntriesOf(s.getSpec().getSelector());
+        });
+  }
+
+  @Test
+  void servicesSelectPodsThatExist_andTargetDeclaredPorts() {
+    for (Service service : all(Service.class)) {
+      Deployment target =
+          all(Deployment.class).stream()
+              .filter(d -> d.getSpec().getTemplate().getMetadata().getLabels().entrySet()
+                  .containsAll(service.getSpec().getSelector().entrySet()))
+              .findFirst()
+              .orElseThrow(() -> new AssertionError(service.getMetadata().getName() + " selects no pods"));
+      Set<String> ports = new HashSet<>();
+      target.getSpec().getTemplate().getSpec().getContainers()
+          .forEach(c -> c.getPorts().forEach(p -> ports.add(p.getName())));
+      service.getSpec().getPorts()
+          .forEach(p -> assertThat(ports).as(service.getMetadata().getName()).contains(p.getTargetPort().getStrVal()));
+    }
+  }
+
+  @Test
+  void everyContainerHasProbesAndResourceRequests() {
+    for (Deployment d : all(Deployment.class)) {
+      for (Container c : d.getSpec().getTemplate().getSpec().getContainers()) {
+        assertThat(c.getReadinessProbe()).as(d.getMetadata().getName()).isNotNull();
+        assertThat(c.getLivenessProbe()).as(d.getMetadata().getName()).isNotNull();
+        assertThat(c.getResources().getRequests()).as(d.getMetadata().getName()).containsKeys("cpu", "memory");
+      }
+    }
+  }
+
+  @Test
+  void everyCanopySettingInTheManifests_isAKeyTheServiceReads() {
+    Set<String> known = new HashSet<>();
+    for (String defaults : List.of("registry.yaml", "serving.yaml", "gateway.yaml")) {
+      Config config =
+          Config.builder()
+              .disableEnvironmentVariablesSource()
+              .disableSystemPropertiesSource()
+              .addSource(ConfigSources.classpath(defaults))
+              .build();
+      config.traverse().filter(Config::isLeaf)
+          .forEach(node -> {
+            known.add(node.key().toString());
+            known.addAll(EnvironmentVariableAliases.aliasesOf(node.key().toString()));
+          });
+    }
+    List<String> names = new ArrayList<>();
+    for (ConfigMap map : all(ConfigMap.class)) {
+      names.addAll(map.getData().keySet());
+    }
+    for (Secret secret : all(Secret.class)) {
+      names.addAll(secret.getStringData().keySet());
+    }
+    for (Deployment d : all(Deployment.class)) {
+      for (Container c : d.getSpec().getTemplate().getSpec().getContainers()) {
+        c.getEnv().stream().map(EnvVar::getName).forEach(names::add);
+        for (EnvFromSource from : c.getEnvFrom()) {
+          String ref = from.getConfigMapRef() != null ? from.getConfigMapRef().getName() : from.getSecretRef().getName();
+          assertThat(resources).as("envFrom %s", ref).anyMatch(r -> r.getMetadata().getName().equals(ref));
+        }
+      }
+    }
+    assertThat(names.stream().filter(n -> n.matches("(REGISTRY|SERVING|GATEWAY)_.*")).toList())
+        .isNotEmpty()
+        .allSatisfy(n -> assertThat(known).as("setting %s", n).contains(n));
+  }
+
+  private static Deployment deployment(String name) {
+    return all(Deployment.class).stream()
+        .filter(d -> d.getMetadata().getName().equals(name))
+        .findFirst()
+        .orElseThrow();
+  }
+}
