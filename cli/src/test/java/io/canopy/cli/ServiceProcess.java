@@ -1,0 +1,130 @@
+package io.canopy.cli;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * One Canopy service as a separate JVM on loopback, configured by {@code -D} settings with ports 0.
+ * Its {@code Main} prints where it listens; the bound ports are read from that line.
+ */
+final class ServiceProcess implements AutoCloseable {
+
+  private static final Pattern GRPC = Pattern.compile("gRPC on [^ ]+:(\\d+)");
+  private static final Pattern HTTP = Pattern.compile("(?:HTTP|admin) on (?:http://)?[^ /]+:(\\d+)");
+
+  private final Process process;
+  private final String name;
+  private final int grpcPort;
+  private final int httpPort;
+  private final StringBuffer output;
+
+  private ServiceProcess(String name, Process process, String banner, StringBuffer output) {
+    this.name = name;
+    this.process = process;
+    this.output = output;
+    this.grpcPort = port(GRPC, banner);
+    this.httpPort = port(HTTP, banner);
+  }
+
+  /** Starts {@code mainClass} and waits (bounded) for its "listening" line. */
+  static ServiceProcess start(String name, String mainClass, Map<String, String> settings, Path workDir)
+      throws IOException {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("--enable-native-access=ALL-UNNAMED");
+    command.add("-Xmx512m");
+    settings.forEach((k, v) -> command.add("-D" + k + "=" + v));
+    command.add("-cp");
+    command.add(System.getProperty("java.class.path"));
+    command.add(mainClass);
+    Process process =
+        new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true).start();
+    CompletableFuture<String> banner = new CompletableFuture<>();
+    StringBuffer log = new StringBuffer();
+    Thread reader =
+        new Thread(
+            () -> {
+              try (BufferedReader in =
+                  new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = in.readLine()) != null) {
+                  log.append(line).append('\n');
+                  if (GRPC.matcher(line).find()) {
+                    banner.complete(line);
+                  }
+                }
+              } catch (IOException e) {
+                banner.completeExceptionally(e);
+              }
+              banner.completeExceptionally(new IOException(name + " exited before listening:\n" + log));
+            },
+            name + "-output");
+    reader.setDaemon(true);
+    reader.start();
+    try {
+      return new ServiceProcess(name, process, banner.get(60, TimeUnit.SECONDS), log);
+    } catch (Exception e) {
+      process.destroyForcibly();
+      throw new IOException(name + " did not start: " + e.getMessage() + "\n" + log, e);
+    }
+  }
+
+  private static int port(Pattern pattern, String banner) {
+    Matcher m = pattern.matcher(banner);
+    return m.find() ? Integer.parseInt(m.group(1)) : -1;
+  }
+
+  int grpcPort() {
+    return grpcPort;
+  }
+
+  /** The HTTP port (gateway) or admin port (registry, serving). */
+  int httpPort() {
+    return httpPort;
+  }
+
+  String target() {
+    return "127.0.0.1:" + grpcPort;
+  }
+
+  /** SIGKILL, as a crash would: no shutdown hook runs. */
+  void kill() throws InterruptedException {
+    process.destroyForcibly();
+    process.waitFor(10, TimeUnit.SECONDS);
+  }
+
+  boolean isAlive() {
+    return process.isAlive();
+  }
+
+  /** SIGTERM (graceful), then SIGKILL if it has not stopped within 15 s. */
+  @Override
+  public void close() throws InterruptedException {
+    process.destroy();
+    if (!process.waitFor(Duration.ofSeconds(15).toMillis(), TimeUnit.MILLISECONDS)) {
+      process.destroyForcibly();
+      process.waitFor(10, TimeUnit.SECONDS);
+    }
+  }
+
+  /** Everything the process printed so far (for failure messages). */
+  String output() {
+    return output.toString();
+  }
+
+  @Override
+  public String toString() {
+    return name + (process.isAlive() ? " (running)" : " (exited " + process.exitValue() + ")");
+  }
+}
