@@ -5,7 +5,13 @@ import io.canopy.common.config.Listen;
 import io.helidon.config.Config;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Objects;
+import java.util.Set;
+import io.canopy.common.auth.BearerTokens;
+import io.canopy.gateway.batching.BatchingSettings;
+import io.canopy.gateway.upstream.RetrySettings;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -19,6 +25,11 @@ import java.util.regex.Pattern;
  * @param servingTarget {@code gateway.upstream.serving-target}: gRPC target of serving-service
  * @param registryTarget {@code gateway.upstream.registry-target}: gRPC target of the registry
  * @param upstreamTimeout {@code gateway.upstream.timeout}: deadline when the caller gives none
+ * @param retry {@code gateway.upstream.retry.*}
+ * @param maxConcurrentPerModel {@code gateway.upstream.max-concurrent-per-model}: the bulkhead
+ * @param batching {@code gateway.batching.*}
+ * @param clientToken {@code gateway.auth.client-token}: when set, predictions need it as a bearer
+ *     token (at least 16 characters); empty: auth off
  */
 public record GatewayConfig(
     Listen http,
@@ -27,9 +38,13 @@ public record GatewayConfig(
     int maxRows,
     String servingTarget,
     String registryTarget,
-    Duration upstreamTimeout) {
+    Duration upstreamTimeout,
+    RetrySettings retry,
+    int maxConcurrentPerModel,
+    BatchingSettings batching,
+    String clientToken) {
 
-  private static final Pattern SHORT_DURATION = Pattern.compile("(\\d{1,12})\\s*(ms|s|m|h)");
+  private static final Pattern SHORT_DURATION = Pattern.compile("(\\d{1,12})\\s*(us|ms|s|m|h)");
 
   public GatewayConfig {
     Objects.requireNonNull(http, "gateway.http");
@@ -51,6 +66,29 @@ public record GatewayConfig(
       throw new IllegalArgumentException(
           "gateway.upstream.timeout: " + upstreamTimeout + " must be positive");
     }
+    Objects.requireNonNull(retry, "gateway.upstream.retry");
+    Objects.requireNonNull(batching, "gateway.batching");
+    if (maxConcurrentPerModel <= 0) {
+      throw new IllegalArgumentException(
+          "gateway.upstream.max-concurrent-per-model: " + maxConcurrentPerModel + " must be positive");
+    }
+    clientToken = clientToken == null ? "" : clientToken.trim();
+    if (!clientToken.isEmpty() && clientToken.length() < 16) {
+      throw new IllegalArgumentException("gateway.auth.client-token: must be at least 16 characters");
+    }
+  }
+
+  /** The accepted client tokens; empty when auth is off. */
+  public BearerTokens clientTokens() {
+    return new BearerTokens(
+        clientToken.isEmpty() ? List.of() : List.of(new BearerTokens.Token("client", clientToken)));
+  }
+
+  @Override
+  public String toString() {
+    return "GatewayConfig[http=" + http + ", grpc=" + grpc + ", servingTarget=" + servingTarget
+        + ", registryTarget=" + registryTarget + ", batching=" + batching + ", retry=" + retry
+        + ", auth=" + (clientToken.isEmpty() ? "off" : "on") + "]";
   }
 
   /** Reads the keys under {@code gateway} of {@code root}. */
@@ -64,7 +102,36 @@ public record GatewayConfig(
         ConfigLoader.intValue(gateway, "max-rows"),
         ConfigLoader.stringValue(upstream, "serving-target"),
         ConfigLoader.stringValue(upstream, "registry-target"),
-        duration(upstream, "timeout"));
+        duration(upstream, "timeout"),
+        retry(upstream.get("retry")),
+        ConfigLoader.intValue(upstream, "max-concurrent-per-model"),
+        batching(gateway.get("batching")),
+        gateway.get("auth").get("client-token").asString().orElse(""));
+  }
+
+  private static RetrySettings retry(Config retry) {
+    return new RetrySettings(
+        ConfigLoader.intValue(retry, "max-attempts"),
+        duration(retry, "initial-backoff"),
+        duration(retry, "max-backoff"),
+        Double.parseDouble(ConfigLoader.stringValue(retry, "budget-ratio")),
+        ConfigLoader.intValue(retry, "budget-min-retries"),
+        duration(retry, "budget-window"));
+  }
+
+  private static BatchingSettings batching(Config batching) {
+    Set<String> unbatched = new HashSet<>();
+    for (String name : batching.get("unbatched-models").asString().orElse("").split(",")) {
+      if (!name.isBlank()) {
+        unbatched.add(name.trim());
+      }
+    }
+    return new BatchingSettings(
+        batching.get("enabled").asBoolean().orElse(true),
+        ConfigLoader.intValue(batching, "max-batch-rows"),
+        ConfigLoader.intValue(batching, "max-in-flight"),
+        duration(batching, "max-delay"),
+        unbatched);
   }
 
   /** Accepts "250ms", "10s", "2m", "1h" or ISO-8601 ("PT10S"). */
@@ -74,6 +141,7 @@ public record GatewayConfig(
     if (m.matches()) {
       long n = Long.parseLong(m.group(1));
       return switch (m.group(2)) {
+        case "us" -> Duration.ofNanos(n * 1000);
         case "ms" -> Duration.ofMillis(n);
         case "s" -> Duration.ofSeconds(n);
         case "m" -> Duration.ofMinutes(n);

@@ -3,7 +3,9 @@ package io.canopy.gateway;
 import io.canopy.common.grpc.GrpcServer;
 import io.canopy.gateway.http.HttpFront;
 import io.canopy.gateway.upstream.Upstream;
+import io.canopy.gateway.routing.RegistryWatch;
 import java.time.Duration;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -15,13 +17,23 @@ public final class GatewayServer implements AutoCloseable {
   private static final Duration GRACE = Duration.ofSeconds(5);
 
   private final Upstream upstream;
+  private final RegistryWatch watch;
+  private final ScheduledExecutorService scheduler;
   private final GrpcServer grpc;
   private final HttpFront http;
   private final AtomicBoolean ready;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  GatewayServer(Upstream upstream, GrpcServer grpc, HttpFront http, AtomicBoolean ready) {
+  GatewayServer(
+      Upstream upstream,
+      RegistryWatch watch,
+      ScheduledExecutorService scheduler,
+      GrpcServer grpc,
+      HttpFront http,
+      AtomicBoolean ready) {
     this.upstream = upstream;
+    this.watch = watch;
+    this.scheduler = scheduler;
     this.grpc = grpc;
     this.http = http;
     this.ready = ready;
@@ -51,7 +63,9 @@ public final class GatewayServer implements AutoCloseable {
       try {
         grpc.stop(GRACE);
       } finally {
+        watch.close();
         upstream.close();
+        scheduler.shutdownNow();
       }
     }
   }

@@ -3,11 +3,25 @@ package io.canopy.gateway;
 import io.canopy.common.config.ConfigLoader;
 import io.canopy.common.grpc.GrpcServer;
 import io.canopy.common.grpc.GrpcTransports;
+import io.canopy.gateway.grpc.FeatureStoreFront;
 import io.canopy.gateway.grpc.InferenceFront;
 import io.canopy.gateway.grpc.KServeFront;
 import io.canopy.gateway.http.HttpFront;
 import io.canopy.gateway.upstream.Upstream;
+import io.canopy.common.auth.AuthInterceptor;
+import io.canopy.common.auth.BearerTokens;
+import io.canopy.gateway.batching.Batchers;
+import io.canopy.gateway.metrics.GatewayMetrics;
+import io.canopy.gateway.metrics.HelidonGatewayMetrics;
+import io.canopy.gateway.predict.PredictPipeline;
+import io.canopy.gateway.routing.RegistryWatch;
+import io.canopy.gateway.routing.Router;
+import io.canopy.gateway.routing.RoutingTable;
+import io.helidon.metrics.api.Metrics;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -41,9 +55,38 @@ public final class Main {
 
   /** The real wiring: upstream channels, the gRPC front, the HTTP front; all started. */
   public static GatewayServer start(GatewayConfig config) {
+    return start(config, new HelidonGatewayMetrics(Metrics.globalRegistry()));
+  }
+
+  /** The real wiring, measuring into {@code metrics}. */
+  public static GatewayServer start(GatewayConfig config, GatewayMetrics metrics) {
+    ScheduledExecutorService scheduler =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "gateway-scheduler");
+              t.setDaemon(true);
+              return t;
+            });
     Upstream upstream =
         Upstream.connect(
-            config.servingTarget(), config.registryTarget(), config.upstreamTimeout());
+            config.servingTarget(),
+            config.registryTarget(),
+            config.upstreamTimeout(),
+            config.retry(),
+            scheduler,
+            metrics);
+    RoutingTable table = new RoutingTable();
+    RegistryWatch watch = new RegistryWatch(upstream.registryWatch(), table, scheduler).start();
+    PredictPipeline pipeline =
+        new PredictPipeline(
+            new Router(table, () -> ThreadLocalRandom.current().nextDouble()),
+            new Batchers(upstream.predict(), config.batching(), scheduler, System::nanoTime, metrics),
+            upstream.predict(),
+            config.maxConcurrentPerModel(),
+            config.upstreamTimeout(),
+            metrics,
+            System::nanoTime);
+    BearerTokens tokens = config.clientTokens();
     AtomicBoolean ready = new AtomicBoolean();
     GrpcServer grpc = null;
     try {
@@ -54,14 +97,22 @@ public final class Main {
                       config.grpc().port(),
                       GrpcTransports.DEFAULT_MAX_INBOUND_MESSAGE_BYTES),
                   List.of(
-                      new InferenceFront(upstream, config.maxRows()),
-                      new KServeFront(upstream, config.maxRows())),
-                  List.of())
+                      new InferenceFront(upstream, pipeline, config.maxRows()),
+                      new KServeFront(upstream, config.maxRows()),
+                      new FeatureStoreFront(upstream)),
+                  // Health and reflection stay open; every Canopy method needs the token.
+                  List.of(new AuthInterceptor(tokens, method -> !method.startsWith("grpc."))))
               .start();
       HttpFront http =
           HttpFront.start(
-              config.http(), config.maxBodyBytes(), config.maxRows(), upstream, ready::get);
-      GatewayServer server = new GatewayServer(upstream, grpc, http, ready);
+              config.http(),
+              config.maxBodyBytes(),
+              config.maxRows(),
+              upstream,
+              pipeline,
+              tokens,
+              ready::get);
+      GatewayServer server = new GatewayServer(upstream, watch, scheduler, grpc, http, ready);
       ready.set(true);
       grpc.setServing(true);
       return server;
@@ -69,7 +120,9 @@ public final class Main {
       if (grpc != null) {
         grpc.close();
       }
+      watch.close();
       upstream.close();
+      scheduler.shutdownNow();
       throw e;
     }
   }

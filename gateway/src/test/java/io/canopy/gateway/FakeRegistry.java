@@ -20,7 +20,14 @@ import io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.StreamObserver;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import io.canopy.proto.registry.v1.ChangeKind;
+import io.canopy.proto.registry.v1.WatchModelsRequest;
+import io.canopy.proto.registry.v1.WatchModelsResponse;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -47,6 +54,10 @@ final class FakeRegistry implements AutoCloseable {
       List.of(version(2, "cd".repeat(32)), version(1, "ef".repeat(32)));
 
   final AtomicReference<ListModelsRequest> listSeen = new AtomicReference<>();
+  /** What WatchModels shows; empty by default, so the gateway passes selectors through. */
+  private final Map<String, Model> watched = new ConcurrentHashMap<>();
+  private final List<StreamObserver<WatchModelsResponse>> watchers = new CopyOnWriteArrayList<>();
+  private final AtomicLong revision = new AtomicLong();
   private final Server server;
 
   FakeRegistry() throws IOException {
@@ -74,7 +85,39 @@ final class FakeRegistry implements AutoCloseable {
         .build();
   }
 
+  /** Shows {@code model} on the watch stream (a change to everyone already watching). */
+  synchronized void publish(Model model) {
+    watched.put(model.getName(), model);
+    WatchModelsResponse change =
+        WatchModelsResponse.newBuilder()
+            .setRevision(revision.incrementAndGet())
+            .setKind(ChangeKind.CHANGE_KIND_MODEL_UPSERTED)
+            .addModels(model)
+            .build();
+    for (StreamObserver<WatchModelsResponse> w : watchers) {
+      w.onNext(change);
+    }
+  }
+
+  int watchers() {
+    return watchers.size();
+  }
+
   private final class Registry extends ModelRegistryServiceGrpc.ModelRegistryServiceImplBase {
+    @Override
+    public void watchModels(
+        WatchModelsRequest request, StreamObserver<WatchModelsResponse> out) {
+      synchronized (FakeRegistry.this) {
+        out.onNext(
+            WatchModelsResponse.newBuilder()
+                .setRevision(revision.get())
+                .setKind(ChangeKind.CHANGE_KIND_SNAPSHOT)
+                .addAllModels(watched.values())
+                .build());
+        watchers.add(out);
+      }
+    }
+
     @Override
     public void getModel(GetModelRequest request, StreamObserver<GetModelResponse> out) {
       if (!request.getName().equals(IRIS.getName())) {

@@ -26,7 +26,10 @@ import io.grpc.Server;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.StreamObserver;
+import io.grpc.protobuf.services.HealthStatusManager;
 import java.io.IOException;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -48,6 +51,9 @@ final class FakeServing implements AutoCloseable {
   volatile Function<ModelInferRequest, ModelInferResponse> onInfer = FakeServing::doubled;
   volatile boolean ready = true;
 
+  final Queue<PredictRequest> predicts = new ConcurrentLinkedQueue<>();
+  final FakeFeatureStore features = new FakeFeatureStore();
+  private final HealthStatusManager health = new HealthStatusManager();
   private final Server server;
 
   FakeServing() throws IOException {
@@ -55,6 +61,8 @@ final class FakeServing implements AutoCloseable {
         NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
             .addService(new Inference())
             .addService(new KServe())
+            .addService(health.getHealthService())
+            .addService(features)
             .build()
             .start();
   }
@@ -123,6 +131,7 @@ final class FakeServing implements AutoCloseable {
     @Override
     public void predict(PredictRequest request, StreamObserver<PredictResponse> out) {
       predictSeen.set(request);
+      predicts.add(request);
       answer(request, out, r -> onPredict.apply(r));
     }
 

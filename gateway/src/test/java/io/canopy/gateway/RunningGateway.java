@@ -2,6 +2,7 @@ package io.canopy.gateway;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.canopy.gateway.metrics.GatewayMetrics;
 import io.helidon.config.Config;
 import io.helidon.config.ConfigSources;
 import java.io.IOException;
@@ -28,6 +29,10 @@ final class RunningGateway implements AutoCloseable {
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
   RunningGateway(Map<String, String> overrides) throws IOException {
+    this(overrides, GatewayMetrics.NOOP);
+  }
+
+  RunningGateway(Map<String, String> overrides, GatewayMetrics metrics) throws IOException {
     serving = new FakeServing();
     registry = new FakeRegistry();
     Map<String, String> settings = new HashMap<>();
@@ -36,7 +41,7 @@ final class RunningGateway implements AutoCloseable {
     settings.put("gateway.upstream.serving-target", serving.target());
     settings.put("gateway.upstream.registry-target", registry.target());
     settings.putAll(overrides);
-    gateway = Main.start(GatewayConfig.create(config(settings)));
+    gateway = Main.start(GatewayConfig.create(config(settings)), metrics);
   }
 
   static Config config(Map<String, String> settings) {

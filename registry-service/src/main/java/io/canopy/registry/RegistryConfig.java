@@ -1,11 +1,16 @@
 package io.canopy.registry;
 
 import io.canopy.common.config.ConfigLoader;
+import io.canopy.common.auth.BearerTokens;
 import io.canopy.common.config.Listen;
+import io.canopy.registry.store.PostgresSettings;
 import io.helidon.config.Config;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -20,7 +25,12 @@ import java.util.regex.Pattern;
  * @param uploadMaxBytes largest accepted artifact
  * @param validationTimeout wall-clock cap for validating one model
  * @param validationMaxHeapMb heap cap of the validation child JVM
- * @param validationProcesses how many validation children may run at once
+ * @param validationProcesses how many warm validation children run at once
+ * @param validationMaxMemoryMb address-space cap of a validation child (heap, JVM and native
+ *     memory), 0 for none
+ * @param postgres how to reach PostgreSQL; present when a backend uses it
+ * @param artifactBackend where artifacts are stored
+ * @param adminTokens tokens that may mutate; empty means authentication is off
  */
 public record RegistryConfig(
     Listen grpc,
@@ -30,11 +40,22 @@ public record RegistryConfig(
     long uploadMaxBytes,
     Duration validationTimeout,
     int validationMaxHeapMb,
-    int validationProcesses) {
+    int validationProcesses,
+    int validationMaxMemoryMb,
+    Optional<PostgresSettings> postgres,
+    ArtifactBackend artifactBackend,
+    List<BearerTokens.Token> adminTokens) {
 
-  /** Metadata backends. PostgreSQL shares the schema and SQL; its wiring is a later step. */
+  /** Metadata backends; both run the same Flyway migrations and SQL. */
   public enum StoreBackend {
-    SQLITE
+    SQLITE,
+    POSTGRESQL
+  }
+
+  /** Artifact backends: a content-addressed directory, or chunked rows in PostgreSQL. */
+  public enum ArtifactBackend {
+    DIRECTORY,
+    POSTGRESQL
   }
 
   private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)");
@@ -70,32 +91,59 @@ public record RegistryConfig(
       throw new IllegalArgumentException(
           "registry.validation.processes: " + validationProcesses + " is outside 1-64");
     }
+    if (validationMaxMemoryMb != 0 && validationMaxMemoryMb < validationMaxHeapMb + 256) {
+      throw new IllegalArgumentException(
+          "registry.validation.max-memory-mb: " + validationMaxMemoryMb
+              + " must be 0 (no cap) or at least max-heap-mb + 256 (the JVM needs room)");
+    }
+    Objects.requireNonNull(postgres, "postgres");
+    if (artifactBackend == null) {
+      throw new IllegalArgumentException("registry.artifacts.backend: required");
+    }
+    if (artifactBackend == ArtifactBackend.POSTGRESQL && storeBackend != StoreBackend.POSTGRESQL) {
+      throw new IllegalArgumentException(
+          "registry.artifacts.backend: postgresql keeps artifacts in the metadata database, so"
+              + " it needs registry.store.backend: postgresql");
+    }
+    if (storeBackend == StoreBackend.POSTGRESQL && postgres.isEmpty()) {
+      throw new IllegalArgumentException("registry.store.postgresql: required by the backend");
+    }
+    adminTokens = List.copyOf(adminTokens);
   }
 
   /** Reads the {@code registry} key of {@code root}. */
   public static RegistryConfig create(Config root) {
     Config node = root.get("registry");
+    StoreBackend storeBackend = backend(ConfigLoader.stringValue(node, "store.backend"));
     return new RegistryConfig(
         Listen.create(node.get("grpc")),
         Listen.create(node.get("admin")),
         Path.of(ConfigLoader.stringValue(node, "data-dir")),
-        backend(ConfigLoader.stringValue(node, "store.backend")),
+        storeBackend,
         longValue(node, "upload.max-bytes"),
         duration(ConfigLoader.stringValue(node, "validation.timeout")),
         ConfigLoader.intValue(node, "validation.max-heap-mb"),
-        ConfigLoader.intValue(node, "validation.processes"));
+        ConfigLoader.intValue(node, "validation.processes"),
+        ConfigLoader.intValue(node, "validation.max-memory-mb"),
+        storeBackend == StoreBackend.POSTGRESQL
+            ? Optional.of(ConfigParts.postgres(node.get("store.postgresql")))
+            : Optional.empty(),
+        ConfigParts.artifactBackend(ConfigLoader.stringValue(node, "artifacts.backend")),
+        ConfigParts.adminTokens(node.get("auth")));
   }
 
   private static StoreBackend backend(String value) {
     return switch (value.trim().toLowerCase(Locale.ROOT)) {
       case "sqlite" -> StoreBackend.SQLITE;
+      case "postgresql" -> StoreBackend.POSTGRESQL;
       default ->
           throw new IllegalArgumentException(
-              "registry.store.backend: '" + value + "' is not supported (supported: sqlite)");
+              "registry.store.backend: '" + value
+                  + "' is not supported (supported: sqlite, postgresql)");
     };
   }
 
-  private static long longValue(Config node, String key) {
+  static long longValue(Config node, String key) {
     String text = ConfigLoader.stringValue(node, key).trim();
     try {
       return Long.parseLong(text);
@@ -137,7 +185,12 @@ public record RegistryConfig(
     return dataDir.resolve("artifacts");
   }
 
-  /** Staging area for uploads in progress and validation scratch space (same file system). */
+  /** Private directories of the validation children (each deleted with its child). */
+  public Path validationDir() {
+    return dataDir.resolve("validation");
+  }
+
+  /** Staging area for uploads in progress (same file system as the artifact directory). */
   public Path stagingDir() {
     return dataDir.resolve("tmp");
   }

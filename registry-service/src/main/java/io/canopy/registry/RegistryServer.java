@@ -1,17 +1,23 @@
 package io.canopy.registry;
 
 import io.canopy.common.admin.AdminServer;
+import io.canopy.common.auth.AuthInterceptor;
+import io.canopy.common.auth.BearerTokens;
 import io.canopy.common.grpc.GrpcServer;
 import io.canopy.registry.grpc.RegistryGrpcService;
+import io.canopy.registry.metrics.HelidonRegistryMetrics;
+import io.canopy.registry.metrics.RegistryMetrics;
+import io.canopy.registry.store.ArtifactStore;
 import io.canopy.registry.store.FileArtifactStore;
 import io.canopy.registry.store.JdbcMetadataStore;
 import io.canopy.registry.store.MetadataStore;
 import io.canopy.registry.upload.VersionUploads;
-import io.canopy.registry.validation.ChildProcessValidator;
+import io.canopy.registry.validation.ValidatorPool;
 import io.canopy.registry.validation.ProbeCommand;
 import io.canopy.registry.watch.ChangeNotifier;
 import io.canopy.registry.watch.WatchHub;
 import io.grpc.ServerBuilder;
+import io.helidon.metrics.api.Metrics;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -58,22 +64,40 @@ public final class RegistryServer implements AutoCloseable {
    * @param transport the gRPC transport (Netty from {@code Main}, in-process in tests)
    */
   public static RegistryServer start(RegistryConfig config, ServerBuilder<?> transport) {
+    return start(config, transport, new HelidonRegistryMetrics(Metrics.globalRegistry()));
+  }
+
+  /** Like {@link #start(RegistryConfig, ServerBuilder)}, reporting to {@code metrics}. */
+  public static RegistryServer start(
+      RegistryConfig config, ServerBuilder<?> transport, RegistryMetrics metrics) {
     Deque<AutoCloseable> opened = new ArrayDeque<>();
     try {
       Files.createDirectories(config.dataDir());
       clearStaging(config.stagingDir());
+      clearStaging(config.validationDir());
       ChangeNotifier notifier = new ChangeNotifier();
       MetadataStore store = push(opened, openStore(config, notifier));
       int stuck = store.failUnfinishedValidations("the registry restarted during validation");
       if (stuck > 0) {
         LOG.warning(stuck + " validations were interrupted by a restart; marked FAILED");
       }
-      FileArtifactStore artifacts = new FileArtifactStore(config.artifactDir());
-      ChildProcessValidator validator =
-          new ChildProcessValidator(
-              ProbeCommand.currentJvm(config.validationMaxHeapMb()),
-              config.stagingDir(),
-              config.validationTimeout());
+      ArtifactStore artifacts =
+          switch (config.artifactBackend()) {
+            case DIRECTORY -> new FileArtifactStore(config.artifactDir());
+            case POSTGRESQL -> ((JdbcMetadataStore) store).artifactsInDatabase();
+          };
+      if (config.validationMaxMemoryMb() > 0 && !ProbeCommand.prlimitAvailable()) {
+        throw new IllegalArgumentException(
+            "registry.validation.max-memory-mb: needs prlimit (util-linux) on the PATH;"
+                + " install it or set 0");
+      }
+      ValidatorPool validator =
+          new ValidatorPool(
+              ProbeCommand.currentJvm(
+                  config.validationMaxHeapMb(), config.validationMaxMemoryMb()),
+              config.validationDir(),
+              config.validationTimeout(),
+              config.validationProcesses());
       VersionUploads uploads =
           push(
               opened,
@@ -83,15 +107,20 @@ public final class RegistryServer implements AutoCloseable {
                   validator,
                   config.stagingDir(),
                   config.uploadMaxBytes(),
-                  config.validationProcesses()));
+                  config.validationProcesses(),
+                  metrics));
       WatchHub watches = new WatchHub(store, notifier, WATCH_THREADS);
+      opened.push(metrics.gauges(watches::activeStreams, store::currentRevision));
       GrpcServer grpc;
       try {
         grpc =
             new GrpcServer(
                 transport,
                 List.of(new RegistryGrpcService(store, artifacts, uploads, watches)),
-                List.of());
+                List.of(
+                    new AuthInterceptor(
+                        new BearerTokens(config.adminTokens()),
+                        RegistryGrpcService.MUTATIONS::contains)));
       } catch (RuntimeException e) {
         watches.close();
         throw e;
@@ -125,6 +154,9 @@ public final class RegistryServer implements AutoCloseable {
     return switch (config.storeBackend()) {
       case SQLITE ->
           JdbcMetadataStore.sqlite(config.databaseFile(), Clock.systemUTC(), notifier::changed);
+      case POSTGRESQL ->
+          JdbcMetadataStore.postgres(
+              config.postgres().orElseThrow(), Clock.systemUTC(), notifier::changed);
     };
   }
 
@@ -133,7 +165,7 @@ public final class RegistryServer implements AutoCloseable {
     return resource;
   }
 
-  /** Removes staging files a crash may have left behind; nothing in there is referenced. */
+  /** Removes files a crash may have left behind in a scratch area; nothing there is referenced. */
   private static void clearStaging(Path staging) throws IOException {
     if (Files.isDirectory(staging)) {
       try (Stream<Path> files = Files.walk(staging)) {

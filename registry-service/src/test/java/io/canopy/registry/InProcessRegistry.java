@@ -1,12 +1,16 @@
 package io.canopy.registry;
 
+import io.grpc.ClientInterceptors;
 import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
+import io.grpc.stub.MetadataUtils;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -18,28 +22,49 @@ public final class InProcessRegistry implements AutoCloseable {
   public final RegistryServer server;
   public final RegistryClient client;
   private final ManagedChannel channel;
+  private final TestBackend backend;
 
-  private InProcessRegistry(RegistryConfig config, RegistryServer server, ManagedChannel channel) {
+  private InProcessRegistry(
+      RegistryConfig config, RegistryServer server, ManagedChannel channel, TestBackend backend) {
     this.config = config;
     this.server = server;
     this.channel = channel;
+    this.backend = backend;
     this.client = new RegistryClient(channel);
   }
 
-  public static InProcessRegistry start(Path dataDir, Map<String, String> overrides) {
-    RegistryConfig config = TestConfigs.registry(dataDir, overrides);
+  /** A registry on {@code backend}, with {@code overrides} on top of the backend's settings. */
+  public static InProcessRegistry start(
+      Path dataDir, TestBackend backend, Map<String, String> overrides) {
+    Map<String, String> all = new HashMap<>(backend.overrides());
+    all.putAll(overrides);
+    RegistryConfig config = TestConfigs.registry(dataDir, all);
     String name = InProcessServerBuilder.generateName();
     RegistryServer server = RegistryServer.start(config, InProcessServerBuilder.forName(name));
-    return new InProcessRegistry(config, server, InProcessChannelBuilder.forName(name).build());
+    return new InProcessRegistry(
+        config, server, InProcessChannelBuilder.forName(name).build(), backend);
+  }
+
+  public static InProcessRegistry start(Path dataDir, Map<String, String> overrides) {
+    return start(dataDir, TestBackend.create(Backend.SQLITE_DIRECTORY), overrides);
   }
 
   public static InProcessRegistry start(Path dataDir) {
     return start(dataDir, Map.of());
   }
 
-  /** Regular files under the artifact store. */
+  /** A client that sends {@code authorization: Bearer <token>} on every call. */
+  public RegistryClient clientWithToken(String token) {
+    Metadata headers = new Metadata();
+    headers.put(
+        Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
+    return new RegistryClient(
+        ClientInterceptors.intercept(channel, MetadataUtils.newAttachHeadersInterceptor(headers)));
+  }
+
+  /** Artifacts in the store (files or rows, depending on the backend). */
   public long artifactFiles() {
-    return files(config.artifactDir());
+    return backend.artifactCount(config);
   }
 
   /** Regular files left in the staging area (partial uploads, validation scratch). */
@@ -47,7 +72,7 @@ public final class InProcessRegistry implements AutoCloseable {
     return files(config.stagingDir());
   }
 
-  private static long files(Path dir) {
+  static long files(Path dir) {
     if (!Files.isDirectory(dir)) {
       return 0;
     }

@@ -23,6 +23,50 @@ class RegistryConfigTest {
     assertThat(c.validationMaxHeapMb()).isEqualTo(512);
     assertThat(c.validationProcesses()).isEqualTo(1);
     assertThat(c.databaseFile()).isEqualTo(Path.of(".canopy/registry/registry.db"));
+    assertThat(c.postgres()).isEmpty();
+    assertThat(c.artifactBackend()).isEqualTo(RegistryConfig.ArtifactBackend.DIRECTORY);
+    assertThat(c.adminTokens()).isEmpty();
+  }
+
+  @Test
+  void create_postgresqlBackends_readConnectionSettings() {
+    RegistryConfig c =
+        RegistryConfig.create(
+            TestConfigs.config(
+                Map.of(
+                    "registry.store.backend", "postgresql",
+                    "registry.artifacts.backend", "postgresql",
+                    "registry.store.postgresql.url", "jdbc:postgresql://db:5432/canopy",
+                    "registry.store.postgresql.schema", "reg")));
+
+    assertThat(c.storeBackend()).isEqualTo(RegistryConfig.StoreBackend.POSTGRESQL);
+    assertThat(c.artifactBackend()).isEqualTo(RegistryConfig.ArtifactBackend.POSTGRESQL);
+    assertThat(c.postgres().orElseThrow().url()).isEqualTo("jdbc:postgresql://db:5432/canopy");
+    assertThat(c.postgres().orElseThrow().schema()).isEqualTo("reg");
+    assertThat(c.postgres().orElseThrow().user()).isEqualTo("postgres");
+  }
+
+  @Test
+  void create_adminTokens_singleIsAdminAndListNamesPrincipals() {
+    RegistryConfig c =
+        RegistryConfig.create(
+            TestConfigs.config(
+                Map.of(
+                    "registry.auth.admin-token", "0123456789abcdef",
+                    "registry.auth.admin-tokens.0.principal", "ci",
+                    "registry.auth.admin-tokens.0.token", "fedcba9876543210")));
+
+    assertThat(c.adminTokens())
+        .extracting(t -> t.principal())
+        .containsExactly("admin", "ci");
+  }
+
+  @Test
+  void create_adminTokenFromTheEnvironmentSpelling_accepted() {
+    // REGISTRY_AUTH_ADMIN_TOKEN reaches the config as registry.auth.admin.token.
+    RegistryConfig c = create("registry.auth.admin.token", "0123456789abcdef");
+
+    assertThat(c.adminTokens()).extracting(t -> t.principal()).containsExactly("admin");
   }
 
   @Test
@@ -52,6 +96,20 @@ class RegistryConfigTest {
         .hasMessageContaining("registry.store.backend");
     assertThatThrownBy(() -> create("registry.grpc.port", "70000"))
         .hasMessageContaining("registry.grpc");
+    assertThatThrownBy(() -> create("registry.artifacts.backend", "s3"))
+        .hasMessageContaining("registry.artifacts.backend");
+    assertThatThrownBy(() -> create("registry.artifacts.backend", "postgresql"))
+        .hasMessageContaining("registry.artifacts.backend");
+    assertThatThrownBy(() -> create("registry.auth.admin-token", "short"))
+        .hasMessageContaining("registry.auth.admin-token");
+    assertThatThrownBy(
+            () ->
+                RegistryConfig.create(
+                    TestConfigs.config(
+                        Map.of(
+                            "registry.store.backend", "postgresql",
+                            "registry.store.postgresql.schema", "Bad-Name"))))
+        .hasMessageContaining("registry.store.postgresql.schema");
   }
 
   @Test

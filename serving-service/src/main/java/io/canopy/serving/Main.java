@@ -2,6 +2,9 @@ package io.canopy.serving;
 
 import io.canopy.common.config.ConfigLoader;
 import io.canopy.common.grpc.GrpcTransports;
+import io.canopy.serving.features.FeatureSettings;
+import io.canopy.serving.metrics.HelidonServingMetrics;
+import io.helidon.metrics.api.Metrics;
 import java.time.Clock;
 import java.util.concurrent.CountDownLatch;
 
@@ -14,12 +17,16 @@ public final class Main {
     ServingConfig config = ServingConfig.create(ConfigLoader.load("serving.yaml"));
     ServingServer server = start(config);
     System.out.printf(
-        "serving-service: gRPC on %s:%d, admin on http://%s:%d/observe/health, registry %s%n",
+        "serving-service: gRPC on %s:%d, admin on http://%s:%d/observe/health, registry %s,"
+            + " features in %s%n",
         config.grpc().host(),
         server.grpcPort(),
         config.admin().host(),
         server.adminPort(),
-        config.registryTarget());
+        config.registryTarget(),
+        config.features().backend() == FeatureSettings.Backend.REDIS
+            ? config.features().redisUri()
+            : config.features().rocksdbPath());
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
@@ -42,6 +49,7 @@ public final class Main {
             GrpcTransports.DEFAULT_MAX_INBOUND_MESSAGE_BYTES),
         GrpcTransports.channel(
             config.registryTarget(), GrpcTransports.DEFAULT_MAX_INBOUND_MESSAGE_BYTES),
-        Clock.systemUTC());
+        Clock.systemUTC(),
+        new HelidonServingMetrics(Metrics.globalRegistry()));
   }
 }

@@ -2,6 +2,7 @@ package io.canopy.serving;
 
 import io.canopy.common.config.ConfigLoader;
 import io.canopy.common.config.Listen;
+import io.canopy.serving.features.FeatureSettings;
 import io.canopy.serving.model.ManagerSettings;
 import io.helidon.config.Config;
 import java.nio.file.Path;
@@ -21,6 +22,7 @@ import java.util.Objects;
  * @param reconnectInitial first backoff after the registry watch breaks or a download fails
  * @param reconnectMax longest backoff
  * @param downloadTimeout deadline of one artifact download
+ * @param features where the feature store keeps views and values
  */
 public record ServingConfig(
     Listen grpc,
@@ -31,9 +33,11 @@ public record ServingConfig(
     int maxInFlightPerModel,
     Duration reconnectInitial,
     Duration reconnectMax,
-    Duration downloadTimeout) {
+    Duration downloadTimeout,
+    FeatureSettings features) {
 
   public ServingConfig {
+    Objects.requireNonNull(features, "serving.features");
     Objects.requireNonNull(grpc, "serving.grpc");
     Objects.requireNonNull(admin, "serving.admin");
     Objects.requireNonNull(cacheDir, "serving.cache-dir");
@@ -74,7 +78,8 @@ public record ServingConfig(
         ConfigLoader.intValue(node, "predict.max-in-flight-per-model"),
         millis(node, "registry.reconnect-initial-ms"),
         millis(node, "registry.reconnect-max-ms"),
-        millis(node, "registry.download-timeout-ms"));
+        millis(node, "registry.download-timeout-ms"),
+        FeatureSettings.create(node.get("features")));
   }
 
   private static Duration millis(Config node, String key) {

@@ -2,8 +2,11 @@ package io.canopy.serving;
 
 import io.canopy.common.admin.AdminServer;
 import io.canopy.common.grpc.GrpcServer;
+import io.canopy.serving.features.FeatureStore;
+import io.canopy.serving.grpc.FeatureStoreGrpcService;
 import io.canopy.serving.grpc.InferenceGrpcService;
 import io.canopy.serving.grpc.KServeGrpcService;
+import io.canopy.serving.metrics.ServingMetrics;
 import io.canopy.serving.model.ModelManager;
 import io.grpc.ManagedChannel;
 import io.grpc.ServerBuilder;
@@ -14,8 +17,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * A running serving-service: the model manager following the registry, the gRPC server
- * (InferenceService, KServe v2, health, reflection) and the admin HTTP server. Health on both
+ * A running serving-service: the model manager following the registry, the feature store, the
+ * gRPC server (InferenceService, KServe v2, FeatureStoreService, health, reflection) and the admin HTTP server. Health on both
  * follows the manager's readiness.
  */
 public final class ServingServer implements AutoCloseable {
@@ -23,14 +26,20 @@ public final class ServingServer implements AutoCloseable {
   private static final Duration GRACE = Duration.ofSeconds(10);
 
   private final ModelManager models;
+  private final FeatureStore features;
   private final GrpcServer grpc;
   private final AdminServer admin;
   private final ManagedChannel registry;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private ServingServer(
-      ModelManager models, GrpcServer grpc, AdminServer admin, ManagedChannel registry) {
+      ModelManager models,
+      FeatureStore features,
+      GrpcServer grpc,
+      AdminServer admin,
+      ManagedChannel registry) {
     this.models = models;
+    this.features = features;
     this.grpc = grpc;
     this.admin = admin;
     this.registry = registry;
@@ -41,12 +50,26 @@ public final class ServingServer implements AutoCloseable {
    * pass in-process ones; the server owns the channel from here on and shuts it down on close.
    */
   static ServingServer start(
-      ServingConfig config, ServerBuilder<?> grpcBuilder, ManagedChannel registry, Clock clock) {
-    ModelManager models = new ModelManager(config.managerSettings(), registry, clock);
+      ServingConfig config,
+      ServerBuilder<?> grpcBuilder,
+      ManagedChannel registry,
+      Clock clock,
+      ServingMetrics metrics) {
+    FeatureStore features;
+    try {
+      features = FeatureStore.open(config.features(), clock);
+    } catch (RuntimeException e) {
+      registry.shutdownNow();
+      throw e;
+    }
+    ModelManager models = new ModelManager(config.managerSettings(), registry, clock, metrics);
     GrpcServer grpc =
         new GrpcServer(
             grpcBuilder,
-            List.of(new InferenceGrpcService(models), new KServeGrpcService(models)),
+            List.of(
+                new InferenceGrpcService(models, features, metrics),
+                new KServeGrpcService(models),
+                new FeatureStoreGrpcService(features, metrics)),
             List.of());
     models.onReadinessChange(grpc::setServing);
     AdminServer admin =
@@ -56,7 +79,7 @@ public final class ServingServer implements AutoCloseable {
             "serving",
             models::isReady,
             routing -> {});
-    ServingServer server = new ServingServer(models, grpc, admin, registry);
+    ServingServer server = new ServingServer(models, features, grpc, admin, registry);
     try {
       models.start();
       grpc.start();
@@ -84,8 +107,8 @@ public final class ServingServer implements AutoCloseable {
   }
 
   /**
-   * Graceful: stops taking calls, lets in-flight calls finish, then frees every model and closes
-   * the registry channel. Idempotent.
+   * Graceful: stops taking calls, lets in-flight calls finish, then frees every model, closes the
+   * feature store and the registry channel. Idempotent.
    */
   @Override
   public void close() {
@@ -97,6 +120,7 @@ public final class ServingServer implements AutoCloseable {
     } finally {
       grpc.stop(GRACE);
       models.close();
+      features.close();
       registry.shutdownNow();
       try {
         registry.awaitTermination(5, TimeUnit.SECONDS);

@@ -3,6 +3,7 @@ package io.canopy.serving;
 import com.google.protobuf.ByteString;
 import io.canopy.common.digest.Sha256;
 import io.canopy.proto.registry.v1.ChangeKind;
+import io.canopy.proto.registry.v1.InputBinding;
 import io.canopy.proto.registry.v1.DownloadVersionRequest;
 import io.canopy.proto.registry.v1.DownloadVersionResponse;
 import io.canopy.proto.registry.v1.Model;
@@ -59,7 +60,18 @@ public final class FakeRegistry extends ModelRegistryServiceGrpc.ModelRegistrySe
   /** Adds a READY version (creating the model) and makes it the model's latest. */
   public synchronized ModelVersion addVersion(
       String model, long version, byte[] bytes, int numFeatures, List<String> featureNames) {
-    ModelVersion meta =
+    return addVersion(model, version, bytes, numFeatures, featureNames, null);
+  }
+
+  /** As above, with an input binding for predict-by-entity (null for none). */
+  public synchronized ModelVersion addVersion(
+      String model,
+      long version,
+      byte[] bytes,
+      int numFeatures,
+      List<String> featureNames,
+      InputBinding binding) {
+    ModelVersion.Builder builder =
         ModelVersion.newBuilder()
             .setModel(model)
             .setVersion(version)
@@ -68,8 +80,11 @@ public final class FakeRegistry extends ModelRegistryServiceGrpc.ModelRegistrySe
             .setSizeBytes(bytes.length)
             .setFormat(ModelFormat.MODEL_FORMAT_UBJ)
             .setNumFeatures(numFeatures)
-            .addAllFeatureNames(featureNames)
-            .build();
+            .addAllFeatureNames(featureNames);
+    if (binding != null) {
+      builder.setInputBinding(binding);
+    }
+    ModelVersion meta = builder.build();
     versions.put(key(model, version), meta);
     artifacts.put(key(model, version), bytes);
     Model m = models.getOrDefault(model, Model.newBuilder().setName(model).build());

@@ -6,6 +6,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.canopy.common.grpc.GrpcServer;
 import io.canopy.common.grpc.GrpcTransports;
 import io.canopy.common.testing.GrpcCleanup;
+import io.canopy.proto.features.v1.CreateFeatureViewRequest;
+import io.canopy.proto.features.v1.Feature;
+import io.canopy.proto.features.v1.FeatureStoreServiceGrpc;
+import io.canopy.proto.features.v1.FeatureView;
+import io.canopy.proto.features.v1.GetOnlineFeaturesRequest;
+import io.canopy.proto.features.v1.ValueType;
 import io.canopy.proto.inference.v1.InferenceServiceGrpc;
 import io.canopy.proto.inference.v1.PredictResponse;
 import io.grpc.ManagedChannel;
@@ -83,6 +89,37 @@ class MainTest {
     assertThat(response.getVersion()).isEqualTo(1);
     ServingServiceTest.assertMatchesFixture(response.getValuesList());
     assertThat(server.grpcPort()).isPositive();
+
+    // The feature store is on the same server; its lookups and the Predict show in the metrics.
+    var features = FeatureStoreServiceGrpc.newBlockingStub(channel);
+    features.createFeatureView(
+        CreateFeatureViewRequest.newBuilder()
+            .setFeatureView(
+                FeatureView.newBuilder()
+                    .setName("patients")
+                    .setEntity("patient_id")
+                    .addFeatures(
+                        Feature.newBuilder().setName("f0").setType(ValueType.VALUE_TYPE_FLOAT)))
+            .build());
+    features.getOnlineFeatures(
+        GetOnlineFeaturesRequest.newBuilder()
+            .setFeatureView("patients")
+            .addEntityKeys("nobody")
+            .build());
+    String metrics =
+        http.send(
+                HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + server.adminPort() + "/observe/metrics"))
+                    .header("Accept", "text/plain")
+                    .build(),
+                HttpResponse.BodyHandlers.ofString())
+            .body();
+    assertThat(metrics)
+        .containsPattern("canopy_serving_requests_total\\{[^}]*model=\"breast-cancer\"[^}]*\\} 1")
+        .containsPattern("canopy_serving_compute_seconds_count\\{[^}]*version=\"1\"")
+        .containsPattern("canopy_serving_feature_misses_total\\{[^}]*view=\"patients\"[^}]*\\} 1")
+        .containsPattern("canopy_serving_loaded_versions\\{[^}]*service=\"serving\"[^}]*\\} 1")
+        .containsPattern("canopy_serving_version_events_total\\{[^}]*event=\"loaded\"");
 
     server.close();
     server.close(); // idempotent

@@ -3,6 +3,7 @@ package io.canopy.serving;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.canopy.serving.features.FeatureSettings;
 import io.helidon.config.Config;
 import io.helidon.config.ConfigSources;
 import java.nio.file.Path;
@@ -34,6 +35,10 @@ class ServingConfigTest {
     assertThat(config.maxInFlightPerModel()).isEqualTo(64);
     assertThat(config.reconnectInitial()).isEqualTo(Duration.ofMillis(200));
     assertThat(config.reconnectMax()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(config.features().backend()).isEqualTo(FeatureSettings.Backend.ROCKSDB);
+    assertThat(config.features().rocksdbPath()).isEqualTo(Path.of(".canopy/features"));
+    assertThat(config.features().redisUri()).isEqualTo("redis://127.0.0.1:6379");
+    assertThat(config.features().redisKeyPrefix()).isEqualTo("canopy:features:");
   }
 
   @Test
@@ -57,6 +62,10 @@ class ServingConfigTest {
   void create_invalidValues_failNamingTheKey() {
     assertThatThrownBy(() -> load(Map.of("serving.predict.nthread", "0")))
         .hasMessageContaining("serving.predict.nthread");
+    assertThatThrownBy(() -> load(Map.of("serving.features.backend", "memcached")))
+        .hasMessageContaining("serving.features.backend");
+    assertThatThrownBy(() -> load(Map.of("serving.features.redis.uri", "http://x")))
+        .hasMessageContaining("serving.features.redis.uri");
     assertThatThrownBy(() -> load(Map.of("serving.predict.max-in-flight-per-model", "lots")))
         .hasMessageContaining("serving.predict.max-in-flight-per-model");
     assertThatThrownBy(() -> load(Map.of("serving.grpc.port", "70000")))

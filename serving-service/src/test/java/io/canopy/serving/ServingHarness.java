@@ -1,10 +1,12 @@
 package io.canopy.serving;
 
 import io.canopy.common.testing.GrpcCleanup;
+import io.canopy.proto.features.v1.FeatureStoreServiceGrpc;
 import io.canopy.proto.inference.v1.DenseRows;
 import io.canopy.proto.inference.v1.InferenceServiceGrpc;
 import io.canopy.proto.inference.v1.InferenceServiceGrpc.InferenceServiceBlockingStub;
 import io.canopy.proto.inference.v1.PredictRequest;
+import io.canopy.serving.metrics.ServingMetrics;
 import io.grpc.ManagedChannel;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
@@ -21,6 +23,7 @@ import java.util.Map;
 public final class ServingHarness {
 
   public final FakeRegistry registry = new FakeRegistry();
+  private ServingMetrics metrics = ServingMetrics.NOOP;
   private final GrpcCleanup cleanup;
   private final Path cacheDir;
   private final String registryName = InProcessServerBuilder.generateName();
@@ -28,6 +31,12 @@ public final class ServingHarness {
   public ServingHarness(GrpcCleanup cleanup, Path cacheDir) {
     this.cleanup = cleanup;
     this.cacheDir = cacheDir;
+  }
+
+  /** Servers started from now on report to these metrics. */
+  public ServingHarness metrics(ServingMetrics metrics) {
+    this.metrics = metrics;
+    return this;
   }
 
   /** Starts the fake registry; until then, serving finds the registry down. */
@@ -47,6 +56,7 @@ public final class ServingHarness {
     values.put("serving.grpc.port", "0");
     values.put("serving.admin.port", "0");
     values.put("serving.cache-dir", cacheDir.toString());
+    values.put("serving.features.rocksdb.path", cacheDir.resolve("features").toString());
     values.put("serving.registry.reconnect-initial-ms", "10");
     values.put("serving.registry.reconnect-max-ms", "100");
     values.putAll(overrides);
@@ -65,12 +75,17 @@ public final class ServingHarness {
   /** A serving server (in-process gRPC) following the fake registry, and a channel to it. */
   public Serving startServing(Map<String, String> overrides) {
     String name = InProcessServerBuilder.generateName();
+    Map<String, String> settings = new HashMap<>();
+    // Each server its own RocksDB: two servers on one cache directory must not share its lock.
+    settings.put("serving.features.rocksdb.path", cacheDir.resolve("features-" + name).toString());
+    settings.putAll(overrides);
     ServingServer server =
         ServingServer.start(
-            servingConfig(overrides),
+            servingConfig(settings),
             InProcessServerBuilder.forName(name),
             InProcessChannelBuilder.forName(registryName).build(),
-            Clock.systemUTC());
+            Clock.systemUTC(),
+            metrics);
     cleanup.register(server);
     ManagedChannel channel = cleanup.register(InProcessChannelBuilder.forName(name).build());
     return new Serving(server, channel);
@@ -85,6 +100,10 @@ public final class ServingHarness {
 
     public InferenceServiceBlockingStub inference() {
       return InferenceServiceGrpc.newBlockingStub(channel);
+    }
+
+    public FeatureStoreServiceGrpc.FeatureStoreServiceBlockingStub features() {
+      return FeatureStoreServiceGrpc.newBlockingStub(channel);
     }
 
     public Serving awaitReady() {

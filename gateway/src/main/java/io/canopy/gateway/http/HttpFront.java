@@ -5,6 +5,8 @@ import com.fasterxml.jackson.core.StreamReadFeature;
 import io.canopy.common.admin.AdminServer;
 import io.canopy.common.config.Listen;
 import io.canopy.gateway.upstream.Upstream;
+import io.canopy.gateway.predict.PredictPipeline;
+import io.canopy.common.auth.BearerTokens;
 import io.helidon.webserver.WebServer;
 import java.util.function.BooleanSupplier;
 
@@ -27,19 +29,28 @@ public final class HttpFront implements AutoCloseable {
    * @param maxBodyBytes larger request bodies get 413
    * @param maxRows requests with more rows get 413
    * @param upstream the services behind the gateway
+   * @param pipeline predictions: routing, batching, retries
+   * @param clientTokens bearer tokens predictions need; empty: auth off
    * @param ready readiness reported by {@code /observe/health}
    */
   public static HttpFront start(
-      Listen listen, int maxBodyBytes, int maxRows, Upstream upstream, BooleanSupplier ready) {
+      Listen listen,
+      int maxBodyBytes,
+      int maxRows,
+      Upstream upstream,
+      PredictPipeline pipeline,
+      BearerTokens clientTokens,
+      BooleanSupplier ready) {
     JsonFactory json =
         JsonFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
     JsonReplies replies = new JsonReplies(json);
     RequestBodies bodies = new RequestBodies(maxBodyBytes);
     PredictHandler predict =
-        new PredictHandler(upstream, bodies, new PredictBodyParser(json, maxRows), replies);
+        new PredictHandler(upstream, pipeline, bodies, new PredictBodyParser(json, maxRows), replies);
     KServeHandler kserve =
         new KServeHandler(upstream, bodies, new InferBodyParser(json, maxRows), replies);
     RegistryHandler registry = new RegistryHandler(upstream, replies);
+    FeaturesHandler features = new FeaturesHandler(upstream, bodies, replies);
     HttpErrors errors = new HttpErrors(replies);
     WebServer server =
         WebServer.builder()
@@ -49,9 +60,11 @@ public final class HttpFront implements AutoCloseable {
             .addFeature(AdminServer.observeFeature("gateway", ready))
             .routing(
                 routing -> {
+                  new HttpAuth(clientTokens, replies).register(routing);
                   predict.routes(routing);
                   kserve.routes(routing);
                   registry.routes(routing);
+                  features.routes(routing);
                   errors.register(routing);
                 })
             .build();

@@ -14,6 +14,10 @@ final class Names {
     return name("model", value);
   }
 
+  static String featureView(String value) {
+    return name("feature_view", value);
+  }
+
   static String alias(String value) {
     return name("alias", value);
   }

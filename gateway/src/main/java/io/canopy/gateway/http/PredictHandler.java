@@ -9,6 +9,10 @@ import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import java.util.function.Consumer;
+import io.canopy.gateway.predict.PredictPipeline;
+import io.grpc.Status;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 
 /**
  * TF-Serving-style predict routes: {@code POST /v1/models/{m}:predict} (the model's routing
@@ -20,13 +24,19 @@ final class PredictHandler {
   static final HeaderName REQUEST_ID = HeaderNames.create("x-request-id");
 
   private final Upstream upstream;
+  private final PredictPipeline pipeline;
   private final RequestBodies bodies;
   private final PredictBodyParser parser;
   private final JsonReplies replies;
 
   PredictHandler(
-      Upstream upstream, RequestBodies bodies, PredictBodyParser parser, JsonReplies replies) {
+      Upstream upstream,
+      PredictPipeline pipeline,
+      RequestBodies bodies,
+      PredictBodyParser parser,
+      JsonReplies replies) {
     this.upstream = upstream;
+    this.pipeline = pipeline;
     this.bodies = bodies;
     this.parser = parser;
     this.replies = replies;
@@ -59,12 +69,28 @@ final class PredictHandler {
     if (request.getRequestId().isEmpty()) {
       req.headers().first(REQUEST_ID).ifPresent(request::setRequestId);
     }
-    PredictResponse response = upstream.inferenceBlocking().predict(request.build());
+    PredictResponse response = await(pipeline.predict(request.build(), upstream.deadlineForCall(), "http"));
     String requestId =
         response.getRequestId().isEmpty() ? request.getRequestId() : response.getRequestId();
     if (!requestId.isEmpty()) {
       res.header(REQUEST_ID, requestId);
     }
     replies.send(res, 200, g -> PredictJson.write(g, response));
+  }
+
+  /** Handlers run on virtual threads, so waiting here is cheap; failures rethrown as they came. */
+  private static PredictResponse await(CompletableFuture<PredictResponse> future) {
+    try {
+      return future.get();
+    } catch (InterruptedException e) {
+      future.cancel(false);
+      Thread.currentThread().interrupt();
+      throw Status.CANCELLED.withDescription("interrupted").asRuntimeException();
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException cause) {
+        throw cause;
+      }
+      throw new IllegalStateException(e.getCause());
+    }
   }
 }

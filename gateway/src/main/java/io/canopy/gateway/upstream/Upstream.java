@@ -6,12 +6,17 @@ import io.canopy.proto.kserve.v2.GRPCInferenceServiceGrpc;
 import io.canopy.proto.registry.v1.ModelRegistryServiceGrpc;
 import io.grpc.Deadline;
 import io.grpc.ManagedChannel;
+import io.canopy.proto.features.v1.FeatureStoreServiceGrpc;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import io.canopy.gateway.metrics.GatewayMetrics;
 
 /**
- * The gateway's connections to the services behind it: one channel to serving-service (later:
- * round_robin over its replicas) and one to the registry for reads. Every stub it hands out
+ * The gateway's connections to the services behind it: one channel to the serving replicas (round_robin,
+ * health-checked, outlier ejection; see {@link ServingChannel}) and one to the registry for reads. Every stub it hands out
  * carries the caller's remaining deadline, or the default one when the caller set none. Calls
  * made while a gRPC handler runs also inherit its cancellation.
  */
@@ -26,10 +31,25 @@ public final class Upstream implements AutoCloseable {
   private final GRPCInferenceServiceGrpc.GRPCInferenceServiceBlockingStub kserveBlocking;
   private final ModelRegistryServiceGrpc.ModelRegistryServiceBlockingStub registryBlocking;
 
-  private Upstream(ManagedChannel serving, ManagedChannel registry, CallDeadlines deadlines) {
+  private final ModelRegistryServiceGrpc.ModelRegistryServiceStub registryAsync;
+  private final ResilientPredict predict;
+  private final FeatureStoreServiceGrpc.FeatureStoreServiceStub features;
+
+  private Upstream(
+      ManagedChannel serving,
+      ManagedChannel registry,
+      CallDeadlines deadlines,
+      RetrySettings retry,
+      ScheduledExecutorService scheduler,
+      GatewayMetrics metrics) {
     this.serving = serving;
     this.registry = registry;
     this.deadlines = deadlines;
+    this.registryAsync = ModelRegistryServiceGrpc.newStub(registry);
+    this.features = FeatureStoreServiceGrpc.newStub(serving);
+    this.predict =
+        new ResilientPredict(
+            InferenceServiceGrpc.newStub(serving), retry, scheduler, System::nanoTime, metrics);
     this.inference = InferenceServiceGrpc.newStub(serving);
     this.inferenceBlocking = InferenceServiceGrpc.newBlockingStub(serving);
     this.kserve = GRPCInferenceServiceGrpc.newStub(serving);
@@ -37,14 +57,54 @@ public final class Upstream implements AutoCloseable {
     this.registryBlocking = ModelRegistryServiceGrpc.newBlockingStub(registry);
   }
 
-  /** Opens (lazily connecting) channels to serving-service and the registry. */
+  /**
+   * Opens (lazily connecting) channels to serving-service and the registry.
+   *
+   * @param servingTarget "host:port", "dns:///name:port", or "host1:port1,host2:port2"
+   * @param scheduler runs retry backoffs
+   */
   public static Upstream connect(
-      String servingTarget, String registryTarget, Duration defaultTimeout) {
-    int max = GrpcTransports.DEFAULT_MAX_INBOUND_MESSAGE_BYTES;
-    ManagedChannel serving = GrpcTransports.channel(servingTarget, max);
-    ManagedChannel registry = GrpcTransports.channel(registryTarget, max);
+      String servingTarget,
+      String registryTarget,
+      Duration defaultTimeout,
+      RetrySettings retry,
+      ScheduledExecutorService scheduler,
+      GatewayMetrics metrics) {
+    ManagedChannel serving = ServingChannel.open(servingTarget);
+    ManagedChannel registry =
+        GrpcTransports.channel(registryTarget, GrpcTransports.DEFAULT_MAX_INBOUND_MESSAGE_BYTES);
     return new Upstream(
-        serving, registry, new CallDeadlines(defaultTimeout, Deadline.getSystemTicker()));
+        serving,
+        registry,
+        new CallDeadlines(defaultTimeout, Deadline.getSystemTicker()),
+        retry,
+        scheduler,
+        metrics);
+  }
+
+  /** The deadline of a call made now: the caller's own, else the configured default. */
+  public Deadline deadlineForCall() {
+    return deadlines.forCall();
+  }
+
+  /** Predict with retries (UNAVAILABLE only, within budget and deadline). */
+  public PredictCall predict() {
+    return predict;
+  }
+
+  /** Runs an idempotent unary serving call with the same retries as Predict. */
+  public <T> CompletableFuture<T> withRetries(Supplier<CompletableFuture<T>> attempt) {
+    return predict.withRetries(attempt);
+  }
+
+  /** Async FeatureStore stub for this call (the same balanced serving channel). */
+  public FeatureStoreServiceGrpc.FeatureStoreServiceStub features() {
+    return features.withDeadline(deadlines.forCall());
+  }
+
+  /** Async registry stub with no deadline, for the WatchModels stream. */
+  public ModelRegistryServiceGrpc.ModelRegistryServiceStub registryWatch() {
+    return registryAsync;
   }
 
   /** Async Inference stub for this call. */

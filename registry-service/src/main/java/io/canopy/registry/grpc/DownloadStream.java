@@ -9,10 +9,6 @@ import io.grpc.stub.ServerCallStreamObserver;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -27,42 +23,49 @@ final class DownloadStream {
   private static final Logger LOG = Logger.getLogger(DownloadStream.class.getName());
   static final int CHUNK_BYTES = 1 << 20;
 
+  /** Opens the stored bytes; called twice (verify, then send). */
+  @FunctionalInterface
+  interface Source {
+    InputStream open() throws IOException;
+  }
+
   private final ModelVersion version;
-  private final Path file;
+  private final String label;
   private final ServerCallStreamObserver<DownloadVersionResponse> out;
   private final MessageDigest sent = Sha256.newDigest();
-  private FileChannel channel;
+  private InputStream in;
   private boolean headerSent;
   private boolean done;
 
   private DownloadStream(
-      ModelVersion version, Path file, ServerCallStreamObserver<DownloadVersionResponse> out) {
+      ModelVersion version, String label, ServerCallStreamObserver<DownloadVersionResponse> out) {
     this.version = version;
-    this.file = file;
+    this.label = label;
     this.out = out;
   }
 
   /** Verifies the stored file and starts streaming it. */
   static void start(
-      ModelVersion version, Path file, ServerCallStreamObserver<DownloadVersionResponse> out)
+      ModelVersion version, Source source, ServerCallStreamObserver<DownloadVersionResponse> out)
       throws IOException {
-    if (!version.getSha256().equals(hash(file))) {
-      LOG.severe("artifact " + file + " no longer matches its sha256");
+    String label = "artifact " + version.getSha256();
+    if (!version.getSha256().equals(hash(source))) {
+      LOG.severe(label + " no longer matches its sha256");
       throw Status.DATA_LOSS
           .withDescription("the stored artifact is damaged; upload the version again")
           .asRuntimeException();
     }
-    DownloadStream stream = new DownloadStream(version, file, out);
-    stream.channel = FileChannel.open(file, StandardOpenOption.READ);
+    DownloadStream stream = new DownloadStream(version, label, out);
+    stream.in = source.open();
     out.setOnCancelHandler(stream::close);
     out.setOnReadyHandler(stream::pump);
     stream.pump();
   }
 
-  private static String hash(Path file) throws IOException {
+  private static String hash(Source source) throws IOException {
     MessageDigest digest = Sha256.newDigest();
     byte[] buffer = new byte[CHUNK_BYTES];
-    try (InputStream in = Files.newInputStream(file)) {
+    try (InputStream in = source.open()) {
       for (int n; (n = in.read(buffer)) > 0; ) {
         digest.update(buffer, 0, n);
       }
@@ -79,11 +82,8 @@ final class DownloadStream {
           headerSent = true;
           continue;
         }
-        ByteBuffer buffer = ByteBuffer.allocate(CHUNK_BYTES);
-        while (buffer.hasRemaining() && channel.read(buffer) > 0) {
-          // fill the chunk
-        }
-        buffer.flip();
+        byte[] bytes = in.readNBytes(CHUNK_BYTES);
+        ByteBuffer buffer = ByteBuffer.wrap(bytes);
         if (!buffer.hasRemaining()) {
           finish();
           return;
@@ -96,7 +96,7 @@ final class DownloadStream {
                 .build());
       }
     } catch (IOException e) {
-      LOG.log(Level.WARNING, "reading artifact " + file, e);
+      LOG.log(Level.WARNING, "reading " + label, e);
       close();
       out.onError(
           Status.DATA_LOSS.withDescription("the artifact could not be read").asRuntimeException());
@@ -108,7 +108,7 @@ final class DownloadStream {
     if (Sha256.hex(sent).equals(version.getSha256())) {
       out.onCompleted();
     } else {
-      LOG.severe("artifact " + file + " changed while it was being sent");
+      LOG.severe(label + " changed while it was being sent");
       out.onError(
           Status.DATA_LOSS.withDescription("the stored artifact is damaged").asRuntimeException());
     }
@@ -117,9 +117,9 @@ final class DownloadStream {
   private void close() {
     done = true;
     try {
-      channel.close();
+      in.close();
     } catch (IOException e) {
-      LOG.log(Level.FINE, "closing " + file, e);
+      LOG.log(Level.FINE, "closing " + label, e);
     }
   }
 }

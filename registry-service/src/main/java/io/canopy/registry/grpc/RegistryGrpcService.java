@@ -1,5 +1,6 @@
 package io.canopy.registry.grpc;
 
+import io.canopy.common.auth.AuthInterceptor;
 import io.canopy.common.error.CanopyException;
 import io.canopy.proto.registry.v1.ArchiveVersionRequest;
 import io.canopy.proto.registry.v1.ArchiveVersionResponse;
@@ -43,8 +44,8 @@ import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -58,8 +59,16 @@ public final class RegistryGrpcService
 
   private static final Logger LOG = Logger.getLogger(RegistryGrpcService.class.getName());
 
-  /** Who mutations are recorded as until authentication exists. */
-  static final String ANONYMOUS = "anonymous";
+  /** The methods that change state: with admin tokens configured, each needs one. */
+  public static final Set<String> MUTATIONS =
+      Set.of(
+          ModelRegistryServiceGrpc.getCreateModelMethod().getFullMethodName(),
+          ModelRegistryServiceGrpc.getDeleteModelMethod().getFullMethodName(),
+          ModelRegistryServiceGrpc.getUploadVersionMethod().getFullMethodName(),
+          ModelRegistryServiceGrpc.getArchiveVersionMethod().getFullMethodName(),
+          ModelRegistryServiceGrpc.getSetAliasMethod().getFullMethodName(),
+          ModelRegistryServiceGrpc.getDeleteAliasMethod().getFullMethodName(),
+          ModelRegistryServiceGrpc.getSetTrafficPolicyMethod().getFullMethodName());
 
   private final MetadataStore store;
   private final ArtifactStore artifacts;
@@ -80,7 +89,7 @@ public final class RegistryGrpcService
     Requests.description("description", req.getDescription());
     Requests.labels("labels", req.getLabelsMap());
     Model model =
-        store.createModel(req.getName(), req.getDescription(), req.getLabelsMap(), ANONYMOUS);
+        store.createModel(req.getName(), req.getDescription(), req.getLabelsMap(), actor());
     reply(out, CreateModelResponse.newBuilder().setModel(model).build());
   }
 
@@ -105,7 +114,7 @@ public final class RegistryGrpcService
 
   @Override
   public void deleteModel(DeleteModelRequest req, StreamObserver<DeleteModelResponse> out) {
-    List<String> digests = store.deleteModel(Requests.name("name", req.getName()), ANONYMOUS);
+    List<String> digests = store.deleteModel(Requests.name("name", req.getName()), actor());
     for (String sha256 : digests) {
       try {
         artifacts.deleteIfUnreferenced(sha256, store::isArtifactReferenced);
@@ -121,7 +130,7 @@ public final class RegistryGrpcService
   public StreamObserver<UploadVersionRequest> uploadVersion(
       StreamObserver<UploadVersionResponse> out) {
     return new UploadObserver(
-        uploads, (ServerCallStreamObserver<UploadVersionResponse>) out, ANONYMOUS);
+        uploads, (ServerCallStreamObserver<UploadVersionResponse>) out, actor());
   }
 
   @Override
@@ -155,16 +164,18 @@ public final class RegistryGrpcService
           "version " + v.getVersion() + " is " + v.getState()
               + "; only READY or ARCHIVED versions can be downloaded");
     }
-    Path file =
-        artifacts
-            .find(v.getSha256())
-            .orElseThrow(
-                () ->
-                    Status.DATA_LOSS
-                        .withDescription("the artifact of this version is missing")
-                        .asRuntimeException());
     try {
-      DownloadStream.start(v, file, (ServerCallStreamObserver<DownloadVersionResponse>) out);
+      DownloadStream.start(
+          v,
+          () ->
+              artifacts
+                  .open(v.getSha256())
+                  .orElseThrow(
+                      () ->
+                          Status.DATA_LOSS
+                              .withDescription("the artifact of this version is missing")
+                              .asRuntimeException()),
+          (ServerCallStreamObserver<DownloadVersionResponse>) out);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -178,7 +189,7 @@ public final class RegistryGrpcService
     reply(
         out,
         ArchiveVersionResponse.newBuilder()
-            .setVersion(store.archiveVersion(model, version, ANONYMOUS))
+            .setVersion(store.archiveVersion(model, version, actor()))
             .build());
   }
 
@@ -190,7 +201,7 @@ public final class RegistryGrpcService
     reply(
         out,
         SetAliasResponse.newBuilder()
-            .setModel(store.setAlias(model, alias, version, ANONYMOUS))
+            .setModel(store.setAlias(model, alias, version, actor()))
             .build());
   }
 
@@ -201,7 +212,7 @@ public final class RegistryGrpcService
     reply(
         out,
         DeleteAliasResponse.newBuilder()
-            .setModel(store.deleteAlias(model, alias, ANONYMOUS))
+            .setModel(store.deleteAlias(model, alias, actor()))
             .build());
   }
 
@@ -214,7 +225,7 @@ public final class RegistryGrpcService
         SetTrafficPolicyResponse.newBuilder()
             .setModel(
                 store.setTrafficPolicy(
-                    model, TrafficPolicies.validate(req.getPolicy()), ANONYMOUS))
+                    model, TrafficPolicies.validate(req.getPolicy()), actor()))
             .build());
   }
 
@@ -237,6 +248,11 @@ public final class RegistryGrpcService
           PageTokens.encode("audit/" + model, Long.toString(page.get(size - 1).getId())));
     }
     reply(out, response.build());
+  }
+
+  /** Who the audit log records: the token's principal, or "anonymous" when auth is off. */
+  private static String actor() {
+    return AuthInterceptor.PRINCIPAL.get();
   }
 
   private Model model(String name) {

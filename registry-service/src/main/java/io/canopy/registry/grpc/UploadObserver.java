@@ -4,6 +4,7 @@ import io.canopy.common.error.CanopyException.InvalidArgument;
 import io.canopy.proto.registry.v1.UploadVersionHeader;
 import io.canopy.proto.registry.v1.UploadVersionRequest;
 import io.canopy.proto.registry.v1.UploadVersionResponse;
+import io.canopy.registry.metrics.RegistryMetrics.UploadOutcome;
 import io.canopy.registry.upload.StagedUpload;
 import io.canopy.registry.upload.VersionUploads;
 import io.grpc.stub.ServerCallStreamObserver;
@@ -67,7 +68,7 @@ final class UploadObserver implements StreamObserver<UploadVersionRequest> {
   public void onError(Throwable t) {
     // The client cancelled or the transport broke: keep nothing.
     done = true;
-    discard();
+    discard(UploadOutcome.CANCELLED);
   }
 
   @Override
@@ -98,13 +99,13 @@ final class UploadObserver implements StreamObserver<UploadVersionRequest> {
 
   private void fail(RuntimeException e) {
     done = true;
-    discard();
+    discard(UploadOutcome.REFUSED);
     respondError(e);
   }
 
-  private void discard() {
+  private void discard(UploadOutcome outcome) {
     if (staged != null) {
-      staged.discard();
+      uploads.discard(staged, outcome);
     }
   }
 

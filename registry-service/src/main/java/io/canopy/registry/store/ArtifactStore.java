@@ -1,25 +1,27 @@
 package io.canopy.registry.store;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.function.Predicate;
 
 /**
  * Model artifacts by sha256. Only complete, validated files enter the store, atomically: a
- * reader sees a whole file or none.
+ * reader sees a whole artifact or none. Implementations stream; none holds a whole artifact in
+ * memory.
  */
 public interface ArtifactStore {
 
   /**
-   * Moves {@code source} (complete, already synced to disk, on the same file system as the
-   * store) into the store as {@code sha256}, replacing any previous copy, and makes the move
-   * durable.
+   * Moves {@code source} (complete, already synced to disk) into the store as {@code sha256},
+   * and makes that durable. Storing a digest that is already present keeps the present copy
+   * (same digest, same bytes).
    */
   void put(Path source, String sha256) throws IOException;
 
-  /** The stored file, if present. */
-  Optional<Path> find(String sha256);
+  /** The stored bytes, if present; the caller closes the stream. */
+  Optional<InputStream> open(String sha256) throws IOException;
 
   /**
    * Deletes the artifact unless {@code referenced} says some version still records it. Runs

@@ -23,10 +23,18 @@ final class Database implements AutoCloseable {
 
   private static final int SQLITE_LOCKED = 6;
 
-  private final HikariDataSource pool;
+  /** PostgreSQL SQLSTATEs: unique violation, serialization failure, deadlock. */
+  private static final String UNIQUE_VIOLATION = "23505";
 
-  private Database(HikariDataSource pool) {
+  private static final String SERIALIZATION_FAILURE = "40001";
+  private static final String DEADLOCK = "40P01";
+
+  private final HikariDataSource pool;
+  private final boolean postgres;
+
+  private Database(HikariDataSource pool, boolean postgres) {
     this.pool = pool;
+    this.postgres = postgres;
   }
 
   /**
@@ -48,26 +56,47 @@ final class Database implements AutoCloseable {
     hikari.setPoolName("registry-sqlite");
     hikari.setMaximumPoolSize(4);
     hikari.setMinimumIdle(1);
-    return open(new HikariDataSource(hikari));
+    return open(new HikariDataSource(hikari), null, false);
   }
 
-  private static Database open(HikariDataSource pool) {
+  /**
+   * Connects to PostgreSQL and keeps every table in {@code schema} (created by the migration if
+   * missing), so several registries or test runs can share one database.
+   */
+  static Database postgres(PostgresSettings settings) {
+    HikariConfig hikari = new HikariConfig();
+    hikari.setJdbcUrl(settings.url());
+    hikari.setUsername(settings.user());
+    hikari.setPassword(settings.password());
+    hikari.setSchema(settings.schema());
+    hikari.setPoolName("registry-postgresql");
+    hikari.setMaximumPoolSize(settings.poolSize());
+    hikari.setMinimumIdle(1);
+    // Fail at startup, naming the setting, rather than on the first request.
+    hikari.setInitializationFailTimeout(10_000);
+    return open(new HikariDataSource(hikari), settings.schema(), true);
+  }
+
+  private static Database open(HikariDataSource pool, String schema, boolean postgres) {
     try {
-      migrate(pool);
-      return new Database(pool);
+      migrate(pool, schema);
+      return new Database(pool, postgres);
     } catch (RuntimeException e) {
       pool.close();
       throw e;
     }
   }
 
-  private static void migrate(DataSource dataSource) {
-    Flyway.configure()
-        .dataSource(dataSource)
-        .locations("classpath:db/registry")
-        .table("schema_history")
-        .load()
-        .migrate();
+  private static void migrate(DataSource dataSource, String schema) {
+    var flyway =
+        Flyway.configure()
+            .dataSource(dataSource)
+            .locations("classpath:db/registry")
+            .table("schema_history");
+    if (schema != null) {
+      flyway.schemas(schema).defaultSchema(schema).createSchemas(true);
+    }
+    flyway.load().migrate();
   }
 
   /** Runs {@code work} in one transaction: committed if it returns, rolled back if it throws. */
@@ -85,6 +114,20 @@ final class Database implements AutoCloseable {
     } catch (SQLException e) {
       throw translate(e);
     }
+  }
+
+  /**
+   * Runs {@code work} in one read-only transaction that sees a single point in time (SQLite's
+   * transactions always do; PostgreSQL needs REPEATABLE READ for that).
+   */
+  <T> T consistentRead(SqlWork<T> work) {
+    return inTransaction(
+        c -> {
+          if (postgres) {
+            c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+          }
+          return work.apply(c);
+        });
   }
 
   /** Runs a read in autocommit mode (each statement sees the latest committed state). */
@@ -108,9 +151,14 @@ final class Database implements AutoCloseable {
     }
   }
 
-  private static RuntimeException translate(SQLException e) {
+  private RuntimeException translate(SQLException e) {
+    String state = e.getSQLState() == null ? "" : e.getSQLState();
+    if (postgres && UNIQUE_VIOLATION.equals(state)) {
+      return new CanopyException.AlreadyExists("it already exists (a concurrent request made it)");
+    }
     int code = e.getErrorCode();
-    if (code == SQLITE_BUSY || code == SQLITE_LOCKED) {
+    if ((!postgres && (code == SQLITE_BUSY || code == SQLITE_LOCKED))
+        || (postgres && (SERIALIZATION_FAILURE.equals(state) || DEADLOCK.equals(state)))) {
       return new CanopyException.Unavailable("the metadata store is busy; retry", e);
     }
     return new StoreException("metadata store failure: " + e.getMessage(), e);

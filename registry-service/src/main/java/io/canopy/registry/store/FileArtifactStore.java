@@ -2,8 +2,10 @@ package io.canopy.registry.store;
 
 import io.canopy.common.digest.Sha256;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -40,9 +42,12 @@ public final class FileArtifactStore implements ArtifactStore {
   }
 
   @Override
-  public Optional<Path> find(String sha256) {
-    Path path = path(sha256);
-    return Files.isRegularFile(path) ? Optional.of(path) : Optional.empty();
+  public Optional<InputStream> open(String sha256) throws IOException {
+    try {
+      return Optional.of(Files.newInputStream(path(sha256)));
+    } catch (NoSuchFileException e) {
+      return Optional.empty();
+    }
   }
 
   @Override
@@ -59,7 +64,8 @@ public final class FileArtifactStore implements ArtifactStore {
     }
   }
 
-  private Path path(String sha256) {
+  /** Where {@code sha256} is (or would be) stored. */
+  Path path(String sha256) {
     if (!Sha256.isValidHex(sha256)) {
       throw new IllegalArgumentException("not a lowercase sha256: " + sha256);
     }

@@ -13,8 +13,8 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * {@link MetadataStore} on JDBC with portable SQL (SQLite now, PostgreSQL with the same schema
- * later). After every committed mutation it runs {@code onCommit}, which wakes watchers; it never
+ * {@link MetadataStore} on JDBC with portable SQL (SQLite and PostgreSQL share the schema and every
+ * query). After every committed mutation it runs {@code onCommit}, which wakes watchers; it never
  * waits for them.
  */
 public final class JdbcMetadataStore implements MetadataStore {
@@ -32,6 +32,20 @@ public final class JdbcMetadataStore implements MetadataStore {
   /** Opens (creating and migrating as needed) a SQLite database file. */
   public static JdbcMetadataStore sqlite(Path file, Clock clock, Runnable onCommit) {
     return new JdbcMetadataStore(Database.sqlite(file), clock, onCommit);
+  }
+
+  /** Connects to PostgreSQL, migrating the schema named in {@code settings} as needed. */
+  public static JdbcMetadataStore postgres(
+      PostgresSettings settings, Clock clock, Runnable onCommit) {
+    return new JdbcMetadataStore(Database.postgres(settings), clock, onCommit);
+  }
+
+  /**
+   * An artifact store in this same database (chunked rows), for registries that share nothing
+   * but the database. It lives and dies with this store.
+   */
+  public ArtifactStore artifactsInDatabase() {
+    return new JdbcArtifactStore(db);
   }
 
   private <T> T write(SqlWork<T> work) {
@@ -67,7 +81,15 @@ public final class JdbcMetadataStore implements MetadataStore {
 
   @Override
   public ModelVersion createVersion(ModelVersion upload, boolean createModel, String actor) {
-    return write(c -> VersionWrites.create(c, upload, createModel, actor, now()));
+    try {
+      return write(c -> VersionWrites.create(c, upload, createModel, actor, now()));
+    } catch (CanopyException.AlreadyExists e) {
+      // Two first uploads raced to create the model; now it exists, so this one just adds to it.
+      if (!createModel) {
+        throw e;
+      }
+      return write(c -> VersionWrites.create(c, upload, true, actor, now()));
+    }
   }
 
   @Override
@@ -119,12 +141,17 @@ public final class JdbcMetadataStore implements MetadataStore {
   @Override
   public Snapshot snapshot() {
     // A transaction, so the revision, models and versions are one consistent view.
-    return db.inTransaction(
+    return db.consistentRead(
         c ->
             new Snapshot(
                 Journal.currentRevision(c),
                 ModelReader.all(c),
                 VersionReader.allNotArchived(c)));
+  }
+
+  @Override
+  public long currentRevision() {
+    return db.read(Journal::currentRevision);
   }
 
   @Override

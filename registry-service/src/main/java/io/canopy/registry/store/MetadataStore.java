@@ -69,6 +69,9 @@ public interface MetadataStore extends AutoCloseable {
   /** A consistent view of everything at the current revision. */
   Snapshot snapshot();
 
+  /** The newest committed revision (0 before the first change). */
+  long currentRevision();
+
   /** Up to {@code limit} changes after {@code revision}, in revision order. */
   List<Change> changesAfter(long revision, int limit);
 

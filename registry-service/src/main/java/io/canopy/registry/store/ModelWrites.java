@@ -136,7 +136,12 @@ final class ModelWrites {
     return changed(c, name, actor, "SetTrafficPolicy", 0, "set policy " + json, now);
   }
 
+  /**
+   * The model, with its row locked until the transaction ends: mutations of one model run one
+   * at a time on PostgreSQL too (SQLite's writers are serialized anyway).
+   */
   static Model require(Connection c, String name) throws SQLException {
+    Sql.update(c, "UPDATE models SET update_time = update_time WHERE name = ?", name);
     return ModelReader.find(c, name)
         .orElseThrow(() -> new CanopyException.NotFound("model '" + name + "' does not exist"));
   }

@@ -109,6 +109,7 @@ final class VersionWrites {
 
   static ModelVersion archive(Connection c, String model, long version, String actor, long now)
       throws SQLException {
+    ModelWrites.require(c, model);
     ModelVersion current = require(c, model, version);
     switch (current.getState()) {
       case VERSION_STATE_ARCHIVED -> {

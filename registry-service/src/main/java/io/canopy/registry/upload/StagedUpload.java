@@ -30,6 +30,7 @@ public final class StagedUpload {
   private final MessageDigest digest = Sha256.newDigest();
   private final long maxBytes;
   private long size;
+  private boolean discarded;
 
   private StagedUpload(Path file, FileChannel channel, long maxBytes) {
     this.file = file;
@@ -81,14 +82,28 @@ public final class StagedUpload {
     }
   }
 
-  /** Drops the upload; safe to call more than once and after {@link #finish}. */
-  public void discard() {
+  /** Bytes received so far. */
+  long size() {
+    return size;
+  }
+
+  /**
+   * Drops the upload; safe to call more than once and after {@link #finish}.
+   *
+   * @return true the first time
+   */
+  boolean discard() {
+    if (discarded) {
+      return false;
+    }
+    discarded = true;
     try {
       channel.close();
     } catch (IOException e) {
       LOG.log(Level.FINE, "closing " + file, e);
     }
     delete(file);
+    return true;
   }
 
   static void delete(Path file) {

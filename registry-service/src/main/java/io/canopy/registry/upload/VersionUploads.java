@@ -5,11 +5,14 @@ import io.canopy.proto.registry.v1.ModelFormat;
 import io.canopy.proto.registry.v1.ModelVersion;
 import io.canopy.proto.registry.v1.UploadVersionHeader;
 import io.canopy.proto.registry.v1.VersionState;
+import io.canopy.registry.metrics.RegistryMetrics;
+import io.canopy.registry.metrics.RegistryMetrics.UploadOutcome;
 import io.canopy.registry.store.ArtifactStore;
 import io.canopy.registry.store.MetadataStore;
 import io.canopy.registry.validation.ModelValidator;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -35,6 +38,7 @@ public final class VersionUploads implements AutoCloseable {
   private final Path stagingDir;
   private final long maxBytes;
   private final ExecutorService pool;
+  private final RegistryMetrics metrics;
 
   /**
    * @param concurrency how many validations run at once; more wait in line
@@ -45,7 +49,9 @@ public final class VersionUploads implements AutoCloseable {
       ModelValidator validator,
       Path stagingDir,
       long maxBytes,
-      int concurrency) {
+      int concurrency,
+      RegistryMetrics metrics) {
+    this.metrics = metrics;
     this.store = store;
     this.artifacts = artifacts;
     this.validator = validator;
@@ -83,7 +89,7 @@ public final class VersionUploads implements AutoCloseable {
       file = upload.finish();
       check(file, header);
     } catch (RuntimeException e) {
-      upload.discard();
+      discard(upload, UploadOutcome.REFUSED);
       throw e;
     }
     ModelVersion created;
@@ -100,6 +106,13 @@ public final class VersionUploads implements AutoCloseable {
       task.abandon();
     }
     return task.result;
+  }
+
+  /** Drops an upload that ended before it was recorded (refused or cancelled). */
+  public void discard(StagedUpload upload, UploadOutcome outcome) {
+    if (upload.discard()) {
+      metrics.uploadFinished(outcome, upload.size());
+    }
   }
 
   private static void check(StagedFile file, UploadVersionHeader header) {
@@ -162,8 +175,10 @@ public final class VersionUploads implements AutoCloseable {
     public void run() {
       boolean interrupted = false;
       ModelVersion outcome;
+      long start = System.nanoTime();
       try {
         ModelVersion probed = validator.validate(file.path(), file.format());
+        metrics.validated(Duration.ofNanos(System.nanoTime() - start));
         outcome = DeclaredFeatures.reconcile(probed, header);
       } catch (InterruptedException e) {
         interrupted = true; // restored below, after the outcome is recorded
@@ -198,8 +213,14 @@ public final class VersionUploads implements AutoCloseable {
             finalOutcome = failed("the artifact could not be stored; see the registry log");
           }
         }
-        result.complete(
-            store.completeValidation(version.getModel(), version.getVersion(), finalOutcome));
+        ModelVersion completed =
+            store.completeValidation(version.getModel(), version.getVersion(), finalOutcome);
+        metrics.uploadFinished(
+            completed.getState() == VersionState.VERSION_STATE_READY
+                ? UploadOutcome.READY
+                : UploadOutcome.FAILED,
+            file.size());
+        result.complete(completed);
       } catch (RuntimeException e) {
         result.completeExceptionally(e);
       } finally {

@@ -2,7 +2,12 @@ package io.canopy.registry.validation;
 
 import io.canopy.proto.registry.v1.ModelVersion;
 import io.canopy.proto.registry.v1.VersionState;
+import java.io.BufferedInputStream;
+import java.io.DataInputStream;
+import java.io.EOFException;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -13,28 +18,61 @@ import ml.dmlc.xgboost4j.java.XGBoost;
 import ml.dmlc.xgboost4j.java.XGBoostError;
 
 /**
- * Entry point of the validation child process: loads one model file with XGBoost4J, predicts
- * one all-missing row, and prints the facts (or why it failed) as one {@link ProbeOutput} line.
- * Runs only in a throwaway JVM: if the native loader crashes on corrupt bytes, only this
- * process dies. Usage: {@code ModelProbe <model.ubj|model.json>}.
+ * Entry point of the validation child process: loads a model file with XGBoost4J, predicts one
+ * all-missing row, and prints the facts (or why it failed) as one {@link ProbeOutput} line.
+ * Runs only in a child JVM: if the native loader crashes on corrupt bytes, only this process
+ * dies. Usage: {@code ModelProbe <model.ubj|model.json>} probes one file; {@code ModelProbe
+ * --serve} prints a ready line, then probes each file named on stdin (a 4-byte big-endian
+ * length, then the UTF-8 path) until stdin closes.
  */
 public final class ModelProbe {
 
+  static final String SERVE = "--serve";
+
   private ModelProbe() {}
 
-  public static void main(String[] args) {
-    // Keep stdout for the result line alone; anything a library prints goes to stderr.
+  public static void main(String[] args) throws IOException {
+    // Keep stdout for result lines alone; anything a library prints goes to stderr.
     PrintStream result = System.out;
     System.setOut(System.err);
+    if (args.length == 1 && SERVE.equals(args[0])) {
+      serve(new DataInputStream(new BufferedInputStream(System.in)), result);
+      return;
+    }
     ModelVersion outcome;
     if (args.length != 1) {
-      outcome = failed("usage: ModelProbe <model file>");
+      outcome = failed("usage: ModelProbe <model file> | ModelProbe --serve");
     } else {
       outcome = probe(Path.of(args[0]));
     }
     result.println(ProbeOutput.encode(outcome));
     result.flush();
     System.exit(result.checkError() ? 1 : 0);
+  }
+
+  private static void serve(DataInputStream requests, PrintStream result) throws IOException {
+    try {
+      // Its static initializer loads the native library: done now, the first probe starts warm.
+      Class.forName("ml.dmlc.xgboost4j.java.XGBoostJNI");
+    } catch (ClassNotFoundException e) {
+      throw new IOException("XGBoost4J is not on the class path", e);
+    }
+    result.println(ProbeOutput.READY);
+    result.flush();
+    while (true) {
+      int length;
+      try {
+        length = requests.readInt();
+      } catch (EOFException e) {
+        return; // the registry closed the pipe: done
+      }
+      if (length < 1 || length > ProbeOutput.MAX_REQUEST_BYTES) {
+        throw new IOException("bad request length " + length);
+      }
+      String path = new String(requests.readNBytes(length), StandardCharsets.UTF_8);
+      result.println(ProbeOutput.encode(probe(Path.of(path))));
+      result.flush();
+    }
   }
 
   static ModelVersion probe(Path file) {

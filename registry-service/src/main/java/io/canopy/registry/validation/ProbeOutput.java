@@ -13,6 +13,12 @@ final class ProbeOutput {
 
   static final String MARKER = "canopy-probe-result:";
 
+  /** What a serving child prints once, when it is ready for requests. */
+  static final String READY = "canopy-probe-ready";
+
+  /** Longest request (a file path) a serving child accepts. */
+  static final int MAX_REQUEST_BYTES = 4096;
+
   private ProbeOutput() {}
 
   static String encode(ModelVersion result) {

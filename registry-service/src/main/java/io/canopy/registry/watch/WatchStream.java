@@ -14,9 +14,10 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * One WatchModels call. Any wake-up (a commit, the transport becoming ready, shutdown) schedules
- * one drain at a time on the executor; a drain sends what the log holds after the cursor while
- * the call is ready, and stops when the client is slow: the next onReady resumes it.
+ * One WatchModels call. Any wake-up (new changes read, the transport becoming ready, shutdown)
+ * schedules one drain at a time on the executor; a drain sends what follows the cursor (from the
+ * hub's shared tail, or from the store when further behind) while the call is ready, and stops
+ * when the client is slow: the next onReady resumes it.
  */
 final class WatchStream {
 
@@ -24,6 +25,7 @@ final class WatchStream {
   private static final int BATCH = 64;
 
   private final MetadataStore store;
+  private final RecentEvents recent;
   private final ChangeFeed feed;
   private final ServerCallStreamObserver<WatchModelsResponse> out;
   private final Executor executor;
@@ -39,11 +41,13 @@ final class WatchStream {
 
   WatchStream(
       MetadataStore store,
+      RecentEvents recent,
       long sinceRevision,
       ServerCallStreamObserver<WatchModelsResponse> out,
       Executor executor,
       Consumer<WatchStream> onDone) {
     this.store = store;
+    this.recent = recent;
     this.feed = new ChangeFeed(store);
     this.out = out;
     this.executor = executor;
@@ -110,6 +114,18 @@ final class WatchStream {
         needSnapshot = false;
         continue;
       }
+      List<RecentEvents.Entry> tail = recent.after(cursor, BATCH);
+      if (tail != null) {
+        if (tail.isEmpty()) {
+          return; // the hub wakes us when it has read more
+        }
+        for (RecentEvents.Entry entry : tail) {
+          entry.event().ifPresent(out::onNext);
+          cursor = entry.revision();
+        }
+        continue;
+      }
+      // Further behind than the shared tail: read the log from the store.
       List<Change> changes = store.changesAfter(cursor, BATCH);
       if (changes.isEmpty()) {
         return;

@@ -23,10 +23,30 @@ class ProbeCommandTest {
   }
 
   @Test
+  void command_withMemoryCap_runsUnderPrlimit() {
+    ProbeCommand command = new ProbeCommand(Path.of("/jdk/bin/java"), "/a.jar", 256, 1024);
+
+    List<String> line = command.serveCommand(Path.of("/s"));
+
+    assertThat(line.subList(0, 4))
+        .containsExactly("prlimit", "--as=" + (1024L << 20), "--", "/jdk/bin/java");
+    assertThat(line.get(line.size() - 1)).isEqualTo(ModelProbe.SERVE);
+  }
+
+  @Test
   void currentJvm_usesThisJavaAndClassPath() {
     ProbeCommand command = ProbeCommand.currentJvm(64);
 
     assertThat(command.java()).startsWith(Path.of(System.getProperty("java.home")));
-    assertThat(command.classPath()).isEqualTo(System.getProperty("java.class.path"));
+    assertThat(command.classPath())
+        .isEqualTo(ProbeCommand.absolute(System.getProperty("java.class.path")));
+  }
+
+  @Test
+  void absolute_relativeEntries_resolvedAgainstTheWorkingDirectory() {
+    String cwd = Path.of("").toAbsolutePath().toString();
+
+    assertThat(ProbeCommand.absolute("classes:lib/*:/abs.jar"))
+        .isEqualTo(cwd + "/classes:" + cwd + "/lib/*:/abs.jar");
   }
 }

@@ -2,14 +2,20 @@ package io.canopy.serving.grpc;
 
 import com.google.protobuf.Timestamp;
 import io.canopy.common.error.CanopyException;
+import io.canopy.common.error.ErrorMapping;
 import io.canopy.proto.inference.v1.GetModelStatusRequest;
 import io.canopy.proto.inference.v1.GetModelStatusResponse;
 import io.canopy.proto.inference.v1.InferenceServiceGrpc;
 import io.canopy.proto.inference.v1.LoadState;
+import io.canopy.proto.inference.v1.MissingFeatures;
 import io.canopy.proto.inference.v1.ModelVersionStatus;
 import io.canopy.proto.inference.v1.OutputKind;
 import io.canopy.proto.inference.v1.PredictRequest;
 import io.canopy.proto.inference.v1.PredictResponse;
+import io.canopy.proto.registry.v1.InputBinding;
+import io.canopy.serving.features.EntityMatrix;
+import io.canopy.serving.features.FeatureStore;
+import io.canopy.serving.metrics.ServingMetrics;
 import io.canopy.serving.model.Lease;
 import io.canopy.serving.model.ModelManager;
 import io.canopy.serving.model.VersionSelector;
@@ -17,7 +23,9 @@ import io.canopy.serving.model.VersionStatus;
 import io.canopy.serving.predict.Prediction;
 import io.canopy.serving.predict.PredictionKind;
 import io.grpc.Context;
+import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
+import java.util.List;
 
 /**
  * {@code canopy.inference.v1.InferenceService}: validates a request, leases the version it selects,
@@ -27,51 +35,129 @@ import io.grpc.stub.StreamObserver;
 public final class InferenceGrpcService extends InferenceServiceGrpc.InferenceServiceImplBase {
 
   private final ModelManager models;
+  private final FeatureStore features;
+  private final ServingMetrics metrics;
 
+  /** Without a feature store: entity rows are FAILED_PRECONDITION. */
   public InferenceGrpcService(ModelManager models) {
+    this(models, null, ServingMetrics.NOOP);
+  }
+
+  public InferenceGrpcService(
+      ModelManager models, FeatureStore features, ServingMetrics metrics) {
     this.models = models;
+    this.features = features;
+    this.metrics = metrics;
   }
 
   @Override
   public void predict(PredictRequest request, StreamObserver<PredictResponse> responses) {
-    if (request.getModel().isEmpty()) {
-      throw new CanopyException.InvalidArgument("model", "a model name is required");
-    }
-    VersionSelector selector = selector(request);
-    PredictionKind kind = kind(request.getOutput());
-    switch (request.getRowsCase()) {
-      case ENTITIES ->
-          throw new CanopyException.FailedPrecondition(
-              "predicting by entity needs the feature store, which is not available yet");
-      case ROWS_NOT_SET ->
-          throw new CanopyException.InvalidArgument("rows", "send dense or named rows");
-      default -> {}
-    }
-    Context context = Context.current();
-    Deadlines.checkNotExpired(context);
-    PredictResponse.Builder response = PredictResponse.newBuilder();
-    try (Lease lease = models.acquire(request.getModel(), selector)) {
-      RowDecoder.Rows rows =
-          request.hasDense()
-              ? RowDecoder.dense(request.getDense(), lease.numFeatures())
-              : RowDecoder.named(request.getNamed(), lease);
+    long arrived = System.nanoTime();
+    String served = "";
+    try {
+      if (request.getModel().isEmpty()) {
+        throw new CanopyException.InvalidArgument("model", "a model name is required");
+      }
+      VersionSelector selector = selector(request);
+      PredictionKind kind = kind(request.getOutput());
+      switch (request.getRowsCase()) {
+        case ENTITIES -> {
+          if (features == null) {
+            throw new CanopyException.FailedPrecondition(
+                "predicting by entity needs a feature store, which this server does not have");
+          }
+        }
+        case ROWS_NOT_SET ->
+            throw new CanopyException.InvalidArgument("rows", "send dense, named or entity rows");
+        default -> {}
+      }
+      Context context = Context.current();
       Deadlines.checkNotExpired(context);
-      Prediction prediction = lease.predict(rows.values(), rows.count(), kind);
-      response
-          .setModel(lease.model())
-          .setVersion(lease.version())
-          .setSha256(lease.sha256())
-          .setOutput(outputKind(kind))
-          .setRequestId(request.getRequestId());
-      for (int dim : prediction.shape()) {
-        response.addShape(dim);
+      PredictResponse.Builder response = PredictResponse.newBuilder();
+      try (Lease lease = models.acquire(request.getModel(), selector)) {
+        served = Long.toString(lease.version());
+        RowDecoder.Rows rows = rows(request, lease, response);
+        Deadlines.checkNotExpired(context);
+        long computeStart = System.nanoTime();
+        Prediction prediction = lease.predict(rows.values(), rows.count(), kind);
+        long computed = System.nanoTime();
+        response
+            .setModel(lease.model())
+            .setVersion(lease.version())
+            .setSha256(lease.sha256())
+            .setOutput(outputKind(kind))
+            .setRequestId(request.getRequestId());
+        for (int dim : prediction.shape()) {
+          response.addShape(dim);
+        }
+        for (float value : prediction.values()) {
+          response.addValues(value);
+        }
+        metrics.predicted(
+            lease.model(),
+            lease.version(),
+            rows.count(),
+            computeStart - arrived,
+            computed - computeStart);
       }
-      for (float value : prediction.values()) {
-        response.addValues(value);
+      responses.onNext(response.build());
+      responses.onCompleted();
+    } catch (RuntimeException e) {
+      Status.Code code = ErrorMapping.toStatusException(e).getStatus().getCode();
+      // Names of models that do not exist come from clients: they must not become meter tags.
+      String model =
+          served.isEmpty() && code == Status.Code.NOT_FOUND ? "unknown" : request.getModel();
+      metrics.predictFailed(model, served, code.name());
+      throw e;
+    }
+  }
+
+  private RowDecoder.Rows rows(PredictRequest request, Lease lease, PredictResponse.Builder response) {
+    return switch (request.getRowsCase()) {
+      case DENSE -> RowDecoder.dense(request.getDense(), lease.numFeatures());
+      case NAMED -> RowDecoder.named(request.getNamed(), lease);
+      default -> entityRows(request.getEntities().getKeysList(), lease, response);
+    };
+  }
+
+  /** Looks the version's bound features up; absent or expired ones become NaN and are reported. */
+  private RowDecoder.Rows entityRows(
+      List<String> keys, Lease lease, PredictResponse.Builder response) {
+    InputBinding binding =
+        lease
+            .inputBinding()
+            .orElseThrow(
+                () ->
+                    new CanopyException.FailedPrecondition(
+                        lease.model()
+                            + " v"
+                            + lease.version()
+                            + " has no input binding; send dense or named rows"));
+    if (binding.getFeaturesCount() != lease.numFeatures()) {
+      throw new CanopyException.FailedPrecondition(
+          "the input binding of "
+              + lease.model()
+              + " v"
+              + lease.version()
+              + " names "
+              + binding.getFeaturesCount()
+              + " features; the model takes "
+              + lease.numFeatures());
+    }
+    if (keys.isEmpty()) {
+      throw new CanopyException.InvalidArgument("entities.keys", "at least one key is required");
+    }
+    EntityMatrix matrix =
+        features.matrix(binding.getFeatureView(), binding.getFeaturesList(), keys, "entities");
+    metrics.featureLookups(binding.getFeatureView(), matrix.found());
+    for (int r = 0; r < matrix.rows(); r++) {
+      List<String> missing = matrix.missing().get(r);
+      if (!missing.isEmpty()) {
+        response.addMissingFeatures(
+            MissingFeatures.newBuilder().setRow(r).addAllFeatures(missing));
       }
     }
-    responses.onNext(response.build());
-    responses.onCompleted();
+    return new RowDecoder.Rows(matrix.values(), matrix.rows());
   }
 
   @Override

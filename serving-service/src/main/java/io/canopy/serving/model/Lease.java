@@ -1,9 +1,11 @@
 package io.canopy.serving.model;
 
+import io.canopy.proto.registry.v1.InputBinding;
 import io.canopy.serving.predict.Prediction;
 import io.canopy.serving.predict.PredictionKind;
 import io.canopy.serving.predict.Predictor;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * One request's hold on a loaded version and on its model's in-flight slot. Close it as soon as the
@@ -30,6 +32,13 @@ public final class Lease implements AutoCloseable {
 
   public String sha256() {
     return version.meta().getSha256();
+  }
+
+  /** The online features that feed this version, when the registry recorded a binding. */
+  public Optional<InputBinding> inputBinding() {
+    return version.meta().hasInputBinding()
+        ? Optional.of(version.meta().getInputBinding())
+        : Optional.empty();
   }
 
   /** Input columns the version expects. */

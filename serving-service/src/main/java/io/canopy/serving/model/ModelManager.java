@@ -3,6 +3,7 @@ package io.canopy.serving.model;
 import io.canopy.common.error.CanopyException;
 import io.canopy.proto.registry.v1.ModelRegistryServiceGrpc;
 import io.canopy.proto.registry.v1.WatchModelsResponse;
+import io.canopy.serving.metrics.ServingMetrics;
 import io.grpc.Channel;
 import java.time.Clock;
 import java.util.List;
@@ -42,8 +43,16 @@ public final class ModelManager implements AutoCloseable {
   private final AtomicBoolean closed = new AtomicBoolean();
   private volatile Consumer<Boolean> readinessListener = ready -> {};
   private boolean lastReady;
+  private final ServingMetrics metrics;
 
   public ModelManager(ManagerSettings settings, Channel registry, Clock clock) {
+    this(settings, registry, clock, ServingMetrics.NOOP);
+  }
+
+  public ModelManager(
+      ManagerSettings settings, Channel registry, Clock clock, ServingMetrics metrics) {
+    this.metrics = metrics;
+    metrics.loadedVersions(this::loadedCount);
     this.control =
         new ScheduledThreadPoolExecutor(
             1, Thread.ofPlatform().name("canopy-model-manager").daemon(true).factory());
@@ -140,6 +149,16 @@ public final class ModelManager implements AutoCloseable {
     return current.get().status(model);
   }
 
+  private int loadedCount() {
+    int n = 0;
+    for (VersionStatus status : current.get().status("")) {
+      if (status.state() == LoadState.AVAILABLE) {
+        n++;
+      }
+    }
+    return n;
+  }
+
   private void apply(WatchModelsResponse event) {
     if (fleet.registry().apply(event)) {
       cache.writeState(fleet.registry().toSnapshot());
@@ -152,6 +171,7 @@ public final class ModelManager implements AutoCloseable {
     current.set(plan.snapshot());
     for (LoadedVersion v : plan.toRetire()) {
       LOG.info(() -> v.key() + " retired; freed once its in-flight requests finish");
+      metrics.versionEvent(v.key().model(), v.key().version(), "retired");
       v.retire();
     }
     plan.toLoad().forEach(loads::start);
@@ -165,6 +185,7 @@ public final class ModelManager implements AutoCloseable {
   private void loaded(Slot.Loading slot, LoadedVersion loaded) {
     if (fleet.loaded(slot, loaded)) {
       LOG.info(() -> slot.key() + " available (sha256 " + slot.meta().getSha256() + ")");
+      metrics.versionEvent(slot.key().model(), slot.key().version(), "loaded");
       republish();
     } else {
       loaded.retire(); // Nothing references it any more.
@@ -175,6 +196,7 @@ public final class ModelManager implements AutoCloseable {
     if (failure.permanent()) {
       if (fleet.failed(slot, failure.getMessage())) {
         LOG.warning(slot.key() + " failed to load: " + failure.getMessage());
+        metrics.versionEvent(slot.key().model(), slot.key().version(), "failed");
         republish();
       }
       return;

@@ -77,13 +77,26 @@ public final class Predictor implements AutoCloseable {
       return new Predictor(
           booster,
           numFeatures,
-          names == null ? List.of() : List.of(names),
+          featureNames(names, numFeatures),
           valueWidth,
           marginWidth);
     } catch (XGBoostError | RuntimeException e) {
       booster.dispose();
       throw new ModelLoadException("model failed its warm-up: " + e.getMessage(), e);
     }
+  }
+
+  /** The model file's names, or none when it has none (XGBoost4J then returns nulls). */
+  private static List<String> featureNames(String[] names, int numFeatures) {
+    if (names == null || names.length != numFeatures) {
+      return List.of();
+    }
+    for (String name : names) {
+      if (name == null || name.isEmpty()) {
+        return List.of();
+      }
+    }
+    return List.of(names);
   }
 
   /** Number of input columns the model expects. */

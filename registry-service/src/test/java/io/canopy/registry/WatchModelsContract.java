@@ -22,13 +22,23 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.LongStream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** WatchModels: snapshot, live changes, resumption, many watchers, shutdown. */
-class WatchModelsTest {
+abstract class WatchModelsContract {
+
+  private final Backend backend;
+
+  WatchModelsContract(Backend backend) {
+    this.backend = backend;
+  }
 
   @RegisterExtension final GrpcCleanup cleanup = new GrpcCleanup();
   @TempDir Path dataDir;
@@ -37,7 +47,9 @@ class WatchModelsTest {
 
   @BeforeEach
   void start() {
-    registry = cleanup.register(InProcessRegistry.start(dataDir));
+    TestBackend storage = cleanup.register(TestBackend.create(backend));
+    registry =
+        cleanup.register(InProcessRegistry.start(dataDir, storage, java.util.Map.of()));
     client = registry.client;
   }
 
@@ -135,7 +147,7 @@ class WatchModelsTest {
   }
 
   @Test
-  void watchModels_entityGoneBeforeItsChangeIsRead_changeSkippedDeletionSent() throws Exception {
+  void watchModels_entityGoneBeforeResume_upsertAtMostOnceThenTheDeletion() throws Exception {
     createModel("a");
     long seen;
     try (RegistryClient.Watch first = client.watch(0)) {
@@ -146,10 +158,69 @@ class WatchModelsTest {
 
     RegistryClient.Watch resumed = cleanup.register(client.watch(seen));
 
+    // The upsert is sent with the state read after its commit, or skipped when the model was
+    // already gone by then; either way the deletion follows at its own revision.
     WatchModelsResponse event = resumed.next();
+    if (event.getKind() == ChangeKind.CHANGE_KIND_MODEL_UPSERTED) {
+      assertThat(event.getRevision()).isEqualTo(seen + 1);
+      assertThat(event.getModels(0).getName()).isEqualTo("brief");
+      event = resumed.next();
+    }
     assertThat(event.getKind()).isEqualTo(ChangeKind.CHANGE_KIND_MODEL_DELETED);
     assertThat(event.getDeletedModel()).isEqualTo("brief");
     assertThat(event.getRevision()).isEqualTo(seen + 2);
+  }
+
+  @Test
+  void watchModels_resumedTwiceDuringConcurrentWrites_everyRevisionExactlyOnceInOrder()
+      throws Exception {
+    int writers = 4;
+    int perWriter = 12;
+    int total = writers * perWriter;
+    RegistryClient.Watch watch = client.watch(0);
+    long start = watch.next().getRevision();
+    List<WatchModelsResponse> seen = new ArrayList<>();
+    ExecutorService pool = Executors.newFixedThreadPool(writers);
+    try {
+      List<Future<?>> writes = new ArrayList<>();
+      for (int w = 0; w < writers; w++) {
+        int writer = w;
+        writes.add(
+            pool.submit(
+                () -> {
+                  for (int i = 0; i < perWriter; i++) {
+                    createModel("w" + writer + "-" + i);
+                  }
+                }));
+      }
+      // Read a third, drop the stream, resume from the last revision seen; three times.
+      long last = start;
+      for (int phase = 0; phase < 3; phase++) {
+        for (int k = 0; k < total / 3; k++) {
+          WatchModelsResponse event = watch.next();
+          seen.add(event);
+          last = event.getRevision();
+        }
+        watch.close();
+        watch = client.watch(last);
+      }
+      for (Future<?> write : writes) {
+        write.get(30, TimeUnit.SECONDS);
+      }
+    } finally {
+      watch.close();
+      pool.shutdownNow();
+    }
+
+    assertThat(seen)
+        .extracting(WatchModelsResponse::getRevision)
+        .containsExactlyElementsOf(
+            LongStream.rangeClosed(start + 1, start + total).boxed().toList());
+    assertThat(seen)
+        .extracting(WatchModelsResponse::getKind)
+        .containsOnly(ChangeKind.CHANGE_KIND_MODEL_UPSERTED);
+    assertThat(seen.stream().map(e -> e.getModels(0).getName()).distinct().count())
+        .isEqualTo(total);
   }
 
   @Test

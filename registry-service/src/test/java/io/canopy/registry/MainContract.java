@@ -24,15 +24,32 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The real wiring ({@code Main.start}) on Netty and real ports, including a restart. */
-class MainTest {
+/** The real wiring ({@code Main.start}) on Netty and real ports, including a restart, per backend. */
+abstract class MainContract {
+
+  private final Backend backend;
+
+  MainContract(Backend backend) {
+    this.backend = backend;
+  }
 
   @RegisterExtension final GrpcCleanup cleanup = new GrpcCleanup();
   @TempDir Path dataDir;
+  private TestBackend storage;
+
+  @BeforeEach
+  void storage() {
+    storage = cleanup.register(TestBackend.create(backend));
+  }
+
+  private RegistryConfig config() {
+    return TestConfigs.registry(dataDir, storage.overrides());
+  }
 
   private RegistryClient connect(RegistryServer server) {
     ManagedChannel channel =
@@ -44,7 +61,7 @@ class MainTest {
 
   @Test
   void start_onPortZero_servesGrpcHealthAndAdminHealth() throws Exception {
-    RegistryServer server = cleanup.register(Main.start(TestConfigs.registry(dataDir)));
+    RegistryServer server = cleanup.register(Main.start(config()));
     RegistryClient client = connect(server);
 
     client.blocking.createModel(CreateModelRequest.newBuilder().setName("m").build());
@@ -71,7 +88,7 @@ class MainTest {
       throws Exception {
     byte[] bytes = Fixtures.bytes(Fixtures.UBJ);
     long revisionBefore;
-    try (RegistryServer first = Main.start(TestConfigs.registry(dataDir))) {
+    try (RegistryServer first = Main.start(config())) {
       RegistryClient client = connect(first);
       client.upload("cancer", bytes);
       client.upload("cancer", Fixtures.bytes(Fixtures.TRUNCATED));
@@ -82,7 +99,7 @@ class MainTest {
       }
     }
 
-    RegistryServer second = cleanup.register(Main.start(TestConfigs.registry(dataDir)));
+    RegistryServer second = cleanup.register(Main.start(config()));
     RegistryClient client = connect(second);
 
     Model model =
@@ -105,7 +122,7 @@ class MainTest {
 
   @Test
   void close_calledTwice_isHarmlessAndStopsServing() {
-    RegistryServer server = Main.start(TestConfigs.registry(dataDir));
+    RegistryServer server = Main.start(config());
     RegistryClient client = connect(server);
 
     server.close();

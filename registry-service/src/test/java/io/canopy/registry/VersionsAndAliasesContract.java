@@ -38,7 +38,13 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Models, versions, aliases, policies, downloads and the audit log over gRPC. */
-class VersionsAndAliasesTest {
+abstract class VersionsAndAliasesContract {
+
+  private final Backend backend;
+
+  VersionsAndAliasesContract(Backend backend) {
+    this.backend = backend;
+  }
 
   @RegisterExtension final GrpcCleanup cleanup = new GrpcCleanup();
   @TempDir Path dataDir;
@@ -47,7 +53,9 @@ class VersionsAndAliasesTest {
 
   @BeforeEach
   void start() {
-    registry = cleanup.register(InProcessRegistry.start(dataDir));
+    TestBackend storage = cleanup.register(TestBackend.create(backend));
+    registry =
+        cleanup.register(InProcessRegistry.start(dataDir, storage, java.util.Map.of()));
     client = registry.client;
   }
 

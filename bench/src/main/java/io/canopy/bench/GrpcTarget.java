@@ -1,0 +1,100 @@
+package io.canopy.bench;
+
+import io.grpc.CallOptions;
+import io.grpc.Channel;
+import io.grpc.MethodDescriptor;
+import io.grpc.stub.ClientCalls;
+import io.grpc.stub.StreamObserver;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** A unary gRPC call with prebuilt requests, cycled; each call gets its own deadline. */
+final class GrpcTarget<Q, R> implements Target {
+
+  private final String name;
+  private final int rowsPerRequest;
+  private final Channel channel;
+  private final MethodDescriptor<Q, R> method;
+  private final List<Q> requests;
+  private final long timeoutNanos;
+  private final AtomicInteger next = new AtomicInteger();
+
+  GrpcTarget(
+      String name,
+      int rowsPerRequest,
+      Channel channel,
+      MethodDescriptor<Q, R> method,
+      List<Q> requests,
+      Duration timeout) {
+    if (requests.isEmpty()) {
+      throw new IllegalArgumentException("no requests to send");
+    }
+    this.name = name;
+    this.rowsPerRequest = rowsPerRequest;
+    this.channel = channel;
+    this.method = method;
+    this.requests = List.copyOf(requests);
+    this.timeoutNanos = timeout.toNanos();
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public int rowsPerRequest() {
+    return rowsPerRequest;
+  }
+
+  @Override
+  public byte[] sampleBody() {
+    try (InputStream message = method.streamRequest(requests.get(0))) {
+      byte[] bytes = message.readAllBytes();
+      ByteBuffer frame = ByteBuffer.allocate(5 + bytes.length);
+      frame.put((byte) 0).putInt(bytes.length).put(bytes);
+      return frame.array();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The gRPC path h2load must POST to, e.g. {@code /canopy.inference.v1.InferenceService/Predict}. */
+  String path() {
+    return "/" + method.getFullMethodName();
+  }
+
+  @Override
+  public CompletableFuture<R> send() {
+    Q request = requests.get(Math.floorMod(next.getAndIncrement(), requests.size()));
+    CompletableFuture<R> result = new CompletableFuture<>();
+    CallOptions options = CallOptions.DEFAULT.withDeadlineAfter(timeoutNanos, TimeUnit.NANOSECONDS);
+    ClientCalls.asyncUnaryCall(
+        channel.newCall(method, options),
+        request,
+        new StreamObserver<>() {
+          @Override
+          public void onNext(R response) {
+            result.complete(response);
+          }
+
+          @Override
+          public void onError(Throwable t) {
+            result.completeExceptionally(t);
+          }
+
+          @Override
+          public void onCompleted() {
+            // onNext already completed the future; a unary call has exactly one response
+          }
+        });
+    return result;
+  }
+}

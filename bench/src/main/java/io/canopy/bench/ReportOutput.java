@@ -1,0 +1,71 @@
+package io.canopy.bench;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Where a finished run goes: a text table or one JSON object on stdout, the latency
+ * distribution as an {@code .hgrm} file (µs), and the percentile plot (with earlier runs' curves).
+ */
+record ReportOutput(PrintWriter out, boolean json, Path hgrm, Path plot, List<Path> compare) {
+
+  /** @param floor the floor run of the same invocation, or null */
+  void write(Report main, Report floor) throws IOException {
+    Map<String, Double> ratios = floor == null ? null : main.ratiosTo(floor);
+    if (json) {
+      StringBuilder line = new StringBuilder(main.toJson());
+      if (floor != null) {
+        line.setLength(line.length() - 1);
+        line.append(",\"floor\":").append(floor.toJson())
+            .append(",\"ratio_to_floor\":").append(Report.ratiosJson(ratios)).append('}');
+      }
+      out.println(line);
+    } else {
+      if (floor != null) {
+        out.print(floor.toText());
+      }
+      out.print(main.toText());
+      if (floor != null) {
+        out.print(Report.ratiosText(ratios));
+      }
+    }
+    out.flush();
+    if (hgrm != null) {
+      writeHgrm(main, hgrm);
+      if (floor != null) {
+        writeHgrm(floor, floorSibling(hgrm));
+      }
+    }
+    if (plot != null) {
+      List<Curve> curves = new ArrayList<>();
+      for (Path file : compare) {
+        curves.add(Curve.readHgrm(file));
+      }
+      curves.add(Curve.of(main.target() + " (" + main.shape() + ")", main.latencies()));
+      if (floor != null) {
+        curves.add(Curve.of("floor (" + floor.shape() + ")", floor.latencies()));
+      }
+      PercentilePlot.write(curves, "Latency by percentile", plot);
+    }
+  }
+
+  /** {@code run.hgrm} → {@code run.floor.hgrm}. */
+  static Path floorSibling(Path hgrm) {
+    String name = hgrm.getFileName().toString();
+    String base = name.endsWith(".hgrm") ? name.substring(0, name.length() - 5) : name;
+    return hgrm.resolveSibling(base + ".floor.hgrm");
+  }
+
+  private static void writeHgrm(Report report, Path file) throws IOException {
+    try (PrintStream stream = new PrintStream(Files.newOutputStream(file), false, StandardCharsets.UTF_8)) {
+      report.latencies().outputPercentileDistribution(stream, 5, 1000.0);
+    }
+  }
+}

@@ -1,0 +1,228 @@
+package io.canopy.gateway.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.protobuf.Timestamp;
+import io.canopy.common.error.CanopyException;
+import io.canopy.gateway.upstream.Unary;
+import io.canopy.gateway.upstream.Upstream;
+import io.canopy.proto.features.v1.EntityFeatures;
+import io.canopy.proto.features.v1.Feature;
+import io.canopy.proto.features.v1.FeatureRow;
+import io.canopy.proto.features.v1.FeatureValue;
+import io.canopy.proto.features.v1.GetFeatureViewRequest;
+import io.canopy.proto.features.v1.GetFeatureViewResponse;
+import io.canopy.proto.features.v1.GetOnlineFeaturesRequest;
+import io.canopy.proto.features.v1.GetOnlineFeaturesResponse;
+import io.canopy.proto.features.v1.ValueType;
+import io.canopy.proto.features.v1.WriteFeaturesRequest;
+import io.canopy.proto.features.v1.WriteFeaturesResponse;
+import io.grpc.Deadline;
+import io.grpc.Status;
+import io.grpc.stub.StreamObserver;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import java.io.IOException;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+
+/**
+ * Online features over HTTP: {@code POST /v1/features/{view}:get} with {@code {"entities": [...],
+ * "features": [...]}} and {@code POST /v1/features/{view}:write} with {@code {"rows": [{"entity":
+ * k, "values": {...}, "event_time": "RFC 3339"}]}}; values are typed per the view's schema.
+ */
+final class FeaturesHandler {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final Upstream upstream;
+  private final RequestBodies bodies;
+  private final JsonReplies replies;
+
+  FeaturesHandler(Upstream upstream, RequestBodies bodies, JsonReplies replies) {
+    this.upstream = upstream;
+    this.bodies = bodies;
+    this.replies = replies;
+  }
+
+  void routes(HttpRules rules) {
+    rules.post("/v1/features/{view}:get", this::get).post("/v1/features/{view}:write", this::write);
+  }
+
+  private void get(ServerRequest req, ServerResponse res) {
+    String view = Names.featureView(req.path().pathParameters().get("view"));
+    JsonNode body = body(req);
+    GetOnlineFeaturesRequest.Builder request = GetOnlineFeaturesRequest.newBuilder().setFeatureView(view);
+    JsonNode entities = body.path("entities");
+    if (!entities.isArray() || entities.isEmpty()) {
+      throw new CanopyException.InvalidArgument("entities", "entities: a non-empty array of keys is required");
+    }
+    entities.forEach(k -> request.addEntityKeys(k.asText()));
+    body.path("features").forEach(f -> request.addFeatures(f.asText()));
+    Deadline deadline = upstream.deadlineForCall();
+    GetOnlineFeaturesResponse r =
+        await(upstream.withRetries(() -> Unary.call(upstream.features().withDeadline(deadline)::getOnlineFeatures, request.build())));
+    replies.send(
+        res,
+        200,
+        g -> {
+          g.writeStartObject();
+          g.writeArrayFieldStart("features");
+          for (String f : r.getFeaturesList()) {
+            g.writeString(f);
+          }
+          g.writeEndArray();
+          g.writeArrayFieldStart("rows");
+          for (EntityFeatures row : r.getRowsList()) {
+            g.writeStartObject();
+            g.writeStringField("entity", row.getEntityKey());
+            g.writeArrayFieldStart("values");
+            for (FeatureValue v : row.getValuesList()) {
+              switch (v.getKindCase()) {
+                case FLOAT_VALUE -> JsonReplies.writeFloat(g, v.getFloatValue());
+                case DOUBLE_VALUE -> g.writeNumber(v.getDoubleValue());
+                case INT64_VALUE -> g.writeNumber(v.getInt64Value());
+                case BOOL_VALUE -> g.writeBoolean(v.getBoolValue());
+                case STRING_VALUE -> g.writeString(v.getStringValue());
+                case KIND_NOT_SET -> g.writeNull();
+              }
+            }
+            g.writeEndArray();
+            g.writeArrayFieldStart("statuses");
+            for (var s : row.getStatusesList()) {
+              g.writeString(s.name().replace("FEATURE_STATUS_", "").toLowerCase(Locale.ROOT));
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+          }
+          g.writeEndArray();
+          g.writeEndObject();
+        });
+  }
+
+  private void write(ServerRequest req, ServerResponse res) {
+    String view = Names.featureView(req.path().pathParameters().get("view"));
+    JsonNode rows = body(req).path("rows");
+    if (!rows.isArray() || rows.isEmpty()) {
+      throw new CanopyException.InvalidArgument("rows", "rows: a non-empty array is required");
+    }
+    Deadline deadline = upstream.deadlineForCall();
+    GetFeatureViewResponse schema =
+        await(upstream.withRetries(() -> Unary.call(upstream.features().withDeadline(deadline)::getFeatureView,
+            GetFeatureViewRequest.newBuilder().setName(view).build())));
+    Map<String, ValueType> types = new HashMap<>();
+    for (Feature f : schema.getFeatureView().getFeaturesList()) {
+      types.put(f.getName(), f.getType());
+    }
+    WriteFeaturesRequest.Builder request = WriteFeaturesRequest.newBuilder().setFeatureView(view);
+    for (int i = 0; i < rows.size(); i++) {
+      request.addRows(row(rows.get(i), "rows[" + i + "]", types));
+    }
+    CompletableFuture<WriteFeaturesResponse> done = new CompletableFuture<>();
+    StreamObserver<WriteFeaturesRequest> call =
+        upstream.features().withDeadline(deadline).writeFeatures(observer(done));
+    call.onNext(request.build());
+    call.onCompleted();
+    WriteFeaturesResponse r = await(done);
+    replies.send(
+        res,
+        200,
+        g -> {
+          g.writeStartObject();
+          g.writeNumberField("rows_written", r.getRowsWritten());
+          g.writeNumberField("rows_stale", r.getRowsStale());
+          g.writeEndObject();
+        });
+  }
+
+  private static FeatureRow row(JsonNode row, String field, Map<String, ValueType> types) {
+    FeatureRow.Builder out = FeatureRow.newBuilder();
+    if (!row.path("entity").isTextual()) {
+      throw new CanopyException.InvalidArgument(field + ".entity", field + ".entity: a string key is required");
+    }
+    out.setEntityKey(row.get("entity").asText());
+    if (row.hasNonNull("event_time")) {
+      try {
+        Instant t = Instant.parse(row.get("event_time").asText());
+        out.setEventTime(Timestamp.newBuilder().setSeconds(t.getEpochSecond()).setNanos(t.getNano()));
+      } catch (DateTimeParseException e) {
+        throw new CanopyException.InvalidArgument(field + ".event_time", field + ".event_time: not an RFC 3339 time");
+      }
+    }
+    for (Iterator<Map.Entry<String, JsonNode>> it = row.path("values").fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> e = it.next();
+      String name = field + ".values." + e.getKey();
+      ValueType type = types.get(e.getKey());
+      if (type == null) {
+        throw new CanopyException.InvalidArgument(name, name + ": the view has no such feature");
+      }
+      out.putValues(e.getKey(), value(e.getValue(), type, name));
+    }
+    return out.build();
+  }
+
+  private static FeatureValue value(JsonNode v, ValueType type, String field) {
+    FeatureValue.Builder out = FeatureValue.newBuilder();
+    boolean ok =
+        switch (type) {
+          case VALUE_TYPE_FLOAT -> v.isNumber() && out.setFloatValue(v.floatValue()) != null;
+          case VALUE_TYPE_DOUBLE -> v.isNumber() && out.setDoubleValue(v.doubleValue()) != null;
+          case VALUE_TYPE_INT64 -> v.canConvertToExactIntegral() && v.canConvertToLong() && out.setInt64Value(v.longValue()) != null;
+          case VALUE_TYPE_BOOL -> v.isBoolean() && out.setBoolValue(v.booleanValue()) != null;
+          case VALUE_TYPE_STRING -> v.isTextual() && out.setStringValue(v.textValue()) != null;
+          default -> false;
+        };
+    if (!ok) {
+      throw new CanopyException.InvalidArgument(field, field + ": not a " + type.name().replace("VALUE_TYPE_", "").toLowerCase(Locale.ROOT));
+    }
+    return out.build();
+  }
+
+  private JsonNode body(ServerRequest req) {
+    try {
+      return JSON.readTree(bodies.read(req));
+    } catch (IOException e) {
+      throw new CanopyException.InvalidArgument("body", "body: not valid JSON");
+    }
+  }
+
+  private static <T> StreamObserver<T> observer(CompletableFuture<T> done) {
+    return new StreamObserver<>() {
+      @Override
+      public void onNext(T value) {
+        done.complete(value);
+      }
+
+      @Override
+      public void onError(Throwable t) {
+        done.completeExceptionally(t);
+      }
+
+      @Override
+      public void onCompleted() {
+        done.completeExceptionally(Status.INTERNAL.withDescription("no response").asRuntimeException());
+      }
+    };
+  }
+
+  private static <T> T await(CompletableFuture<T> future) {
+    try {
+      return future.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw Status.CANCELLED.withDescription("interrupted").asRuntimeException();
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException cause) {
+        throw cause;
+      }
+      throw new IllegalStateException(e.getCause());
+    }
+  }
+}

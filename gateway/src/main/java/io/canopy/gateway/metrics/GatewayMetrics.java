@@ -1,0 +1,31 @@
+package io.canopy.gateway.metrics;
+
+/** What the gateway measures; {@link #NOOP} when nobody is looking (unit tests). */
+public interface GatewayMetrics {
+
+  GatewayMetrics NOOP = new GatewayMetrics() {};
+
+  /** One finished prediction: front ("grpc"/"http"), route ("split", "alias"…), gRPC code. */
+  default void request(String front, String model, long version, String route, String code, long nanos) {}
+
+  /** Time a request waited in a batch queue. */
+  default void queueWait(long nanos) {}
+
+  /** Rows in one upstream Predict. */
+  default void batchRows(int rows) {}
+
+  /** Latency of one upstream Predict attempt. */
+  default void upstreamLatency(long nanos) {}
+
+  /** An upstream attempt was retried. */
+  default void retry() {}
+
+  /** A retry was refused because the retry budget was spent. */
+  default void retryBudgetExhausted() {}
+
+  /** A shadow comparison: whether every value agreed, and the largest absolute difference. */
+  default void shadow(String model, long shadowVersion, boolean agreed, double maxAbsDiff) {}
+
+  /** A shadow copy that failed or was dropped because too many were in flight. */
+  default void shadowSkipped(String model) {}
+}

@@ -1,0 +1,102 @@
+package io.canopy.gateway.predict;
+
+import io.canopy.gateway.metrics.GatewayMetrics;
+import io.canopy.gateway.routing.Route;
+import io.canopy.gateway.routing.Router;
+import io.canopy.gateway.upstream.PredictCall;
+import io.canopy.proto.inference.v1.PredictRequest;
+import io.canopy.proto.inference.v1.PredictResponse;
+import io.github.resilience4j.bulkhead.Bulkhead;
+import io.github.resilience4j.bulkhead.BulkheadConfig;
+import io.grpc.Deadline;
+import io.grpc.Status;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
+
+/**
+ * A prediction through the gateway, shared by both fronts: route to a concrete version, admit
+ * through the model's bulkhead, batch, call upstream with retries, then (sampled) shadow-compare.
+ */
+public final class PredictPipeline {
+
+  private final Router router;
+  private final PredictCall batched;
+  private final ShadowComparer shadow;
+  private final BulkheadConfig bulkheadConfig;
+  private final ConcurrentHashMap<String, Bulkhead> bulkheads = new ConcurrentHashMap<>();
+  private final GatewayMetrics metrics;
+  private final LongSupplier nanoTime;
+
+  /**
+   * @param batched the batcher in front of the upstream
+   * @param direct the upstream itself (shadow copies go straight to it)
+   * @param maxConcurrentPerModel requests of one model in the gateway at once; more: UNAVAILABLE
+   */
+  public PredictPipeline(
+      Router router,
+      PredictCall batched,
+      PredictCall direct,
+      int maxConcurrentPerModel,
+      Duration shadowTimeout,
+      GatewayMetrics metrics,
+      LongSupplier nanoTime) {
+    this.router = router;
+    this.batched = batched;
+    this.shadow = new ShadowComparer(direct, 256, shadowTimeout, metrics);
+    this.bulkheadConfig =
+        BulkheadConfig.custom()
+            .maxConcurrentCalls(maxConcurrentPerModel)
+            .maxWaitDuration(Duration.ZERO)
+            .build();
+    this.metrics = metrics;
+    this.nanoTime = nanoTime;
+  }
+
+  /** The response names the version that served; failures are gRPC statuses or CanopyExceptions. */
+  public CompletableFuture<PredictResponse> predict(PredictRequest request, Deadline deadline, String front) {
+    long start = nanoTime.getAsLong();
+    Route route;
+    try {
+      if (deadline.isExpired()) {
+        throw Status.DEADLINE_EXCEEDED.withDescription("deadline exceeded before routing").asRuntimeException();
+      }
+      route = router.route(request);
+    } catch (RuntimeException e) {
+      metrics.request(front, request.getModel(), 0, "none", code(e), nanoTime.getAsLong() - start);
+      return CompletableFuture.failedFuture(e);
+    }
+    Bulkhead bulkhead = bulkheads.computeIfAbsent(request.getModel(), m -> Bulkhead.of("model-" + m, bulkheadConfig));
+    if (!bulkhead.tryAcquirePermission()) {
+      metrics.request(front, request.getModel(), route.version(), route.via(), "UNAVAILABLE", nanoTime.getAsLong() - start);
+      return CompletableFuture.failedFuture(
+          Status.UNAVAILABLE.withDescription("too many requests in flight for model " + request.getModel()).asRuntimeException());
+    }
+    PredictRequest upstreamRequest =
+        route.resolved() && request.getVersion() != route.version()
+            ? request.toBuilder().setVersion(route.version()).build()
+            : request;
+    CompletableFuture<PredictResponse> result;
+    try {
+      result = batched.predict(upstreamRequest, deadline);
+    } catch (RuntimeException e) {
+      result = CompletableFuture.failedFuture(e);
+    }
+    return result.whenComplete(
+        (response, failure) -> {
+          bulkhead.onComplete();
+          long version = response != null ? response.getVersion() : route.version();
+          metrics.request(front, request.getModel(), version, route.via(), failure == null ? "OK" : code(failure), nanoTime.getAsLong() - start);
+          if (failure == null && route.shadowVersion() > 0) {
+            shadow.compare(upstreamRequest, response, route.shadowVersion());
+          }
+        });
+  }
+
+  private static String code(Throwable t) {
+    Throwable cause = t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
+    return io.canopy.common.error.ErrorMapping.toStatusException(cause).getStatus().getCode().name();
+  }
+}

@@ -1,0 +1,106 @@
+package io.canopy.gateway.routing;
+
+import io.canopy.common.error.CanopyException;
+import io.canopy.proto.inference.v1.PredictRequest;
+import io.canopy.proto.registry.v1.Model;
+import io.canopy.proto.registry.v1.TrafficPolicy;
+import io.canopy.proto.registry.v1.TrafficSplit;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import java.util.function.DoubleSupplier;
+
+/**
+ * Resolves a request's model and selector to a concrete version: an explicit version as given;
+ * an alias through the model's aliases ("latest" is the newest READY version); no selector
+ * through the traffic policy's weighted splits (sticky by routing key when the policy says so),
+ * else "production", else "latest". Models the watch has not shown yet pass through unchanged.
+ */
+public final class Router {
+
+  static final String PRODUCTION = "production";
+  static final String LATEST = "latest";
+  private static final int BUCKETS = 10_000;
+
+  private final RoutingTable table;
+  private final DoubleSupplier random;
+
+  /** @param random uniform in [0, 1): weighted picks without a sticky key, shadow sampling */
+  public Router(RoutingTable table, DoubleSupplier random) {
+    this.table = table;
+    this.random = random;
+  }
+
+  public Route route(PredictRequest request) {
+    Optional<Model> known = table.model(request.getModel());
+    if (request.getVersionSelectorCase() == PredictRequest.VersionSelectorCase.VERSION) {
+      return new Route(request.getVersion(), "version", 0);
+    }
+    if (known.isEmpty()) {
+      return Route.passthrough();
+    }
+    Model model = known.get();
+    if (request.getVersionSelectorCase() == PredictRequest.VersionSelectorCase.ALIAS) {
+      return new Route(alias(model, request.getAlias(), "alias"), "alias", 0);
+    }
+    TrafficPolicy policy = model.hasTrafficPolicy() ? model.getTrafficPolicy() : null;
+    if (policy == null || policy.getSplitsCount() == 0) {
+      boolean production = model.containsAliases(PRODUCTION);
+      long version = alias(model, production ? PRODUCTION : LATEST, "model");
+      return new Route(version, production ? PRODUCTION : LATEST, shadow(policy));
+    }
+    TrafficSplit split = pick(policy, request.getRoutingKey());
+    long version =
+        split.hasVersion() ? split.getVersion() : alias(model, split.getAlias(), "traffic_policy");
+    return new Route(version, "split", shadow(policy));
+  }
+
+  private long alias(Model model, String alias, String field) {
+    long version = LATEST.equals(alias) ? model.getLatestVersion() : model.getAliasesOrDefault(alias, 0);
+    if (version <= 0) {
+      throw new CanopyException.NotFound(
+          "model " + model.getName() + " has no version for " + field + " '" + alias + "'");
+    }
+    return version;
+  }
+
+  private TrafficSplit pick(TrafficPolicy policy, String routingKey) {
+    int total = 0;
+    for (TrafficSplit s : policy.getSplitsList()) {
+      total += s.getPercent();
+    }
+    long bucket =
+        policy.getSticky() && !routingKey.isEmpty()
+            ? Long.remainderUnsigned(stableHash(routingKey), BUCKETS)
+            : (long) (random.getAsDouble() * BUCKETS);
+    // Buckets are spread over the splits in proportion to their percents (they may not sum to 100).
+    long point = bucket * total;
+    long upper = 0;
+    for (TrafficSplit s : policy.getSplitsList()) {
+      upper += (long) s.getPercent() * BUCKETS;
+      if (point < upper) {
+        return s;
+      }
+    }
+    return policy.getSplits(policy.getSplitsCount() - 1);
+  }
+
+  private long shadow(TrafficPolicy policy) {
+    if (policy == null || !policy.hasShadow() || policy.getShadow().getVersion() <= 0) {
+      return 0;
+    }
+    return random.getAsDouble() < policy.getShadow().getSampleRate() ? policy.getShadow().getVersion() : 0;
+  }
+
+  /** FNV-1a 64 then a finalizer: stable across JVMs, unlike String.hashCode's weak low bits. */
+  static long stableHash(String key) {
+    long h = 0xcbf29ce484222325L;
+    for (byte b : key.getBytes(StandardCharsets.UTF_8)) {
+      h ^= b & 0xff;
+      h *= 0x100000001b3L;
+    }
+    h ^= h >>> 33;
+    h *= 0xff51afd7ed558ccdL;
+    h ^= h >>> 33;
+    return h;
+  }
+}

@@ -1,0 +1,123 @@
+package io.canopy.gateway.upstream;
+
+import io.canopy.gateway.metrics.GatewayMetrics;
+import io.canopy.proto.inference.v1.InferenceServiceGrpc;
+import io.canopy.proto.inference.v1.PredictRequest;
+import io.canopy.proto.inference.v1.PredictResponse;
+import io.github.resilience4j.core.IntervalFunction;
+import io.github.resilience4j.retry.Retry;
+import io.github.resilience4j.retry.RetryConfig;
+import io.grpc.Context;
+import io.grpc.Deadline;
+import io.grpc.Status;
+import io.grpc.stub.StreamObserver;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+
+/**
+ * The one place upstream Predicts are retried: Resilience4j Retry on UNAVAILABLE only, with
+ * jittered exponential backoff, within a {@link RetryBudget}, and each attempt carrying what is
+ * left of the caller's deadline (round_robin sends the next attempt to another replica). Calls
+ * run outside the caller's gRPC context: a batch serves several callers and must not be
+ * cancelled by one of them.
+ */
+public final class ResilientPredict implements PredictCall {
+
+  private final InferenceServiceGrpc.InferenceServiceStub stub;
+  private final Retry retry;
+  private final RetryBudget budget;
+  private final ScheduledExecutorService scheduler;
+  private final LongSupplier nanoTime;
+  private final GatewayMetrics metrics;
+
+  ResilientPredict(
+      InferenceServiceGrpc.InferenceServiceStub stub,
+      RetrySettings settings,
+      ScheduledExecutorService scheduler,
+      LongSupplier nanoTime,
+      GatewayMetrics metrics) {
+    this.stub = stub;
+    this.scheduler = scheduler;
+    this.nanoTime = nanoTime;
+    this.metrics = metrics;
+    this.budget =
+        new RetryBudget(settings.budgetRatio(), settings.budgetMinRetries(), settings.budgetWindow(), nanoTime);
+    this.retry =
+        Retry.of(
+            "serving-predict",
+            RetryConfig.custom()
+                .maxAttempts(settings.maxAttempts())
+                .intervalFunction(
+                    IntervalFunction.ofExponentialRandomBackoff(
+                        settings.initialBackoff(), 2.0, 0.5, settings.maxBackoff()))
+                .retryOnException(this::shouldRetry)
+                .failAfterMaxAttempts(false)
+                .build());
+  }
+
+  private boolean shouldRetry(Throwable t) {
+    Throwable cause = t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
+    if (Status.fromThrowable(cause).getCode() != Status.Code.UNAVAILABLE) {
+      return false;
+    }
+    if (!budget.tryRetry()) {
+      metrics.retryBudgetExhausted();
+      return false;
+    }
+    metrics.retry();
+    return true;
+  }
+
+  @Override
+  public CompletableFuture<PredictResponse> predict(PredictRequest request, Deadline deadline) {
+    return withRetries(() -> attempt(request, deadline));
+  }
+
+  /** Any idempotent unary upstream call, with the same retries, budget and backoff. */
+  public <T> CompletableFuture<T> withRetries(Supplier<CompletableFuture<T>> attempt) {
+    budget.onRequest();
+    CompletionStage<T> stage = Retry.decorateCompletionStage(retry, scheduler, attempt::get).get();
+    return stage.toCompletableFuture();
+  }
+
+  private CompletableFuture<PredictResponse> attempt(PredictRequest request, Deadline deadline) {
+    CompletableFuture<PredictResponse> result = new CompletableFuture<>();
+    if (deadline.isExpired()) {
+      // A backoff may end after the deadline: never call upstream past it.
+      result.completeExceptionally(Status.DEADLINE_EXCEEDED.withDescription("deadline exceeded").asRuntimeException());
+      return result;
+    }
+    long start = nanoTime.getAsLong();
+    Context.ROOT.run(
+        () ->
+            stub.withDeadline(deadline)
+                .predict(
+                    request,
+                    new StreamObserver<>() {
+                      @Override
+                      public void onNext(PredictResponse value) {
+                        result.complete(value);
+                      }
+
+                      @Override
+                      public void onError(Throwable t) {
+                        metrics.upstreamLatency(nanoTime.getAsLong() - start);
+                        result.completeExceptionally(t);
+                      }
+
+                      @Override
+                      public void onCompleted() {
+                        metrics.upstreamLatency(nanoTime.getAsLong() - start);
+                        if (!result.isDone()) {
+                          result.completeExceptionally(
+                              Status.INTERNAL.withDescription("no response").asRuntimeException());
+                        }
+                      }
+                    }));
+    return result;
+  }
+}

@@ -1,0 +1,61 @@
+package io.canopy.gateway.upstream;
+
+import io.canopy.common.grpc.GrpcTransports;
+import io.grpc.ManagedChannel;
+import io.grpc.netty.NettyChannelBuilder;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The channel to the serving replicas: round_robin with grpc.health.v1 health checking, wrapped
+ * in grpc-java's outlier detection (a replica failing most of its calls is ejected, then
+ * re-admitted after a growing ejection time), and grpc-java's own retries disabled because
+ * {@link ResilientPredict} is the one place that retries.
+ */
+final class ServingChannel {
+
+  private ServingChannel() {}
+
+  /** A comma-separated list of host:port becomes a static target; anything else is used as is. */
+  static String target(String configured) {
+    if (!configured.contains(",")) {
+      return configured;
+    }
+    return StaticNameResolverProvider.target(
+        Arrays.stream(configured.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList());
+  }
+
+  static ManagedChannel open(String configured) {
+    return NettyChannelBuilder.forTarget(target(configured))
+        .usePlaintext()
+        .maxInboundMessageSize(GrpcTransports.DEFAULT_MAX_INBOUND_MESSAGE_BYTES)
+        .keepAliveTime(30, TimeUnit.SECONDS)
+        .keepAliveTimeout(10, TimeUnit.SECONDS)
+        .keepAliveWithoutCalls(true)
+        .defaultServiceConfig(serviceConfig())
+        .disableRetry()
+        .build();
+  }
+
+  /** Numbers are doubles: grpc-java parses service configs as JSON. */
+  static Map<String, Object> serviceConfig() {
+    Map<String, Object> outlierDetection =
+        Map.of(
+            "interval", "1s",
+            "baseEjectionTime", "2s",
+            "maxEjectionTime", "30s",
+            "maxEjectionPercent", 50.0,
+            "failurePercentageEjection",
+                Map.of(
+                    "threshold", 50.0,
+                    "enforcementPercentage", 100.0,
+                    "minimumHosts", 2.0,
+                    "requestVolume", 20.0),
+            "childPolicy", List.of(Map.of("round_robin", Map.of())));
+    return Map.of(
+        "loadBalancingConfig", List.of(Map.of("outlier_detection_experimental", outlierDetection)),
+        "healthCheckConfig", Map.of("serviceName", ""));
+  }
+}

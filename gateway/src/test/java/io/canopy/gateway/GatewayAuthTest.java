@@ -1,0 +1,104 @@
+package io.canopy.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.canopy.common.grpc.GrpcTransports;
+import io.canopy.common.testing.GrpcCleanup;
+import io.canopy.proto.inference.v1.DenseRows;
+import io.canopy.proto.inference.v1.InferenceServiceGrpc;
+import io.canopy.proto.inference.v1.PredictRequest;
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.Status;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthGrpc;
+import io.grpc.stub.MetadataUtils;
+import java.net.http.HttpRequest;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** With a client token configured, predictions need it on both fronts; health stays open. */
+class GatewayAuthTest {
+
+  private static final String TOKEN = "client-secret-0123456789";
+
+  @RegisterExtension final GrpcCleanup cleanup = new GrpcCleanup();
+
+  private RunningGateway gw;
+  private ManagedChannel channel;
+
+  @BeforeEach
+  void start() throws Exception {
+    gw = cleanup.register(new RunningGateway(Map.of("gateway.auth.client-token", TOKEN)));
+    channel = cleanup.register(GrpcTransports.channel(gw.grpcTarget(), 1 << 20));
+  }
+
+  private static PredictRequest request() {
+    return PredictRequest.newBuilder()
+        .setModel("m")
+        .setVersion(1)
+        .setDense(DenseRows.newBuilder().setNumFeatures(1).addValues(1))
+        .build();
+  }
+
+  private static Metadata bearer(String token) {
+    Metadata headers = new Metadata();
+    headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
+    return headers;
+  }
+
+  private InferenceServiceGrpc.InferenceServiceBlockingStub stub() {
+    return InferenceServiceGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void grpcPredict_withoutOrWithWrongToken_isUnauthenticated_withTokenServed() {
+    assertThatThrownBy(() -> stub().predict(request()))
+        .extracting(e -> Status.fromThrowable(e).getCode())
+        .isEqualTo(Status.Code.UNAUTHENTICATED);
+    assertThatThrownBy(
+            () ->
+                stub()
+                    .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(bearer("wrong-token-0123456789")))
+                    .predict(request()))
+        .extracting(e -> Status.fromThrowable(e).getCode())
+        .isEqualTo(Status.Code.UNAUTHENTICATED);
+    assertThat(
+            stub()
+                .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(bearer(TOKEN)))
+                .predict(request())
+                .getVersion())
+        .isEqualTo(1);
+    assertThat(gw.serving.predicts).hasSize(1);
+  }
+
+  @Test
+  void grpcHealth_needsNoToken() {
+    assertThat(
+            HealthGrpc.newBlockingStub(channel)
+                .withDeadlineAfter(10, TimeUnit.SECONDS)
+                .check(HealthCheckRequest.getDefaultInstance())
+                .getStatus())
+        .isEqualTo(io.grpc.health.v1.HealthCheckResponse.ServingStatus.SERVING);
+  }
+
+  @Test
+  void httpPredict_withoutToken401_withToken200_healthOpen() throws Exception {
+    String body = "{\"instances\": [[1]]}";
+    assertThat(gw.post("/v1/models/m/versions/1:predict", body).statusCode()).isEqualTo(401);
+    assertThat(gw.get("/v1/models").statusCode()).isEqualTo(401);
+    assertThat(
+            gw.send(
+                    HttpRequest.newBuilder(gw.uri("/v1/models/m/versions/1:predict"))
+                        .header("authorization", "Bearer " + TOKEN)
+                        .POST(HttpRequest.BodyPublishers.ofString(body)))
+                .statusCode())
+        .isEqualTo(200);
+    assertThat(gw.get("/observe/health").statusCode()).isEqualTo(200);
+    assertThat(gw.serving.predicts).hasSize(1);
+  }
+}

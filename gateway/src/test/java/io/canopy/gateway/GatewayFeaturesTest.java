@@ -1,0 +1,73 @@
+package io.canopy.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.canopy.common.grpc.GrpcTransports;
+import io.canopy.common.testing.GrpcCleanup;
+import io.canopy.proto.features.v1.FeatureStoreServiceGrpc;
+import io.canopy.proto.features.v1.GetOnlineFeaturesRequest;
+import io.canopy.proto.features.v1.GetOnlineFeaturesResponse;
+import java.net.http.HttpResponse;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** FeatureStore through the gateway: gRPC forwarded, HTTP :get and :write. */
+class GatewayFeaturesTest {
+
+  @RegisterExtension final GrpcCleanup cleanup = new GrpcCleanup();
+
+  private RunningGateway gw;
+
+  @BeforeEach
+  void start() throws Exception {
+    gw = cleanup.register(new RunningGateway(Map.of()));
+  }
+
+  @Test
+  void grpcGetOnlineFeatures_isForwarded() {
+    GetOnlineFeaturesResponse r =
+        FeatureStoreServiceGrpc.newBlockingStub(cleanup.register(GrpcTransports.channel(gw.grpcTarget(), 1 << 20)))
+            .withDeadlineAfter(10, TimeUnit.SECONDS)
+            .getOnlineFeatures(
+                GetOnlineFeaturesRequest.newBuilder().setFeatureView("users").addEntityKeys("u1").addEntityKeys("u2").build());
+    assertThat(r.getRowsList()).extracting(row -> row.getEntityKey()).containsExactly("u1", "u2");
+  }
+
+  @Test
+  void httpGet_returnsValuesAndStatusesPerEntity() throws Exception {
+    HttpResponse<String> response =
+        gw.post("/v1/features/users:get", "{\"entities\": [\"u1\", \"u2\"], \"features\": [\"age\"]}");
+    assertThat(response.statusCode()).isEqualTo(200);
+    JsonNode body = RunningGateway.json(response);
+    assertThat(body.get("rows").get(1).get("entity").asText()).isEqualTo("u2");
+    assertThat(body.get("rows").get(1).get("values").get(0).asLong()).isEqualTo(42);
+    assertThat(body.get("rows").get(1).get("statuses").get(0).asText()).isEqualTo("present");
+  }
+
+  @Test
+  void httpWrite_typesValuesPerTheViewSchema() throws Exception {
+    HttpResponse<String> response =
+        gw.post(
+            "/v1/features/users:write",
+            "{\"rows\": [{\"entity\": \"u1\", \"values\": {\"age\": 30, \"score\": 0.5},"
+                + " \"event_time\": \"2026-01-02T03:04:05Z\"}]}");
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(RunningGateway.json(response).get("rows_written").asLong()).isEqualTo(1);
+    var row = gw.serving.features.written.peek().getRows(0);
+    assertThat(row.getValuesMap().get("age").getInt64Value()).isEqualTo(30);
+    assertThat(row.getValuesMap().get("score").getFloatValue()).isEqualTo(0.5f);
+    assertThat(row.getEventTime().getSeconds()).isEqualTo(1767323045L);
+  }
+
+  @Test
+  void httpWrite_wrongType_is400WithoutWriting() throws Exception {
+    HttpResponse<String> response =
+        gw.post("/v1/features/users:write", "{\"rows\": [{\"entity\": \"u1\", \"values\": {\"age\": \"old\"}}]}");
+    assertThat(response.statusCode()).isEqualTo(400);
+    assertThat(gw.serving.features.written).isEmpty();
+  }
+}

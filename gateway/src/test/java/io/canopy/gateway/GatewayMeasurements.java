@@ -1,0 +1,176 @@
+package io.canopy.gateway;
+
+import io.canopy.common.grpc.GrpcTransports;
+import io.canopy.proto.inference.v1.DenseRows;
+import io.canopy.proto.inference.v1.InferenceServiceGrpc;
+import io.canopy.proto.inference.v1.PredictRequest;
+import io.canopy.proto.inference.v1.PredictResponse;
+import io.grpc.ManagedChannel;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthGrpc;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+
+/**
+ * Figures for the closing note, not a test (performance is never asserted). Run after
+ * {@code mvn -o -q test-compile -pl gateway}:
+ *
+ * <pre>
+ * java -cp gateway/target/test-classes:gateway/target/classes:$(cat /tmp/gw.cp) io.canopy.gateway.GatewayMeasurements
+ * </pre>
+ *
+ * Fake serving replicas stand in for serving-service: each Predict spins {@link #CALL_COST_NANOS}
+ * of CPU plus {@link #ROW_COST_NANOS} per row (roughly an XGBoost call on a small model).
+ */
+final class GatewayMeasurements {
+
+  static final long CALL_COST_NANOS = 200_000;
+  static final long ROW_COST_NANOS = 2_000;
+  private static final PredictRequest ONE_ROW =
+      PredictRequest.newBuilder()
+          .setModel("m")
+          .setVersion(1)
+          .setDense(DenseRows.newBuilder().setNumFeatures(4).addValues(1).addValues(2).addValues(3).addValues(4))
+          .build();
+
+  public static void main(String[] args) throws Exception {
+    latency();
+    for (boolean batching : new boolean[] {false, true, false, true}) {
+      throughput(batching);
+    }
+    killOneReplica();
+    System.exit(0);
+  }
+
+  private static PredictResponse costly(PredictRequest request) {
+    int rows = request.getDense().getValuesCount() / Math.max(1, request.getDense().getNumFeatures());
+    long end = System.nanoTime() + CALL_COST_NANOS + rows * ROW_COST_NANOS;
+    while (System.nanoTime() < end) {
+      Thread.onSpinWait();
+    }
+    return FakeServing.oneValuePerRow(request);
+  }
+
+  /** p50 of single-row calls, 1 client: empty gRPC call, serving direct, through the gateway. */
+  private static void latency() throws Exception {
+    try (RunningGateway gw = new RunningGateway(Map.of())) {
+      ManagedChannel direct = GrpcTransports.channel(gw.serving.target(), 1 << 20);
+      ManagedChannel viaGateway = GrpcTransports.channel(gw.grpcTarget(), 1 << 20);
+      var health = HealthGrpc.newBlockingStub(direct);
+      var servingStub = InferenceServiceGrpc.newBlockingStub(direct);
+      var gatewayStub = InferenceServiceGrpc.newBlockingStub(viaGateway);
+      for (int round = 0; round < 2; round++) {
+        double empty = p50(() -> health.check(HealthCheckRequest.getDefaultInstance()));
+        double serving = p50(() -> servingStub.predict(ONE_ROW));
+        double gateway = p50(() -> gatewayStub.predict(ONE_ROW));
+        System.out.printf(
+            "latency round %d (fake serving, no CPU cost): empty call p50 %.1f us, serving-direct p50 %.1f us (%.2fx empty), gateway p50 %.1f us (%.2fx empty, %.2fx serving-direct)%n",
+            round, empty, serving, serving / empty, gateway, gateway / empty, gateway / serving);
+      }
+      direct.shutdownNow();
+      viaGateway.shutdownNow();
+    }
+  }
+
+  private static double p50(Supplier<Object> call) {
+    for (int i = 0; i < 5_000; i++) {
+      call.get();
+    }
+    long[] nanos = new long[20_000];
+    for (int i = 0; i < nanos.length; i++) {
+      long start = System.nanoTime();
+      call.get();
+      nanos[i] = System.nanoTime() - start;
+    }
+    Arrays.sort(nanos);
+    return nanos[nanos.length / 2] / 1000.0;
+  }
+
+  /** Rows/s with 64 concurrent single-row clients for 5 s against a fake with CPU cost. */
+  private static void throughput(boolean batching) throws Exception {
+    try (RunningGateway gw =
+        new RunningGateway(Map.of("gateway.batching.enabled", Boolean.toString(batching)))) {
+      gw.serving.onPredict = GatewayMeasurements::costly;
+      ManagedChannel channel = GrpcTransports.channel(gw.grpcTarget(), 1 << 20);
+      var stub = InferenceServiceGrpc.newBlockingStub(channel);
+      long[] result = load(64, 2, 5, stub, null);
+      System.out.printf(
+          "throughput batching=%s: %d rows/s, %d failed, upstream calls %d (%.1f rows per call)%n",
+          batching, result[0] / 5, result[1], gw.serving.predicts.size(),
+          (double) result[2] / Math.max(1, gw.serving.predicts.size()));
+      channel.shutdownNow();
+    }
+  }
+
+  /** Two replicas with CPU cost, 16 clients for 6 s; one replica killed after 3 s. */
+  private static void killOneReplica() throws Exception {
+    FakeServing a = new FakeServing();
+    FakeServing b = new FakeServing();
+    a.onPredict = GatewayMeasurements::costly;
+    b.onPredict = GatewayMeasurements::costly;
+    try (RunningGateway gw =
+        new RunningGateway(Map.of("gateway.upstream.serving-target", a.target() + "," + b.target()))) {
+      ManagedChannel channel = GrpcTransports.channel(gw.grpcTarget(), 1 << 20);
+      var stub = InferenceServiceGrpc.newBlockingStub(channel);
+      long[] result = load(16, 1, 6, stub, () -> {
+        try {
+          a.close();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      });
+      System.out.printf(
+          "replica killed under load: %d requests, %d failed; replica a served %d, b served %d%n",
+          result[0], result[1], a.predicts.size(), b.predicts.size());
+      channel.shutdownNow();
+    } finally {
+      b.close();
+    }
+  }
+
+  /** {succeeded rows, failed requests, succeeded rows}: warm-up, then measured seconds. */
+  private static long[] load(
+      int clients, int warmupSeconds, int seconds, InferenceServiceGrpc.InferenceServiceBlockingStub stub, Runnable halfway)
+      throws Exception {
+    AtomicBoolean measuring = new AtomicBoolean();
+    AtomicBoolean stop = new AtomicBoolean();
+    AtomicLong ok = new AtomicLong();
+    AtomicLong failed = new AtomicLong();
+    CountDownLatch finished = new CountDownLatch(clients);
+    for (int c = 0; c < clients; c++) {
+      Thread.ofPlatform().daemon().start(() -> {
+        while (!stop.get()) {
+          try {
+            stub.withDeadlineAfter(5, TimeUnit.SECONDS).predict(ONE_ROW);
+            if (measuring.get()) {
+              ok.incrementAndGet();
+            }
+          } catch (RuntimeException e) {
+            if (measuring.get()) {
+              failed.incrementAndGet();
+            }
+          }
+        }
+        finished.countDown();
+      });
+    }
+    Thread.sleep(warmupSeconds * 1000L);
+    measuring.set(true);
+    if (halfway != null) {
+      Thread.sleep(seconds * 500L);
+      halfway.run();
+      Thread.sleep(seconds * 500L);
+    } else {
+      Thread.sleep(seconds * 1000L);
+    }
+    measuring.set(false);
+    stop.set(true);
+    finished.await(30, TimeUnit.SECONDS);
+    return new long[] {ok.get(), failed.get(), ok.get()};
+  }
+}

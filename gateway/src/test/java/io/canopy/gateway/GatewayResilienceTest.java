@@ -1,0 +1,164 @@
+package io.canopy.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.canopy.common.grpc.GrpcTransports;
+import io.canopy.common.testing.GrpcCleanup;
+import io.canopy.proto.inference.v1.DenseRows;
+import io.canopy.proto.inference.v1.InferenceServiceGrpc;
+import io.canopy.proto.inference.v1.PredictRequest;
+import io.canopy.proto.inference.v1.PredictResponse;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** Two real serving replicas (fakes on Netty ports) behind the gateway's static list. */
+class GatewayResilienceTest {
+
+  @RegisterExtension final GrpcCleanup cleanup = new GrpcCleanup();
+
+  private final RecordingMetrics metrics = new RecordingMetrics();
+  private FakeServing a;
+  private FakeServing b;
+  private RunningGateway gw;
+  private ManagedChannel channel;
+
+  @BeforeEach
+  void start() throws Exception {
+    a = new FakeServing();
+    b = new FakeServing();
+    gw =
+        cleanup.register(
+            new RunningGateway(
+                Map.of("gateway.upstream.serving-target", a.target() + "," + b.target()), metrics));
+    channel = cleanup.register(GrpcTransports.channel(gw.grpcTarget(), 1 << 20));
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    a.close();
+    b.close();
+  }
+
+  private PredictResponse predict(int i) {
+    return InferenceServiceGrpc.newBlockingStub(channel)
+        .withDeadlineAfter(10, TimeUnit.SECONDS)
+        .predict(
+            PredictRequest.newBuilder()
+                .setModel("m")
+                .setVersion(1)
+                .setRequestId("r" + i)
+                .setDense(DenseRows.newBuilder().setNumFeatures(1).addValues(i))
+                .build());
+  }
+
+  /** Once the budget is spent, a's failures may reach the caller; these loops only count calls. */
+  private void tryPredict(int i) {
+    try {
+      predict(i);
+    } catch (RuntimeException e) {
+      assertThat(Status.fromThrowable(e).getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+    }
+  }
+
+  @Test
+  void predict_bothReplicasServe_roundRobin() {
+    Await.until(
+        () -> predict(0) != null && !a.predicts.isEmpty() && !b.predicts.isEmpty(),
+        Duration.ofSeconds(20),
+        "both replicas reached");
+  }
+
+  @Test
+  void predict_oneReplicaKilledMidLoad_noRequestFails() throws Exception {
+    Await.until(
+        () -> predict(0) != null && !a.predicts.isEmpty() && !b.predicts.isEmpty(),
+        Duration.ofSeconds(20),
+        "both replicas reached");
+    ExecutorService clients = Executors.newFixedThreadPool(16);
+    AtomicInteger done = new AtomicInteger();
+    List<Future<Integer>> failures = new ArrayList<>();
+    try {
+      for (int c = 0; c < 16; c++) {
+        failures.add(
+            clients.submit(
+                () -> {
+                  int failed = 0;
+                  for (int i = 0; i < 250; i++) {
+                    try {
+                      PredictResponse r = predict(i);
+                      assertThat(r.getRequestId()).isEqualTo("r" + i);
+                    } catch (RuntimeException e) {
+                      failed++;
+                    }
+                    done.incrementAndGet();
+                  }
+                  return failed;
+                }));
+      }
+      Await.until(() -> done.get() >= 1000, Duration.ofSeconds(60), "load under way");
+      a.close();
+      int bBefore = b.predicts.size();
+      int failed = 0;
+      for (Future<Integer> f : failures) {
+        failed += f.get(120, TimeUnit.SECONDS);
+      }
+      assertThat(failed).isZero();
+      assertThat(done.get()).isEqualTo(4000);
+      assertThat(b.predicts.size()).isGreaterThan(bBefore);
+    } finally {
+      clients.shutdownNow();
+    }
+  }
+
+  @Test
+  void predict_replicaFailingWithUnavailable_isRetriedElsewhere_ejected_thenReadmitted() {
+    Await.until(
+        () -> predict(0) != null && !a.predicts.isEmpty() && !b.predicts.isEmpty(),
+        Duration.ofSeconds(20),
+        "both replicas reached");
+    a.onPredict =
+        r -> {
+          throw Status.UNAVAILABLE.withDescription("overloaded").asRuntimeException();
+        };
+    // Within the retry budget (10 per window plus 20 % of requests) no caller sees a's failures.
+    for (int i = 0; i < 10; i++) {
+      assertThat(predict(i).getRequestId()).isEqualTo("r" + i);
+    }
+    assertThat(metrics.retries.get()).isPositive();
+    // Outlier detection ejects the failing replica: a run of requests reaches only b.
+    Await.until(
+        () -> {
+          int before = a.predicts.size();
+          for (int i = 0; i < 20; i++) {
+            tryPredict(i);
+          }
+          return a.predicts.size() == before;
+        },
+        Duration.ofSeconds(20),
+        "replica a ejected");
+    a.onPredict = FakeServing::oneValuePerRow;
+    Await.until(
+        () -> {
+          int before = a.predicts.size();
+          for (int i = 0; i < 20; i++) {
+            tryPredict(i);
+          }
+          return a.predicts.size() > before;
+        },
+        Duration.ofSeconds(30),
+        "replica a re-admitted");
+  }
+}

@@ -1,0 +1,36 @@
+package io.canopy.gateway;
+
+import io.canopy.gateway.metrics.GatewayMetrics;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** Counts what the gateway measured, for assertions. */
+final class RecordingMetrics implements GatewayMetrics {
+
+  record Shadow(String model, long version, boolean agreed, double maxAbsDiff) {}
+
+  final ConcurrentLinkedQueue<Shadow> shadows = new ConcurrentLinkedQueue<>();
+  final AtomicInteger retries = new AtomicInteger();
+  final AtomicInteger budgetExhausted = new AtomicInteger();
+  final AtomicInteger batches = new AtomicInteger();
+
+  @Override
+  public void shadow(String model, long shadowVersion, boolean agreed, double maxAbsDiff) {
+    shadows.add(new Shadow(model, shadowVersion, agreed, maxAbsDiff));
+  }
+
+  @Override
+  public void retry() {
+    retries.incrementAndGet();
+  }
+
+  @Override
+  public void retryBudgetExhausted() {
+    budgetExhausted.incrementAndGet();
+  }
+
+  @Override
+  public void batchRows(int rows) {
+    batches.incrementAndGet();
+  }
+}

@@ -1,0 +1,39 @@
+package io.canopy.serving.features;
+
+import io.canopy.proto.features.v1.FeatureView;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Storage of feature views and values. Values are kept as one record per (view, entity) mapping a
+ * feature name to a cell ({@link Cells}: event time + value), so reading one entity is one read.
+ * Implementations turn an unreachable store into {@code CanopyException.Unavailable}.
+ */
+interface FeatureBackend extends AutoCloseable {
+
+  Optional<FeatureView> readView(String name);
+
+  /** Every view, in name order. */
+  List<FeatureView> readViews();
+
+  void writeView(FeatureView view);
+
+  /** Deletes a view and every value stored under it. */
+  void deleteView(String name);
+
+  /**
+   * Cells of {@code features} for each entity key: {@code [entity][feature]}, null where nothing is
+   * stored.
+   */
+  byte[][][] read(String view, List<String> entityKeys, List<String> features);
+
+  /**
+   * Merges each row's cells into its record atomically per record: a cell replaces the stored one
+   * only when its event time is not older. Returns, per row, how many cells were stored.
+   */
+  int[] upsert(String view, List<String> entityKeys, List<Map<String, byte[]>> cells);
+
+  @Override
+  void close();
+}

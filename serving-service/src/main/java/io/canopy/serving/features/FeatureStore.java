@@ -1,0 +1,292 @@
+package io.canopy.serving.features;
+
+import com.google.protobuf.Timestamp;
+import io.canopy.common.error.CanopyException;
+import io.canopy.proto.features.v1.EntityFeatures;
+import io.canopy.proto.features.v1.Feature;
+import io.canopy.proto.features.v1.FeatureRow;
+import io.canopy.proto.features.v1.FeatureStatus;
+import io.canopy.proto.features.v1.FeatureValue;
+import io.canopy.proto.features.v1.FeatureView;
+import io.canopy.proto.features.v1.GetOnlineFeaturesResponse;
+import io.canopy.proto.features.v1.ListFeatureViewsResponse;
+import io.canopy.proto.features.v1.WriteFeaturesResponse;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The online feature store: validates views, writes and reads against the views' schemas, and
+ * decides PRESENT / NOT_FOUND / EXPIRED with the injected clock. Storage is a {@link
+ * FeatureBackend}; view definitions are cached briefly ({@link ViewCache}).
+ */
+public final class FeatureStore implements AutoCloseable {
+
+  static final int MAX_ENTITY_KEYS = 10_000;
+  private static final int DEFAULT_PAGE = 100;
+  private static final int MAX_PAGE = 1000;
+
+  private final FeatureBackend backend;
+  private final Clock clock;
+  private final ViewCache views;
+
+  FeatureStore(FeatureBackend backend, Clock clock, java.time.Duration viewCacheTtl) {
+    this.backend = backend;
+    this.clock = clock;
+    this.views = new ViewCache(backend, clock, viewCacheTtl);
+  }
+
+  /** Opens the configured backend (RocksDB opens its directory now; Redis connects on first use). */
+  public static FeatureStore open(FeatureSettings settings, Clock clock) {
+    FeatureBackend backend =
+        switch (settings.backend()) {
+          case ROCKSDB -> new RocksDbFeatureBackend(settings.rocksdbPath());
+          case REDIS ->
+              new RedisFeatureBackend(
+                  settings.redisUri(), settings.redisKeyPrefix(), settings.redisTimeout());
+        };
+    return new FeatureStore(backend, clock, settings.viewCacheTtl());
+  }
+
+  public FeatureView create(FeatureView view, boolean replace) {
+    ViewValidation.check(view);
+    FeatureView.Builder stored = view.toBuilder().setCreateTime(timestamp(clock.instant()));
+    var existing = backend.readView(view.getName());
+    if (existing.isPresent()) {
+      if (!replace) {
+        throw new CanopyException.AlreadyExists(
+            "feature view '" + view.getName() + "' exists; set replace to replace it");
+      }
+      stored.setCreateTime(existing.get().getCreateTime());
+    }
+    FeatureView result = stored.build();
+    backend.writeView(result);
+    views.put(result);
+    return result;
+  }
+
+  /** The view, or NOT_FOUND. */
+  public FeatureView view(String name) {
+    return views.get(name);
+  }
+
+  public ListFeatureViewsResponse list(int pageSize, String pageToken) {
+    if (pageSize < 0) {
+      throw new CanopyException.InvalidArgument("page_size", "must not be negative");
+    }
+    int size = pageSize == 0 ? DEFAULT_PAGE : Math.min(pageSize, MAX_PAGE);
+    ListFeatureViewsResponse.Builder page = ListFeatureViewsResponse.newBuilder();
+    // The token is the last name of the previous page; names sort, so it resumes after it.
+    for (FeatureView view : backend.readViews()) {
+      if (view.getName().compareTo(pageToken) <= 0 && !pageToken.isEmpty()) {
+        continue;
+      }
+      if (page.getFeatureViewsCount() == size) {
+        page.setNextPageToken(page.getFeatureViews(size - 1).getName());
+        break;
+      }
+      page.addFeatureViews(view);
+    }
+    return page.build();
+  }
+
+  public void delete(String name) {
+    view(name);
+    backend.deleteView(name);
+    views.remove(name);
+  }
+
+  /** Upserts rows; a value older than the stored one is skipped (counted stale). */
+  public WriteFeaturesResponse write(String viewName, List<FeatureRow> rows) {
+    FeatureView view = view(viewName);
+    Map<String, Feature> schema = schema(view);
+    long now = nanos(clock.instant());
+    List<String> keys = new ArrayList<>(rows.size());
+    List<Map<String, byte[]>> cells = new ArrayList<>(rows.size());
+    for (int r = 0; r < rows.size(); r++) {
+      FeatureRow row = rows.get(r);
+      if (row.getEntityKey().isEmpty()) {
+        throw new CanopyException.InvalidArgument(
+            "rows[" + r + "].entity_key", "an entity key is required");
+      }
+      long eventNanos = row.hasEventTime() ? nanos(row.getEventTime()) : now;
+      if (eventNanos < 0) {
+        throw new CanopyException.InvalidArgument(
+            "rows[" + r + "].event_time", "event times before 1970 are not supported");
+      }
+      Map<String, byte[]> rowCells = new HashMap<>();
+      for (Map.Entry<String, FeatureValue> value : row.getValuesMap().entrySet()) {
+        Feature feature = schema.get(value.getKey());
+        if (feature == null) {
+          throw new CanopyException.InvalidArgument(
+              "rows[" + r + "].values",
+              "view '" + viewName + "' has no feature '" + value.getKey() + "'");
+        }
+        if (!ValueTypes.matches(feature.getType(), value.getValue())) {
+          throw new CanopyException.InvalidArgument(
+              "rows[" + r + "].values",
+              "feature '" + value.getKey() + "' takes " + feature.getType() + " values");
+        }
+        rowCells.put(value.getKey(), Cells.encode(eventNanos, value.getValue()));
+      }
+      keys.add(row.getEntityKey());
+      cells.add(rowCells);
+    }
+    int[] stored = backend.upsert(viewName, keys, cells);
+    long written = 0;
+    for (int r = 0; r < stored.length; r++) {
+      if (stored[r] > 0 || cells.get(r).isEmpty()) {
+        written++;
+      }
+    }
+    return WriteFeaturesResponse.newBuilder()
+        .setRowsWritten(written)
+        .setRowsStale(stored.length - written)
+        .build();
+  }
+
+  /** Reads {@code features} (empty: all of the view's) for each entity key, in request order. */
+  public GetOnlineFeaturesResponse read(
+      String viewName, List<String> entityKeys, List<String> features) {
+    FeatureView view = view(viewName);
+    List<Feature> columns = columns(view, features, "features");
+    if (entityKeys.isEmpty() || entityKeys.size() > MAX_ENTITY_KEYS) {
+      throw new CanopyException.InvalidArgument(
+          "entity_keys", "send 1 to " + MAX_ENTITY_KEYS + " entity keys, got " + entityKeys.size());
+    }
+    List<String> names = columns.stream().map(Feature::getName).toList();
+    byte[][][] cells = backend.read(viewName, entityKeys, names);
+    long expiredBefore = expiredBefore(view);
+    GetOnlineFeaturesResponse.Builder response =
+        GetOnlineFeaturesResponse.newBuilder().addAllFeatures(names);
+    for (int e = 0; e < cells.length; e++) {
+      EntityFeatures.Builder row = EntityFeatures.newBuilder().setEntityKey(entityKeys.get(e));
+      for (int f = 0; f < columns.size(); f++) {
+        byte[] cell = cells[e][f];
+        FeatureValue value = cell == null ? null : Cells.value(cell);
+        if (value == null || !ValueTypes.matches(columns.get(f).getType(), value)) {
+          // Nothing stored, or stored under an earlier definition of the feature with another type.
+          row.addValues(FeatureValue.getDefaultInstance())
+              .addStatuses(FeatureStatus.FEATURE_STATUS_NOT_FOUND)
+              .addEventTimes(Timestamp.getDefaultInstance());
+          continue;
+        }
+        long eventNanos = Cells.eventNanos(cell);
+        row.addValues(value)
+            .addStatuses(
+                eventNanos < expiredBefore
+                    ? FeatureStatus.FEATURE_STATUS_EXPIRED
+                    : FeatureStatus.FEATURE_STATUS_PRESENT)
+            .addEventTimes(timestamp(eventNanos));
+      }
+      response.addRows(row);
+    }
+    return response.build();
+  }
+
+  /**
+   * Predict-by-entity: reads {@code features} of {@code viewName} for each key as floats ({@link
+   * ValueTypes#toFloat}). A view that does not exist is FAILED_PRECONDITION (the model's binding is
+   * wrong, not the request); a string feature is INVALID_ARGUMENT on {@code field}.
+   */
+  public EntityMatrix matrix(
+      String viewName, List<String> features, List<String> entityKeys, String field) {
+    FeatureView view;
+    try {
+      view = view(viewName);
+    } catch (CanopyException.NotFound e) {
+      throw new CanopyException.FailedPrecondition(
+          "the model's input binding reads feature view '" + viewName + "', which does not exist");
+    }
+    for (Feature feature : columns(view, features, field)) {
+      if (!ValueTypes.numeric(feature.getType())) {
+        throw new CanopyException.InvalidArgument(
+            field,
+            "feature '" + feature.getName() + "' is " + feature.getType() + "; models take numbers");
+      }
+    }
+    GetOnlineFeaturesResponse found = read(viewName, entityKeys, features);
+    int width = features.size();
+    float[] values = new float[entityKeys.size() * width];
+    List<List<String>> missing = new ArrayList<>(entityKeys.size());
+    for (int r = 0; r < entityKeys.size(); r++) {
+      EntityFeatures row = found.getRows(r);
+      List<String> absent = new ArrayList<>();
+      for (int f = 0; f < width; f++) {
+        float value =
+            row.getStatuses(f) == FeatureStatus.FEATURE_STATUS_PRESENT
+                ? ValueTypes.toFloat(row.getValues(f))
+                : Float.NaN;
+        // An infinite double would mis-split silently in XGBoost: it counts as missing.
+        if (Float.isFinite(value)) {
+          values[r * width + f] = value;
+        } else {
+          values[r * width + f] = Float.NaN;
+          absent.add(features.get(f));
+        }
+      }
+      missing.add(absent);
+    }
+    return new EntityMatrix(values, entityKeys.size(), missing, found);
+  }
+
+  /** Event times before this are expired; Long.MIN_VALUE when the view has no TTL. */
+  private long expiredBefore(FeatureView view) {
+    if (!view.hasTtl() || (view.getTtl().getSeconds() == 0 && view.getTtl().getNanos() == 0)) {
+      return Long.MIN_VALUE;
+    }
+    long ttl = view.getTtl().getSeconds() * 1_000_000_000L + view.getTtl().getNanos();
+    return nanos(clock.instant()) - ttl;
+  }
+
+  /** The requested features of a view in order (all when none are named); INVALID when unknown. */
+  static List<Feature> columns(FeatureView view, List<String> features, String field) {
+    if (features.isEmpty()) {
+      return view.getFeaturesList();
+    }
+    Map<String, Feature> schema = schema(view);
+    List<Feature> columns = new ArrayList<>(features.size());
+    for (String name : features) {
+      Feature feature = schema.get(name);
+      if (feature == null) {
+        throw new CanopyException.InvalidArgument(
+            field, "view '" + view.getName() + "' has no feature '" + name + "'");
+      }
+      columns.add(feature);
+    }
+    return columns;
+  }
+
+  private static Map<String, Feature> schema(FeatureView view) {
+    Map<String, Feature> schema = new HashMap<>();
+    view.getFeaturesList().forEach(f -> schema.put(f.getName(), f));
+    return schema;
+  }
+
+  static long nanos(Instant t) {
+    return t.getEpochSecond() * 1_000_000_000L + t.getNano();
+  }
+
+  private static long nanos(Timestamp t) {
+    return t.getSeconds() * 1_000_000_000L + t.getNanos();
+  }
+
+  private static Timestamp timestamp(Instant t) {
+    return Timestamp.newBuilder().setSeconds(t.getEpochSecond()).setNanos(t.getNano()).build();
+  }
+
+  private static Timestamp timestamp(long nanos) {
+    return Timestamp.newBuilder()
+        .setSeconds(Math.floorDiv(nanos, 1_000_000_000L))
+        .setNanos((int) Math.floorMod(nanos, 1_000_000_000L))
+        .build();
+  }
+
+  @Override
+  public void close() {
+    backend.close();
+  }
+}

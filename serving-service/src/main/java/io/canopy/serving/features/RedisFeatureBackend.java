@@ -1,0 +1,256 @@
+package io.canopy.serving.features;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.canopy.common.error.CanopyException;
+import io.canopy.proto.features.v1.FeatureView;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.KeyScanCursor;
+import io.lettuce.core.KeyValue;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisException;
+import io.lettuce.core.RedisFuture;
+import io.lettuce.core.RedisNoScriptException;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.ScanArgs;
+import io.lettuce.core.ScanCursor;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.SocketOptions;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.codec.ByteArrayCodec;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Features in Redis (Lettuce): views in the hash {@code <prefix>views}, each (view, entity) record
+ * in the hash {@code <prefix>r:<view>:<entity>} of feature name → cell. Reads are pipelined HMGETs,
+ * one per entity; an upsert is a Lua script per record, so the newer-event-time merge is atomic.
+ * Connects lazily and fails fast (UNAVAILABLE) while Redis is unreachable.
+ */
+final class RedisFeatureBackend implements FeatureBackend {
+
+  private static final String UPSERT =
+      """
+      local stored = 0
+      for i = 1, #ARGV, 2 do
+        local old = redis.call('HGET', KEYS[1], ARGV[i])
+        if (not old) or string.sub(old, 1, 19) <= string.sub(ARGV[i + 1], 1, 19) then
+          redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1])
+          stored = stored + 1
+        end
+      end
+      return stored
+      """;
+
+  private final RedisClient client;
+  private final String prefix;
+  private final Duration timeout;
+  private final byte[] viewsKey;
+  private StatefulRedisConnection<byte[], byte[]> connection;
+  private String upsertSha;
+
+  RedisFeatureBackend(String uri, String prefix, Duration timeout) {
+    this.prefix = prefix;
+    this.timeout = timeout;
+    this.viewsKey = bytes(prefix + "views");
+    RedisURI redisUri = RedisURI.create(uri);
+    redisUri.setTimeout(timeout);
+    client = RedisClient.create(redisUri);
+    client.setOptions(
+        ClientOptions.builder()
+            .autoReconnect(true)
+            .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+            .socketOptions(SocketOptions.builder().connectTimeout(timeout).build())
+            .timeoutOptions(TimeoutOptions.enabled(timeout))
+            .build());
+  }
+
+  private static byte[] bytes(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  private byte[] recordKey(String view, String entity) {
+    return bytes(prefix + "r:" + view + ":" + entity);
+  }
+
+  /** The connection, opened on first use and again after a failed attempt. */
+  private synchronized RedisAsyncCommands<byte[], byte[]> redis() {
+    if (connection == null) {
+      try {
+        connection = client.connect(ByteArrayCodec.INSTANCE);
+      } catch (RedisException e) {
+        throw unavailable(e);
+      }
+    }
+    return connection.async();
+  }
+
+  private static CanopyException.Unavailable unavailable(Throwable e) {
+    return new CanopyException.Unavailable("feature store (redis) is unavailable", e);
+  }
+
+  private <T> T await(Future<T> future) {
+    try {
+      return future.get(timeout.toNanos() * 2, TimeUnit.NANOSECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      future.cancel(true);
+      throw unavailable(e);
+    } catch (ExecutionException e) {
+      throw unavailable(e.getCause());
+    } catch (TimeoutException e) {
+      future.cancel(true);
+      throw unavailable(e);
+    }
+  }
+
+  @Override
+  public Optional<FeatureView> readView(String name) {
+    byte[] bytes = await(redis().hget(viewsKey, bytes(name)));
+    return bytes == null ? Optional.empty() : Optional.of(parse(bytes));
+  }
+
+  private static FeatureView parse(byte[] bytes) {
+    try {
+      return FeatureView.parseFrom(bytes);
+    } catch (InvalidProtocolBufferException e) {
+      throw new IllegalStateException("corrupt feature view in redis", e);
+    }
+  }
+
+  @Override
+  public List<FeatureView> readViews() {
+    Map<byte[], byte[]> all = await(redis().hgetall(viewsKey));
+    List<FeatureView> views = new ArrayList<>();
+    all.values().forEach(v -> views.add(parse(v)));
+    views.sort(Comparator.comparing(FeatureView::getName));
+    return views;
+  }
+
+  @Override
+  public void writeView(FeatureView view) {
+    await(redis().hset(viewsKey, bytes(view.getName()), view.toByteArray()));
+  }
+
+  @Override
+  public void deleteView(String name) {
+    RedisAsyncCommands<byte[], byte[]> redis = redis();
+    await(redis.hdel(viewsKey, bytes(name)));
+    ScanArgs match = ScanArgs.Builder.matches(bytes(glob(prefix + "r:" + name + ":") + "*")).limit(500);
+    ScanCursor cursor = ScanCursor.INITIAL;
+    do {
+      KeyScanCursor<byte[]> page = await(redis.scan(cursor, match));
+      if (!page.getKeys().isEmpty()) {
+        await(redis.unlink(page.getKeys().toArray(new byte[0][])));
+      }
+      cursor = page;
+    } while (!cursor.isFinished());
+  }
+
+  /** Escapes Redis glob characters, so a prefix matches only itself. */
+  private static String glob(String literal) {
+    StringBuilder out = new StringBuilder();
+    for (char c : literal.toCharArray()) {
+      if (c == '*' || c == '?' || c == '[' || c == ']' || c == '\\') {
+        out.append('\\');
+      }
+      out.append(c);
+    }
+    return out.toString();
+  }
+
+  @Override
+  public byte[][][] read(String view, List<String> entityKeys, List<String> features) {
+    RedisAsyncCommands<byte[], byte[]> redis = redis();
+    byte[][] fields = new byte[features.size()][];
+    for (int f = 0; f < fields.length; f++) {
+      fields[f] = bytes(features.get(f));
+    }
+    // Issued back to back on one connection: Lettuce pipelines them.
+    List<RedisFuture<List<KeyValue<byte[], byte[]>>>> pending = new ArrayList<>();
+    for (String entity : entityKeys) {
+      pending.add(redis.hmget(recordKey(view, entity), fields));
+    }
+    byte[][][] out = new byte[entityKeys.size()][][];
+    for (int e = 0; e < out.length; e++) {
+      List<KeyValue<byte[], byte[]>> values = await(pending.get(e));
+      out[e] = new byte[features.size()][];
+      for (int f = 0; f < values.size(); f++) {
+        out[e][f] = values.get(f).getValueOrElse(null);
+      }
+    }
+    return out;
+  }
+
+  @Override
+  public int[] upsert(String view, List<String> entityKeys, List<Map<String, byte[]>> cells) {
+    RedisAsyncCommands<byte[], byte[]> redis = redis();
+    String sha = upsertSha(redis);
+    List<RedisFuture<Long>> pending = new ArrayList<>();
+    for (int i = 0; i < entityKeys.size(); i++) {
+      byte[][] keys = {recordKey(view, entityKeys.get(i))};
+      byte[][] args = new byte[cells.get(i).size() * 2][];
+      int a = 0;
+      for (Map.Entry<String, byte[]> cell : cells.get(i).entrySet()) {
+        args[a++] = bytes(cell.getKey());
+        args[a++] = cell.getValue();
+      }
+      pending.add(redis.evalsha(sha, ScriptOutputType.INTEGER, keys, args));
+    }
+    int[] stored = new int[entityKeys.size()];
+    for (int i = 0; i < stored.length; i++) {
+      stored[i] = Math.toIntExact(awaitScript(pending.get(i), redis, entityKeys.get(i), view, cells.get(i)));
+    }
+    return stored;
+  }
+
+  /** A script flushed from Redis' cache (SCRIPT FLUSH, a restart) is sent again in full. */
+  private long awaitScript(
+      RedisFuture<Long> future,
+      RedisAsyncCommands<byte[], byte[]> redis,
+      String entity,
+      String view,
+      Map<String, byte[]> cells) {
+    try {
+      return await(future);
+    } catch (CanopyException.Unavailable e) {
+      if (!(e.getCause() instanceof RedisNoScriptException)) {
+        throw e;
+      }
+      byte[][] args = new byte[cells.size() * 2][];
+      int a = 0;
+      for (Map.Entry<String, byte[]> cell : cells.entrySet()) {
+        args[a++] = bytes(cell.getKey());
+        args[a++] = cell.getValue();
+      }
+      byte[][] keys = {recordKey(view, entity)};
+      Long stored = await(redis.<Long>eval(bytes(UPSERT), ScriptOutputType.INTEGER, keys, args));
+      return stored;
+    }
+  }
+
+  private synchronized String upsertSha(RedisAsyncCommands<byte[], byte[]> redis) {
+    if (upsertSha == null) {
+      upsertSha = await(redis.scriptLoad(bytes(UPSERT)));
+    }
+    return upsertSha;
+  }
+
+  @Override
+  public synchronized void close() {
+    if (connection != null) {
+      connection.close();
+    }
+    client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+  }
+}

@@ -1,0 +1,134 @@
+package io.canopy.serving.metrics;
+
+import io.canopy.proto.features.v1.EntityFeatures;
+import io.canopy.proto.features.v1.FeatureStatus;
+import io.canopy.proto.features.v1.GetOnlineFeaturesResponse;
+import io.helidon.metrics.api.Counter;
+import io.helidon.metrics.api.DistributionSummary;
+import io.helidon.metrics.api.Gauge;
+import io.helidon.metrics.api.MeterRegistry;
+import io.helidon.metrics.api.Tag;
+import io.helidon.metrics.api.Timer;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntSupplier;
+
+/**
+ * {@link ServingMetrics} on Helidon's metrics API: the registry served at {@code /observe/metrics}.
+ * Every meter carries {@code service="serving"}, so the three services can share one process.
+ */
+public final class HelidonServingMetrics implements ServingMetrics {
+
+  private static final Tag SERVICE = Tag.create("service", "serving");
+  private static final Duration[] LATENCY_BUCKETS = {
+    Duration.ofNanos(50_000),
+    Duration.ofNanos(100_000),
+    Duration.ofNanos(250_000),
+    Duration.ofNanos(500_000),
+    Duration.ofMillis(1),
+    Duration.ofMillis(2),
+    Duration.ofMillis(5),
+    Duration.ofMillis(10),
+    Duration.ofMillis(25),
+    Duration.ofMillis(50),
+    Duration.ofMillis(100),
+    Duration.ofMillis(250),
+    Duration.ofSeconds(1)
+  };
+
+  private final MeterRegistry registry;
+
+  public HelidonServingMetrics(MeterRegistry registry) {
+    this.registry = registry;
+  }
+
+  private static List<Tag> tags(String... kv) {
+    Tag[] tags = new Tag[kv.length / 2 + 1];
+    tags[0] = SERVICE;
+    for (int i = 0; i < kv.length; i += 2) {
+      tags[i / 2 + 1] = Tag.create(kv[i], kv[i + 1]);
+    }
+    return List.of(tags);
+  }
+
+  private Counter counter(String name, String description, List<Tag> tags) {
+    return registry.getOrCreate(Counter.builder(name).description(description).tags(tags));
+  }
+
+  private Timer timer(String name, String description, List<Tag> tags) {
+    return registry.getOrCreate(
+        Timer.builder(name).description(description).tags(tags).buckets(LATENCY_BUCKETS));
+  }
+
+  @Override
+  public void predicted(String model, long version, int rows, long queueNanos, long computeNanos) {
+    String v = Long.toString(version);
+    counter(
+            "canopy_serving_requests",
+            "Predict calls by model, version and status code",
+            tags("model", model, "version", v, "code", "OK"))
+        .increment();
+    List<Tag> mv = tags("model", model, "version", v);
+    timer("canopy_serving_queue", "Time from a call's arrival to the start of computing", mv)
+        .record(queueNanos, TimeUnit.NANOSECONDS);
+    timer("canopy_serving_compute", "Time computing predictions in XGBoost", mv)
+        .record(computeNanos, TimeUnit.NANOSECONDS);
+    registry
+        .getOrCreate(
+            DistributionSummary.builder("canopy_serving_rows")
+                .description("Rows per Predict call")
+                .tags(mv))
+        .record(rows);
+  }
+
+  @Override
+  public void predictFailed(String model, String version, String code) {
+    List<Tag> tags = tags("model", model, "version", version, "code", code);
+    counter("canopy_serving_requests", "Predict calls by model, version and status code", tags)
+        .increment();
+    counter("canopy_serving_errors", "Failed Predict calls by model, version and code", tags)
+        .increment();
+  }
+
+  @Override
+  public void featureLookups(String view, GetOnlineFeaturesResponse found) {
+    long values = 0;
+    long missing = 0;
+    long expired = 0;
+    for (EntityFeatures row : found.getRowsList()) {
+      for (FeatureStatus status : row.getStatusesList()) {
+        values++;
+        if (status == FeatureStatus.FEATURE_STATUS_NOT_FOUND) {
+          missing++;
+        } else if (status == FeatureStatus.FEATURE_STATUS_EXPIRED) {
+          expired++;
+        }
+      }
+    }
+    List<Tag> tags = tags("view", view);
+    counter("canopy_serving_feature_lookups", "Feature values looked up", tags).increment(values);
+    counter("canopy_serving_feature_misses", "Feature values not found", tags).increment(missing);
+    counter("canopy_serving_feature_expired", "Feature values older than the TTL", tags)
+        .increment(expired);
+  }
+
+  @Override
+  public void versionEvent(String model, long version, String event) {
+    counter(
+            "canopy_serving_version_events",
+            "Model manager events: loaded, failed, retired",
+            tags("model", model, "version", Long.toString(version), "event", event))
+        .increment();
+  }
+
+  @Override
+  public void loadedVersions(IntSupplier count) {
+    // A gauge reads one source: a server started later in this process takes it over.
+    registry.remove("canopy_serving_loaded_versions", tags());
+    registry.getOrCreate(
+        Gauge.builder("canopy_serving_loaded_versions", count::getAsInt)
+            .description("Versions loaded and serving")
+            .tags(tags()));
+  }
+}

@@ -1,0 +1,31 @@
+package io.canopy.serving.metrics;
+
+import io.canopy.proto.features.v1.GetOnlineFeaturesResponse;
+import java.util.function.IntSupplier;
+
+/**
+ * What serving-service measures. Every method has a no-op default, so tests and embedders that do
+ * not care pass {@link #NOOP}.
+ */
+public interface ServingMetrics {
+
+  ServingMetrics NOOP = new ServingMetrics() {};
+
+  /**
+   * One Predict (or ModelInfer) that succeeded: {@code queueNanos} from the call's arrival to the
+   * start of computing (admission, decoding, feature lookups), {@code computeNanos} in XGBoost.
+   */
+  default void predicted(String model, long version, int rows, long queueNanos, long computeNanos) {}
+
+  /** One Predict that failed with a gRPC status code; {@code version} is "" when none resolved. */
+  default void predictFailed(String model, String version, String code) {}
+
+  /** One GetOnlineFeatures (direct or for predict-by-entity): counts values by status. */
+  default void featureLookups(String view, GetOnlineFeaturesResponse found) {}
+
+  /** A version event of the model manager: loaded, failed or retired. */
+  default void versionEvent(String model, long version, String event) {}
+
+  /** Registers the source of the loaded-versions gauge. */
+  default void loadedVersions(IntSupplier count) {}
+}

@@ -1,0 +1,403 @@
+package io.canopy.serving.features;
+
+import static io.canopy.serving.GrpcAssertions.assertCode;
+import static io.canopy.serving.GrpcAssertions.assertInvalidField;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.protobuf.Duration;
+import com.google.protobuf.Timestamp;
+import io.canopy.common.grpc.GrpcServer;
+import io.canopy.common.testing.GrpcCleanup;
+import io.canopy.proto.features.v1.CreateFeatureViewRequest;
+import io.canopy.proto.features.v1.DeleteFeatureViewRequest;
+import io.canopy.proto.features.v1.EntityFeatures;
+import io.canopy.proto.features.v1.Feature;
+import io.canopy.proto.features.v1.FeatureRow;
+import io.canopy.proto.features.v1.FeatureStatus;
+import io.canopy.proto.features.v1.FeatureStoreServiceGrpc;
+import io.canopy.proto.features.v1.FeatureStoreServiceGrpc.FeatureStoreServiceBlockingStub;
+import io.canopy.proto.features.v1.FeatureValue;
+import io.canopy.proto.features.v1.FeatureView;
+import io.canopy.proto.features.v1.GetFeatureViewRequest;
+import io.canopy.proto.features.v1.GetOnlineFeaturesRequest;
+import io.canopy.proto.features.v1.GetOnlineFeaturesResponse;
+import io.canopy.proto.features.v1.ListFeatureViewsRequest;
+import io.canopy.proto.features.v1.ListFeatureViewsResponse;
+import io.canopy.proto.features.v1.ValueType;
+import io.canopy.proto.features.v1.WriteFeaturesRequest;
+import io.canopy.proto.features.v1.WriteFeaturesResponse;
+import io.canopy.serving.grpc.FeatureStoreGrpcService;
+import io.canopy.serving.metrics.ServingMetrics;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.inprocess.InProcessChannelBuilder;
+import io.grpc.inprocess.InProcessServerBuilder;
+import io.grpc.stub.StreamObserver;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The FeatureStore contract, through the gRPC service, run against every backend (a subclass per
+ * backend provides it). Time is a hand-moved clock.
+ */
+abstract class FeatureStoreContract {
+
+  static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
+
+  @RegisterExtension final GrpcCleanup cleanup = new GrpcCleanup();
+  final MutableClock clock = new MutableClock(T0);
+  private FeatureStoreServiceBlockingStub features;
+  private FeatureStoreServiceGrpc.FeatureStoreServiceStub async;
+
+  /** A fresh backend; {@link #restart} opens another one on the same data. */
+  abstract FeatureBackend openBackend();
+
+  @BeforeEach
+  void startService() throws Exception {
+    start(openBackend());
+  }
+
+  private void start(FeatureBackend backend) throws Exception {
+    FeatureStore store = cleanup.register(new FeatureStore(backend, clock, java.time.Duration.ZERO));
+    String name = InProcessServerBuilder.generateName();
+    GrpcServer server =
+        new GrpcServer(
+            InProcessServerBuilder.forName(name),
+            List.of(new FeatureStoreGrpcService(store, ServingMetrics.NOOP)),
+            List.of());
+    cleanup.register(server);
+    server.start();
+    ManagedChannel channel = cleanup.register(InProcessChannelBuilder.forName(name).build());
+    features = FeatureStoreServiceGrpc.newBlockingStub(channel);
+    async = FeatureStoreServiceGrpc.newStub(channel);
+  }
+
+  /** Closes the current store and serves the same data from a newly opened backend. */
+  void restart() throws Exception {
+    cleanup.afterEach(null);
+    start(openBackend());
+  }
+
+  static FeatureView customers(long ttlSeconds) {
+    return FeatureView.newBuilder()
+        .setName("customers")
+        .setEntity("customer_id")
+        .addFeatures(feature("age", ValueType.VALUE_TYPE_INT64))
+        .addFeatures(feature("spend", ValueType.VALUE_TYPE_DOUBLE))
+        .addFeatures(feature("score", ValueType.VALUE_TYPE_FLOAT))
+        .addFeatures(feature("vip", ValueType.VALUE_TYPE_BOOL))
+        .addFeatures(feature("city", ValueType.VALUE_TYPE_STRING))
+        .setTtl(Duration.newBuilder().setSeconds(ttlSeconds))
+        .build();
+  }
+
+  static Feature feature(String name, ValueType type) {
+    return Feature.newBuilder().setName(name).setType(type).build();
+  }
+
+  FeatureView create(FeatureView view) {
+    return features
+        .createFeatureView(CreateFeatureViewRequest.newBuilder().setFeatureView(view).build())
+        .getFeatureView();
+  }
+
+  static FeatureRow row(String key, Instant eventTime, Object... nameValues) {
+    FeatureRow.Builder row =
+        FeatureRow.newBuilder()
+            .setEntityKey(key)
+            .setEventTime(
+                Timestamp.newBuilder()
+                    .setSeconds(eventTime.getEpochSecond())
+                    .setNanos(eventTime.getNano()));
+    for (int i = 0; i < nameValues.length; i += 2) {
+      row.putValues((String) nameValues[i], value(nameValues[i + 1]));
+    }
+    return row.build();
+  }
+
+  static FeatureValue value(Object v) {
+    FeatureValue.Builder b = FeatureValue.newBuilder();
+    switch (v) {
+      case Long l -> b.setInt64Value(l);
+      case Double d -> b.setDoubleValue(d);
+      case Float f -> b.setFloatValue(f);
+      case Boolean x -> b.setBoolValue(x);
+      case String s -> b.setStringValue(s);
+      default -> throw new IllegalArgumentException(v.toString());
+    }
+    return b.build();
+  }
+
+  /** Streams each list of rows as one message; the response, or the failure. */
+  WriteFeaturesResponse write(String view, List<List<FeatureRow>> messages) throws Exception {
+    CompletableFuture<WriteFeaturesResponse> done = new CompletableFuture<>();
+    StreamObserver<WriteFeaturesRequest> requests =
+        async.writeFeatures(
+            new StreamObserver<>() {
+              @Override
+              public void onNext(WriteFeaturesResponse value) {
+                done.complete(value);
+              }
+
+              @Override
+              public void onError(Throwable t) {
+                done.completeExceptionally(t);
+              }
+
+              @Override
+              public void onCompleted() {}
+            });
+    for (List<FeatureRow> rows : messages) {
+      requests.onNext(WriteFeaturesRequest.newBuilder().setFeatureView(view).addAllRows(rows).build());
+    }
+    requests.onCompleted();
+    try {
+      return done.get(20, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw (Exception) e.getCause();
+    }
+  }
+
+  WriteFeaturesResponse write(String view, FeatureRow... rows) throws Exception {
+    return write(view, List.of(List.of(rows)));
+  }
+
+  GetOnlineFeaturesResponse read(String view, List<String> keys, String... names) {
+    return features.getOnlineFeatures(
+        GetOnlineFeaturesRequest.newBuilder()
+            .setFeatureView(view)
+            .addAllEntityKeys(keys)
+            .addAllFeatures(List.of(names))
+            .build());
+  }
+
+  @Test
+  void createFeatureView_thenGet_returnsTheStoredViewWithItsCreateTime() {
+    FeatureView created = create(customers(0));
+
+    FeatureView got =
+        features
+            .getFeatureView(GetFeatureViewRequest.newBuilder().setName("customers").build())
+            .getFeatureView();
+    assertThat(got).isEqualTo(created);
+    assertThat(got.getFeaturesList()).isEqualTo(customers(0).getFeaturesList());
+    assertThat(got.getCreateTime().getSeconds()).isEqualTo(T0.getEpochSecond());
+  }
+
+  @Test
+  void createFeatureView_existingName_isAlreadyExistsUnlessReplace() {
+    create(customers(0));
+
+    assertCode(() -> create(customers(60)), Status.Code.ALREADY_EXISTS);
+    FeatureView replaced =
+        features
+            .createFeatureView(
+                CreateFeatureViewRequest.newBuilder()
+                    .setFeatureView(customers(60))
+                    .setReplace(true)
+                    .build())
+            .getFeatureView();
+    assertThat(replaced.getTtl().getSeconds()).isEqualTo(60);
+  }
+
+  @Test
+  void createFeatureView_invalidDefinitions_nameTheField() {
+    assertInvalidField(
+        () -> create(customers(0).toBuilder().setName("no spaces").build()), "feature_view.name");
+    assertInvalidField(
+        () -> create(customers(0).toBuilder().setEntity("").build()), "feature_view.entity");
+    assertInvalidField(
+        () ->
+            create(
+                customers(0).toBuilder()
+                    .addFeatures(feature("x", ValueType.VALUE_TYPE_UNSPECIFIED))
+                    .build()),
+        "feature_view.features[5].type");
+    assertInvalidField(
+        () ->
+            create(
+                customers(0).toBuilder()
+                    .addFeatures(feature("age", ValueType.VALUE_TYPE_FLOAT))
+                    .build()),
+        "feature_view.features[5].name");
+  }
+
+  @Test
+  void listFeatureViews_pagesInNameOrder() {
+    for (String name : List.of("c", "a", "b")) {
+      create(customers(0).toBuilder().setName(name).build());
+    }
+
+    ListFeatureViewsResponse first =
+        features.listFeatureViews(ListFeatureViewsRequest.newBuilder().setPageSize(2).build());
+    ListFeatureViewsResponse second =
+        features.listFeatureViews(
+            ListFeatureViewsRequest.newBuilder()
+                .setPageSize(2)
+                .setPageToken(first.getNextPageToken())
+                .build());
+
+    assertThat(first.getFeatureViewsList()).extracting(FeatureView::getName).containsExactly("a", "b");
+    assertThat(second.getFeatureViewsList()).extracting(FeatureView::getName).containsExactly("c");
+    assertThat(second.getNextPageToken()).isEmpty();
+  }
+
+  @Test
+  void getOnlineFeatures_manyKeys_answersInRequestOrderWithPerValueStatus() throws Exception {
+    create(customers(0));
+    write("customers", row("alice", T0, "age", 41L, "spend", 12.5, "score", 0.25f, "vip", true, "city", "Oslo"));
+    write("customers", row("bob", T0, "age", 29L));
+
+    GetOnlineFeaturesResponse found = read("customers", List.of("bob", "nobody", "alice"), "city", "age");
+
+    assertThat(found.getFeaturesList()).containsExactly("city", "age");
+    assertThat(found.getRowsList()).extracting(EntityFeatures::getEntityKey).containsExactly("bob", "nobody", "alice");
+    EntityFeatures bob = found.getRows(0);
+    assertThat(bob.getStatusesList())
+        .containsExactly(FeatureStatus.FEATURE_STATUS_NOT_FOUND, FeatureStatus.FEATURE_STATUS_PRESENT);
+    assertThat(bob.getValues(1).getInt64Value()).isEqualTo(29L);
+    assertThat(found.getRows(1).getStatusesList())
+        .containsOnly(FeatureStatus.FEATURE_STATUS_NOT_FOUND);
+    EntityFeatures alice = found.getRows(2);
+    assertThat(alice.getValues(0).getStringValue()).isEqualTo("Oslo");
+    assertThat(alice.getValues(1).getInt64Value()).isEqualTo(41L);
+    assertThat(alice.getEventTimes(1).getSeconds()).isEqualTo(T0.getEpochSecond());
+
+    GetOnlineFeaturesResponse all = read("customers", List.of("alice"));
+    assertThat(all.getFeaturesList()).containsExactly("age", "spend", "score", "vip", "city");
+    assertThat(all.getRows(0).getValues(1).getDoubleValue()).isEqualTo(12.5);
+    assertThat(all.getRows(0).getValues(2).getFloatValue()).isEqualTo(0.25f);
+    assertThat(all.getRows(0).getValues(3).getBoolValue()).isTrue();
+  }
+
+  @Test
+  void writeFeatures_olderEventTime_neverOverwritesANewerValue() throws Exception {
+    create(customers(0));
+    Instant t1 = T0.plusSeconds(10);
+    Instant t2 = T0.plusSeconds(20);
+    write("customers", row("alice", t2, "age", 42L));
+
+    WriteFeaturesResponse stale = write("customers", row("alice", t1, "age", 41L));
+    // Per feature: the older event still fills a feature that has no newer value.
+    WriteFeaturesResponse merged = write("customers", row("alice", t1, "age", 40L, "spend", 3.0));
+
+    assertThat(stale.getRowsWritten()).isZero();
+    assertThat(stale.getRowsStale()).isEqualTo(1);
+    assertThat(merged.getRowsWritten()).isEqualTo(1);
+    EntityFeatures alice = read("customers", List.of("alice"), "age", "spend").getRows(0);
+    assertThat(alice.getValues(0).getInt64Value()).isEqualTo(42L);
+    assertThat(alice.getEventTimes(0).getSeconds()).isEqualTo(t2.getEpochSecond());
+    assertThat(alice.getValues(1).getDoubleValue()).isEqualTo(3.0);
+
+    write("customers", row("alice", t2.plusSeconds(1), "age", 43L));
+    assertThat(read("customers", List.of("alice"), "age").getRows(0).getValues(0).getInt64Value())
+        .isEqualTo(43L);
+  }
+
+  @Test
+  void writeFeatures_severalMessages_countsEveryRow() throws Exception {
+    create(customers(0));
+    List<List<FeatureRow>> messages = new ArrayList<>();
+    List<String> keys = new ArrayList<>();
+    for (int m = 0; m < 3; m++) {
+      List<FeatureRow> rows = new ArrayList<>();
+      for (int i = 0; i < 50; i++) {
+        String key = "c" + (m * 50 + i);
+        keys.add(key);
+        rows.add(row(key, T0, "age", (long) (m * 50 + i)));
+      }
+      messages.add(rows);
+    }
+
+    WriteFeaturesResponse counts = write("customers", messages);
+
+    assertThat(counts.getRowsWritten()).isEqualTo(150);
+    GetOnlineFeaturesResponse found = read("customers", keys, "age");
+    for (int i = 0; i < 150; i++) {
+      assertThat(found.getRows(i).getValues(0).getInt64Value()).isEqualTo(i);
+    }
+  }
+
+  @Test
+  void getOnlineFeatures_pastTheTtl_isExpiredButStillReturnsTheValue() throws Exception {
+    create(customers(60));
+    write("customers", row("alice", T0, "age", 41L));
+
+    clock.advance(java.time.Duration.ofSeconds(59));
+    assertThat(read("customers", List.of("alice"), "age").getRows(0).getStatuses(0))
+        .isEqualTo(FeatureStatus.FEATURE_STATUS_PRESENT);
+    clock.advance(java.time.Duration.ofSeconds(2));
+    EntityFeatures alice = read("customers", List.of("alice"), "age").getRows(0);
+    assertThat(alice.getStatuses(0)).isEqualTo(FeatureStatus.FEATURE_STATUS_EXPIRED);
+    assertThat(alice.getValues(0).getInt64Value()).isEqualTo(41L);
+  }
+
+  @Test
+  void writeFeatures_badRows_areRefusedNamingTheField() {
+    create(customers(0));
+
+    assertCode(() -> write("nope", row("alice", T0, "age", 1L)), Status.Code.NOT_FOUND);
+    assertInvalidField(() -> write("customers", row("alice", T0, "height", 1L)), "rows[0].values");
+    assertInvalidField(() -> write("customers", row("alice", T0, "age", "old")), "rows[0].values");
+    assertInvalidField(() -> write("customers", row("", T0, "age", 1L)), "rows[0].entity_key");
+  }
+
+  @Test
+  void getOnlineFeatures_badRequests_areRefused() {
+    create(customers(0));
+
+    assertCode(() -> read("nope", List.of("alice")), Status.Code.NOT_FOUND);
+    assertInvalidField(() -> read("customers", List.of("alice"), "height"), "features");
+    assertInvalidField(() -> read("customers", List.of()), "entity_keys");
+  }
+
+  @Test
+  void deleteFeatureView_removesTheViewAndItsValues() throws Exception {
+    create(customers(0));
+    write("customers", row("alice", T0, "age", 41L));
+
+    features.deleteFeatureView(DeleteFeatureViewRequest.newBuilder().setName("customers").build());
+
+    assertCode(
+        () -> features.getFeatureView(GetFeatureViewRequest.newBuilder().setName("customers").build()),
+        Status.Code.NOT_FOUND);
+    create(customers(0));
+    assertThat(read("customers", List.of("alice"), "age").getRows(0).getStatuses(0))
+        .isEqualTo(FeatureStatus.FEATURE_STATUS_NOT_FOUND);
+  }
+
+  @Test
+  void replacedView_valuesOfAFeatureWhoseTypeChanged_readAsNotFound() throws Exception {
+    create(customers(0));
+    write("customers", row("alice", T0, "age", 41L, "spend", 2.0));
+    FeatureView retyped =
+        customers(0).toBuilder()
+            .setFeatures(0, feature("age", ValueType.VALUE_TYPE_STRING))
+            .build();
+
+    features.createFeatureView(
+        CreateFeatureViewRequest.newBuilder().setFeatureView(retyped).setReplace(true).build());
+
+    EntityFeatures alice = read("customers", List.of("alice"), "age", "spend").getRows(0);
+    assertThat(alice.getStatusesList())
+        .containsExactly(FeatureStatus.FEATURE_STATUS_NOT_FOUND, FeatureStatus.FEATURE_STATUS_PRESENT);
+  }
+
+  @Test
+  void restart_keepsViewsAndValues() throws Exception {
+    create(customers(0));
+    write("customers", row("alice", T0, "age", 41L));
+
+    restart();
+
+    EntityFeatures alice = read("customers", List.of("alice"), "age").getRows(0);
+    assertThat(alice.getStatuses(0)).isEqualTo(FeatureStatus.FEATURE_STATUS_PRESENT);
+    assertThat(alice.getValues(0).getInt64Value()).isEqualTo(41L);
+  }
+}
