@@ -23,11 +23,13 @@ import picocli.CommandLine.Spec;
  */
 @Command(
     name = "bench",
-    mixinStandardHelpOptions = true,
     description = "Load-test a Canopy target (gRPC or HTTP) and report latency percentiles.")
 public final class BenchCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
+
+  @Option(names = {"-h", "--help"}, usageHelp = true, description = "show this help and exit")
+  boolean help;
 
   @Option(names = "--target", defaultValue = "predict",
       description = "floor | predict | kserve | features | http-predict | http-kserve (default: ${DEFAULT-VALUE})")

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -79,7 +80,7 @@ final class HttpTarget implements Target {
         .thenApply(
             response -> {
               if (response.statusCode() != 200) {
-                throw new java.util.concurrent.CompletionException(
+                throw new CompletionException(
                     new Outcomes.HttpStatusException(response.statusCode()));
               }
               return response;

@@ -61,6 +61,12 @@ class BenchCommandTest {
   }
 
   @Test
+  void call_help_printsEveryOption() {
+    assertThat(bench("--help")).isZero();
+    assertThat(out.toString()).contains("--target", "--rate", "--compare-floor", "--write-body");
+  }
+
+  @Test
   void call_unreachableDiscovery_failsWithMessage() throws Exception {
     FakeCanopy fake = new FakeCanopy();
     String target = fake.target();

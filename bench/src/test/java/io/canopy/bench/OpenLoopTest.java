@@ -26,17 +26,17 @@ class OpenLoopTest {
 
   @Test
   void run_serverStallsOnce_stallShowsInTheCallsThatWaitedBehindIt() throws Exception {
-    // One call in flight at a time: while call 5 stalls for 200 ms, the 54 calls due 1..55 ms
+    // One call in flight at a time: while call 5 stalls for 500 ms, the 24 calls due 1..25 ms
     // after it cannot be sent. Measured from their intended send time they show the wait (at
-    // least 145 ms each); measured from the actual send (coordinated omission) only call 5 would.
-    FakeCanopy fake = cleanup.register(new FakeCanopy()).stallOnce(5, 200);
+    // least 475 ms each); measured from the actual send (coordinated omission) only call 5 would.
+    FakeCanopy fake = cleanup.register(new FakeCanopy()).stallOnce(5, 500);
 
-    Report report = BenchRun.run(predict(fake), open(1000, 1, 60), null, System::nanoTime);
+    Report report = BenchRun.run(predict(fake), open(1000, 1, 30), null, System::nanoTime);
 
-    assertThat(report.ok()).isEqualTo(60);
+    assertThat(report.ok()).isEqualTo(30);
     long slowCalls = report.latencies().getCountBetweenValues(
-        TimeUnit.MILLISECONDS.toNanos(100), LatencyRecorder.HIGHEST_NANOS);
-    assertThat(slowCalls).isGreaterThanOrEqualTo(40);
+        TimeUnit.MILLISECONDS.toNanos(400), LatencyRecorder.HIGHEST_NANOS);
+    assertThat(slowCalls).isGreaterThanOrEqualTo(20);
   }
 
   @Test

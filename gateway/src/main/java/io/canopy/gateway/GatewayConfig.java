@@ -30,6 +30,7 @@ import java.util.regex.Pattern;
  * @param batching {@code gateway.batching.*}
  * @param clientToken {@code gateway.auth.client-token}: when set, predictions need it as a bearer
  *     token (at least 16 characters); empty: auth off
+ * @param tls {@code gateway.tls.*}: the certificate of both fronts; empty: plaintext
  */
 public record GatewayConfig(
     Listen http,
@@ -42,7 +43,8 @@ public record GatewayConfig(
     RetrySettings retry,
     int maxConcurrentPerModel,
     BatchingSettings batching,
-    String clientToken) {
+    String clientToken,
+    TlsFiles tls) {
 
   private static final Pattern SHORT_DURATION = Pattern.compile("(\\d{1,12})\\s*(us|ms|s|m|h)");
 
@@ -67,6 +69,7 @@ public record GatewayConfig(
           "gateway.upstream.timeout: " + upstreamTimeout + " must be positive");
     }
     Objects.requireNonNull(retry, "gateway.upstream.retry");
+    Objects.requireNonNull(tls, "gateway.tls");
     Objects.requireNonNull(batching, "gateway.batching");
     if (maxConcurrentPerModel <= 0) {
       throw new IllegalArgumentException(
@@ -88,7 +91,7 @@ public record GatewayConfig(
   public String toString() {
     return "GatewayConfig[http=" + http + ", grpc=" + grpc + ", servingTarget=" + servingTarget
         + ", registryTarget=" + registryTarget + ", batching=" + batching + ", retry=" + retry
-        + ", auth=" + (clientToken.isEmpty() ? "off" : "on") + "]";
+        + ", auth=" + (clientToken.isEmpty() ? "off" : "on") + ", tls=" + tls.enabled() + "]";
   }
 
   /** Reads the keys under {@code gateway} of {@code root}. */
@@ -106,7 +109,10 @@ public record GatewayConfig(
         retry(upstream.get("retry")),
         ConfigLoader.intValue(upstream, "max-concurrent-per-model"),
         batching(gateway.get("batching")),
-        gateway.get("auth").get("client-token").asString().orElse(""));
+        gateway.get("auth").get("client-token").asString().orElse(""),
+        new TlsFiles(
+            gateway.get("tls").get("cert-chain").asString().orElse(""),
+            gateway.get("tls").get("private-key").asString().orElse("")));
   }
 
   private static RetrySettings retry(Config retry) {

@@ -18,6 +18,8 @@ import io.canopy.gateway.routing.RegistryWatch;
 import io.canopy.gateway.routing.Router;
 import io.canopy.gateway.routing.RoutingTable;
 import io.helidon.metrics.api.Metrics;
+import io.grpc.ServerBuilder;
+import java.io.File;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -90,12 +92,16 @@ public final class Main {
     AtomicBoolean ready = new AtomicBoolean();
     GrpcServer grpc = null;
     try {
+      ServerBuilder<?> transport =
+          GrpcTransports.server(
+              config.grpc().host(), config.grpc().port(), GrpcTransports.DEFAULT_MAX_INBOUND_MESSAGE_BYTES);
+      if (config.tls().enabled()) {
+        transport.useTransportSecurity(
+            new File(config.tls().certChain()), new File(config.tls().privateKey()));
+      }
       grpc =
           new GrpcServer(
-                  GrpcTransports.server(
-                      config.grpc().host(),
-                      config.grpc().port(),
-                      GrpcTransports.DEFAULT_MAX_INBOUND_MESSAGE_BYTES),
+                  transport,
                   List.of(
                       new InferenceFront(upstream, pipeline, config.maxRows()),
                       new KServeFront(upstream, config.maxRows()),
@@ -111,6 +117,7 @@ public final class Main {
               upstream,
               pipeline,
               tokens,
+              config.tls(),
               ready::get);
       GatewayServer server = new GatewayServer(upstream, watch, scheduler, grpc, http, ready);
       ready.set(true);

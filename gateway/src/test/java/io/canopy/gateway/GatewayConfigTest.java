@@ -72,4 +72,29 @@ class GatewayConfigTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("gateway.http.max-body-bytes");
   }
+
+  @Test
+  void create_batchingRetryAndAuthDefaults_andUnbatchedModelsList() {
+    GatewayConfig config =
+        GatewayConfig.create(RunningGateway.config(Map.of("gateway.batching.unbatched-models", "a, b")));
+    assertThat(config.batching().maxBatchRows()).isEqualTo(512);
+    assertThat(config.batching().maxDelay()).isZero();
+    assertThat(config.batching().unbatchedModels()).containsExactlyInAnyOrder("a", "b");
+    assertThat(config.retry().budgetRatio()).isEqualTo(0.2);
+    assertThat(config.clientTokens().isEmpty()).isTrue();
+    assertThat(config.tls().enabled()).isFalse();
+  }
+
+  @Test
+  void create_badNewSettings_failNamingTheKey() {
+    assertThatThrownBy(
+            () -> GatewayConfig.create(RunningGateway.config(Map.of("gateway.batching.max-in-flight", "0"))))
+        .hasMessageContaining("gateway.batching.max-in-flight");
+    assertThatThrownBy(
+            () -> GatewayConfig.create(RunningGateway.config(Map.of("gateway.auth.client-token", "short"))))
+        .hasMessageContaining("gateway.auth.client-token");
+    assertThatThrownBy(
+            () -> GatewayConfig.create(RunningGateway.config(Map.of("gateway.tls.cert-chain", "/nope.pem"))))
+        .hasMessageContaining("gateway.tls");
+  }
 }

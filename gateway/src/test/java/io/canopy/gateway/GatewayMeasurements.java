@@ -102,7 +102,7 @@ final class GatewayMeasurements {
       System.out.printf(
           "throughput batching=%s: %d rows/s, %d failed, upstream calls %d (%.1f rows per call)%n",
           batching, result[0] / 5, result[1], gw.serving.predicts.size(),
-          (double) result[2] / Math.max(1, gw.serving.predicts.size()));
+          gw.serving.predicts.stream().mapToInt(r -> r.getDense().getValuesCount() / 4).average().orElse(0));
       channel.shutdownNow();
     }
   }

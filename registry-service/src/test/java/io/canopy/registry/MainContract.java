@@ -84,6 +84,32 @@ abstract class MainContract {
   }
 
   @Test
+  void metrics_afterAnUploadAndAWatch_exposedInPrometheusText() throws Exception {
+    RegistryServer server = cleanup.register(Main.start(config()));
+    RegistryClient client = connect(server);
+    client.upload("cancer", Fixtures.bytes(Fixtures.UBJ));
+    RegistryClient.Watch watch = cleanup.register(client.watch(0));
+    long revision = watch.next().getRevision();
+
+    HttpResponse<String> metrics =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + server.adminPort() + "/observe/metrics"))
+                    .header("Accept", "text/plain")
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+
+    assertThat(metrics.statusCode()).isEqualTo(200);
+    assertThat(metrics.body())
+        .containsPattern("canopy_registry_uploads_total\\{[^}]*outcome=\"ready\"[^}]*\\} [1-9]")
+        .containsPattern("canopy_registry_revision\\{[^}]*\\} " + revision)
+        .containsPattern("canopy_registry_watchers\\{[^}]*\\} [1-9]")
+        .contains("canopy_registry_validation_seconds_bucket")
+        .contains("canopy_registry_upload_bytes_total");
+  }
+
+  @Test
   void restart_onTheSameDataDir_keepsModelsVersionsAliasesArtifactsAndRevisions()
       throws Exception {
     byte[] bytes = Fixtures.bytes(Fixtures.UBJ);

@@ -17,9 +17,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * A running serving-service: the model manager following the registry, the feature store, the
- * gRPC server (InferenceService, KServe v2, FeatureStoreService, health, reflection) and the admin HTTP server. Health on both
- * follows the manager's readiness.
+ * A running serving-service: the model manager following the registry, the feature store, the gRPC
+ * server (InferenceService, KServe v2, FeatureStoreService, health, reflection) and the admin HTTP
+ * server. Health on both follows the manager's readiness.
  */
 public final class ServingServer implements AutoCloseable {
 
@@ -68,7 +68,7 @@ public final class ServingServer implements AutoCloseable {
             grpcBuilder,
             List.of(
                 new InferenceGrpcService(models, features, metrics),
-                new KServeGrpcService(models),
+                new KServeGrpcService(models, metrics),
                 new FeatureStoreGrpcService(features, metrics)),
             List.of());
     models.onReadinessChange(grpc::setServing);

@@ -106,6 +106,11 @@ class MainTest {
             .setFeatureView("patients")
             .addEntityKeys("nobody")
             .build());
+    GrpcAssertions.assertCode(
+        () ->
+            InferenceServiceGrpc.newBlockingStub(channel)
+                .predict(ServingHarness.breastCancerRequest("no-such-model").build()),
+        io.grpc.Status.Code.NOT_FOUND);
     String metrics =
         http.send(
                 HttpRequest.newBuilder(
@@ -119,7 +124,11 @@ class MainTest {
         .containsPattern("canopy_serving_compute_seconds_count\\{[^}]*version=\"1\"")
         .containsPattern("canopy_serving_feature_misses_total\\{[^}]*view=\"patients\"[^}]*\\} 1")
         .containsPattern("canopy_serving_loaded_versions\\{[^}]*service=\"serving\"[^}]*\\} 1")
-        .containsPattern("canopy_serving_version_events_total\\{[^}]*event=\"loaded\"");
+        .containsPattern("canopy_serving_version_events_total\\{[^}]*event=\"loaded\"")
+        // A client's made-up model name does not become a tag.
+        .containsPattern(
+            "canopy_serving_errors_total\\{[^}]*code=\"NOT_FOUND\"[^}]*model=\"unknown\"")
+        .doesNotContain("no-such-model");
 
     server.close();
     server.close(); // idempotent

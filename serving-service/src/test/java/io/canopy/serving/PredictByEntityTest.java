@@ -5,6 +5,7 @@ import static io.canopy.serving.GrpcAssertions.assertInvalidField;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import com.google.protobuf.Duration;
 import com.google.protobuf.Timestamp;
 import io.canopy.common.testing.GrpcCleanup;
 import io.canopy.proto.features.v1.CreateFeatureViewRequest;
@@ -163,7 +164,8 @@ class PredictByEntityTest {
     Serving serving = harness.startServing().awaitReady();
     serving
         .features()
-        .createFeatureView(CreateFeatureViewRequest.newBuilder().setFeatureView(patients()).build());
+        .createFeatureView(
+            CreateFeatureViewRequest.newBuilder().setFeatureView(patients()).build());
     write(
         serving,
         List.of(
@@ -171,7 +173,8 @@ class PredictByEntityTest {
             featureRow("p1", 1, List.of()),
             featureRow("p2", 2, List.of("f5", "f7"))));
 
-    PredictResponse byEntity = serving.inference().predict(byEntity("bc", "p0", "p1", "p2", "ghost"));
+    PredictResponse byEntity =
+        serving.inference().predict(byEntity("bc", "p0", "p1", "p2", "ghost"));
 
     // What the store holds, as floats: f1 went through int64, f5 and f7 of p2 are missing.
     float[][] expected = new float[4][];
@@ -199,6 +202,31 @@ class PredictByEntityTest {
   }
 
   @Test
+  void predict_byEntity_expiredValues_areMissing() throws Exception {
+    addBound("bc");
+    Serving serving = harness.startServing().awaitReady();
+    // A TTL of one nanosecond: every value written in the past has expired by the time it is read.
+    FeatureView view = patients().toBuilder().setTtl(Duration.newBuilder().setNanos(1)).build();
+    serving
+        .features()
+        .createFeatureView(CreateFeatureViewRequest.newBuilder().setFeatureView(view).build());
+    write(serving, List.of(featureRow("p0", 0, List.of())));
+
+    PredictResponse response = serving.inference().predict(byEntity("bc", "p0"));
+
+    float[] allMissing = new float[30];
+    java.util.Arrays.fill(allMissing, Float.NaN);
+    assertThat(response.getValues(0))
+        .isCloseTo(dense(serving, "bc", allMissing).getValues(0), within(1e-6f));
+    assertThat(response.getMissingFeaturesList())
+        .containsExactly(
+            MissingFeatures.newBuilder()
+                .setRow(0)
+                .addAllFeatures(FakeRegistry.BREAST_CANCER_FEATURES)
+                .build());
+  }
+
+  @Test
   void predict_byEntity_versionWithoutBinding_isFailedPrecondition() {
     harness.registry.addBreastCancer("bc", 1, Fixtures.BREAST_CANCER_UBJ);
     Serving serving = harness.startServing().awaitReady();
@@ -221,7 +249,10 @@ class PredictByEntityTest {
     addBound("bc");
     Serving serving = harness.startServing().awaitReady();
     FeatureView view = patients();
-    view = view.toBuilder().setFeatures(0, view.getFeatures(0).toBuilder().setType(ValueType.VALUE_TYPE_STRING)).build();
+    view =
+        view.toBuilder()
+            .setFeatures(0, view.getFeatures(0).toBuilder().setType(ValueType.VALUE_TYPE_STRING))
+            .build();
     serving
         .features()
         .createFeatureView(CreateFeatureViewRequest.newBuilder().setFeatureView(view).build());

@@ -18,8 +18,8 @@ import io.canopy.proto.inference.v1.DenseRows;
 import io.canopy.proto.inference.v1.InferenceServiceGrpc;
 import io.canopy.proto.inference.v1.InferenceServiceGrpc.InferenceServiceBlockingStub;
 import io.canopy.proto.inference.v1.PredictRequest;
-import io.canopy.serving.predict.Predictor;
 import io.canopy.serving.predict.PredictionKind;
+import io.canopy.serving.predict.Predictor;
 import io.grpc.ManagedChannel;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthGrpc;
@@ -81,9 +81,12 @@ public final class ServingMeasurements {
                     ServingHarness.config(
                         dir.resolve("redis"),
                         Map.of(
-                            "serving.registry.target", "127.0.0.1:" + registryServer.port(),
-                            "serving.features.backend", "redis",
-                            "serving.features.redis.key-prefix", redisPrefix))))) {
+                            "serving.registry.target",
+                            "127.0.0.1:" + registryServer.port(),
+                            "serving.features.backend",
+                            "redis",
+                            "serving.features.redis.key-prefix",
+                            redisPrefix))))) {
       ManagedChannel channel = channel(rocks);
       ManagedChannel redisChannel = channel(redis);
       Await.until("serving is ready", () -> rocks.isReady() && redis.isReady());
@@ -111,26 +114,37 @@ public final class ServingMeasurements {
       long[] redisLookup = lookupLatencies(FeatureStoreServiceGrpc.newBlockingStub(redisChannel));
 
       double emptyP50 = p(empty, 50);
-      System.out.printf("%nserving-service measurements (%d samples after %d warm-up calls)%n",
-          SAMPLES, WARMUP);
-      System.out.printf("empty gRPC call (health Check) p50   %8.1f us   = 1.00 (floor)%n", emptyP50 / 1e3);
-      System.out.printf("single-row Predict p50                %8.1f us   = %.2f x empty p50%n",
+      System.out.printf(
+          "%nserving-service measurements (%d samples after %d warm-up calls)%n", SAMPLES, WARMUP);
+      System.out.printf(
+          "empty gRPC call (health Check) p50   %8.1f us   = 1.00 (floor)%n", emptyP50 / 1e3);
+      System.out.printf(
+          "single-row Predict p50                %8.1f us   = %.2f x empty p50%n",
           p(single, 50) / 1e3, p(single, 50) / emptyP50);
-      System.out.printf("single-row Predict p99                %8.1f us   = %.2f x empty p50%n",
+      System.out.printf(
+          "single-row Predict p99                %8.1f us   = %.2f x empty p50%n",
           p(single, 99) / 1e3, p(single, 99) / emptyP50);
-      System.out.printf("batch-64 Predict over gRPC            %8.0f rows/s = %.2f x in-process%n",
+      System.out.printf(
+          "batch-64 Predict over gRPC            %8.0f rows/s = %.2f x in-process%n",
           grpcRowsPerSecond, grpcRowsPerSecond / inplaceRowsPerSecond);
-      System.out.printf("in-process inplace_predict batch 64   %8.0f rows/s = 1.00 (floor)%n",
+      System.out.printf(
+          "in-process inplace_predict batch 64   %8.0f rows/s = 1.00 (floor)%n",
           inplaceRowsPerSecond);
-      System.out.printf("GetOnlineFeatures 1x32 RocksDB p50    %8.1f us   = %.2f x empty p50 (p99 %.1f us)%n",
+      System.out.printf(
+          "GetOnlineFeatures 1x32 RocksDB p50    %8.1f us   = %.2f x empty p50 (p99 %.1f us)%n",
           p(rocksLookup, 50) / 1e3, p(rocksLookup, 50) / emptyP50, p(rocksLookup, 99) / 1e3);
-      System.out.printf("GetOnlineFeatures 1x32 Redis p50      %8.1f us   = %.2f x empty p50 (p99 %.1f us;"
+      System.out.printf(
+          "GetOnlineFeatures 1x32 Redis p50      %8.1f us   = %.2f x empty p50 (p99 %.1f us;"
               + " empty call on that server %.1f us)%n",
-          p(redisLookup, 50) / 1e3, p(redisLookup, 50) / emptyP50, p(redisLookup, 99) / 1e3,
+          p(redisLookup, 50) / 1e3,
+          p(redisLookup, 50) / emptyP50,
+          p(redisLookup, 99) / 1e3,
           p(emptyRedisServer, 50) / 1e3);
-      System.out.printf("RSS after first load                  %8d kB   = 1.00 (floor)%n", rssFirstLoad);
+      System.out.printf(
+          "RSS after first load                  %8d kB   = 1.00 (floor)%n", rssFirstLoad);
       for (int i = 0; i < rssAfterSwaps.length; i++) {
-        System.out.printf("RSS after %3d swaps                   %8d kB   = %.3f x first load%n",
+        System.out.printf(
+            "RSS after %3d swaps                   %8d kB   = %.3f x first load%n",
             (i + 1) * 25, rssAfterSwaps[i], rssAfterSwaps[i] / (double) rssFirstLoad);
       }
       FeatureStoreServiceGrpc.newBlockingStub(redisChannel)
@@ -169,7 +183,8 @@ public final class ServingMeasurements {
   }
 
   private static double p(long[] sorted, double percentile) {
-    return sorted[(int) Math.min(sorted.length - 1, Math.ceil(percentile / 100 * sorted.length) - 1)];
+    return sorted[
+        (int) Math.min(sorted.length - 1, Math.ceil(percentile / 100 * sorted.length) - 1)];
   }
 
   private static double callsPerSecond(Supplier<?> call) {
@@ -187,7 +202,8 @@ public final class ServingMeasurements {
 
   private static double inplaceRowsPerSecond() throws Exception {
     byte[] bytes = Fixtures.bytes(Fixtures.BREAST_CANCER_UBJ);
-    try (Predictor predictor = Predictor.load(bytes, Fixtures.sha256(Fixtures.BREAST_CANCER_UBJ), 1)) {
+    try (Predictor predictor =
+        Predictor.load(bytes, Fixtures.sha256(Fixtures.BREAST_CANCER_UBJ), 1)) {
       float[] values = new float[64 * 30];
       float[] fixture = Fixtures.breastCancerRows();
       for (int i = 0; i < values.length; i++) {
@@ -234,8 +250,8 @@ public final class ServingMeasurements {
   }
 
   /**
-   * 100 deployments: each registers a new version (alternately the UBJ and JSON artifact) and
-   * moves production to it, so each loads one model and frees the previous. RSS every 25.
+   * 100 deployments: each registers a new version (alternately the UBJ and JSON artifact) and moves
+   * production to it, so each loads one model and frees the previous. RSS every 25.
    */
   private static long[] swap(
       FakeRegistry registry, InferenceServiceBlockingStub inference, PredictRequest oneRow)
@@ -246,7 +262,8 @@ public final class ServingMeasurements {
       registry.addBreastCancer(
           "bc", version, i % 2 == 0 ? Fixtures.BREAST_CANCER_UBJ : Fixtures.BREAST_CANCER_JSON);
       registry.setAlias("bc", "production", version);
-      Await.until("v" + version + " serves", () -> inference.predict(oneRow).getVersion() == version);
+      Await.until(
+          "v" + version + " serves", () -> inference.predict(oneRow).getVersion() == version);
       for (int k = 0; k < 100; k++) {
         inference.predict(oneRow);
       }

@@ -83,7 +83,8 @@ class SwapUnderLoadTest {
         long target = i % 2 == 0 ? 1 : 2;
         long set = System.nanoTime();
         harness.registry.setAlias("bc", "production", target);
-        Await.until("production serves v" + target, () -> stub.predict(request).getVersion() == target);
+        Await.until(
+            "production serves v" + target, () -> stub.predict(request).getVersion() == target);
         flips.add(new Flip(set, System.nanoTime(), target));
       }
     } finally {

@@ -170,17 +170,37 @@ final class FeaturesHandler {
 
   private static FeatureValue value(JsonNode v, ValueType type, String field) {
     FeatureValue.Builder out = FeatureValue.newBuilder();
-    boolean ok =
-        switch (type) {
-          case VALUE_TYPE_FLOAT -> v.isNumber() && out.setFloatValue(v.floatValue()) != null;
-          case VALUE_TYPE_DOUBLE -> v.isNumber() && out.setDoubleValue(v.doubleValue()) != null;
-          case VALUE_TYPE_INT64 -> v.canConvertToExactIntegral() && v.canConvertToLong() && out.setInt64Value(v.longValue()) != null;
-          case VALUE_TYPE_BOOL -> v.isBoolean() && out.setBoolValue(v.booleanValue()) != null;
-          case VALUE_TYPE_STRING -> v.isTextual() && out.setStringValue(v.textValue()) != null;
-          default -> false;
-        };
-    if (!ok) {
-      throw new CanopyException.InvalidArgument(field, field + ": not a " + type.name().replace("VALUE_TYPE_", "").toLowerCase(Locale.ROOT));
+    switch (type) {
+      case VALUE_TYPE_FLOAT -> {
+        if (v.isNumber()) {
+          out.setFloatValue(v.floatValue());
+        }
+      }
+      case VALUE_TYPE_DOUBLE -> {
+        if (v.isNumber()) {
+          out.setDoubleValue(v.doubleValue());
+        }
+      }
+      case VALUE_TYPE_INT64 -> {
+        if (v.canConvertToExactIntegral() && v.canConvertToLong()) {
+          out.setInt64Value(v.longValue());
+        }
+      }
+      case VALUE_TYPE_BOOL -> {
+        if (v.isBoolean()) {
+          out.setBoolValue(v.booleanValue());
+        }
+      }
+      case VALUE_TYPE_STRING -> {
+        if (v.isTextual()) {
+          out.setStringValue(v.textValue());
+        }
+      }
+      default -> {}
+    }
+    if (out.getKindCase() == FeatureValue.KindCase.KIND_NOT_SET) {
+      throw new CanopyException.InvalidArgument(
+          field, field + ": not a " + type.name().replace("VALUE_TYPE_", "").toLowerCase(Locale.ROOT));
     }
     return out.build();
   }

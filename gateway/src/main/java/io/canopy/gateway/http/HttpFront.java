@@ -7,7 +7,11 @@ import io.canopy.common.config.Listen;
 import io.canopy.gateway.upstream.Upstream;
 import io.canopy.gateway.predict.PredictPipeline;
 import io.canopy.common.auth.BearerTokens;
+import io.canopy.gateway.TlsFiles;
+import io.helidon.common.configurable.Resource;
 import io.helidon.webserver.WebServer;
+import io.helidon.webserver.WebServerConfig;
+import java.nio.file.Path;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -31,6 +35,7 @@ public final class HttpFront implements AutoCloseable {
    * @param upstream the services behind the gateway
    * @param pipeline predictions: routing, batching, retries
    * @param clientTokens bearer tokens predictions need; empty: auth off
+   * @param tls the certificate to serve HTTPS with, when enabled
    * @param ready readiness reported by {@code /observe/health}
    */
   public static HttpFront start(
@@ -40,6 +45,7 @@ public final class HttpFront implements AutoCloseable {
       Upstream upstream,
       PredictPipeline pipeline,
       BearerTokens clientTokens,
+      TlsFiles tls,
       BooleanSupplier ready) {
     JsonFactory json =
         JsonFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
@@ -52,8 +58,17 @@ public final class HttpFront implements AutoCloseable {
     RegistryHandler registry = new RegistryHandler(upstream, replies);
     FeaturesHandler features = new FeaturesHandler(upstream, bodies, replies);
     HttpErrors errors = new HttpErrors(replies);
+    WebServerConfig.Builder builder = WebServer.builder();
+    if (tls.enabled()) {
+      Resource key = Resource.create(Path.of(tls.privateKey()));
+      Resource chain = Resource.create(Path.of(tls.certChain()));
+      builder.tls(
+          t ->
+              t.privateKey(k -> k.pem(pem -> pem.key(key)))
+                  .privateKeyCertChain(k -> k.pem(pem -> pem.certChain(chain))));
+    }
     WebServer server =
-        WebServer.builder()
+        builder
             .host(listen.host())
             .port(listen.port())
             .featuresDiscoverServices(false)

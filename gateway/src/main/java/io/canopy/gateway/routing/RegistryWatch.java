@@ -47,6 +47,10 @@ public final class RegistryWatch implements AutoCloseable {
     if (closed) {
       return;
     }
+    Context.CancellableContext previous = stream;
+    if (previous != null) {
+      previous.cancel(null);
+    }
     Context.CancellableContext context = Context.ROOT.withCancellation();
     stream = context;
     WatchModelsRequest request =

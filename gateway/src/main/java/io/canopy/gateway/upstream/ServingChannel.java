@@ -1,6 +1,7 @@
 package io.canopy.gateway.upstream;
 
 import io.canopy.common.grpc.GrpcTransports;
+import io.grpc.Context;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.NettyChannelBuilder;
 import java.util.Arrays;
@@ -28,15 +29,22 @@ final class ServingChannel {
   }
 
   static ManagedChannel open(String configured) {
-    return NettyChannelBuilder.forTarget(target(configured))
-        .usePlaintext()
-        .maxInboundMessageSize(GrpcTransports.DEFAULT_MAX_INBOUND_MESSAGE_BYTES)
-        .keepAliveTime(30, TimeUnit.SECONDS)
-        .keepAliveTimeout(10, TimeUnit.SECONDS)
-        .keepAliveWithoutCalls(true)
-        .defaultServiceConfig(serviceConfig())
-        .disableRetry()
-        .build();
+    ManagedChannel channel =
+        NettyChannelBuilder.forTarget(target(configured))
+            .usePlaintext()
+            .maxInboundMessageSize(GrpcTransports.DEFAULT_MAX_INBOUND_MESSAGE_BYTES)
+            .keepAliveTime(30, TimeUnit.SECONDS)
+            .keepAliveTimeout(10, TimeUnit.SECONDS)
+            .keepAliveWithoutCalls(true)
+            .defaultServiceConfig(serviceConfig())
+            .disableRetry()
+            // Never idle: leaving idle mode inside a caller's call would start the health-check
+            // streams in that caller's gRPC Context, and they would die when its call ends.
+            .idleTimeout(Long.MAX_VALUE, TimeUnit.DAYS)
+            .intercept(new RootContextCalls())
+            .build();
+    Context.ROOT.run(() -> channel.getState(true));
+    return channel;
   }
 
   /** Numbers are doubles: grpc-java parses service configs as JSON. */

@@ -84,6 +84,14 @@ public final class RegistryMeasurements {
         channel.shutdownNow();
       }
     }
+    if (backend.equals("postgresql")) {
+      try (var c =
+              java.sql.DriverManager.getConnection(
+                  "jdbc:postgresql://127.0.0.1:5432/test", "postgres", "");
+          var st = c.createStatement()) {
+        st.execute("DROP SCHEMA " + overrides.get("registry.store.postgresql.schema") + " CASCADE");
+      }
+    }
     System.out.println("backend: " + backend + ", data in " + dir);
   }
 

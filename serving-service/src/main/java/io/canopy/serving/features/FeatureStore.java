@@ -39,7 +39,9 @@ public final class FeatureStore implements AutoCloseable {
     this.views = new ViewCache(backend, clock, viewCacheTtl);
   }
 
-  /** Opens the configured backend (RocksDB opens its directory now; Redis connects on first use). */
+  /**
+   * Opens the configured backend (RocksDB opens its directory now; Redis connects on first use).
+   */
   public static FeatureStore open(FeatureSettings settings, Clock clock) {
     FeatureBackend backend =
         switch (settings.backend()) {
@@ -205,7 +207,11 @@ public final class FeatureStore implements AutoCloseable {
       if (!ValueTypes.numeric(feature.getType())) {
         throw new CanopyException.InvalidArgument(
             field,
-            "feature '" + feature.getName() + "' is " + feature.getType() + "; models take numbers");
+            "feature '"
+                + feature.getName()
+                + "' is "
+                + feature.getType()
+                + "; models take numbers");
       }
     }
     GetOnlineFeaturesResponse found = read(viewName, entityKeys, features);

@@ -146,7 +146,8 @@ final class RedisFeatureBackend implements FeatureBackend {
   public void deleteView(String name) {
     RedisAsyncCommands<byte[], byte[]> redis = redis();
     await(redis.hdel(viewsKey, bytes(name)));
-    ScanArgs match = ScanArgs.Builder.matches(bytes(glob(prefix + "r:" + name + ":") + "*")).limit(500);
+    ScanArgs match =
+        ScanArgs.Builder.matches(bytes(glob(prefix + "r:" + name + ":") + "*")).limit(500);
     ScanCursor cursor = ScanCursor.INITIAL;
     do {
       KeyScanCursor<byte[]> page = await(redis.scan(cursor, match));
@@ -209,7 +210,9 @@ final class RedisFeatureBackend implements FeatureBackend {
     }
     int[] stored = new int[entityKeys.size()];
     for (int i = 0; i < stored.length; i++) {
-      stored[i] = Math.toIntExact(awaitScript(pending.get(i), redis, entityKeys.get(i), view, cells.get(i)));
+      stored[i] =
+          Math.toIntExact(
+              awaitScript(pending.get(i), redis, entityKeys.get(i), view, cells.get(i)));
     }
     return stored;
   }

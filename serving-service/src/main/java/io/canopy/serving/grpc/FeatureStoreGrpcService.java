@@ -19,7 +19,8 @@ import io.canopy.serving.metrics.ServingMetrics;
 import io.grpc.stub.StreamObserver;
 
 /** {@code canopy.features.v1.FeatureStoreService} over the process's {@link FeatureStore}. */
-public final class FeatureStoreGrpcService extends FeatureStoreServiceGrpc.FeatureStoreServiceImplBase {
+public final class FeatureStoreGrpcService
+    extends FeatureStoreServiceGrpc.FeatureStoreServiceImplBase {
 
   private final FeatureStore store;
   private final ServingMetrics metrics;

@@ -2,7 +2,6 @@ package io.canopy.serving.grpc;
 
 import com.google.protobuf.Timestamp;
 import io.canopy.common.error.CanopyException;
-import io.canopy.common.error.ErrorMapping;
 import io.canopy.proto.inference.v1.GetModelStatusRequest;
 import io.canopy.proto.inference.v1.GetModelStatusResponse;
 import io.canopy.proto.inference.v1.InferenceServiceGrpc;
@@ -23,7 +22,6 @@ import io.canopy.serving.model.VersionStatus;
 import io.canopy.serving.predict.Prediction;
 import io.canopy.serving.predict.PredictionKind;
 import io.grpc.Context;
-import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import java.util.List;
 
@@ -43,8 +41,7 @@ public final class InferenceGrpcService extends InferenceServiceGrpc.InferenceSe
     this(models, null, ServingMetrics.NOOP);
   }
 
-  public InferenceGrpcService(
-      ModelManager models, FeatureStore features, ServingMetrics metrics) {
+  public InferenceGrpcService(ModelManager models, FeatureStore features, ServingMetrics metrics) {
     this.models = models;
     this.features = features;
     this.metrics = metrics;
@@ -103,16 +100,13 @@ public final class InferenceGrpcService extends InferenceServiceGrpc.InferenceSe
       responses.onNext(response.build());
       responses.onCompleted();
     } catch (RuntimeException e) {
-      Status.Code code = ErrorMapping.toStatusException(e).getStatus().getCode();
-      // Names of models that do not exist come from clients: they must not become meter tags.
-      String model =
-          served.isEmpty() && code == Status.Code.NOT_FOUND ? "unknown" : request.getModel();
-      metrics.predictFailed(model, served, code.name());
+      FailureMetrics.record(metrics, request.getModel(), served, e);
       throw e;
     }
   }
 
-  private RowDecoder.Rows rows(PredictRequest request, Lease lease, PredictResponse.Builder response) {
+  private RowDecoder.Rows rows(
+      PredictRequest request, Lease lease, PredictResponse.Builder response) {
     return switch (request.getRowsCase()) {
       case DENSE -> RowDecoder.dense(request.getDense(), lease.numFeatures());
       case NAMED -> RowDecoder.named(request.getNamed(), lease);
@@ -153,8 +147,7 @@ public final class InferenceGrpcService extends InferenceServiceGrpc.InferenceSe
     for (int r = 0; r < matrix.rows(); r++) {
       List<String> missing = matrix.missing().get(r);
       if (!missing.isEmpty()) {
-        response.addMissingFeatures(
-            MissingFeatures.newBuilder().setRow(r).addAllFeatures(missing));
+        response.addMissingFeatures(MissingFeatures.newBuilder().setRow(r).addAllFeatures(missing));
       }
     }
     return new RowDecoder.Rows(matrix.values(), matrix.rows());

@@ -14,6 +14,7 @@ import io.canopy.proto.kserve.v2.ServerMetadataRequest;
 import io.canopy.proto.kserve.v2.ServerMetadataResponse;
 import io.canopy.proto.kserve.v2.ServerReadyRequest;
 import io.canopy.proto.kserve.v2.ServerReadyResponse;
+import io.canopy.serving.metrics.ServingMetrics;
 import io.canopy.serving.model.Lease;
 import io.canopy.serving.model.ModelManager;
 import io.canopy.serving.model.VersionSelector;
@@ -33,10 +34,17 @@ public final class KServeGrpcService extends GRPCInferenceServiceGrpc.GRPCInfere
   static final String PLATFORM = "xgboost";
 
   private final ModelManager models;
+  private final ServingMetrics metrics;
   private final String serverVersion;
 
   public KServeGrpcService(ModelManager models) {
+    this(models, ServingMetrics.NOOP);
+  }
+
+  /** ModelInfer calls count in the same meters as Predict. */
+  public KServeGrpcService(ModelManager models, ServingMetrics metrics) {
     this.models = models;
+    this.metrics = metrics;
     String version = KServeGrpcService.class.getPackage().getImplementationVersion();
     this.serverVersion = version == null ? "dev" : version;
   }
@@ -91,24 +99,36 @@ public final class KServeGrpcService extends GRPCInferenceServiceGrpc.GRPCInfere
 
   @Override
   public void modelInfer(ModelInferRequest request, StreamObserver<ModelInferResponse> out) {
-    String name = requireName(request.getModelName(), "model_name");
-    VersionSelector selector = KServeTensors.selector(request.getModelVersion(), "model_version");
-    Context context = Context.current();
-    Deadlines.checkNotExpired(context);
-    ModelInferResponse.Builder response = ModelInferResponse.newBuilder();
-    try (Lease lease = models.acquire(name, selector)) {
-      int rows = KServeTensors.rows(request, lease.numFeatures());
-      float[] values = KServeTensors.values(request, rows * lease.numFeatures());
+    long arrived = System.nanoTime();
+    String served = "";
+    try {
+      String name = requireName(request.getModelName(), "model_name");
+      VersionSelector selector = KServeTensors.selector(request.getModelVersion(), "model_version");
+      Context context = Context.current();
       Deadlines.checkNotExpired(context);
-      Prediction prediction = lease.predict(values, rows, PredictionKind.VALUE);
-      response
-          .setModelName(lease.model())
-          .setModelVersion(Long.toString(lease.version()))
-          .setId(request.getId());
-      KServeTensors.addOutput(response, prediction, request.getRawInputContentsCount() > 0);
+      ModelInferResponse.Builder response = ModelInferResponse.newBuilder();
+      try (Lease lease = models.acquire(name, selector)) {
+        served = Long.toString(lease.version());
+        int rows = KServeTensors.rows(request, lease.numFeatures());
+        float[] values = KServeTensors.values(request, rows * lease.numFeatures());
+        Deadlines.checkNotExpired(context);
+        long computeStart = System.nanoTime();
+        Prediction prediction = lease.predict(values, rows, PredictionKind.VALUE);
+        metrics.predicted(
+            lease.model(),
+            lease.version(),
+            rows,
+            computeStart - arrived,
+            System.nanoTime() - computeStart);
+        response.setModelName(lease.model()).setModelVersion(served).setId(request.getId());
+        KServeTensors.addOutput(response, prediction, request.getRawInputContentsCount() > 0);
+      }
+      out.onNext(response.build());
+      out.onCompleted();
+    } catch (RuntimeException e) {
+      FailureMetrics.record(metrics, request.getModelName(), served, e);
+      throw e;
     }
-    out.onNext(response.build());
-    out.onCompleted();
   }
 
   private static String requireName(String name, String field) {

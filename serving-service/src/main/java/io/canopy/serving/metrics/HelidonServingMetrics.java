@@ -11,6 +11,7 @@ import io.helidon.metrics.api.Tag;
 import io.helidon.metrics.api.Timer;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntSupplier;
 
@@ -38,6 +39,7 @@ public final class HelidonServingMetrics implements ServingMetrics {
   };
 
   private final MeterRegistry registry;
+  private final ConcurrentHashMap<VersionKey, VersionMeters> perVersion = new ConcurrentHashMap<>();
 
   public HelidonServingMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -61,25 +63,41 @@ public final class HelidonServingMetrics implements ServingMetrics {
         Timer.builder(name).description(description).tags(tags).buckets(LATENCY_BUCKETS));
   }
 
+  /** The meters of one served version, looked up once: the Predict path only records. */
+  private record VersionMeters(Counter ok, Timer queue, Timer compute, DistributionSummary rows) {}
+
+  private VersionMeters versionMeters(String model, long version) {
+    return perVersion.computeIfAbsent(
+        new VersionKey(model, version),
+        key -> {
+          String v = Long.toString(version);
+          List<Tag> mv = tags("model", model, "version", v);
+          return new VersionMeters(
+              counter(
+                  "canopy_serving_requests",
+                  "Predict calls by model, version and status code",
+                  tags("model", model, "version", v, "code", "OK")),
+              timer(
+                  "canopy_serving_queue",
+                  "Time from a call's arrival to the start of computing",
+                  mv),
+              timer("canopy_serving_compute", "Time computing predictions in XGBoost", mv),
+              registry.getOrCreate(
+                  DistributionSummary.builder("canopy_serving_rows")
+                      .description("Rows per Predict call")
+                      .tags(mv)));
+        });
+  }
+
+  private record VersionKey(String model, long version) {}
+
   @Override
   public void predicted(String model, long version, int rows, long queueNanos, long computeNanos) {
-    String v = Long.toString(version);
-    counter(
-            "canopy_serving_requests",
-            "Predict calls by model, version and status code",
-            tags("model", model, "version", v, "code", "OK"))
-        .increment();
-    List<Tag> mv = tags("model", model, "version", v);
-    timer("canopy_serving_queue", "Time from a call's arrival to the start of computing", mv)
-        .record(queueNanos, TimeUnit.NANOSECONDS);
-    timer("canopy_serving_compute", "Time computing predictions in XGBoost", mv)
-        .record(computeNanos, TimeUnit.NANOSECONDS);
-    registry
-        .getOrCreate(
-            DistributionSummary.builder("canopy_serving_rows")
-                .description("Rows per Predict call")
-                .tags(mv))
-        .record(rows);
+    VersionMeters meters = versionMeters(model, version);
+    meters.ok().increment();
+    meters.queue().record(queueNanos, TimeUnit.NANOSECONDS);
+    meters.compute().record(computeNanos, TimeUnit.NANOSECONDS);
+    meters.rows().record(rows);
   }
 
   @Override

@@ -15,7 +15,8 @@ public interface ServingMetrics {
    * One Predict (or ModelInfer) that succeeded: {@code queueNanos} from the call's arrival to the
    * start of computing (admission, decoding, feature lookups), {@code computeNanos} in XGBoost.
    */
-  default void predicted(String model, long version, int rows, long queueNanos, long computeNanos) {}
+  default void predicted(
+      String model, long version, int rows, long queueNanos, long computeNanos) {}
 
   /** One Predict that failed with a gRPC status code; {@code version} is "" when none resolved. */
   default void predictFailed(String model, String version, String code) {}

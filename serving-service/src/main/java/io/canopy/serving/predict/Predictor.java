@@ -75,11 +75,7 @@ public final class Predictor implements AutoCloseable {
       int valueWidth = inplace(booster, probe, 2, numFeatures, PredictionType.kValue)[0].length;
       int marginWidth = inplace(booster, probe, 2, numFeatures, PredictionType.kMargin)[0].length;
       return new Predictor(
-          booster,
-          numFeatures,
-          featureNames(names, numFeatures),
-          valueWidth,
-          marginWidth);
+          booster, numFeatures, featureNames(names, numFeatures), valueWidth, marginWidth);
     } catch (XGBoostError | RuntimeException e) {
       booster.dispose();
       throw new ModelLoadException("model failed its warm-up: " + e.getMessage(), e);

@@ -37,6 +37,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -64,7 +67,8 @@ abstract class FeatureStoreContract {
   }
 
   private void start(FeatureBackend backend) throws Exception {
-    FeatureStore store = cleanup.register(new FeatureStore(backend, clock, java.time.Duration.ZERO));
+    FeatureStore store =
+        cleanup.register(new FeatureStore(backend, clock, java.time.Duration.ZERO));
     String name = InProcessServerBuilder.generateName();
     GrpcServer server =
         new GrpcServer(
@@ -154,7 +158,8 @@ abstract class FeatureStoreContract {
               public void onCompleted() {}
             });
     for (List<FeatureRow> rows : messages) {
-      requests.onNext(WriteFeaturesRequest.newBuilder().setFeatureView(view).addAllRows(rows).build());
+      requests.onNext(
+          WriteFeaturesRequest.newBuilder().setFeatureView(view).addAllRows(rows).build());
     }
     requests.onCompleted();
     try {
@@ -243,7 +248,9 @@ abstract class FeatureStoreContract {
                 .setPageToken(first.getNextPageToken())
                 .build());
 
-    assertThat(first.getFeatureViewsList()).extracting(FeatureView::getName).containsExactly("a", "b");
+    assertThat(first.getFeatureViewsList())
+        .extracting(FeatureView::getName)
+        .containsExactly("a", "b");
     assertThat(second.getFeatureViewsList()).extracting(FeatureView::getName).containsExactly("c");
     assertThat(second.getNextPageToken()).isEmpty();
   }
@@ -251,16 +258,22 @@ abstract class FeatureStoreContract {
   @Test
   void getOnlineFeatures_manyKeys_answersInRequestOrderWithPerValueStatus() throws Exception {
     create(customers(0));
-    write("customers", row("alice", T0, "age", 41L, "spend", 12.5, "score", 0.25f, "vip", true, "city", "Oslo"));
+    write(
+        "customers",
+        row("alice", T0, "age", 41L, "spend", 12.5, "score", 0.25f, "vip", true, "city", "Oslo"));
     write("customers", row("bob", T0, "age", 29L));
 
-    GetOnlineFeaturesResponse found = read("customers", List.of("bob", "nobody", "alice"), "city", "age");
+    GetOnlineFeaturesResponse found =
+        read("customers", List.of("bob", "nobody", "alice"), "city", "age");
 
     assertThat(found.getFeaturesList()).containsExactly("city", "age");
-    assertThat(found.getRowsList()).extracting(EntityFeatures::getEntityKey).containsExactly("bob", "nobody", "alice");
+    assertThat(found.getRowsList())
+        .extracting(EntityFeatures::getEntityKey)
+        .containsExactly("bob", "nobody", "alice");
     EntityFeatures bob = found.getRows(0);
     assertThat(bob.getStatusesList())
-        .containsExactly(FeatureStatus.FEATURE_STATUS_NOT_FOUND, FeatureStatus.FEATURE_STATUS_PRESENT);
+        .containsExactly(
+            FeatureStatus.FEATURE_STATUS_NOT_FOUND, FeatureStatus.FEATURE_STATUS_PRESENT);
     assertThat(bob.getValues(1).getInt64Value()).isEqualTo(29L);
     assertThat(found.getRows(1).getStatusesList())
         .containsOnly(FeatureStatus.FEATURE_STATUS_NOT_FOUND);
@@ -365,7 +378,9 @@ abstract class FeatureStoreContract {
     features.deleteFeatureView(DeleteFeatureViewRequest.newBuilder().setName("customers").build());
 
     assertCode(
-        () -> features.getFeatureView(GetFeatureViewRequest.newBuilder().setName("customers").build()),
+        () ->
+            features.getFeatureView(
+                GetFeatureViewRequest.newBuilder().setName("customers").build()),
         Status.Code.NOT_FOUND);
     create(customers(0));
     assertThat(read("customers", List.of("alice"), "age").getRows(0).getStatuses(0))
@@ -386,7 +401,44 @@ abstract class FeatureStoreContract {
 
     EntityFeatures alice = read("customers", List.of("alice"), "age", "spend").getRows(0);
     assertThat(alice.getStatusesList())
-        .containsExactly(FeatureStatus.FEATURE_STATUS_NOT_FOUND, FeatureStatus.FEATURE_STATUS_PRESENT);
+        .containsExactly(
+            FeatureStatus.FEATURE_STATUS_NOT_FOUND, FeatureStatus.FEATURE_STATUS_PRESENT);
+  }
+
+  @Test
+  void writeFeatures_concurrentWritersOfOneEntity_keepTheNewestEventTime() throws Exception {
+    create(customers(0));
+    int writers = 4;
+    int writes = 25;
+    ExecutorService pool = Executors.newFixedThreadPool(writers);
+    List<Future<?>> done = new ArrayList<>();
+    for (int w = 0; w < writers; w++) {
+      int writer = w;
+      done.add(
+          pool.submit(
+              () -> {
+                for (int i = 0; i < writes; i++) {
+                  // Interleaved, out-of-order event times; seconds = the value written.
+                  long second = (long) ((i * 7 + writer * 13) % (writers * writes)) + 1;
+                  write("customers", row("alice", T0.plusSeconds(second), "age", second));
+                }
+                return null;
+              }));
+    }
+    for (Future<?> f : done) {
+      f.get(60, TimeUnit.SECONDS);
+    }
+    pool.shutdown();
+
+    EntityFeatures alice = read("customers", List.of("alice"), "age").getRows(0);
+    long newest = 0;
+    for (int w = 0; w < writers; w++) {
+      for (int i = 0; i < writes; i++) {
+        newest = Math.max(newest, (i * 7 + w * 13) % (writers * writes) + 1);
+      }
+    }
+    assertThat(alice.getValues(0).getInt64Value()).isEqualTo(newest);
+    assertThat(alice.getEventTimes(0).getSeconds()).isEqualTo(T0.getEpochSecond() + newest);
   }
 
   @Test

@@ -34,7 +34,8 @@ class RedisFeatureStoreTest extends FeatureStoreContract {
     try (StatefulRedisConnection<String, String> redis = client.connect()) {
       ScanCursor cursor = ScanCursor.INITIAL;
       do {
-        KeyScanCursor<String> page = redis.sync().scan(cursor, ScanArgs.Builder.matches(prefix + "*"));
+        KeyScanCursor<String> page =
+            redis.sync().scan(cursor, ScanArgs.Builder.matches(prefix + "*"));
         if (!page.getKeys().isEmpty()) {
           redis.sync().unlink(page.getKeys().toArray(new String[0]));
         }

@@ -76,7 +76,8 @@ class PredictorObjectivesTest {
         // softmax's transformed output is the class itself, as in XGBoost.
         assertMatches(value, ref.value(), n);
       }
-      assertMatches(predictor.predict(trained.rows(), n, PredictionKind.MARGIN), ref.margin(), n, 3);
+      assertMatches(
+          predictor.predict(trained.rows(), n, PredictionKind.MARGIN), ref.margin(), n, 3);
       Prediction classes = predictor.predict(trained.rows(), n, PredictionKind.CLASS);
       assertThat(classes.shape()).containsExactly(n);
       for (int r = 0; r < n; r++) {
@@ -89,7 +90,10 @@ class PredictorObjectivesTest {
           3,
           TrainedModels.FEATURES + 1);
       assertMatches(
-          predictor.predict(trained.rows(), n, PredictionKind.LEAF), ref.leaf(), n, ref.leaf()[0].length);
+          predictor.predict(trained.rows(), n, PredictionKind.LEAF),
+          ref.leaf(),
+          n,
+          ref.leaf()[0].length);
     } finally {
       trained.booster().dispose();
     }
