@@ -86,15 +86,17 @@ public final class RegistryServer implements AutoCloseable {
             case DIRECTORY -> new FileArtifactStore(config.artifactDir());
             case POSTGRESQL -> ((JdbcMetadataStore) store).artifactsInDatabase();
           };
-      if (config.validationMaxMemoryMb() > 0 && !ProbeCommand.prlimitAvailable()) {
-        throw new IllegalArgumentException(
-            "registry.validation.max-memory-mb: needs prlimit (util-linux) on the PATH;"
-                + " install it or set 0");
+      int memoryCapMb = config.validationMaxMemoryMb();
+      if (memoryCapMb > 0 && !ProbeCommand.prlimitAvailable()) {
+        // A laptop without util-linux (macOS) still runs; the heap cap and the time cap remain.
+        LOG.warning(
+            "registry.validation.max-memory-mb: prlimit (util-linux) is not on the PATH;"
+                + " validation children run without an address-space cap");
+        memoryCapMb = 0;
       }
       ValidatorPool validator =
           new ValidatorPool(
-              ProbeCommand.currentJvm(
-                  config.validationMaxHeapMb(), config.validationMaxMemoryMb()),
+              ProbeCommand.currentJvm(config.validationMaxHeapMb(), memoryCapMb),
               config.validationDir(),
               config.validationTimeout(),
               config.validationProcesses());

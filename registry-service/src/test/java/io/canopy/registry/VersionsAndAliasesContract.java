@@ -29,6 +29,7 @@ import io.grpc.Status;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -55,7 +56,7 @@ abstract class VersionsAndAliasesContract {
   void start() {
     TestBackend storage = cleanup.register(TestBackend.create(backend));
     registry =
-        cleanup.register(InProcessRegistry.start(dataDir, storage, java.util.Map.of()));
+        cleanup.register(InProcessRegistry.start(dataDir, storage, Map.of()));
     client = registry.client;
   }
 

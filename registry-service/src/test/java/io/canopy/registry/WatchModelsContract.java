@@ -22,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -49,7 +50,7 @@ abstract class WatchModelsContract {
   void start() {
     TestBackend storage = cleanup.register(TestBackend.create(backend));
     registry =
-        cleanup.register(InProcessRegistry.start(dataDir, storage, java.util.Map.of()));
+        cleanup.register(InProcessRegistry.start(dataDir, storage, Map.of()));
     client = registry.client;
   }
 
