@@ -36,11 +36,10 @@ public record FeatureSettings(
     Objects.requireNonNull(backend, "serving.features.backend");
     Objects.requireNonNull(rocksdbPath, "serving.features.rocksdb.path");
     Objects.requireNonNull(redisKeyPrefix, "serving.features.redis.key-prefix");
-    if (redisUri == null || !redisUri.startsWith("redis")) {
+    if (redisUri == null || !redisUri.startsWith("redis") || !parses(redisUri)) {
       throw new IllegalArgumentException(
           "serving.features.redis.uri: must be a redis:// or rediss:// URI, got " + redisUri);
     }
-    URI.create(redisUri);
     if (redisTimeout.isZero() || redisTimeout.isNegative()) {
       throw new IllegalArgumentException(
           "serving.features.redis.timeout-ms: must be > 0, got " + redisTimeout.toMillis());
@@ -48,6 +47,15 @@ public record FeatureSettings(
     if (viewCacheTtl.isNegative()) {
       throw new IllegalArgumentException(
           "serving.features.view-cache-ms: must be >= 0, got " + viewCacheTtl.toMillis());
+    }
+  }
+
+  private static boolean parses(String uri) {
+    try {
+      URI.create(uri);
+      return true;
+    } catch (IllegalArgumentException e) {
+      return false;
     }
   }
 
