@@ -40,14 +40,16 @@ final class GatewayMeasurements {
 
   public static void main(String[] args) throws Exception {
     latency();
-    for (boolean batching : new boolean[] {false, true, false, true}) {
-      throughput(batching);
+    for (int round = 0; round < 2; round++) {
+      throughputDirect();
+      throughput(false);
+      throughput(true);
     }
     killOneReplica();
     System.exit(0);
   }
 
-  private static PredictResponse costly(PredictRequest request) {
+  static PredictResponse costly(PredictRequest request) {
     int rows = request.getDense().getValuesCount() / Math.max(1, request.getDense().getNumFeatures());
     long end = System.nanoTime() + CALL_COST_NANOS + rows * ROW_COST_NANOS;
     while (System.nanoTime() < end) {
@@ -100,18 +102,29 @@ final class GatewayMeasurements {
       var stub = InferenceServiceGrpc.newBlockingStub(channel);
       long[] result = load(64, 2, 5, stub, null);
       System.out.printf(
-          "throughput batching=%s: %d rows/s, %d failed, upstream calls %d (%.1f rows per call)%n",
+          "throughput batching=%s, 64 clients: %d rows/s, %d failed, upstream calls %d (%.1f rows per call)%n",
           batching, result[0] / 5, result[1], gw.serving.predicts.size(),
           gw.serving.predicts.stream().mapToInt(r -> r.getDense().getValuesCount() / 4).average().orElse(0));
       channel.shutdownNow();
     }
   }
 
-  /** Two replicas with CPU cost, 16 clients for 6 s; one replica killed after 3 s. */
+  /** The floor: 64 single-row clients straight at the fake serving (no gateway), 5 s. */
+  private static void throughputDirect() throws Exception {
+    try (FakeServing serving = new FakeServing()) {
+      serving.onPredict = GatewayMeasurements::costly;
+      ManagedChannel channel = GrpcTransports.channel(serving.target(), 1 << 20);
+      long[] result = load(64, 2, 5, InferenceServiceGrpc.newBlockingStub(channel), null);
+      System.out.printf(
+          "throughput serving-direct, 64 clients: %d rows/s, %d failed%n", result[0] / 5, result[1]);
+      channel.shutdownNow();
+    }
+  }
+
+  /** Two replicas with CPU cost, 16 clients for 6 s; one (a child JVM) SIGKILLed after 3 s. */
   private static void killOneReplica() throws Exception {
-    FakeServing a = new FakeServing();
+    ServingProcess a = new ServingProcess(true);
     FakeServing b = new FakeServing();
-    a.onPredict = GatewayMeasurements::costly;
     b.onPredict = GatewayMeasurements::costly;
     try (RunningGateway gw =
         new RunningGateway(Map.of("gateway.upstream.serving-target", a.target() + "," + b.target()))) {
@@ -119,16 +132,17 @@ final class GatewayMeasurements {
       var stub = InferenceServiceGrpc.newBlockingStub(channel);
       long[] result = load(16, 1, 6, stub, () -> {
         try {
-          a.close();
+          a.kill();
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
         }
       });
       System.out.printf(
-          "replica killed under load: %d requests, %d failed; replica a served %d, b served %d%n",
-          result[0], result[1], a.predicts.size(), b.predicts.size());
+          "replica killed under load: %d requests, %d failed; surviving replica b served %d%n",
+          result[0] + result[1], result[1], b.predicts.size());
       channel.shutdownNow();
     } finally {
+      a.close();
       b.close();
     }
   }

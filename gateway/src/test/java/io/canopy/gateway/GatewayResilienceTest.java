@@ -83,43 +83,51 @@ class GatewayResilienceTest {
 
   @Test
   void predict_oneReplicaKilledMidLoad_noRequestFails() throws Exception {
-    Await.until(
-        () -> predict(0) != null && !a.predicts.isEmpty() && !b.predicts.isEmpty(),
-        Duration.ofSeconds(20),
-        "both replicas reached");
-    ExecutorService clients = Executors.newFixedThreadPool(16);
-    AtomicInteger done = new AtomicInteger();
-    List<Future<Integer>> failures = new ArrayList<>();
-    try {
-      for (int c = 0; c < 16; c++) {
-        failures.add(
-            clients.submit(
-                () -> {
-                  int failed = 0;
-                  for (int i = 0; i < 250; i++) {
-                    try {
-                      PredictResponse r = predict(i);
-                      assertThat(r.getRequestId()).isEqualTo("r" + i);
-                    } catch (RuntimeException e) {
-                      failed++;
+    try (ServingProcess child = new ServingProcess();
+        RunningGateway two =
+            new RunningGateway(Map.of("gateway.upstream.serving-target", child.target() + "," + b.target()))) {
+      ManagedChannel toTwo = cleanup.register(GrpcTransports.channel(two.grpcTarget(), 1 << 20));
+      var stub = InferenceServiceGrpc.newBlockingStub(toTwo);
+      ExecutorService clients = Executors.newFixedThreadPool(16);
+      AtomicInteger done = new AtomicInteger();
+      java.util.Queue<String> failures = new java.util.concurrent.ConcurrentLinkedQueue<>();
+      try {
+        List<Future<?>> runs = new ArrayList<>();
+        for (int c = 0; c < 16; c++) {
+          runs.add(
+              clients.submit(
+                  () -> {
+                    for (int i = 0; i < 250; i++) {
+                      try {
+                        PredictResponse r =
+                            stub.withDeadlineAfter(10, TimeUnit.SECONDS)
+                                .predict(
+                                    PredictRequest.newBuilder()
+                                        .setModel("m")
+                                        .setVersion(1)
+                                        .setRequestId("r" + i)
+                                        .setDense(DenseRows.newBuilder().setNumFeatures(1).addValues(i))
+                                        .build());
+                        assertThat(r.getRequestId()).isEqualTo("r" + i);
+                      } catch (RuntimeException e) {
+                        failures.add(Status.fromThrowable(e).toString());
+                      }
+                      done.incrementAndGet();
                     }
-                    done.incrementAndGet();
-                  }
-                  return failed;
-                }));
+                  }));
+        }
+        Await.until(() -> done.get() >= 1000, Duration.ofSeconds(60), "load under way");
+        int bBefore = b.predicts.size();
+        child.kill();
+        for (Future<?> run : runs) {
+          run.get(120, TimeUnit.SECONDS);
+        }
+        assertThat(failures).isEmpty();
+        assertThat(done.get()).isEqualTo(4000);
+        assertThat(b.predicts.size()).isGreaterThan(bBefore);
+      } finally {
+        clients.shutdownNow();
       }
-      Await.until(() -> done.get() >= 1000, Duration.ofSeconds(60), "load under way");
-      a.close();
-      int bBefore = b.predicts.size();
-      int failed = 0;
-      for (Future<Integer> f : failures) {
-        failed += f.get(120, TimeUnit.SECONDS);
-      }
-      assertThat(failed).isZero();
-      assertThat(done.get()).isEqualTo(4000);
-      assertThat(b.predicts.size()).isGreaterThan(bBefore);
-    } finally {
-      clients.shutdownNow();
     }
   }
 

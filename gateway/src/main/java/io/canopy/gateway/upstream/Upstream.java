@@ -26,7 +26,6 @@ public final class Upstream implements AutoCloseable {
   private final ManagedChannel registry;
   private final CallDeadlines deadlines;
   private final InferenceServiceGrpc.InferenceServiceStub inference;
-  private final InferenceServiceGrpc.InferenceServiceBlockingStub inferenceBlocking;
   private final GRPCInferenceServiceGrpc.GRPCInferenceServiceStub kserve;
   private final GRPCInferenceServiceGrpc.GRPCInferenceServiceBlockingStub kserveBlocking;
   private final ModelRegistryServiceGrpc.ModelRegistryServiceBlockingStub registryBlocking;
@@ -51,7 +50,6 @@ public final class Upstream implements AutoCloseable {
         new ResilientPredict(
             InferenceServiceGrpc.newStub(serving), retry, scheduler, System::nanoTime, metrics);
     this.inference = InferenceServiceGrpc.newStub(serving);
-    this.inferenceBlocking = InferenceServiceGrpc.newBlockingStub(serving);
     this.kserve = GRPCInferenceServiceGrpc.newStub(serving);
     this.kserveBlocking = GRPCInferenceServiceGrpc.newBlockingStub(serving);
     this.registryBlocking = ModelRegistryServiceGrpc.newBlockingStub(registry);
@@ -110,11 +108,6 @@ public final class Upstream implements AutoCloseable {
   /** Async Inference stub for this call. */
   public InferenceServiceGrpc.InferenceServiceStub inference() {
     return inference.withDeadline(deadlines.forCall());
-  }
-
-  /** Blocking Inference stub for this call (HTTP handlers run on virtual threads). */
-  public InferenceServiceGrpc.InferenceServiceBlockingStub inferenceBlocking() {
-    return inferenceBlocking.withDeadline(deadlines.forCall());
   }
 
   /** Async KServe v2 stub for this call. */
