@@ -134,16 +134,18 @@ public final class BenchCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), "--compare needs --plot");
     }
     try (BenchSetup setup = new BenchSetup(this, kind, shape)) {
+      // built before any run, so a bad option or a failed discovery stops us before the floor runs
+      Target main = kind == TargetKind.FLOOR ? setup.floor() : setup.target();
       if (writeBody != null) {
-        return BodyExport.write(kind == TargetKind.FLOOR ? setup.floor() : setup.target(), writeBody, out);
+        return BodyExport.write(main, writeBody, out);
       }
       PrintWriter progress = noProgress ? null : err;
       Report floor = null;
-      if (kind == TargetKind.FLOOR || compareFloor) {
+      if (kind != TargetKind.FLOOR && compareFloor) {
         floor = BenchRun.run(setup.floor(), shape, progress, System::nanoTime);
       }
-      Report main = kind == TargetKind.FLOOR ? floor : BenchRun.run(setup.target(), shape, progress, System::nanoTime);
-      new ReportOutput(out, json, hgrm, plot, compare).write(main, kind == TargetKind.FLOOR ? null : floor);
+      Report report = BenchRun.run(main, shape, progress, System::nanoTime);
+      new ReportOutput(out, json, hgrm, plot, compare).write(report, floor);
       return 0;
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage(), e);

@@ -11,7 +11,8 @@ import java.util.Locale;
 /**
  * Not a test: the repeatable measurement of the harness itself (see README, "Measuring the
  * harness"). Runs the built-in floor and the harness's targets against in-process fakes that
- * answer at once, so every figure is a ratio to the floor measured in the same run:
+ * answer at once, so every figure is a ratio to the floor measured in the same run (the floor runs
+ * first and again last: the second floor row shows this machine's run-to-run noise):
  *
  * <pre>
  * mvn -o -q test-compile org.codehaus.mojo:exec-maven-plugin:3.5.0:java -pl bench \
@@ -38,6 +39,16 @@ public final class BenchFigures {
       ManagedChannel fakeChannel = GrpcTransports.channel(fake.target(), 1 << 26);
       ModelRef ref = new ModelRef("m", null, null);
       Payload payload = Payload.generated(30, 7);
+      // one untimed pass over every target first, so JIT and connection set-up do not land on
+      // whichever run happens to come first
+      LoadShape warm = new LoadShape(8, 0, 10_000, Duration.ZERO, warmup, 0, timeout);
+      for (Target t : List.of(
+          GrpcTargets.floor(floorChannel, timeout),
+          GrpcTargets.predict(fakeChannel, ref, payload, 64, timeout),
+          GrpcTargets.kserve(fakeChannel, ref, payload, 64, false, timeout),
+          HttpTargets.predict(client, http.base(), ref, payload, 1, null, timeout))) {
+        BenchRun.run(t, warm, null, System::nanoTime);
+      }
       for (int concurrency : new int[] {1, 8}) {
         LoadShape shape = new LoadShape(concurrency, 0, 10_000, warmup, measured, 0, timeout);
         Report floor = BenchRun.run(GrpcTargets.floor(floorChannel, timeout), shape, null, System::nanoTime);
@@ -50,6 +61,8 @@ public final class BenchFigures {
         }
         rows.add(row(BenchRun.run(
             HttpTargets.predict(client, http.base(), ref, payload, 1, null, timeout), shape, null, System::nanoTime), floor));
+        // the floor again, last: its spread from the first floor is this machine's noise level
+        rows.add(row(BenchRun.run(GrpcTargets.floor(floorChannel, timeout), shape, null, System::nanoTime), floor));
         if (concurrency == 8) {
           double rate = Math.max(100, Math.floor(floor.requestsPerSecond() / 2));
           LoadShape open = new LoadShape(1, rate, 10_000, warmup, measured, 0, timeout);
