@@ -1,6 +1,6 @@
 package io.canopy.cli;
 
-import io.canopy.cli.bench.BenchCommand;
+import io.canopy.bench.BenchCommand;
 import io.canopy.cli.predict.PredictCommand;
 import io.canopy.cli.registry.AliasCommand;
 import io.canopy.cli.registry.ModelsCommand;

@@ -42,7 +42,7 @@ public final class ModelManager implements AutoCloseable {
   private final AtomicBoolean started = new AtomicBoolean();
   private final AtomicBoolean closed = new AtomicBoolean();
   private volatile Consumer<Boolean> readinessListener = ready -> {};
-  private boolean lastReady;
+  private volatile boolean lastReady;
   private final ServingMetrics metrics;
 
   public ModelManager(ManagerSettings settings, Channel registry, Clock clock) {
@@ -106,9 +106,14 @@ public final class ModelManager implements AutoCloseable {
         });
   }
 
-  /** True when every version that serves traffic is loaded (or has failed for good). */
+  /**
+   * True once every version that served traffic at start-up was loaded (or failed for good), and
+   * from then on. A replica that turned unready while it loads a newly referenced version would
+   * take all its other models out of rotation, and every replica would do so at the same moment:
+   * an outage. After start-up a version still loading answers UNAVAILABLE per request instead.
+   */
   public boolean isReady() {
-    return current.get().ready();
+    return lastReady;
   }
 
   /**
@@ -175,10 +180,10 @@ public final class ModelManager implements AutoCloseable {
       v.retire();
     }
     plan.toLoad().forEach(loads::start);
-    if (plan.snapshot().ready() != lastReady) {
-      lastReady = plan.snapshot().ready();
-      LOG.info(lastReady ? "ready: every serving version is loaded" : "not ready: loading");
-      readinessListener.accept(lastReady);
+    if (plan.snapshot().ready() && !lastReady) {
+      lastReady = true;
+      LOG.info("ready: every version serving traffic at start-up is loaded");
+      readinessListener.accept(true);
     }
   }
 
