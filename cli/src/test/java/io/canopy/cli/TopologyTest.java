@@ -1,0 +1,317 @@
+package io.canopy.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.canopy.cli.registry.ModelUploader;
+import io.canopy.common.grpc.GrpcTransports;
+import io.canopy.proto.features.v1.CreateFeatureViewRequest;
+import io.canopy.proto.features.v1.Feature;
+import io.canopy.proto.features.v1.FeatureRow;
+import io.canopy.proto.features.v1.FeatureStoreServiceGrpc;
+import io.canopy.proto.features.v1.FeatureValue;
+import io.canopy.proto.features.v1.FeatureView;
+import io.canopy.proto.features.v1.ValueType;
+import io.canopy.proto.features.v1.WriteFeaturesRequest;
+import io.canopy.proto.features.v1.WriteFeaturesResponse;
+import io.canopy.proto.inference.v1.DenseRows;
+import io.canopy.proto.inference.v1.EntityRows;
+import io.canopy.proto.inference.v1.GetModelStatusRequest;
+import io.canopy.proto.inference.v1.InferenceServiceGrpc;
+import io.canopy.proto.inference.v1.LoadState;
+import io.canopy.proto.inference.v1.PredictRequest;
+import io.canopy.proto.inference.v1.PredictResponse;
+import io.canopy.proto.registry.v1.InputBinding;
+import io.canopy.proto.registry.v1.ModelRegistryServiceGrpc;
+import io.canopy.proto.registry.v1.ModelVersion;
+import io.canopy.proto.registry.v1.SetAliasRequest;
+import io.canopy.proto.registry.v1.UploadVersionHeader;
+import io.canopy.proto.registry.v1.VersionState;
+import io.grpc.ManagedChannel;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.StreamObserver;
+import java.io.ByteArrayInputStream;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The scale-out topology as separate processes on loopback: one registry on PostgreSQL, three
+ * serving replicas with features in Redis, two gateways balancing over the three. Load goes
+ * through both gateways, by dense rows and by entity key; nothing may fail and every answer must
+ * match the Python-computed fixture.
+ */
+class TopologyTest {
+
+  private static final int FEATURES = 30;
+  private static final String MODEL = "topology";
+  private static final String VIEW = "topology_rows";
+  private static final String PG_URL = "jdbc:postgresql://127.0.0.1:5432/test";
+
+  @TempDir static Path dir;
+  private static final String schema = "canopy_topology_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+  private static final String redisPrefix = "canopy:topology:" + UUID.randomUUID() + ":";
+  private static final List<ServiceProcess> processes = new ArrayList<>();
+  private static final List<ManagedChannel> channels = new ArrayList<>();
+  private static ServiceProcess registry;
+  private static final List<ServiceProcess> serving = new ArrayList<>();
+  private static final List<ServiceProcess> gateways = new ArrayList<>();
+  private static ServiceProcess single;
+
+  /** Outcome of one load run. */
+  record Load(int requests, int failed, int wrong, double seconds) {
+    double rowsPerSecond() {
+      return requests / seconds;
+    }
+  }
+
+  @BeforeAll
+  static void startTopology() throws Exception {
+    registry =
+        start(
+            "registry",
+            "io.canopy.registry.Main",
+            Map.of(
+                "registry.grpc.port", "0",
+                "registry.admin.port", "0",
+                "registry.data-dir", dir.resolve("registry").toString(),
+                "registry.store.backend", "postgresql",
+                "registry.artifacts.backend", "postgresql",
+                "registry.store.postgresql.url", PG_URL,
+                "registry.store.postgresql.user", "postgres",
+                "registry.store.postgresql.schema", schema));
+    List<String> replicas = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      ServiceProcess s =
+          start(
+              "serving-" + i,
+              "io.canopy.serving.Main",
+              Map.of(
+                  "serving.grpc.port", "0",
+                  "serving.admin.port", "0",
+                  "serving.registry.target", registry.target(),
+                  "serving.cache-dir", dir.resolve("cache-" + i).toString(),
+                  "serving.features.backend", "redis",
+                  "serving.features.redis.key-prefix", redisPrefix));
+      serving.add(s);
+      replicas.add(s.target());
+    }
+    // For comparison in the same run: one gateway in front of one replica.
+    single =
+        start(
+            "gateway-single",
+            "io.canopy.gateway.Main",
+            Map.of(
+                "gateway.http.port", "0",
+                "gateway.grpc.port", "0",
+                "gateway.upstream.serving-target", replicas.getFirst(),
+                "gateway.upstream.registry-target", registry.target()));
+    for (int i = 0; i < 2; i++) {
+      gateways.add(
+          start(
+              "gateway-" + i,
+              "io.canopy.gateway.Main",
+              Map.of(
+                  "gateway.http.port", "0",
+                  "gateway.grpc.port", "0",
+                  "gateway.upstream.serving-target", String.join(",", replicas),
+                  "gateway.upstream.registry-target", registry.target())));
+    }
+  }
+
+  private static ServiceProcess start(String name, String main, Map<String, String> settings) throws Exception {
+    ServiceProcess p = ServiceProcess.start(name, main, settings, dir);
+    processes.add(p);
+    return p;
+  }
+
+  @AfterAll
+  static void stopTopology() throws Exception {
+    channels.forEach(ManagedChannel::shutdownNow);
+    for (int i = processes.size() - 1; i >= 0; i--) {
+      processes.get(i).close();
+    }
+    try (Connection c = DriverManager.getConnection(PG_URL, "postgres", "")) {
+      c.createStatement().execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+    }
+    try (var client = io.lettuce.core.RedisClient.create("redis://127.0.0.1:6379");
+        var connection = client.connect()) {
+      var keys = connection.sync().keys(redisPrefix + "*");
+      if (!keys.isEmpty()) {
+        connection.sync().del(keys.toArray(String[]::new));
+      }
+    }
+  }
+
+  private static ManagedChannel channel(String target) {
+    ManagedChannel c = GrpcTransports.channel(target, GrpcTransports.DEFAULT_MAX_INBOUND_MESSAGE_BYTES);
+    channels.add(c);
+    return c;
+  }
+
+  @Test
+  void loadThroughTwoGateways_overThreeReplicas_losesNothing() throws Exception {
+    ManagedChannel registryChannel = channel(registry.target());
+    List<String> names = new ArrayList<>();
+    for (int i = 0; i < FEATURES; i++) {
+      names.add("f" + i);
+    }
+    ModelVersion version =
+        new ModelUploader(registryChannel)
+            .upload(
+                UploadVersionHeader.newBuilder()
+                    .setModel(MODEL)
+                    .setCreateModel(true)
+                    .setInputBinding(InputBinding.newBuilder().setFeatureView(VIEW).addAllFeatures(names))
+                    .build(),
+                new ByteArrayInputStream(Fixtures.bytes("breast_cancer_binary.ubj")),
+                120,
+                sent -> {});
+    assertThat(version.getState()).isEqualTo(VersionState.VERSION_STATE_READY);
+    ModelRegistryServiceGrpc.newBlockingStub(registryChannel)
+        .setAlias(SetAliasRequest.newBuilder().setModel(MODEL).setAlias("production").setVersion(version.getVersion()).build());
+    for (ServiceProcess s : serving) {
+      awaitAvailable(channel(s.target()), version.getVersion());
+    }
+
+    float[] rows = Fixtures.matrix("breast_cancer_rows.csv", FEATURES);
+    double[] expected = Fixtures.column("breast_cancer_expected_probability.csv");
+    writeFeatures(channel(gateways.getFirst().target()), names, rows);
+
+    List<ManagedChannel> both = gateways.stream().map(g -> channel(g.target())).toList();
+    List<ManagedChannel> one = List.of(channel(single.target()));
+    drive(both, rows, expected, 4, 50); // warm-up of every JVM on the path
+    drive(one, rows, expected, 4, 50);
+    Load scaled = drive(both, rows, expected, 8, 150);
+    Load baseline = drive(one, rows, expected, 8, 150);
+    System.out.printf(
+        "topology: 2 gateways x 3 replicas %.0f rows/s, 1 gateway x 1 replica %.0f rows/s (%.2fx), failed %d + %d%n",
+        scaled.rowsPerSecond(),
+        baseline.rowsPerSecond(),
+        scaled.rowsPerSecond() / baseline.rowsPerSecond(),
+        scaled.failed(),
+        baseline.failed());
+    for (Load load : List.of(scaled, baseline)) {
+      assertThat(load.failed()).isZero();
+      assertThat(load.wrong()).isZero();
+    }
+    assertThat(processes).allMatch(ServiceProcess::isAlive);
+  }
+
+  /** Single-row predictions from {@code clients} threads, half dense and half by entity key. */
+  private static Load drive(
+      List<ManagedChannel> fronts, float[] rows, double[] expected, int clients, int perClient)
+      throws Exception {
+    AtomicInteger failures = new AtomicInteger();
+    AtomicInteger wrong = new AtomicInteger();
+    ExecutorService pool = Executors.newFixedThreadPool(clients);
+    long start = System.nanoTime();
+    List<Future<?>> done = new ArrayList<>();
+    for (int c = 0; c < clients; c++) {
+      int client = c;
+      done.add(
+          pool.submit(
+              () -> {
+                var stub = InferenceServiceGrpc.newBlockingStub(fronts.get(client % fronts.size()));
+                for (int i = 0; i < perClient; i++) {
+                  int row = (client * perClient + i) % expected.length;
+                  PredictRequest.Builder request = PredictRequest.newBuilder().setModel(MODEL);
+                  if (i % 2 == 0) {
+                    request.setEntities(EntityRows.newBuilder().addKeys("row-" + row));
+                  } else {
+                    DenseRows.Builder dense = request.getDenseBuilder().setNumFeatures(FEATURES);
+                    for (int f = 0; f < FEATURES; f++) {
+                      dense.addValues(rows[row * FEATURES + f]);
+                    }
+                  }
+                  try {
+                    PredictResponse r = stub.withDeadlineAfter(10, TimeUnit.SECONDS).predict(request.build());
+                    if (Math.abs(r.getValues(0) - expected[row]) > 1e-6) {
+                      wrong.incrementAndGet();
+                    }
+                  } catch (StatusRuntimeException e) {
+                    failures.incrementAndGet();
+                  }
+                }
+              }));
+    }
+    for (Future<?> f : done) {
+      f.get(120, TimeUnit.SECONDS);
+    }
+    pool.shutdown();
+    return new Load(clients * perClient, failures.get(), wrong.get(), (System.nanoTime() - start) / 1e9);
+  }
+
+  private static void writeFeatures(ManagedChannel gateway, List<String> names, float[] rows) throws Exception {
+    var features = FeatureStoreServiceGrpc.newBlockingStub(gateway);
+    FeatureView.Builder view = FeatureView.newBuilder().setName(VIEW).setEntity("row_id");
+    names.forEach(n -> view.addFeatures(Feature.newBuilder().setName(n).setType(ValueType.VALUE_TYPE_FLOAT)));
+    features.createFeatureView(CreateFeatureViewRequest.newBuilder().setFeatureView(view).setReplace(true).build());
+    WriteFeaturesRequest.Builder batch = WriteFeaturesRequest.newBuilder().setFeatureView(VIEW);
+    for (int r = 0; r < rows.length / FEATURES; r++) {
+      FeatureRow.Builder row = FeatureRow.newBuilder().setEntityKey("row-" + r);
+      for (int f = 0; f < FEATURES; f++) {
+        float v = rows[r * FEATURES + f];
+        if (!Float.isNaN(v)) {
+          row.putValues(names.get(f), FeatureValue.newBuilder().setFloatValue(v).build());
+        }
+      }
+      batch.addRows(row);
+    }
+    CompletableFuture<WriteFeaturesResponse> result = new CompletableFuture<>();
+    StreamObserver<WriteFeaturesRequest> stream =
+        FeatureStoreServiceGrpc.newStub(gateway)
+            .withDeadlineAfter(30, TimeUnit.SECONDS)
+            .writeFeatures(
+                new StreamObserver<>() {
+                  @Override
+                  public void onNext(WriteFeaturesResponse value) {
+                    result.complete(value);
+                  }
+
+                  @Override
+                  public void onError(Throwable t) {
+                    result.completeExceptionally(t);
+                  }
+
+                  @Override
+                  public void onCompleted() {}
+                });
+    stream.onNext(batch.build());
+    stream.onCompleted();
+    assertThat(result.get(30, TimeUnit.SECONDS).getRowsWritten()).isEqualTo(rows.length / FEATURES);
+  }
+
+  private static void awaitAvailable(ManagedChannel servingChannel, long version) {
+    var stub = InferenceServiceGrpc.newBlockingStub(servingChannel);
+    long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+    while (System.nanoTime() < deadline) {
+      boolean available =
+          stub.withDeadlineAfter(5, TimeUnit.SECONDS)
+              .getModelStatus(GetModelStatusRequest.newBuilder().setModel(MODEL).build())
+              .getVersionsList()
+              .stream()
+              .anyMatch(s -> s.getVersion() == version && s.getState() == LoadState.LOAD_STATE_AVAILABLE);
+      if (available) {
+        return;
+      }
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+    }
+    throw new AssertionError("a serving replica did not load version " + version + " within 90 s");
+  }
+}
