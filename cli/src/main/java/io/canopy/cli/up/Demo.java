@@ -6,6 +6,7 @@ import io.canopy.proto.inference.v1.GetModelStatusRequest;
 import io.canopy.proto.inference.v1.InferenceServiceGrpc;
 import io.canopy.proto.inference.v1.LoadState;
 import io.canopy.proto.inference.v1.ModelVersionStatus;
+import io.canopy.proto.registry.v1.InputBinding;
 import io.canopy.proto.registry.v1.ModelRegistryServiceGrpc;
 import io.canopy.proto.registry.v1.ModelVersion;
 import io.canopy.proto.registry.v1.SetAliasRequest;
@@ -21,6 +22,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
@@ -51,6 +53,10 @@ final class Demo {
                       .setModel(MODEL)
                       .setCreateModel(true)
                       .setDescription("demo: churn classifier on generated data")
+                      .setInputBinding(
+                          InputBinding.newBuilder()
+                              .setFeatureView(DemoFeatures.VIEW)
+                              .addAllFeatures(List.of(DemoModel.FEATURES)))
                       .build(),
                   new ByteArrayInputStream(model),
                   120,
@@ -69,6 +75,10 @@ final class Demo {
           "demo: registered %s version %d (sha256 %s), alias production%n",
           MODEL, version.getVersion(), version.getSha256());
       awaitLoaded(serving, version.getVersion());
+      DemoFeatures.write(serving);
+      out.printf(
+          "demo: feature view %s holds customers %s%n",
+          DemoFeatures.VIEW, String.join(", ", DemoFeatures.CUSTOMERS.keySet()));
       String body = "{\"instances\": [" + Arrays.toString(DemoModel.EXAMPLE_ROW) + "]}";
       String url = "http://127.0.0.1:" + suite.gateway().httpPort() + "/v1/models/" + MODEL + ":predict";
       String answer = post(url, body);
@@ -79,6 +89,10 @@ final class Demo {
       out.printf(
           "  curl -s -X POST %s -H 'content-type: application/json' -d '{\"instances\": [{\"tenure_months\": 40, \"support_calls\": 1}]}'%n",
           url);
+      out.printf(
+          "  curl -s -X POST %s -H 'content-type: application/json' -d '{\"instances\": [{\"entity\": \"c-1001\"}]}'%n",
+          url);
+      out.println("demo: more in examples/curl.md");
     } finally {
       registry.shutdownNow();
       serving.shutdownNow();
