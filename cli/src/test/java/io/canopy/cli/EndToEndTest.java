@@ -10,9 +10,7 @@ import io.canopy.cli.up.Suite;
 import io.canopy.common.digest.Sha256;
 import io.canopy.common.grpc.GrpcTransports;
 import io.canopy.proto.inference.v1.DenseRows;
-import io.canopy.proto.inference.v1.GetModelStatusRequest;
 import io.canopy.proto.inference.v1.InferenceServiceGrpc;
-import io.canopy.proto.inference.v1.LoadState;
 import io.canopy.proto.inference.v1.PredictRequest;
 import io.canopy.proto.inference.v1.PredictResponse;
 import io.canopy.proto.registry.v1.ListModelsRequest;
@@ -34,7 +32,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -107,7 +104,7 @@ class EndToEndTest {
                 .setAlias("production")
                 .setVersion(version.getVersion())
                 .build());
-    awaitAvailable(version.getVersion());
+    TestSuites.awaitAvailable(gatewayChannel, MODEL, version.getVersion(), Duration.ofSeconds(60));
 
     float[] rows = Fixtures.matrix("breast_cancer_rows.csv", FEATURES);
     double[] expected = Fixtures.column("breast_cancer_expected_probability.csv");
@@ -188,24 +185,6 @@ class EndToEndTest {
               HttpResponse.BodyHandlers.ofString());
       assertThat(response.statusCode()).as("health on port %d", port).isIn(200, 204);
     }
-  }
-
-  private void awaitAvailable(long version) {
-    var serving = InferenceServiceGrpc.newBlockingStub(gatewayChannel);
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (System.nanoTime() < deadline) {
-      boolean available =
-          serving.withDeadlineAfter(5, TimeUnit.SECONDS)
-              .getModelStatus(GetModelStatusRequest.newBuilder().setModel(MODEL).build())
-              .getVersionsList()
-              .stream()
-              .anyMatch(s -> s.getVersion() == version && s.getState() == LoadState.LOAD_STATE_AVAILABLE);
-      if (available) {
-        return;
-      }
-      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
-    }
-    throw new AssertionError("version " + version + " not AVAILABLE within 60 s");
   }
 
   private JsonNode postJson(String path, String body, int expectedStatus) throws Exception {

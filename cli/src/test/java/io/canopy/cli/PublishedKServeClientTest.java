@@ -6,9 +6,6 @@ import static org.assertj.core.api.Assertions.within;
 import io.canopy.cli.registry.ModelUploader;
 import io.canopy.cli.up.Suite;
 import io.canopy.common.grpc.GrpcTransports;
-import io.canopy.proto.inference.v1.GetModelStatusRequest;
-import io.canopy.proto.inference.v1.InferenceServiceGrpc;
-import io.canopy.proto.inference.v1.LoadState;
 import io.canopy.proto.registry.v1.ModelRegistryServiceGrpc;
 import io.canopy.proto.registry.v1.ModelVersion;
 import io.canopy.proto.registry.v1.SetAliasRequest;
@@ -30,7 +27,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -72,7 +68,7 @@ class PublishedKServeClientTest {
                   .setAlias("production")
                   .setVersion(version.getVersion())
                   .build());
-      awaitAvailable(version.getVersion());
+      TestSuites.awaitAvailable(serving, MODEL, version.getVersion(), Duration.ofSeconds(60));
     } finally {
       registry.shutdownNow();
     }
@@ -91,21 +87,6 @@ class PublishedKServeClientTest {
 
   private static ManagedChannel channel(int port) {
     return GrpcTransports.channel("127.0.0.1:" + port, GrpcTransports.DEFAULT_MAX_INBOUND_MESSAGE_BYTES);
-  }
-
-  private static void awaitAvailable(long version) {
-    var stub = InferenceServiceGrpc.newBlockingStub(serving);
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (System.nanoTime() < deadline) {
-      if (stub.getModelStatus(GetModelStatusRequest.newBuilder().setModel(MODEL).build())
-          .getVersionsList()
-          .stream()
-          .anyMatch(s -> s.getVersion() == version && s.getState() == LoadState.LOAD_STATE_AVAILABLE)) {
-        return;
-      }
-      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
-    }
-    throw new AssertionError("version " + version + " not available within 60 s");
   }
 
   @Test

@@ -1,7 +1,14 @@
 package io.canopy.cli;
 
 import io.canopy.cli.up.Suite;
+import io.canopy.proto.inference.v1.GetModelStatusRequest;
+import io.canopy.proto.inference.v1.InferenceServiceGrpc;
+import io.canopy.proto.inference.v1.LoadState;
+import io.grpc.Channel;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -27,5 +34,28 @@ final class TestSuites {
     settings.put("gateway.grpc.port", "0");
     settings.putAll(extra);
     return Suite.start(settings);
+  }
+
+  /**
+   * Waits (at most {@code bound}) until the InferenceService behind {@code channel} (serving, or
+   * the gateway forwarding to it) reports {@code version} of {@code model} AVAILABLE.
+   */
+  static void awaitAvailable(Channel channel, String model, long version, Duration bound) {
+    var stub = InferenceServiceGrpc.newBlockingStub(channel);
+    long deadline = System.nanoTime() + bound.toNanos();
+    while (System.nanoTime() < deadline) {
+      boolean available =
+          stub.withDeadlineAfter(5, TimeUnit.SECONDS)
+              .getModelStatus(GetModelStatusRequest.newBuilder().setModel(model).build())
+              .getVersionsList()
+              .stream()
+              .anyMatch(
+                  s -> s.getVersion() == version && s.getState() == LoadState.LOAD_STATE_AVAILABLE);
+      if (available) {
+        return;
+      }
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+    }
+    throw new AssertionError(model + " version " + version + " not AVAILABLE within " + bound);
   }
 }

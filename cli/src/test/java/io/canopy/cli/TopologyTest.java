@@ -15,9 +15,7 @@ import io.canopy.proto.features.v1.WriteFeaturesRequest;
 import io.canopy.proto.features.v1.WriteFeaturesResponse;
 import io.canopy.proto.inference.v1.DenseRows;
 import io.canopy.proto.inference.v1.EntityRows;
-import io.canopy.proto.inference.v1.GetModelStatusRequest;
 import io.canopy.proto.inference.v1.InferenceServiceGrpc;
-import io.canopy.proto.inference.v1.LoadState;
 import io.canopy.proto.inference.v1.PredictRequest;
 import io.canopy.proto.inference.v1.PredictResponse;
 import io.canopy.proto.registry.v1.InputBinding;
@@ -44,7 +42,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -186,7 +183,7 @@ class TopologyTest {
     ModelRegistryServiceGrpc.newBlockingStub(registryChannel)
         .setAlias(SetAliasRequest.newBuilder().setModel(MODEL).setAlias("production").setVersion(version.getVersion()).build());
     for (ServiceProcess s : serving) {
-      awaitAvailable(channel(s.target()), version.getVersion());
+      TestSuites.awaitAvailable(channel(s.target()), MODEL, version.getVersion(), Duration.ofSeconds(90));
     }
 
     float[] rows = Fixtures.matrix("breast_cancer_rows.csv", FEATURES);
@@ -295,23 +292,5 @@ class TopologyTest {
     stream.onNext(batch.build());
     stream.onCompleted();
     assertThat(result.get(30, TimeUnit.SECONDS).getRowsWritten()).isEqualTo(rows.length / FEATURES);
-  }
-
-  private static void awaitAvailable(ManagedChannel servingChannel, long version) {
-    var stub = InferenceServiceGrpc.newBlockingStub(servingChannel);
-    long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-    while (System.nanoTime() < deadline) {
-      boolean available =
-          stub.withDeadlineAfter(5, TimeUnit.SECONDS)
-              .getModelStatus(GetModelStatusRequest.newBuilder().setModel(MODEL).build())
-              .getVersionsList()
-              .stream()
-              .anyMatch(s -> s.getVersion() == version && s.getState() == LoadState.LOAD_STATE_AVAILABLE);
-      if (available) {
-        return;
-      }
-      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
-    }
-    throw new AssertionError("a serving replica did not load version " + version + " within 90 s");
   }
 }
