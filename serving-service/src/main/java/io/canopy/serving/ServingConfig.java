@@ -23,6 +23,7 @@ import java.util.Objects;
  * @param reconnectMax longest backoff
  * @param downloadTimeout deadline of one artifact download
  * @param features where the feature store keeps views and values
+ * @param retireGrace how long a version stays loaded after traffic leaves it
  */
 public record ServingConfig(
     Listen grpc,
@@ -34,7 +35,8 @@ public record ServingConfig(
     Duration reconnectInitial,
     Duration reconnectMax,
     Duration downloadTimeout,
-    FeatureSettings features) {
+    FeatureSettings features,
+    Duration retireGrace) {
 
   public ServingConfig {
     Objects.requireNonNull(features, "serving.features");
@@ -64,6 +66,10 @@ public record ServingConfig(
       throw new IllegalArgumentException(
           "serving.registry.download-timeout-ms: must be > 0, got " + downloadTimeout.toMillis());
     }
+    if (retireGrace.isNegative()) {
+      throw new IllegalArgumentException(
+          "serving.retire-grace-ms: must be >= 0, got " + retireGrace.toMillis());
+    }
   }
 
   /** Reads the {@code serving} key of a configuration root. */
@@ -79,7 +85,8 @@ public record ServingConfig(
         millis(node, "registry.reconnect-initial-ms"),
         millis(node, "registry.reconnect-max-ms"),
         millis(node, "registry.download-timeout-ms"),
-        FeatureSettings.create(node.get("features")));
+        FeatureSettings.create(node.get("features")),
+        millis(node, "retire-grace-ms"));
   }
 
   private static Duration millis(Config node, String key) {
@@ -89,6 +96,12 @@ public record ServingConfig(
   /** The model manager's share of these settings. */
   public ManagerSettings managerSettings() {
     return new ManagerSettings(
-        cacheDir, nthread, maxInFlightPerModel, reconnectInitial, reconnectMax, downloadTimeout);
+        cacheDir,
+        nthread,
+        maxInFlightPerModel,
+        reconnectInitial,
+        reconnectMax,
+        downloadTimeout,
+        retireGrace);
   }
 }

@@ -3,6 +3,7 @@ package io.canopy.serving.model;
 import io.canopy.proto.registry.v1.Model;
 import io.canopy.proto.registry.v1.ModelVersion;
 import io.canopy.proto.registry.v1.VersionState;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -11,6 +12,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.LongSupplier;
 import java.util.TreeMap;
 
 /**
@@ -24,17 +26,35 @@ import java.util.TreeMap;
 final class Fleet {
 
   /** What one reconcile decided. Publish the snapshot first, then retire, then load. */
-  record Plan(ServingSnapshot snapshot, List<Slot.Loading> toLoad, List<LoadedVersion> toRetire) {}
+  record Plan(
+      ServingSnapshot snapshot,
+      List<Slot.Loading> toLoad,
+      List<LoadedVersion> toRetire,
+      boolean lingering) {}
 
   private final RegistryView registry = new RegistryView();
   private final Map<VersionKey, Slot> slots = new HashMap<>();
   private final Map<String, InFlightLimit> limits = new HashMap<>();
   private final List<LoadedVersion> draining = new ArrayList<>();
   private final int maxInFlightPerModel;
+  private final long retireGraceNanos;
+  private final LongSupplier nanoTime;
+  /** When each still-loaded version stopped being referenced (it lingers for the grace). */
+  private final Map<VersionKey, Long> unreferencedSince = new HashMap<>();
   private ServingSnapshot snapshot = ServingSnapshot.EMPTY;
 
   Fleet(int maxInFlightPerModel) {
+    this(maxInFlightPerModel, Duration.ZERO, System::nanoTime);
+  }
+
+  /**
+   * @param retireGrace how long a version stays loaded after traffic leaves it: gateways learn of
+   *     an alias move a moment after serving does and still send the old version meanwhile
+   */
+  Fleet(int maxInFlightPerModel, Duration retireGrace, LongSupplier nanoTime) {
     this.maxInFlightPerModel = maxInFlightPerModel;
+    this.retireGraceNanos = retireGrace.toNanos();
+    this.nanoTime = nanoTime;
   }
 
   RegistryView registry() {
@@ -58,20 +78,32 @@ final class Fleet {
       aliases.values().forEach(v -> retained.add(new VersionKey(model.getName(), v)));
     }
     List<LoadedVersion> toRetire = new ArrayList<>();
+    boolean lingering = false;
+    long now = nanoTime.getAsLong();
     for (Iterator<Slot> it = slots.values().iterator(); it.hasNext(); ) {
       Slot slot = it.next();
-      if (!retained.contains(slot.key())) {
-        it.remove();
-        if (slot instanceof Slot.Available a) {
-          toRetire.add(a.version());
-        }
+      if (retained.contains(slot.key())) {
+        unreferencedSince.remove(slot.key());
+        continue;
+      }
+      if (slot instanceof Slot.Available
+          && retireGraceNanos > 0
+          && served.containsKey(slot.key().model())
+          && now - unreferencedSince.computeIfAbsent(slot.key(), k -> now) < retireGraceNanos) {
+        lingering = true;
+        continue;
+      }
+      it.remove();
+      unreferencedSince.remove(slot.key());
+      if (slot instanceof Slot.Available a) {
+        toRetire.add(a.version());
       }
     }
     limits.keySet().retainAll(served.keySet());
     draining.removeIf(LoadedVersion::isDisposed);
     draining.addAll(toRetire);
     snapshot = buildSnapshot(served);
-    return new Plan(snapshot, toLoad, toRetire);
+    return new Plan(snapshot, toLoad, toRetire, lingering);
   }
 
   private void ensureSlot(VersionKey key, List<Slot.Loading> toLoad) {

@@ -20,7 +20,21 @@ public record ManagerSettings(
     int maxInFlightPerModel,
     Duration reconnectInitial,
     Duration reconnectMax,
-    Duration downloadTimeout) {
+    Duration downloadTimeout,
+    Duration retireGrace) {
+
+  /** Settings that retire a version as soon as nothing references it. */
+  public ManagerSettings(
+      Path cacheDir,
+      int nthread,
+      int maxInFlightPerModel,
+      Duration reconnectInitial,
+      Duration reconnectMax,
+      Duration downloadTimeout) {
+    this(
+        cacheDir, nthread, maxInFlightPerModel, reconnectInitial, reconnectMax, downloadTimeout,
+        Duration.ZERO);
+  }
 
   public ManagerSettings {
     Objects.requireNonNull(cacheDir, "cacheDir");
@@ -39,6 +53,9 @@ public record ManagerSettings(
               + reconnectInitial
               + ", "
               + reconnectMax);
+    }
+    if (retireGrace.isNegative()) {
+      throw new IllegalArgumentException("retireGrace must not be negative, got " + retireGrace);
     }
     if (downloadTimeout.isNegative() || downloadTimeout.isZero()) {
       throw new IllegalArgumentException(

@@ -6,6 +6,7 @@ import io.canopy.proto.registry.v1.WatchModelsResponse;
 import io.canopy.serving.metrics.ServingMetrics;
 import io.grpc.Channel;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.ExecutorService;
@@ -44,6 +45,7 @@ public final class ModelManager implements AutoCloseable {
   private volatile Consumer<Boolean> readinessListener = ready -> {};
   private volatile boolean lastReady;
   private final ServingMetrics metrics;
+  private final Duration retireGrace;
 
   public ModelManager(ManagerSettings settings, Channel registry, Clock clock) {
     this(settings, registry, clock, ServingMetrics.NOOP);
@@ -58,7 +60,8 @@ public final class ModelManager implements AutoCloseable {
             1, Thread.ofPlatform().name("canopy-model-manager").daemon(true).factory());
     control.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
     control.setRemoveOnCancelPolicy(true);
-    this.fleet = new Fleet(settings.maxInFlightPerModel());
+    this.fleet = new Fleet(settings.maxInFlightPerModel(), settings.retireGrace(), System::nanoTime);
+    this.retireGrace = settings.retireGrace();
     this.cache = new ArtifactCache(settings.cacheDir());
     this.backoff =
         new Backoff(settings.reconnectInitial(), settings.reconnectMax(), new SplittableRandom());
@@ -180,6 +183,10 @@ public final class ModelManager implements AutoCloseable {
       v.retire();
     }
     plan.toLoad().forEach(loads::start);
+    if (plan.lingering()) {
+      // Look again once the grace has passed; nothing else may happen to trigger it.
+      control.schedule(this::republish, retireGrace.toMillis() + 1, TimeUnit.MILLISECONDS);
+    }
     if (plan.snapshot().ready() && !lastReady) {
       lastReady = true;
       LOG.info("ready: every version serving traffic at start-up is loaded");

@@ -42,6 +42,10 @@ class ModelManagerTest {
   }
 
   private ModelManager start(int maxInFlight) {
+    return start(maxInFlight, Duration.ZERO);
+  }
+
+  private ModelManager start(int maxInFlight, Duration retireGrace) {
     ModelManager manager =
         new ModelManager(
             new ManagerSettings(
@@ -50,7 +54,8 @@ class ModelManagerTest {
                 maxInFlight,
                 Duration.ofMillis(10),
                 Duration.ofMillis(50),
-                Duration.ofSeconds(30)),
+                Duration.ofSeconds(30),
+                retireGrace),
             cleanup.register(InProcessChannelBuilder.forName(registryName).build()),
             Clock.fixed(NOW, ZoneOffset.UTC));
     cleanup.register(manager);
@@ -115,6 +120,25 @@ class ModelManagerTest {
 
     lease.close();
     assertThat(status(manager, 1)).isEmpty();
+  }
+
+  @Test
+  void retireGrace_keepsTheOldVersionServingExplicitRequests_thenRetiresIt() {
+    registry.addBreastCancer(MODEL, 1, BREAST_CANCER_UBJ);
+    registry.addBreastCancer(MODEL, 2, BREAST_CANCER_JSON);
+    registry.setAlias(MODEL, "production", 1);
+    ModelManager manager = start(64, Duration.ofMillis(1500));
+    Await.until("ready", manager::isReady);
+
+    registry.setAlias(MODEL, "production", 2);
+    Await.until("production serves v2", () -> servedVersion(manager) == 2);
+    // A gateway that has not seen the move yet still asks for v1 by number: it must be served.
+    try (Lease lease = manager.acquire(MODEL, new VersionSelector.Explicit(1))) {
+      assertThat(lease.version()).isEqualTo(1);
+    }
+    Await.until("v1 retired after the grace", () -> status(manager, 1).isEmpty());
+    assertThatThrownBy(() -> manager.acquire(MODEL, new VersionSelector.Explicit(1)))
+        .isInstanceOf(CanopyException.FailedPrecondition.class);
   }
 
   @Test
