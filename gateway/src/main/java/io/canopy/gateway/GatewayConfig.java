@@ -106,7 +106,7 @@ public record GatewayConfig(
         ConfigLoader.stringValue(upstream, "serving-target"),
         ConfigLoader.stringValue(upstream, "registry-target"),
         duration(upstream, "timeout"),
-        retry(upstream.get("retry")),
+        retry(upstream.get("retry"), duration(upstream.get("hedging"), "delay")),
         ConfigLoader.intValue(upstream, "max-concurrent-per-model"),
         batching(gateway.get("batching")),
         gateway.get("auth").get("client-token").asString().orElse(""),
@@ -115,14 +115,15 @@ public record GatewayConfig(
             gateway.get("tls").get("private-key").asString().orElse("")));
   }
 
-  private static RetrySettings retry(Config retry) {
+  private static RetrySettings retry(Config retry, Duration hedgingDelay) {
     return new RetrySettings(
         ConfigLoader.intValue(retry, "max-attempts"),
         duration(retry, "initial-backoff"),
         duration(retry, "max-backoff"),
         Double.parseDouble(ConfigLoader.stringValue(retry, "budget-ratio")),
         ConfigLoader.intValue(retry, "budget-min-retries"),
-        duration(retry, "budget-window"));
+        duration(retry, "budget-window"),
+        hedgingDelay);
   }
 
   private static BatchingSettings batching(Config batching) {

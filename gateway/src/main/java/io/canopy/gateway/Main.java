@@ -6,6 +6,7 @@ import io.canopy.common.grpc.GrpcTransports;
 import io.canopy.gateway.grpc.FeatureStoreFront;
 import io.canopy.gateway.grpc.InferenceFront;
 import io.canopy.gateway.grpc.KServeFront;
+import io.canopy.gateway.grpc.RoutingKeyInterceptor;
 import io.canopy.gateway.http.HttpFront;
 import io.canopy.gateway.upstream.Upstream;
 import io.canopy.common.auth.AuthInterceptor;
@@ -13,6 +14,7 @@ import io.canopy.common.auth.BearerTokens;
 import io.canopy.gateway.batching.Batchers;
 import io.canopy.gateway.metrics.GatewayMetrics;
 import io.canopy.gateway.metrics.HelidonGatewayMetrics;
+import io.canopy.gateway.predict.KServeCalls;
 import io.canopy.gateway.predict.PredictPipeline;
 import io.canopy.gateway.routing.RegistryWatch;
 import io.canopy.gateway.routing.Router;
@@ -79,9 +81,11 @@ public final class Main {
             metrics);
     RoutingTable table = new RoutingTable();
     RegistryWatch watch = new RegistryWatch(upstream.registryWatch(), table, scheduler).start();
+    Router router = new Router(table, () -> ThreadLocalRandom.current().nextDouble());
+    KServeCalls kserveCalls = new KServeCalls(router, upstream);
     PredictPipeline pipeline =
         new PredictPipeline(
-            new Router(table, () -> ThreadLocalRandom.current().nextDouble()),
+            router,
             new Batchers(upstream.predict(), config.batching(), scheduler, System::nanoTime, metrics),
             upstream.predict(),
             config.maxConcurrentPerModel(),
@@ -104,10 +108,12 @@ public final class Main {
                   transport,
                   List.of(
                       new InferenceFront(upstream, pipeline, config.maxRows()),
-                      new KServeFront(upstream, config.maxRows()),
+                      new KServeFront(upstream, kserveCalls, config.maxRows()),
                       new FeatureStoreFront(upstream)),
                   // Health and reflection stay open; every Canopy method needs the token.
-                  List.of(new AuthInterceptor(tokens, method -> !method.startsWith("grpc."))))
+                  List.of(
+                      new AuthInterceptor(tokens, method -> !method.startsWith("grpc.")),
+                      new RoutingKeyInterceptor()))
               .start();
       HttpFront http =
           HttpFront.start(
@@ -116,6 +122,7 @@ public final class Main {
               config.maxRows(),
               upstream,
               pipeline,
+              kserveCalls,
               tokens,
               config.tls(),
               ready::get);

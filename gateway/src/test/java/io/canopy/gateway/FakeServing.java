@@ -23,6 +23,7 @@ import io.canopy.proto.kserve.v2.ServerReadyResponse;
 import io.grpc.Context;
 import io.grpc.Deadline;
 import io.grpc.Server;
+import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.StreamObserver;
@@ -50,6 +51,9 @@ final class FakeServing implements AutoCloseable {
   volatile Function<PredictRequest, PredictResponse> onPredict = FakeServing::oneValuePerRow;
   volatile Function<ModelInferRequest, ModelInferResponse> onInfer = FakeServing::doubled;
   volatile boolean ready = true;
+  /** This many GetModelStatus calls fail with UNAVAILABLE before the fake answers again. */
+  final java.util.concurrent.atomic.AtomicInteger statusFailures =
+      new java.util.concurrent.atomic.AtomicInteger();
 
   final Queue<PredictRequest> predicts = new ConcurrentLinkedQueue<>();
   final FakeFeatureStore features = new FakeFeatureStore();
@@ -141,14 +145,18 @@ final class FakeServing implements AutoCloseable {
       answer(
           request,
           out,
-          r ->
-              GetModelStatusResponse.newBuilder()
+          r -> {
+            if (statusFailures.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+              throw Status.UNAVAILABLE.withDescription("starting").asRuntimeException();
+            }
+            return GetModelStatusResponse.newBuilder()
                   .addVersions(
                       ModelVersionStatus.newBuilder()
                           .setModel(r.getModel())
                           .setVersion(3)
                           .setSha256(SHA256))
-                  .build());
+                  .build();
+          });
     }
   }
 

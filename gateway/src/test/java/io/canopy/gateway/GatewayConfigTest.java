@@ -81,6 +81,12 @@ class GatewayConfigTest {
     assertThat(config.batching().maxDelay()).isZero();
     assertThat(config.batching().unbatchedModels()).containsExactlyInAnyOrder("a", "b");
     assertThat(config.retry().budgetRatio()).isEqualTo(0.2);
+    assertThat(config.retry().hedgingDelay()).isZero();
+    assertThat(
+            GatewayConfig.create(RunningGateway.config(Map.of("gateway.upstream.hedging.delay", "25ms")))
+                .retry()
+                .hedgingDelay())
+        .isEqualTo(java.time.Duration.ofMillis(25));
     assertThat(config.clientTokens().isEmpty()).isTrue();
     assertThat(config.tls().enabled()).isFalse();
   }

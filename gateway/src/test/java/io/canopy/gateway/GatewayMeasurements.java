@@ -46,6 +46,9 @@ final class GatewayMeasurements {
       throughput(true);
     }
     killOneReplica();
+    for (int round = 0; round < 2; round++) {
+      hedging(round);
+    }
     System.exit(0);
   }
 
@@ -141,6 +144,65 @@ final class GatewayMeasurements {
           "replica killed under load: %d requests, %d failed; surviving replica b served %d%n",
           result[0] + result[1], result[1], b.predicts.size());
       channel.shutdownNow();
+    } finally {
+      a.close();
+      b.close();
+    }
+  }
+
+  /**
+   * Tail latency with stragglers: two replicas, each call stalls 20 ms with probability 5 %;
+   * 1 client, 4000 single-row calls, hedging off then hedging.delay=2ms. The floor is the p50
+   * with hedging off in the same round.
+   */
+  private static void hedging(int round) throws Exception {
+    double[] off = stragglers("0ms");
+    double[] on = stragglers("2ms");
+    System.out.printf(
+        "hedging round %d (5%% of calls stall 20 ms): floor p50 %.0f us; off p99 %.2fx floor; on p50 %.2fx floor, p99 %.2fx floor; extra upstream calls with hedging %.1f %%%n",
+        round, off[0], off[1] / off[0], on[0] / off[0], on[1] / off[0], on[2]);
+  }
+
+  /** {p50 us, p99 us, hedges per 100 requests}. */
+  private static double[] stragglers(String delay) throws Exception {
+    FakeServing a = new FakeServing();
+    FakeServing b = new FakeServing();
+    java.util.function.Function<PredictRequest, PredictResponse> straggler =
+        r -> {
+          if (java.util.concurrent.ThreadLocalRandom.current().nextDouble() < 0.05) {
+            java.util.concurrent.locks.LockSupport.parkNanos(20_000_000L);
+          }
+          return FakeServing.oneValuePerRow(r);
+        };
+    a.onPredict = straggler;
+    b.onPredict = straggler;
+    RecordingMetrics metrics = new RecordingMetrics();
+    try (RunningGateway gw =
+        new RunningGateway(
+            Map.of(
+                "gateway.upstream.serving-target", a.target() + "," + b.target(),
+                "gateway.upstream.hedging.delay", delay,
+                "gateway.batching.enabled", "false"),
+            metrics)) {
+      ManagedChannel channel = GrpcTransports.channel(gw.grpcTarget(), 1 << 20);
+      var stub = InferenceServiceGrpc.newBlockingStub(channel);
+      for (int i = 0; i < 1_000; i++) {
+        stub.predict(ONE_ROW);
+      }
+      int hedgesBefore = metrics.hedges.get();
+      long[] nanos = new long[4_000];
+      for (int i = 0; i < nanos.length; i++) {
+        long start = System.nanoTime();
+        stub.withDeadlineAfter(5, TimeUnit.SECONDS).predict(ONE_ROW);
+        nanos[i] = System.nanoTime() - start;
+      }
+      Arrays.sort(nanos);
+      channel.shutdownNow();
+      return new double[] {
+        nanos[nanos.length / 2] / 1000.0,
+        nanos[nanos.length * 99 / 100] / 1000.0,
+        100.0 * (metrics.hedges.get() - hedgesBefore) / nanos.length
+      };
     } finally {
       a.close();
       b.close();

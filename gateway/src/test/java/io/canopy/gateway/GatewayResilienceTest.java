@@ -132,6 +132,24 @@ class GatewayResilienceTest {
   }
 
   @Test
+  void replicaOutcomes_areCountedPerReplica_andTheChannelStateIsObserved() {
+    Await.until(
+        () -> predict(0) != null && !a.predicts.isEmpty() && !b.predicts.isEmpty(),
+        Duration.ofSeconds(20),
+        "both replicas reached");
+    assertThat(metrics.channelState.get()).isEqualTo("READY");
+    a.onPredict =
+        r -> {
+          throw Status.UNAVAILABLE.withDescription("overloaded").asRuntimeException();
+        };
+    for (int i = 0; i < 6; i++) {
+      predict(i);
+    }
+    assertThat(metrics.replicaOutcomes).contains(a.target() + " UNAVAILABLE", b.target() + " OK");
+    assertThat(metrics.replicaOutcomes).doesNotContain(b.target() + " UNAVAILABLE", a.target() + " NOT_FOUND");
+  }
+
+  @Test
   void predict_replicaFailingWithUnavailable_isRetriedElsewhere_ejected_thenReadmitted() {
     Await.until(
         () -> predict(0) != null && !a.predicts.isEmpty() && !b.predicts.isEmpty(),

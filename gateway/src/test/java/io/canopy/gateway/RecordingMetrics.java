@@ -13,6 +13,25 @@ final class RecordingMetrics implements GatewayMetrics {
   final AtomicInteger retries = new AtomicInteger();
   final AtomicInteger budgetExhausted = new AtomicInteger();
   final AtomicInteger batches = new AtomicInteger();
+  final AtomicInteger hedges = new AtomicInteger();
+  /** "replica code" of every upstream call. */
+  final ConcurrentLinkedQueue<String> replicaOutcomes = new ConcurrentLinkedQueue<>();
+  volatile java.util.function.Supplier<String> channelState = () -> "none";
+
+  @Override
+  public void replicaOutcome(String replica, String code) {
+    replicaOutcomes.add(replica + " " + code);
+  }
+
+  @Override
+  public void channelState(java.util.function.Supplier<String> state) {
+    channelState = state;
+  }
+
+  @Override
+  public void hedge() {
+    hedges.incrementAndGet();
+  }
 
   @Override
   public void shadow(String model, long shadowVersion, boolean agreed, double maxAbsDiff) {

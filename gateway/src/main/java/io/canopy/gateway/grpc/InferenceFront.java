@@ -9,7 +9,10 @@ import io.canopy.proto.inference.v1.PredictRequest;
 import io.canopy.proto.inference.v1.PredictResponse;
 import io.grpc.stub.StreamObserver;
 import io.canopy.gateway.predict.PredictPipeline;
-import java.util.concurrent.CompletionException;
+import io.canopy.gateway.upstream.Unary;
+import io.grpc.Deadline;
+import io.grpc.Status;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The gateway's {@code canopy.inference.v1.InferenceService}: same contract as serving-service's.
@@ -36,26 +39,24 @@ public final class InferenceFront extends InferenceServiceGrpc.InferenceServiceI
       out.onError(ErrorMapping.toStatusException(e));
       return;
     }
-    pipeline
-        .predict(request, upstream.deadlineForCall(), "grpc")
-        .whenComplete(
-            (response, failure) -> {
-              Relay<PredictResponse> relay = new Relay<>(out);
-              if (failure != null) {
-                relay.onError(
-                    failure instanceof CompletionException && failure.getCause() != null
-                        ? failure.getCause()
-                        : failure);
-              } else {
-                relay.onNext(response);
-                relay.onCompleted();
-              }
-            });
+    if (request.getRoutingKey().isEmpty() && !RoutingKeyInterceptor.current().isEmpty()) {
+      request = request.toBuilder().setRoutingKey(RoutingKeyInterceptor.current()).build();
+    }
+    Relay.complete(pipeline.predict(request, upstream.deadlineForCall(), "grpc"), out);
   }
 
   @Override
   public void getModelStatus(
       GetModelStatusRequest request, StreamObserver<GetModelStatusResponse> out) {
-    upstream.inference().getModelStatus(request, new Relay<>(out));
+    // A read: retried like Predict, each attempt with what is left of the caller's deadline.
+    Deadline deadline = upstream.deadlineForCall();
+    Relay.complete(
+        upstream.withRetries(
+            () ->
+                deadline.isExpired()
+                    ? CompletableFuture.failedFuture(
+                        Status.DEADLINE_EXCEEDED.withDescription("deadline exceeded").asRuntimeException())
+                    : Unary.call(upstream.inference(deadline)::getModelStatus, request)),
+        out);
   }
 }

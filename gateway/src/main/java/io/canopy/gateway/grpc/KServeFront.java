@@ -1,6 +1,7 @@
 package io.canopy.gateway.grpc;
 
 import io.canopy.common.error.ErrorMapping;
+import io.canopy.gateway.predict.KServeCalls;
 import io.canopy.gateway.upstream.Upstream;
 import io.canopy.proto.kserve.v2.GRPCInferenceServiceGrpc;
 import io.canopy.proto.kserve.v2.ModelInferRequest;
@@ -18,16 +19,20 @@ import io.canopy.proto.kserve.v2.ServerReadyResponse;
 import io.grpc.stub.StreamObserver;
 
 /**
- * The gateway's KServe v2 {@code inference.GRPCInferenceService}: every RPC forwarded to
- * serving-service with the caller's deadline, statuses passed through unchanged.
+ * The gateway's KServe v2 {@code inference.GRPCInferenceService}: server calls forwarded to
+ * serving-service; model calls routed and retried by {@link KServeCalls} (an empty version is
+ * resolved by the routing policy, sticky by the {@code x-routing-key} metadata). The caller's
+ * deadline is carried upstream and statuses pass through unchanged.
  */
 public final class KServeFront extends GRPCInferenceServiceGrpc.GRPCInferenceServiceImplBase {
 
   private final Upstream upstream;
+  private final KServeCalls calls;
   private final RowLimit rowLimit;
 
-  public KServeFront(Upstream upstream, int maxRows) {
+  public KServeFront(Upstream upstream, KServeCalls calls, int maxRows) {
     this.upstream = upstream;
+    this.calls = calls;
     this.rowLimit = new RowLimit(maxRows);
   }
 
@@ -43,7 +48,8 @@ public final class KServeFront extends GRPCInferenceServiceGrpc.GRPCInferenceSer
 
   @Override
   public void modelReady(ModelReadyRequest request, StreamObserver<ModelReadyResponse> out) {
-    upstream.kserve().modelReady(request, new Relay<>(out));
+    Relay.complete(
+        calls.ready(request, RoutingKeyInterceptor.current(), upstream.deadlineForCall()), out);
   }
 
   @Override
@@ -55,7 +61,8 @@ public final class KServeFront extends GRPCInferenceServiceGrpc.GRPCInferenceSer
   @Override
   public void modelMetadata(
       ModelMetadataRequest request, StreamObserver<ModelMetadataResponse> out) {
-    upstream.kserve().modelMetadata(request, new Relay<>(out));
+    Relay.complete(
+        calls.metadata(request, RoutingKeyInterceptor.current(), upstream.deadlineForCall()), out);
   }
 
   @Override
@@ -66,6 +73,7 @@ public final class KServeFront extends GRPCInferenceServiceGrpc.GRPCInferenceSer
       out.onError(ErrorMapping.toStatusException(e));
       return;
     }
-    upstream.kserve().modelInfer(request, new Relay<>(out));
+    Relay.complete(
+        calls.infer(request, RoutingKeyInterceptor.current(), upstream.deadlineForCall()), out);
   }
 }

@@ -2,6 +2,8 @@ package io.canopy.gateway.grpc;
 
 import io.canopy.gateway.upstream.UpstreamErrors;
 import io.grpc.stub.StreamObserver;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /** Relays an upstream unary call's outcome to the gateway's caller, statuses passed through. */
 final class Relay<T> implements StreamObserver<T> {
@@ -10,6 +12,23 @@ final class Relay<T> implements StreamObserver<T> {
 
   Relay(StreamObserver<T> caller) {
     this.caller = caller;
+  }
+
+  /** Relays a future's outcome to {@code caller}. */
+  static <T> void complete(CompletableFuture<T> future, StreamObserver<T> caller) {
+    future.whenComplete(
+        (response, failure) -> {
+          Relay<T> relay = new Relay<>(caller);
+          if (failure != null) {
+            relay.onError(
+                failure instanceof CompletionException && failure.getCause() != null
+                    ? failure.getCause()
+                    : failure);
+          } else {
+            relay.onNext(response);
+            relay.onCompleted();
+          }
+        });
   }
 
   @Override

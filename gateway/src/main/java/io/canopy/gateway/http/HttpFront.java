@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.StreamReadFeature;
 import io.canopy.common.admin.AdminServer;
 import io.canopy.common.config.Listen;
 import io.canopy.gateway.upstream.Upstream;
+import io.canopy.gateway.predict.KServeCalls;
 import io.canopy.gateway.predict.PredictPipeline;
 import io.canopy.common.auth.BearerTokens;
 import io.canopy.gateway.TlsFiles;
@@ -34,6 +35,7 @@ public final class HttpFront implements AutoCloseable {
    * @param maxRows requests with more rows get 413
    * @param upstream the services behind the gateway
    * @param pipeline predictions: routing, batching, retries
+   * @param kserveCalls KServe v2 model calls: routing, retries
    * @param clientTokens bearer tokens predictions need; empty: auth off
    * @param tls the certificate to serve HTTPS with, when enabled
    * @param ready readiness reported by {@code /observe/health}
@@ -44,6 +46,7 @@ public final class HttpFront implements AutoCloseable {
       int maxRows,
       Upstream upstream,
       PredictPipeline pipeline,
+      KServeCalls kserveCalls,
       BearerTokens clientTokens,
       TlsFiles tls,
       BooleanSupplier ready) {
@@ -54,7 +57,7 @@ public final class HttpFront implements AutoCloseable {
     PredictHandler predict =
         new PredictHandler(upstream, pipeline, bodies, new PredictBodyParser(json, maxRows), replies);
     KServeHandler kserve =
-        new KServeHandler(upstream, bodies, new InferBodyParser(json, maxRows), replies);
+        new KServeHandler(upstream, kserveCalls, bodies, new InferBodyParser(json, maxRows), replies);
     RegistryHandler registry = new RegistryHandler(upstream, replies);
     FeaturesHandler features = new FeaturesHandler(upstream, bodies, replies);
     HttpErrors errors = new HttpErrors(replies);

@@ -1,5 +1,6 @@
 package io.canopy.gateway.http;
 
+import io.canopy.gateway.predict.KServeCalls;
 import io.canopy.gateway.upstream.Upstream;
 import io.canopy.proto.kserve.v2.ModelInferRequest;
 import io.canopy.proto.kserve.v2.ModelInferResponse;
@@ -16,19 +17,27 @@ import io.helidon.webserver.http.ServerResponse;
 
 /**
  * KServe v2 (Open Inference Protocol) REST routes, each translated to the matching {@code
- * inference.GRPCInferenceService} call on serving-service. Health and readiness answer 200 when
+ * inference.GRPCInferenceService} call on serving-service; model calls are routed and retried by
+ * {@link KServeCalls} (no version in the path: the routing policy picks one, sticky by the
+ * {@code x-routing-key} header). Health and readiness answer 200 when
  * true and 503 when false (as KServe's own server does), with a JSON body either way.
  */
 final class KServeHandler {
 
   private final Upstream upstream;
+  private final KServeCalls calls;
   private final RequestBodies bodies;
   private final InferBodyParser parser;
   private final JsonReplies replies;
 
   KServeHandler(
-      Upstream upstream, RequestBodies bodies, InferBodyParser parser, JsonReplies replies) {
+      Upstream upstream,
+      KServeCalls calls,
+      RequestBodies bodies,
+      InferBodyParser parser,
+      JsonReplies replies) {
     this.upstream = upstream;
+    this.calls = calls;
     this.bodies = bodies;
     this.parser = parser;
     this.replies = replies;
@@ -82,13 +91,17 @@ final class KServeHandler {
     String model = model(req);
     ModelReadyRequest request =
         ModelReadyRequest.newBuilder().setName(model).setVersion(version(req)).build();
-    sendFlag(res, model, "ready", upstream.kserveBlocking().modelReady(request).getReady());
+    boolean ready =
+        PredictHandler.await(calls.ready(request, routingKey(req), upstream.deadlineForCall()))
+            .getReady();
+    sendFlag(res, model, "ready", ready);
   }
 
   private void modelMetadata(ServerRequest req, ServerResponse res) {
     ModelMetadataRequest request =
         ModelMetadataRequest.newBuilder().setName(model(req)).setVersion(version(req)).build();
-    ModelMetadataResponse r = upstream.kserveBlocking().modelMetadata(request);
+    ModelMetadataResponse r =
+        PredictHandler.await(calls.metadata(request, routingKey(req), upstream.deadlineForCall()));
     replies.send(res, 200, g -> KServeJson.writeMetadata(g, r));
   }
 
@@ -100,7 +113,9 @@ final class KServeHandler {
     if (request.getId().isEmpty()) {
       req.headers().first(PredictHandler.REQUEST_ID).ifPresent(request::setId);
     }
-    ModelInferResponse r = upstream.kserveBlocking().modelInfer(request.build());
+    ModelInferResponse r =
+        PredictHandler.await(
+            calls.infer(request.build(), routingKey(req), upstream.deadlineForCall()));
     replies.send(res, 200, g -> KServeJson.writeInfer(g, r));
   }
 
@@ -116,6 +131,10 @@ final class KServeHandler {
           g.writeBooleanField(field, value);
           g.writeEndObject();
         });
+  }
+
+  private static String routingKey(ServerRequest req) {
+    return req.headers().first(PredictHandler.ROUTING_KEY).orElse("");
   }
 
   private static String model(ServerRequest req) {

@@ -22,6 +22,7 @@ import java.util.concurrent.ExecutionException;
 final class PredictHandler {
 
   static final HeaderName REQUEST_ID = HeaderNames.create("x-request-id");
+  static final HeaderName ROUTING_KEY = HeaderNames.create("x-routing-key");
 
   private final Upstream upstream;
   private final PredictPipeline pipeline;
@@ -69,6 +70,9 @@ final class PredictHandler {
     if (request.getRequestId().isEmpty()) {
       req.headers().first(REQUEST_ID).ifPresent(request::setRequestId);
     }
+    if (request.getRoutingKey().isEmpty()) {
+      req.headers().first(ROUTING_KEY).ifPresent(request::setRoutingKey);
+    }
     PredictResponse response = await(pipeline.predict(request.build(), upstream.deadlineForCall(), "http"));
     String requestId =
         response.getRequestId().isEmpty() ? request.getRequestId() : response.getRequestId();
@@ -79,7 +83,7 @@ final class PredictHandler {
   }
 
   /** Handlers run on virtual threads, so waiting here is cheap; failures rethrown as they came. */
-  private static PredictResponse await(CompletableFuture<PredictResponse> future) {
+  static <T> T await(CompletableFuture<T> future) {
     try {
       return future.get();
     } catch (InterruptedException e) {

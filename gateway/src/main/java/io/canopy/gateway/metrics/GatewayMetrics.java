@@ -26,6 +26,18 @@ public interface GatewayMetrics {
   /** A shadow comparison: whether every value agreed, and the largest absolute difference. */
   default void shadow(String model, long shadowVersion, boolean agreed, double maxAbsDiff) {}
 
+  /** One upstream call finished: the replica (address, or "none") and its gRPC code. */
+  default void replicaOutcome(String replica, String code) {}
+
+  /**
+   * Observes the serving channel's connectivity state (a grpc {@code ConnectivityState} name:
+   * READY, CONNECTING, TRANSIENT_FAILURE, IDLE, SHUTDOWN).
+   */
+  default void channelState(java.util.function.Supplier<String> state) {}
+
+  /** A hedged second attempt was sent. */
+  default void hedge() {}
+
   /** A shadow copy that failed or was dropped because too many were in flight. */
   default void shadowSkipped(String model) {}
 }

@@ -2,12 +2,14 @@ package io.canopy.gateway.metrics;
 
 import io.helidon.metrics.api.Counter;
 import io.helidon.metrics.api.DistributionSummary;
+import io.helidon.metrics.api.Gauge;
 import io.helidon.metrics.api.MeterRegistry;
 import io.helidon.metrics.api.Tag;
 import io.helidon.metrics.api.Timer;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * {@link GatewayMetrics} on Helidon's meter registry (what {@code /observe/metrics} serves). Every
@@ -16,6 +18,8 @@ import java.util.concurrent.TimeUnit;
 public final class HelidonGatewayMetrics implements GatewayMetrics {
 
   private static final Tag SERVICE = Tag.create("service", "gateway");
+  private static final List<String> STATES =
+      List.of("IDLE", "CONNECTING", "READY", "TRANSIENT_FAILURE", "SHUTDOWN");
 
   private final MeterRegistry registry;
   private final Timer queue;
@@ -23,6 +27,7 @@ public final class HelidonGatewayMetrics implements GatewayMetrics {
   private final DistributionSummary batchRows;
   private final Counter retries;
   private final Counter budgetExhausted;
+  private final Counter hedges;
 
   public HelidonGatewayMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -35,6 +40,7 @@ public final class HelidonGatewayMetrics implements GatewayMetrics {
                 .tags(List.of(SERVICE)));
     this.retries = counter("canopy.gateway.upstream.retries", List.of());
     this.budgetExhausted = counter("canopy.gateway.upstream.retry.budget.exhausted", List.of());
+    this.hedges = counter("canopy.gateway.upstream.hedges", List.of());
   }
 
   @Override
@@ -88,6 +94,33 @@ public final class HelidonGatewayMetrics implements GatewayMetrics {
                 .publishPercentileHistogram(true)
                 .tags(with(List.of(Tag.create("model", model)))))
         .record(maxAbsDiff);
+  }
+
+  @Override
+  public void replicaOutcome(String replica, String code) {
+    counter(
+            "canopy.gateway.upstream.replica.calls",
+            List.of(Tag.create("replica", replica), Tag.create("code", code)))
+        .increment();
+  }
+
+  @Override
+  public void channelState(Supplier<String> state) {
+    // One 0/1 gauge per state. A gauge left by an earlier gateway in this process is replaced.
+    for (String name : STATES) {
+      List<Tag> tags = with(List.of(Tag.create("state", name)));
+      registry.remove("canopy.gateway.upstream.channel.state", tags);
+      registry.getOrCreate(
+          Gauge.builder(
+                  "canopy.gateway.upstream.channel.state",
+                  () -> name.equals(state.get()) ? 1 : 0)
+              .tags(tags));
+    }
+  }
+
+  @Override
+  public void hedge() {
+    hedges.increment();
   }
 
   @Override

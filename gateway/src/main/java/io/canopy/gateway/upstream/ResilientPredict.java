@@ -10,7 +10,9 @@ import io.github.resilience4j.retry.RetryConfig;
 import io.grpc.Context;
 import io.grpc.Deadline;
 import io.grpc.Status;
-import io.grpc.stub.StreamObserver;
+import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.ClientResponseObserver;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -23,7 +25,8 @@ import java.util.function.Supplier;
  * jittered exponential backoff, within a {@link RetryBudget}, and each attempt carrying what is
  * left of the caller's deadline (round_robin sends the next attempt to another replica). Calls
  * run outside the caller's gRPC context: a batch serves several callers and must not be
- * cancelled by one of them.
+ * cancelled by one of them. With {@code hedging.delay} set, each attempt may be hedged ({@link
+ * Hedging}).
  */
 public final class ResilientPredict implements PredictCall {
 
@@ -33,6 +36,7 @@ public final class ResilientPredict implements PredictCall {
   private final ScheduledExecutorService scheduler;
   private final LongSupplier nanoTime;
   private final GatewayMetrics metrics;
+  private final Hedging hedging;
 
   ResilientPredict(
       InferenceServiceGrpc.InferenceServiceStub stub,
@@ -46,6 +50,7 @@ public final class ResilientPredict implements PredictCall {
     this.metrics = metrics;
     this.budget =
         new RetryBudget(settings.budgetRatio(), settings.budgetMinRetries(), settings.budgetWindow(), nanoTime);
+    this.hedging = new Hedging(settings.hedgingDelay(), scheduler, this::spendOnHedge, metrics);
     this.retry =
         Retry.of(
             "serving-predict",
@@ -72,9 +77,18 @@ public final class ResilientPredict implements PredictCall {
     return true;
   }
 
+  private boolean spendOnHedge() {
+    if (budget.tryRetry()) {
+      return true;
+    }
+    metrics.retryBudgetExhausted();
+    return false;
+  }
+
   @Override
   public CompletableFuture<PredictResponse> predict(PredictRequest request, Deadline deadline) {
-    return withRetries(() -> attempt(request, deadline));
+    return withRetries(
+        () -> hedging.run(() -> attempt(request, deadline), () -> !deadline.isExpired()));
   }
 
   /** Any idempotent unary upstream call, with the same retries, budget and backoff. */
@@ -84,12 +98,22 @@ public final class ResilientPredict implements PredictCall {
     return stage.toCompletableFuture();
   }
 
-  private CompletableFuture<PredictResponse> attempt(PredictRequest request, Deadline deadline) {
+  private Hedging.Attempt<PredictResponse> attempt(PredictRequest request, Deadline deadline) {
     CompletableFuture<PredictResponse> result = new CompletableFuture<>();
+    AtomicReference<ClientCallStreamObserver<PredictRequest>> call = new AtomicReference<>();
+    Hedging.Attempt<PredictResponse> attempt =
+        new Hedging.Attempt<>(
+            result,
+            () -> {
+              ClientCallStreamObserver<PredictRequest> c = call.get();
+              if (c != null) {
+                c.cancel("a hedged attempt answered first", null);
+              }
+            });
     if (deadline.isExpired()) {
       // A backoff may end after the deadline: never call upstream past it.
       result.completeExceptionally(Status.DEADLINE_EXCEEDED.withDescription("deadline exceeded").asRuntimeException());
-      return result;
+      return attempt;
     }
     long start = nanoTime.getAsLong();
     Context.ROOT.run(
@@ -97,7 +121,12 @@ public final class ResilientPredict implements PredictCall {
             stub.withDeadline(deadline)
                 .predict(
                     request,
-                    new StreamObserver<>() {
+                    new ClientResponseObserver<PredictRequest, PredictResponse>() {
+                      @Override
+                      public void beforeStart(ClientCallStreamObserver<PredictRequest> stream) {
+                        call.set(stream);
+                      }
+
                       @Override
                       public void onNext(PredictResponse value) {
                         result.complete(value);
@@ -118,6 +147,6 @@ public final class ResilientPredict implements PredictCall {
                         }
                       }
                     }));
-    return result;
+    return attempt;
   }
 }

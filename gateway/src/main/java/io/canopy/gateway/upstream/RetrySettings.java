@@ -3,7 +3,8 @@ package io.canopy.gateway.upstream;
 import java.time.Duration;
 
 /**
- * Upstream retry settings ({@code gateway.upstream.retry.*}).
+ * Upstream retry and hedging settings ({@code gateway.upstream.retry.*}, {@code
+ * gateway.upstream.hedging.delay}).
  *
  * @param maxAttempts attempts in all, the first included (1: no retries)
  * @param initialBackoff first backoff, doubled each attempt with ±50 % jitter
@@ -11,6 +12,7 @@ import java.time.Duration;
  * @param budgetRatio retries allowed per request over the window (0.2: 20 % extra load)
  * @param budgetMinRetries retries always allowed per window, so a quiet gateway still retries
  * @param budgetWindow the sliding window of the budget
+ * @param hedgingDelay after this long without an answer a second attempt is sent (0: never)
  */
 public record RetrySettings(
     int maxAttempts,
@@ -18,7 +20,8 @@ public record RetrySettings(
     Duration maxBackoff,
     double budgetRatio,
     int budgetMinRetries,
-    Duration budgetWindow) {
+    Duration budgetWindow,
+    Duration hedgingDelay) {
 
   public RetrySettings {
     if (maxAttempts < 1) {
@@ -38,6 +41,9 @@ public record RetrySettings(
     }
     if (budgetWindow.isNegative() || budgetWindow.isZero()) {
       throw new IllegalArgumentException("gateway.upstream.retry.budget-window: " + budgetWindow + " must be positive");
+    }
+    if (hedgingDelay.isNegative()) {
+      throw new IllegalArgumentException("gateway.upstream.hedging.delay: " + hedgingDelay + " is negative");
     }
   }
 }

@@ -1,6 +1,7 @@
 package io.canopy.gateway.upstream;
 
 import io.canopy.common.grpc.GrpcTransports;
+import io.canopy.gateway.metrics.GatewayMetrics;
 import io.grpc.Context;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.NettyChannelBuilder;
@@ -28,7 +29,7 @@ final class ServingChannel {
         Arrays.stream(configured.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList());
   }
 
-  static ManagedChannel open(String configured) {
+  static ManagedChannel open(String configured, GatewayMetrics metrics) {
     ManagedChannel channel =
         NettyChannelBuilder.forTarget(target(configured))
             .usePlaintext()
@@ -41,7 +42,8 @@ final class ServingChannel {
             // Never idle: leaving idle mode inside a caller's call would start the health-check
             // streams in that caller's gRPC Context, and they would die when its call ends.
             .idleTimeout(Long.MAX_VALUE, TimeUnit.DAYS)
-            .intercept(new RootContextCalls())
+            // Interceptors run last-added first: outcomes are counted inside the root context.
+            .intercept(new ReplicaOutcomes(metrics), new RootContextCalls())
             .build();
     Context.ROOT.run(() -> channel.getState(true));
     return channel;

@@ -68,7 +68,8 @@ public final class Upstream implements AutoCloseable {
       RetrySettings retry,
       ScheduledExecutorService scheduler,
       GatewayMetrics metrics) {
-    ManagedChannel serving = ServingChannel.open(servingTarget);
+    ManagedChannel serving = ServingChannel.open(servingTarget, metrics);
+    metrics.channelState(() -> serving.getState(false).name());
     ManagedChannel registry =
         GrpcTransports.channel(registryTarget, GrpcTransports.DEFAULT_MAX_INBOUND_MESSAGE_BYTES);
     return new Upstream(
@@ -113,6 +114,16 @@ public final class Upstream implements AutoCloseable {
   /** Async KServe v2 stub for this call. */
   public GRPCInferenceServiceGrpc.GRPCInferenceServiceStub kserve() {
     return kserve.withDeadline(deadlines.forCall());
+  }
+
+  /** Async KServe v2 stub with the given deadline (one attempt of a retried call). */
+  public GRPCInferenceServiceGrpc.GRPCInferenceServiceStub kserve(Deadline deadline) {
+    return kserve.withDeadline(deadline);
+  }
+
+  /** Async Inference stub with the given deadline (one attempt of a retried call). */
+  public InferenceServiceGrpc.InferenceServiceStub inference(Deadline deadline) {
+    return inference.withDeadline(deadline);
   }
 
   /** Blocking KServe v2 stub for this call. */

@@ -1,0 +1,111 @@
+package io.canopy.gateway.predict;
+
+import io.canopy.gateway.routing.Route;
+import io.canopy.gateway.routing.Router;
+import io.canopy.gateway.upstream.Upstream;
+import io.canopy.proto.inference.v1.PredictRequest;
+import io.canopy.proto.kserve.v2.GRPCInferenceServiceGrpc.GRPCInferenceServiceStub;
+import io.canopy.proto.kserve.v2.ModelInferRequest;
+import io.canopy.proto.kserve.v2.ModelInferResponse;
+import io.canopy.proto.kserve.v2.ModelMetadataRequest;
+import io.canopy.proto.kserve.v2.ModelMetadataResponse;
+import io.canopy.proto.kserve.v2.ModelReadyRequest;
+import io.canopy.proto.kserve.v2.ModelReadyResponse;
+import io.grpc.Deadline;
+import io.grpc.Status;
+import io.grpc.stub.StreamObserver;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
+
+/**
+ * The KServe v2 model calls of both fronts, routed like Predict: an empty version goes through the
+ * {@link Router} (policy, production, latest; sticky by routing key), any explicit version is sent
+ * as given. Every call is retried at the same single point as Predict ({@link
+ * Upstream#withRetries}: UNAVAILABLE only, within the budget), each attempt carrying what is left
+ * of the caller's deadline and none started after it.
+ */
+public final class KServeCalls {
+
+  private final Router router;
+  private final Upstream upstream;
+
+  public KServeCalls(Router router, Upstream upstream) {
+    this.router = router;
+    this.upstream = upstream;
+  }
+
+  public CompletableFuture<ModelInferResponse> infer(
+      ModelInferRequest request, String routingKey, Deadline deadline) {
+    return routed(
+        request.getModelName(),
+        request.getModelVersion(),
+        routingKey,
+        version -> request.toBuilder().setModelVersion(version).build(),
+        (stub, q, out) -> stub.modelInfer(q, out),
+        deadline);
+  }
+
+  public CompletableFuture<ModelMetadataResponse> metadata(
+      ModelMetadataRequest request, String routingKey, Deadline deadline) {
+    return routed(
+        request.getName(),
+        request.getVersion(),
+        routingKey,
+        version -> request.toBuilder().setVersion(version).build(),
+        (stub, q, out) -> stub.modelMetadata(q, out),
+        deadline);
+  }
+
+  public CompletableFuture<ModelReadyResponse> ready(
+      ModelReadyRequest request, String routingKey, Deadline deadline) {
+    return routed(
+        request.getName(),
+        request.getVersion(),
+        routingKey,
+        version -> request.toBuilder().setVersion(version).build(),
+        (stub, q, out) -> stub.modelReady(q, out),
+        deadline);
+  }
+
+  /** The version to send upstream: the caller's, else the routed one, else "" (serving picks). */
+  String version(String model, String version, String routingKey) {
+    if (!version.isEmpty()) {
+      return version;
+    }
+    Route route =
+        router.route(PredictRequest.newBuilder().setModel(model).setRoutingKey(routingKey).build());
+    return route.resolved() ? Long.toString(route.version()) : "";
+  }
+
+  private interface Method<Q, R> {
+    void call(GRPCInferenceServiceStub stub, Q request, StreamObserver<R> out);
+  }
+
+  private <Q, R> CompletableFuture<R> routed(
+      String model,
+      String version,
+      String routingKey,
+      Function<String, Q> withVersion,
+      Method<Q, R> method,
+      Deadline deadline) {
+    Q request;
+    try {
+      request = withVersion.apply(version(model, version, routingKey));
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    return upstream.withRetries(
+        () -> attempt((q, out) -> method.call(upstream.kserve(deadline), q, out), request, deadline));
+  }
+
+  private static <Q, R> CompletableFuture<R> attempt(
+      BiConsumer<Q, StreamObserver<R>> method, Q request, Deadline deadline) {
+    if (deadline.isExpired()) {
+      // A backoff may end after the deadline: never call upstream past it.
+      return CompletableFuture.failedFuture(
+          Status.DEADLINE_EXCEEDED.withDescription("deadline exceeded").asRuntimeException());
+    }
+    return io.canopy.gateway.upstream.Unary.call(method, request);
+  }
+}
