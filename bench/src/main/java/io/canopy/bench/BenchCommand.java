@@ -185,6 +185,6 @@ public final class BenchCommand implements Callable<Integer> {
 
   /** Runs {@code canopy bench} on its own: {@code java -cp … io.canopy.bench.BenchCommand …}. */
   public static void main(String[] args) {
-    System.exit(new CommandLine(new BenchCommand()).execute(args));
+    System.exit(new CommandLine(new BenchCommand()).setExpandAtFiles(false).execute(args));
   }
 }

@@ -33,7 +33,8 @@ public final class Main implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   public static void main(String[] args) {
-    System.exit(new CommandLine(new Main()).execute(args));
+    // @FILE arguments belong to the commands (e.g. bench --entities @keys.txt), not to picocli.
+    System.exit(new CommandLine(new Main()).setExpandAtFiles(false).execute(args));
   }
 
   @Override
