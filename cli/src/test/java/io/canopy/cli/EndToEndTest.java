@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.canopy.cli.registry.ModelUploader;
 import io.canopy.cli.up.Suite;
 import io.canopy.common.digest.Sha256;
-import io.canopy.common.grpc.GrpcTransports;
 import io.canopy.proto.inference.v1.DenseRows;
 import io.canopy.proto.inference.v1.InferenceServiceGrpc;
 import io.canopy.proto.inference.v1.PredictRequest;
@@ -61,8 +60,8 @@ class EndToEndTest {
   @BeforeAll
   static void startSuite() {
     suite = TestSuites.start(dataDir);
-    registryChannel = channel(suite.registry().grpcPort());
-    gatewayChannel = channel(suite.gateway().grpcPort());
+    registryChannel = TestSuites.channel(suite.registry().grpcPort());
+    gatewayChannel = TestSuites.channel(suite.gateway().grpcPort());
   }
 
   @AfterAll
@@ -76,9 +75,6 @@ class EndToEndTest {
     }
   }
 
-  private static ManagedChannel channel(int port) {
-    return GrpcTransports.channel("127.0.0.1:" + port, GrpcTransports.DEFAULT_MAX_INBOUND_MESSAGE_BYTES);
-  }
 
   private static ModelVersion upload(byte[] bytes) throws Exception {
     return new ModelUploader(registryChannel)

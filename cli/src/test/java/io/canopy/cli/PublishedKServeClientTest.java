@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.within;
 
 import io.canopy.cli.registry.ModelUploader;
 import io.canopy.cli.up.Suite;
-import io.canopy.common.grpc.GrpcTransports;
 import io.canopy.proto.registry.v1.ModelRegistryServiceGrpc;
 import io.canopy.proto.registry.v1.ModelVersion;
 import io.canopy.proto.registry.v1.SetAliasRequest;
@@ -50,9 +49,9 @@ class PublishedKServeClientTest {
   @BeforeAll
   static void start() throws Exception {
     suite = TestSuites.start(dir);
-    ManagedChannel registry = channel(suite.registry().grpcPort());
-    serving = channel(suite.serving().grpcPort());
-    gateway = channel(suite.gateway().grpcPort());
+    ManagedChannel registry = TestSuites.channel(suite.registry().grpcPort());
+    serving = TestSuites.channel(suite.serving().grpcPort());
+    gateway = TestSuites.channel(suite.gateway().grpcPort());
     try {
       ModelVersion version =
           new ModelUploader(registry)
@@ -85,9 +84,6 @@ class PublishedKServeClientTest {
     }
   }
 
-  private static ManagedChannel channel(int port) {
-    return GrpcTransports.channel("127.0.0.1:" + port, GrpcTransports.DEFAULT_MAX_INBOUND_MESSAGE_BYTES);
-  }
 
   @Test
   void publishedClient_getsCorrectAnswers_fromServingAndGateway() {

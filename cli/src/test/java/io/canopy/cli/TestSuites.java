@@ -4,7 +4,9 @@ import io.canopy.cli.up.Suite;
 import io.canopy.proto.inference.v1.GetModelStatusRequest;
 import io.canopy.proto.inference.v1.InferenceServiceGrpc;
 import io.canopy.proto.inference.v1.LoadState;
+import io.canopy.common.grpc.GrpcTransports;
 import io.grpc.Channel;
+import io.grpc.ManagedChannel;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -34,6 +36,12 @@ final class TestSuites {
     settings.put("gateway.grpc.port", "0");
     settings.putAll(extra);
     return Suite.start(settings);
+  }
+
+  /** A plaintext channel to a port on loopback. */
+  static ManagedChannel channel(int port) {
+    return GrpcTransports.channel(
+        "127.0.0.1:" + port, GrpcTransports.DEFAULT_MAX_INBOUND_MESSAGE_BYTES);
   }
 
   /**
