@@ -53,22 +53,7 @@ class ExampleClientsTest {
         "python3-grpcio and python3-protobuf are not installed");
     Result gen = run(List.of("bash", "python/generate.sh"), EXAMPLES);
     assertThat(gen.exit).as(gen.err).isZero();
-    Path model = dir.resolve("model.ubj");
-    Files.write(model, Fixtures.bytes("breast_cancer_binary.ubj"));
-    Path rows = dir.resolve("rows.csv");
-    Files.write(rows, Fixtures.bytes("breast_cancer_rows.csv"));
-    Result result =
-        run(
-            List.of(
-                "/usr/bin/python3",
-                "python/canopy_example.py",
-                "--registry", "127.0.0.1:" + suite.registry().grpcPort(),
-                "--gateway", "127.0.0.1:" + suite.gateway().grpcPort(),
-                "--model-file", model.toString(),
-                "--rows", rows.toString()),
-            EXAMPLES);
-    assertThat(result.exit).as(result.err).isZero();
-    checkSteps(result.steps());
+    runAndCheck("/usr/bin/python3", "python/canopy_example.py", "py");
   }
 
   @Test
@@ -76,15 +61,20 @@ class ExampleClientsTest {
     assumeTrue(
         Files.isDirectory(EXAMPLES.resolve("node/node_modules/@grpc/grpc-js")),
         "examples/node has no node_modules (run 'npm ci' there; CI does)");
-    Path model = dir.resolve("node-model.ubj");
+    runAndCheck("node", "node/canopy_example.js", "node");
+  }
+
+  /** Runs one example client against the suite and checks what it printed. */
+  private static void runAndCheck(String interpreter, String script, String tag) throws Exception {
+    Path model = dir.resolve(tag + "-model.ubj");
     Files.write(model, Fixtures.bytes("breast_cancer_binary.ubj"));
-    Path rows = dir.resolve("node-rows.csv");
+    Path rows = dir.resolve(tag + "-rows.csv");
     Files.write(rows, Fixtures.bytes("breast_cancer_rows.csv"));
     Result result =
         run(
             List.of(
-                "node",
-                "node/canopy_example.js",
+                interpreter,
+                script,
                 "--registry", "127.0.0.1:" + suite.registry().grpcPort(),
                 "--gateway", "127.0.0.1:" + suite.gateway().grpcPort(),
                 "--model-file", model.toString(),
