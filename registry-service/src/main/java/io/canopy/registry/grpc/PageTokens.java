@@ -3,6 +3,8 @@ package io.canopy.registry.grpc;
 import io.canopy.common.error.CanopyException.InvalidArgument;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.List;
+import java.util.function.Function;
 
 /**
  * Opaque page tokens: the last key of the previous page, tagged with the list it belongs to so
@@ -44,6 +46,20 @@ final class PageTokens {
     } catch (NumberFormatException e) {
       throw invalid();
     }
+  }
+
+  /** One page cut from a store read of {@code size + 1} rows, and the token for the next page. */
+  record Page<T>(List<T> items, String nextToken) {}
+
+  /**
+   * The first {@code size} of {@code fetched} (read with one extra row to learn whether more
+   * exist); the next-page token names the last kept row's key, or is empty on the last page.
+   */
+  static <T> Page<T> cut(List<T> fetched, int size, String list, Function<T, String> key) {
+    if (fetched.size() <= size) {
+      return new Page<>(fetched, "");
+    }
+    return new Page<>(fetched.subList(0, size), encode(list, key.apply(fetched.get(size - 1))));
   }
 
   private static InvalidArgument invalid() {

@@ -103,13 +103,14 @@ public final class RegistryGrpcService
   public void listModels(ListModelsRequest req, StreamObserver<ListModelsResponse> out) {
     int size = Requests.pageSize(req.getPageSize());
     String after = PageTokens.decode("models", req.getPageToken(), "");
-    List<Model> page = store.listModels(after, size + 1);
-    ListModelsResponse.Builder response = ListModelsResponse.newBuilder();
-    response.addAllModels(page.subList(0, Math.min(size, page.size())));
-    if (page.size() > size) {
-      response.setNextPageToken(PageTokens.encode("models", page.get(size - 1).getName()));
-    }
-    reply(out, response.build());
+    PageTokens.Page<Model> page =
+        PageTokens.cut(store.listModels(after, size + 1), size, "models", Model::getName);
+    reply(
+        out,
+        ListModelsResponse.newBuilder()
+            .addAllModels(page.items())
+            .setNextPageToken(page.nextToken())
+            .build());
   }
 
   @Override
@@ -144,14 +145,18 @@ public final class RegistryGrpcService
     String model = Requests.name("model", req.getModel());
     int size = Requests.pageSize(req.getPageSize());
     long before = PageTokens.decodeLong("versions/" + model, req.getPageToken(), Long.MAX_VALUE);
-    List<ModelVersion> page = store.listVersions(model, before, size + 1);
-    ListVersionsResponse.Builder response = ListVersionsResponse.newBuilder();
-    response.addAllVersions(page.subList(0, Math.min(size, page.size())));
-    if (page.size() > size) {
-      response.setNextPageToken(
-          PageTokens.encode("versions/" + model, Long.toString(page.get(size - 1).getVersion())));
-    }
-    reply(out, response.build());
+    PageTokens.Page<ModelVersion> page =
+        PageTokens.cut(
+            store.listVersions(model, before, size + 1),
+            size,
+            "versions/" + model,
+            v -> Long.toString(v.getVersion()));
+    reply(
+        out,
+        ListVersionsResponse.newBuilder()
+            .addAllVersions(page.items())
+            .setNextPageToken(page.nextToken())
+            .build());
   }
 
   @Override
@@ -240,14 +245,18 @@ public final class RegistryGrpcService
     String model = req.getModel().isEmpty() ? "" : Requests.name("model", req.getModel());
     int size = Requests.pageSize(req.getPageSize());
     long before = PageTokens.decodeLong("audit/" + model, req.getPageToken(), Long.MAX_VALUE);
-    List<AuditEvent> page = store.listAuditEvents(model, before, size + 1);
-    ListAuditEventsResponse.Builder response = ListAuditEventsResponse.newBuilder();
-    response.addAllEvents(page.subList(0, Math.min(size, page.size())));
-    if (page.size() > size) {
-      response.setNextPageToken(
-          PageTokens.encode("audit/" + model, Long.toString(page.get(size - 1).getId())));
-    }
-    reply(out, response.build());
+    PageTokens.Page<AuditEvent> page =
+        PageTokens.cut(
+            store.listAuditEvents(model, before, size + 1),
+            size,
+            "audit/" + model,
+            e -> Long.toString(e.getId()));
+    reply(
+        out,
+        ListAuditEventsResponse.newBuilder()
+            .addAllEvents(page.items())
+            .setNextPageToken(page.nextToken())
+            .build());
   }
 
   /** Who the audit log records: the token's principal, or "anonymous" when auth is off. */
