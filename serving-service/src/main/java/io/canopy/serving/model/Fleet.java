@@ -43,10 +43,6 @@ final class Fleet {
   private final Map<VersionKey, Long> unreferencedSince = new HashMap<>();
   private ServingSnapshot snapshot = ServingSnapshot.EMPTY;
 
-  Fleet(int maxInFlightPerModel) {
-    this(maxInFlightPerModel, Duration.ZERO, System::nanoTime);
-  }
-
   /**
    * @param retireGrace how long a version stays loaded after traffic leaves it: gateways learn of
    *     an alias move a moment after serving does and still send the old version meanwhile
