@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -21,18 +22,31 @@ import java.util.regex.Pattern;
 final class ServiceProcess implements AutoCloseable {
 
   private static final Pattern GRPC = Pattern.compile("gRPC on [^ ]+:(\\d+)");
-  private static final Pattern HTTP = Pattern.compile("(?:HTTP|admin) on (?:http://)?[^ /]+:(\\d+)");
+  private static final Pattern HTTP = Pattern.compile("(?:HTTP|admin) on (?:https?://)?[^ /]+:(\\d+)");
 
   private final Process process;
   private final String name;
   private final int grpcPort;
   private final int httpPort;
   private final StringBuffer output;
+  private final String mainClass;
+  private final Map<String, String> settings;
+  private final Path workDir;
 
-  private ServiceProcess(String name, Process process, String banner, StringBuffer output) {
+  private ServiceProcess(
+      String name,
+      Process process,
+      String banner,
+      StringBuffer output,
+      String mainClass,
+      Map<String, String> settings,
+      Path workDir) {
     this.name = name;
     this.process = process;
     this.output = output;
+    this.mainClass = mainClass;
+    this.settings = Map.copyOf(settings);
+    this.workDir = workDir;
     this.grpcPort = port(GRPC, banner);
     this.httpPort = port(HTTP, banner);
   }
@@ -73,7 +87,8 @@ final class ServiceProcess implements AutoCloseable {
     reader.setDaemon(true);
     reader.start();
     try {
-      return new ServiceProcess(name, process, banner.get(60, TimeUnit.SECONDS), log);
+      return new ServiceProcess(
+          name, process, banner.get(60, TimeUnit.SECONDS), log, mainClass, settings, workDir);
     } catch (Exception e) {
       process.destroyForcibly();
       throw new IOException(name + " did not start: " + e.getMessage() + "\n" + log, e);
@@ -102,6 +117,26 @@ final class ServiceProcess implements AutoCloseable {
   void kill() throws InterruptedException {
     process.destroyForcibly();
     process.waitFor(10, TimeUnit.SECONDS);
+  }
+
+  /**
+   * Starts the same service again with the same settings on the ports this one had bound (its
+   * data and cache directories come from the settings, so they are the same too). Call it after
+   * {@link #kill} or {@link #close}.
+   */
+  ServiceProcess restart() throws IOException {
+    Map<String, String> again = new HashMap<>(settings);
+    again.replaceAll(
+        (key, value) -> {
+          if (key.endsWith(".grpc.port")) {
+            return Integer.toString(grpcPort);
+          }
+          if (key.endsWith(".admin.port") || key.endsWith(".http.port")) {
+            return Integer.toString(httpPort);
+          }
+          return value;
+        });
+    return start(name, mainClass, again, workDir);
   }
 
   boolean isAlive() {

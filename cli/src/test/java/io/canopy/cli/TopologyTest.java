@@ -4,15 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.canopy.cli.registry.ModelUploader;
 import io.canopy.common.grpc.GrpcTransports;
-import io.canopy.proto.features.v1.CreateFeatureViewRequest;
-import io.canopy.proto.features.v1.Feature;
-import io.canopy.proto.features.v1.FeatureRow;
-import io.canopy.proto.features.v1.FeatureStoreServiceGrpc;
-import io.canopy.proto.features.v1.FeatureValue;
-import io.canopy.proto.features.v1.FeatureView;
-import io.canopy.proto.features.v1.ValueType;
-import io.canopy.proto.features.v1.WriteFeaturesRequest;
-import io.canopy.proto.features.v1.WriteFeaturesResponse;
 import io.canopy.proto.inference.v1.DenseRows;
 import io.canopy.proto.inference.v1.EntityRows;
 import io.canopy.proto.inference.v1.InferenceServiceGrpc;
@@ -26,7 +17,6 @@ import io.canopy.proto.registry.v1.UploadVersionHeader;
 import io.canopy.proto.registry.v1.VersionState;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
-import io.grpc.stub.StreamObserver;
 import java.io.ByteArrayInputStream;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -36,7 +26,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -188,7 +177,7 @@ class TopologyTest {
 
     float[] rows = Fixtures.matrix("breast_cancer_rows.csv", FEATURES);
     double[] expected = Fixtures.column("breast_cancer_expected_probability.csv");
-    writeFeatures(channel(gateways.getFirst().target()), names, rows);
+    FeatureRows.write(channel(gateways.getFirst().target()), VIEW, names, rows);
 
     List<ManagedChannel> both = gateways.stream().map(g -> channel(g.target())).toList();
     List<ManagedChannel> one = List.of(channel(single.target()));
@@ -252,45 +241,5 @@ class TopologyTest {
     }
     pool.shutdown();
     return new Load(clients * perClient, failures.get(), wrong.get(), (System.nanoTime() - start) / 1e9);
-  }
-
-  private static void writeFeatures(ManagedChannel gateway, List<String> names, float[] rows) throws Exception {
-    var features = FeatureStoreServiceGrpc.newBlockingStub(gateway);
-    FeatureView.Builder view = FeatureView.newBuilder().setName(VIEW).setEntity("row_id");
-    names.forEach(n -> view.addFeatures(Feature.newBuilder().setName(n).setType(ValueType.VALUE_TYPE_FLOAT)));
-    features.createFeatureView(CreateFeatureViewRequest.newBuilder().setFeatureView(view).setReplace(true).build());
-    WriteFeaturesRequest.Builder batch = WriteFeaturesRequest.newBuilder().setFeatureView(VIEW);
-    for (int r = 0; r < rows.length / FEATURES; r++) {
-      FeatureRow.Builder row = FeatureRow.newBuilder().setEntityKey("row-" + r);
-      for (int f = 0; f < FEATURES; f++) {
-        float v = rows[r * FEATURES + f];
-        if (!Float.isNaN(v)) {
-          row.putValues(names.get(f), FeatureValue.newBuilder().setFloatValue(v).build());
-        }
-      }
-      batch.addRows(row);
-    }
-    CompletableFuture<WriteFeaturesResponse> result = new CompletableFuture<>();
-    StreamObserver<WriteFeaturesRequest> stream =
-        FeatureStoreServiceGrpc.newStub(gateway)
-            .withDeadlineAfter(30, TimeUnit.SECONDS)
-            .writeFeatures(
-                new StreamObserver<>() {
-                  @Override
-                  public void onNext(WriteFeaturesResponse value) {
-                    result.complete(value);
-                  }
-
-                  @Override
-                  public void onError(Throwable t) {
-                    result.completeExceptionally(t);
-                  }
-
-                  @Override
-                  public void onCompleted() {}
-                });
-    stream.onNext(batch.build());
-    stream.onCompleted();
-    assertThat(result.get(30, TimeUnit.SECONDS).getRowsWritten()).isEqualTo(rows.length / FEATURES);
   }
 }

@@ -2,6 +2,9 @@ package io.canopy.gateway;
 
 import io.canopy.common.config.ConfigLoader;
 import io.canopy.common.config.Listen;
+import io.canopy.common.grpc.GrpcLimits;
+import io.canopy.common.tls.ClientTls;
+import io.canopy.common.tls.ServerTls;
 import io.helidon.config.Config;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
@@ -31,6 +34,10 @@ import java.util.regex.Pattern;
  * @param clientToken {@code gateway.auth.client-token}: when set, predictions need it as a bearer
  *     token (at least 16 characters); empty: auth off
  * @param tls {@code gateway.tls.*}: the certificate of both fronts; empty: plaintext
+ * @param grpcLimits {@code gateway.grpc.max-inbound-message-bytes} and {@code
+ *     max-inbound-metadata-bytes}
+ * @param upstreamTls {@code gateway.upstream.tls.*}: the CA serving-service's and the
+ *     registry's certificates must chain to; empty: plaintext
  */
 public record GatewayConfig(
     Listen http,
@@ -44,7 +51,9 @@ public record GatewayConfig(
     int maxConcurrentPerModel,
     BatchingSettings batching,
     String clientToken,
-    TlsFiles tls) {
+    ServerTls tls,
+    GrpcLimits grpcLimits,
+    ClientTls upstreamTls) {
 
   private static final Pattern SHORT_DURATION = Pattern.compile("(\\d{1,12})\\s*(us|ms|s|m|h)");
 
@@ -70,6 +79,8 @@ public record GatewayConfig(
     }
     Objects.requireNonNull(retry, "gateway.upstream.retry");
     Objects.requireNonNull(tls, "gateway.tls");
+    Objects.requireNonNull(grpcLimits, "gateway.grpc");
+    Objects.requireNonNull(upstreamTls, "gateway.upstream.tls");
     Objects.requireNonNull(batching, "gateway.batching");
     if (maxConcurrentPerModel <= 0) {
       throw new IllegalArgumentException(
@@ -91,7 +102,8 @@ public record GatewayConfig(
   public String toString() {
     return "GatewayConfig[http=" + http + ", grpc=" + grpc + ", servingTarget=" + servingTarget
         + ", registryTarget=" + registryTarget + ", batching=" + batching + ", retry=" + retry
-        + ", auth=" + (clientToken.isEmpty() ? "off" : "on") + ", tls=" + tls.enabled() + "]";
+        + ", auth=" + (clientToken.isEmpty() ? "off" : "on") + ", tls=" + tls.enabled()
+        + ", upstreamTls=" + upstreamTls.enabled() + "]";
   }
 
   /** Reads the keys under {@code gateway} of {@code root}. */
@@ -110,9 +122,9 @@ public record GatewayConfig(
         ConfigLoader.intValue(upstream, "max-concurrent-per-model"),
         batching(gateway.get("batching")),
         gateway.get("auth").get("client-token").asString().orElse(""),
-        new TlsFiles(
-            gateway.get("tls").get("cert-chain").asString().orElse(""),
-            gateway.get("tls").get("private-key").asString().orElse("")));
+        ServerTls.create(gateway.get("tls")),
+        GrpcLimits.create(gateway.get("grpc")),
+        ClientTls.create(upstream.get("tls")));
   }
 
   private static RetrySettings retry(Config retry, Duration hedgingDelay) {

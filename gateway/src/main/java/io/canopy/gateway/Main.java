@@ -21,7 +21,6 @@ import io.canopy.gateway.routing.Router;
 import io.canopy.gateway.routing.RoutingTable;
 import io.helidon.metrics.api.Metrics;
 import io.grpc.ServerBuilder;
-import java.io.File;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -75,6 +74,7 @@ public final class Main {
         Upstream.connect(
             config.servingTarget(),
             config.registryTarget(),
+            config.upstreamTls(),
             config.upstreamTimeout(),
             config.retry(),
             scheduler,
@@ -97,12 +97,7 @@ public final class Main {
     GrpcServer grpc = null;
     try {
       ServerBuilder<?> transport =
-          GrpcTransports.server(
-              config.grpc().host(), config.grpc().port(), GrpcTransports.DEFAULT_MAX_INBOUND_MESSAGE_BYTES);
-      if (config.tls().enabled()) {
-        transport.useTransportSecurity(
-            new File(config.tls().certChain()), new File(config.tls().privateKey()));
-      }
+          GrpcTransports.server(config.grpc(), config.grpcLimits(), config.tls());
       grpc =
           new GrpcServer(
                   transport,

@@ -14,6 +14,7 @@ import io.canopy.proto.registry.v1.ModelVersion;
 import io.canopy.proto.registry.v1.TrafficPolicy;
 import io.canopy.proto.registry.v1.TrafficSplit;
 import io.canopy.proto.registry.v1.VersionState;
+import io.canopy.common.tls.ServerTls;
 import io.grpc.Server;
 import io.grpc.Status;
 import io.grpc.netty.NettyServerBuilder;
@@ -61,8 +62,17 @@ final class FakeRegistry implements AutoCloseable {
   private final Server server;
 
   FakeRegistry() throws IOException {
+    this(ServerTls.PLAINTEXT);
+  }
+
+  /** Serves TLS with {@code tls}'s certificate when it is enabled. */
+  FakeRegistry(ServerTls tls) throws IOException {
+    NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0));
+    if (tls.enabled()) {
+      builder.sslContext(tls.grpcContext());
+    }
     server =
-        NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
+        builder
             .addService(new Registry())
             .build()
             .start();

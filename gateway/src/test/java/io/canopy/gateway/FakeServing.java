@@ -20,6 +20,7 @@ import io.canopy.proto.kserve.v2.ServerMetadataRequest;
 import io.canopy.proto.kserve.v2.ServerMetadataResponse;
 import io.canopy.proto.kserve.v2.ServerReadyRequest;
 import io.canopy.proto.kserve.v2.ServerReadyResponse;
+import io.canopy.common.tls.ServerTls;
 import io.grpc.Context;
 import io.grpc.Deadline;
 import io.grpc.Server;
@@ -61,8 +62,17 @@ final class FakeServing implements AutoCloseable {
   private final Server server;
 
   FakeServing() throws IOException {
+    this(ServerTls.PLAINTEXT);
+  }
+
+  /** Serves TLS with {@code tls}'s certificate when it is enabled. */
+  FakeServing(ServerTls tls) throws IOException {
+    NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0));
+    if (tls.enabled()) {
+      builder.sslContext(tls.grpcContext());
+    }
     server =
-        NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
+        builder
             .addService(new Inference())
             .addService(new KServe())
             .addService(health.getHealthService())

@@ -1,88 +1,137 @@
 package io.canopy.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import io.canopy.common.grpc.GrpcTransports;
 import io.canopy.common.testing.GrpcCleanup;
+import io.canopy.common.testing.ListenerProbes;
+import io.canopy.common.testing.TestCertificates;
+import io.canopy.common.tls.ClientTls;
+import io.canopy.gateway.metrics.GatewayMetrics;
 import io.canopy.proto.inference.v1.DenseRows;
 import io.canopy.proto.inference.v1.InferenceServiceGrpc;
 import io.canopy.proto.inference.v1.PredictRequest;
 import io.grpc.ManagedChannel;
-import io.grpc.netty.GrpcSslContexts;
-import io.grpc.netty.NettyChannelBuilder;
-import java.io.InputStream;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.security.KeyStore;
-import java.security.cert.CertificateFactory;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
-/** With a certificate configured, both fronts speak TLS (a self-signed test certificate). */
+/**
+ * With a certificate configured, both fronts (and /observe on the HTTP one) speak TLS only, and
+ * with a trust CA the gateway reaches serving-service and the registry over TLS, refusing
+ * servers whose certificate does not chain to it. The CA is generated per test.
+ */
 class GatewayTlsTest {
 
   @RegisterExtension final GrpcCleanup cleanup = new GrpcCleanup();
+  @TempDir Path dir;
 
-  private RunningGateway gw;
-  private Path cert;
+  private TestCertificates certs;
+  private TestCertificates other;
 
   @BeforeEach
-  void start() throws Exception {
-    cert = Path.of(getClass().getResource("/tls/cert.pem").toURI());
-    Path key = Path.of(getClass().getResource("/tls/key.pem").toURI());
-    gw =
-        cleanup.register(
-            new RunningGateway(
-                Map.of("gateway.tls.cert-chain", cert.toString(), "gateway.tls.private-key", key.toString())));
+  void certificates() {
+    certs = TestCertificates.create(dir.resolve("ca"));
+    other = TestCertificates.create(dir.resolve("other"));
+  }
+
+  private RunningGateway start(Path upstreamCa) throws IOException {
+    Map<String, String> settings = new HashMap<>();
+    settings.put("gateway.tls.cert-chain", certs.certChain().toString());
+    settings.put("gateway.tls.private-key", certs.privateKey().toString());
+    settings.put("gateway.upstream.tls.trust-ca", upstreamCa.toString());
+    // The fakes behind the gateway present certificates of our CA.
+    return cleanup.register(new RunningGateway(settings, GatewayMetrics.NOOP, certs.serverTls()));
+  }
+
+  private static PredictRequest request() {
+    return PredictRequest.newBuilder()
+        .setModel("m")
+        .setVersion(2)
+        .setDense(DenseRows.newBuilder().setNumFeatures(1).addValues(1))
+        .build();
   }
 
   @Test
-  void grpcPredict_overTls() throws Exception {
+  void grpcPredict_overTlsBothHops() throws Exception {
+    RunningGateway gw = start(certs.caCert());
     ManagedChannel channel =
-        cleanup.register(
-            NettyChannelBuilder.forTarget("127.0.0.1:" + gw.gateway.grpcPort())
-                .sslContext(GrpcSslContexts.forClient().trustManager(cert.toFile()).build())
-                .build());
+        cleanup.register(GrpcTransports.channel(gw.grpcTarget(), 1 << 20, certs.clientTls()));
     var response =
         InferenceServiceGrpc.newBlockingStub(channel)
             .withDeadlineAfter(10, TimeUnit.SECONDS)
-            .predict(
-                PredictRequest.newBuilder()
-                    .setModel("m")
-                    .setVersion(2)
-                    .setDense(DenseRows.newBuilder().setNumFeatures(1).addValues(1))
-                    .build());
+            .predict(request());
     assertThat(response.getVersion()).isEqualTo(2);
+    assertThat(gw.serving.predicts).hasSize(1);
   }
 
   @Test
   void httpPredict_overTls() throws Exception {
-    KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
-    trust.load(null, null);
-    try (InputStream in = getClass().getResourceAsStream("/tls/cert.pem")) {
-      trust.setCertificateEntry("gateway", CertificateFactory.getInstance("X.509").generateCertificate(in));
-    }
-    TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-    tmf.init(trust);
-    SSLContext ssl = SSLContext.getInstance("TLS");
-    ssl.init(null, tmf.getTrustManagers(), null);
-    try (HttpClient client = HttpClient.newBuilder().sslContext(ssl).build()) {
+    RunningGateway gw = start(certs.caCert());
+    try (HttpClient client = HttpClient.newBuilder().sslContext(certs.sslContext()).build()) {
       HttpResponse<String> response =
           client.send(
               HttpRequest.newBuilder(
-                      URI.create("https://127.0.0.1:" + gw.gateway.httpPort() + "/v1/models/m/versions/2:predict"))
+                      URI.create(
+                          "https://127.0.0.1:" + gw.gateway.httpPort() + "/v1/models/m/versions/2:predict"))
                   .POST(HttpRequest.BodyPublishers.ofString("{\"instances\": [[1]]}"))
                   .build(),
               HttpResponse.BodyHandlers.ofString());
       assertThat(response.statusCode()).isEqualTo(200);
       assertThat(RunningGateway.json(response).get("version").asLong()).isEqualTo(2);
     }
+  }
+
+  @Test
+  void fronts_plaintextOrAnotherCa_fail() throws Exception {
+    RunningGateway gw = start(certs.caCert());
+    int grpc = gw.gateway.grpcPort();
+    int http = gw.gateway.httpPort();
+
+    assertThat(ListenerProbes.grpcHealth(grpc, certs.clientTls())).isEqualTo(Status.Code.OK);
+    assertThat(ListenerProbes.grpcHealth(grpc, ClientTls.PLAINTEXT))
+        .isEqualTo(Status.Code.UNAVAILABLE);
+    assertThat(ListenerProbes.grpcHealth(grpc, other.clientTls()))
+        .isEqualTo(Status.Code.UNAVAILABLE);
+
+    assertThat(ListenerProbes.httpGet("https", http, "/observe/health", certs.sslContext()))
+        .isEqualTo(200);
+    assertThatThrownBy(() -> ListenerProbes.httpGet("http", http, "/observe/health", null))
+        .isInstanceOf(IOException.class);
+    assertThatThrownBy(
+            () -> ListenerProbes.httpGet("https", http, "/observe/health", other.sslContext()))
+        .isInstanceOf(IOException.class);
+  }
+
+  @Test
+  void upstreamWithCertificateOfAnotherCa_isRefused() throws Exception {
+    RunningGateway gw = start(other.caCert());
+    ManagedChannel channel =
+        cleanup.register(GrpcTransports.channel(gw.grpcTarget(), 1 << 20, certs.clientTls()));
+
+    StatusRuntimeException e =
+        catchThrowableOfType(
+            StatusRuntimeException.class,
+            () ->
+                InferenceServiceGrpc.newBlockingStub(channel)
+                    .withDeadlineAfter(10, TimeUnit.SECONDS)
+                    .predict(request()));
+
+    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+    assertThat(gw.serving.predicts).isEmpty();
   }
 }

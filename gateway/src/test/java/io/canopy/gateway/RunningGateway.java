@@ -2,6 +2,7 @@ package io.canopy.gateway;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.canopy.common.tls.ServerTls;
 import io.canopy.gateway.metrics.GatewayMetrics;
 import io.helidon.config.Config;
 import io.helidon.config.ConfigSources;
@@ -33,8 +34,14 @@ final class RunningGateway implements AutoCloseable {
   }
 
   RunningGateway(Map<String, String> overrides, GatewayMetrics metrics) throws IOException {
-    serving = new FakeServing();
-    registry = new FakeRegistry();
+    this(overrides, metrics, ServerTls.PLAINTEXT);
+  }
+
+  /** The fakes behind the gateway serve TLS with {@code upstreamTls} when it is enabled. */
+  RunningGateway(Map<String, String> overrides, GatewayMetrics metrics, ServerTls upstreamTls)
+      throws IOException {
+    serving = new FakeServing(upstreamTls);
+    registry = new FakeRegistry(upstreamTls);
     Map<String, String> settings = new HashMap<>();
     settings.put("gateway.http.port", "0");
     settings.put("gateway.grpc.port", "0");

@@ -12,12 +12,14 @@ public final class Main {
     RegistryConfig config = RegistryConfig.create(ConfigLoader.load("registry.yaml"));
     RegistryServer server = start(config);
     System.out.printf(
-        "registry: gRPC on %s:%d, admin on http://%s:%d/observe/health, data in %s%n",
+        "registry: gRPC on %s:%d, admin on %s://%s:%d/observe/health, data in %s%s%n",
         config.grpc().host(),
         server.grpcPort(),
+        config.tls().enabled() ? "https" : "http",
         config.admin().host(),
         server.adminPort(),
-        config.dataDir().toAbsolutePath());
+        config.dataDir().toAbsolutePath(),
+        config.tls().enabled() ? ", TLS on both" : "");
     Runtime.getRuntime().addShutdownHook(new Thread(server::close, "registry-shutdown"));
     server.awaitTermination();
   }
@@ -25,10 +27,6 @@ public final class Main {
   /** The real wiring on Netty: what {@code main} and end-to-end tests run. */
   public static RegistryServer start(RegistryConfig config) {
     return RegistryServer.start(
-        config,
-        GrpcTransports.server(
-            config.grpc().host(),
-            config.grpc().port(),
-            GrpcTransports.DEFAULT_MAX_INBOUND_MESSAGE_BYTES));
+        config, GrpcTransports.server(config.grpc(), config.grpcLimits(), config.tls()));
   }
 }

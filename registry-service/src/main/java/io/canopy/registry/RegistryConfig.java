@@ -2,7 +2,10 @@ package io.canopy.registry;
 
 import io.canopy.common.config.ConfigLoader;
 import io.canopy.common.auth.BearerTokens;
+import io.canopy.common.admin.AdminSettings;
 import io.canopy.common.config.Listen;
+import io.canopy.common.grpc.GrpcLimits;
+import io.canopy.common.tls.ServerTls;
 import io.canopy.registry.store.PostgresSettings;
 import io.helidon.config.Config;
 import java.nio.file.Path;
@@ -31,6 +34,11 @@ import java.util.regex.Pattern;
  * @param postgres how to reach PostgreSQL; present when a backend uses it
  * @param artifactBackend where artifacts are stored
  * @param adminTokens tokens that may mutate; empty means authentication is off
+ * @param grpcLimits {@code registry.grpc.max-inbound-message-bytes} and {@code
+ *     max-inbound-metadata-bytes}
+ * @param adminMaxPayloadBytes {@code registry.admin.max-payload-bytes}: larger admin bodies get 413
+ * @param tls {@code registry.tls.*}: the certificate of the gRPC and admin listeners; plaintext
+ *     when unset
  */
 public record RegistryConfig(
     Listen grpc,
@@ -44,7 +52,10 @@ public record RegistryConfig(
     int validationMaxMemoryMb,
     Optional<PostgresSettings> postgres,
     ArtifactBackend artifactBackend,
-    List<BearerTokens.Token> adminTokens) {
+    List<BearerTokens.Token> adminTokens,
+    GrpcLimits grpcLimits,
+    long adminMaxPayloadBytes,
+    ServerTls tls) {
 
   /** Metadata backends; both run the same Flyway migrations and SQL. */
   public enum StoreBackend {
@@ -109,6 +120,12 @@ public record RegistryConfig(
       throw new IllegalArgumentException("registry.store.postgresql: required by the backend");
     }
     adminTokens = List.copyOf(adminTokens);
+    Objects.requireNonNull(grpcLimits, "registry.grpc");
+    Objects.requireNonNull(tls, "registry.tls");
+    if (adminMaxPayloadBytes < 1) {
+      throw new IllegalArgumentException(
+          "registry.admin.max-payload-bytes: " + adminMaxPayloadBytes + " must be positive");
+    }
   }
 
   /** Reads the {@code registry} key of {@code root}. */
@@ -129,7 +146,15 @@ public record RegistryConfig(
             ? Optional.of(ConfigParts.postgres(node.get("store.postgresql")))
             : Optional.empty(),
         ConfigParts.artifactBackend(ConfigLoader.stringValue(node, "artifacts.backend")),
-        ConfigParts.adminTokens(node.get("auth")));
+        ConfigParts.adminTokens(node.get("auth")),
+        GrpcLimits.create(node.get("grpc")),
+        ConfigLoader.intValue(node, "admin.max-payload-bytes"),
+        ServerTls.create(node.get("tls")));
+  }
+
+  /** The admin listener: address, body limit, and the same certificate as the gRPC listener. */
+  public AdminSettings adminSettings() {
+    return new AdminSettings(admin, adminMaxPayloadBytes, tls);
   }
 
   private static StoreBackend backend(String value) {

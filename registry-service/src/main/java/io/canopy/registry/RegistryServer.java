@@ -136,8 +136,7 @@ public final class RegistryServer implements AutoCloseable {
           push(
               opened,
               new AdminServer(
-                  config.admin().host(),
-                  config.admin().port(),
+                  config.adminSettings(),
                   "registry",
                   store::isOpen,
                   routes -> {}));

@@ -17,13 +17,15 @@ public final class Main {
     ServingConfig config = ServingConfig.create(ConfigLoader.load("serving.yaml"));
     ServingServer server = start(config);
     System.out.printf(
-        "serving-service: gRPC on %s:%d, admin on http://%s:%d/observe/health, registry %s,"
+        "serving-service: gRPC on %s:%d, admin on %s://%s:%d/observe/health, registry %s%s,"
             + " features in %s%n",
         config.grpc().host(),
         server.grpcPort(),
+        config.tls().enabled() ? "https" : "http",
         config.admin().host(),
         server.adminPort(),
         config.registryTarget(),
+        config.registryTls().enabled() ? " (TLS)" : "",
         config.features().backend() == FeatureSettings.Backend.REDIS
             ? config.features().redisUri()
             : config.features().rocksdbPath());
@@ -43,12 +45,11 @@ public final class Main {
   public static ServingServer start(ServingConfig config) {
     return ServingServer.start(
         config,
-        GrpcTransports.server(
-            config.grpc().host(),
-            config.grpc().port(),
-            GrpcTransports.DEFAULT_MAX_INBOUND_MESSAGE_BYTES),
+        GrpcTransports.server(config.grpc(), config.grpcLimits(), config.tls()),
         GrpcTransports.channel(
-            config.registryTarget(), GrpcTransports.DEFAULT_MAX_INBOUND_MESSAGE_BYTES),
+            config.registryTarget(),
+            GrpcTransports.DEFAULT_MAX_INBOUND_MESSAGE_BYTES,
+            config.registryTls()),
         Clock.systemUTC(),
         new HelidonServingMetrics(Metrics.globalRegistry()));
   }

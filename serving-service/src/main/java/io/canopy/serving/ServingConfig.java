@@ -1,9 +1,14 @@
 package io.canopy.serving;
 
 import io.canopy.common.config.ConfigLoader;
+import io.canopy.common.admin.AdminSettings;
 import io.canopy.common.config.Listen;
+import io.canopy.common.grpc.GrpcLimits;
+import io.canopy.common.tls.ClientTls;
+import io.canopy.common.tls.ServerTls;
 import io.canopy.serving.features.FeatureSettings;
 import io.canopy.serving.model.ManagerSettings;
+import io.canopy.serving.predict.FastPathSettings;
 import io.helidon.config.Config;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,6 +29,16 @@ import java.util.Objects;
  * @param downloadTimeout deadline of one artifact download
  * @param features where the feature store keeps views and values
  * @param retireGrace how long a version stays loaded after traffic leaves it
+ * @param fastPath the verified pure-Java fast path for small batches
+ * @param inlineMaxRows Predicts of at most this many rows on the pure-Java engine compute on the
+ *     gRPC transport thread (no hand-off to the work pool); 0 sends every prediction to the pool
+ * @param grpcLimits {@code serving.grpc.max-inbound-message-bytes} and {@code
+ *     max-inbound-metadata-bytes}
+ * @param adminMaxPayloadBytes {@code serving.admin.max-payload-bytes}: larger admin bodies get 413
+ * @param tls {@code serving.tls.*}: the certificate of the gRPC and admin listeners; plaintext
+ *     when unset
+ * @param registryTls {@code serving.registry.tls.*}: the CA the registry's certificate must chain
+ *     to; plaintext when unset
  */
 public record ServingConfig(
     Listen grpc,
@@ -36,15 +51,33 @@ public record ServingConfig(
     Duration reconnectMax,
     Duration downloadTimeout,
     FeatureSettings features,
-    Duration retireGrace) {
+    Duration retireGrace,
+    FastPathSettings fastPath,
+    int inlineMaxRows,
+    GrpcLimits grpcLimits,
+    long adminMaxPayloadBytes,
+    ServerTls tls,
+    ClientTls registryTls) {
 
   public ServingConfig {
     Objects.requireNonNull(features, "serving.features");
     Objects.requireNonNull(grpc, "serving.grpc");
     Objects.requireNonNull(admin, "serving.admin");
+    Objects.requireNonNull(fastPath, "serving.predict.fast-path");
+    Objects.requireNonNull(grpcLimits, "serving.grpc");
+    Objects.requireNonNull(tls, "serving.tls");
+    Objects.requireNonNull(registryTls, "serving.registry.tls");
+    if (adminMaxPayloadBytes < 1) {
+      throw new IllegalArgumentException(
+          "serving.admin.max-payload-bytes: " + adminMaxPayloadBytes + " must be positive");
+    }
     Objects.requireNonNull(cacheDir, "serving.cache-dir");
     if (registryTarget == null || registryTarget.isBlank()) {
       throw new IllegalArgumentException("serving.registry.target: must not be blank");
+    }
+    if (inlineMaxRows < 0) {
+      throw new IllegalArgumentException(
+          "serving.predict.inline-max-rows: must be >= 0, got " + inlineMaxRows);
     }
     if (nthread < 1) {
       throw new IllegalArgumentException("serving.predict.nthread: must be >= 1, got " + nthread);
@@ -86,7 +119,18 @@ public record ServingConfig(
         millis(node, "registry.reconnect-max-ms"),
         millis(node, "registry.download-timeout-ms"),
         FeatureSettings.create(node.get("features")),
-        millis(node, "retire-grace-ms"));
+        millis(node, "retire-grace-ms"),
+        FastPathSettings.create(node.get("predict.fast-path")),
+        ConfigLoader.intValue(node, "predict.inline-max-rows"),
+        GrpcLimits.create(node.get("grpc")),
+        ConfigLoader.intValue(node, "admin.max-payload-bytes"),
+        ServerTls.create(node.get("tls")),
+        ClientTls.create(node.get("registry.tls")));
+  }
+
+  /** The admin listener: address, body limit, and the same certificate as the gRPC listener. */
+  public AdminSettings adminSettings() {
+    return new AdminSettings(admin, adminMaxPayloadBytes, tls);
   }
 
   private static Duration millis(Config node, String key) {
@@ -102,6 +146,7 @@ public record ServingConfig(
         reconnectInitial,
         reconnectMax,
         downloadTimeout,
-        retireGrace);
+        retireGrace,
+        fastPath);
   }
 }

@@ -6,6 +6,7 @@ import io.canopy.serving.features.FeatureStore;
 import io.canopy.serving.grpc.FeatureStoreGrpcService;
 import io.canopy.serving.grpc.InferenceGrpcService;
 import io.canopy.serving.grpc.KServeGrpcService;
+import io.canopy.serving.grpc.Offload;
 import io.canopy.serving.metrics.ServingMetrics;
 import io.canopy.serving.model.ModelManager;
 import io.grpc.ManagedChannel;
@@ -13,6 +14,8 @@ import io.grpc.ServerBuilder;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -30,6 +33,7 @@ public final class ServingServer implements AutoCloseable {
   private final GrpcServer grpc;
   private final AdminServer admin;
   private final ManagedChannel registry;
+  private final ExecutorService work;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private ServingServer(
@@ -37,12 +41,14 @@ public final class ServingServer implements AutoCloseable {
       FeatureStore features,
       GrpcServer grpc,
       AdminServer admin,
-      ManagedChannel registry) {
+      ManagedChannel registry,
+      ExecutorService work) {
     this.models = models;
     this.features = features;
     this.grpc = grpc;
     this.admin = admin;
     this.registry = registry;
+    this.work = work;
   }
 
   /**
@@ -63,23 +69,29 @@ public final class ServingServer implements AutoCloseable {
       throw e;
     }
     ModelManager models = new ModelManager(config.managerSettings(), registry, clock, metrics);
+    // Calls start on the transport's event loops (no hand-off for a light Predict, health or
+    // status); whatever may block or compute for long moves to the work pool.
+    ExecutorService work =
+        Executors.newCachedThreadPool(
+            Thread.ofPlatform().name("canopy-serving-work-", 0).daemon(true).factory());
+    grpcBuilder.directExecutor();
     GrpcServer grpc =
         new GrpcServer(
             grpcBuilder,
             List.of(
-                new InferenceGrpcService(models, features, metrics),
-                new KServeGrpcService(models, metrics),
-                new FeatureStoreGrpcService(features, metrics)),
+                new InferenceGrpcService(
+                    models, features, metrics, work, config.inlineMaxRows()),
+                Offload.onto(work, new KServeGrpcService(models, metrics)),
+                Offload.onto(work, new FeatureStoreGrpcService(features, metrics))),
             List.of());
     models.onReadinessChange(grpc::setServing);
     AdminServer admin =
         new AdminServer(
-            config.admin().host(),
-            config.admin().port(),
+            config.adminSettings(),
             "serving",
             models::isReady,
             routing -> {});
-    ServingServer server = new ServingServer(models, features, grpc, admin, registry);
+    ServingServer server = new ServingServer(models, features, grpc, admin, registry, work);
     try {
       models.start();
       grpc.start();
@@ -119,6 +131,7 @@ public final class ServingServer implements AutoCloseable {
       admin.close();
     } finally {
       grpc.stop(GRACE);
+      work.shutdown(); // In-flight calls finished with the server; nothing new arrives.
       models.close();
       features.close();
       registry.shutdownNow();

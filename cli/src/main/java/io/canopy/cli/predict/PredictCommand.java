@@ -1,5 +1,6 @@
 package io.canopy.cli.predict;
 
+import io.canopy.cli.TlsOptions;
 import io.canopy.common.grpc.GrpcTransports;
 import io.canopy.proto.inference.v1.DenseRows;
 import io.canopy.proto.inference.v1.InferenceServiceGrpc;
@@ -13,6 +14,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -43,6 +45,8 @@ public final class PredictCommand implements Callable<Integer> {
 
   @Option(names = "--target", defaultValue = "127.0.0.1:9090", description = "gateway (or serving) gRPC target")
   String target;
+
+  @Mixin TlsOptions tls;
 
   @Override
   public Integer call() {
@@ -85,7 +89,8 @@ public final class PredictCommand implements Callable<Integer> {
       request.setAlias(alias);
     }
     ManagedChannel channel =
-        GrpcTransports.channel(target, GrpcTransports.DEFAULT_MAX_INBOUND_MESSAGE_BYTES);
+        GrpcTransports.channel(
+            target, GrpcTransports.DEFAULT_MAX_INBOUND_MESSAGE_BYTES, tls.clientTls());
     try {
       PredictResponse response =
           InferenceServiceGrpc.newBlockingStub(channel)

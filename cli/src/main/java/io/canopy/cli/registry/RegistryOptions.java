@@ -1,5 +1,6 @@
 package io.canopy.cli.registry;
 
+import io.canopy.cli.TlsOptions;
 import io.canopy.common.grpc.GrpcTransports;
 import io.grpc.CallCredentials;
 import io.grpc.ManagedChannel;
@@ -7,9 +8,10 @@ import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.util.concurrent.Executor;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** Options every registry command shares: where the registry is, and the admin token. */
+/** Options every registry command shares: where the registry is, its CA, and the admin token. */
 public final class RegistryOptions {
 
   private static final Metadata.Key<String> AUTHORIZATION =
@@ -30,8 +32,11 @@ public final class RegistryOptions {
   @Option(names = "--json", description = "print JSON instead of a table")
   boolean json;
 
+  @Mixin TlsOptions tls;
+
   public ManagedChannel channel() {
-    return GrpcTransports.channel(target, GrpcTransports.DEFAULT_MAX_INBOUND_MESSAGE_BYTES);
+    return GrpcTransports.channel(
+        target, GrpcTransports.DEFAULT_MAX_INBOUND_MESSAGE_BYTES, tls.clientTls());
   }
 
   public boolean json() {

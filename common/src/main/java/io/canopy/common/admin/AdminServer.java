@@ -4,6 +4,7 @@ import io.helidon.health.HealthCheck;
 import io.helidon.health.HealthCheckResponse;
 import io.helidon.health.HealthCheckType;
 import io.helidon.webserver.WebServer;
+import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.observe.ObserveFeature;
 import io.helidon.webserver.observe.health.HealthObserver;
@@ -14,33 +15,34 @@ import java.util.function.Consumer;
 /**
  * A service's admin HTTP port (Helidon SE): {@code /observe/health} (liveness and readiness;
  * 503 while not ready) and {@code /observe/metrics} (Prometheus text format). A service may add
- * its own admin routes.
+ * its own admin routes. Serves HTTPS when the service has a certificate ({@link AdminSettings}).
  */
 public final class AdminServer implements AutoCloseable {
 
   private final WebServer server;
 
   /**
-   * @param host interface to bind
-   * @param port port (0 picks a free one)
+   * @param settings where to bind, the largest request body, and the certificate (or plaintext)
    * @param serviceName shown in the readiness check's name
    * @param ready readiness: true only when the service can do its job
    * @param extraRoutes more admin routes, or a no-op
    */
   public AdminServer(
-      String host,
-      int port,
+      AdminSettings settings,
       String serviceName,
       BooleanSupplier ready,
       Consumer<HttpRouting.Builder> extraRoutes) {
-    this.server =
+    WebServerConfig.Builder builder =
         WebServer.builder()
-            .host(host)
-            .port(port)
+            .host(settings.listen().host())
+            .port(settings.listen().port())
+            // Larger request bodies get 413 before any handler reads them.
+            .maxPayloadSize(settings.maxPayloadBytes())
             .featuresDiscoverServices(false)
             .addFeature(observeFeature(serviceName, ready))
-            .routing(extraRoutes::accept)
-            .build();
+            .routing(extraRoutes::accept);
+    settings.tls().applyTo(builder);
+    this.server = builder.build();
   }
 
   /**

@@ -8,11 +8,9 @@ import io.canopy.gateway.upstream.Upstream;
 import io.canopy.gateway.predict.KServeCalls;
 import io.canopy.gateway.predict.PredictPipeline;
 import io.canopy.common.auth.BearerTokens;
-import io.canopy.gateway.TlsFiles;
-import io.helidon.common.configurable.Resource;
+import io.canopy.common.tls.ServerTls;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.WebServerConfig;
-import java.nio.file.Path;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -48,7 +46,7 @@ public final class HttpFront implements AutoCloseable {
       PredictPipeline pipeline,
       KServeCalls kserveCalls,
       BearerTokens clientTokens,
-      TlsFiles tls,
+      ServerTls tls,
       BooleanSupplier ready) {
     JsonFactory json =
         JsonFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
@@ -62,14 +60,7 @@ public final class HttpFront implements AutoCloseable {
     FeaturesHandler features = new FeaturesHandler(upstream, bodies, replies);
     HttpErrors errors = new HttpErrors(replies);
     WebServerConfig.Builder builder = WebServer.builder();
-    if (tls.enabled()) {
-      Resource key = Resource.create(Path.of(tls.privateKey()));
-      Resource chain = Resource.create(Path.of(tls.certChain()));
-      builder.tls(
-          t ->
-              t.privateKey(k -> k.pem(pem -> pem.key(key)))
-                  .privateKeyCertChain(k -> k.pem(pem -> pem.certChain(chain))));
-    }
+    tls.applyTo(builder);
     WebServer server =
         builder
             .host(listen.host())

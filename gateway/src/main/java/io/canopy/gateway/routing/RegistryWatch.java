@@ -4,6 +4,7 @@ import io.canopy.proto.registry.v1.ModelRegistryServiceGrpc;
 import io.canopy.proto.registry.v1.WatchModelsRequest;
 import io.canopy.proto.registry.v1.WatchModelsResponse;
 import io.grpc.Context;
+import io.grpc.ManagedChannel;
 import io.grpc.stub.StreamObserver;
 import java.time.Duration;
 import java.util.concurrent.ScheduledExecutorService;
@@ -61,6 +62,11 @@ public final class RegistryWatch implements AutoCloseable {
   private synchronized void reconnectLater() {
     if (closed) {
       return;
+    }
+    // The channel's own reconnect backoff grows to two minutes while the registry is down; reset
+    // it, so the channel reconnects at this class's pace once the registry is back.
+    if (registry.getChannel() instanceof ManagedChannel channel) {
+      channel.resetConnectBackoff();
     }
     long delay = backoffMillis;
     backoffMillis = Math.min(MAX_BACKOFF.toMillis(), backoffMillis * 2);

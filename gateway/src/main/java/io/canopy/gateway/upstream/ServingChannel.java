@@ -1,6 +1,8 @@
 package io.canopy.gateway.upstream;
 
+import io.canopy.common.grpc.FrameLogging;
 import io.canopy.common.grpc.GrpcTransports;
+import io.canopy.common.tls.ClientTls;
 import io.canopy.gateway.metrics.GatewayMetrics;
 import io.grpc.Context;
 import io.grpc.ManagedChannel;
@@ -29,10 +31,10 @@ final class ServingChannel {
         Arrays.stream(configured.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList());
   }
 
-  static ManagedChannel open(String configured, GatewayMetrics metrics) {
+  static ManagedChannel open(String configured, ClientTls tls, GatewayMetrics metrics) {
+    FrameLogging.withoutHeaders();
     ManagedChannel channel =
-        NettyChannelBuilder.forTarget(target(configured))
-            .usePlaintext()
+        tls.applyTo(NettyChannelBuilder.forTarget(target(configured)))
             .maxInboundMessageSize(GrpcTransports.DEFAULT_MAX_INBOUND_MESSAGE_BYTES)
             .keepAliveTime(30, TimeUnit.SECONDS)
             .keepAliveTimeout(10, TimeUnit.SECONDS)

@@ -1,6 +1,7 @@
 package io.canopy.gateway.upstream;
 
 import io.canopy.common.grpc.GrpcTransports;
+import io.canopy.common.tls.ClientTls;
 import io.canopy.proto.inference.v1.InferenceServiceGrpc;
 import io.canopy.proto.kserve.v2.GRPCInferenceServiceGrpc;
 import io.canopy.proto.registry.v1.ModelRegistryServiceGrpc;
@@ -59,19 +60,21 @@ public final class Upstream implements AutoCloseable {
    * Opens (lazily connecting) channels to serving-service and the registry.
    *
    * @param servingTarget "host:port", "dns:///name:port", or "host1:port1,host2:port2"
+   * @param tls plaintext, or the CA both services' certificates must chain to
    * @param scheduler runs retry backoffs
    */
   public static Upstream connect(
       String servingTarget,
       String registryTarget,
+      ClientTls tls,
       Duration defaultTimeout,
       RetrySettings retry,
       ScheduledExecutorService scheduler,
       GatewayMetrics metrics) {
-    ManagedChannel serving = ServingChannel.open(servingTarget, metrics);
+    ManagedChannel serving = ServingChannel.open(servingTarget, tls, metrics);
     metrics.channelState(() -> serving.getState(false).name());
     ManagedChannel registry =
-        GrpcTransports.channel(registryTarget, GrpcTransports.DEFAULT_MAX_INBOUND_MESSAGE_BYTES);
+        GrpcTransports.channel(registryTarget, GrpcTransports.DEFAULT_MAX_INBOUND_MESSAGE_BYTES, tls);
     return new Upstream(
         serving,
         registry,

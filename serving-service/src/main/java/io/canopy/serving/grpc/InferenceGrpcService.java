@@ -24,6 +24,7 @@ import io.canopy.serving.predict.PredictionKind;
 import io.grpc.Context;
 import io.grpc.stub.StreamObserver;
 import java.util.List;
+import java.util.concurrent.Executor;
 
 /**
  * {@code canopy.inference.v1.InferenceService}: validates a request, leases the version it selects,
@@ -35,28 +36,52 @@ public final class InferenceGrpcService extends InferenceServiceGrpc.InferenceSe
   private final ModelManager models;
   private final FeatureStore features;
   private final ServingMetrics metrics;
+  private final Executor work;
+  private final int inlineMaxRows;
 
-  /** Without a feature store: entity rows are FAILED_PRECONDITION. */
+  /** Without a feature store: entity rows are FAILED_PRECONDITION. Computes on the caller. */
   public InferenceGrpcService(ModelManager models) {
-    this(models, null, ServingMetrics.NOOP);
+    this(models, null, ServingMetrics.NOOP, Runnable::run, 0);
   }
 
-  public InferenceGrpcService(ModelManager models, FeatureStore features, ServingMetrics metrics) {
+  /**
+   * @param work where predictions run that are too heavy for the transport thread
+   * @param inlineMaxRows dense or named Predicts of at most this many rows, whose version computes
+   *     them in pure Java (VALUE, MARGIN or CLASS), finish on the thread that received them; 0 sends
+   *     every prediction to {@code work}
+   */
+  public InferenceGrpcService(
+      ModelManager models,
+      FeatureStore features,
+      ServingMetrics metrics,
+      Executor work,
+      int inlineMaxRows) {
+    if (inlineMaxRows < 0) {
+      throw new IllegalArgumentException("inlineMaxRows must be >= 0, got " + inlineMaxRows);
+    }
     this.models = models;
     this.features = features;
     this.metrics = metrics;
+    this.work = work;
+    this.inlineMaxRows = inlineMaxRows;
   }
 
+  /**
+   * Validates and leases on the receiving thread (a snapshot read and two counters), then computes
+   * there when the call is light, else on the work pool. Entity rows always go to the pool: they
+   * read the feature store.
+   */
   @Override
   public void predict(PredictRequest request, StreamObserver<PredictResponse> responses) {
     long arrived = System.nanoTime();
-    String served = "";
+    Lease lease;
+    PredictionKind kind;
     try {
       if (request.getModel().isEmpty()) {
         throw new CanopyException.InvalidArgument("model", "a model name is required");
       }
       VersionSelector selector = selector(request);
-      PredictionKind kind = kind(request.getOutput());
+      kind = kind(request.getOutput());
       switch (request.getRowsCase()) {
         case ENTITIES -> {
           if (features == null) {
@@ -68,41 +93,88 @@ public final class InferenceGrpcService extends InferenceServiceGrpc.InferenceSe
             throw new CanopyException.InvalidArgument("rows", "send dense, named or entity rows");
         default -> {}
       }
-      Context context = Context.current();
-      Deadlines.checkNotExpired(context);
-      PredictResponse.Builder response = PredictResponse.newBuilder();
-      try (Lease lease = models.acquire(request.getModel(), selector)) {
-        served = Long.toString(lease.version());
-        RowDecoder.Rows rows = rows(request, lease, response);
-        Deadlines.checkNotExpired(context);
-        long computeStart = System.nanoTime();
-        Prediction prediction = lease.predict(rows.values(), rows.count(), kind);
-        long computed = System.nanoTime();
-        response
-            .setModel(lease.model())
-            .setVersion(lease.version())
-            .setSha256(lease.sha256())
-            .setOutput(outputKind(kind))
-            .setRequestId(request.getRequestId());
-        for (int dim : prediction.shape()) {
-          response.addShape(dim);
-        }
-        for (float value : prediction.values()) {
-          response.addValues(value);
-        }
-        metrics.predicted(
-            lease.model(),
-            lease.version(),
-            rows.count(),
-            computeStart - arrived,
-            computed - computeStart);
-      }
-      responses.onNext(response.build());
-      responses.onCompleted();
+      Deadlines.checkNotExpired(Context.current());
+      lease = models.acquire(request.getModel(), selector);
     } catch (RuntimeException e) {
-      FailureMetrics.record(metrics, request.getModel(), served, e);
+      FailureMetrics.record(metrics, request.getModel(), "", e);
       throw e;
     }
+    if (isLight(request, kind, lease)) {
+      complete(request, kind, lease, arrived, responses);
+      return;
+    }
+    Context context = Context.current();
+    try {
+      work.execute(
+          context.wrap(
+              () -> {
+                try {
+                  complete(request, kind, lease, arrived, responses);
+                } catch (RuntimeException e) {
+                  // complete() counted it; the server's error mapping turns it into a status.
+                  responses.onError(e);
+                }
+              }));
+    } catch (RuntimeException e) {
+      lease.close(); // The pool refused (shutting down): the task that would close it never runs.
+      throw e;
+    }
+  }
+
+  private boolean isLight(PredictRequest request, PredictionKind kind, Lease lease) {
+    if (inlineMaxRows == 0 || !lease.computesInJava()) {
+      return false;
+    }
+    if (kind != PredictionKind.VALUE && kind != PredictionKind.MARGIN
+        && kind != PredictionKind.CLASS) {
+      return false;
+    }
+    return switch (request.getRowsCase()) {
+      case DENSE -> {
+        int width = request.getDense().getNumFeatures();
+        yield width > 0 && request.getDense().getValuesCount() <= (long) inlineMaxRows * width;
+      }
+      case NAMED -> request.getNamed().getRowsCount() <= inlineMaxRows;
+      default -> false;
+    };
+  }
+
+  /** Decodes, predicts and answers; takes ownership of {@code lease}. */
+  private void complete(
+      PredictRequest request,
+      PredictionKind kind,
+      Lease lease,
+      long arrived,
+      StreamObserver<PredictResponse> responses) {
+    PredictResponse response;
+    try (lease) {
+      PredictResponse.Builder builder = PredictResponse.newBuilder();
+      RowDecoder.Rows rows = rows(request, lease, builder);
+      Deadlines.checkNotExpired(Context.current());
+      long computeStart = System.nanoTime();
+      Prediction prediction = lease.predict(rows.values(), rows.count(), kind);
+      long computed = System.nanoTime();
+      builder
+          .setModel(lease.model())
+          .setVersion(lease.version())
+          .setSha256(lease.sha256())
+          .setOutput(outputKind(kind))
+          .setRequestId(request.getRequestId());
+      for (int dim : prediction.shape()) {
+        builder.addShape(dim);
+      }
+      for (float value : prediction.values()) {
+        builder.addValues(value);
+      }
+      metrics.predicted(
+          lease.model(), lease.version(), rows.count(), computeStart - arrived, computed - computeStart);
+      response = builder.build();
+    } catch (RuntimeException e) {
+      FailureMetrics.record(metrics, request.getModel(), Long.toString(lease.version()), e);
+      throw e;
+    }
+    responses.onNext(response);
+    responses.onCompleted();
   }
 
   private RowDecoder.Rows rows(

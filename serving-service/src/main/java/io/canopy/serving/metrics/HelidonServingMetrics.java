@@ -141,6 +141,15 @@ public final class HelidonServingMetrics implements ServingMetrics {
   }
 
   @Override
+  public void engineSelected(String model, long version, String engine, String reason) {
+    counter(
+            "canopy_serving_engine_versions",
+            "Versions loaded, by the engine their small batches use and the reason",
+            tags("model", model, "engine", engine, "reason", reason))
+        .increment();
+  }
+
+  @Override
   public void loadedVersions(IntSupplier count) {
     // A gauge reads one source: a server started later in this process takes it over.
     registry.remove("canopy_serving_loaded_versions", tags());

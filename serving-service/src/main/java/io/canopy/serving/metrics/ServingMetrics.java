@@ -27,6 +27,12 @@ public interface ServingMetrics {
   /** A version event of the model manager: loaded, failed or retired. */
   default void versionEvent(String model, long version, String event) {}
 
+  /**
+   * The engine a newly loaded version got for small batches ({@code flat} or {@code xgboost}) and
+   * the short reason code (verified, disabled, mismatch, categorical, dart, ...).
+   */
+  default void engineSelected(String model, long version, String engine, String reason) {}
+
   /** Registers the source of the loaded-versions gauge. */
   default void loadedVersions(IntSupplier count) {}
 }

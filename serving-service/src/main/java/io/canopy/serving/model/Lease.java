@@ -1,6 +1,7 @@
 package io.canopy.serving.model;
 
 import io.canopy.proto.registry.v1.InputBinding;
+import io.canopy.serving.predict.Engine;
 import io.canopy.serving.predict.Prediction;
 import io.canopy.serving.predict.PredictionKind;
 import io.canopy.serving.predict.Predictor;
@@ -59,6 +60,14 @@ public final class Lease implements AutoCloseable {
   /** Output columns of a VALUE prediction (1, or the number of classes). */
   public int valueWidth() {
     return version.predictor().valueWidth();
+  }
+
+  /**
+   * True when the version's small batches run on the verified pure-Java engine: no native call, a
+   * few microseconds per row, cheap enough for a transport thread.
+   */
+  public boolean computesInJava() {
+    return version.predictor().engine().engine() == Engine.FLAT;
   }
 
   /** Predicts with the leased version; see {@link Predictor#predict}. */

@@ -1,5 +1,6 @@
 package io.canopy.serving.model;
 
+import io.canopy.serving.predict.FastPathSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
@@ -13,6 +14,8 @@ import java.util.Objects;
  * @param reconnectInitial first wait before reconnecting to the registry or retrying a download
  * @param reconnectMax longest such wait
  * @param downloadTimeout deadline of one artifact download
+ * @param retireGrace how long a version stays loaded after traffic leaves it
+ * @param fastPath the verified pure-Java fast path for small batches
  */
 public record ManagerSettings(
     Path cacheDir,
@@ -21,7 +24,28 @@ public record ManagerSettings(
     Duration reconnectInitial,
     Duration reconnectMax,
     Duration downloadTimeout,
-    Duration retireGrace) {
+    Duration retireGrace,
+    FastPathSettings fastPath) {
+
+  /** Settings with the default fast path. */
+  public ManagerSettings(
+      Path cacheDir,
+      int nthread,
+      int maxInFlightPerModel,
+      Duration reconnectInitial,
+      Duration reconnectMax,
+      Duration downloadTimeout,
+      Duration retireGrace) {
+    this(
+        cacheDir,
+        nthread,
+        maxInFlightPerModel,
+        reconnectInitial,
+        reconnectMax,
+        downloadTimeout,
+        retireGrace,
+        FastPathSettings.DEFAULT);
+  }
 
   /** Settings that retire a version as soon as nothing references it. */
   public ManagerSettings(
@@ -38,6 +62,7 @@ public record ManagerSettings(
 
   public ManagerSettings {
     Objects.requireNonNull(cacheDir, "cacheDir");
+    Objects.requireNonNull(fastPath, "fastPath");
     if (nthread < 1) {
       throw new IllegalArgumentException("nthread must be >= 1, got " + nthread);
     }

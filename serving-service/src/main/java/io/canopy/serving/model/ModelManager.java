@@ -4,10 +4,12 @@ import io.canopy.common.error.CanopyException;
 import io.canopy.proto.registry.v1.ModelRegistryServiceGrpc;
 import io.canopy.proto.registry.v1.WatchModelsResponse;
 import io.canopy.serving.metrics.ServingMetrics;
+import io.canopy.serving.predict.EngineChoice;
 import io.grpc.Channel;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -71,6 +73,7 @@ public final class ModelManager implements AutoCloseable {
             new ArtifactDownloader(
                 ModelRegistryServiceGrpc.newBlockingStub(registry), settings.downloadTimeout()),
             settings.nthread(),
+            settings.fastPath(),
             clock);
     this.loads = new LoadPipeline(loader, control, this::loaded, this::failed);
     this.watcher =
@@ -196,8 +199,20 @@ public final class ModelManager implements AutoCloseable {
 
   private void loaded(Slot.Loading slot, LoadedVersion loaded) {
     if (fleet.loaded(slot, loaded)) {
-      LOG.info(() -> slot.key() + " available (sha256 " + slot.meta().getSha256() + ")");
+      EngineChoice engine = loaded.predictor().engine();
+      LOG.info(
+          () ->
+              slot.key()
+                  + " available (sha256 "
+                  + slot.meta().getSha256()
+                  + "), small batches on "
+                  + engine);
       metrics.versionEvent(slot.key().model(), slot.key().version(), "loaded");
+      metrics.engineSelected(
+          slot.key().model(),
+          slot.key().version(),
+          engine.engine().name().toLowerCase(Locale.ROOT),
+          engine.reason());
       republish();
     } else {
       loaded.retire(); // Nothing references it any more.

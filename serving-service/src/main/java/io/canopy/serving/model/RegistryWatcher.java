@@ -3,6 +3,7 @@ package io.canopy.serving.model;
 import io.canopy.proto.registry.v1.ModelRegistryServiceGrpc.ModelRegistryServiceStub;
 import io.canopy.proto.registry.v1.WatchModelsRequest;
 import io.canopy.proto.registry.v1.WatchModelsResponse;
+import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
@@ -72,6 +73,11 @@ final class RegistryWatcher implements AutoCloseable {
                 + delay.toMillis()
                 + " ms");
     failures++;
+    // The channel's own reconnect backoff grows to two minutes while the registry is down; reset
+    // it, so the channel reconnects at this class's pace once the registry is back.
+    if (stub.getChannel() instanceof ManagedChannel channel) {
+      channel.resetConnectBackoff();
+    }
     control.schedule(this::start, delay.toNanos(), TimeUnit.NANOSECONDS);
   }
 

@@ -1,6 +1,7 @@
 package io.canopy.serving.model;
 
 import io.canopy.common.error.CanopyException;
+import io.canopy.serving.predict.EngineChoice;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -75,7 +76,8 @@ record ServingSnapshot(
                 LoadState.UNLOADING,
                 "retired; finishing in-flight requests",
                 List.of(),
-                Optional.of(v.availableSince())));
+                Optional.of(v.availableSince()),
+                Optional.of(v.predictor().engine())));
       }
     }
     return out;
@@ -95,11 +97,13 @@ record ServingSnapshot(
     LoadState state;
     String reason;
     Optional<java.time.Instant> since = Optional.empty();
+    Optional<EngineChoice> engine = Optional.empty();
     switch (entry.slot()) {
       case Slot.Available a -> {
         state = LoadState.AVAILABLE;
         reason = "";
         since = Optional.of(a.version().availableSince());
+        engine = Optional.of(a.version().predictor().engine());
       }
       case Slot.Loading l -> {
         state = LoadState.LOADING;
@@ -121,6 +125,7 @@ record ServingSnapshot(
         state,
         reason,
         List.copyOf(aliases),
-        since);
+        since,
+        engine);
   }
 }

@@ -1,6 +1,7 @@
 package io.canopy.serving.model;
 
 import io.canopy.proto.registry.v1.ModelVersion;
+import io.canopy.serving.predict.FastPathSettings;
 import io.canopy.serving.predict.ModelLoadException;
 import io.canopy.serving.predict.Predictor;
 import java.time.Clock;
@@ -19,12 +20,19 @@ final class VersionLoader {
   private final ArtifactCache cache;
   private final ArtifactDownloader downloader;
   private final int nthread;
+  private final FastPathSettings fastPath;
   private final Clock clock;
 
-  VersionLoader(ArtifactCache cache, ArtifactDownloader downloader, int nthread, Clock clock) {
+  VersionLoader(
+      ArtifactCache cache,
+      ArtifactDownloader downloader,
+      int nthread,
+      FastPathSettings fastPath,
+      Clock clock) {
     this.cache = cache;
     this.downloader = downloader;
     this.nthread = nthread;
+    this.fastPath = fastPath;
     this.clock = clock;
   }
 
@@ -41,7 +49,7 @@ final class VersionLoader {
     Predictor predictor;
     try {
       // Checks the sha256 once more: only bytes the registry validated reach the native loader.
-      predictor = Predictor.load(bytes, sha256, nthread);
+      predictor = Predictor.load(bytes, sha256, nthread, fastPath);
     } catch (ModelLoadException e) {
       throw LoadFailure.permanent(e.getMessage(), e);
     }

@@ -1,5 +1,6 @@
 package io.canopy.serving.model;
 
+import io.canopy.serving.predict.EngineChoice;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -9,6 +10,7 @@ import java.util.Optional;
  *
  * @param aliases aliases this process currently serves with it (including "latest")
  * @param availableSince when it became available; empty unless it was loaded
+ * @param engine the engine small batches use and why; empty unless it was loaded
  */
 public record VersionStatus(
     String model,
@@ -17,4 +19,5 @@ public record VersionStatus(
     LoadState state,
     String reason,
     List<String> aliases,
-    Optional<Instant> availableSince) {}
+    Optional<Instant> availableSince,
+    Optional<EngineChoice> engine) {}

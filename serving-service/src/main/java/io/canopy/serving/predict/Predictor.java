@@ -1,6 +1,11 @@
 package io.canopy.serving.predict;
 
 import io.canopy.common.digest.Sha256;
+import io.canopy.serving.predict.flat.FlatForest;
+import io.canopy.serving.predict.flat.ForestCompiler;
+import io.canopy.serving.predict.flat.ForestVerifier;
+import io.canopy.serving.predict.flat.ReferenceEngine;
+import io.canopy.serving.predict.flat.UnsupportedModelException;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.List;
@@ -15,6 +20,11 @@ import ml.dmlc.xgboost4j.java.XGBoostError;
  * go through {@code Booster.inplace_predict} (thread-safe, no DMatrix, no lock); leaves and SHAP
  * contributions need a DMatrix, whose predict path serializes on the Booster.
  *
+ * <p>When the fast path is on, the model is also compiled at load time into a {@link FlatForest}
+ * and verified against {@code inplace_predict} on sample rows; if it passes, VALUE, MARGIN and CLASS
+ * requests of at most {@link FastPathSettings#maxRows()} rows are computed by it in pure Java,
+ * which skips the native call's fixed cost. {@link #engine()} says which engine the version got.
+ *
  * <p>{@link #close()} frees the native model; callers make sure no prediction is running then (the
  * model manager reference-counts every request).
  */
@@ -25,11 +35,19 @@ public final class Predictor implements AutoCloseable {
   /** [begin, end) of trees to use; {0, 0} means all of them. */
   private static final int[] ALL_TREES = {0, 0};
 
+  /** Rows the flat forest is verified on at load time, and their generator's seed. */
+  static final int VERIFY_ROWS = 256;
+
+  private static final long VERIFY_SEED = 0x5EED;
+
   private final Booster booster;
   private final int numFeatures;
   private final List<String> featureNames;
   private final int valueWidth;
   private final int marginWidth;
+  private final FlatForest flat;
+  private final int flatMaxRows;
+  private final EngineChoice engine;
   private boolean closed;
 
   private Predictor(
@@ -37,20 +55,34 @@ public final class Predictor implements AutoCloseable {
       int numFeatures,
       List<String> featureNames,
       int valueWidth,
-      int marginWidth) {
+      int marginWidth,
+      FlatForest flat,
+      int flatMaxRows,
+      EngineChoice engine) {
     this.booster = booster;
     this.numFeatures = numFeatures;
     this.featureNames = featureNames;
     this.valueWidth = valueWidth;
     this.marginWidth = marginWidth;
+    this.flat = flat;
+    this.flatMaxRows = flatMaxRows;
+    this.engine = engine;
+  }
+
+  /** Loads with the default fast-path settings; see {@link #load(byte[], String, int, FastPathSettings)}. */
+  public static Predictor load(byte[] bytes, String expectedSha256, int nthread)
+      throws ModelLoadException {
+    return load(bytes, expectedSha256, nthread, FastPathSettings.DEFAULT);
   }
 
   /**
    * Loads a model from bytes after checking they hash to {@code expectedSha256}, then warms it up
    * with two probe rows (all missing, all zero), which also reveals its output widths. Bytes that
-   * do not match never reach XGBoost's native loader.
+   * do not match never reach XGBoost's native loader. With the fast path enabled, then compiles and
+   * verifies the flat forest; a model it cannot take stays on XGBoost4J (never a load failure).
    */
-  public static Predictor load(byte[] bytes, String expectedSha256, int nthread)
+  public static Predictor load(
+      byte[] bytes, String expectedSha256, int nthread, FastPathSettings fastPath)
       throws ModelLoadException {
     if (nthread < 1) {
       throw new IllegalArgumentException("nthread must be >= 1, got " + nthread);
@@ -74,12 +106,74 @@ public final class Predictor implements AutoCloseable {
       Arrays.fill(probe, 0, numFeatures, MISSING);
       int valueWidth = inplace(booster, probe, 2, numFeatures, PredictionType.kValue)[0].length;
       int marginWidth = inplace(booster, probe, 2, numFeatures, PredictionType.kMargin)[0].length;
+      FlatForest forest = null;
+      EngineChoice engine;
+      if (!fastPath.enabled()) {
+        engine =
+            new EngineChoice(
+                Engine.XGBOOST, "disabled", "serving.predict.fast-path.enabled is false");
+      } else {
+        try {
+          FlatForest compiled = ForestCompiler.compile(booster.toByteArray("json"));
+          engine = verify(compiled, booster, numFeatures);
+          forest = engine.engine() == Engine.FLAT ? compiled : null;
+        } catch (UnsupportedModelException e) {
+          engine = new EngineChoice(Engine.XGBOOST, e.reason(), e.getMessage());
+        }
+      }
       return new Predictor(
-          booster, numFeatures, featureNames(names, numFeatures), valueWidth, marginWidth);
+          booster,
+          numFeatures,
+          featureNames(names, numFeatures),
+          valueWidth,
+          marginWidth,
+          forest,
+          fastPath.maxRows(),
+          engine);
     } catch (XGBoostError | RuntimeException e) {
       booster.dispose();
       throw new ModelLoadException("model failed its warm-up: " + e.getMessage(), e);
     }
+  }
+
+  /** Checks a compiled forest against this booster's {@code inplace_predict}. */
+  static EngineChoice verify(FlatForest forest, Booster booster, int numFeatures)
+      throws XGBoostError {
+    if (forest.numFeatures() != numFeatures) {
+      return new EngineChoice(
+          Engine.XGBOOST,
+          "mismatch",
+          "flat forest has " + forest.numFeatures() + " features, XGBoost4J " + numFeatures);
+    }
+    ForestVerifier.Verdict verdict;
+    try {
+      verdict =
+          ForestVerifier.verify(forest, reference(booster, numFeatures), VERIFY_ROWS, VERIFY_SEED);
+    } catch (XGBoostError e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IllegalStateException("verification failed: " + e.getMessage(), e);
+    }
+    return verdict.passed()
+        ? new EngineChoice(Engine.FLAT, "verified", verdict.detail())
+        : new EngineChoice(Engine.XGBOOST, "mismatch", verdict.detail());
+  }
+
+  /** XGBoost4J's {@code inplace_predict} as the reference a flat forest is verified against. */
+  static ReferenceEngine reference(Booster booster, int numFeatures) {
+    return new ReferenceEngine() {
+      @Override
+      public float[] margins(float[] rows, int numRows) throws XGBoostError {
+        return flatten(inplace(booster, rows, numRows, numFeatures, PredictionType.kMargin))
+            .values();
+      }
+
+      @Override
+      public float[] values(float[] rows, int numRows) throws XGBoostError {
+        return flatten(inplace(booster, rows, numRows, numFeatures, PredictionType.kValue))
+            .values();
+      }
+    };
   }
 
   /** The model file's names, or none when it has none (XGBoost4J then returns nulls). */
@@ -105,6 +199,11 @@ public final class Predictor implements AutoCloseable {
     return featureNames;
   }
 
+  /** The engine small VALUE, MARGIN and CLASS requests use, and why. */
+  public EngineChoice engine() {
+    return engine;
+  }
+
   /** Columns per row of a {@link PredictionKind#VALUE} prediction (1, or the class count). */
   public int valueWidth() {
     return valueWidth;
@@ -120,6 +219,9 @@ public final class Predictor implements AutoCloseable {
       throw new IllegalArgumentException(
           rows.length + " values are not " + numRows + " rows of " + numFeatures + " features");
     }
+    if (flat != null && numRows <= flatMaxRows && flatKind(kind)) {
+      return predictFlat(rows, numRows, kind);
+    }
     try {
       return switch (kind) {
         case VALUE -> flatten(inplace(booster, rows, numRows, numFeatures, PredictionType.kValue));
@@ -134,6 +236,27 @@ public final class Predictor implements AutoCloseable {
     }
   }
 
+  private static boolean flatKind(PredictionKind kind) {
+    return kind == PredictionKind.VALUE
+        || kind == PredictionKind.MARGIN
+        || kind == PredictionKind.CLASS;
+  }
+
+  /** VALUE, MARGIN or CLASS from the flat forest; the same shapes as the XGBoost4J path. */
+  private Prediction predictFlat(float[] rows, int numRows, PredictionKind kind) {
+    float[] margins = new float[numRows * marginWidth];
+    flat.margins(rows, numRows, margins);
+    return switch (kind) {
+      case MARGIN -> shaped(margins, numRows, marginWidth);
+      case VALUE -> shaped(flat.values(margins, numRows), numRows, valueWidth);
+      case CLASS ->
+          marginWidth > 1
+              ? classes(margins, numRows, marginWidth, true)
+              : classes(flat.values(margins, numRows), numRows, 1, false);
+      default -> throw new IllegalArgumentException(kind + " is not computed by the flat forest");
+    };
+  }
+
   private static float[][] inplace(
       Booster booster, float[] rows, int numRows, int numFeatures, PredictionType type)
       throws XGBoostError {
@@ -143,26 +266,32 @@ public final class Predictor implements AutoCloseable {
   /** Argmax of the margins for multi-class (softmax and softprob alike), else value > 0.5. */
   private Prediction classes(float[] rows, int numRows) throws XGBoostError {
     boolean multiClass = marginWidth > 1;
-    float[][] out =
-        inplace(
-            booster,
-            rows,
-            numRows,
-            numFeatures,
-            multiClass ? PredictionType.kMargin : PredictionType.kValue);
+    Prediction out =
+        flatten(
+            inplace(
+                booster,
+                rows,
+                numRows,
+                numFeatures,
+                multiClass ? PredictionType.kMargin : PredictionType.kValue));
+    return classes(out.values(), numRows, multiClass ? marginWidth : 1, multiClass);
+  }
+
+  /** Classes from row-major margins ({@code multiClass}) or values, {@code width} per row. */
+  private static Prediction classes(float[] out, int numRows, int width, boolean multiClass) {
     float[] classes = new float[numRows];
     for (int r = 0; r < numRows; r++) {
-      float[] row = out[r];
+      int from = r * width;
       if (multiClass) {
         int best = 0;
-        for (int c = 1; c < row.length; c++) {
-          if (row[c] > row[best]) {
+        for (int c = 1; c < width; c++) {
+          if (out[from + c] > out[from + best]) {
             best = c;
           }
         }
         classes[r] = best;
       } else {
-        classes[r] = row[0] > 0.5f ? 1f : 0f;
+        classes[r] = out[from] > 0.5f ? 1f : 0f;
       }
     }
     return new Prediction(classes, new int[] {numRows});
@@ -192,6 +321,10 @@ public final class Predictor implements AutoCloseable {
     for (int r = 0; r < numRows; r++) {
       System.arraycopy(out[r], 0, values, r * width, width);
     }
+    return shaped(values, numRows, width);
+  }
+
+  private static Prediction shaped(float[] values, int numRows, int width) {
     return new Prediction(values, width == 1 ? new int[] {numRows} : new int[] {numRows, width});
   }
 

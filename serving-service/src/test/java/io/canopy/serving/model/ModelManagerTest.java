@@ -90,6 +90,10 @@ class ModelManagerTest {
     assertThat(servedVersion(manager)).isEqualTo(2);
     assertThat(manager.isReady()).isTrue();
     assertThat(status(manager, 2).orElseThrow().aliases()).containsExactly("latest", "production");
+    // Loaded versions report the engine of their small batches; a loading one has none yet.
+    assertThat(status(manager, 2).orElseThrow().engine().orElseThrow().engine())
+        .isEqualTo(io.canopy.serving.predict.Engine.FLAT);
+    assertThat(status(manager, 1).orElseThrow().engine()).isEmpty();
 
     v1Download.countDown();
     Await.until("production serves v1", () -> servedVersion(manager) == 1);

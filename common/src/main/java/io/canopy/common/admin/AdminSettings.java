@@ -1,0 +1,33 @@
+package io.canopy.common.admin;
+
+import io.canopy.common.config.ConfigLoader;
+import io.canopy.common.config.Listen;
+import io.canopy.common.tls.ServerTls;
+import io.helidon.config.Config;
+import java.util.Objects;
+
+/**
+ * A service's admin listener: where it binds ({@code <service>.admin.host|port}), the largest
+ * request body it accepts ({@code <service>.admin.max-payload-bytes}, 413 above it) and the
+ * certificate it serves ({@code <service>.tls.*}, shared with the service's gRPC listener).
+ */
+public record AdminSettings(Listen listen, long maxPayloadBytes, ServerTls tls) {
+
+  public AdminSettings {
+    Objects.requireNonNull(listen, "admin");
+    Objects.requireNonNull(tls, "tls");
+    if (maxPayloadBytes < 1) {
+      throw new IllegalArgumentException(
+          "admin.max-payload-bytes: " + maxPayloadBytes + " must be positive");
+    }
+  }
+
+  /** Reads {@code host}, {@code port} and {@code max-payload-bytes} under {@code admin}. */
+  public static AdminSettings create(Config admin, ServerTls tls) {
+    int max = ConfigLoader.intValue(admin, "max-payload-bytes");
+    if (max < 1) {
+      throw new IllegalArgumentException(admin.key() + ".max-payload-bytes: " + max + " must be positive");
+    }
+    return new AdminSettings(Listen.create(admin), max, tls);
+  }
+}

@@ -1,0 +1,162 @@
+package io.canopy.registry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.canopy.common.grpc.GrpcTransports;
+import io.canopy.common.testing.GrpcCleanup;
+import io.canopy.common.testing.ListenerProbes;
+import io.canopy.common.testing.LogCapture;
+import io.canopy.common.testing.TestCertificates;
+import io.canopy.common.tls.ClientTls;
+import io.canopy.proto.registry.v1.CreateModelRequest;
+import io.canopy.proto.registry.v1.GetModelRequest;
+import io.grpc.Metadata;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.MetadataUtils;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The registry's two listeners (gRPC and admin) over TLS with a generated CA, their size limits,
+ * and admin tokens that never reach a log line or the config's text.
+ */
+class RegistrySecurityTest {
+
+  private static final String ADMIN_TOKEN = "registry-admin-secret-7f3a9c";
+  private static final String WRONG_TOKEN = "registry-wrong-secret-0b1d2e";
+
+  @RegisterExtension final GrpcCleanup cleanup = new GrpcCleanup();
+  @RegisterExtension final LogCapture logs = new LogCapture();
+  @TempDir Path dir;
+
+  private RegistryServer start(Map<String, String> overrides) {
+    return cleanup.register(Main.start(TestConfigs.registry(dir.resolve("data"), overrides)));
+  }
+
+  private static Map<String, String> tls(TestCertificates certs) {
+    return Map.of(
+        "registry.tls.cert-chain", certs.certChain().toString(),
+        "registry.tls.private-key", certs.privateKey().toString());
+  }
+
+  @Test
+  void tls_bothListeners_onlyClientsTrustingTheCaGetThrough() throws Exception {
+    TestCertificates certs = TestCertificates.create(dir.resolve("ca"));
+    TestCertificates other = TestCertificates.create(dir.resolve("other"));
+    RegistryServer server = start(tls(certs));
+
+    assertThat(ListenerProbes.grpcHealth(server.grpcPort(), certs.clientTls()))
+        .isEqualTo(Status.Code.OK);
+    assertThat(ListenerProbes.grpcHealth(server.grpcPort(), ClientTls.PLAINTEXT))
+        .isEqualTo(Status.Code.UNAVAILABLE);
+    assertThat(ListenerProbes.grpcHealth(server.grpcPort(), other.clientTls()))
+        .isEqualTo(Status.Code.UNAVAILABLE);
+
+    int admin = server.adminPort();
+    assertThat(ListenerProbes.httpGet("https", admin, "/observe/health", certs.sslContext()))
+        .isEqualTo(200);
+    assertThatThrownBy(() -> ListenerProbes.httpGet("http", admin, "/observe/health", null))
+        .isInstanceOf(IOException.class);
+    assertThatThrownBy(
+            () -> ListenerProbes.httpGet("https", admin, "/observe/health", other.sslContext()))
+        .isInstanceOf(IOException.class);
+  }
+
+  @Test
+  void tls_keyWithoutCertificate_failsAtStartupNamingTheKey() {
+    TestCertificates certs = TestCertificates.create(dir.resolve("ca"));
+    assertThatThrownBy(
+            () ->
+                TestConfigs.registry(
+                    dir, Map.of("registry.tls.private-key", certs.privateKey().toString())))
+        .hasMessageContaining("registry.tls.cert-chain and registry.tls.private-key");
+  }
+
+  @Test
+  void grpc_messageOverLimit_resourceExhaustedAndServerKeepsServing() {
+    RegistryServer server = start(Map.of("registry.grpc.max-inbound-message-bytes", "4096"));
+    RegistryClient client =
+        new RegistryClient(
+            cleanup.register(GrpcTransports.channel("127.0.0.1:" + server.grpcPort(), 1 << 20)));
+
+    StatusRuntimeException e =
+        org.assertj.core.api.Assertions.catchThrowableOfType(
+            StatusRuntimeException.class,
+            () ->
+                client.blocking.createModel(
+                    CreateModelRequest.newBuilder()
+                        .setName("big")
+                        .setDescription("d".repeat(8192))
+                        .build()));
+    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+
+    client.blocking.createModel(CreateModelRequest.newBuilder().setName("small").build());
+    assertThat(
+            client.blocking.getModel(GetModelRequest.newBuilder().setName("small").build())
+                .getModel()
+                .getName())
+        .isEqualTo("small");
+  }
+
+  @Test
+  void admin_bodyOverLimit_413AndServerKeepsServing() throws Exception {
+    RegistryServer server = start(Map.of("registry.admin.max-payload-bytes", "1024"));
+    URI health = URI.create("http://127.0.0.1:" + server.adminPort() + "/observe/health");
+    try (HttpClient http = HttpClient.newHttpClient()) {
+      HttpResponse<Void> big =
+          http.send(
+              HttpRequest.newBuilder(health)
+                  .timeout(Duration.ofSeconds(10))
+                  .POST(HttpRequest.BodyPublishers.ofString("x".repeat(64 * 1024)))
+                  .build(),
+              HttpResponse.BodyHandlers.discarding());
+      assertThat(big.statusCode()).isEqualTo(413);
+    }
+    assertThat(ListenerProbes.httpGet("http", server.adminPort(), "/observe/health", null))
+        .isEqualTo(200);
+  }
+
+  @Test
+  void adminTokens_neverLoggedNorInTheConfigText() {
+    Map<String, String> overrides = new HashMap<>();
+    overrides.put("registry.auth.admin-token", ADMIN_TOKEN);
+    RegistryConfig config = TestConfigs.registry(dir.resolve("data"), overrides);
+    RegistryServer server = cleanup.register(Main.start(config));
+    var channel = cleanup.register(GrpcTransports.channel("127.0.0.1:" + server.grpcPort(), 1 << 20));
+
+    for (String token : new String[] {WRONG_TOKEN, ADMIN_TOKEN}) {
+      Metadata headers = new Metadata();
+      headers.put(
+          Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
+      var client =
+          new RegistryClient(channel).blocking.withInterceptors(
+              MetadataUtils.newAttachHeadersInterceptor(headers));
+      try {
+        client
+            .withDeadlineAfter(10, TimeUnit.SECONDS)
+            .createModel(CreateModelRequest.newBuilder().setName("m").build());
+      } catch (StatusRuntimeException e) {
+        assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
+        assertThat(e.getStatus().getDescription()).doesNotContain(token);
+      }
+    }
+    server.close();
+
+    assertThat(logs.count()).as("the capture saw the registry's own records").isPositive();
+    assertThat(logs.text()).doesNotContain(ADMIN_TOKEN).doesNotContain(WRONG_TOKEN);
+    assertThat(config.toString()).doesNotContain(ADMIN_TOKEN).contains("redacted");
+  }
+}

@@ -1,0 +1,105 @@
+package io.canopy.serving.predict.flat;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
+import java.io.InputStreamReader;
+import java.io.ByteArrayInputStream;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Compiles a model's own JSON (XGBoost4J's {@code Booster.toByteArray("json")}) into a {@link
+ * FlatForest}, or says why it cannot: only gbtree models with numerical splits, scalar leaves and
+ * an objective whose transform is known here compile. Numbers are read from their decimal text
+ * straight into float (XGBoost writes the shortest text that round-trips a float).
+ */
+public final class ForestCompiler {
+
+  private ForestCompiler() {}
+
+  /** Compiles the JSON model. */
+  public static FlatForest compile(byte[] json) throws UnsupportedModelException {
+    JsonObject learner;
+    try (Reader reader =
+        new InputStreamReader(new ByteArrayInputStream(json), StandardCharsets.UTF_8)) {
+      learner = JsonParser.parseReader(reader).getAsJsonObject().getAsJsonObject("learner");
+      if (learner == null) {
+        throw malformed("no 'learner' object");
+      }
+      return compile(learner);
+    } catch (JsonParseException | IllegalStateException | ClassCastException
+        | NumberFormatException | NullPointerException | java.io.IOException e) {
+      throw malformed(e.getClass().getSimpleName() + ": " + e.getMessage());
+    }
+  }
+
+  private static FlatForest compile(JsonObject learner) throws UnsupportedModelException {
+    JsonObject booster = learner.getAsJsonObject("gradient_booster");
+    String boosterName = booster.get("name").getAsString();
+    switch (boosterName) {
+      case "gbtree" -> {}
+      case "dart" -> throw new UnsupportedModelException("dart", "dart booster (dropout weights)");
+      case "gblinear" -> throw new UnsupportedModelException("gblinear", "linear booster");
+      default -> throw new UnsupportedModelException("booster", "booster '" + boosterName + "'");
+    }
+    JsonObject param = learner.getAsJsonObject("learner_model_param");
+    int numTarget = intOf(param, "num_target", 1);
+    if (numTarget > 1) {
+      throw new UnsupportedModelException("multi-target", numTarget + " targets");
+    }
+    String objective = learner.getAsJsonObject("objective").get("name").getAsString();
+    OutputTransform transform = Objectives.transform(objective);
+    if (transform == null) {
+      throw new UnsupportedModelException("objective", "objective '" + objective + "'");
+    }
+    int numFeatures = intOf(param, "num_feature", 0);
+    int groups = Math.max(1, intOf(param, "num_class", 0));
+    float baseMargin = Objectives.baseMargin(objective, baseScore(param));
+    float[] base = new float[groups];
+    java.util.Arrays.fill(base, baseMargin);
+
+    JsonObject model = booster.getAsJsonObject("model");
+    JsonArray trees = model.getAsJsonArray("trees");
+    JsonArray treeInfo = model.getAsJsonArray("tree_info");
+    if (treeInfo.size() != trees.size()) {
+      throw malformed(trees.size() + " trees but " + treeInfo.size() + " tree_info entries");
+    }
+    int totalNodes = 0;
+    for (JsonElement tree : trees) {
+      totalNodes += tree.getAsJsonObject().getAsJsonArray("left_children").size();
+    }
+    TreeLayout layout = new TreeLayout(totalNodes, trees.size());
+    for (int t = 0; t < trees.size(); t++) {
+      int group = treeInfo.get(t).getAsInt();
+      if (group < 0 || group >= groups) {
+        throw malformed("tree " + t + " belongs to group " + group + " of " + groups);
+      }
+      layout.add(t, group, trees.get(t).getAsJsonObject(), numFeatures);
+    }
+    return layout.build(numFeatures, base, transform);
+  }
+
+  /** {@code base_score} in output space: "5E-1", or a one-element vector "[5E-1]". */
+  private static float baseScore(JsonObject param) throws UnsupportedModelException {
+    String text = param.get("base_score").getAsString().trim();
+    if (text.startsWith("[") && text.endsWith("]")) {
+      text = text.substring(1, text.length() - 1).trim();
+      if (text.contains(",")) {
+        throw new UnsupportedModelException("multi-target", "base_score is a vector: " + text);
+      }
+    }
+    return Float.parseFloat(text);
+  }
+
+  static int intOf(JsonObject object, String key, int absent) {
+    JsonElement e = object.get(key);
+    return e == null ? absent : Integer.parseInt(e.getAsString());
+  }
+
+  static UnsupportedModelException malformed(String detail) {
+    return new UnsupportedModelException("malformed", "unreadable model JSON: " + detail);
+  }
+}

@@ -1,0 +1,203 @@
+package io.canopy.serving;
+
+import static io.canopy.serving.Fixtures.BREAST_CANCER_UBJ;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import io.canopy.common.config.Listen;
+import io.canopy.common.grpc.GrpcLimits;
+import io.canopy.common.grpc.GrpcServer;
+import io.canopy.common.grpc.GrpcTransports;
+import io.canopy.common.testing.GrpcCleanup;
+import io.canopy.common.testing.ListenerProbes;
+import io.canopy.common.testing.TestCertificates;
+import io.canopy.common.tls.ClientTls;
+import io.canopy.common.tls.ServerTls;
+import io.canopy.proto.inference.v1.DenseRows;
+import io.canopy.proto.inference.v1.InferenceServiceGrpc;
+import io.canopy.proto.inference.v1.PredictRequest;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.health.v1.HealthGrpc;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * serving-service's listeners over TLS with a generated CA, its channel to a TLS registry, and
+ * the size limits of both listeners; the real wiring ({@link Main#start}) on loopback.
+ */
+class ServingSecurityTest {
+
+  // Not MainTest's model: Main.start reports to the JVM-wide metrics registry MainTest reads.
+  private static final String MODEL = "tls-model";
+
+  @RegisterExtension final GrpcCleanup cleanup = new GrpcCleanup();
+  @TempDir Path dir;
+
+  /** A fake registry with one READY version and a production alias, on Netty. */
+  private GrpcServer registry(ServerTls tls) {
+    FakeRegistry registry = new FakeRegistry();
+    registry.addBreastCancer(MODEL, 1, BREAST_CANCER_UBJ);
+    registry.setAlias(MODEL, "production", 1);
+    return cleanup.register(
+        new GrpcServer(
+                GrpcTransports.server(new Listen("127.0.0.1", 0), GrpcLimits.DEFAULTS, tls),
+                List.of(registry),
+                List.of())
+            .start());
+  }
+
+  private ServingConfig config(int registryPort, Map<String, String> overrides) {
+    Map<String, String> all = new HashMap<>(overrides);
+    all.put("serving.registry.target", "127.0.0.1:" + registryPort);
+    return ServingConfig.create(ServingHarness.config(dir.resolve("cache"), all));
+  }
+
+  private void awaitServing(ManagedChannel channel) {
+    var health = HealthGrpc.newBlockingStub(channel);
+    Await.until(
+        "serving loaded v1",
+        () ->
+            health.withDeadlineAfter(10, TimeUnit.SECONDS)
+                    .check(HealthCheckRequest.getDefaultInstance())
+                    .getStatus()
+                == ServingStatus.SERVING);
+  }
+
+  @Test
+  void tls_everyListenerAndTheRegistryChannel_onlyTrustTheCa() throws Exception {
+    TestCertificates certs = TestCertificates.create(dir.resolve("ca"));
+    TestCertificates other = TestCertificates.create(dir.resolve("other"));
+    GrpcServer registry = registry(certs.serverTls());
+    ServingConfig config =
+        config(
+            registry.port(),
+            Map.of(
+                "serving.tls.cert-chain", certs.certChain().toString(),
+                "serving.tls.private-key", certs.privateKey().toString(),
+                "serving.registry.tls.trust-ca", certs.caCert().toString()));
+    ServingServer server = cleanup.register(Main.start(config));
+
+    // serving → registry over TLS: the model arrives and predicts, over a TLS client channel.
+    ManagedChannel channel =
+        cleanup.register(
+            GrpcTransports.channel("127.0.0.1:" + server.grpcPort(), 1 << 20, certs.clientTls()));
+    awaitServing(channel);
+    assertThat(
+            InferenceServiceGrpc.newBlockingStub(channel)
+                .withDeadlineAfter(10, TimeUnit.SECONDS)
+                .predict(ServingHarness.breastCancerRequest(MODEL).build())
+                .getVersion())
+        .isEqualTo(1);
+
+    assertThat(ListenerProbes.grpcHealth(server.grpcPort(), ClientTls.PLAINTEXT))
+        .isEqualTo(Status.Code.UNAVAILABLE);
+    assertThat(ListenerProbes.grpcHealth(server.grpcPort(), other.clientTls()))
+        .isEqualTo(Status.Code.UNAVAILABLE);
+
+    int admin = server.adminPort();
+    assertThat(ListenerProbes.httpGet("https", admin, "/observe/health", certs.sslContext()))
+        .isEqualTo(200);
+    assertThatThrownBy(() -> ListenerProbes.httpGet("http", admin, "/observe/health", null))
+        .isInstanceOf(IOException.class);
+    assertThatThrownBy(
+            () -> ListenerProbes.httpGet("https", admin, "/observe/health", other.sslContext()))
+        .isInstanceOf(IOException.class);
+  }
+
+  @Test
+  void registryChannel_trustingAnotherCa_failsTheHandshake() {
+    TestCertificates certs = TestCertificates.create(dir.resolve("ca"));
+    TestCertificates other = TestCertificates.create(dir.resolve("other"));
+    GrpcServer registry = registry(certs.serverTls());
+    ServingConfig trusting =
+        config(registry.port(), Map.of("serving.registry.tls.trust-ca", certs.caCert().toString()));
+    ServingConfig wrongCa =
+        config(registry.port(), Map.of("serving.registry.tls.trust-ca", other.caCert().toString()));
+    ServingConfig plaintext = config(registry.port(), Map.of());
+
+    // The registry channel is built from these settings exactly as Main builds it.
+    assertThat(ListenerProbes.grpcHealth(registry.port(), trusting.registryTls()))
+        .isEqualTo(Status.Code.OK);
+    assertThat(ListenerProbes.grpcHealth(registry.port(), wrongCa.registryTls()))
+        .isEqualTo(Status.Code.UNAVAILABLE);
+    assertThat(ListenerProbes.grpcHealth(registry.port(), plaintext.registryTls()))
+        .isEqualTo(Status.Code.UNAVAILABLE);
+  }
+
+  @Test
+  void tls_unreadableTrustCa_failsAtStartupNamingTheKey() {
+    assertThatThrownBy(
+            () ->
+                config(
+                    1,
+                    Map.of("serving.registry.tls.trust-ca", dir.resolve("missing.pem").toString())))
+        .hasMessageStartingWith("serving.registry.tls.trust-ca: cannot read");
+  }
+
+  @Test
+  void limits_overLimitMessageAndAdminBody_refusedAndServerKeepsServing() throws Exception {
+    GrpcServer registry = registry(ServerTls.PLAINTEXT);
+    ServingServer server =
+        cleanup.register(
+            Main.start(
+                config(
+                    registry.port(),
+                    Map.of(
+                        "serving.grpc.max-inbound-message-bytes", "65536",
+                        "serving.admin.max-payload-bytes", "1024"))));
+    ManagedChannel channel =
+        cleanup.register(GrpcTransports.channel("127.0.0.1:" + server.grpcPort(), 1 << 20));
+    awaitServing(channel);
+    var inference = InferenceServiceGrpc.newBlockingStub(channel);
+
+    DenseRows.Builder huge = DenseRows.newBuilder().setNumFeatures(30);
+    for (int i = 0; i < 30 * 1000; i++) {
+      huge.addValues(1f);
+    }
+    StatusRuntimeException e =
+        catchThrowableOfType(
+            StatusRuntimeException.class,
+            () ->
+                inference
+                    .withDeadlineAfter(10, TimeUnit.SECONDS)
+                    .predict(PredictRequest.newBuilder().setModel(MODEL).setDense(huge).build()));
+    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+    assertThat(
+            inference
+                .withDeadlineAfter(10, TimeUnit.SECONDS)
+                .predict(ServingHarness.breastCancerRequest(MODEL).build())
+                .getVersion())
+        .isEqualTo(1);
+
+    URI health = URI.create("http://127.0.0.1:" + server.adminPort() + "/observe/health");
+    try (HttpClient http = HttpClient.newHttpClient()) {
+      HttpResponse<Void> big =
+          http.send(
+              HttpRequest.newBuilder(health)
+                  .timeout(Duration.ofSeconds(10))
+                  .POST(HttpRequest.BodyPublishers.ofString("x".repeat(64 * 1024)))
+                  .build(),
+              HttpResponse.BodyHandlers.discarding());
+      assertThat(big.statusCode()).isEqualTo(413);
+    }
+    assertThat(ListenerProbes.httpGet("http", server.adminPort(), "/observe/health", null))
+        .isEqualTo(200);
+  }
+}

@@ -1,0 +1,105 @@
+package io.canopy.serving.predict.flat;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+/** The flat forest's semantics on a one-split tree written by hand. */
+class ForestCompilerTest {
+
+  /** One tree: feature 1 < 0.5 → leaf -1, else leaf 2; base_score 0.5. */
+  private static byte[] model(String booster, String objective, int defaultLeft, String splitType) {
+    String json =
+        """
+        {"learner":{
+          "learner_model_param":{"base_score":"5E-1","num_class":"0","num_feature":"2",
+                                 "num_target":"1"},
+          "objective":{"name":"%s"},
+          "gradient_booster":{"name":"%s","model":{"tree_info":[0],"trees":[{
+            "left_children":[1,-1,-1],"right_children":[2,-1,-1],"split_indices":[1,0,0],
+            "split_conditions":[0.5,-1.0,2.0],"default_left":[%d,0,0],"split_type":[%s,0,0],
+            "categories_nodes":[],"tree_param":{"size_leaf_vector":"1"}}]}}}}
+        """
+            .formatted(objective, booster, defaultLeft, splitType);
+    return json.getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static float margin(FlatForest forest, float x) {
+    float[] out = new float[1];
+    forest.margins(new float[] {7f, x}, 1, out);
+    return out[0];
+  }
+
+  @Test
+  void compile_numericalSplit_lessThanGoesLeftEqualGoesRight() throws Exception {
+    FlatForest forest = ForestCompiler.compile(model("gbtree", "reg:squarederror", 0, "0"));
+
+    assertThat(margin(forest, 0.4999f)).isEqualTo(-0.5f);
+    assertThat(margin(forest, 0.5f)).isEqualTo(2.5f);
+    assertThat(margin(forest, Math.nextDown(0.5f))).isEqualTo(-0.5f);
+    assertThat(forest.numTrees()).isEqualTo(1);
+    assertThat(forest.numNodes()).isEqualTo(3);
+  }
+
+  @Test
+  void compile_missingValue_followsDefaultChild() throws Exception {
+    FlatForest right = ForestCompiler.compile(model("gbtree", "reg:squarederror", 0, "0"));
+    FlatForest left = ForestCompiler.compile(model("gbtree", "reg:squarederror", 1, "0"));
+
+    assertThat(margin(right, Float.NaN)).isEqualTo(2.5f);
+    assertThat(margin(left, Float.NaN)).isEqualTo(-0.5f);
+  }
+
+  @Test
+  void compile_logisticObjective_startsFromLogitOfBaseScore() throws Exception {
+    FlatForest forest = ForestCompiler.compile(model("gbtree", "binary:logistic", 0, "0"));
+
+    // base_score 0.5 in probability space is margin 0.
+    assertThat(margin(forest, 0.4f)).isEqualTo(-1.0f);
+    float[] values = forest.values(new float[] {0f}, 1);
+    assertThat(values[0]).isEqualTo(0.5f);
+  }
+
+  @Test
+  void compile_unsupportedFeatures_sayWhich() {
+    assertThatThrownBy(() -> ForestCompiler.compile(model("dart", "reg:squarederror", 0, "0")))
+        .isInstanceOfSatisfying(
+            UnsupportedModelException.class, e -> assertThat(e.reason()).isEqualTo("dart"));
+    assertThatThrownBy(() -> ForestCompiler.compile(model("gbtree", "binary:hinge", 0, "0")))
+        .isInstanceOfSatisfying(
+            UnsupportedModelException.class, e -> assertThat(e.reason()).isEqualTo("objective"));
+    assertThatThrownBy(() -> ForestCompiler.compile(model("gbtree", "reg:squarederror", 0, "1")))
+        .isInstanceOfSatisfying(
+            UnsupportedModelException.class,
+            e -> assertThat(e.reason()).isEqualTo("categorical"));
+    assertThatThrownBy(
+            () -> ForestCompiler.compile("{\"learner\":[".getBytes(StandardCharsets.UTF_8)))
+        .isInstanceOfSatisfying(
+            UnsupportedModelException.class, e -> assertThat(e.reason()).isEqualTo("malformed"));
+  }
+
+  @Test
+  void ulpDistance_countsFloatsBetween() {
+    assertThat(ForestVerifier.ulpDistance(1f, 1f)).isZero();
+    assertThat(ForestVerifier.ulpDistance(1f, Math.nextUp(1f))).isEqualTo(1);
+    assertThat(ForestVerifier.ulpDistance(-0f, 0f)).isZero();
+    assertThat(ForestVerifier.ulpDistance(Math.nextDown(0f), Math.nextUp(0f))).isEqualTo(2);
+    assertThat(ForestVerifier.ulpDistance(Float.NaN, Float.NaN)).isZero();
+    assertThat(ForestVerifier.ulpDistance(Float.NaN, 1f)).isEqualTo(Long.MAX_VALUE);
+  }
+
+  @Test
+  void outputTransforms_matchXgboostFloatMath() {
+    assertThat(OutputTransform.sigmoid(0f)).isEqualTo(0.5f);
+    // exp(88.7) is the cap: a very negative margin gives a tiny, non-zero probability.
+    assertThat(OutputTransform.sigmoid(-1000f)).isEqualTo(1.0f / ((float) Math.exp(88.7f) + 1f));
+    float[] softmax = new float[3];
+    OutputTransform.SOFTMAX.apply(new float[] {1f, 1f, 1f}, 1, 3, softmax);
+    assertThat(softmax).containsExactly(1f / 3f, 1f / 3f, 1f / 3f);
+    float[] classes = new float[2];
+    OutputTransform.ARGMAX.apply(new float[] {0f, 2f, 2f, 5f, 1f, 0f}, 2, 3, classes);
+    assertThat(classes).containsExactly(1f, 0f);
+  }
+}
