@@ -13,6 +13,8 @@ import io.canopy.proto.registry.v1.SetAliasRequest;
 import io.canopy.proto.registry.v1.UploadVersionHeader;
 import io.canopy.proto.registry.v1.VersionState;
 import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.URI;
@@ -25,7 +27,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The topology the fault suite breaks: a registry on SQLite, two serving replicas with features
@@ -115,11 +119,32 @@ final class FaultTopology implements AutoCloseable {
       ModelVersion first = t.upload(MODEL, true);
       t.setAlias(MODEL, "production", first.getVersion());
       t.awaitAvailable(MODEL, first.getVersion());
-      FeatureRows.write(t.servingChannels.getFirst(), VIEW, t.names, t.rows);
+      t.writeFeatures();
       return t;
     } catch (Exception | AssertionError e) {
       t.close();
       throw e;
+    }
+  }
+
+  /**
+   * Writes the fixture rows to Redis through replica 0. The write is one pipelined batch of
+   * upserts under a 200 ms command timeout, which a busy machine can miss: UNAVAILABLE is retried
+   * (upserts are idempotent), within a bound.
+   */
+  private void writeFeatures() throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+    while (true) {
+      try {
+        FeatureRows.write(servingChannels.getFirst(), VIEW, names, rows);
+        return;
+      } catch (ExecutionException | StatusRuntimeException e) {
+        Status status = Status.fromThrowable(e);
+        if (status.getCode() != Status.Code.UNAVAILABLE || System.nanoTime() > deadline) {
+          throw e;
+        }
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(200));
+      }
     }
   }
 

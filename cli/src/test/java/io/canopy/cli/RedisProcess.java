@@ -13,8 +13,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A private redis-server child on a free loopback port (never the machine's shared one), so a
- * test may kill it. Its append-only file lives in {@code dir} and is fsynced on every write, so
- * the data written before a SIGKILL is there again after {@link #restart}.
+ * test may kill it. Its append-only file lives in {@code dir}; Redis writes it before answering,
+ * so what was written before a SIGKILL of the process (not of the machine) is there again after
+ * {@link #restart}.
  */
 final class RedisProcess implements AutoCloseable {
 
@@ -46,7 +47,7 @@ final class RedisProcess implements AutoCloseable {
                 "--bind", "127.0.0.1",
                 "--save", "",
                 "--appendonly", "yes",
-                "--appendfsync", "always",
+                "--appendfsync", "everysec",
                 "--dir", dir.toString())
             .redirectErrorStream(true)
             .start();

@@ -56,6 +56,7 @@ final class SteadyLoad implements AutoCloseable {
   private final Queue<Answer> answers = new ConcurrentLinkedQueue<>();
   private final Queue<String> unexpected = new ConcurrentLinkedQueue<>();
   private final List<Thread> clients = new ArrayList<>();
+  private final long created = System.nanoTime();
 
   private SteadyLoad() {}
 
@@ -111,7 +112,7 @@ final class SteadyLoad implements AutoCloseable {
         failedExpected.incrementAndGet();
       } else {
         failedOther.incrementAndGet();
-        note(status.toString());
+        note(status + " (call started " + (start - created) / 1_000_000 + " ms into the load)");
       }
     }
   }

@@ -14,7 +14,10 @@ public final class Fixtures {
   public static final String TRUNCATED = "corrupt_truncated.ubj";
   public static final String DIABETES = "diabetes_regression.ubj";
 
-  /** An offset of the UBJ fixture where one inverted byte makes XGBoost's parser SIGSEGV. */
+  /**
+   * An offset of the UBJ fixture where one inverted byte makes XGBoost's parser SIGSEGV (a string
+   * length far past the end); the validator's own reader now refuses it before XGBoost runs.
+   */
   public static final int CRASHING_OFFSET = 13_507;
 
   private Fixtures() {}

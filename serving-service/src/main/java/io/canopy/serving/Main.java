@@ -27,7 +27,7 @@ public final class Main {
         config.registryTarget(),
         config.registryTls().enabled() ? " (TLS)" : "",
         config.features().backend() == FeatureSettings.Backend.REDIS
-            ? config.features().redisUri()
+            ? withoutPassword(config.features().redisUri())
             : config.features().rocksdbPath());
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
@@ -39,6 +39,11 @@ public final class Main {
                 },
                 "serving-shutdown"));
     stopped.await();
+  }
+
+  /** A Redis URI for the banner: a password in it ("redis://:secret@host") never reaches stdout. */
+  static String withoutPassword(String uri) {
+    return uri.replaceFirst("^(rediss?://)[^@/]*@", "$1<redacted>@");
   }
 
   /** The real wiring: Netty transports on the configured addresses (port 0 picks free ones). */

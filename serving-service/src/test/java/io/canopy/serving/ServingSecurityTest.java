@@ -15,6 +15,9 @@ import io.canopy.common.testing.TestCertificates;
 import io.canopy.common.tls.ClientTls;
 import io.canopy.common.tls.ServerTls;
 import io.canopy.proto.inference.v1.DenseRows;
+import io.canopy.proto.inference.v1.GetModelStatusRequest;
+import io.canopy.proto.inference.v1.LoadState;
+import io.canopy.proto.inference.v1.ModelVersionStatus;
 import io.canopy.proto.inference.v1.InferenceServiceGrpc;
 import io.canopy.proto.inference.v1.PredictRequest;
 import io.grpc.ManagedChannel;
@@ -55,6 +58,10 @@ class ServingSecurityTest {
     FakeRegistry registry = new FakeRegistry();
     registry.addBreastCancer(MODEL, 1, BREAST_CANCER_UBJ);
     registry.setAlias(MODEL, "production", 1);
+    return serve(registry, tls);
+  }
+
+  private GrpcServer serve(FakeRegistry registry, ServerTls tls) {
     return cleanup.register(
         new GrpcServer(
                 GrpcTransports.server(new Listen("127.0.0.1", 0), GrpcLimits.DEFAULTS, tls),
@@ -119,6 +126,68 @@ class ServingSecurityTest {
     assertThatThrownBy(
             () -> ListenerProbes.httpGet("https", admin, "/observe/health", other.sslContext()))
         .isInstanceOf(IOException.class);
+  }
+
+  @Test
+  void artifactWithWrongSha256_overTheRealWiring_isNeverLoadedAndStatusSaysWhy() {
+    TestCertificates certs = TestCertificates.create(dir.resolve("ca"));
+    FakeRegistry fake = new FakeRegistry();
+    fake.addBreastCancer(MODEL, 1, BREAST_CANCER_UBJ);
+    byte[] flipped = Fixtures.bytes(BREAST_CANCER_UBJ);
+    flipped[flipped.length / 2] ^= 0x10;
+    fake.serveBytes(MODEL, 1, flipped);
+    fake.setAlias(MODEL, "production", 1);
+    GrpcServer registry = serve(fake, certs.serverTls());
+    ServingServer server =
+        cleanup.register(
+            Main.start(
+                config(
+                    registry.port(),
+                    Map.of("serving.registry.tls.trust-ca", certs.caCert().toString()))));
+    ManagedChannel channel =
+        cleanup.register(GrpcTransports.channel("127.0.0.1:" + server.grpcPort(), 1 << 20));
+    var inference = InferenceServiceGrpc.newBlockingStub(channel);
+    GetModelStatusRequest request = GetModelStatusRequest.newBuilder().setModel(MODEL).build();
+
+    Await.until("v1 is FAILED", () -> failed(inference, request));
+
+    ModelVersionStatus status =
+        inference.withDeadlineAfter(10, TimeUnit.SECONDS).getModelStatus(request).getVersions(0);
+    assertThat(status.getReason()).contains("sha256 mismatch");
+    assertThat(fake.downloads()).isPositive();
+    StatusRuntimeException e =
+        catchThrowableOfType(
+            StatusRuntimeException.class,
+            () ->
+                inference
+                    .withDeadlineAfter(10, TimeUnit.SECONDS)
+                    .predict(ServingHarness.breastCancerRequest(MODEL).build()));
+    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
+  }
+
+  /** True once v1 is FAILED; false while serving has not heard of the model yet. */
+  private static boolean failed(
+      InferenceServiceGrpc.InferenceServiceBlockingStub inference, GetModelStatusRequest request) {
+    try {
+      return inference.withDeadlineAfter(10, TimeUnit.SECONDS).getModelStatus(request)
+          .getVersionsList()
+          .stream()
+          .anyMatch(v -> v.getState() == LoadState.LOAD_STATE_FAILED);
+    } catch (StatusRuntimeException e) {
+      if (e.getStatus().getCode() == Status.Code.NOT_FOUND) {
+        return false;
+      }
+      throw e;
+    }
+  }
+
+  @Test
+  void startupBanner_redisPassword_isRedacted() {
+    assertThat(Main.withoutPassword("redis://:s3cret-pass@10.0.0.5:6379/0"))
+        .isEqualTo("redis://<redacted>@10.0.0.5:6379/0");
+    assertThat(Main.withoutPassword("rediss://user:s3cret@cache:6380"))
+        .isEqualTo("rediss://<redacted>@cache:6380");
+    assertThat(Main.withoutPassword("redis://127.0.0.1:6379")).isEqualTo("redis://127.0.0.1:6379");
   }
 
   @Test

@@ -34,9 +34,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * it, output arrays included): the verified pure-Java flat forest against XGBoost4J's {@code
  * inplace_predict}, at batch 1/8/64/512, for a small model (100 trees, depth 6) and a large one
  * (1,000 trees, depth 8), binary:logistic over 30 features, trained with XGBoost4J on synthetic
- * data (fixed seeds). Per-row cost is the score divided by {@code batch}; the crossover is the
- * largest batch where {@code flat} is still faster, the default of {@code
- * serving.predict.fast-path.max-rows}.
+ * data (fixed seeds), on a pool of distinct random batches (5 % NaN). Per-row cost is the score
+ * divided by {@code batch}; the crossover is the largest batch where {@code flat} is still faster,
+ * the default of {@code serving.predict.fast-path.max-rows}.
  *
  * <p>Training the large model takes a while, so the model bytes are cached in the temp directory
  * (same seed, same model) and reused by the other forks.
@@ -56,14 +56,19 @@ public class FlatForestBenchmark {
   @Param({"100x6", "1000x8"})
   public String model;
 
-  @Param({"1", "8", "64", "512"})
+  /** 128 and 256 pin the crossover between 64 and 512 down. */
+  @Param({"1", "8", "64", "128", "256", "512"})
   public int batch;
 
   @Param({"flat", "xgboost"})
   public String engine;
 
+  /** Distinct batches, cycled: one batch over and over would train the branch predictor. */
+  private static final int POOL_ROWS = 4096;
+
   private Predictor predictor;
-  private float[] rows;
+  private float[][] pool;
+  private int next;
 
   @Setup
   public void load() throws Exception {
@@ -77,9 +82,11 @@ public class FlatForestBenchmark {
       throw new IllegalStateException("engine " + predictor.engine() + ", wanted " + expected);
     }
     SplittableRandom random = new SplittableRandom(7);
-    rows = new float[batch * FEATURES];
-    for (int i = 0; i < rows.length; i++) {
-      rows[i] = random.nextDouble() < 0.05 ? Float.NaN : (float) random.nextGaussian();
+    pool = new float[Math.max(4, POOL_ROWS / batch)][batch * FEATURES];
+    for (float[] rows : pool) {
+      for (int i = 0; i < rows.length; i++) {
+        rows[i] = random.nextDouble() < 0.05 ? Float.NaN : (float) random.nextGaussian();
+      }
     }
   }
 
@@ -90,6 +97,8 @@ public class FlatForestBenchmark {
 
   @Benchmark
   public Prediction predict() {
+    float[] rows = pool[next];
+    next = next + 1 == pool.length ? 0 : next + 1;
     return predictor.predict(rows, batch, PredictionKind.VALUE);
   }
 

@@ -1,7 +1,10 @@
 package io.canopy.gateway.http;
 
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.google.protobuf.Timestamp;
 import io.canopy.common.error.CanopyException;
 import io.canopy.gateway.upstream.Unary;
@@ -40,7 +43,12 @@ import java.util.concurrent.ExecutionException;
  */
 final class FeaturesHandler {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
+  /** Duplicate keys and content after the body's value are refused, as by the predict parser. */
+  private static final ObjectMapper JSON =
+      JsonMapper.builder()
+          .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+          .build();
 
   private final Upstream upstream;
   private final RequestBodies bodies;
@@ -62,10 +70,10 @@ final class FeaturesHandler {
     GetOnlineFeaturesRequest.Builder request = GetOnlineFeaturesRequest.newBuilder().setFeatureView(view);
     JsonNode entities = body.path("entities");
     if (!entities.isArray() || entities.isEmpty()) {
-      throw new CanopyException.InvalidArgument("entities", "entities: a non-empty array of keys is required");
+      throw new CanopyException.InvalidArgument("entities", "a non-empty array of keys is required");
     }
-    entities.forEach(k -> request.addEntityKeys(k.asText()));
-    body.path("features").forEach(f -> request.addFeatures(f.asText()));
+    entities.forEach(k -> request.addEntityKeys(text(k, "entities")));
+    body.path("features").forEach(f -> request.addFeatures(text(f, "features")));
     Deadline deadline = upstream.deadlineForCall();
     GetOnlineFeaturesResponse r =
         await(upstream.withRetries(() -> Unary.call(upstream.features().withDeadline(deadline)::getOnlineFeatures, request.build())));
@@ -111,7 +119,7 @@ final class FeaturesHandler {
     String view = Names.featureView(req.path().pathParameters().get("view"));
     JsonNode rows = body(req).path("rows");
     if (!rows.isArray() || rows.isEmpty()) {
-      throw new CanopyException.InvalidArgument("rows", "rows: a non-empty array is required");
+      throw new CanopyException.InvalidArgument("rows", "a non-empty array is required");
     }
     Deadline deadline = upstream.deadlineForCall();
     GetFeatureViewResponse schema =
@@ -145,7 +153,7 @@ final class FeaturesHandler {
   private static FeatureRow row(JsonNode row, String field, Map<String, ValueType> types) {
     FeatureRow.Builder out = FeatureRow.newBuilder();
     if (!row.path("entity").isTextual()) {
-      throw new CanopyException.InvalidArgument(field + ".entity", field + ".entity: a string key is required");
+      throw new CanopyException.InvalidArgument(field + ".entity", "a string key is required");
     }
     out.setEntityKey(row.get("entity").asText());
     if (row.hasNonNull("event_time")) {
@@ -153,7 +161,7 @@ final class FeaturesHandler {
         Instant t = Instant.parse(row.get("event_time").asText());
         out.setEventTime(Timestamp.newBuilder().setSeconds(t.getEpochSecond()).setNanos(t.getNano()));
       } catch (DateTimeParseException e) {
-        throw new CanopyException.InvalidArgument(field + ".event_time", field + ".event_time: not an RFC 3339 time");
+        throw new CanopyException.InvalidArgument(field + ".event_time", "not an RFC 3339 time");
       }
     }
     for (Iterator<Map.Entry<String, JsonNode>> it = row.path("values").fields(); it.hasNext(); ) {
@@ -161,7 +169,7 @@ final class FeaturesHandler {
       String name = field + ".values." + e.getKey();
       ValueType type = types.get(e.getKey());
       if (type == null) {
-        throw new CanopyException.InvalidArgument(name, name + ": the view has no such feature");
+        throw new CanopyException.InvalidArgument(name, "the view has no such feature");
       }
       out.putValues(e.getKey(), value(e.getValue(), type, name));
     }
@@ -200,16 +208,24 @@ final class FeaturesHandler {
     }
     if (out.getKindCase() == FeatureValue.KindCase.KIND_NOT_SET) {
       throw new CanopyException.InvalidArgument(
-          field, field + ": not a " + type.name().replace("VALUE_TYPE_", "").toLowerCase(Locale.ROOT));
+          field, "not a " + type.name().replace("VALUE_TYPE_", "").toLowerCase(Locale.ROOT));
     }
     return out.build();
+  }
+
+  /** Entity keys and feature names are JSON strings; anything else is the caller's mistake. */
+  private static String text(JsonNode value, String field) {
+    if (!value.isTextual()) {
+      throw new CanopyException.InvalidArgument(field, "holds " + value.getNodeType().name().toLowerCase(Locale.ROOT) + ", not a string");
+    }
+    return value.textValue();
   }
 
   private JsonNode body(ServerRequest req) {
     try {
       return JSON.readTree(bodies.read(req));
     } catch (IOException e) {
-      throw new CanopyException.InvalidArgument("body", "body: not valid JSON");
+      throw new CanopyException.InvalidArgument("body", "not valid JSON (or a key appears twice)");
     }
   }
 

@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -66,13 +67,7 @@ final class ModelDocument {
         }
         yield object;
       }
-      case START_ARRAY -> {
-        List<Object> array = new ArrayList<>();
-        while (p.nextToken() != JsonToken.END_ARRAY) {
-          array.add(jsonValue(p, depth + 1));
-        }
-        yield array;
-      }
+      case START_ARRAY -> jsonArray(p, depth);
       case VALUE_NUMBER_INT ->
           p.getNumberType() == JsonParser.NumberType.BIG_INTEGER ? (Object) p.getDoubleValue() : (Object) p.getLongValue();
       case VALUE_NUMBER_FLOAT -> p.getDoubleValue();
@@ -82,6 +77,34 @@ final class ModelDocument {
       case VALUE_NULL -> null;
       default -> throw new IOException("unexpected JSON token " + t);
     };
+  }
+
+  /**
+   * An array of integers as {@code long[]} (trees are mostly such arrays; boxing them would take
+   * several times the file's size), anything else as a list.
+   */
+  private static Object jsonArray(JsonParser p, int depth) throws IOException {
+    long[] integers = new long[16];
+    int n = 0;
+    JsonToken t;
+    while ((t = p.nextToken()) == JsonToken.VALUE_NUMBER_INT
+        && p.getNumberType() != JsonParser.NumberType.BIG_INTEGER) {
+      if (n == integers.length) {
+        integers = Arrays.copyOf(integers, n * 2);
+      }
+      integers[n++] = p.getLongValue();
+    }
+    if (t == JsonToken.END_ARRAY) {
+      return Arrays.copyOf(integers, n);
+    }
+    List<Object> array = new ArrayList<>(n + 16);
+    for (int i = 0; i < n; i++) {
+      array.add(integers[i]);
+    }
+    do {
+      array.add(jsonValue(p, depth + 1));
+    } while (p.nextToken() != JsonToken.END_ARRAY);
+    return array;
   }
 
   /** The UBJSON subset XGBoost writes: objects, arrays (optimized or not), numbers, strings. */

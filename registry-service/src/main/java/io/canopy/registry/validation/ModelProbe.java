@@ -1,5 +1,6 @@
 package io.canopy.registry.validation;
 
+import io.canopy.proto.registry.v1.ModelFormat;
 import io.canopy.proto.registry.v1.ModelVersion;
 import io.canopy.proto.registry.v1.VersionState;
 import java.io.BufferedInputStream;
@@ -13,6 +14,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import ml.dmlc.xgboost4j.java.Booster;
 import ml.dmlc.xgboost4j.java.XGBoost;
 import ml.dmlc.xgboost4j.java.XGBoostError;
@@ -76,6 +78,15 @@ public final class ModelProbe {
   }
 
   static ModelVersion probe(Path file) {
+    Optional<String> inconsistent;
+    try {
+      inconsistent = TreeShapes.check(ModelDocument.read(file, formatOf(file)));
+    } catch (IOException | RuntimeException e) {
+      return failed("the model file cannot be read: " + e.getMessage());
+    }
+    if (inconsistent.isPresent()) {
+      return failed("the model's trees are inconsistent: " + inconsistent.get());
+    }
     Booster booster;
     try {
       booster = XGBoost.loadModel(file.toString());
@@ -119,6 +130,13 @@ public final class ModelProbe {
     } finally {
       booster.dispose();
     }
+  }
+
+  /** The worker names each file after its format (XGBoost picks its parser the same way). */
+  private static ModelFormat formatOf(Path file) {
+    return file.getFileName().toString().endsWith(".json")
+        ? ModelFormat.MODEL_FORMAT_JSON
+        : ModelFormat.MODEL_FORMAT_UBJ;
   }
 
   private static int numTrees(Map<String, String> facts) {

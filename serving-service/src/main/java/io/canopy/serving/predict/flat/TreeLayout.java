@@ -6,25 +6,28 @@ import com.google.gson.JsonObject;
 
 /**
  * Lays XGBoost JSON trees out into the concatenated arrays of a {@link FlatForest}: each tree is
- * renumbered breadth-first from its root so that a node's two children sit next to each other;
- * nodes no path reaches (pruned ones) are dropped.
+ * renumbered breadth-first from its root, so a node's two children sit next to each other and
+ * the top levels, which every row visits, share cache lines; nodes no path reaches (pruned ones)
+ * are dropped.
  */
 final class TreeLayout {
 
   private final int[] feature;
   private final float[] threshold;
-  private final int[] left;
+  private final int[] children;
   private final byte[] defaultRight;
   private final int[] roots;
+  private final int[] depths;
   private final int[] treeGroup;
   private int size;
 
   TreeLayout(int maxNodes, int numTrees) {
     feature = new int[maxNodes];
     threshold = new float[maxNodes];
-    left = new int[maxNodes];
+    children = new int[2 * maxNodes];
     defaultRight = new byte[maxNodes];
     roots = new int[numTrees];
+    depths = new int[numTrees];
     treeGroup = new int[numTrees];
   }
 
@@ -51,15 +54,20 @@ final class TreeLayout {
     }
     roots[t] = size;
     treeGroup[t] = group;
-    // Breadth-first: order[i] is the JSON index of the i-th node laid out.
+    // Breadth-first: order[i] is the JSON index of the i-th node laid out, level[i] its depth.
     int[] order = new int[n];
+    int[] level = new int[n];
     int tail = 1;
     for (int head = 0; head < tail; head++) {
       int node = order[head];
       int at = roots[t] + head;
       if (lefts[node] == -1) {
-        feature[at] = -1;
+        // A leaf: its own child both ways, so extra steps stay on it.
+        feature[at] = 0;
         threshold[at] = conditions[node];
+        children[2 * at] = at;
+        children[2 * at + 1] = at;
+        depths[t] = Math.max(depths[t], level[head]);
         continue;
       }
       int l = lefts[node];
@@ -74,8 +82,11 @@ final class TreeLayout {
       feature[at] = splits[node];
       threshold[at] = conditions[node];
       defaultRight[at] = (byte) (defaults[node] != 0 ? 0 : 1);
-      left[at] = roots[t] + tail;
+      children[2 * at] = roots[t] + tail;
+      children[2 * at + 1] = roots[t] + tail + 1;
+      level[tail] = level[head] + 1;
       order[tail++] = l;
+      level[tail] = level[head] + 1;
       order[tail++] = r;
     }
     size += tail;
@@ -100,10 +111,11 @@ final class TreeLayout {
         baseMargin,
         transform,
         roots,
+        depths,
         treeGroup,
         java.util.Arrays.copyOf(feature, size),
         java.util.Arrays.copyOf(threshold, size),
-        java.util.Arrays.copyOf(left, size),
+        java.util.Arrays.copyOf(children, 2 * size),
         java.util.Arrays.copyOf(defaultRight, size));
   }
 
