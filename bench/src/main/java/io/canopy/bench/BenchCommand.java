@@ -110,6 +110,9 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--compare-floor", description = "also time the floor in this run and print ratios")
   boolean compareFloor;
 
+  @Option(names = "--interleave", description = "with --compare-floor: measure floor and target in N alternating cycles of slices (closed loop, --duration split among them) and print the median per-cycle p50 ratio")
+  Integer interleave;
+
   @Option(names = "--floor-remote", description = "floor = health Check on --grpc instead of a built-in local server")
   boolean floorRemote;
 
@@ -138,6 +141,14 @@ public final class BenchCommand implements Callable<Integer> {
       Target main = kind == TargetKind.FLOOR ? setup.floor() : setup.target();
       if (writeBody != null) {
         return BodyExport.write(main, writeBody, out);
+      }
+      if (interleave != null) {
+        if (kind == TargetKind.FLOOR || !compareFloor) {
+          throw new ParameterException(spec.commandLine(), "--interleave needs --compare-floor and a non-floor --target");
+        }
+        Interleaved.Result result = Interleaved.run(setup.floor(), main, shape, interleave, System::nanoTime);
+        new ReportOutput(out, json, hgrm, plot, compare).write(result.main(), result.floor(), result);
+        return 0;
       }
       PrintWriter progress = noProgress ? null : err;
       Report floor = null;

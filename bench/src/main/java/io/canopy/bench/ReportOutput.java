@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -18,13 +19,24 @@ record ReportOutput(PrintWriter out, boolean json, Path hgrm, Path plot, List<Pa
 
   /** @param floor the floor run of the same invocation, or null */
   void write(Report main, Report floor) throws IOException {
+    write(main, floor, null);
+  }
+
+  /** @param interleaved the per-cycle figures when floor and main ran interleaved, or null */
+  void write(Report main, Report floor, Interleaved.Result interleaved) throws IOException {
     Map<String, Double> ratios = floor == null ? null : main.ratiosTo(floor);
     if (json) {
       StringBuilder line = new StringBuilder(main.toJson());
       if (floor != null) {
         line.setLength(line.length() - 1);
         line.append(",\"floor\":").append(floor.toJson())
-            .append(",\"ratio_to_floor\":").append(Report.ratiosJson(ratios)).append('}');
+            .append(",\"ratio_to_floor\":").append(Report.ratiosJson(ratios));
+        if (interleaved != null) {
+          line.append(String.format(Locale.ROOT,
+              ",\"interleaved\":{\"cycles\":%d,\"p50_ratio_median_of_cycles\":%s}",
+              interleaved.cycles(), Json.number(interleaved.p50RatioMedian())));
+        }
+        line.append('}');
       }
       out.println(line);
     } else {
@@ -34,6 +46,10 @@ record ReportOutput(PrintWriter out, boolean json, Path hgrm, Path plot, List<Pa
       out.print(main.toText());
       if (floor != null) {
         out.print(Report.ratiosText(ratios));
+      }
+      if (interleaved != null) {
+        out.printf(Locale.ROOT, "p50 ÷ floor p50, median of %d interleaved cycles: %.3f%n",
+            interleaved.cycles(), interleaved.p50RatioMedian());
       }
     }
     out.flush();

@@ -26,6 +26,11 @@ final class RunWindow {
     return new RunWindow(measureStart, end, shape.requests());
   }
 
+  /** Warm-up until {@code measureStart}, then measured calls may start until {@code end}. */
+  static RunWindow between(long measureStart, long end) {
+    return new RunWindow(measureStart, end, 0);
+  }
+
   /** Whether a call (intended to start) at {@code nanos} may be sent; claims a counted slot. */
   boolean admit(long nanos) {
     if (nanos < measureStart) {

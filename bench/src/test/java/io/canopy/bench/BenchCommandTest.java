@@ -53,7 +53,10 @@ class BenchCommandTest {
       "--target features --requests 1",
       "--model m --features 3 --requests 1 --compare old.hgrm",
       "--model m --features 3 --requests 1 --unknown-option",
-      "--http not-a-url --target http-predict --model m --features 3 --requests 1"
+      "--http not-a-url --target http-predict --model m --features 3 --requests 1",
+      "--interleave 2 --model m --features 3 --duration 1s",
+      "--interleave 2 --compare-floor --model m --features 3 --requests 5",
+      "--interleave 0 --compare-floor --model m --features 3 --duration 1s"
   })
   void call_badOption_exitsWithUsageError(String args) {
     assertThat(bench(args.split(" "))).isEqualTo(2);
@@ -107,6 +110,23 @@ class BenchCommandTest {
     assertThat(image).isNotNull();
     assertThat(image.getWidth()).isEqualTo(PercentilePlot.WIDTH);
     assertThat(image.getHeight()).isEqualTo(PercentilePlot.HEIGHT);
+  }
+
+  @Test
+  void call_interleavedWithTheFloor_reportsBothAndTheMedianCycleRatio() throws Exception {
+    FakeCanopy fake = cleanup.register(new FakeCanopy());
+
+    int code = bench("--grpc", fake.target(), "--model", "m", "--features", "4",
+        "--duration", "400ms", "--json", "--compare-floor", "--floor-remote", "--interleave", "4");
+
+    assertThat(code).as(err.toString()).isZero();
+    String json = out.toString().strip();
+    assertThat(json).contains("\"floor\":{\"target\":\"floor\"", "interleaved in 4 cycles",
+        "\"interleaved\":{\"cycles\":4,\"p50_ratio_median_of_cycles\":");
+    double ratio = Double.parseDouble(
+        json.replaceAll(".*\"p50_ratio_median_of_cycles\":([0-9.]+).*", "$1"));
+    assertThat(ratio).isPositive();
+    assertThat(fake.predictCalls.get()).isPositive();
   }
 
   @Test

@@ -45,9 +45,9 @@ import org.junit.jupiter.api.io.TempDir;
  * Fuzzed model files through the real registry and serving, each its own process on loopback:
  * every mutant of the fixtures ({@link ModelMutants}) is uploaded and must end READY or FAILED
  * with a reason, or be refused with INVALID_ARGUMENT naming the field. Every READY mutant then
- * becomes its model's latest version, serving loads it and predicts on it (missing, zero, random
- * and fixture rows); a prediction may fail only with a mapped status, never INTERNAL or UNKNOWN,
- * and neither process may die.
+ * becomes its model's latest version, serving loads it (or refuses it with a reason) and predicts
+ * on it (all-missing, all-zero and random rows with missing cells); a prediction may fail only with
+ * a mapped status, never INTERNAL or UNKNOWN, and neither process may die.
  */
 class FuzzedModelsTest {
 
@@ -154,7 +154,8 @@ class FuzzedModelsTest {
     assertThat(count("ready") + count("failed") + count("refused")).isEqualTo(mutants.size());
     assertThat(count("ready")).as("some mutants still are valid models").isPositive();
     assertThat(count("failed")).as("some mutants are broken models").isPositive();
-    assertThat(count("served")).isEqualTo(count("ready"));
+    assertThat(count("served") + count("serving-load-failed")).isEqualTo(count("ready"));
+    assertThat(count("served")).as("READY mutants serving loaded").isPositive();
     assertHealthy(registry.httpPort());
     assertHealthy(serving.httpPort());
 
@@ -208,11 +209,16 @@ class FuzzedModelsTest {
   private void serve(String model, ModelVersion version, Mutant mutant) {
     String[] reason = {""};
     LoadState state = awaitLoaded(model, version.getVersion(), reason);
-    if (state != LoadState.LOAD_STATE_AVAILABLE) {
+    if (state == LoadState.LOAD_STATE_FAILED && !reason[0].isBlank()) {
+      // Serving refused it with a reason (its requests get FAILED_PRECONDITION): counted, shown.
+      tally("serving-load-failed");
+      exampleReasons.putIfAbsent("serving-load-failed", mutant + ": " + reason[0]);
+    } else if (state != LoadState.LOAD_STATE_AVAILABLE) {
       violations.add(mutant + ": READY but serving reached " + state + " (" + reason[0] + ")");
       return;
+    } else {
+      tally("served");
     }
-    tally("served");
     int features = version.getNumFeatures();
     SplittableRandom random = new SplittableRandom(mutant.index());
     for (OutputKind output :
@@ -220,7 +226,7 @@ class FuzzedModelsTest {
       float[] rows = rows(features, random);
       try {
         predict(model, version.getVersion(), features, rows, output);
-        tally("predict-ok");
+        tally(state == LoadState.LOAD_STATE_AVAILABLE ? "predict-ok" : "predict-ok-after-load-failure");
       } catch (StatusRuntimeException e) {
         Status.Code code = e.getStatus().getCode();
         if (code == Status.Code.INTERNAL || code == Status.Code.UNKNOWN) {
@@ -311,6 +317,12 @@ class FuzzedModelsTest {
 
   /** The first words that name why validation failed, without the model-specific details. */
   private static String reasonClass(String reason) {
+    if (reason.startsWith("the model file cannot be read")) {
+      return "unreadable";
+    }
+    if (reason.startsWith("the model's trees are inconsistent")) {
+      return "trees-inconsistent";
+    }
     if (reason.startsWith("XGBoost cannot load")) {
       return "xgboost-load-error";
     }

@@ -33,6 +33,7 @@ class ServingConfigTest {
     assertThat(config.cacheDir()).isEqualTo(Path.of(".canopy/serving-cache"));
     assertThat(config.nthread()).isEqualTo(1);
     assertThat(config.maxInFlightPerModel()).isEqualTo(64);
+    assertThat(config.inlineMaxRows()).isEqualTo(1);
     assertThat(config.reconnectInitial()).isEqualTo(Duration.ofMillis(200));
     assertThat(config.reconnectMax()).isEqualTo(Duration.ofSeconds(10));
     assertThat(config.features().backend()).isEqualTo(FeatureSettings.Backend.ROCKSDB);
@@ -62,6 +63,8 @@ class ServingConfigTest {
   void create_invalidValues_failNamingTheKey() {
     assertThatThrownBy(() -> load(Map.of("serving.predict.nthread", "0")))
         .hasMessageContaining("serving.predict.nthread");
+    assertThatThrownBy(() -> load(Map.of("serving.predict.inline-max-rows", "-1")))
+        .hasMessageContaining("serving.predict.inline-max-rows");
     assertThatThrownBy(() -> load(Map.of("serving.features.backend", "memcached")))
         .hasMessageContaining("serving.features.backend");
     assertThatThrownBy(() -> load(Map.of("serving.features.redis.uri", "http://x")))

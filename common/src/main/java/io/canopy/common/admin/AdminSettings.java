@@ -1,9 +1,7 @@
 package io.canopy.common.admin;
 
-import io.canopy.common.config.ConfigLoader;
 import io.canopy.common.config.Listen;
 import io.canopy.common.tls.ServerTls;
-import io.helidon.config.Config;
 import java.util.Objects;
 
 /**
@@ -20,14 +18,5 @@ public record AdminSettings(Listen listen, long maxPayloadBytes, ServerTls tls) 
       throw new IllegalArgumentException(
           "admin.max-payload-bytes: " + maxPayloadBytes + " must be positive");
     }
-  }
-
-  /** Reads {@code host}, {@code port} and {@code max-payload-bytes} under {@code admin}. */
-  public static AdminSettings create(Config admin, ServerTls tls) {
-    int max = ConfigLoader.intValue(admin, "max-payload-bytes");
-    if (max < 1) {
-      throw new IllegalArgumentException(admin.key() + ".max-payload-bytes: " + max + " must be positive");
-    }
-    return new AdminSettings(Listen.create(admin), max, tls);
   }
 }

@@ -17,6 +17,9 @@ public final class ErrorMapping {
   /** The message a client sees for an unexpected failure. */
   public static final String INTERNAL_MESSAGE = "internal error";
 
+  /** Longest message (and field) a status carries; longer ones are cut, see {@link #clip}. */
+  static final int MAX_MESSAGE_CHARS = 512;
+
   private ErrorMapping() {}
 
   /** Maps any throwable to the exception a gRPC handler should send. */
@@ -55,7 +58,17 @@ public final class ErrorMapping {
   }
 
   private static StatusRuntimeException plain(Status status, CanopyException e) {
-    return status.withDescription(e.getMessage()).asRuntimeException();
+    return status.withDescription(clip(e.getMessage())).asRuntimeException();
+  }
+
+  /**
+   * Messages travel in HTTP/2 trailers, and clients drop trailers over 8 KiB (grpc-java's default)
+   * as a protocol error: a message quoting a 10 KB name would reach the caller as INTERNAL.
+   */
+  static String clip(String message) {
+    return message.length() <= MAX_MESSAGE_CHARS
+        ? message
+        : message.substring(0, MAX_MESSAGE_CHARS) + "… (" + message.length() + " characters)";
   }
 
   private static StatusRuntimeException invalidArgument(CanopyException.InvalidArgument e) {
@@ -63,13 +76,13 @@ public final class ErrorMapping {
         BadRequest.newBuilder()
             .addFieldViolations(
                 BadRequest.FieldViolation.newBuilder()
-                    .setField(e.field())
-                    .setDescription(e.getMessage()))
+                    .setField(clip(e.field()))
+                    .setDescription(clip(e.getMessage())))
             .build();
     com.google.rpc.Status status =
         com.google.rpc.Status.newBuilder()
             .setCode(Code.INVALID_ARGUMENT_VALUE)
-            .setMessage(e.field() + ": " + e.getMessage())
+            .setMessage(clip(e.field() + ": " + e.getMessage()))
             .addDetails(com.google.protobuf.Any.pack(details))
             .build();
     return StatusProto.toStatusRuntimeException(status);

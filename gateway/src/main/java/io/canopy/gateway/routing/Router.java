@@ -33,7 +33,14 @@ public final class Router {
   public Route route(PredictRequest request) {
     Optional<Model> known = table.model(request.getModel());
     if (request.getVersionSelectorCase() == PredictRequest.VersionSelectorCase.VERSION) {
+      if (request.getVersion() < 1) {
+        throw new CanopyException.InvalidArgument("version", "must be a version number (1 or more)");
+      }
       return new Route(request.getVersion(), "version", 0);
+    }
+    if (request.getVersionSelectorCase() == PredictRequest.VersionSelectorCase.ALIAS
+        && request.getAlias().isEmpty()) {
+      throw new CanopyException.InvalidArgument("alias", "is empty; leave the selector unset for the default");
     }
     if (known.isEmpty()) {
       return Route.passthrough();

@@ -43,6 +43,20 @@ class RouterTest {
   }
 
   @Test
+  void route_versionBelowOneOrEmptyAlias_isInvalidArgumentNamingTheSelector() {
+    for (long v : new long[] {0, -1, Long.MIN_VALUE}) {
+      assertThatThrownBy(() -> router.route(request().setVersion(v).build()))
+          .isInstanceOfSatisfying(
+              io.canopy.common.error.CanopyException.InvalidArgument.class,
+              e -> assertThat(e.field()).isEqualTo("version"));
+    }
+    assertThatThrownBy(() -> router.route(request().setAlias("").build()))
+        .isInstanceOfSatisfying(
+            io.canopy.common.error.CanopyException.InvalidArgument.class,
+            e -> assertThat(e.field()).isEqualTo("alias"));
+  }
+
+  @Test
   void route_unknownModel_passesTheSelectorThrough() {
     assertThat(router.route(request().setAlias("canary").build()).resolved()).isFalse();
   }

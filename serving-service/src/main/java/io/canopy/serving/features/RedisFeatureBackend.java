@@ -26,7 +26,10 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -56,7 +59,14 @@ final class RedisFeatureBackend implements FeatureBackend {
   private final String prefix;
   private final Duration timeout;
   private final byte[] viewsKey;
-  private StatefulRedisConnection<byte[], byte[]> connection;
+  private final ExecutorService connector =
+      Executors.newSingleThreadExecutor(
+          r -> {
+            Thread t = new Thread(r, "redis-features-connect");
+            t.setDaemon(true);
+            return t;
+          });
+  private CompletableFuture<StatefulRedisConnection<byte[], byte[]>> connecting;
   private String upsertSha;
 
   RedisFeatureBackend(String uri, String prefix, Duration timeout) {
@@ -73,6 +83,13 @@ final class RedisFeatureBackend implements FeatureBackend {
             .socketOptions(SocketOptions.builder().connectTimeout(timeout).build())
             .timeoutOptions(TimeoutOptions.enabled(timeout))
             .build());
+    // Connect at start-up: the first connection of a process also loads and initializes much of
+    // Lettuce (seconds on a busy machine), a cost no request should wait for.
+    try {
+      connecting = CompletableFuture.completedFuture(client.connect(ByteArrayCodec.INSTANCE));
+    } catch (RedisException e) {
+      connecting = CompletableFuture.failedFuture(e); // the first lookup connects again
+    }
   }
 
   private static byte[] bytes(String s) {
@@ -83,16 +100,30 @@ final class RedisFeatureBackend implements FeatureBackend {
     return bytes(prefix + "r:" + view + ":" + entity);
   }
 
-  /** The connection, opened on first use and again after a failed attempt. */
-  private synchronized RedisAsyncCommands<byte[], byte[]> redis() {
-    if (connection == null) {
-      try {
-        connection = client.connect(ByteArrayCodec.INSTANCE);
-      } catch (RedisException e) {
-        throw unavailable(e);
-      }
+  /**
+   * The connection; UNAVAILABLE when it is not open within the lookup bound. A lookup never opens
+   * it on its own thread, so a slow connect cannot hold requests past the timeout.
+   */
+  private RedisAsyncCommands<byte[], byte[]> redis() {
+    try {
+      return connection().get(timeout.toNanos() * 2, TimeUnit.NANOSECONDS).async();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw unavailable(e);
+    } catch (ExecutionException e) {
+      throw unavailable(e.getCause());
+    } catch (TimeoutException e) {
+      throw unavailable(e); // still connecting; a later lookup finds it open
     }
-    return connection.async();
+  }
+
+  /** The connection being opened or open, in the background; a failed attempt is started again. */
+  private synchronized CompletableFuture<StatefulRedisConnection<byte[], byte[]>> connection() {
+    if (connecting == null || connecting.isCompletedExceptionally()) {
+      connecting =
+          CompletableFuture.supplyAsync(() -> client.connect(ByteArrayCodec.INSTANCE), connector);
+    }
+    return connecting;
   }
 
   private static CanopyException.Unavailable unavailable(Throwable e) {
@@ -251,8 +282,10 @@ final class RedisFeatureBackend implements FeatureBackend {
 
   @Override
   public synchronized void close() {
-    if (connection != null) {
-      connection.close();
+    connector.shutdownNow();
+    // A connection still being opened is closed by the client's shutdown.
+    if (connecting != null && !connecting.cancel(false) && !connecting.isCompletedExceptionally()) {
+      connecting.join().close();
     }
     client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
   }

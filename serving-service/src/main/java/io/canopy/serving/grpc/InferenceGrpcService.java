@@ -46,9 +46,9 @@ public final class InferenceGrpcService extends InferenceServiceGrpc.InferenceSe
 
   /**
    * @param work where predictions run that are too heavy for the transport thread
-   * @param inlineMaxRows dense or named Predicts of at most this many rows, whose version computes
-   *     them in pure Java (VALUE, MARGIN or CLASS), finish on the thread that received them; 0 sends
-   *     every prediction to {@code work}
+   * @param inlineMaxRows dense or named Predicts of at most this many rows, whose version
+   *     computes them in pure Java (VALUE, MARGIN or CLASS), finish on the thread that received
+   *     them; 0 sends every prediction to {@code work}
    */
   public InferenceGrpcService(
       ModelManager models,
@@ -167,7 +167,11 @@ public final class InferenceGrpcService extends InferenceServiceGrpc.InferenceSe
         builder.addValues(value);
       }
       metrics.predicted(
-          lease.model(), lease.version(), rows.count(), computeStart - arrived, computed - computeStart);
+          lease.model(),
+          lease.version(),
+          rows.count(),
+          computeStart - arrived,
+          computed - computeStart);
       response = builder.build();
     } catch (RuntimeException e) {
       FailureMetrics.record(metrics, request.getModel(), Long.toString(lease.version()), e);

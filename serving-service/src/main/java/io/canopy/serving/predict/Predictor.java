@@ -2,10 +2,6 @@ package io.canopy.serving.predict;
 
 import io.canopy.common.digest.Sha256;
 import io.canopy.serving.predict.flat.FlatForest;
-import io.canopy.serving.predict.flat.ForestCompiler;
-import io.canopy.serving.predict.flat.ForestVerifier;
-import io.canopy.serving.predict.flat.ReferenceEngine;
-import io.canopy.serving.predict.flat.UnsupportedModelException;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.List;
@@ -34,11 +30,6 @@ public final class Predictor implements AutoCloseable {
 
   /** [begin, end) of trees to use; {0, 0} means all of them. */
   private static final int[] ALL_TREES = {0, 0};
-
-  /** Rows the flat forest is verified on at load time, and their generator's seed. */
-  static final int VERIFY_ROWS = 256;
-
-  private static final long VERIFY_SEED = 0x5EED;
 
   private final Booster booster;
   private final int numFeatures;
@@ -69,7 +60,7 @@ public final class Predictor implements AutoCloseable {
     this.engine = engine;
   }
 
-  /** Loads with the default fast-path settings; see {@link #load(byte[], String, int, FastPathSettings)}. */
+  /** Loads with the default fast-path settings; see the four-argument {@code load}. */
   public static Predictor load(byte[] bytes, String expectedSha256, int nthread)
       throws ModelLoadException {
     return load(bytes, expectedSha256, nthread, FastPathSettings.DEFAULT);
@@ -106,74 +97,20 @@ public final class Predictor implements AutoCloseable {
       Arrays.fill(probe, 0, numFeatures, MISSING);
       int valueWidth = inplace(booster, probe, 2, numFeatures, PredictionType.kValue)[0].length;
       int marginWidth = inplace(booster, probe, 2, numFeatures, PredictionType.kMargin)[0].length;
-      FlatForest forest = null;
-      EngineChoice engine;
-      if (!fastPath.enabled()) {
-        engine =
-            new EngineChoice(
-                Engine.XGBOOST, "disabled", "serving.predict.fast-path.enabled is false");
-      } else {
-        try {
-          FlatForest compiled = ForestCompiler.compile(booster.toByteArray("json"));
-          engine = verify(compiled, booster, numFeatures);
-          forest = engine.engine() == Engine.FLAT ? compiled : null;
-        } catch (UnsupportedModelException e) {
-          engine = new EngineChoice(Engine.XGBOOST, e.reason(), e.getMessage());
-        }
-      }
+      EngineSelection.Selected selected = EngineSelection.select(booster, numFeatures, fastPath);
       return new Predictor(
           booster,
           numFeatures,
           featureNames(names, numFeatures),
           valueWidth,
           marginWidth,
-          forest,
+          selected.forest(),
           fastPath.maxRows(),
-          engine);
+          selected.choice());
     } catch (XGBoostError | RuntimeException e) {
       booster.dispose();
       throw new ModelLoadException("model failed its warm-up: " + e.getMessage(), e);
     }
-  }
-
-  /** Checks a compiled forest against this booster's {@code inplace_predict}. */
-  static EngineChoice verify(FlatForest forest, Booster booster, int numFeatures)
-      throws XGBoostError {
-    if (forest.numFeatures() != numFeatures) {
-      return new EngineChoice(
-          Engine.XGBOOST,
-          "mismatch",
-          "flat forest has " + forest.numFeatures() + " features, XGBoost4J " + numFeatures);
-    }
-    ForestVerifier.Verdict verdict;
-    try {
-      verdict =
-          ForestVerifier.verify(forest, reference(booster, numFeatures), VERIFY_ROWS, VERIFY_SEED);
-    } catch (XGBoostError e) {
-      throw e;
-    } catch (Exception e) {
-      throw new IllegalStateException("verification failed: " + e.getMessage(), e);
-    }
-    return verdict.passed()
-        ? new EngineChoice(Engine.FLAT, "verified", verdict.detail())
-        : new EngineChoice(Engine.XGBOOST, "mismatch", verdict.detail());
-  }
-
-  /** XGBoost4J's {@code inplace_predict} as the reference a flat forest is verified against. */
-  static ReferenceEngine reference(Booster booster, int numFeatures) {
-    return new ReferenceEngine() {
-      @Override
-      public float[] margins(float[] rows, int numRows) throws XGBoostError {
-        return flatten(inplace(booster, rows, numRows, numFeatures, PredictionType.kMargin))
-            .values();
-      }
-
-      @Override
-      public float[] values(float[] rows, int numRows) throws XGBoostError {
-        return flatten(inplace(booster, rows, numRows, numFeatures, PredictionType.kValue))
-            .values();
-      }
-    };
   }
 
   /** The model file's names, or none when it has none (XGBoost4J then returns nulls). */
@@ -257,7 +194,7 @@ public final class Predictor implements AutoCloseable {
     };
   }
 
-  private static float[][] inplace(
+  static float[][] inplace(
       Booster booster, float[] rows, int numRows, int numFeatures, PredictionType type)
       throws XGBoostError {
     return booster.inplace_predict(rows, numRows, numFeatures, MISSING, ALL_TREES, type, null);
@@ -314,7 +251,7 @@ public final class Predictor implements AutoCloseable {
     }
   }
 
-  private static Prediction flatten(float[][] out) {
+  static Prediction flatten(float[][] out) {
     int numRows = out.length;
     int width = numRows == 0 ? 0 : out[0].length;
     float[] values = new float[numRows * width];

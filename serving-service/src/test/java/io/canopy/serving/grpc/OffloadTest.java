@@ -62,7 +62,8 @@ class OffloadTest {
     server.start();
     cleanup.register((AutoCloseable) () -> server.stop(Duration.ofSeconds(5)));
     ManagedChannel channel = cleanup.register(InProcessChannelBuilder.forName(name).build());
-    stub = GRPCInferenceServiceGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS);
+    stub =
+        GRPCInferenceServiceGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS);
   }
 
   @AfterEach

@@ -114,7 +114,8 @@ class EngineSelectionTest {
     try (Predictor predictor = load(breastCancer, FastPathSettings.DEFAULT)) {
       assertThat(predictor.engine().engine()).isEqualTo(Engine.FLAT);
       assertThat(predictor.engine().reason()).isEqualTo("verified");
-      assertThat(predictor.engine().detail()).contains(Integer.toString(Predictor.VERIFY_ROWS));
+      assertThat(predictor.engine().detail())
+          .contains(Integer.toString(EngineSelection.VERIFY_ROWS));
     }
   }
 
@@ -134,7 +135,7 @@ class EngineSelectionTest {
     edit.accept(tree0);
     FlatForest forest =
         ForestCompiler.compile(model.toString().getBytes(StandardCharsets.UTF_8));
-    return Predictor.verify(forest, breastCancer, 30);
+    return EngineSelection.verify(forest, breastCancer, 30);
   }
 
   private static int firstLeaf(JsonObject tree) {
@@ -194,7 +195,7 @@ class EngineSelectionTest {
 
   /** XGBoost4J's margins with one of them moved by {@code ulps}. */
   private ReferenceEngine skewed(int ulps) {
-    ReferenceEngine real = Predictor.reference(breastCancer, 30);
+    ReferenceEngine real = EngineSelection.reference(breastCancer, 30);
     return new ReferenceEngine() {
       @Override
       public float[] margins(float[] rows, int numRows) throws Exception {

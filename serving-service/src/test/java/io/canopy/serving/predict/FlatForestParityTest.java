@@ -45,7 +45,7 @@ class FlatForestParityTest {
     int numFeatures = Math.toIntExact(booster.getNumFeature());
     int numRows = rows.length / numFeatures;
     FlatForest forest = ForestCompiler.compile(booster.toByteArray("json"));
-    ReferenceEngine reference = Predictor.reference(booster, numFeatures);
+    ReferenceEngine reference = EngineSelection.reference(booster, numFeatures);
 
     float[] margins = new float[numRows * forest.groups()];
     forest.margins(rows, numRows, margins);
@@ -55,6 +55,15 @@ class FlatForestParityTest {
       assertThat(ForestVerifier.ulpDistance(margins[i], expectedMargins[i]))
           .as("margin %d: flat %s, xgboost %s", i, margins[i], expectedMargins[i])
           .isLessThanOrEqualTo(ForestVerifier.MARGIN_ULPS);
+    }
+    // One row at a time takes the single-row path (trees in lockstep): the same margins.
+    float[] one = new float[forest.groups()];
+    for (int r = 0; r < numRows; r++) {
+      forest.margins(
+          java.util.Arrays.copyOfRange(rows, r * numFeatures, (r + 1) * numFeatures), 1, one);
+      for (int g = 0; g < one.length; g++) {
+        assertThat(one[g]).as("row %d alone, group %d", r, g).isEqualTo(margins[r * one.length + g]);
+      }
     }
     float[] values = forest.values(margins, numRows);
     float[] expectedValues = reference.values(rows, numRows);

@@ -1,5 +1,7 @@
 package io.canopy.serving.predict.flat;
 
+import java.util.Arrays;
+
 /**
  * A tree ensemble as flat arrays, evaluated in pure Java with XGBoost's semantics: {@code x <
  * threshold} goes left, a missing (NaN) value goes to the node's default child, and leaf values
@@ -10,7 +12,8 @@ package io.canopy.serving.predict.flat;
  * {@code n = child[2n + (go right)]} compiles to conditional moves rather than branches the CPU
  * would mispredict on every other level. Rows are evaluated in blocks that walk one tree level by
  * level for the whole block: the rows' walks are independent, so their memory loads overlap, and
- * the tree stays in cache. Built by {@link ForestCompiler}; immutable and thread-safe.
+ * the tree stays in cache; a single row walks four trees in lockstep for the same reason. Built by
+ * {@link ForestCompiler}; immutable and thread-safe.
  */
 public final class FlatForest {
 
@@ -125,7 +128,7 @@ public final class FlatForest {
     for (int from = 0; from < numRows; from += BLOCK_ROWS) {
       int count = Math.min(numRows - from, BLOCK_ROWS);
       for (int t = 0; t < roots.length; t++) {
-        java.util.Arrays.fill(at, 0, count, roots[t]);
+        Arrays.fill(at, 0, count, roots[t]);
         for (int d = depths[t]; d > 0; d--) {
           for (int i = 0; i < count; i++) {
             at[i] = step(rows, (from + i) * numFeatures, at[i]);
@@ -150,7 +153,8 @@ public final class FlatForest {
       int b = roots[t + 1];
       int c = roots[t + 2];
       int e = roots[t + 3];
-      int depth = Math.max(Math.max(depths[t], depths[t + 1]), Math.max(depths[t + 2], depths[t + 3]));
+      int depth =
+          Math.max(Math.max(depths[t], depths[t + 1]), Math.max(depths[t + 2], depths[t + 3]));
       for (int d = depth; d > 0; d--) {
         a = step(rows, 0, a);
         b = step(rows, 0, b);

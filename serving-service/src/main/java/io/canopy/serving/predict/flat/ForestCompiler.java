@@ -5,10 +5,12 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
-import java.io.InputStreamReader;
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * Compiles a model's own JSON (XGBoost4J's {@code Booster.toByteArray("json")}) into a {@link
@@ -30,8 +32,12 @@ public final class ForestCompiler {
         throw malformed("no 'learner' object");
       }
       return compile(learner);
-    } catch (JsonParseException | IllegalStateException | ClassCastException
-        | NumberFormatException | NullPointerException | java.io.IOException e) {
+    } catch (JsonParseException
+        | IllegalStateException
+        | ClassCastException
+        | NumberFormatException
+        | NullPointerException // a required key is absent
+        | IOException e) {
       throw malformed(e.getClass().getSimpleName() + ": " + e.getMessage());
     }
   }
@@ -59,7 +65,7 @@ public final class ForestCompiler {
     int groups = Math.max(1, intOf(param, "num_class", 0));
     float baseMargin = Objectives.baseMargin(objective, baseScore(param));
     float[] base = new float[groups];
-    java.util.Arrays.fill(base, baseMargin);
+    Arrays.fill(base, baseMargin);
 
     JsonObject model = booster.getAsJsonObject("model");
     JsonArray trees = model.getAsJsonArray("trees");

@@ -17,6 +17,9 @@ public final class ForestVerifier {
   /** Largest distance, in float32 ulps, between a flat and a reference value. */
   public static final int VALUE_ULPS = 4;
 
+  /** Sample rows also evaluated one at a time, through the single-row path. */
+  static final int SINGLE_ROWS = 64;
+
   private ForestVerifier() {}
 
   /** What verification found. */
@@ -40,6 +43,10 @@ public final class ForestVerifier {
     if (bad != null) {
       return new Verdict(false, numRows, bad);
     }
+    bad = compareSingleRows(forest, rows, numRows, expectedMargins);
+    if (bad != null) {
+      return new Verdict(false, numRows, bad);
+    }
     float[] values = forest.values(margins, numRows);
     float[] expectedValues = reference.values(rows, numRows);
     bad = compare("value", values, expectedValues, forest.valueWidth(), VALUE_ULPS);
@@ -47,6 +54,33 @@ public final class ForestVerifier {
       return new Verdict(false, numRows, bad);
     }
     return new Verdict(true, numRows, "matched XGBoost4J on " + numRows + " sample rows");
+  }
+
+  /** The one-row path (trees walked in lockstep) on the first rows, one call per row. */
+  private static String compareSingleRows(
+      FlatForest forest, float[] rows, int numRows, float[] expectedMargins) {
+    int groups = forest.groups();
+    int numFeatures = forest.numFeatures();
+    float[] row = new float[numFeatures];
+    float[] margins = new float[groups];
+    for (int r = 0; r < Math.min(numRows, SINGLE_ROWS); r++) {
+      System.arraycopy(rows, r * numFeatures, row, 0, numFeatures);
+      forest.margins(row, 1, margins);
+      for (int g = 0; g < groups; g++) {
+        float expected = expectedMargins[r * groups + g];
+        if (ulpDistance(margins[g], expected) > MARGIN_ULPS) {
+          return "single-row margin of row "
+              + r
+              + " column "
+              + g
+              + ": flat "
+              + margins[g]
+              + " vs XGBoost4J "
+              + expected;
+        }
+      }
+    }
+    return null;
   }
 
   private static String compare(String what, float[] actual, float[] expected, int width, int ulps) {

@@ -3,6 +3,7 @@ package io.canopy.serving.predict.flat;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
+import java.util.Arrays;
 
 /**
  * Lays XGBoost JSON trees out into the concatenated arrays of a {@link FlatForest}: each tree is
@@ -32,7 +33,8 @@ final class TreeLayout {
   }
 
   void add(int t, int group, JsonObject tree, int numFeatures) throws UnsupportedModelException {
-    int sizeLeafVector = ForestCompiler.intOf(tree.getAsJsonObject("tree_param"), "size_leaf_vector", 0);
+    int sizeLeafVector =
+        ForestCompiler.intOf(tree.getAsJsonObject("tree_param"), "size_leaf_vector", 0);
     if (sizeLeafVector > 1) {
       throw new UnsupportedModelException("multi-target", "tree " + t + " has vector leaves");
     }
@@ -113,10 +115,10 @@ final class TreeLayout {
         roots,
         depths,
         treeGroup,
-        java.util.Arrays.copyOf(feature, size),
-        java.util.Arrays.copyOf(threshold, size),
-        java.util.Arrays.copyOf(children, 2 * size),
-        java.util.Arrays.copyOf(defaultRight, size));
+        Arrays.copyOf(feature, size),
+        Arrays.copyOf(threshold, size),
+        Arrays.copyOf(children, 2 * size),
+        Arrays.copyOf(defaultRight, size));
   }
 
   private static int[] ints(JsonArray array) {
@@ -124,8 +126,7 @@ final class TreeLayout {
     for (int i = 0; i < out.length; i++) {
       JsonElement e = array.get(i);
       // default_left is 0/1 in XGBoost 1.x-3.x JSON; accept booleans too.
-      out[i] =
-          e.getAsJsonPrimitive().isBoolean() ? (e.getAsBoolean() ? 1 : 0) : e.getAsInt();
+      out[i] = e.getAsJsonPrimitive().isBoolean() ? (e.getAsBoolean() ? 1 : 0) : e.getAsInt();
     }
     return out;
   }
