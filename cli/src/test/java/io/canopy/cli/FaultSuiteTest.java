@@ -158,7 +158,6 @@ class FaultSuiteTest {
   void redisDown_entityCallsFailFastUnavailable_denseUnaffected_recoveryAutomatic() throws Exception {
     var replica = InferenceServiceGrpc.newBlockingStub(topology.servingChannel(0));
     var gateway = InferenceServiceGrpc.newBlockingStub(topology.gatewayChannel());
-    long loadsStarted = System.nanoTime();
     SteadyLoad dense = SteadyLoad.start(topology.gatewayChannel(), topology::dense, 3, PAUSE, Set.of());
     SteadyLoad direct =
         SteadyLoad.start(
@@ -168,6 +167,7 @@ class FaultSuiteTest {
             topology.gatewayChannel(), topology::entity, 2, PAUSE, Set.of(Status.Code.UNAVAILABLE));
     SteadyLoad.Counts denseCounts;
     SteadyLoad.Counts entityCounts;
+    SteadyLoad.Counts directCounts;
     Timing normal;
     Timing down;
     Status atReplica;
@@ -177,7 +177,6 @@ class FaultSuiteTest {
       dense.awaitAnswered(200, BOUND);
       entity.awaitAnswered(100, BOUND);
       normal = timeCalls(replica, true); // under the same load as the failing calls below
-      System.out.printf("redis killed %d ms into the loads%n", (System.nanoTime() - loadsStarted) / 1_000_000);
       topology.redis().kill();
       long denseBefore = dense.ok();
       await("an entity call fails", () -> entityFails(replica));
@@ -187,18 +186,17 @@ class FaultSuiteTest {
       long failedBefore = entity.failedExpected();
       await("entity calls through the gateway fail", () -> entity.failedExpected() >= failedBefore + 50);
       denseDuringOutage = dense.ok() - denseBefore;
-      System.out.printf("redis restarting %d ms into the loads%n", (System.nanoTime() - loadsStarted) / 1_000_000);
       topology.redis().restart();
       await("an entity call succeeds again", () -> !entityFails(replica));
       entity.awaitAnswered(100, BOUND);
       dense.awaitAnswered(100, BOUND);
     } finally {
       denseCounts = dense.stop("redis down (kill -9): dense calls");
-      entityCounts = entity.stop("redis down (kill -9): entity calls, UNAVAILABLE expected");
-      System.out.println(direct.stop("DIRECT").line() + " " + direct.unexpectedFailures());
-      System.out.println("GATEWAY " + entity.unexpectedFailures());
+      entityCounts = entity.stop("redis down (kill -9): entity calls through the gateway");
+      directCounts = direct.stop("redis down (kill -9): entity calls at a replica");
     }
     report(denseCounts.line() + "; answered during the outage " + denseDuringOutage);
+    report(directCounts.line() + "; every failure UNAVAILABLE");
     report(
         entityCounts.line()
             + String.format(
@@ -221,6 +219,9 @@ class FaultSuiteTest {
     assertThat(entity.unexpectedFailures()).as(topology.outputs()).isEmpty();
     assertThat(entityCounts.lost()).isZero();
     assertThat(entityCounts.failedExpected()).isPositive();
+    assertThat(direct.unexpectedFailures()).isEmpty();
+    assertThat(directCounts.lost()).isZero();
+    assertThat(directCounts.failedExpected()).isPositive();
   }
 
   /** Fault 4: the production alias flips between two versions while load runs through the gateway. */

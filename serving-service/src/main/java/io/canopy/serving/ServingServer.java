@@ -80,7 +80,12 @@ public final class ServingServer implements AutoCloseable {
             grpcBuilder,
             List.of(
                 new InferenceGrpcService(
-                    models, features, metrics, work, config.inlineMaxRows()),
+                    models,
+                    features,
+                    metrics,
+                    work,
+                    // Above the fast path's crossover a Predict would call XGBoost4J: not inline.
+                    Math.min(config.inlineMaxRows(), config.fastPath().maxRows())),
                 Offload.onto(work, new KServeGrpcService(models, metrics)),
                 Offload.onto(work, new FeatureStoreGrpcService(features, metrics))),
             List.of());
