@@ -17,6 +17,7 @@ import io.canopy.proto.inference.v1.NamedRow;
 import io.canopy.proto.inference.v1.NamedRows;
 import io.canopy.proto.inference.v1.OutputKind;
 import io.canopy.proto.inference.v1.PredictRequest;
+import io.canopy.proto.inference.v1.PredictionEngine;
 import io.canopy.proto.inference.v1.PredictResponse;
 import io.canopy.proto.registry.v1.ModelVersion;
 import io.canopy.serving.ServingHarness.Serving;
@@ -219,6 +220,18 @@ class ServingServiceTest {
                         .setEntities(EntityRows.newBuilder().addKeys("k"))
                         .build()),
         Status.Code.FAILED_PRECONDITION);
+  }
+
+  @Test
+  void modelStatus_namesTheEngineAndWhy() {
+    harness.registry.addBreastCancer(MODEL, 1, BREAST_CANCER_UBJ);
+    Serving serving = harness.startServing().awaitReady();
+
+    ModelVersionStatus status = statusOf(serving, 1);
+
+    assertThat(status.getState()).isEqualTo(LoadState.LOAD_STATE_AVAILABLE);
+    assertThat(status.getEngine()).isEqualTo(PredictionEngine.PREDICTION_ENGINE_FLAT);
+    assertThat(status.getEngineReason()).startsWith("verified");
   }
 
   @Test

@@ -8,6 +8,7 @@ import io.canopy.proto.inference.v1.InferenceServiceGrpc;
 import io.canopy.proto.inference.v1.LoadState;
 import io.canopy.proto.inference.v1.MissingFeatures;
 import io.canopy.proto.inference.v1.ModelVersionStatus;
+import io.canopy.proto.inference.v1.PredictionEngine;
 import io.canopy.proto.inference.v1.OutputKind;
 import io.canopy.proto.inference.v1.PredictRequest;
 import io.canopy.proto.inference.v1.PredictResponse;
@@ -19,6 +20,7 @@ import io.canopy.serving.model.Lease;
 import io.canopy.serving.model.ModelManager;
 import io.canopy.serving.model.VersionSelector;
 import io.canopy.serving.model.VersionStatus;
+import io.canopy.serving.predict.Engine;
 import io.canopy.serving.predict.Prediction;
 import io.canopy.serving.predict.PredictionKind;
 import io.grpc.Context;
@@ -243,6 +245,9 @@ public final class InferenceGrpcService extends InferenceServiceGrpc.InferenceSe
               .setReason(status.reason())
               .addAllAliases(status.aliases());
       status
+          .engine()
+          .ifPresent(e -> v.setEngine(engine(e.engine())).setEngineReason(e.reason() + ": " + e.detail()));
+      status
           .availableSince()
           .ifPresent(
               t ->
@@ -252,6 +257,13 @@ public final class InferenceGrpcService extends InferenceServiceGrpc.InferenceSe
     }
     responses.onNext(response.build());
     responses.onCompleted();
+  }
+
+  private static PredictionEngine engine(Engine engine) {
+    return switch (engine) {
+      case FLAT -> PredictionEngine.PREDICTION_ENGINE_FLAT;
+      case XGBOOST -> PredictionEngine.PREDICTION_ENGINE_XGBOOST;
+    };
   }
 
   private static VersionSelector selector(PredictRequest request) {
