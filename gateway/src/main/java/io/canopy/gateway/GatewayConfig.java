@@ -38,6 +38,8 @@ import java.util.regex.Pattern;
  *     max-inbound-metadata-bytes}
  * @param upstreamTls {@code gateway.upstream.tls.*}: the CA serving-service's and the
  *     registry's certificates must chain to; empty: plaintext
+ * @param aliasFallbackWindow {@code gateway.routing.alias-fallback-window}: how long a moved
+ *     alias's previous target answers when serving does not serve the new one yet; 0: never
  */
 public record GatewayConfig(
     Listen http,
@@ -53,7 +55,8 @@ public record GatewayConfig(
     String clientToken,
     ServerTls tls,
     GrpcLimits grpcLimits,
-    ClientTls upstreamTls) {
+    ClientTls upstreamTls,
+    Duration aliasFallbackWindow) {
 
   private static final Pattern SHORT_DURATION = Pattern.compile("(\\d{1,12})\\s*(us|ms|s|m|h)");
 
@@ -85,6 +88,10 @@ public record GatewayConfig(
     if (maxConcurrentPerModel <= 0) {
       throw new IllegalArgumentException(
           "gateway.upstream.max-concurrent-per-model: " + maxConcurrentPerModel + " must be positive");
+    }
+    if (aliasFallbackWindow == null || aliasFallbackWindow.isNegative()) {
+      throw new IllegalArgumentException(
+          "gateway.routing.alias-fallback-window: " + aliasFallbackWindow + " must not be negative");
     }
     clientToken = clientToken == null ? "" : clientToken.trim();
     if (!clientToken.isEmpty() && clientToken.length() < 16) {
@@ -124,7 +131,8 @@ public record GatewayConfig(
         gateway.get("auth").get("client-token").asString().orElse(""),
         ServerTls.create(gateway.get("tls")),
         GrpcLimits.create(gateway.get("grpc")),
-        ClientTls.create(upstream.get("tls")));
+        ClientTls.create(upstream.get("tls")),
+        duration(gateway.get("routing"), "alias-fallback-window"));
   }
 
   private static RetrySettings retry(Config retry, Duration hedgingDelay) {

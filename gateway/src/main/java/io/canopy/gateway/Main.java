@@ -21,6 +21,7 @@ import io.canopy.gateway.routing.Router;
 import io.canopy.gateway.routing.RoutingTable;
 import io.helidon.metrics.api.Metrics;
 import io.grpc.ServerBuilder;
+import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -63,6 +64,11 @@ public final class Main {
 
   /** The real wiring, measuring into {@code metrics}. */
   public static GatewayServer start(GatewayConfig config, GatewayMetrics metrics) {
+    return start(config, metrics, Clock.systemUTC());
+  }
+
+  /** The real wiring, measuring into {@code metrics}, timing alias moves with {@code clock}. */
+  public static GatewayServer start(GatewayConfig config, GatewayMetrics metrics, Clock clock) {
     ScheduledExecutorService scheduler =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -79,7 +85,7 @@ public final class Main {
             config.retry(),
             scheduler,
             metrics);
-    RoutingTable table = new RoutingTable();
+    RoutingTable table = new RoutingTable(config.aliasFallbackWindow(), clock);
     RegistryWatch watch = new RegistryWatch(upstream.registryWatch(), table, scheduler).start();
     Router router = new Router(table, () -> ThreadLocalRandom.current().nextDouble());
     KServeCalls kserveCalls = new KServeCalls(router, upstream);

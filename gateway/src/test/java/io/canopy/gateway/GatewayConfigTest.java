@@ -56,6 +56,20 @@ class GatewayConfigTest {
   }
 
   @Test
+  void create_aliasFallbackWindow_defaultsToServingsRetireGrace_andABadOneFailsNamingTheKey() {
+    assertThat(GatewayConfig.create(RunningGateway.config(Map.of())).aliasFallbackWindow())
+        .isEqualTo(Duration.ofSeconds(10));
+    for (String bad : new String[] {"PT-1S", "later"}) {
+      assertThatThrownBy(
+              () ->
+                  GatewayConfig.create(
+                      RunningGateway.config(Map.of("gateway.routing.alias-fallback-window", bad))))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("gateway.routing.alias-fallback-window");
+    }
+  }
+
+  @Test
   void create_zeroMaxRows_failsNamingTheKey() {
     assertThatThrownBy(
             () -> GatewayConfig.create(RunningGateway.config(Map.of("gateway.max-rows", "0"))))

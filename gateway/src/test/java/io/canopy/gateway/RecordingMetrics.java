@@ -17,6 +17,19 @@ final class RecordingMetrics implements GatewayMetrics {
   /** "replica code" of every upstream call. */
   final ConcurrentLinkedQueue<String> replicaOutcomes = new ConcurrentLinkedQueue<>();
   volatile java.util.function.Supplier<String> channelState = () -> "none";
+  /** Finished predictions counted by "route version code". */
+  final java.util.concurrent.ConcurrentHashMap<String, AtomicInteger> requests =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  @Override
+  public void request(String front, String model, long version, String route, String code, long nanos) {
+    requests.computeIfAbsent(route + " " + version + " " + code, k -> new AtomicInteger()).incrementAndGet();
+  }
+
+  int requests(String routeVersionCode) {
+    AtomicInteger n = requests.get(routeVersionCode);
+    return n == null ? 0 : n.get();
+  }
 
   @Override
   public void replicaOutcome(String replica, String code) {

@@ -11,6 +11,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -40,6 +41,18 @@ final class RunningGateway implements AutoCloseable {
   /** The fakes behind the gateway serve TLS with {@code upstreamTls} when it is enabled. */
   RunningGateway(Map<String, String> overrides, GatewayMetrics metrics, ServerTls upstreamTls)
       throws IOException {
+    this(overrides, metrics, upstreamTls, Clock.systemUTC());
+  }
+
+  /** The gateway times alias moves with {@code clock}. */
+  RunningGateway(Map<String, String> overrides, GatewayMetrics metrics, Clock clock)
+      throws IOException {
+    this(overrides, metrics, ServerTls.PLAINTEXT, clock);
+  }
+
+  private RunningGateway(
+      Map<String, String> overrides, GatewayMetrics metrics, ServerTls upstreamTls, Clock clock)
+      throws IOException {
     serving = new FakeServing(upstreamTls);
     registry = new FakeRegistry(upstreamTls);
     Map<String, String> settings = new HashMap<>();
@@ -48,7 +61,7 @@ final class RunningGateway implements AutoCloseable {
     settings.put("gateway.upstream.serving-target", serving.target());
     settings.put("gateway.upstream.registry-target", registry.target());
     settings.putAll(overrides);
-    gateway = Main.start(GatewayConfig.create(config(settings)), metrics);
+    gateway = Main.start(GatewayConfig.create(config(settings)), metrics, clock);
   }
 
   static Config config(Map<String, String> settings) {

@@ -23,7 +23,8 @@ import java.util.function.Function;
  * {@link Router} (policy, production, latest; sticky by routing key), any explicit version is sent
  * as given. Every call is retried at the same single point as Predict ({@link
  * Upstream#withRetries}: UNAVAILABLE only, within the budget), each attempt carrying what is left
- * of the caller's deadline and none started after it.
+ * of the caller's deadline and none started after it. A routed call through an alias that moved
+ * moments ago falls back to its previous target like Predict does ({@link AliasFallback}).
  */
 public final class KServeCalls {
 
@@ -68,14 +69,11 @@ public final class KServeCalls {
         deadline);
   }
 
-  /** The version to send upstream: the caller's, else the routed one, else "" (serving picks). */
-  String version(String model, String version, String routingKey) {
-    if (!version.isEmpty()) {
-      return version;
-    }
-    Route route =
-        router.route(PredictRequest.newBuilder().setModel(model).setRoutingKey(routingKey).build());
-    return route.resolved() ? Long.toString(route.version()) : "";
+  /** The route of a call without a version; null when the caller named one. */
+  private Route route(String model, String version, String routingKey) {
+    return version.isEmpty()
+        ? router.route(PredictRequest.newBuilder().setModel(model).setRoutingKey(routingKey).build())
+        : null;
   }
 
   private interface Method<Q, R> {
@@ -89,12 +87,27 @@ public final class KServeCalls {
       Function<String, Q> withVersion,
       Method<Q, R> method,
       Deadline deadline) {
-    Q request;
+    Route route;
     try {
-      request = withVersion.apply(version(model, version, routingKey));
+      route = route(model, version, routingKey);
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
+    // The caller's version, else the routed one, else "" (serving picks).
+    String target = route == null ? version : route.resolved() ? Long.toString(route.version()) : "";
+    CompletableFuture<R> result = call(withVersion.apply(target), method, deadline);
+    if (route == null || route.fallbackVersion() >= 0) {
+      return result;
+    }
+    String fallback = Long.toString(route.fallbackVersion());
+    return result.exceptionallyCompose(
+        failure ->
+            AliasFallback.applies(failure, deadline)
+                ? call(withVersion.apply(fallback), method, deadline)
+                : CompletableFuture.failedFuture(failure));
+  }
+
+  private <Q, R> CompletableFuture<R> call(Q request, Method<Q, R> method, Deadline deadline) {
     return upstream.withRetries(
         () -> attempt((q, out) -> method.call(upstream.kserve(deadline), q, out), request, deadline));
   }

@@ -14,11 +14,16 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
 
 /**
  * A prediction through the gateway, shared by both fronts: route to a concrete version, admit
  * through the model's bulkhead, batch, call upstream with retries, then (sampled) shadow-compare.
+ * When the route came through an alias that moved moments ago and serving does not serve the new
+ * target yet (UNAVAILABLE or FAILED_PRECONDITION after the retries), one more call goes to the
+ * alias's previous target, batched like any other, within the same deadline; the response names
+ * the version that answered, and the request is measured with route {@code <via>-fallback}.
  */
 public final class PredictPipeline {
 
@@ -78,21 +83,37 @@ public final class PredictPipeline {
         route.resolved() && request.getVersion() != route.version()
             ? request.toBuilder().setVersion(route.version()).build()
             : request;
-    CompletableFuture<PredictResponse> result;
-    try {
-      result = batched.predict(upstreamRequest, deadline);
-    } catch (RuntimeException e) {
-      result = CompletableFuture.failedFuture(e);
+    AtomicBoolean fellBack = new AtomicBoolean();
+    CompletableFuture<PredictResponse> result = call(upstreamRequest, deadline);
+    if (route.fallbackVersion() > 0) {
+      result =
+          result.exceptionallyCompose(
+              failure -> {
+                if (!AliasFallback.applies(failure, deadline)) {
+                  return CompletableFuture.failedFuture(failure);
+                }
+                fellBack.set(true);
+                return call(upstreamRequest.toBuilder().setVersion(route.fallbackVersion()).build(), deadline);
+              });
     }
     return result.whenComplete(
         (response, failure) -> {
           bulkhead.onComplete();
           long version = response != null ? response.getVersion() : route.version();
-          metrics.request(front, request.getModel(), version, route.via(), failure == null ? "OK" : code(failure), nanoTime.getAsLong() - start);
+          String via = fellBack.get() ? route.via() + "-fallback" : route.via();
+          metrics.request(front, request.getModel(), version, via, failure == null ? "OK" : code(failure), nanoTime.getAsLong() - start);
           if (failure == null && route.shadowVersion() > 0) {
             shadow.compare(upstreamRequest, response, route.shadowVersion());
           }
         });
+  }
+
+  private CompletableFuture<PredictResponse> call(PredictRequest upstreamRequest, Deadline deadline) {
+    try {
+      return batched.predict(upstreamRequest, deadline);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
   }
 
   private static String code(Throwable t) {

@@ -14,6 +14,8 @@ import java.util.function.DoubleSupplier;
  * an alias through the model's aliases ("latest" is the newest READY version); no selector
  * through the traffic policy's weighted splits (sticky by routing key when the policy says so),
  * else "production", else "latest". Models the watch has not shown yet pass through unchanged.
+ * A route through an alias (also the default "production" or "latest", never a split) carries the
+ * alias's previous target while its move is recent ({@link RoutingTable#fallback}).
  */
 public final class Router {
 
@@ -47,13 +49,14 @@ public final class Router {
     }
     Model model = known.get();
     if (request.getVersionSelectorCase() == PredictRequest.VersionSelectorCase.ALIAS) {
-      return new Route(alias(model, request.getAlias(), "alias"), "alias", 0);
+      long version = alias(model, request.getAlias(), "alias");
+      return new Route(version, "alias", 0, fallback(model, request.getAlias(), version));
     }
     TrafficPolicy policy = model.hasTrafficPolicy() ? model.getTrafficPolicy() : null;
     if (policy == null || policy.getSplitsCount() == 0) {
-      boolean production = model.containsAliases(PRODUCTION);
-      long version = alias(model, production ? PRODUCTION : LATEST, "model");
-      return new Route(version, production ? PRODUCTION : LATEST, shadow(policy));
+      String alias = model.containsAliases(PRODUCTION) ? PRODUCTION : LATEST;
+      long version = alias(model, alias, "model");
+      return new Route(version, alias, shadow(policy), fallback(model, alias, version));
     }
     TrafficSplit split = pick(policy, request.getRoutingKey());
     long version =
@@ -68,6 +71,10 @@ public final class Router {
           "model " + model.getName() + " has no version for " + field + " '" + alias + "'");
     }
     return version;
+  }
+
+  private long fallback(Model model, String alias, long version) {
+    return table.fallback(model.getName(), alias, version);
   }
 
   private TrafficSplit pick(TrafficPolicy policy, String routingKey) {

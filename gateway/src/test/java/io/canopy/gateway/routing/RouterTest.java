@@ -5,11 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import io.canopy.common.error.CanopyException;
+import io.canopy.gateway.MutableClock;
 import io.canopy.proto.inference.v1.PredictRequest;
 import io.canopy.proto.registry.v1.Model;
 import io.canopy.proto.registry.v1.ShadowTarget;
 import io.canopy.proto.registry.v1.TrafficPolicy;
 import io.canopy.proto.registry.v1.TrafficSplit;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,7 +21,8 @@ import org.junit.jupiter.api.Test;
 
 class RouterTest {
 
-  private final RoutingTable table = new RoutingTable();
+  private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
+  private final RoutingTable table = new RoutingTable(Duration.ofSeconds(10), clock);
   private final SplittableRandom random = new SplittableRandom(42);
   private final Router router = new Router(table, random::nextDouble);
 
@@ -81,6 +85,51 @@ class RouterTest {
     assertThat(router.route(request().build())).isEqualTo(new Route(3, "production", 0));
     table.upsert(model().clearAliases().build(), 2);
     assertThat(router.route(request().build())).isEqualTo(new Route(5, "latest", 0));
+  }
+
+  @Test
+  void route_aliasJustMoved_carriesThePreviousTargetForTheWindowOnly() {
+    table.replaceAll(List.of(model().build()), 1);
+    assertThat(router.route(request().setAlias("production").build()).fallbackVersion()).isZero();
+    table.upsert(model().putAliases("production", 4).build(), 2);
+    clock.advance(Duration.ofSeconds(9));
+    assertThat(router.route(request().setAlias("production").build()))
+        .isEqualTo(new Route(4, "alias", 0, 3));
+    assertThat(router.route(request().build())).isEqualTo(new Route(4, "production", 0, 3));
+    // Aliases that did not move have none, and an unrelated change keeps the move's time.
+    assertThat(router.route(request().setAlias("canary").build()).fallbackVersion()).isZero();
+    table.upsert(model().putAliases("production", 4).setDescription("x").build(), 3);
+    assertThat(router.route(request().setAlias("production").build()).fallbackVersion()).isEqualTo(3);
+    clock.advance(Duration.ofSeconds(1));
+    assertThat(router.route(request().setAlias("production").build()).fallbackVersion()).isZero();
+  }
+
+  @Test
+  void route_latestMoved_carriesTheOldLatest_butExplicitVersionsAndSplitsNever() {
+    table.replaceAll(List.of(model().clearAliases().build()), 1);
+    table.upsert(model().clearAliases().setLatestVersion(6).build(), 2);
+    assertThat(router.route(request().build())).isEqualTo(new Route(6, "latest", 0, 5));
+    assertThat(router.route(request().setVersion(6).build()).fallbackVersion()).isZero();
+    table.upsert(model().putAliases("production", 4).setTrafficPolicy(split(100, 0)).build(), 3);
+    assertThat(router.route(request().build())).isEqualTo(new Route(4, "split", 0, 0));
+  }
+
+  @Test
+  void route_aliasMovedBack_hasTheLatestMoveOnly_andAZeroWindowNever() {
+    table.replaceAll(List.of(model().build()), 1);
+    table.upsert(model().putAliases("production", 4).build(), 2);
+    table.upsert(model().build(), 3);
+    assertThat(router.route(request().build())).isEqualTo(new Route(3, "production", 0, 4));
+    RoutingTable off = new RoutingTable(Duration.ZERO, clock);
+    off.replaceAll(List.of(model().build()), 1);
+    off.upsert(model().putAliases("production", 4).build(), 2);
+    assertThat(new Router(off, random::nextDouble).route(request().build()).fallbackVersion()).isZero();
+  }
+
+  @Test
+  void routingTable_negativeWindow_isRejectedNamingTheKey() {
+    assertThatThrownBy(() -> new RoutingTable(Duration.ofMillis(-1), clock))
+        .hasMessageContaining("gateway.routing.alias-fallback-window");
   }
 
   @Test

@@ -31,6 +31,12 @@ final class ChildFailures {
   /** "#  SIGSEGV (0xb) at pc=…" in a HotSpot error report. */
   private static final Pattern CRASH_SIGNAL = Pattern.compile("#\\s+(SIG[A-Z]+) \\(0x");
 
+  /** HotSpot's note on that line when the signal was sent by kill(), not raised by a fault. */
+  private static final String KILL_NOTE = "(sent by kill)";
+
+  /** What crashSignal then adds to the signal's name: the model is not to blame. */
+  private static final String BY_KILL = " sent by kill";
+
   private ChildFailures() {}
 
   static ModelVersion timedOut(Duration timeout) {
@@ -50,6 +56,9 @@ final class ChildFailures {
       return failed(
           "validation ran out of native memory (address-space cap "
               + command.maxAddressSpaceMb() + " MiB)");
+    }
+    if (crash.isPresent() && crash.get().endsWith(BY_KILL)) {
+      return failed("the validation process crashed (" + crash.get() + ") while loading the model");
     }
     if (crash.isPresent()) {
       return failed(
@@ -91,7 +100,12 @@ final class ChildFailures {
         return Optional.of(NATIVE_OOM);
       }
       Matcher m = CRASH_SIGNAL.matcher(text);
-      return Optional.of(m.find() ? m.group(1) : "fatal error");
+      if (!m.find()) {
+        return Optional.of("fatal error");
+      }
+      int lineEnd = text.indexOf('\n', m.end());
+      String line = text.substring(m.end(), lineEnd < 0 ? text.length() : lineEnd);
+      return Optional.of(m.group(1) + (line.contains(KILL_NOTE) ? BY_KILL : ""));
     } catch (IOException e) {
       LOG.log(Level.WARNING, "cannot read the crash report in " + scratch, e);
       return Optional.empty();

@@ -1,0 +1,24 @@
+package io.canopy.gateway.predict;
+
+import io.grpc.Deadline;
+import io.grpc.Status;
+import java.util.concurrent.CompletionException;
+
+/**
+ * When a call routed through a recently moved alias goes to the alias's previous target instead
+ * ({@link io.canopy.gateway.routing.Route#fallbackVersion}): serving answered, after the retries,
+ * that it does not serve the new target yet — UNAVAILABLE (still loading) or FAILED_PRECONDITION
+ * (not deployed on that replica yet) — and the caller's deadline has not passed.
+ */
+final class AliasFallback {
+
+  private AliasFallback() {}
+
+  static boolean applies(Throwable failure, Deadline deadline) {
+    Throwable cause =
+        failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+    Status.Code code = Status.fromThrowable(cause).getCode();
+    return (code == Status.Code.UNAVAILABLE || code == Status.Code.FAILED_PRECONDITION)
+        && !deadline.isExpired();
+  }
+}
