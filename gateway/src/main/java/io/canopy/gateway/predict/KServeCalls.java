@@ -96,7 +96,7 @@ public final class KServeCalls {
     // The caller's version, else the routed one, else "" (serving picks).
     String target = route == null ? version : route.resolved() ? Long.toString(route.version()) : "";
     CompletableFuture<R> result = call(withVersion.apply(target), method, deadline);
-    if (route == null || route.fallbackVersion() >= 0) {
+    if (route == null || route.fallbackVersion() == 0) {
       return result;
     }
     String fallback = Long.toString(route.fallbackVersion());
