@@ -35,6 +35,18 @@ class HedgingTest {
     return new Hedging.Attempt<>(result, cancelled::incrementAndGet);
   }
 
+  /**
+   * Waits until the race listens to {@code attempt}: the hedge is counted as started inside the
+   * attempt supplier, a moment before the race registers its completion callback.
+   */
+  private static void awaitWatched(CompletableFuture<String> attempt) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (attempt.getNumberOfDependents() == 0 && System.nanoTime() < deadline) {
+      Thread.sleep(1);
+    }
+    assertThat(attempt.getNumberOfDependents()).isPositive();
+  }
+
   @Test
   void off_sendsOneAttempt() {
     CompletableFuture<String> result =
@@ -67,6 +79,7 @@ class HedgingTest {
     CompletableFuture<String> result =
         new Hedging(Duration.ofMillis(10), scheduler, () -> true, GatewayMetrics.NOOP).run(this::attempt, () -> true);
     assertThat(secondStarted.await(10, TimeUnit.SECONDS)).isTrue();
+    awaitWatched(started.get(1));
     started.get(1).completeExceptionally(Status.UNAVAILABLE.asRuntimeException());
     assertThat(result).isNotDone();
     started.get(0).completeExceptionally(Status.INTERNAL.asRuntimeException());
