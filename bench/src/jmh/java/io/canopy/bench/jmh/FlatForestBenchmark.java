@@ -63,6 +63,14 @@ public class FlatForestBenchmark {
   @Param({"flat", "xgboost"})
   public String engine;
 
+  /**
+   * XGBoost threads per call ({@code serving.predict.nthread}); the flat forest is always one
+   * thread. With more than one, XGBoost4J splits a large batch over threads: re-measure the
+   * crossover for that setting ({@code -p nthread=2}).
+   */
+  @Param({"1"})
+  public int nthread;
+
   /** Distinct batches, cycled: one batch over and over would train the branch predictor. */
   private static final int POOL_ROWS = 4096;
 
@@ -76,7 +84,7 @@ public class FlatForestBenchmark {
     byte[] bytes = trained(Integer.parseInt(size[0]), Integer.parseInt(size[1]));
     FastPathSettings fastPath =
         engine.equals("flat") ? new FastPathSettings(true, batch) : FastPathSettings.DISABLED;
-    predictor = Predictor.load(bytes, Sha256.hex(bytes), 1, fastPath);
+    predictor = Predictor.load(bytes, Sha256.hex(bytes), nthread, fastPath);
     Engine expected = engine.equals("flat") ? Engine.FLAT : Engine.XGBOOST;
     if (predictor.engine().engine() != expected) {
       throw new IllegalStateException("engine " + predictor.engine() + ", wanted " + expected);

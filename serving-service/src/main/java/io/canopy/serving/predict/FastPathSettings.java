@@ -13,7 +13,7 @@ import io.helidon.config.Config;
 public record FastPathSettings(boolean enabled, int maxRows) {
 
   /** The defaults of serving.yaml. */
-  public static final FastPathSettings DEFAULT = new FastPathSettings(true, 512);
+  public static final FastPathSettings DEFAULT = new FastPathSettings(true, 8192);
 
   /** XGBoost4J for everything. */
   public static final FastPathSettings DISABLED = new FastPathSettings(false, 0);
