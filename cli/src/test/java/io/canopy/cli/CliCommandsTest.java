@@ -1,13 +1,11 @@
 package io.canopy.cli;
 
+import static io.canopy.cli.CliRun.canopy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.canopy.cli.up.Suite;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
@@ -17,7 +15,6 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** The {@code canopy} commands as a user types them, against a suite on port 0. */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -26,8 +23,6 @@ class CliCommandsTest {
   @TempDir static Path dir;
   private static Suite suite;
   private static String registry;
-
-  record Run(int exit, String out, String err) {}
 
   @BeforeAll
   static void start() {
@@ -42,35 +37,18 @@ class CliCommandsTest {
     }
   }
 
-  /** Runs one command line, capturing what it prints. */
-  private static synchronized Run canopy(String... args) {
-    PrintStream out = System.out;
-    PrintStream err = System.err;
-    ByteArrayOutputStream o = new ByteArrayOutputStream();
-    ByteArrayOutputStream e = new ByteArrayOutputStream();
-    try {
-      System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
-      System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-      int exit = new CommandLine(new Main()).execute(args);
-      return new Run(exit, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setOut(out);
-      System.setErr(err);
-    }
-  }
-
   @Test
   @Order(1)
   void register_thenVersionsAndModels_showTheReadyVersion() throws Exception {
     Path model = dir.resolve("model.ubj");
     Files.write(model, Fixtures.bytes("breast_cancer_binary.ubj"));
-    Run first = canopy("register", "bc", model.toString(), "--alias", "production", "--registry", registry);
+    CliRun first = canopy("register", "bc", model.toString(), "--alias", "production", "--registry", registry);
     assertThat(first.exit()).as(first.err()).isZero();
     assertThat(first.out()).contains("bc version 1 READY").contains("30 features");
-    Run second = canopy("register", "bc", model.toString(), "--registry", registry);
+    CliRun second = canopy("register", "bc", model.toString(), "--registry", registry);
     assertThat(second.out()).contains("bc version 2 READY");
 
-    Run versions = canopy("versions", "bc", "--registry", registry);
+    CliRun versions = canopy("versions", "bc", "--registry", registry);
     assertThat(versions.out().lines().toList())
         .first()
         .asString()
@@ -82,33 +60,33 @@ class CliCommandsTest {
     assertThat(json.size()).isEqualTo(2);
     assertThat(json.get(0).get("version").asText()).isEqualTo("2");
 
-    Run models = canopy("models", "list", "--registry", registry);
+    CliRun models = canopy("models", "list", "--registry", registry);
     assertThat(models.out()).contains("bc").contains("production=1");
   }
 
   @Test
   @Order(2)
   void aliasAndRoute_changeTheModel_andBadInputIsRefused() {
-    Run alias = canopy("alias", "set", "bc", "canary", "2", "--registry", registry);
+    CliRun alias = canopy("alias", "set", "bc", "canary", "2", "--registry", registry);
     assertThat(alias.exit()).as(alias.err()).isZero();
     assertThat(alias.out()).contains("canary=2").contains("production=1");
 
-    Run route = canopy("route", "bc", "1=90,2=10", "--sticky", "--registry", registry);
+    CliRun route = canopy("route", "bc", "1=90,2=10", "--sticky", "--registry", registry);
     assertThat(route.exit()).as(route.err()).isZero();
     assertThat(route.out()).contains("1=90,2=10 sticky");
 
-    Run badSum = canopy("route", "bc", "1=90,2=20", "--registry", registry);
+    CliRun badSum = canopy("route", "bc", "1=90,2=20", "--registry", registry);
     assertThat(badSum.exit()).isEqualTo(1);
     assertThat(badSum.err()).contains("INVALID_ARGUMENT");
 
-    Run badSyntax = canopy("route", "bc", "1:90", "--registry", registry);
+    CliRun badSyntax = canopy("route", "bc", "1:90", "--registry", registry);
     assertThat(badSyntax.exit()).isEqualTo(2);
 
-    Run removed = canopy("alias", "rm", "bc", "canary", "--registry", registry);
+    CliRun removed = canopy("alias", "rm", "bc", "canary", "--registry", registry);
     assertThat(removed.exit()).as(removed.err()).isZero();
     assertThat(removed.out()).doesNotContain("canary");
 
-    Run unknown = canopy("alias", "set", "nope", "production", "1", "--registry", registry);
+    CliRun unknown = canopy("alias", "set", "nope", "production", "1", "--registry", registry);
     assertThat(unknown.exit()).isEqualTo(1);
     assertThat(unknown.err()).contains("NOT_FOUND");
   }

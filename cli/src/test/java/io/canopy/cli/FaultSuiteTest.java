@@ -281,7 +281,7 @@ class FaultSuiteTest {
     StreamObserver<UploadVersionRequest> upload =
         ModelRegistryServiceGrpc.newStub(topology.registryChannel())
             .withDeadlineAfter(60, TimeUnit.SECONDS)
-            .uploadVersion(completing(interrupted));
+            .uploadVersion(Observers.completing(interrupted));
     upload.onNext(UploadVersionRequest.newBuilder().setHeader(topology.header(model, true)).build());
     int chunk = 4096;
     int half = bytes.length / 2;
@@ -345,7 +345,7 @@ class FaultSuiteTest {
     StreamObserver<UploadVersionRequest> upload =
         ModelRegistryServiceGrpc.newStub(topology.registryChannel())
             .withDeadlineAfter(60, TimeUnit.SECONDS)
-            .uploadVersion(completing(interrupted));
+            .uploadVersion(Observers.completing(interrupted));
     upload.onNext(UploadVersionRequest.newBuilder().setHeader(topology.header(model, true)).build());
     upload.onNext(UploadVersionRequest.newBuilder().setChunk(ByteString.copyFrom(bytes)).build());
     upload.onCompleted();
@@ -515,23 +515,6 @@ class FaultSuiteTest {
     } catch (java.util.concurrent.TimeoutException e) {
       throw new AssertionError("the interrupted upload did not end", e);
     }
-  }
-
-  private static <T> StreamObserver<T> completing(CompletableFuture<T> result) {
-    return new StreamObserver<>() {
-      @Override
-      public void onNext(T value) {
-        result.complete(value);
-      }
-
-      @Override
-      public void onError(Throwable t) {
-        result.completeExceptionally(t);
-      }
-
-      @Override
-      public void onCompleted() {}
-    };
   }
 
   private static void await(String what, CheckedCondition condition) throws Exception {

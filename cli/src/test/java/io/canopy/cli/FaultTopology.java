@@ -65,26 +65,15 @@ final class FaultTopology implements AutoCloseable {
 
   private void launch() throws Exception {
     redis = RedisProcess.start(dir.resolve("redis"));
-    registry =
-        ServiceProcess.start(
-            "registry",
-            "io.canopy.registry.Main",
-            Map.of(
-                "registry.grpc.port", "0",
-                "registry.admin.port", "0",
-                "registry.data-dir", registryDataDir().toString()),
-            dir);
+    registry = ServiceProcess.registry(registryDataDir(), Map.of(), dir);
     List<String> replicas = new ArrayList<>();
     for (int i = 0; i < 2; i++) {
       ServiceProcess s =
-          ServiceProcess.start(
+          ServiceProcess.serving(
               "serving-" + i,
-              "io.canopy.serving.Main",
+              registry.target(),
+              dir.resolve("cache-" + i),
               Map.of(
-                  "serving.grpc.port", "0",
-                  "serving.admin.port", "0",
-                  "serving.registry.target", registry.target(),
-                  "serving.cache-dir", dir.resolve("cache-" + i).toString(),
                   "serving.features.backend", "redis",
                   "serving.features.redis.uri", redis.uri(),
                   "serving.features.redis.key-prefix", "canopy:faults:"),
@@ -94,15 +83,7 @@ final class FaultTopology implements AutoCloseable {
       servingChannels.add(channel(s.grpcPort()));
     }
     gateway =
-        ServiceProcess.start(
-            "gateway",
-            "io.canopy.gateway.Main",
-            Map.of(
-                "gateway.http.port", "0",
-                "gateway.grpc.port", "0",
-                "gateway.upstream.serving-target", String.join(",", replicas),
-                "gateway.upstream.registry-target", registry.target()),
-            dir);
+        ServiceProcess.gateway("gateway", String.join(",", replicas), registry.target(), dir);
     registryChannel = channel(registry.grpcPort());
     gatewayChannel = channel(gateway.grpcPort());
   }

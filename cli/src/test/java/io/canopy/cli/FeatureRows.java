@@ -49,21 +49,7 @@ final class FeatureRows {
     StreamObserver<WriteFeaturesRequest> stream =
         FeatureStoreServiceGrpc.newStub(channel)
             .withDeadlineAfter(30, TimeUnit.SECONDS)
-            .writeFeatures(
-                new StreamObserver<>() {
-                  @Override
-                  public void onNext(WriteFeaturesResponse value) {
-                    result.complete(value);
-                  }
-
-                  @Override
-                  public void onError(Throwable t) {
-                    result.completeExceptionally(t);
-                  }
-
-                  @Override
-                  public void onCompleted() {}
-                });
+            .writeFeatures(Observers.completing(result));
     stream.onNext(batch.build());
     stream.onCompleted();
     assertThat(result.get(30, TimeUnit.SECONDS).getRowsWritten()).isEqualTo(rows.length / width);

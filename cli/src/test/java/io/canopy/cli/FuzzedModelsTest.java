@@ -69,25 +69,18 @@ class FuzzedModelsTest {
   @BeforeAll
   static void start() throws Exception {
     registry =
-        ServiceProcess.start(
-            "registry",
-            "io.canopy.registry.Main",
+        ServiceProcess.registry(
+            dir.resolve("registry"),
             Map.of(
-                "registry.grpc.port", "0",
-                "registry.admin.port", "0",
-                "registry.data-dir", dir.resolve("registry").toString(),
                 "registry.validation.processes", "2",
                 "registry.validation.timeout", "20s"),
             dir);
     serving =
-        ServiceProcess.start(
+        ServiceProcess.serving(
             "serving",
-            "io.canopy.serving.Main",
+            registry.target(),
+            dir.resolve("serving-cache"),
             Map.of(
-                "serving.grpc.port", "0",
-                "serving.admin.port", "0",
-                "serving.registry.target", registry.target(),
-                "serving.cache-dir", dir.resolve("serving-cache").toString(),
                 "serving.features.rocksdb.path", dir.resolve("features").toString(),
                 "serving.retire-grace-ms", "0"),
             dir);

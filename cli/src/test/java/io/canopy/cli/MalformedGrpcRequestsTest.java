@@ -8,7 +8,6 @@ import static io.grpc.Status.Code.RESOURCE_EXHAUSTED;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
-import io.canopy.cli.registry.ModelUploader;
 import io.canopy.cli.up.Suite;
 import io.canopy.common.digest.Sha256;
 import io.canopy.common.grpc.GrpcTransports;
@@ -40,15 +39,12 @@ import io.canopy.proto.registry.v1.TrafficPolicy;
 import io.canopy.proto.registry.v1.TrafficSplit;
 import io.canopy.proto.registry.v1.UploadVersionHeader;
 import io.canopy.proto.registry.v1.UploadVersionRequest;
-import io.canopy.proto.registry.v1.VersionState;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
-import java.io.ByteArrayInputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -91,10 +87,7 @@ class MalformedGrpcRequestsTest {
     registryChannel = TestSuites.channel(suite.registry().grpcPort());
     gatewayChannel = TestSuites.channel(suite.gateway().grpcPort());
     servingChannel = TestSuites.channel(suite.serving().grpcPort());
-    ModelVersion v = upload(UploadVersionHeader.newBuilder().setModel(MODEL).setCreateModel(true).build());
-    assertThat(v.getState()).isEqualTo(VersionState.VERSION_STATE_READY);
-    registry().setAlias(SetAliasRequest.newBuilder().setModel(MODEL).setAlias("production").setVersion(1).build());
-    TestSuites.awaitAvailable(gatewayChannel, MODEL, 1, Duration.ofSeconds(60));
+    TestSuites.publishBreastCancer(registryChannel, gatewayChannel, MODEL);
   }
 
   @AfterAll
@@ -353,8 +346,7 @@ class MalformedGrpcRequestsTest {
 
   private static ModelVersion upload(UploadVersionHeader header) {
     try {
-      return new ModelUploader(registryChannel)
-          .upload(header, new ByteArrayInputStream(Fixtures.bytes("breast_cancer_binary.ubj")), 120, sent -> {});
+      return TestSuites.uploadBreastCancer(registryChannel, header);
     } catch (java.io.IOException e) {
       throw new UncheckedIOException(e);
     }

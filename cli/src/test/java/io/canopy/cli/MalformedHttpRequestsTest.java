@@ -2,18 +2,12 @@ package io.canopy.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.canopy.cli.registry.ModelUploader;
 import io.canopy.cli.up.Suite;
 import io.canopy.proto.features.v1.CreateFeatureViewRequest;
 import io.canopy.proto.features.v1.Feature;
 import io.canopy.proto.features.v1.FeatureStoreServiceGrpc;
 import io.canopy.proto.features.v1.FeatureView;
 import io.canopy.proto.features.v1.ValueType;
-import io.canopy.proto.registry.v1.ModelRegistryServiceGrpc;
-import io.canopy.proto.registry.v1.ModelVersion;
-import io.canopy.proto.registry.v1.SetAliasRequest;
-import io.canopy.proto.registry.v1.UploadVersionHeader;
-import io.canopy.proto.registry.v1.VersionState;
 import io.grpc.ManagedChannel;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -60,10 +54,10 @@ class MalformedHttpRequestsTest {
 
   private final MalformedCases cases = new MalformedCases();
 
-  /** One request and the statuses it may get; {@code field} must lead the error, if given. */
   /** Pseudo status: the server closed the connection without an answer the client could read. */
   private static final int CLOSED = 0;
 
+  /** One request and the statuses it may get; {@code field} must lead the error, if given. */
   record Case(
       String name, String method, String path, String contentType, BodyPublisher body,
       Set<Integer> codes, String field) {}
@@ -74,16 +68,7 @@ class MalformedHttpRequestsTest {
     registryChannel = TestSuites.channel(suite.registry().grpcPort());
     gatewayChannel = TestSuites.channel(suite.gateway().grpcPort());
     http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
-    ModelVersion v =
-        new ModelUploader(registryChannel)
-            .upload(
-                UploadVersionHeader.newBuilder().setModel(MODEL).setCreateModel(true).build(),
-                new ByteArrayInputStream(Fixtures.bytes("breast_cancer_binary.ubj")),
-                120,
-                sent -> {});
-    assertThat(v.getState()).isEqualTo(VersionState.VERSION_STATE_READY);
-    ModelRegistryServiceGrpc.newBlockingStub(registryChannel)
-        .setAlias(SetAliasRequest.newBuilder().setModel(MODEL).setAlias("production").setVersion(1).build());
+    TestSuites.publishBreastCancer(registryChannel, gatewayChannel, MODEL);
     FeatureView.Builder view = FeatureView.newBuilder().setName(VIEW).setEntity("id");
     for (String f : List.of("a", "b")) {
       view.addFeatures(Feature.newBuilder().setName(f).setType(ValueType.VALUE_TYPE_FLOAT));
@@ -92,7 +77,6 @@ class MalformedHttpRequestsTest {
     FeatureStoreServiceGrpc.newBlockingStub(gatewayChannel)
         .withDeadlineAfter(30, TimeUnit.SECONDS)
         .createFeatureView(CreateFeatureViewRequest.newBuilder().setFeatureView(view).setReplace(true).build());
-    TestSuites.awaitAvailable(gatewayChannel, MODEL, 1, Duration.ofSeconds(60));
   }
 
   @AfterAll

@@ -95,6 +95,53 @@ final class ServiceProcess implements AutoCloseable {
     }
   }
 
+  /**
+   * Starts a registry on ports 0 keeping its data under {@code dataDir}; {@code extra} adds (or
+   * overrides) settings.
+   */
+  static ServiceProcess registry(Path dataDir, Map<String, String> extra, Path workDir)
+      throws IOException {
+    Map<String, String> settings = new HashMap<>();
+    settings.put("registry.grpc.port", "0");
+    settings.put("registry.admin.port", "0");
+    settings.put("registry.data-dir", dataDir.toString());
+    settings.putAll(extra);
+    return start("registry", "io.canopy.registry.Main", settings, workDir);
+  }
+
+  /**
+   * Starts serving-service {@code name} on ports 0, loading models from the registry at {@code
+   * registryTarget} into {@code cacheDir}; {@code extra} adds (or overrides) settings.
+   */
+  static ServiceProcess serving(
+      String name, String registryTarget, Path cacheDir, Map<String, String> extra, Path workDir)
+      throws IOException {
+    Map<String, String> settings = new HashMap<>();
+    settings.put("serving.grpc.port", "0");
+    settings.put("serving.admin.port", "0");
+    settings.put("serving.registry.target", registryTarget);
+    settings.put("serving.cache-dir", cacheDir.toString());
+    settings.putAll(extra);
+    return start(name, "io.canopy.serving.Main", settings, workDir);
+  }
+
+  /**
+   * Starts gateway {@code name} on ports 0 in front of {@code servingTargets} (comma-separated)
+   * and the registry at {@code registryTarget}.
+   */
+  static ServiceProcess gateway(
+      String name, String servingTargets, String registryTarget, Path workDir) throws IOException {
+    return start(
+        name,
+        "io.canopy.gateway.Main",
+        Map.of(
+            "gateway.http.port", "0",
+            "gateway.grpc.port", "0",
+            "gateway.upstream.serving-target", servingTargets,
+            "gateway.upstream.registry-target", registryTarget),
+        workDir);
+  }
+
   private static int port(Pattern pattern, String banner) {
     Matcher m = pattern.matcher(banner);
     return m.find() ? Integer.parseInt(m.group(1)) : -1;

@@ -1,12 +1,22 @@
 package io.canopy.cli;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.canopy.cli.registry.ModelUploader;
 import io.canopy.cli.up.Suite;
 import io.canopy.proto.inference.v1.GetModelStatusRequest;
 import io.canopy.proto.inference.v1.InferenceServiceGrpc;
 import io.canopy.proto.inference.v1.LoadState;
+import io.canopy.proto.registry.v1.ModelRegistryServiceGrpc;
+import io.canopy.proto.registry.v1.ModelVersion;
+import io.canopy.proto.registry.v1.SetAliasRequest;
+import io.canopy.proto.registry.v1.UploadVersionHeader;
+import io.canopy.proto.registry.v1.VersionState;
 import io.canopy.common.grpc.GrpcTransports;
 import io.grpc.Channel;
 import io.grpc.ManagedChannel;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -65,5 +75,40 @@ final class TestSuites {
       LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
     }
     throw new AssertionError(model + " version " + version + " not AVAILABLE within " + bound);
+  }
+
+  /** Uploads the breast-cancer fixture model with {@code header}; the registry's answer. */
+  static ModelVersion uploadBreastCancer(Channel registry, UploadVersionHeader header)
+      throws IOException {
+    return new ModelUploader(registry)
+        .upload(
+            header,
+            new ByteArrayInputStream(Fixtures.bytes("breast_cancer_binary.ubj")),
+            120,
+            sent -> {});
+  }
+
+  /**
+   * Creates {@code model} from the breast-cancer fixture (its version must come back READY),
+   * points its {@code production} alias at that version, and waits until the InferenceService
+   * behind {@code inference} reports it AVAILABLE.
+   */
+  static void publishBreastCancer(Channel registry, Channel inference, String model)
+      throws IOException {
+    ModelVersion v =
+        uploadBreastCancer(
+            registry, UploadVersionHeader.newBuilder().setModel(model).setCreateModel(true).build());
+    assertThat(v.getState())
+        .as("upload of %s: %s", model, v.getFailureReason())
+        .isEqualTo(VersionState.VERSION_STATE_READY);
+    ModelRegistryServiceGrpc.newBlockingStub(registry)
+        .withDeadlineAfter(60, TimeUnit.SECONDS)
+        .setAlias(
+            SetAliasRequest.newBuilder()
+                .setModel(model)
+                .setAlias("production")
+                .setVersion(v.getVersion())
+                .build());
+    awaitAvailable(inference, model, v.getVersion(), Duration.ofSeconds(60));
   }
 }

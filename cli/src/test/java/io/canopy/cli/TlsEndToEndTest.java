@@ -1,25 +1,21 @@
 package io.canopy.cli;
 
+import static io.canopy.cli.CliRun.canopy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.canopy.cli.up.Suite;
 import io.canopy.common.grpc.GrpcTransports;
 import io.canopy.common.testing.ListenerProbes;
 import io.canopy.common.testing.TestCertificates;
-import io.canopy.common.tls.ClientTls;
 import io.canopy.proto.inference.v1.DenseRows;
 import io.canopy.proto.inference.v1.InferenceServiceGrpc;
 import io.canopy.proto.inference.v1.PredictRequest;
 import io.canopy.proto.inference.v1.PredictResponse;
 import io.grpc.ManagedChannel;
-import io.grpc.Status;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,7 +27,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * The whole suite with TLS on every listener and every hop, one generated CA: the cli registers
@@ -43,6 +38,7 @@ class TlsEndToEndTest {
 
   private static final String MODEL = "tls-model";
   private static final int FEATURES = 30;
+  private static final String LIVE = "/observe/health/live";
 
   @TempDir static Path dir;
   private static TestCertificates certs;
@@ -73,24 +69,6 @@ class TlsEndToEndTest {
     }
   }
 
-  record Run(int exit, String out, String err) {}
-
-  private static synchronized Run canopy(String... args) {
-    PrintStream out = System.out;
-    PrintStream err = System.err;
-    ByteArrayOutputStream o = new ByteArrayOutputStream();
-    ByteArrayOutputStream e = new ByteArrayOutputStream();
-    try {
-      System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
-      System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-      int exit = new CommandLine(new Main()).execute(args);
-      return new Run(exit, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setOut(out);
-      System.setErr(err);
-    }
-  }
-
   @Test
   void everyHopOverTls_modelRegisteredServedAndPredicted() throws Exception {
     Path model = dir.resolve("model.ubj");
@@ -100,9 +78,9 @@ class TlsEndToEndTest {
     String ca = certs.caCert().toString();
 
     // cli → registry: refused without the CA, accepted with it.
-    Run plaintext = canopy("register", MODEL, model.toString(), "--registry", registry);
+    CliRun plaintext = canopy("register", MODEL, model.toString(), "--registry", registry);
     assertThat(plaintext.exit()).isEqualTo(1);
-    Run registered =
+    CliRun registered =
         canopy(
             "register", MODEL, model.toString(), "--alias", "production",
             "--registry", registry, "--tls-ca", ca);
@@ -159,33 +137,12 @@ class TlsEndToEndTest {
 
   @Test
   void everyListener_refusesPlaintextAndAnotherCa() throws Exception {
-    int[] grpcPorts = {
-      suite.registry().grpcPort(), suite.serving().grpcPort(), suite.gateway().grpcPort()
-    };
-    for (int port : grpcPorts) {
-      assertThat(ListenerProbes.grpcHealth(port, certs.clientTls())).isEqualTo(Status.Code.OK);
-      assertThat(ListenerProbes.grpcHealth(port, ClientTls.PLAINTEXT))
-          .isEqualTo(Status.Code.UNAVAILABLE);
-      assertThat(ListenerProbes.grpcHealth(port, other.clientTls()))
-          .isEqualTo(Status.Code.UNAVAILABLE);
-    }
-    int[] httpPorts = {
-      suite.registry().adminPort(), suite.serving().adminPort(), suite.gateway().httpPort()
-    };
-    for (int port : httpPorts) {
-      assertThat(ListenerProbes.httpGet("https", port, "/observe/health/live", certs.sslContext()))
-          .isEqualTo(200);
-      assertThat(
-              org.assertj.core.api.Assertions.catchThrowable(
-                  () -> ListenerProbes.httpGet("http", port, "/observe/health/live", null)))
-          .isInstanceOf(java.io.IOException.class);
-      assertThat(
-              org.assertj.core.api.Assertions.catchThrowable(
-                  () ->
-                      ListenerProbes.httpGet(
-                          "https", port, "/observe/health/live", other.sslContext())))
-          .isInstanceOf(java.io.IOException.class);
-    }
+    ListenerProbes.assertOnlyTheCaGetsThrough(
+        suite.registry().grpcPort(), suite.registry().adminPort(), LIVE, certs, other);
+    ListenerProbes.assertOnlyTheCaGetsThrough(
+        suite.serving().grpcPort(), suite.serving().adminPort(), LIVE, certs, other);
+    ListenerProbes.assertOnlyTheCaGetsThrough(
+        suite.gateway().grpcPort(), suite.gateway().httpPort(), LIVE, certs, other);
   }
 
   private static String[] concat(String[] args, String... more) {

@@ -69,59 +69,45 @@ class TopologyTest {
   @BeforeAll
   static void startTopology() throws Exception {
     registry =
-        start(
-            "registry",
-            "io.canopy.registry.Main",
-            Map.of(
-                "registry.grpc.port", "0",
-                "registry.admin.port", "0",
-                "registry.data-dir", dir.resolve("registry").toString(),
-                "registry.store.backend", "postgresql",
-                "registry.artifacts.backend", "postgresql",
-                "registry.store.postgresql.url", PG_URL,
-                "registry.store.postgresql.user", "postgres",
-                "registry.store.postgresql.schema", schema));
+        track(
+            ServiceProcess.registry(
+                dir.resolve("registry"),
+                Map.of(
+                    "registry.store.backend", "postgresql",
+                    "registry.artifacts.backend", "postgresql",
+                    "registry.store.postgresql.url", PG_URL,
+                    "registry.store.postgresql.user", "postgres",
+                    "registry.store.postgresql.schema", schema),
+                dir));
     List<String> replicas = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
       ServiceProcess s =
-          start(
-              "serving-" + i,
-              "io.canopy.serving.Main",
-              Map.of(
-                  "serving.grpc.port", "0",
-                  "serving.admin.port", "0",
-                  "serving.registry.target", registry.target(),
-                  "serving.cache-dir", dir.resolve("cache-" + i).toString(),
-                  "serving.features.backend", "redis",
-                  "serving.features.redis.key-prefix", redisPrefix));
+          track(
+              ServiceProcess.serving(
+                  "serving-" + i,
+                  registry.target(),
+                  dir.resolve("cache-" + i),
+                  Map.of(
+                      "serving.features.backend", "redis",
+                      "serving.features.redis.key-prefix", redisPrefix),
+                  dir));
       serving.add(s);
       replicas.add(s.target());
     }
     // For comparison in the same run: one gateway in front of one replica.
     single =
-        start(
-            "gateway-single",
-            "io.canopy.gateway.Main",
-            Map.of(
-                "gateway.http.port", "0",
-                "gateway.grpc.port", "0",
-                "gateway.upstream.serving-target", replicas.getFirst(),
-                "gateway.upstream.registry-target", registry.target()));
+        track(
+            ServiceProcess.gateway("gateway-single", replicas.getFirst(), registry.target(), dir));
     for (int i = 0; i < 2; i++) {
       gateways.add(
-          start(
-              "gateway-" + i,
-              "io.canopy.gateway.Main",
-              Map.of(
-                  "gateway.http.port", "0",
-                  "gateway.grpc.port", "0",
-                  "gateway.upstream.serving-target", String.join(",", replicas),
-                  "gateway.upstream.registry-target", registry.target())));
+          track(
+              ServiceProcess.gateway(
+                  "gateway-" + i, String.join(",", replicas), registry.target(), dir)));
     }
   }
 
-  private static ServiceProcess start(String name, String main, Map<String, String> settings) throws Exception {
-    ServiceProcess p = ServiceProcess.start(name, main, settings, dir);
+  /** Keeps {@code p} for {@link #stopTopology}, which closes in reverse order of start. */
+  private static ServiceProcess track(ServiceProcess p) {
     processes.add(p);
     return p;
   }

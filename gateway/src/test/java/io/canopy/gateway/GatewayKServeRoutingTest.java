@@ -1,5 +1,7 @@
 package io.canopy.gateway;
 
+import static io.canopy.gateway.FraudModel.FRAUD;
+import static io.canopy.gateway.FraudModel.infer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.canopy.common.grpc.GrpcTransports;
@@ -7,11 +9,8 @@ import io.canopy.common.testing.GrpcCleanup;
 import io.canopy.proto.inference.v1.GetModelStatusRequest;
 import io.canopy.proto.inference.v1.InferenceServiceGrpc;
 import io.canopy.proto.kserve.v2.GRPCInferenceServiceGrpc;
-import io.canopy.proto.kserve.v2.InferTensorContents;
-import io.canopy.proto.kserve.v2.ModelInferRequest;
 import io.canopy.proto.kserve.v2.ModelMetadataRequest;
 import io.canopy.proto.kserve.v2.ModelReadyRequest;
-import io.canopy.proto.registry.v1.Model;
 import io.canopy.proto.registry.v1.TrafficPolicy;
 import io.canopy.proto.registry.v1.TrafficSplit;
 import io.grpc.ManagedChannel;
@@ -32,8 +31,6 @@ class GatewayKServeRoutingTest {
 
   @RegisterExtension final GrpcCleanup cleanup = new GrpcCleanup();
 
-  private static final Model FRAUD =
-      Model.newBuilder().setName("fraud").putAliases("production", 1).setLatestVersion(3).build();
   private static final Metadata.Key<String> ROUTING_KEY =
       Metadata.Key.of("x-routing-key", Metadata.ASCII_STRING_MARSHALLER);
 
@@ -53,20 +50,6 @@ class GatewayKServeRoutingTest {
 
   private GRPCInferenceServiceGrpc.GRPCInferenceServiceBlockingStub kserve() {
     return GRPCInferenceServiceGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS);
-  }
-
-  private static ModelInferRequest infer(String version) {
-    return ModelInferRequest.newBuilder()
-        .setModelName("fraud")
-        .setModelVersion(version)
-        .addInputs(
-            ModelInferRequest.InferInputTensor.newBuilder()
-                .setName("input-0")
-                .setDatatype("FP32")
-                .addShape(1)
-                .addShape(1)
-                .setContents(InferTensorContents.newBuilder().addFp32Contents(0.5f)))
-        .build();
   }
 
   @Test

@@ -1,15 +1,15 @@
 package io.canopy.gateway;
 
+import static io.canopy.gateway.FraudModel.FRAUD;
+import static io.canopy.gateway.FraudModel.request;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.canopy.common.grpc.GrpcTransports;
 import io.canopy.common.testing.GrpcCleanup;
-import io.canopy.proto.inference.v1.DenseRows;
 import io.canopy.proto.inference.v1.InferenceServiceGrpc;
 import io.canopy.proto.inference.v1.PredictRequest;
 import io.canopy.proto.inference.v1.PredictResponse;
-import io.canopy.proto.registry.v1.Model;
 import io.canopy.proto.registry.v1.ShadowTarget;
 import io.canopy.proto.registry.v1.TrafficPolicy;
 import io.canopy.proto.registry.v1.TrafficSplit;
@@ -33,21 +33,12 @@ class GatewayRoutingTest {
   private RunningGateway gw;
   private ManagedChannel channel;
 
-  private static final Model FRAUD =
-      Model.newBuilder().setName("fraud").putAliases("production", 1).setLatestVersion(3).build();
-
   @BeforeEach
   void start() throws Exception {
     gw = cleanup.register(new RunningGateway(Map.of(), metrics));
     gw.registry.publish(FRAUD);
     channel = cleanup.register(GrpcTransports.channel(gw.grpcTarget(), 1 << 20));
     Await.until(() -> predict(request()).getVersion() == 1, Duration.ofSeconds(20), "watch seen");
-  }
-
-  private static PredictRequest.Builder request() {
-    return PredictRequest.newBuilder()
-        .setModel("fraud")
-        .setDense(DenseRows.newBuilder().setNumFeatures(1).addValues(0.5f));
   }
 
   private PredictResponse predict(PredictRequest.Builder request) {

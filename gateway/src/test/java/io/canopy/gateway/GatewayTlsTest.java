@@ -1,14 +1,12 @@
 package io.canopy.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.canopy.common.grpc.GrpcTransports;
 import io.canopy.common.testing.GrpcCleanup;
 import io.canopy.common.testing.ListenerProbes;
 import io.canopy.common.testing.TestCertificates;
-import io.canopy.common.tls.ClientTls;
 import io.canopy.gateway.metrics.GatewayMetrics;
 import io.canopy.proto.inference.v1.DenseRows;
 import io.canopy.proto.inference.v1.InferenceServiceGrpc;
@@ -99,22 +97,8 @@ class GatewayTlsTest {
   @Test
   void fronts_plaintextOrAnotherCa_fail() throws Exception {
     RunningGateway gw = start(certs.caCert());
-    int grpc = gw.gateway.grpcPort();
-    int http = gw.gateway.httpPort();
-
-    assertThat(ListenerProbes.grpcHealth(grpc, certs.clientTls())).isEqualTo(Status.Code.OK);
-    assertThat(ListenerProbes.grpcHealth(grpc, ClientTls.PLAINTEXT))
-        .isEqualTo(Status.Code.UNAVAILABLE);
-    assertThat(ListenerProbes.grpcHealth(grpc, other.clientTls()))
-        .isEqualTo(Status.Code.UNAVAILABLE);
-
-    assertThat(ListenerProbes.httpGet("https", http, "/observe/health", certs.sslContext()))
-        .isEqualTo(200);
-    assertThatThrownBy(() -> ListenerProbes.httpGet("http", http, "/observe/health", null))
-        .isInstanceOf(IOException.class);
-    assertThatThrownBy(
-            () -> ListenerProbes.httpGet("https", http, "/observe/health", other.sslContext()))
-        .isInstanceOf(IOException.class);
+    ListenerProbes.assertOnlyTheCaGetsThrough(
+        gw.gateway.grpcPort(), gw.gateway.httpPort(), "/observe/health", certs, other);
   }
 
   @Test

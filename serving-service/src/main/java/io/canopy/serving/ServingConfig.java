@@ -71,7 +71,6 @@ public record ServingConfig(
       throw new IllegalArgumentException(
           "serving.admin.max-payload-bytes: " + adminMaxPayloadBytes + " must be positive");
     }
-    Objects.requireNonNull(cacheDir, "serving.cache-dir");
     if (registryTarget == null || registryTarget.isBlank()) {
       throw new IllegalArgumentException("serving.registry.target: must not be blank");
     }
@@ -79,30 +78,16 @@ public record ServingConfig(
       throw new IllegalArgumentException(
           "serving.predict.inline-max-rows: must be >= 0, got " + inlineMaxRows);
     }
-    if (nthread < 1) {
-      throw new IllegalArgumentException("serving.predict.nthread: must be >= 1, got " + nthread);
-    }
-    if (maxInFlightPerModel < 1) {
-      throw new IllegalArgumentException(
-          "serving.predict.max-in-flight-per-model: must be >= 1, got " + maxInFlightPerModel);
-    }
-    if (reconnectInitial.isNegative() || reconnectInitial.isZero()) {
-      throw new IllegalArgumentException(
-          "serving.registry.reconnect-initial-ms: must be > 0, got " + reconnectInitial.toMillis());
-    }
-    if (reconnectMax.compareTo(reconnectInitial) < 0) {
-      throw new IllegalArgumentException(
-          "serving.registry.reconnect-max-ms: must be >= reconnect-initial-ms, got "
-              + reconnectMax.toMillis());
-    }
-    if (downloadTimeout.isNegative() || downloadTimeout.isZero()) {
-      throw new IllegalArgumentException(
-          "serving.registry.download-timeout-ms: must be > 0, got " + downloadTimeout.toMillis());
-    }
-    if (retireGrace.isNegative()) {
-      throw new IllegalArgumentException(
-          "serving.retire-grace-ms: must be >= 0, got " + retireGrace.toMillis());
-    }
+    // the model manager's keys: ManagerSettings checks them, naming each key
+    new ManagerSettings(
+        cacheDir,
+        nthread,
+        maxInFlightPerModel,
+        reconnectInitial,
+        reconnectMax,
+        downloadTimeout,
+        retireGrace,
+        fastPath);
   }
 
   /** Reads the {@code serving} key of a configuration root. */

@@ -1,5 +1,8 @@
 package io.canopy.common.testing;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.canopy.common.grpc.GrpcTransports;
 import io.canopy.common.tls.ClientTls;
 import io.grpc.ManagedChannel;
@@ -18,7 +21,9 @@ import javax.net.ssl.SSLContext;
 
 /**
  * One-call probes of a listener on loopback, for the TLS tests of every service: a gRPC health
- * check over a channel with given security, and an HTTP(S) GET. Each is bounded by a deadline.
+ * check over a channel with given security, and an HTTP(S) GET or POST. Each is bounded by a
+ * deadline.
+ * {@link #assertOnlyTheCaGetsThrough} runs the set every TLS test asserts.
  */
 public final class ListenerProbes {
 
@@ -51,6 +56,23 @@ public final class ListenerProbes {
    */
   public static int httpGet(String scheme, int port, String path, SSLContext ssl)
       throws IOException, InterruptedException {
+    return send(scheme, port, path, ssl, "GET", HttpRequest.BodyPublishers.noBody());
+  }
+
+  /** POSTs {@code body} to {@code path} as {@link #httpGet} GETs it; the status code. */
+  public static int httpPost(String scheme, int port, String path, SSLContext ssl, String body)
+      throws IOException, InterruptedException {
+    return send(scheme, port, path, ssl, "POST", HttpRequest.BodyPublishers.ofString(body));
+  }
+
+  private static int send(
+      String scheme,
+      int port,
+      String path,
+      SSLContext ssl,
+      String method,
+      HttpRequest.BodyPublisher body)
+      throws IOException, InterruptedException {
     HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(TIMEOUT);
     if (ssl != null) {
       builder.sslContext(ssl);
@@ -60,10 +82,29 @@ public final class ListenerProbes {
           .send(
               HttpRequest.newBuilder(URI.create(scheme + "://127.0.0.1:" + port + path))
                   .timeout(TIMEOUT)
-                  .GET()
+                  .method(method, body)
                   .build(),
               HttpResponse.BodyHandlers.discarding())
           .statusCode();
     }
+  }
+
+  /**
+   * Asserts that a gRPC listener and an HTTP listener, both with a certificate of {@code ca},
+   * answer clients trusting {@code ca} (a health check, a GET of {@code httpPath}) and refuse
+   * plaintext clients and clients trusting only {@code otherCa}.
+   */
+  public static void assertOnlyTheCaGetsThrough(
+      int grpcPort, int httpPort, String httpPath, TestCertificates ca, TestCertificates otherCa)
+      throws IOException, InterruptedException {
+    assertThat(grpcHealth(grpcPort, ca.clientTls())).isEqualTo(Status.Code.OK);
+    assertThat(grpcHealth(grpcPort, ClientTls.PLAINTEXT)).isEqualTo(Status.Code.UNAVAILABLE);
+    assertThat(grpcHealth(grpcPort, otherCa.clientTls())).isEqualTo(Status.Code.UNAVAILABLE);
+
+    assertThat(httpGet("https", httpPort, httpPath, ca.sslContext())).isEqualTo(200);
+    assertThatThrownBy(() -> httpGet("http", httpPort, httpPath, null))
+        .isInstanceOf(IOException.class);
+    assertThatThrownBy(() -> httpGet("https", httpPort, httpPath, otherCa.sslContext()))
+        .isInstanceOf(IOException.class);
   }
 }

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import io.canopy.common.error.CanopyException;
-import io.canopy.gateway.MutableClock;
+import io.canopy.common.testing.MutableClock;
 import io.canopy.proto.inference.v1.PredictRequest;
 import io.canopy.proto.registry.v1.Model;
 import io.canopy.proto.registry.v1.ShadowTarget;

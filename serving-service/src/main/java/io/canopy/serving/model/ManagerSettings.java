@@ -47,44 +47,36 @@ public record ManagerSettings(
         FastPathSettings.DEFAULT);
   }
 
-  /** Settings that retire a version as soon as nothing references it. */
-  public ManagerSettings(
-      Path cacheDir,
-      int nthread,
-      int maxInFlightPerModel,
-      Duration reconnectInitial,
-      Duration reconnectMax,
-      Duration downloadTimeout) {
-    this(
-        cacheDir, nthread, maxInFlightPerModel, reconnectInitial, reconnectMax, downloadTimeout,
-        Duration.ZERO);
-  }
-
+  /**
+   * Checks every setting; a failure names the {@code serving.*} configuration key it comes from,
+   * since {@code ServingConfig} validates those keys through this record.
+   */
   public ManagerSettings {
-    Objects.requireNonNull(cacheDir, "cacheDir");
-    Objects.requireNonNull(fastPath, "fastPath");
+    Objects.requireNonNull(cacheDir, "serving.cache-dir");
+    Objects.requireNonNull(fastPath, "serving.predict.fast-path");
     if (nthread < 1) {
-      throw new IllegalArgumentException("nthread must be >= 1, got " + nthread);
+      throw new IllegalArgumentException("serving.predict.nthread: must be >= 1, got " + nthread);
     }
     if (maxInFlightPerModel < 1) {
       throw new IllegalArgumentException(
-          "maxInFlightPerModel must be >= 1, got " + maxInFlightPerModel);
+          "serving.predict.max-in-flight-per-model: must be >= 1, got " + maxInFlightPerModel);
     }
-    if (reconnectInitial.isNegative()
-        || reconnectInitial.isZero()
-        || reconnectMax.compareTo(reconnectInitial) < 0) {
+    if (reconnectInitial.isNegative() || reconnectInitial.isZero()) {
       throw new IllegalArgumentException(
-          "need 0 < reconnectInitial <= reconnectMax, got "
-              + reconnectInitial
-              + ", "
-              + reconnectMax);
+          "serving.registry.reconnect-initial-ms: must be > 0, got " + reconnectInitial.toMillis());
     }
-    if (retireGrace.isNegative()) {
-      throw new IllegalArgumentException("retireGrace must not be negative, got " + retireGrace);
+    if (reconnectMax.compareTo(reconnectInitial) < 0) {
+      throw new IllegalArgumentException(
+          "serving.registry.reconnect-max-ms: must be >= reconnect-initial-ms, got "
+              + reconnectMax.toMillis());
     }
     if (downloadTimeout.isNegative() || downloadTimeout.isZero()) {
       throw new IllegalArgumentException(
-          "downloadTimeout must be positive, got " + downloadTimeout);
+          "serving.registry.download-timeout-ms: must be > 0, got " + downloadTimeout.toMillis());
+    }
+    if (retireGrace.isNegative()) {
+      throw new IllegalArgumentException(
+          "serving.retire-grace-ms: must be >= 0, got " + retireGrace.toMillis());
     }
   }
 }

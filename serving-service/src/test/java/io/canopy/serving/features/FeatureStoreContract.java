@@ -8,6 +8,7 @@ import com.google.protobuf.Duration;
 import com.google.protobuf.Timestamp;
 import io.canopy.common.grpc.GrpcServer;
 import io.canopy.common.testing.GrpcCleanup;
+import io.canopy.common.testing.MutableClock;
 import io.canopy.proto.features.v1.CreateFeatureViewRequest;
 import io.canopy.proto.features.v1.DeleteFeatureViewRequest;
 import io.canopy.proto.features.v1.EntityFeatures;

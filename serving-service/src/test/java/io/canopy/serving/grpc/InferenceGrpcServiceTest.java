@@ -1,25 +1,17 @@
 package io.canopy.serving.grpc;
 
-import static io.canopy.serving.Fixtures.BREAST_CANCER_UBJ;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.canopy.common.error.CanopyException;
 import io.canopy.common.testing.GrpcCleanup;
 import io.canopy.proto.inference.v1.PredictResponse;
-import io.canopy.serving.Await;
-import io.canopy.serving.FakeRegistry;
 import io.canopy.serving.ServingHarness;
-import io.canopy.serving.model.ManagerSettings;
 import io.canopy.serving.model.ModelManager;
 import io.grpc.Context;
 import io.grpc.Deadline;
-import io.grpc.inprocess.InProcessChannelBuilder;
-import io.grpc.inprocess.InProcessServerBuilder;
 import io.grpc.stub.StreamObserver;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executors;
@@ -39,24 +31,7 @@ class InferenceGrpcServiceTest {
 
   @BeforeEach
   void start() throws Exception {
-    FakeRegistry registry = new FakeRegistry();
-    registry.addBreastCancer("bc", 1, BREAST_CANCER_UBJ);
-    String name = InProcessServerBuilder.generateName();
-    cleanup.register(InProcessServerBuilder.forName(name).addService(registry).build().start());
-    ModelManager models =
-        new ModelManager(
-            new ManagerSettings(
-                cacheDir,
-                1,
-                8,
-                Duration.ofMillis(10),
-                Duration.ofMillis(50),
-                Duration.ofSeconds(30)),
-            cleanup.register(InProcessChannelBuilder.forName(name).build()),
-            Clock.systemUTC());
-    cleanup.register(models);
-    models.start();
-    Await.until("ready", models::isReady);
+    ModelManager models = ReadyModels.start(cleanup, cacheDir, 8);
     service = new InferenceGrpcService(models);
   }
 

@@ -1,6 +1,5 @@
 package io.canopy.serving.grpc;
 
-import static io.canopy.serving.Fixtures.BREAST_CANCER_UBJ;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.canopy.common.error.CanopyException;
@@ -9,18 +8,11 @@ import io.canopy.proto.inference.v1.DenseRows;
 import io.canopy.proto.inference.v1.OutputKind;
 import io.canopy.proto.inference.v1.PredictRequest;
 import io.canopy.proto.inference.v1.PredictResponse;
-import io.canopy.serving.Await;
-import io.canopy.serving.FakeRegistry;
 import io.canopy.serving.Fixtures;
 import io.canopy.serving.metrics.ServingMetrics;
-import io.canopy.serving.model.ManagerSettings;
 import io.canopy.serving.model.ModelManager;
-import io.grpc.inprocess.InProcessChannelBuilder;
-import io.grpc.inprocess.InProcessServerBuilder;
 import io.grpc.stub.StreamObserver;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -45,24 +37,7 @@ class PredictDispatchTest {
 
   @BeforeEach
   void start() throws Exception {
-    FakeRegistry registry = new FakeRegistry();
-    registry.addBreastCancer("bc", 1, BREAST_CANCER_UBJ);
-    String name = InProcessServerBuilder.generateName();
-    cleanup.register(InProcessServerBuilder.forName(name).addService(registry).build().start());
-    models =
-        new ModelManager(
-            new ManagerSettings(
-                cacheDir,
-                1,
-                MAX_IN_FLIGHT,
-                Duration.ofMillis(10),
-                Duration.ofMillis(50),
-                Duration.ofSeconds(30)),
-            cleanup.register(InProcessChannelBuilder.forName(name).build()),
-            Clock.systemUTC());
-    cleanup.register(models);
-    models.start();
-    Await.until("ready", models::isReady);
+    models = ReadyModels.start(cleanup, cacheDir, MAX_IN_FLIGHT);
     pool = Executors.newSingleThreadExecutor(Thread.ofPlatform().name("dispatch-pool").factory());
     cleanup.register((AutoCloseable) pool::shutdownNow);
   }
