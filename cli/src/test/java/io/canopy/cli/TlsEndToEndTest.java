@@ -129,7 +129,9 @@ class TlsEndToEndTest {
     // cli predict: with the CA it answers; with none or another CA the handshake fails.
     String[] predict = {"predict", MODEL, "--target", gateway, "--row", "1,".repeat(FEATURES - 1) + "1"};
     assertThat(canopy(concat(predict, "--tls-ca", ca)).exit()).isZero();
-    assertThat(canopy(predict).exit()).isEqualTo(1);
+    CliRun noCa = canopy(predict);
+    assertThat(noCa.exit()).isEqualTo(1);
+    assertThat(noCa.err()).contains("UNAVAILABLE").contains("pass --tls-ca");
     assertThat(canopy(concat(predict, "--tls-ca", other.caCert().toString())).exit()).isEqualTo(1);
     assertThat(canopy(concat(predict, "--tls-ca", dir.resolve("missing.pem").toString())).exit())
         .isEqualTo(2);

@@ -1,6 +1,7 @@
 package io.canopy.cli.predict;
 
 import io.canopy.cli.TlsOptions;
+import io.canopy.cli.registry.RegistryOptions;
 import io.canopy.common.grpc.GrpcTransports;
 import io.canopy.proto.inference.v1.DenseRows;
 import io.canopy.proto.inference.v1.InferenceServiceGrpc;
@@ -105,7 +106,7 @@ public final class PredictCommand implements Callable<Integer> {
       }
       return 0;
     } catch (StatusRuntimeException e) {
-      System.err.println("canopy: " + e.getStatus().getCode() + ": " + e.getStatus().getDescription());
+      System.err.println(RegistryOptions.describe(e.getStatus()));
       return 1;
     } finally {
       channel.shutdownNow();

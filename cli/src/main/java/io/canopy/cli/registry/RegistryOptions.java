@@ -82,6 +82,13 @@ public final class RegistryOptions {
 
   /** A one-line explanation of a failed call, for stderr. */
   public static String describe(Status status) {
-    return "canopy: " + status.getCode() + ": " + status.getDescription();
+    String line = "canopy: " + status.getCode() + ": " + status.getDescription();
+    if (status.getCode() == Status.Code.UNAVAILABLE) {
+      // What a new user most often meets here: nothing listening, or TLS on one side only.
+      line +=
+          " (is the server running at that address? if it serves TLS, pass --tls-ca; if not,"
+              + " drop it)";
+    }
+    return line;
   }
 }

@@ -16,14 +16,19 @@ import java.util.Map;
  */
 public final class Suite implements AutoCloseable {
 
+  /** Which services serve TLS on their listeners ({@code <service>.tls.*} set). */
+  public record Tls(boolean registry, boolean serving, boolean gateway) {}
+
   private final RegistryServer registry;
   private final ServingServer serving;
   private final GatewayServer gateway;
+  private final Tls tls;
 
-  private Suite(RegistryServer registry, ServingServer serving, GatewayServer gateway) {
+  private Suite(RegistryServer registry, ServingServer serving, GatewayServer gateway, Tls tls) {
     this.registry = registry;
     this.serving = serving;
     this.gateway = gateway;
+    this.tls = tls;
   }
 
   /**
@@ -32,23 +37,28 @@ public final class Suite implements AutoCloseable {
    * @param overrides settings above env/sysprops/defaults, e.g. ports 0 and data dirs in tests
    */
   public static Suite start(Map<String, String> overrides) {
-    RegistryServer registry =
-        io.canopy.registry.Main.start(
-            RegistryConfig.create(ConfigLoader.load("registry.yaml", overrides)));
+    RegistryConfig registryConfig =
+        RegistryConfig.create(ConfigLoader.load("registry.yaml", overrides));
+    RegistryServer registry = io.canopy.registry.Main.start(registryConfig);
     ServingServer serving = null;
     try {
       Map<String, String> servingOverrides = new HashMap<>(overrides);
       servingOverrides.put("serving.registry.target", "127.0.0.1:" + registry.grpcPort());
-      serving =
-          io.canopy.serving.Main.start(
-              ServingConfig.create(ConfigLoader.load("serving.yaml", servingOverrides)));
+      ServingConfig servingConfig =
+          ServingConfig.create(ConfigLoader.load("serving.yaml", servingOverrides));
+      serving = io.canopy.serving.Main.start(servingConfig);
       Map<String, String> gatewayOverrides = new HashMap<>(overrides);
       gatewayOverrides.put("gateway.upstream.serving-target", "127.0.0.1:" + serving.grpcPort());
       gatewayOverrides.put("gateway.upstream.registry-target", "127.0.0.1:" + registry.grpcPort());
-      GatewayServer gateway =
-          io.canopy.gateway.Main.start(
-              GatewayConfig.create(ConfigLoader.load("gateway.yaml", gatewayOverrides)));
-      return new Suite(registry, serving, gateway);
+      GatewayConfig gatewayConfig =
+          GatewayConfig.create(ConfigLoader.load("gateway.yaml", gatewayOverrides));
+      GatewayServer gateway = io.canopy.gateway.Main.start(gatewayConfig);
+      Tls tls =
+          new Tls(
+              registryConfig.tls().enabled(),
+              servingConfig.tls().enabled(),
+              gatewayConfig.tls().enabled());
+      return new Suite(registry, serving, gateway, tls);
     } catch (RuntimeException e) {
       if (serving != null) {
         serving.close();
@@ -68,6 +78,10 @@ public final class Suite implements AutoCloseable {
 
   public GatewayServer gateway() {
     return gateway;
+  }
+
+  public Tls tls() {
+    return tls;
   }
 
   /** Stops front to back, so no request is accepted by a tier whose upstream is gone. */

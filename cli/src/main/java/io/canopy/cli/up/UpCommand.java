@@ -32,13 +32,14 @@ public final class UpCommand implements Callable<Integer> {
                   stopped.countDown();
                 },
                 "canopy-shutdown"));
+    Suite.Tls tls = suite.tls();
     new Table("SERVICE", "LISTENS ON", "WHAT")
-        .row("gateway", "http://127.0.0.1:" + suite.gateway().httpPort(), "HTTP/JSON API, /observe/health")
-        .row("gateway", "127.0.0.1:" + suite.gateway().grpcPort(), "gRPC Inference + KServe v2")
-        .row("serving", "127.0.0.1:" + suite.serving().grpcPort(), "gRPC Inference + KServe v2")
-        .row("serving", "http://127.0.0.1:" + suite.serving().adminPort(), "admin: /observe/health, /observe/metrics")
-        .row("registry", "127.0.0.1:" + suite.registry().grpcPort(), "gRPC ModelRegistryService")
-        .row("registry", "http://127.0.0.1:" + suite.registry().adminPort(), "admin: /observe/health, /observe/metrics")
+        .row("gateway", http(tls.gateway(), suite.gateway().httpPort()), "HTTP/JSON API, /observe/health")
+        .row("gateway", "127.0.0.1:" + suite.gateway().grpcPort(), grpc(tls.gateway(), "gRPC Inference + KServe v2"))
+        .row("serving", "127.0.0.1:" + suite.serving().grpcPort(), grpc(tls.serving(), "gRPC Inference + KServe v2"))
+        .row("serving", http(tls.serving(), suite.serving().adminPort()), "admin: /observe/health, /observe/metrics")
+        .row("registry", "127.0.0.1:" + suite.registry().grpcPort(), grpc(tls.registry(), "gRPC ModelRegistryService"))
+        .row("registry", http(tls.registry(), suite.registry().adminPort()), "admin: /observe/health, /observe/metrics")
         .print(System.out);
     if (demo) {
       new Demo(suite, System.out).run(startNanos);
@@ -46,5 +47,13 @@ public final class UpCommand implements Callable<Integer> {
     System.out.println("canopy: up. Ctrl-C stops everything.");
     stopped.await();
     return 0;
+  }
+
+  private static String http(boolean tls, int port) {
+    return (tls ? "https" : "http") + "://127.0.0.1:" + port;
+  }
+
+  private static String grpc(boolean tls, String what) {
+    return tls ? what + " (TLS)" : what;
   }
 }
