@@ -119,21 +119,8 @@ public class FlatForestBenchmark {
     if (Files.isReadable(cache)) {
       return Files.readAllBytes(cache);
     }
-    SplittableRandom random = new SplittableRandom(42);
-    float[] data = new float[TRAIN_ROWS * FEATURES];
-    float[] labels = new float[TRAIN_ROWS];
-    for (int r = 0; r < TRAIN_ROWS; r++) {
-      double signal = 0;
-      for (int f = 0; f < FEATURES; f++) {
-        float v = (float) random.nextGaussian();
-        data[r * FEATURES + f] = v;
-        signal += (f % 3 == 0 ? v : -0.5 * v) * (f < 10 ? 1 : 0.2);
-      }
-      labels[r] = signal + random.nextGaussian() > 0 ? 1 : 0;
-    }
-    DMatrix train = new DMatrix(data, TRAIN_ROWS, FEATURES, Float.NaN);
+    DMatrix train = SyntheticTraining.generate(TRAIN_ROWS, FEATURES, 42).matrix();
     try {
-      train.setLabel(labels);
       Map<String, Object> params = new HashMap<>();
       params.put("objective", "binary:logistic");
       params.put("max_depth", depth);

@@ -2,7 +2,6 @@ package io.canopy.bench.jmh;
 
 import java.util.HashMap;
 import java.util.Map;
-import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import ml.dmlc.xgboost4j.java.Booster;
 import ml.dmlc.xgboost4j.java.DMatrix;
@@ -47,20 +46,9 @@ public class PredictBenchmark {
 
   @Setup
   public void train() throws XGBoostError {
-    SplittableRandom random = new SplittableRandom(42);
-    float[] data = new float[TRAIN_ROWS * FEATURES];
-    float[] labels = new float[TRAIN_ROWS];
-    for (int r = 0; r < TRAIN_ROWS; r++) {
-      double signal = 0;
-      for (int f = 0; f < FEATURES; f++) {
-        float v = (float) random.nextGaussian();
-        data[r * FEATURES + f] = v;
-        signal += (f % 3 == 0 ? v : -0.5 * v) * (f < 10 ? 1 : 0.2);
-      }
-      labels[r] = signal + random.nextGaussian() > 0 ? 1 : 0;
-    }
-    DMatrix train = new DMatrix(data, TRAIN_ROWS, FEATURES, Float.NaN);
-    train.setLabel(labels);
+    SyntheticTraining training = SyntheticTraining.generate(TRAIN_ROWS, FEATURES, 42);
+    float[] data = training.data();
+    DMatrix train = training.matrix();
     Map<String, Object> params = new HashMap<>();
     params.put("objective", "binary:logistic");
     params.put("max_depth", 6);
