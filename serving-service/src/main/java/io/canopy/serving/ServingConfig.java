@@ -1,7 +1,7 @@
 package io.canopy.serving;
 
-import io.canopy.common.config.ConfigLoader;
 import io.canopy.common.admin.AdminSettings;
+import io.canopy.common.config.ConfigLoader;
 import io.canopy.common.config.Listen;
 import io.canopy.common.grpc.GrpcLimits;
 import io.canopy.common.tls.ClientTls;
@@ -21,15 +21,9 @@ import java.util.Objects;
  * @param grpc where InferenceService and KServe v2 listen
  * @param admin where /observe/health and /observe/metrics listen
  * @param registryTarget gRPC target of the model registry
- * @param cacheDir local artifact cache and last registry state
- * @param nthread XGBoost threads per prediction call
- * @param maxInFlightPerModel requests computing at once per model before UNAVAILABLE
- * @param reconnectInitial first backoff after the registry watch breaks or a download fails
- * @param reconnectMax longest backoff
- * @param downloadTimeout deadline of one artifact download
+ * @param managerSettings the model manager's settings (cache dir, nthread, in-flight limit,
+ *     registry backoff and download deadline, retire grace, fast path), each checked there
  * @param features where the feature store keeps views and values
- * @param retireGrace how long a version stays loaded after traffic leaves it
- * @param fastPath the verified pure-Java fast path for small batches
  * @param inlineMaxRows Predicts of at most this many rows on the pure-Java engine compute on the
  *     gRPC transport thread (no hand-off to the work pool); 0 sends every prediction to the pool
  * @param grpcLimits {@code serving.grpc.max-inbound-message-bytes} and {@code
@@ -44,15 +38,8 @@ public record ServingConfig(
     Listen grpc,
     Listen admin,
     String registryTarget,
-    Path cacheDir,
-    int nthread,
-    int maxInFlightPerModel,
-    Duration reconnectInitial,
-    Duration reconnectMax,
-    Duration downloadTimeout,
+    ManagerSettings managerSettings,
     FeatureSettings features,
-    Duration retireGrace,
-    FastPathSettings fastPath,
     int inlineMaxRows,
     GrpcLimits grpcLimits,
     long adminMaxPayloadBytes,
@@ -63,7 +50,7 @@ public record ServingConfig(
     Objects.requireNonNull(features, "serving.features");
     Objects.requireNonNull(grpc, "serving.grpc");
     Objects.requireNonNull(admin, "serving.admin");
-    Objects.requireNonNull(fastPath, "serving.predict.fast-path");
+    Objects.requireNonNull(managerSettings, "serving");
     Objects.requireNonNull(grpcLimits, "serving.grpc");
     Objects.requireNonNull(tls, "serving.tls");
     Objects.requireNonNull(registryTls, "serving.registry.tls");
@@ -78,16 +65,6 @@ public record ServingConfig(
       throw new IllegalArgumentException(
           "serving.predict.inline-max-rows: must be >= 0, got " + inlineMaxRows);
     }
-    // the model manager's keys: ManagerSettings checks them, naming each key
-    new ManagerSettings(
-        cacheDir,
-        nthread,
-        maxInFlightPerModel,
-        reconnectInitial,
-        reconnectMax,
-        downloadTimeout,
-        retireGrace,
-        fastPath);
   }
 
   /** Reads the {@code serving} key of a configuration root. */
@@ -97,15 +74,16 @@ public record ServingConfig(
         Listen.create(node.get("grpc")),
         Listen.create(node.get("admin")),
         ConfigLoader.stringValue(node, "registry.target"),
-        Path.of(ConfigLoader.stringValue(node, "cache-dir")),
-        ConfigLoader.intValue(node, "predict.nthread"),
-        ConfigLoader.intValue(node, "predict.max-in-flight-per-model"),
-        millis(node, "registry.reconnect-initial-ms"),
-        millis(node, "registry.reconnect-max-ms"),
-        millis(node, "registry.download-timeout-ms"),
+        new ManagerSettings(
+            Path.of(ConfigLoader.stringValue(node, "cache-dir")),
+            ConfigLoader.intValue(node, "predict.nthread"),
+            ConfigLoader.intValue(node, "predict.max-in-flight-per-model"),
+            millis(node, "registry.reconnect-initial-ms"),
+            millis(node, "registry.reconnect-max-ms"),
+            millis(node, "registry.download-timeout-ms"),
+            millis(node, "retire-grace-ms"),
+            FastPathSettings.create(node.get("predict.fast-path"))),
         FeatureSettings.create(node.get("features")),
-        millis(node, "retire-grace-ms"),
-        FastPathSettings.create(node.get("predict.fast-path")),
         ConfigLoader.intValue(node, "predict.inline-max-rows"),
         GrpcLimits.create(node.get("grpc")),
         ConfigLoader.intValue(node, "admin.max-payload-bytes"),
@@ -120,18 +98,5 @@ public record ServingConfig(
 
   private static Duration millis(Config node, String key) {
     return Duration.ofMillis(ConfigLoader.intValue(node, key));
-  }
-
-  /** The model manager's share of these settings. */
-  public ManagerSettings managerSettings() {
-    return new ManagerSettings(
-        cacheDir,
-        nthread,
-        maxInFlightPerModel,
-        reconnectInitial,
-        reconnectMax,
-        downloadTimeout,
-        retireGrace,
-        fastPath);
   }
 }

@@ -85,7 +85,7 @@ public final class ServingServer implements AutoCloseable {
                     metrics,
                     work,
                     // Above the fast path's crossover a Predict would call XGBoost4J: not inline.
-                    Math.min(config.inlineMaxRows(), config.fastPath().maxRows())),
+                    Math.min(config.inlineMaxRows(), config.managerSettings().fastPath().maxRows())),
                 Offload.onto(work, new KServeGrpcService(models, metrics)),
                 Offload.onto(work, new FeatureStoreGrpcService(features, metrics))),
             List.of());

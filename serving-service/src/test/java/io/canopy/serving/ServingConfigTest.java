@@ -30,12 +30,12 @@ class ServingConfigTest {
     assertThat(config.grpc().target()).isEqualTo("127.0.0.1:9200");
     assertThat(config.admin().target()).isEqualTo("127.0.0.1:9201");
     assertThat(config.registryTarget()).isEqualTo("127.0.0.1:9100");
-    assertThat(config.cacheDir()).isEqualTo(Path.of(".canopy/serving-cache"));
-    assertThat(config.nthread()).isEqualTo(1);
-    assertThat(config.maxInFlightPerModel()).isEqualTo(64);
+    assertThat(config.managerSettings().cacheDir()).isEqualTo(Path.of(".canopy/serving-cache"));
+    assertThat(config.managerSettings().nthread()).isEqualTo(1);
+    assertThat(config.managerSettings().maxInFlightPerModel()).isEqualTo(64);
     assertThat(config.inlineMaxRows()).isEqualTo(1);
-    assertThat(config.reconnectInitial()).isEqualTo(Duration.ofMillis(200));
-    assertThat(config.reconnectMax()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(config.managerSettings().reconnectInitial()).isEqualTo(Duration.ofMillis(200));
+    assertThat(config.managerSettings().reconnectMax()).isEqualTo(Duration.ofSeconds(10));
     assertThat(config.features().backend()).isEqualTo(FeatureSettings.Backend.ROCKSDB);
     assertThat(config.features().rocksdbPath()).isEqualTo(Path.of(".canopy/features"));
     assertThat(config.features().redisUri()).isEqualTo("redis://127.0.0.1:6379");
@@ -55,7 +55,7 @@ class ServingConfigTest {
                 "registry:9100"));
 
     assertThat(config.grpc().port()).isZero();
-    assertThat(config.nthread()).isEqualTo(4);
+    assertThat(config.managerSettings().nthread()).isEqualTo(4);
     assertThat(config.registryTarget()).isEqualTo("registry:9100");
   }
 
