@@ -354,27 +354,12 @@ class MalformedGrpcRequestsTest {
 
   /** Sends exactly {@code messages} on one UploadVersion stream and waits for the answer. */
   private static void uploadRaw(List<UploadVersionRequest> messages) {
-    var result = new java.util.concurrent.CompletableFuture<Object>();
+    var result =
+        new java.util.concurrent.CompletableFuture<io.canopy.proto.registry.v1.UploadVersionResponse>();
     var requests =
         ModelRegistryServiceGrpc.newStub(registryChannel)
             .withDeadlineAfter(60, TimeUnit.SECONDS)
-            .uploadVersion(
-                new io.grpc.stub.StreamObserver<>() {
-                  @Override
-                  public void onNext(io.canopy.proto.registry.v1.UploadVersionResponse value) {
-                    result.complete(value);
-                  }
-
-                  @Override
-                  public void onError(Throwable t) {
-                    result.completeExceptionally(t);
-                  }
-
-                  @Override
-                  public void onCompleted() {
-                    result.complete("completed");
-                  }
-                });
+            .uploadVersion(Observers.completing(result));
     messages.forEach(requests::onNext);
     requests.onCompleted();
     try {
