@@ -2,7 +2,9 @@ package io.canopy.gateway.predict;
 
 import io.grpc.Deadline;
 import io.grpc.Status;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.function.LongFunction;
 
 /**
  * When a call routed through a recently moved alias goes to the alias's previous target instead
@@ -13,6 +15,25 @@ import java.util.concurrent.CompletionException;
 final class AliasFallback {
 
   private AliasFallback() {}
+
+  /**
+   * {@code first}, or, when it fails in a way that {@link #applies} and {@code fallbackVersion} is
+   * set (above 0), one call to {@code fallbackVersion} made by {@code callVersion}.
+   */
+  static <R> CompletableFuture<R> orFallback(
+      CompletableFuture<R> first,
+      long fallbackVersion,
+      Deadline deadline,
+      LongFunction<CompletableFuture<R>> callVersion) {
+    if (fallbackVersion <= 0) {
+      return first;
+    }
+    return first.exceptionallyCompose(
+        failure ->
+            applies(failure, deadline)
+                ? callVersion.apply(fallbackVersion)
+                : CompletableFuture.failedFuture(failure));
+  }
 
   static boolean applies(Throwable failure, Deadline deadline) {
     Throwable cause =

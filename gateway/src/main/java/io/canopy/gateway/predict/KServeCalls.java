@@ -96,15 +96,13 @@ public final class KServeCalls {
     // The caller's version, else the routed one, else "" (serving picks).
     String target = route == null ? version : route.resolved() ? Long.toString(route.version()) : "";
     CompletableFuture<R> result = call(withVersion.apply(target), method, deadline);
-    if (route == null || route.fallbackVersion() == 0) {
-      return result;
-    }
-    String fallback = Long.toString(route.fallbackVersion());
-    return result.exceptionallyCompose(
-        failure ->
-            AliasFallback.applies(failure, deadline)
-                ? call(withVersion.apply(fallback), method, deadline)
-                : CompletableFuture.failedFuture(failure));
+    return route == null
+        ? result
+        : AliasFallback.orFallback(
+            result,
+            route.fallbackVersion(),
+            deadline,
+            fallback -> call(withVersion.apply(Long.toString(fallback)), method, deadline));
   }
 
   private <Q, R> CompletableFuture<R> call(Q request, Method<Q, R> method, Deadline deadline) {

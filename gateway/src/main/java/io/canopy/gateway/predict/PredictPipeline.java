@@ -84,18 +84,15 @@ public final class PredictPipeline {
             ? request.toBuilder().setVersion(route.version()).build()
             : request;
     AtomicBoolean fellBack = new AtomicBoolean();
-    CompletableFuture<PredictResponse> result = call(upstreamRequest, deadline);
-    if (route.fallbackVersion() > 0) {
-      result =
-          result.exceptionallyCompose(
-              failure -> {
-                if (!AliasFallback.applies(failure, deadline)) {
-                  return CompletableFuture.failedFuture(failure);
-                }
-                fellBack.set(true);
-                return call(upstreamRequest.toBuilder().setVersion(route.fallbackVersion()).build(), deadline);
-              });
-    }
+    CompletableFuture<PredictResponse> result =
+        AliasFallback.orFallback(
+            call(upstreamRequest, deadline),
+            route.fallbackVersion(),
+            deadline,
+            fallback -> {
+              fellBack.set(true);
+              return call(upstreamRequest.toBuilder().setVersion(fallback).build(), deadline);
+            });
     return result.whenComplete(
         (response, failure) -> {
           bulkhead.onComplete();
