@@ -95,8 +95,7 @@ class RegistrySecurityTest {
   void admin_bodyOverLimit_413AndServerKeepsServing() throws Exception {
     RegistryServer server = start(Map.of("registry.admin.max-payload-bytes", "1024"));
     assertThat(
-            ListenerProbes.httpPost(
-                "http", server.adminPort(), "/observe/health", null, "x".repeat(64 * 1024)))
+            ListenerProbes.httpPostDeclaring(server.adminPort(), "/observe/health", 64 * 1024))
         .isEqualTo(413);
     assertThat(ListenerProbes.httpGet("http", server.adminPort(), "/observe/health", null))
         .isEqualTo(200);

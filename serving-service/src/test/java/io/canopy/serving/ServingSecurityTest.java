@@ -238,8 +238,7 @@ class ServingSecurityTest {
         .isEqualTo(1);
 
     assertThat(
-            ListenerProbes.httpPost(
-                "http", server.adminPort(), "/observe/health", null, "x".repeat(64 * 1024)))
+            ListenerProbes.httpPostDeclaring(server.adminPort(), "/observe/health", 64 * 1024))
         .isEqualTo(413);
     assertThat(ListenerProbes.httpGet("http", server.adminPort(), "/observe/health", null))
         .isEqualTo(200);

@@ -10,19 +10,24 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthGrpc;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 
 /**
  * One-call probes of a listener on loopback, for the TLS tests of every service: a gRPC health
- * check over a channel with given security, and an HTTP(S) GET or POST. Each is bounded by a
- * deadline.
+ * check over a channel with given security, an HTTP(S) GET, and a plaintext POST that declares an
+ * over-limit body. Each is bounded by a deadline.
  * {@link #assertOnlyTheCaGetsThrough} runs the set every TLS test asserts.
  */
 public final class ListenerProbes {
@@ -56,22 +61,40 @@ public final class ListenerProbes {
    */
   public static int httpGet(String scheme, int port, String path, SSLContext ssl)
       throws IOException, InterruptedException {
-    return send(scheme, port, path, ssl, "GET", HttpRequest.BodyPublishers.noBody());
+    return send(scheme, port, path, ssl);
   }
 
-  /** POSTs {@code body} to {@code path} as {@link #httpGet} GETs it; the status code. */
-  public static int httpPost(String scheme, int port, String path, SSLContext ssl, String body)
-      throws IOException, InterruptedException {
-    return send(scheme, port, path, ssl, "POST", HttpRequest.BodyPublishers.ofString(body));
+  /**
+   * Sends a plaintext POST of {@code path} whose headers declare a body of {@code declaredBytes}
+   * but sends none of it, and returns the status code of the answer. A listener that refuses an
+   * over-limit body answers from the headers alone; since every byte sent was read, its close
+   * cannot reset the connection before the answer arrives (which sending the whole body races).
+   */
+  public static int httpPostDeclaring(int port, String path, long declaredBytes)
+      throws IOException {
+    try (Socket socket = new Socket()) {
+      socket.connect(new InetSocketAddress("127.0.0.1", port), (int) TIMEOUT.toMillis());
+      socket.setSoTimeout((int) TIMEOUT.toMillis());
+      String head =
+          "POST "
+              + path
+              + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: text/plain\r\nContent-Length: "
+              + declaredBytes
+              + "\r\n\r\n";
+      socket.getOutputStream().write(head.getBytes(StandardCharsets.US_ASCII));
+      socket.getOutputStream().flush();
+      String statusLine =
+          new BufferedReader(
+                  new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII))
+              .readLine();
+      if (statusLine == null || !statusLine.startsWith("HTTP/1.1 ")) {
+        throw new IOException("no HTTP answer, got: " + statusLine);
+      }
+      return Integer.parseInt(statusLine.substring(9, 12));
+    }
   }
 
-  private static int send(
-      String scheme,
-      int port,
-      String path,
-      SSLContext ssl,
-      String method,
-      HttpRequest.BodyPublisher body)
+  private static int send(String scheme, int port, String path, SSLContext ssl)
       throws IOException, InterruptedException {
     HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(TIMEOUT);
     if (ssl != null) {
@@ -82,7 +105,7 @@ public final class ListenerProbes {
           .send(
               HttpRequest.newBuilder(URI.create(scheme + "://127.0.0.1:" + port + path))
                   .timeout(TIMEOUT)
-                  .method(method, body)
+                  .GET()
                   .build(),
               HttpResponse.BodyHandlers.discarding())
           .statusCode();
