@@ -26,6 +26,8 @@ import java.util.Objects;
  * @param features where the feature store keeps views and values
  * @param inlineMaxRows Predicts of at most this many rows on the pure-Java engine compute on the
  *     gRPC transport thread (no hand-off to the work pool); 0 sends every prediction to the pool
+ * @param maxRows {@code serving.predict.max-rows}: most rows (or entity keys) one Predict,
+ *     ModelInfer or GetOnlineFeatures may carry; more: RESOURCE_EXHAUSTED
  * @param grpcLimits {@code serving.grpc.max-inbound-message-bytes} and {@code
  *     max-inbound-metadata-bytes}
  * @param adminMaxPayloadBytes {@code serving.admin.max-payload-bytes}: larger admin bodies get 413
@@ -41,6 +43,7 @@ public record ServingConfig(
     ManagerSettings managerSettings,
     FeatureSettings features,
     int inlineMaxRows,
+    int maxRows,
     GrpcLimits grpcLimits,
     long adminMaxPayloadBytes,
     ServerTls tls,
@@ -65,6 +68,10 @@ public record ServingConfig(
       throw new IllegalArgumentException(
           "serving.predict.inline-max-rows: must be >= 0, got " + inlineMaxRows);
     }
+    if (maxRows < 1) {
+      throw new IllegalArgumentException(
+          "serving.predict.max-rows: must be positive, got " + maxRows);
+    }
   }
 
   /** Reads the {@code serving} key of a configuration root. */
@@ -85,6 +92,7 @@ public record ServingConfig(
             FastPathSettings.create(node.get("predict.fast-path"))),
         FeatureSettings.create(node.get("features")),
         ConfigLoader.intValue(node, "predict.inline-max-rows"),
+        ConfigLoader.intValue(node, "predict.max-rows"),
         GrpcLimits.create(node.get("grpc")),
         ConfigLoader.intValue(node, "admin.max-payload-bytes"),
         ServerTls.create(node.get("tls")),

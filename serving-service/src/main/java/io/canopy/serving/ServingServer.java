@@ -85,9 +85,11 @@ public final class ServingServer implements AutoCloseable {
                     metrics,
                     work,
                     // Above the fast path's crossover a Predict would call XGBoost4J: not inline.
-                    Math.min(config.inlineMaxRows(), config.managerSettings().fastPath().maxRows())),
-                Offload.onto(work, new KServeGrpcService(models, metrics)),
-                Offload.onto(work, new FeatureStoreGrpcService(features, metrics))),
+                    Math.min(config.inlineMaxRows(), config.managerSettings().fastPath().maxRows()),
+                    config.maxRows()),
+                Offload.onto(work, new KServeGrpcService(models, metrics, config.maxRows())),
+                Offload.onto(
+                    work, new FeatureStoreGrpcService(features, metrics, config.maxRows()))),
             List.of());
     models.onReadinessChange(grpc::setServing);
     AdminServer admin =

@@ -65,6 +65,8 @@ class ServingConfigTest {
         .hasMessageContaining("serving.predict.nthread");
     assertThatThrownBy(() -> load(Map.of("serving.predict.inline-max-rows", "-1")))
         .hasMessageContaining("serving.predict.inline-max-rows");
+    assertThatThrownBy(() -> load(Map.of("serving.predict.max-rows", "0")))
+        .hasMessageContaining("serving.predict.max-rows");
     assertThatThrownBy(() -> load(Map.of("serving.features.backend", "memcached")))
         .hasMessageContaining("serving.features.backend");
     assertThatThrownBy(() -> load(Map.of("serving.features.redis.uri", "http://x")))

@@ -13,12 +13,17 @@ import io.canopy.common.testing.GrpcCleanup;
 import io.canopy.common.testing.ListenerProbes;
 import io.canopy.common.testing.TestCertificates;
 import io.canopy.common.tls.ServerTls;
+import io.canopy.proto.features.v1.FeatureStoreServiceGrpc;
+import io.canopy.proto.features.v1.GetOnlineFeaturesRequest;
 import io.canopy.proto.inference.v1.DenseRows;
+import io.canopy.proto.inference.v1.EntityRows;
 import io.canopy.proto.inference.v1.GetModelStatusRequest;
 import io.canopy.proto.inference.v1.LoadState;
 import io.canopy.proto.inference.v1.ModelVersionStatus;
 import io.canopy.proto.inference.v1.InferenceServiceGrpc;
 import io.canopy.proto.inference.v1.PredictRequest;
+import io.canopy.proto.kserve.v2.GRPCInferenceServiceGrpc;
+import io.canopy.proto.kserve.v2.ModelInferRequest;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -212,7 +217,8 @@ class ServingSecurityTest {
                     registry.port(),
                     Map.of(
                         "serving.grpc.max-inbound-message-bytes", "65536",
-                        "serving.admin.max-payload-bytes", "1024"))));
+                        "serving.admin.max-payload-bytes", "1024",
+                        "serving.predict.max-rows", "100"))));
     ManagedChannel channel =
         cleanup.register(GrpcTransports.channel("127.0.0.1:" + server.grpcPort(), 1 << 20));
     awaitServing(channel);
@@ -230,6 +236,53 @@ class ServingSecurityTest {
                     .withDeadlineAfter(10, TimeUnit.SECONDS)
                     .predict(PredictRequest.newBuilder().setModel(MODEL).setDense(huge).build()));
     assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+
+    // Under the message limit but over the row limit, on each service that takes rows or keys.
+    DenseRows.Builder rows101 = DenseRows.newBuilder().setNumFeatures(30);
+    EntityRows.Builder keys101 = EntityRows.newBuilder();
+    ModelInferRequest.InferInputTensor.Builder tensor101 =
+        ModelInferRequest.InferInputTensor.newBuilder()
+            .setName("input__0")
+            .setDatatype("FP32")
+            .addShape(101)
+            .addShape(30);
+    for (int r = 0; r < 101; r++) {
+      keys101.addKeys("e" + r);
+      for (int f = 0; f < 30; f++) {
+        rows101.addValues(1f);
+        tensor101.getContentsBuilder().addFp32Contents(1f);
+      }
+    }
+    var bounded = inference.withDeadlineAfter(10, TimeUnit.SECONDS);
+    assertRowLimit(
+        () ->
+            bounded.predict(PredictRequest.newBuilder().setModel(MODEL).setDense(rows101).build()),
+        "dense: 101 rows exceed serving's limit of 100 per request");
+    assertRowLimit(
+        () ->
+            bounded.predict(
+                PredictRequest.newBuilder().setModel(MODEL).setEntities(keys101).build()),
+        "entities: 101 rows");
+    assertRowLimit(
+        () ->
+            GRPCInferenceServiceGrpc.newBlockingStub(channel)
+                .withDeadlineAfter(10, TimeUnit.SECONDS)
+                .modelInfer(
+                    ModelInferRequest.newBuilder()
+                        .setModelName(MODEL)
+                        .addInputs(tensor101)
+                        .build()),
+        "inputs[0].shape: 101 rows");
+    assertRowLimit(
+        () ->
+            FeatureStoreServiceGrpc.newBlockingStub(channel)
+                .withDeadlineAfter(10, TimeUnit.SECONDS)
+                .getOnlineFeatures(
+                    GetOnlineFeaturesRequest.newBuilder()
+                        .setFeatureView("any")
+                        .addAllEntityKeys(keys101.getKeysList())
+                        .build()),
+        "entity_keys: 101 rows");
     assertThat(
             inference
                 .withDeadlineAfter(10, TimeUnit.SECONDS)
@@ -242,5 +295,12 @@ class ServingSecurityTest {
         .isEqualTo(413);
     assertThat(ListenerProbes.httpGet("http", server.adminPort(), "/observe/health", null))
         .isEqualTo(200);
+  }
+
+  private static void assertRowLimit(Runnable call, String message) {
+    StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class, call::run);
+    assertThat(e).as(message).isNotNull();
+    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+    assertThat(e.getStatus().getDescription()).startsWith(message);
   }
 }

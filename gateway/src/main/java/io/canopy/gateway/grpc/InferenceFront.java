@@ -1,17 +1,18 @@
 package io.canopy.gateway.grpc;
 
 import io.canopy.common.error.ErrorMapping;
+import io.canopy.common.grpc.RowLimit;
+import io.canopy.gateway.predict.PredictPipeline;
+import io.canopy.gateway.upstream.Unary;
 import io.canopy.gateway.upstream.Upstream;
 import io.canopy.proto.inference.v1.GetModelStatusRequest;
 import io.canopy.proto.inference.v1.GetModelStatusResponse;
 import io.canopy.proto.inference.v1.InferenceServiceGrpc;
 import io.canopy.proto.inference.v1.PredictRequest;
 import io.canopy.proto.inference.v1.PredictResponse;
-import io.grpc.stub.StreamObserver;
-import io.canopy.gateway.predict.PredictPipeline;
-import io.canopy.gateway.upstream.Unary;
 import io.grpc.Deadline;
 import io.grpc.Status;
+import io.grpc.stub.StreamObserver;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -28,7 +29,7 @@ public final class InferenceFront extends InferenceServiceGrpc.InferenceServiceI
   public InferenceFront(Upstream upstream, PredictPipeline pipeline, int maxRows) {
     this.upstream = upstream;
     this.pipeline = pipeline;
-    this.rowLimit = new RowLimit(maxRows);
+    this.rowLimit = new RowLimit(maxRows, "the gateway's");
   }
 
   @Override

@@ -1,6 +1,7 @@
 package io.canopy.gateway.grpc;
 
 import io.canopy.common.error.ErrorMapping;
+import io.canopy.common.grpc.RowLimit;
 import io.canopy.gateway.predict.KServeCalls;
 import io.canopy.gateway.upstream.Upstream;
 import io.canopy.proto.kserve.v2.GRPCInferenceServiceGrpc;
@@ -33,7 +34,7 @@ public final class KServeFront extends GRPCInferenceServiceGrpc.GRPCInferenceSer
   public KServeFront(Upstream upstream, KServeCalls calls, int maxRows) {
     this.upstream = upstream;
     this.calls = calls;
-    this.rowLimit = new RowLimit(maxRows);
+    this.rowLimit = new RowLimit(maxRows, "the gateway's");
   }
 
   @Override

@@ -1,6 +1,7 @@
 package io.canopy.serving.grpc;
 
 import io.canopy.common.error.CanopyException;
+import io.canopy.common.grpc.RowLimit;
 import io.canopy.proto.features.v1.CreateFeatureViewRequest;
 import io.canopy.proto.features.v1.CreateFeatureViewResponse;
 import io.canopy.proto.features.v1.DeleteFeatureViewRequest;
@@ -24,10 +25,16 @@ public final class FeatureStoreGrpcService
 
   private final FeatureStore store;
   private final ServingMetrics metrics;
+  private final RowLimit rowLimit;
 
-  public FeatureStoreGrpcService(FeatureStore store, ServingMetrics metrics) {
+  /**
+   * @param maxEntities most entity keys one GetOnlineFeatures may carry; more: RESOURCE_EXHAUSTED
+   *     before any is looked up
+   */
+  public FeatureStoreGrpcService(FeatureStore store, ServingMetrics metrics, int maxEntities) {
     this.store = store;
     this.metrics = metrics;
+    this.rowLimit = new RowLimit(maxEntities, "serving's");
   }
 
   @Override
@@ -69,6 +76,7 @@ public final class FeatureStoreGrpcService
   @Override
   public void getOnlineFeatures(
       GetOnlineFeaturesRequest request, StreamObserver<GetOnlineFeaturesResponse> responses) {
+    rowLimit.check(request.getEntityKeysCount(), "entity_keys");
     GetOnlineFeaturesResponse found =
         store.read(
             request.getFeatureView(), request.getEntityKeysList(), request.getFeaturesList());

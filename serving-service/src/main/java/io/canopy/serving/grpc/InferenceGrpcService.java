@@ -2,6 +2,7 @@ package io.canopy.serving.grpc;
 
 import com.google.protobuf.Timestamp;
 import io.canopy.common.error.CanopyException;
+import io.canopy.common.grpc.RowLimit;
 import io.canopy.proto.inference.v1.GetModelStatusRequest;
 import io.canopy.proto.inference.v1.GetModelStatusResponse;
 import io.canopy.proto.inference.v1.InferenceServiceGrpc;
@@ -40,10 +41,14 @@ public final class InferenceGrpcService extends InferenceServiceGrpc.InferenceSe
   private final ServingMetrics metrics;
   private final Executor work;
   private final int inlineMaxRows;
+  private final RowLimit rowLimit;
 
-  /** Without a feature store: entity rows are FAILED_PRECONDITION. Computes on the caller. */
+  /**
+   * Without a feature store (entity rows are FAILED_PRECONDITION) or row cap. Computes on the
+   * caller.
+   */
   public InferenceGrpcService(ModelManager models) {
-    this(models, null, ServingMetrics.NOOP, Runnable::run, 0);
+    this(models, null, ServingMetrics.NOOP, Runnable::run, 0, Integer.MAX_VALUE);
   }
 
   /**
@@ -51,13 +56,16 @@ public final class InferenceGrpcService extends InferenceServiceGrpc.InferenceSe
    * @param inlineMaxRows dense or named Predicts of at most this many rows, whose version
    *     computes them in pure Java (VALUE, MARGIN or CLASS), finish on the thread that received
    *     them; 0 sends every prediction to {@code work}
+   * @param maxRows most rows (dense, named or entity keys) one Predict may carry; more:
+   *     RESOURCE_EXHAUSTED before any row is decoded or looked up
    */
   public InferenceGrpcService(
       ModelManager models,
       FeatureStore features,
       ServingMetrics metrics,
       Executor work,
-      int inlineMaxRows) {
+      int inlineMaxRows,
+      int maxRows) {
     if (inlineMaxRows < 0) {
       throw new IllegalArgumentException("inlineMaxRows must be >= 0, got " + inlineMaxRows);
     }
@@ -66,6 +74,7 @@ public final class InferenceGrpcService extends InferenceServiceGrpc.InferenceSe
     this.metrics = metrics;
     this.work = work;
     this.inlineMaxRows = inlineMaxRows;
+    this.rowLimit = new RowLimit(maxRows, "serving's");
   }
 
   /**
@@ -95,6 +104,7 @@ public final class InferenceGrpcService extends InferenceServiceGrpc.InferenceSe
             throw new CanopyException.InvalidArgument("rows", "send dense, named or entity rows");
         default -> {}
       }
+      rowLimit.check(request);
       Deadlines.checkNotExpired(Context.current());
       lease = models.acquire(request.getModel(), selector);
     } catch (RuntimeException e) {

@@ -1,6 +1,7 @@
 package io.canopy.serving.grpc;
 
 import io.canopy.common.error.CanopyException;
+import io.canopy.common.grpc.RowLimit;
 import io.canopy.proto.kserve.v2.GRPCInferenceServiceGrpc;
 import io.canopy.proto.kserve.v2.ModelInferRequest;
 import io.canopy.proto.kserve.v2.ModelInferResponse;
@@ -36,15 +37,20 @@ public final class KServeGrpcService extends GRPCInferenceServiceGrpc.GRPCInfere
   private final ModelManager models;
   private final ServingMetrics metrics;
   private final String serverVersion;
+  private final RowLimit rowLimit;
 
   public KServeGrpcService(ModelManager models) {
-    this(models, ServingMetrics.NOOP);
+    this(models, ServingMetrics.NOOP, Integer.MAX_VALUE);
   }
 
-  /** ModelInfer calls count in the same meters as Predict. */
-  public KServeGrpcService(ModelManager models, ServingMetrics metrics) {
+  /**
+   * ModelInfer calls count in the same meters as Predict; one carrying more than {@code maxRows}
+   * rows is RESOURCE_EXHAUSTED before its tensor is decoded.
+   */
+  public KServeGrpcService(ModelManager models, ServingMetrics metrics, int maxRows) {
     this.models = models;
     this.metrics = metrics;
+    this.rowLimit = new RowLimit(maxRows, "serving's");
     String version = KServeGrpcService.class.getPackage().getImplementationVersion();
     this.serverVersion = version == null ? "dev" : version;
   }
@@ -104,6 +110,7 @@ public final class KServeGrpcService extends GRPCInferenceServiceGrpc.GRPCInfere
     try {
       String name = requireName(request.getModelName(), "model_name");
       VersionSelector selector = KServeTensors.selector(request.getModelVersion(), "model_version");
+      rowLimit.check(request);
       Context context = Context.current();
       Deadlines.checkNotExpired(context);
       ModelInferResponse.Builder response = ModelInferResponse.newBuilder();

@@ -74,7 +74,7 @@ abstract class FeatureStoreContract {
     GrpcServer server =
         new GrpcServer(
             InProcessServerBuilder.forName(name),
-            List.of(new FeatureStoreGrpcService(store, ServingMetrics.NOOP)),
+            List.of(new FeatureStoreGrpcService(store, ServingMetrics.NOOP, Integer.MAX_VALUE)),
             List.of());
     cleanup.register(server);
     server.start();

@@ -51,7 +51,8 @@ class PredictDispatchTest {
           handedOff.incrementAndGet();
           pool.execute(task);
         },
-        inlineMaxRows);
+        inlineMaxRows,
+        Integer.MAX_VALUE);
   }
 
   @Test

@@ -1,21 +1,33 @@
-package io.canopy.gateway.grpc;
+package io.canopy.common.grpc;
 
 import io.canopy.common.error.CanopyException;
 import io.canopy.proto.inference.v1.PredictRequest;
 import io.canopy.proto.kserve.v2.ModelInferRequest;
 import java.util.Locale;
 
-/** The gateway's per-request row cap on the gRPC front; above it: RESOURCE_EXHAUSTED. */
-final class RowLimit {
+/**
+ * A per-request row cap on a gRPC front (the gateway's, serving's); above it: RESOURCE_EXHAUSTED,
+ * naming the field and the limit. Checked before any row is decoded or any entity looked up.
+ */
+public final class RowLimit {
 
   private final int maxRows;
+  private final String owner;
 
-  RowLimit(int maxRows) {
+  /**
+   * @param maxRows most rows one request may carry
+   * @param owner whose limit it is, as the error message names it ("the gateway's")
+   */
+  public RowLimit(int maxRows, String owner) {
+    if (maxRows < 1) {
+      throw new IllegalArgumentException("maxRows must be positive, got " + maxRows);
+    }
     this.maxRows = maxRows;
+    this.owner = owner;
   }
 
   /** Throws ResourceExhausted when the request holds more rows than allowed. */
-  void check(PredictRequest request) {
+  public void check(PredictRequest request) {
     long rows =
         switch (request.getRowsCase()) {
           case DENSE -> denseRows(request);
@@ -27,7 +39,7 @@ final class RowLimit {
   }
 
   /** Rows of a KServe request: the first dimension of each input tensor. */
-  void check(ModelInferRequest request) {
+  public void check(ModelInferRequest request) {
     for (int i = 0; i < request.getInputsCount(); i++) {
       ModelInferRequest.InferInputTensor input = request.getInputs(i);
       if (input.getShapeCount() > 0) {
@@ -41,10 +53,11 @@ final class RowLimit {
     return (request.getDense().getValuesCount() + columns - 1L) / columns;
   }
 
-  private void check(long rows, String field) {
+  /** Throws ResourceExhausted when {@code rows} (of {@code field}) is more than allowed. */
+  public void check(long rows, String field) {
     if (rows > maxRows) {
       throw new CanopyException.ResourceExhausted(
-          field + ": " + rows + " rows exceed the gateway's limit of " + maxRows + " per request");
+          field + ": " + rows + " rows exceed " + owner + " limit of " + maxRows + " per request");
     }
   }
 }
