@@ -168,6 +168,10 @@ class MalformedGrpcRequestsTest {
     c.run("10 001 rows", gateway ? Set.of(RESOURCE_EXHAUSTED) : Set.of(OK, RESOURCE_EXHAUSTED), null, b -> b.setDense(nanRows(10_001)));
     c.run("10 001 named rows", gateway ? Set.of(RESOURCE_EXHAUSTED) : Set.of(OK, RESOURCE_EXHAUSTED), null,
         b -> b.setNamed(NamedRows.newBuilder().addAllRows(java.util.Collections.nCopies(10_001, NamedRow.getDefaultInstance()))));
+    // Over serving's own cap (serving.predict.max-rows) too: refused on every front.
+    c.run("100 001 rows", Set.of(RESOURCE_EXHAUSTED), "dense", b -> b.setDense(nanRows(100_001)));
+    c.run("100 001 entity keys", Set.of(RESOURCE_EXHAUSTED), "entities",
+        b -> b.setEntities(EntityRows.newBuilder().addAllKeys(java.util.Collections.nCopies(100_001, "e1"))));
     c.run("a message over the 64 MiB limit", Set.of(RESOURCE_EXHAUSTED), null, b -> b.setRequestId(OVERSIZED));
     // The suite keeps serving after the batch.
     c.run("valid, after the batch", Set.of(OK), null, b -> b);
@@ -227,6 +231,8 @@ class MalformedGrpcRequestsTest {
         b -> b.addOutputs(ModelInferRequest.InferRequestedOutputTensor.newBuilder().setName("bogus")));
     c.run("10 001 rows", gateway ? Set.of(RESOURCE_EXHAUSTED) : Set.of(OK, RESOURCE_EXHAUSTED), null,
         b -> b.setInputs(0, infer(10_001, FEATURES, Float.NaN).getInputs(0)));
+    c.run("100 001 rows", Set.of(RESOURCE_EXHAUSTED), "inputs[0].shape",
+        b -> b.setInputs(0, infer(100_001, FEATURES, Float.NaN).getInputs(0)));
     c.run("a message over the 64 MiB limit", Set.of(RESOURCE_EXHAUSTED), null,
         b -> b.setInputs(0, b.getInputs(0).toBuilder().clearContents()).addRawInputContents(ByteString.copyFrom(new byte[OVERSIZED.length()])));
     c.run("valid, after the batch", Set.of(OK), null, b -> b);
