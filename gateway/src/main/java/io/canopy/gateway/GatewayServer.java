@@ -11,6 +11,18 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * A running gateway: its gRPC and HTTP fronts and the upstream channels behind them. Closing it
  * stops taking requests, lets those in flight finish, then closes the upstream channels.
+ *
+ * <p>Threads. The gRPC front and the channel to serving run on grpc-netty's event loops ({@code
+ * directExecutor}), one loop group shared by the server and the channels: a gRPC call is routed,
+ * admitted, batched and sent upstream on the loop that read it, and serving's answer completes the
+ * pipeline's futures and is relayed to the caller on the loop that read the answer. So nothing on
+ * that path may block or wait for another thread: the fronts only forward asynchronously, the
+ * locks (batch queues, retry budget, hedging race, registry watch) guard a few fields and never
+ * wait, the bulkhead never queues, and futures are chained without blocking. Every blocking wait
+ * is in the HTTP front, whose handlers run on virtual threads (blocking stubs, {@code
+ * future.get}). Retry backoffs, hedges and batch delays fire on the {@code gateway-scheduler}
+ * thread; the registry channel (the watch stream, the HTTP front's reads) keeps grpc-java's
+ * default executor.
  */
 public final class GatewayServer implements AutoCloseable {
 

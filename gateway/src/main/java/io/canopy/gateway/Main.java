@@ -104,6 +104,9 @@ public final class Main {
     try {
       ServerBuilder<?> transport =
           GrpcTransports.server(config.grpc(), config.grpcLimits(), config.tls());
+      // Calls run on Netty's event loops, no hand-off: every handler only forwards
+      // asynchronously and never waits (GatewayServer says what that asks of the code).
+      transport.directExecutor();
       grpc =
           new GrpcServer(
                   transport,

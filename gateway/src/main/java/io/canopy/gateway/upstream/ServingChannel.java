@@ -16,7 +16,9 @@ import java.util.concurrent.TimeUnit;
  * The channel to the serving replicas: round_robin with grpc.health.v1 health checking, wrapped
  * in grpc-java's outlier detection (a replica failing most of its calls is ejected, then
  * re-admitted after a growing ejection time), and grpc-java's own retries disabled because
- * {@link ResilientPredict} is the one place that retries.
+ * {@link ResilientPredict} is the one place that retries. Call callbacks run on the Netty event
+ * loop that read the response ({@code directExecutor}); blocking stubs still wait on their own
+ * thread, and the load balancer's health checks and name resolution keep grpc-java's pools.
  */
 final class ServingChannel {
 
@@ -41,6 +43,9 @@ final class ServingChannel {
             .keepAliveWithoutCalls(true)
             .defaultServiceConfig(serviceConfig())
             .disableRetry()
+            // Responses complete their callers' futures on the event loop that read them: what
+            // such a completion runs must never block (see GatewayServer's thread model).
+            .directExecutor()
             // Never idle: leaving idle mode inside a caller's call would start the health-check
             // streams in that caller's gRPC Context, and they would die when its call ends.
             .idleTimeout(Long.MAX_VALUE, TimeUnit.DAYS)

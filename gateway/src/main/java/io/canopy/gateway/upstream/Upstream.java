@@ -129,12 +129,12 @@ public final class Upstream implements AutoCloseable {
     return inference.withDeadline(deadline);
   }
 
-  /** Blocking KServe v2 stub for this call. */
+  /** Blocking KServe v2 stub for this call: HTTP front only, never on an event loop. */
   public GRPCInferenceServiceGrpc.GRPCInferenceServiceBlockingStub kserveBlocking() {
     return kserveBlocking.withDeadline(deadlines.forCall());
   }
 
-  /** Blocking registry stub for this call (reads only). */
+  /** Blocking registry stub (reads) for this call: HTTP front only, never on an event loop. */
   public ModelRegistryServiceGrpc.ModelRegistryServiceBlockingStub registryBlocking() {
     return registryBlocking.withDeadline(deadlines.forCall());
   }
