@@ -9,7 +9,9 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code --tls-ca} (env CANOPY_TLS_CA) and {@code --tls-authority}: talk TLS to a service whose
- * certificate chains to the given PEM CA; without them, plaintext.
+ * certificate chains to the given PEM CA; without them, plaintext. {@code --tls-cert} and {@code
+ * --tls-key} (env CANOPY_TLS_CERT, CANOPY_TLS_KEY; both or neither): the client certificate to
+ * present to a service that requires one (mutual TLS).
  */
 public final class TlsOptions {
 
@@ -28,18 +30,48 @@ public final class TlsOptions {
       description = "name the server's certificate must carry, if not the target's host")
   String authority;
 
-  /** Plaintext, or TLS trusting the given CA; an unreadable CA is a usage error (exit 2). */
+  @Option(
+      names = "--tls-cert",
+      defaultValue = "${CANOPY_TLS_CERT}",
+      description = "PEM client certificate for mutual TLS; needs --tls-key (env CANOPY_TLS_CERT)")
+  String cert;
+
+  @Option(
+      names = "--tls-key",
+      defaultValue = "${CANOPY_TLS_KEY}",
+      description = "PEM PKCS#8 key of --tls-cert (env CANOPY_TLS_KEY)")
+  String key;
+
+  /**
+   * Plaintext, or TLS trusting the given CA and presenting the given client certificate; an
+   * unreadable file or an incomplete pair is a usage error (exit 2).
+   */
   public ClientTls clientTls() {
+    boolean hasCert = cert != null && !cert.isBlank();
+    boolean hasKey = key != null && !key.isBlank();
     if (ca == null || ca.isBlank()) {
       if (authority != null && !authority.isBlank()) {
-        throw new CommandLine.ParameterException(spec.commandLine(), "--tls-authority needs --tls-ca");
+        throw usage("--tls-authority needs --tls-ca");
+      }
+      if (hasCert || hasKey) {
+        throw usage((hasCert ? "--tls-cert" : "--tls-key") + " needs --tls-ca");
       }
       return ClientTls.PLAINTEXT;
     }
-    try {
-      return ClientTls.trusting("--tls-ca", Path.of(ca.trim()), authority);
-    } catch (IllegalArgumentException e) {
-      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+    if (hasCert != hasKey) {
+      throw usage("--tls-cert and --tls-key: set both or neither");
     }
+    try {
+      ClientTls tls = ClientTls.trusting("--tls-ca", Path.of(ca.trim()), authority);
+      return hasCert
+          ? tls.presenting("--tls-cert", Path.of(cert.trim()), "--tls-key", Path.of(key.trim()))
+          : tls;
+    } catch (IllegalArgumentException e) {
+      throw usage(e.getMessage());
+    }
+  }
+
+  private CommandLine.ParameterException usage(String message) {
+    return new CommandLine.ParameterException(spec.commandLine(), message);
   }
 }

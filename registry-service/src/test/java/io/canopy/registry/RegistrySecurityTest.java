@@ -56,6 +56,33 @@ class RegistrySecurityTest {
   }
 
   @Test
+  void mutualTls_bothListeners_onlyClientsWithACertificateOfTheClientCaGetThrough()
+      throws Exception {
+    TestCertificates certs = TestCertificates.create(dir.resolve("ca"));
+    TestCertificates other = TestCertificates.create(dir.resolve("other"));
+    Map<String, String> settings = new HashMap<>(tls(certs));
+    settings.put("registry.tls.client-ca", certs.caCert().toString());
+    RegistryServer server = start(settings);
+
+    ListenerProbes.assertOnlyClientsOfTheCaGetThrough(
+        server.grpcPort(), server.adminPort(), "/observe/health", certs, other);
+  }
+
+  @Test
+  void mutualTls_clientCaWithoutCertificate_failsAtStartupNamingTheKey() {
+    TestCertificates certs = TestCertificates.create(dir.resolve("ca"));
+    assertThatThrownBy(
+            () ->
+                TestConfigs.registry(
+                    dir, Map.of("registry.tls.client-ca", certs.caCert().toString())))
+        .hasMessageStartingWith("registry.tls.client-ca: needs registry.tls.cert-chain");
+    Map<String, String> unreadable = new HashMap<>(tls(certs));
+    unreadable.put("registry.tls.client-ca", dir.resolve("missing.pem").toString());
+    assertThatThrownBy(() -> TestConfigs.registry(dir, unreadable))
+        .hasMessageStartingWith("registry.tls.client-ca: cannot read");
+  }
+
+  @Test
   void tls_keyWithoutCertificate_failsAtStartupNamingTheKey() {
     TestCertificates certs = TestCertificates.create(dir.resolve("ca"));
     assertThatThrownBy(

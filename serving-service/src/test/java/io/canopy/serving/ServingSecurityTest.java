@@ -116,6 +116,63 @@ class ServingSecurityTest {
   }
 
   @Test
+  void mutualTls_listenersRequireClientCertificates_andServingPresentsOneToTheRegistry()
+      throws Exception {
+    TestCertificates certs = TestCertificates.create(dir.resolve("ca"));
+    TestCertificates other = TestCertificates.create(dir.resolve("other"));
+    GrpcServer registry = registry(certs.serverTlsRequiringClientsOf(certs));
+    Map<String, String> settings = new HashMap<>();
+    settings.put("serving.tls.cert-chain", certs.certChain().toString());
+    settings.put("serving.tls.private-key", certs.privateKey().toString());
+    settings.put("serving.tls.client-ca", certs.caCert().toString());
+    settings.put("serving.registry.tls.trust-ca", certs.caCert().toString());
+    ServingConfig withoutCertificate = config(registry.port(), settings);
+    settings.put("serving.registry.tls.cert-chain", certs.clientCertChain().toString());
+    settings.put("serving.registry.tls.private-key", certs.clientPrivateKey().toString());
+    ServingConfig config = config(registry.port(), settings);
+
+    // The registry channel as Main builds it: refused without the client certificate.
+    assertThat(ListenerProbes.grpcHealth(registry.port(), withoutCertificate.registryTls()))
+        .isEqualTo(Status.Code.UNAVAILABLE);
+    assertThat(ListenerProbes.grpcHealth(registry.port(), config.registryTls()))
+        .isEqualTo(Status.Code.OK);
+
+    // With it, serving → registry works end to end: the model arrives and predicts.
+    ServingServer server = cleanup.register(Main.start(config));
+    ManagedChannel channel =
+        cleanup.register(
+            GrpcTransports.channel(
+                "127.0.0.1:" + server.grpcPort(), 1 << 20, certs.clientTlsPresenting(certs)));
+    awaitServing(channel);
+    assertThat(
+            InferenceServiceGrpc.newBlockingStub(channel)
+                .withDeadlineAfter(10, TimeUnit.SECONDS)
+                .predict(ServingHarness.breastCancerRequest(MODEL).build())
+                .getVersion())
+        .isEqualTo(1);
+
+    ListenerProbes.assertOnlyClientsOfTheCaGetThrough(
+        server.grpcPort(), server.adminPort(), "/observe/health", certs, other);
+  }
+
+  @Test
+  void mutualTls_badSettings_failAtStartupNamingTheKey() {
+    TestCertificates certs = TestCertificates.create(dir.resolve("ca"));
+    assertThatThrownBy(
+            () -> config(1, Map.of("serving.tls.client-ca", certs.caCert().toString())))
+        .hasMessageStartingWith("serving.tls.client-ca: needs serving.tls.cert-chain");
+    assertThatThrownBy(
+            () ->
+                config(
+                    1,
+                    Map.of(
+                        "serving.registry.tls.trust-ca", certs.caCert().toString(),
+                        "serving.registry.tls.cert-chain", certs.clientCertChain().toString())))
+        .hasMessageContaining(
+            "serving.registry.tls.cert-chain and serving.registry.tls.private-key");
+  }
+
+  @Test
   void artifactWithWrongSha256_overTheRealWiring_isNeverLoadedAndStatusSaysWhy() {
     TestCertificates certs = TestCertificates.create(dir.resolve("ca"));
     FakeRegistry fake = new FakeRegistry();

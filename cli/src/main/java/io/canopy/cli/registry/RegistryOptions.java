@@ -87,7 +87,7 @@ public final class RegistryOptions {
       // What a new user most often meets here: nothing listening, or TLS on one side only.
       line +=
           " (is the server running at that address? if it serves TLS, pass --tls-ca; if not,"
-              + " drop it)";
+              + " drop it; if it requires client certificates, pass --tls-cert and --tls-key)";
     }
     return line;
   }

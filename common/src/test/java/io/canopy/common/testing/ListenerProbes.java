@@ -130,4 +130,25 @@ public final class ListenerProbes {
     assertThatThrownBy(() -> httpGet("https", httpPort, httpPath, otherCa.sslContext()))
         .isInstanceOf(IOException.class);
   }
+
+  /**
+   * Asserts that a gRPC listener and an HTTP listener, both with a certificate of {@code ca} and
+   * requiring client certificates of {@code ca} (mutual TLS), answer clients presenting {@code
+   * ca}'s client certificate (a health check, a GET of {@code httpPath}) and refuse clients that
+   * trust {@code ca} but present no certificate or one issued by {@code otherCa}.
+   */
+  public static void assertOnlyClientsOfTheCaGetThrough(
+      int grpcPort, int httpPort, String httpPath, TestCertificates ca, TestCertificates otherCa)
+      throws IOException, InterruptedException {
+    assertThat(grpcHealth(grpcPort, ca.clientTlsPresenting(ca))).isEqualTo(Status.Code.OK);
+    assertThat(grpcHealth(grpcPort, ca.clientTls())).isEqualTo(Status.Code.UNAVAILABLE);
+    assertThat(grpcHealth(grpcPort, ca.clientTlsPresenting(otherCa)))
+        .isEqualTo(Status.Code.UNAVAILABLE);
+
+    assertThat(httpGet("https", httpPort, httpPath, ca.sslContextPresenting(ca))).isEqualTo(200);
+    assertThatThrownBy(() -> httpGet("https", httpPort, httpPath, ca.sslContext()))
+        .isInstanceOf(IOException.class);
+    assertThatThrownBy(() -> httpGet("https", httpPort, httpPath, ca.sslContextPresenting(otherCa)))
+        .isInstanceOf(IOException.class);
+  }
 }

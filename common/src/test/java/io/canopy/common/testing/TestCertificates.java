@@ -9,17 +9,25 @@ import java.io.UncheckedIOException;
 import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.KeyStore;
+import java.security.PrivateKey;
 import java.security.SecureRandom;
+import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
+import java.security.spec.PKCS8EncodedKeySpec;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.Date;
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 import org.bouncycastle.asn1.x500.X500Name;
@@ -41,25 +49,31 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.bouncycastle.util.io.pem.PemObject;
 
 /**
- * A throwaway certificate authority and a server certificate it signed for {@code 127.0.0.1} and
- * {@code localhost}, generated fresh (EC P-256) and written as PEM files into a directory: the
- * CA certificate, the server's chain (server then CA) and its unencrypted PKCS#8 key. Nothing
- * is checked in; every test run has its own keys. Needs bcpkix-jdk18on on the test classpath.
+ * A throwaway certificate authority, a server certificate it signed for {@code 127.0.0.1} and
+ * {@code localhost} and a client certificate it signed (for mutual TLS), generated fresh (EC
+ * P-256) and written as PEM files into a directory: the CA certificate, each chain (leaf then
+ * CA) and each unencrypted PKCS#8 key. Nothing is checked in; every test run has its own keys.
+ * Needs bcpkix-jdk18on on the test classpath.
  *
- * @param caCert PEM certificate of the CA (what clients trust)
+ * @param caCert PEM certificate of the CA (what clients trust, and what a server requiring
+ *     client certificates of this CA trusts)
  * @param certChain PEM chain the server presents
  * @param privateKey the server's PEM PKCS#8 key
+ * @param clientCertChain PEM chain a client presents (CN=canopy-test-client, clientAuth)
+ * @param clientPrivateKey the client's PEM PKCS#8 key
  */
-public record TestCertificates(Path caCert, Path certChain, Path privateKey) {
+public record TestCertificates(
+    Path caCert, Path certChain, Path privateKey, Path clientCertChain, Path clientPrivateKey) {
 
   private static final Duration VALIDITY = Duration.ofDays(2);
 
-  /** Generates a new CA and server certificate into {@code dir} (created if missing). */
+  /** Generates a new CA, server and client certificate into {@code dir} (created if missing). */
   public static TestCertificates create(Path dir) {
     try {
       Files.createDirectories(dir);
       KeyPair caKeys = ecKeys();
       KeyPair serverKeys = ecKeys();
+      KeyPair clientKeys = ecKeys();
       X500Name caName = new X500Name("CN=Canopy Test CA " + System.nanoTime());
       Instant now = Instant.now();
       JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
@@ -97,6 +111,23 @@ public record TestCertificates(Path caCert, Path certChain, Path privateKey) {
           Extension.authorityKeyIdentifier, false, ext.createAuthorityKeyIdentifier(caCert));
       X509Certificate serverCert = sign(server, caKeys);
 
+      X509v3CertificateBuilder client =
+          new JcaX509v3CertificateBuilder(
+              caCert, serial(), Date.from(now.minus(Duration.ofHours(1))),
+              Date.from(now.plus(VALIDITY)), new X500Name("CN=canopy-test-client"),
+              clientKeys.getPublic());
+      client.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
+      client.addExtension(
+          Extension.keyUsage,
+          true,
+          new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyAgreement));
+      client.addExtension(
+          Extension.extendedKeyUsage, false,
+          new ExtendedKeyUsage(new KeyPurposeId[] {KeyPurposeId.id_kp_clientAuth}));
+      client.addExtension(
+          Extension.authorityKeyIdentifier, false, ext.createAuthorityKeyIdentifier(caCert));
+      X509Certificate clientCert = sign(client, caKeys);
+
       Path caFile = dir.resolve("ca.pem");
       Path chainFile = dir.resolve("server-chain.pem");
       Path keyFile = dir.resolve("server-key.pem");
@@ -105,7 +136,12 @@ public record TestCertificates(Path caCert, Path certChain, Path privateKey) {
       // getEncoded() of a JDK private key is PKCS#8: "BEGIN PRIVATE KEY".
       Files.writeString(
           keyFile, pem(new PemObject("PRIVATE KEY", serverKeys.getPrivate().getEncoded())));
-      return new TestCertificates(caFile, chainFile, keyFile);
+      Path clientChainFile = dir.resolve("client-chain.pem");
+      Path clientKeyFile = dir.resolve("client-key.pem");
+      Files.writeString(clientChainFile, pem(clientCert) + pem(caCert));
+      Files.writeString(
+          clientKeyFile, pem(new PemObject("PRIVATE KEY", clientKeys.getPrivate().getEncoded())));
+      return new TestCertificates(caFile, chainFile, keyFile, clientChainFile, clientKeyFile);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (GeneralSecurityException | OperatorCreationException e) {
@@ -118,28 +154,87 @@ public record TestCertificates(Path caCert, Path certChain, Path privateKey) {
     return ServerTls.checked("test.cert-chain", certChain, "test.private-key", privateKey);
   }
 
+  /**
+   * The server side requiring client certificates issued by {@code clientIssuer}'s CA (mutual
+   * TLS), checked as a service would at startup.
+   */
+  public ServerTls serverTlsRequiringClientsOf(TestCertificates clientIssuer) {
+    return serverTls().requiringClientsOf("test.client-ca", clientIssuer.caCert());
+  }
+
   /** A client trusting this CA only. */
   public ClientTls clientTls() {
     return ClientTls.trusting("test.trust-ca", caCert, "");
   }
 
+  /**
+   * A client trusting this CA only and presenting the client certificate of {@code
+   * clientIssuer} (this one, or another CA's to test a refused certificate).
+   */
+  public ClientTls clientTlsPresenting(TestCertificates clientIssuer) {
+    return clientTls()
+        .presenting(
+            "test.cert-chain", clientIssuer.clientCertChain(),
+            "test.private-key", clientIssuer.clientPrivateKey());
+  }
+
   /** A JDK SSL context trusting this CA only (for {@code java.net.http.HttpClient}). */
   public SSLContext sslContext() {
+    return sslContext(null);
+  }
+
+  /**
+   * A JDK SSL context trusting this CA only and presenting the client certificate of {@code
+   * clientIssuer}.
+   */
+  public SSLContext sslContextPresenting(TestCertificates clientIssuer) {
+    return sslContext(clientIssuer);
+  }
+
+  private SSLContext sslContext(TestCertificates clientIssuer) {
     try (InputStream in = Files.newInputStream(caCert)) {
+      CertificateFactory x509 = CertificateFactory.getInstance("X.509");
       KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
       trust.load(null, null);
-      trust.setCertificateEntry("ca", CertificateFactory.getInstance("X.509").generateCertificate(in));
+      trust.setCertificateEntry("ca", x509.generateCertificate(in));
       TrustManagerFactory tmf =
           TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
       tmf.init(trust);
+      KeyManager[] keyManagers = null;
+      if (clientIssuer != null) {
+        keyManagers = clientKeyManagers(x509, clientIssuer);
+      }
       SSLContext ssl = SSLContext.getInstance("TLS");
-      ssl.init(null, tmf.getTrustManagers(), null);
+      ssl.init(keyManagers, tmf.getTrustManagers(), null);
       return ssl;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  private static KeyManager[] clientKeyManagers(CertificateFactory x509, TestCertificates issuer)
+      throws IOException, GeneralSecurityException {
+    Certificate[] chain;
+    try (InputStream in = Files.newInputStream(issuer.clientCertChain())) {
+      chain = x509.generateCertificates(in).toArray(Certificate[]::new);
+    }
+    String pem = Files.readString(issuer.clientPrivateKey(), StandardCharsets.US_ASCII);
+    byte[] der =
+        Base64.getMimeDecoder()
+            .decode(
+                pem.replace("-----BEGIN PRIVATE KEY-----", "")
+                    .replace("-----END PRIVATE KEY-----", "")
+                    .strip());
+    PrivateKey key = KeyFactory.getInstance("EC").generatePrivate(new PKCS8EncodedKeySpec(der));
+    char[] password = "test".toCharArray();
+    KeyStore keys = KeyStore.getInstance("PKCS12");
+    keys.load(null, null);
+    keys.setKeyEntry("client", key, password, chain);
+    KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+    kmf.init(keys, password);
+    return kmf.getKeyManagers();
   }
 
   private static KeyPair ecKeys() throws GeneralSecurityException {
