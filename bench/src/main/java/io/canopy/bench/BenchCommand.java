@@ -1,5 +1,6 @@
 package io.canopy.bench;
 
+import io.canopy.common.tls.ClientTls;
 import io.grpc.StatusRuntimeException;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -10,6 +11,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -119,6 +121,8 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--write-body", description = "write the first request's wire body to FILE (for h2load/wrk/hey), print its URL path, and exit")
   Path writeBody;
 
+  @Mixin TlsOptions tls;
+
   @Option(names = "--no-progress", negatable = false, description = "no live progress line")
   boolean noProgress;
 
@@ -136,7 +140,8 @@ public final class BenchCommand implements Callable<Integer> {
     if (plot == null && !compare.isEmpty()) {
       throw new ParameterException(spec.commandLine(), "--compare needs --plot");
     }
-    try (BenchSetup setup = new BenchSetup(this, kind, shape)) {
+    ClientTls clientTls = tls.clientTls();
+    try (BenchSetup setup = new BenchSetup(this, kind, shape, clientTls)) {
       // built before any run, so a bad option or a failed discovery stops us before the floor runs
       Target main = kind == TargetKind.FLOOR ? setup.floor() : setup.target();
       if (writeBody != null) {

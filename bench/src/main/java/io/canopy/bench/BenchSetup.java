@@ -1,6 +1,7 @@
 package io.canopy.bench;
 
 import io.canopy.common.grpc.GrpcTransports;
+import io.canopy.common.tls.ClientTls;
 import io.grpc.Channel;
 import io.grpc.ClientInterceptors;
 import io.grpc.ManagedChannel;
@@ -20,32 +21,34 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The connections and targets one invocation needs, created from the command's options and
- * closed together: the gRPC channel, the HTTP client, the built-in floor server.
+ * closed together: the gRPC channel, the HTTP client, the built-in floor server. Connections to
+ * the target use its TLS settings; the built-in floor server is local and plaintext.
  */
 final class BenchSetup implements AutoCloseable {
 
   private final BenchCommand options;
   private final TargetKind kind;
   private final LoadShape shape;
+  private final ClientTls tls;
   private final List<ManagedChannel> channels = new ArrayList<>();
   private final Map<String, Channel> byAddress = new HashMap<>();
   private HttpClient httpClient;
   private FloorServer floorServer;
 
-  BenchSetup(BenchCommand options, TargetKind kind, LoadShape shape) {
+  BenchSetup(BenchCommand options, TargetKind kind, LoadShape shape, ClientTls tls) {
     this.options = options;
     this.kind = kind;
     this.shape = shape;
+    this.tls = tls;
   }
 
   /** The floor: an empty unary call to the built-in server, or to {@code --grpc} when remote. */
   Target floor() {
-    String address = options.grpc;
-    if (!options.floorRemote) {
-      floorServer = new FloorServer();
-      address = floorServer.target();
+    if (options.floorRemote) {
+      return GrpcTargets.floor(channel(options.grpc), shape.timeout());
     }
-    return GrpcTargets.floor(channel(address), shape.timeout());
+    floorServer = new FloorServer();
+    return GrpcTargets.floor(channel(floorServer.target(), ClientTls.PLAINTEXT), shape.timeout());
   }
 
   Target target() throws IOException, InterruptedException {
@@ -97,12 +100,18 @@ final class BenchSetup implements AutoCloseable {
     return keys.stream().map(String::strip).filter(k -> !k.isEmpty()).toList();
   }
 
+  /** A channel to the target's address, with the target's TLS. */
   private Channel channel(String address) {
-    return byAddress.computeIfAbsent(address, this::connect);
+    return channel(address, tls);
   }
 
-  private Channel connect(String address) {
-    ManagedChannel channel = GrpcTransports.channel(address, GrpcTransports.DEFAULT_MAX_INBOUND_MESSAGE_BYTES);
+  private Channel channel(String address, ClientTls security) {
+    return byAddress.computeIfAbsent(address, a -> connect(a, security));
+  }
+
+  private Channel connect(String address, ClientTls security) {
+    ManagedChannel channel =
+        GrpcTransports.channel(address, GrpcTransports.DEFAULT_MAX_INBOUND_MESSAGE_BYTES, security);
     channels.add(channel);
     if (options.token == null) {
       return channel;
@@ -114,7 +123,20 @@ final class BenchSetup implements AutoCloseable {
 
   private HttpClient http() {
     if (httpClient == null) {
-      httpClient = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+      HttpClient.Builder builder = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1);
+      if (tls.enabled()) {
+        if (!options.http.regionMatches(true, 0, "https://", 0, "https://".length())) {
+          throw new IllegalArgumentException(
+              "--tls-ca needs an https:// --http URL, got " + options.http);
+        }
+        if (!tls.authority().isEmpty()) {
+          // the JDK client checks the certificate against the URL's host and cannot override it
+          throw new IllegalArgumentException(
+              "--tls-authority applies to gRPC targets only; HTTP checks the --http URL's host");
+        }
+        builder.sslContext(tls.sslContext());
+      }
+      httpClient = builder.build();
     }
     return httpClient;
   }

@@ -1,7 +1,10 @@
 package io.canopy.bench;
 
+import io.canopy.common.config.Listen;
+import io.canopy.common.grpc.GrpcLimits;
 import io.canopy.common.grpc.GrpcServer;
 import io.canopy.common.grpc.GrpcTransports;
+import io.canopy.common.tls.ServerTls;
 import io.canopy.proto.features.v1.FeatureStoreServiceGrpc;
 import io.canopy.proto.features.v1.GetOnlineFeaturesRequest;
 import io.canopy.proto.features.v1.GetOnlineFeaturesResponse;
@@ -42,9 +45,14 @@ final class FakeCanopy implements AutoCloseable {
   private final GrpcServer server;
 
   FakeCanopy() {
+    this(ServerTls.PLAINTEXT);
+  }
+
+  /** A fake serving {@code tls} (TLS, mutual TLS or plaintext) on its port. */
+  FakeCanopy(ServerTls tls) {
     server =
         new GrpcServer(
-                GrpcTransports.server("127.0.0.1", 0, GrpcTransports.DEFAULT_MAX_INBOUND_MESSAGE_BYTES),
+                GrpcTransports.server(new Listen("127.0.0.1", 0), GrpcLimits.DEFAULTS, tls),
                 List.of(new Inference(), new KServe(), new Features()),
                 List.of())
             .start();

@@ -25,7 +25,7 @@ import java.util.HashMap;
 import java.util.Map;
 
 /** Starts the whole suite on port 0 with every store under one temporary directory. */
-final class TestSuites {
+public final class TestSuites {
 
   private TestSuites() {}
 
@@ -33,7 +33,7 @@ final class TestSuites {
     return start(dir, Map.of());
   }
 
-  static Suite start(Path dir, Map<String, String> extra) {
+  public static Suite start(Path dir, Map<String, String> extra) {
     Map<String, String> settings = new HashMap<>();
     settings.put("registry.grpc.port", "0");
     settings.put("registry.admin.port", "0");

@@ -1,6 +1,6 @@
 package io.canopy.cli.predict;
 
-import io.canopy.cli.TlsOptions;
+import io.canopy.bench.TlsOptions;
 import io.canopy.cli.registry.RegistryOptions;
 import io.canopy.common.grpc.GrpcTransports;
 import io.canopy.proto.inference.v1.DenseRows;

@@ -1,6 +1,6 @@
 package io.canopy.cli.registry;
 
-import io.canopy.cli.TlsOptions;
+import io.canopy.bench.TlsOptions;
 import io.canopy.common.grpc.GrpcTransports;
 import io.grpc.CallCredentials;
 import io.grpc.ManagedChannel;

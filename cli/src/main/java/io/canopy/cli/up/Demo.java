@@ -2,6 +2,7 @@ package io.canopy.cli.up;
 
 import io.canopy.cli.registry.ModelUploader;
 import io.canopy.common.grpc.GrpcTransports;
+import io.canopy.common.tls.ClientTls;
 import io.canopy.proto.inference.v1.GetModelStatusRequest;
 import io.canopy.proto.inference.v1.InferenceServiceGrpc;
 import io.canopy.proto.inference.v1.LoadState;
@@ -21,30 +22,68 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
-/** The {@code --demo} path: train, register as {@code churn@production}, wait until served. */
+/**
+ * The {@code --demo} path: train, register as {@code churn@production}, wait until served. Its
+ * calls to a service that serves TLS use the given client TLS ({@code up --tls-*}); to the others,
+ * plaintext.
+ */
 final class Demo {
 
   static final String MODEL = "churn";
   private static final Duration LOAD_TIMEOUT = Duration.ofSeconds(60);
 
   private final Suite suite;
+  private final ClientTls tls;
   private final PrintStream out;
 
-  Demo(Suite suite, PrintStream out) {
+  /** {@code tls} must satisfy {@link #requireClientTls} for {@code suite}. */
+  Demo(Suite suite, ClientTls tls, PrintStream out) {
+    requireClientTls(suite.tls(), tls);
     this.suite = suite;
+    this.tls = tls;
     this.out = out;
+  }
+
+  /**
+   * Fails when the suite's TLS needs what {@code client} lacks: a CA to trust when any service
+   * serves TLS, a client certificate when any requires one; the message names the options.
+   */
+  static void requireClientTls(Suite.Tls suite, ClientTls client) {
+    if (suite.any() && !client.enabled()) {
+      List<String> services = new ArrayList<>();
+      if (suite.registry()) {
+        services.add("registry");
+      }
+      if (suite.serving()) {
+        services.add("serving");
+      }
+      if (suite.gateway()) {
+        services.add("gateway");
+      }
+      throw new IllegalArgumentException(
+          "the suite serves TLS (" + String.join(", ", services) + "): pass --tls-ca with the CA"
+              + " its certificates chain to, so the demo's client can reach it");
+    }
+    if (suite.clientCertificates() && !client.presentsCertificate()) {
+      throw new IllegalArgumentException(
+          "the suite requires client certificates (<service>.tls.client-ca): pass --tls-cert and"
+              + " --tls-key for the demo's client");
+    }
   }
 
   void run(long startNanos) throws Exception {
     out.println("demo: training a churn model with XGBoost4J on generated customers ...");
     byte[] model = DemoModel.train();
-    ManagedChannel registry = channel(suite.registry().grpcPort());
-    ManagedChannel serving = channel(suite.serving().grpcPort());
+    Suite.Tls served = suite.tls();
+    ManagedChannel registry = channel(suite.registry().grpcPort(), served.registry());
+    ManagedChannel serving = channel(suite.serving().grpcPort(), served.serving());
     try {
       ModelVersion version =
           new ModelUploader(registry)
@@ -80,18 +119,21 @@ final class Demo {
           "demo: feature view %s holds customers %s%n",
           DemoFeatures.VIEW, String.join(", ", DemoFeatures.CUSTOMERS.keySet()));
       String body = "{\"instances\": [" + Arrays.toString(DemoModel.EXAMPLE_ROW) + "]}";
-      String url = "http://127.0.0.1:" + suite.gateway().httpPort() + "/v1/models/" + MODEL + ":predict";
-      String answer = post(url, body);
+      String url =
+          (served.gateway() ? "https" : "http") + "://127.0.0.1:" + suite.gateway().httpPort()
+              + "/v1/models/" + MODEL + ":predict";
+      String answer = post(url, body, served.gateway());
       double seconds = (System.nanoTime() - startNanos) / 1e9;
       out.printf("demo: first prediction %.1f s after start: %s%n", seconds, answer);
       out.println("demo: try it (features: " + String.join(", ", DemoModel.FEATURES) + "):");
-      out.printf("  curl -s -X POST %s -H 'content-type: application/json' -d '%s'%n", url, body);
+      String curl = "  curl -s" + curlTls(served.gateway());
+      out.printf("%s -X POST %s -H 'content-type: application/json' -d '%s'%n", curl, url, body);
       out.printf(
-          "  curl -s -X POST %s -H 'content-type: application/json' -d '{\"instances\": [{\"tenure_months\": 40, \"support_calls\": 1}]}'%n",
-          url);
+          "%s -X POST %s -H 'content-type: application/json' -d '{\"instances\": [{\"tenure_months\": 40, \"support_calls\": 1}]}'%n",
+          curl, url);
       out.printf(
-          "  curl -s -X POST %s -H 'content-type: application/json' -d '{\"instances\": [{\"entity\": \"c-1001\"}]}'%n",
-          url);
+          "%s -X POST %s -H 'content-type: application/json' -d '{\"instances\": [{\"entity\": \"c-1001\"}]}'%n",
+          curl, url);
       out.println("demo: more in examples/curl.md");
     } finally {
       registry.shutdownNow();
@@ -119,8 +161,31 @@ final class Demo {
     throw new IllegalStateException("serving did not load the demo model within " + LOAD_TIMEOUT);
   }
 
-  private static String post(String url, String body) throws IOException, InterruptedException {
-    try (HttpClient http = HttpClient.newHttpClient()) {
+  /** curl's TLS options for the gateway: its CA and, for mutual TLS, our certificate. */
+  private String curlTls(boolean gatewayTls) {
+    if (!gatewayTls) {
+      return "";
+    }
+    String options = " --cacert " + absolute(tls.trustCa());
+    if (tls.presentsCertificate()) {
+      options += " --cert " + absolute(tls.certChain()) + " --key " + absolute(tls.privateKey());
+    }
+    return options;
+  }
+
+  /** The file's absolute path, single-quoted for the shell when it needs to be. */
+  private static String absolute(Path file) {
+    String path = file.toAbsolutePath().toString();
+    return path.matches("[A-Za-z0-9/._+-]+") ? path : "'" + path.replace("'", "'\\''") + "'";
+  }
+
+  private String post(String url, String body, boolean gatewayTls)
+      throws IOException, InterruptedException {
+    HttpClient.Builder client = HttpClient.newBuilder();
+    if (gatewayTls) {
+      client.sslContext(tls.sslContext());
+    }
+    try (HttpClient http = client.build()) {
       HttpResponse<String> response =
           http.send(
               HttpRequest.newBuilder(URI.create(url))
@@ -135,7 +200,10 @@ final class Demo {
     }
   }
 
-  private static ManagedChannel channel(int port) {
-    return GrpcTransports.channel("127.0.0.1:" + port, GrpcTransports.DEFAULT_MAX_INBOUND_MESSAGE_BYTES);
+  private ManagedChannel channel(int port, boolean serviceTls) {
+    return GrpcTransports.channel(
+        "127.0.0.1:" + port,
+        GrpcTransports.DEFAULT_MAX_INBOUND_MESSAGE_BYTES,
+        serviceTls ? tls : ClientTls.PLAINTEXT);
   }
 }

@@ -16,8 +16,18 @@ import java.util.Map;
  */
 public final class Suite implements AutoCloseable {
 
-  /** Which services serve TLS on their listeners ({@code <service>.tls.*} set). */
-  public record Tls(boolean registry, boolean serving, boolean gateway) {}
+  /**
+   * Which services serve TLS on their listeners ({@code <service>.tls.*} set), and whether any
+   * requires client certificates ({@code <service>.tls.client-ca}).
+   */
+  public record Tls(
+      boolean registry, boolean serving, boolean gateway, boolean clientCertificates) {
+
+    /** True when any service serves TLS. */
+    public boolean any() {
+      return registry || serving || gateway;
+    }
+  }
 
   private final RegistryServer registry;
   private final ServingServer serving;
@@ -57,7 +67,10 @@ public final class Suite implements AutoCloseable {
           new Tls(
               registryConfig.tls().enabled(),
               servingConfig.tls().enabled(),
-              gatewayConfig.tls().enabled());
+              gatewayConfig.tls().enabled(),
+              registryConfig.tls().requiresClientCertificates()
+                  || servingConfig.tls().requiresClientCertificates()
+                  || gatewayConfig.tls().requiresClientCertificates());
       return new Suite(registry, serving, gateway, tls);
     } catch (RuntimeException e) {
       if (serving != null) {

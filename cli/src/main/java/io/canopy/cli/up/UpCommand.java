@@ -1,15 +1,23 @@
 package io.canopy.cli.up;
 
+import io.canopy.bench.TlsOptions;
 import io.canopy.cli.Table;
+import io.canopy.common.tls.ClientTls;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code canopy up [--demo]}: registry, serving and gateway in one process with embedded stores
  * (SQLite, a content-addressed directory, RocksDB) under {@code ./.canopy}. Ctrl-C stops all.
+ * When the suite's configuration turns TLS on, the demo's client needs {@code --tls-ca} (and
+ * {@code --tls-cert}/{@code --tls-key} for mutual TLS).
  */
 @Command(name = "up", description = "Run registry, serving and gateway in one process.")
 public final class UpCommand implements Callable<Integer> {
@@ -17,10 +25,23 @@ public final class UpCommand implements Callable<Integer> {
   @Option(names = "--demo", description = "also train, register and serve a demo model")
   boolean demo;
 
+  @Mixin TlsOptions tlsOptions;
+
+  @Spec CommandSpec spec;
+
   @Override
   public Integer call() throws Exception {
     long startNanos = System.nanoTime();
+    ClientTls clientTls = demoClientTls();
     Suite suite = Suite.start(Map.of());
+    if (demo) {
+      try {
+        Demo.requireClientTls(suite.tls(), clientTls);
+      } catch (IllegalArgumentException e) {
+        suite.close();
+        throw new ParameterException(spec.commandLine(), "up --demo: " + e.getMessage());
+      }
+    }
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
@@ -41,12 +62,32 @@ public final class UpCommand implements Callable<Integer> {
         .row("registry", "127.0.0.1:" + suite.registry().grpcPort(), grpc(tls.registry(), "gRPC ModelRegistryService"))
         .row("registry", http(tls.registry(), suite.registry().adminPort()), "admin: /observe/health, /observe/metrics")
         .print(System.out);
+    if (tls.clientCertificates()) {
+      System.out.println(
+          "canopy: mutual TLS: clients must present a certificate of the configured client-ca");
+    }
     if (demo) {
-      new Demo(suite, System.out).run(startNanos);
+      new Demo(suite, clientTls, System.out).run(startNanos);
     }
     System.out.println("canopy: up. Ctrl-C stops everything.");
     stopped.await();
     return 0;
+  }
+
+  /** The demo client's TLS; a usage error without --demo or with --tls-authority. */
+  private ClientTls demoClientTls() {
+    ClientTls clientTls = tlsOptions.clientTls();
+    if (clientTls.enabled() && !demo) {
+      throw new ParameterException(spec.commandLine(), "--tls-ca and its options need --demo");
+    }
+    if (!clientTls.authority().isEmpty()) {
+      // the demo's HTTPS call checks the URL's host, so the authority could not apply to it
+      throw new ParameterException(
+          spec.commandLine(),
+          "--tls-authority: up --demo reaches its services at 127.0.0.1; their certificates must"
+              + " name 127.0.0.1");
+    }
+    return clientTls;
   }
 
   private static String http(boolean tls, int port) {

@@ -4,11 +4,19 @@ import io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.NettyChannelBuilder;
 import io.helidon.config.Config;
 import io.netty.handler.ssl.SslContextBuilder;
+import java.io.IOException;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
 import java.security.PrivateKey;
+import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.util.List;
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
+import javax.net.ssl.TrustManagerFactory;
 
 /**
  * How a client reaches a service: plaintext, or TLS trusting only the CA certificates in {@code
@@ -129,6 +137,53 @@ public record ClientTls(Path trustCa, String authority, Path certChain, Path pri
       channel.overrideAuthority(authority);
     }
     return channel;
+  }
+
+  /**
+   * A JDK context (for {@code java.net.http.HttpClient}) trusting only {@link #trustCa()} and
+   * presenting {@link #certChain()} when set. {@link #authority()} is not part of it: JDK
+   * clients check the certificate against the URL's host.
+   *
+   * @throws IllegalStateException when plaintext
+   * @throws IllegalArgumentException when a file can no longer be read or parsed
+   */
+  public SSLContext sslContext() {
+    if (!enabled()) {
+      throw new IllegalStateException("tls: plaintext has no SSL context");
+    }
+    try {
+      KeyStore trust = KeyStore.getInstance("PKCS12");
+      trust.load(null, null);
+      List<X509Certificate> cas = PemFiles.certificates("tls.trust-ca", trustCa);
+      for (int i = 0; i < cas.size(); i++) {
+        trust.setCertificateEntry("ca-" + i, cas.get(i));
+      }
+      TrustManagerFactory trustManagers =
+          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      trustManagers.init(trust);
+      SSLContext context = SSLContext.getInstance("TLS");
+      context.init(keyManagers(), trustManagers.getTrustManagers(), null);
+      return context;
+    } catch (GeneralSecurityException | IOException e) {
+      throw new IllegalArgumentException("tls: cannot build an SSL context from " + this, e);
+    }
+  }
+
+  private KeyManager[] keyManagers() throws GeneralSecurityException, IOException {
+    if (!presentsCertificate()) {
+      return null;
+    }
+    List<X509Certificate> chain = PemFiles.certificates("tls.cert-chain", certChain);
+    PrivateKey key = PemFiles.privateKey("tls.private-key", privateKey);
+    // an in-memory store needs a password; it never leaves this method
+    char[] password = new char[] {'-'};
+    KeyStore keys = KeyStore.getInstance("PKCS12");
+    keys.load(null, null);
+    keys.setKeyEntry("client", key, password, chain.toArray(Certificate[]::new));
+    KeyManagerFactory factory =
+        KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+    factory.init(keys, password);
+    return factory.getKeyManagers();
   }
 
   @Override

@@ -1,4 +1,4 @@
-package io.canopy.cli;
+package io.canopy.bench;
 
 import io.canopy.common.tls.ClientTls;
 import java.nio.file.Path;
@@ -12,6 +12,9 @@ import picocli.CommandLine.Spec;
  * certificate chains to the given PEM CA; without them, plaintext. {@code --tls-cert} and {@code
  * --tls-key} (env CANOPY_TLS_CERT, CANOPY_TLS_KEY; both or neither): the client certificate to
  * present to a service that requires one (mutual TLS).
+ *
+ * <p>The one mixin of every command that talks to the suite ({@code canopy bench}, the cli's
+ * registry, predict and up commands); it lives here because the cli module depends on bench.
  */
 public final class TlsOptions {
 
