@@ -124,16 +124,7 @@ class GatewayTlsTest {
     ManagedChannel channel =
         cleanup.register(GrpcTransports.channel(gw.grpcTarget(), 1 << 20, certs.clientTls()));
 
-    StatusRuntimeException e =
-        catchThrowableOfType(
-            StatusRuntimeException.class,
-            () ->
-                InferenceServiceGrpc.newBlockingStub(channel)
-                    .withDeadlineAfter(10, TimeUnit.SECONDS)
-                    .predict(request()));
-
-    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
-    assertThat(gw.serving.predicts).isEmpty();
+    assertPredictUnavailable(gw, channel);
   }
 
   @Test
@@ -169,6 +160,16 @@ class GatewayTlsTest {
     ManagedChannel channel =
         cleanup.register(GrpcTransports.channel(gw.grpcTarget(), 1 << 20, certs.clientTls()));
 
+    assertPredictUnavailable(gw, channel);
+    assertThat(
+            ListenerProbes.httpGet(
+                "https", gw.gateway.httpPort(), "/v1/models", certs.sslContext()))
+        .as("gateway -> registry refused")
+        .isEqualTo(503);
+  }
+
+  /** A Predict through the gateway fails UNAVAILABLE and never reaches serving. */
+  private static void assertPredictUnavailable(RunningGateway gw, ManagedChannel channel) {
     StatusRuntimeException e =
         catchThrowableOfType(
             StatusRuntimeException.class,
@@ -176,14 +177,8 @@ class GatewayTlsTest {
                 InferenceServiceGrpc.newBlockingStub(channel)
                     .withDeadlineAfter(10, TimeUnit.SECONDS)
                     .predict(request()));
-
     assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
     assertThat(gw.serving.predicts).isEmpty();
-    assertThat(
-            ListenerProbes.httpGet(
-                "https", gw.gateway.httpPort(), "/v1/models", certs.sslContext()))
-        .as("gateway -> registry refused")
-        .isNotEqualTo(200);
   }
 
   @Test
