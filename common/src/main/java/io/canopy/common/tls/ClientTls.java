@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
-import java.security.PrivateKey;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.util.List;
@@ -72,13 +71,8 @@ public record ClientTls(Path trustCa, String authority, Path certChain, Path pri
       return PLAINTEXT;
     }
     ClientTls tls = trusting(node.key() + ".trust-ca", Path.of(ca), authority);
-    if (chain.isEmpty() && key.isEmpty()) {
+    if (!PemFiles.pairSet(chainKey, chain, keyKey, key)) {
       return tls;
-    }
-    if (chain.isEmpty() || key.isEmpty()) {
-      throw new IllegalArgumentException(
-          chainKey + " and " + keyKey + ": set both or neither ("
-              + (chain.isEmpty() ? chainKey : keyKey) + " is empty)");
     }
     return tls.presenting(chainKey, Path.of(chain), keyKey, Path.of(key));
   }
@@ -97,9 +91,7 @@ public record ClientTls(Path trustCa, String authority, Path certChain, Path pri
     if (!enabled()) {
       throw new IllegalArgumentException(chainKey + ": a client certificate needs a trust CA");
     }
-    List<X509Certificate> certs = PemFiles.certificates(chainKey, chain);
-    PrivateKey privateKey = PemFiles.privateKey(keyKey, key);
-    PemFiles.requireMatch(keyKey, privateKey, certs.getFirst());
+    PemFiles.certifiedKey(chainKey, chain, keyKey, key);
     return new ClientTls(trustCa, authority, chain, key);
   }
 
@@ -173,13 +165,14 @@ public record ClientTls(Path trustCa, String authority, Path certChain, Path pri
     if (!presentsCertificate()) {
       return null;
     }
-    List<X509Certificate> chain = PemFiles.certificates("tls.cert-chain", certChain);
-    PrivateKey key = PemFiles.privateKey("tls.private-key", privateKey);
+    PemFiles.CertifiedKey client =
+        PemFiles.certifiedKey("tls.cert-chain", certChain, "tls.private-key", privateKey);
     // an in-memory store needs a password; it never leaves this method
     char[] password = new char[] {'-'};
     KeyStore keys = KeyStore.getInstance("PKCS12");
     keys.load(null, null);
-    keys.setKeyEntry("client", key, password, chain.toArray(Certificate[]::new));
+    keys.setKeyEntry(
+        "client", client.privateKey(), password, client.chain().toArray(Certificate[]::new));
     KeyManagerFactory factory =
         KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
     factory.init(keys, password);

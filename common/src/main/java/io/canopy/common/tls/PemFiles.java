@@ -31,7 +31,37 @@ final class PemFiles {
           "-----BEGIN PRIVATE KEY-----([A-Za-z0-9+/=\\s]+)-----END PRIVATE KEY-----");
   private static final List<String> KEY_ALGORITHMS = List.of("RSA", "EC", "Ed25519", "Ed448");
 
+  /** A certificate chain (leaf first) and the private key of its leaf. */
+  record CertifiedKey(List<X509Certificate> chain, PrivateKey privateKey) {}
+
   private PemFiles() {}
+
+  /**
+   * Whether a certificate-and-key pair of settings is set: false when both are empty, true when
+   * both are set, and a failure naming the empty one when only one is.
+   */
+  static boolean pairSet(String chainKey, String chain, String keyKey, String key) {
+    if (chain.isEmpty() && key.isEmpty()) {
+      return false;
+    }
+    if (chain.isEmpty() || key.isEmpty()) {
+      throw new IllegalArgumentException(
+          chainKey + " and " + keyKey + ": set both or neither ("
+              + (chain.isEmpty() ? chainKey : keyKey) + " is empty)");
+    }
+    return true;
+  }
+
+  /**
+   * Reads a PEM certificate chain and its PEM PKCS#8 key and checks that the key belongs to the
+   * chain's first certificate; {@code chainKey} and {@code keyKey} name the settings.
+   */
+  static CertifiedKey certifiedKey(String chainKey, Path chain, String keyKey, Path key) {
+    List<X509Certificate> certs = certificates(chainKey, chain);
+    PrivateKey privateKey = privateKey(keyKey, key);
+    requireMatch(keyKey, privateKey, certs.getFirst());
+    return new CertifiedKey(certs, privateKey);
+  }
 
   /** The X.509 certificates of a PEM file, at least one; {@code key} names the setting. */
   static List<X509Certificate> certificates(String key, Path file) {

@@ -9,9 +9,6 @@ import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import java.nio.file.Path;
-import java.security.PrivateKey;
-import java.security.cert.X509Certificate;
-import java.util.List;
 import javax.net.ssl.SSLException;
 
 /**
@@ -54,7 +51,7 @@ public record ServerTls(Path certChain, Path privateKey, Path clientCa) {
     String chainKey = node.key() + ".cert-chain";
     String keyKey = node.key() + ".private-key";
     String clientCaKey = node.key() + ".client-ca";
-    if (chain.isEmpty() && key.isEmpty()) {
+    if (!PemFiles.pairSet(chainKey, chain, keyKey, key)) {
       if (!clientCa.isEmpty()) {
         throw new IllegalArgumentException(
             clientCaKey + ": needs " + chainKey + " and " + keyKey
@@ -62,20 +59,13 @@ public record ServerTls(Path certChain, Path privateKey, Path clientCa) {
       }
       return PLAINTEXT;
     }
-    if (chain.isEmpty() || key.isEmpty()) {
-      throw new IllegalArgumentException(
-          chainKey + " and " + keyKey + ": set both or neither (" + (chain.isEmpty() ? chainKey : keyKey)
-              + " is empty)");
-    }
     ServerTls server = checked(chainKey, Path.of(chain), keyKey, Path.of(key));
     return clientCa.isEmpty() ? server : server.requiringClientsOf(clientCaKey, Path.of(clientCa));
   }
 
   /** A certificate from files, checked like {@link #create(Config)}; keys name the settings. */
   public static ServerTls checked(String chainKey, Path chain, String keyKey, Path key) {
-    List<X509Certificate> certs = PemFiles.certificates(chainKey, chain);
-    PrivateKey privateKey = PemFiles.privateKey(keyKey, key);
-    PemFiles.requireMatch(keyKey, privateKey, certs.getFirst());
+    PemFiles.certifiedKey(chainKey, chain, keyKey, key);
     return new ServerTls(chain, key);
   }
 
