@@ -3,33 +3,21 @@ package io.canopy.common.testing;
 import io.canopy.common.tls.ClientTls;
 import io.canopy.common.tls.ServerTls;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import java.security.KeyFactory;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
-import java.security.KeyStore;
-import java.security.PrivateKey;
 import java.security.SecureRandom;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
-import java.security.spec.PKCS8EncodedKeySpec;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.Date;
-import javax.net.ssl.KeyManager;
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
@@ -180,7 +168,7 @@ public record TestCertificates(
 
   /** A JDK SSL context trusting this CA only (for {@code java.net.http.HttpClient}). */
   public SSLContext sslContext() {
-    return sslContext(null);
+    return clientTls().sslContext();
   }
 
   /**
@@ -188,53 +176,7 @@ public record TestCertificates(
    * clientIssuer}.
    */
   public SSLContext sslContextPresenting(TestCertificates clientIssuer) {
-    return sslContext(clientIssuer);
-  }
-
-  private SSLContext sslContext(TestCertificates clientIssuer) {
-    try (InputStream in = Files.newInputStream(caCert)) {
-      CertificateFactory x509 = CertificateFactory.getInstance("X.509");
-      KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
-      trust.load(null, null);
-      trust.setCertificateEntry("ca", x509.generateCertificate(in));
-      TrustManagerFactory tmf =
-          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-      tmf.init(trust);
-      KeyManager[] keyManagers = null;
-      if (clientIssuer != null) {
-        keyManagers = clientKeyManagers(x509, clientIssuer);
-      }
-      SSLContext ssl = SSLContext.getInstance("TLS");
-      ssl.init(keyManagers, tmf.getTrustManagers(), null);
-      return ssl;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private static KeyManager[] clientKeyManagers(CertificateFactory x509, TestCertificates issuer)
-      throws IOException, GeneralSecurityException {
-    Certificate[] chain;
-    try (InputStream in = Files.newInputStream(issuer.clientCertChain())) {
-      chain = x509.generateCertificates(in).toArray(Certificate[]::new);
-    }
-    String pem = Files.readString(issuer.clientPrivateKey(), StandardCharsets.US_ASCII);
-    byte[] der =
-        Base64.getMimeDecoder()
-            .decode(
-                pem.replace("-----BEGIN PRIVATE KEY-----", "")
-                    .replace("-----END PRIVATE KEY-----", "")
-                    .strip());
-    PrivateKey key = KeyFactory.getInstance("EC").generatePrivate(new PKCS8EncodedKeySpec(der));
-    char[] password = "test".toCharArray();
-    KeyStore keys = KeyStore.getInstance("PKCS12");
-    keys.load(null, null);
-    keys.setKeyEntry("client", key, password, chain);
-    KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-    kmf.init(keys, password);
-    return kmf.getKeyManagers();
+    return clientTlsPresenting(clientIssuer).sslContext();
   }
 
   private static KeyPair ecKeys() throws GeneralSecurityException {
