@@ -2,10 +2,10 @@ package io.canopy.gateway;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.canopy.common.testing.TestConfig;
 import io.canopy.common.tls.ServerTls;
 import io.canopy.gateway.metrics.GatewayMetrics;
 import io.helidon.config.Config;
-import io.helidon.config.ConfigSources;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -65,12 +65,7 @@ final class RunningGateway implements AutoCloseable {
   }
 
   static Config config(Map<String, String> settings) {
-    return Config.builder()
-        .disableEnvironmentVariablesSource()
-        .disableSystemPropertiesSource()
-        .addSource(ConfigSources.create(settings))
-        .addSource(ConfigSources.classpath("gateway.yaml"))
-        .build();
+    return TestConfig.from(settings, "gateway.yaml");
   }
 
   String grpcTarget() {

@@ -1,7 +1,7 @@
 package io.canopy.registry;
 
+import io.canopy.common.testing.TestConfig;
 import io.helidon.config.Config;
-import io.helidon.config.ConfigSources;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -12,12 +12,7 @@ public final class TestConfigs {
   private TestConfigs() {}
 
   public static Config config(Map<String, String> overrides) {
-    return Config.builder()
-        .disableEnvironmentVariablesSource()
-        .disableSystemPropertiesSource()
-        .addSource(ConfigSources.create(overrides))
-        .addSource(ConfigSources.classpath("registry.yaml"))
-        .build();
+    return TestConfig.from(overrides, "registry.yaml");
   }
 
   public static RegistryConfig registry(Path dataDir, Map<String, String> overrides) {

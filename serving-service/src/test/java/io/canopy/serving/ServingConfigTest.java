@@ -3,9 +3,8 @@ package io.canopy.serving;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.canopy.common.testing.TestConfig;
 import io.canopy.serving.features.FeatureSettings;
-import io.helidon.config.Config;
-import io.helidon.config.ConfigSources;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -14,13 +13,7 @@ import org.junit.jupiter.api.Test;
 class ServingConfigTest {
 
   private static ServingConfig load(Map<String, String> overrides) {
-    return ServingConfig.create(
-        Config.builder()
-            .disableEnvironmentVariablesSource()
-            .disableSystemPropertiesSource()
-            .addSource(ConfigSources.create(overrides))
-            .addSource(ConfigSources.classpath("serving.yaml"))
-            .build());
+    return ServingConfig.create(TestConfig.from(overrides, "serving.yaml"));
   }
 
   @Test

@@ -1,17 +1,17 @@
 package io.canopy.serving;
 
 import io.canopy.common.testing.GrpcCleanup;
+import io.canopy.common.testing.TestConfig;
 import io.canopy.proto.features.v1.FeatureStoreServiceGrpc;
 import io.canopy.proto.inference.v1.DenseRows;
-import io.canopy.proto.inference.v1.InferenceServiceGrpc;
 import io.canopy.proto.inference.v1.InferenceServiceGrpc.InferenceServiceBlockingStub;
+import io.canopy.proto.inference.v1.InferenceServiceGrpc;
 import io.canopy.proto.inference.v1.PredictRequest;
 import io.canopy.serving.metrics.ServingMetrics;
 import io.grpc.ManagedChannel;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
 import io.helidon.config.Config;
-import io.helidon.config.ConfigSources;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -60,12 +60,7 @@ public final class ServingHarness {
     values.put("serving.registry.reconnect-initial-ms", "10");
     values.put("serving.registry.reconnect-max-ms", "100");
     values.putAll(overrides);
-    return Config.builder()
-        .disableEnvironmentVariablesSource()
-        .disableSystemPropertiesSource()
-        .addSource(ConfigSources.create(values))
-        .addSource(ConfigSources.classpath("serving.yaml"))
-        .build();
+    return TestConfig.from(values, "serving.yaml");
   }
 
   public ServingConfig servingConfig(Map<String, String> overrides) {

@@ -3,31 +3,23 @@ package io.canopy.common.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.canopy.common.testing.TestConfig;
 import io.helidon.config.Config;
-import io.helidon.config.ConfigSources;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class ListenTest {
 
-  private static Config config(Map<String, String> values) {
-    return Config.builder()
-        .disableEnvironmentVariablesSource()
-        .disableSystemPropertiesSource()
-        .addSource(ConfigSources.create(values))
-        .build();
-  }
-
   @Test
   void create_readsHostAndPort() {
-    Listen listen = Listen.create(config(Map.of("svc.grpc.host", "0.0.0.0", "svc.grpc.port", "9300")).get("svc.grpc"));
+    Listen listen = Listen.create(TestConfig.from(Map.of("svc.grpc.host", "0.0.0.0", "svc.grpc.port", "9300")).get("svc.grpc"));
     assertThat(listen).isEqualTo(new Listen("0.0.0.0", 9300));
     assertThat(listen.target()).isEqualTo("0.0.0.0:9300");
   }
 
   @Test
   void create_missingPort_failsNamingTheKey() {
-    assertThatThrownBy(() -> Listen.create(config(Map.of("svc.grpc.host", "h")).get("svc.grpc")))
+    assertThatThrownBy(() -> Listen.create(TestConfig.from(Map.of("svc.grpc.host", "h")).get("svc.grpc")))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("svc.grpc.port");
   }
@@ -37,7 +29,7 @@ class ListenTest {
     assertThatThrownBy(
             () ->
                 Listen.create(
-                    config(Map.of("svc.grpc.host", "h", "svc.grpc.port", "http")).get("svc.grpc")))
+                    TestConfig.from(Map.of("svc.grpc.host", "h", "svc.grpc.port", "http")).get("svc.grpc")))
         .hasMessageContaining("svc.grpc.port");
   }
 

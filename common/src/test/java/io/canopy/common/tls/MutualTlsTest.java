@@ -12,8 +12,7 @@ import io.canopy.common.grpc.GrpcTransports;
 import io.canopy.common.testing.GrpcCleanup;
 import io.canopy.common.testing.ListenerProbes;
 import io.canopy.common.testing.TestCertificates;
-import io.helidon.config.Config;
-import io.helidon.config.ConfigSources;
+import io.canopy.common.testing.TestConfig;
 import io.grpc.Status;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,14 +41,6 @@ class MutualTlsTest {
   void certificates() {
     certs = TestCertificates.create(dir.resolve("ours"));
     otherCa = TestCertificates.create(dir.resolve("theirs"));
-  }
-
-  private static Config config(Map<String, String> values) {
-    return Config.builder()
-        .disableEnvironmentVariablesSource()
-        .disableSystemPropertiesSource()
-        .addSource(ConfigSources.create(values))
-        .build();
   }
 
   private GrpcServer grpc(ServerTls tls) {
@@ -105,7 +96,7 @@ class MutualTlsTest {
   void serverCreate_clientCa_requiresClientCertificates() {
     ServerTls tls =
         ServerTls.create(
-            config(
+            TestConfig.from(
                     Map.of(
                         "svc.tls.cert-chain", certs.certChain().toString(),
                         "svc.tls.private-key", certs.privateKey().toString(),
@@ -119,7 +110,7 @@ class MutualTlsTest {
   void serverCreate_emptyClientCa_isServerTlsOnly() {
     ServerTls tls =
         ServerTls.create(
-            config(
+            TestConfig.from(
                     Map.of(
                         "svc.tls.cert-chain", certs.certChain().toString(),
                         "svc.tls.private-key", certs.privateKey().toString(),
@@ -134,7 +125,7 @@ class MutualTlsTest {
     assertThatThrownBy(
             () ->
                 ServerTls.create(
-                    config(Map.of("svc.tls.client-ca", certs.caCert().toString())).get("svc.tls")))
+                    TestConfig.from(Map.of("svc.tls.client-ca", certs.caCert().toString())).get("svc.tls")))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageStartingWith("svc.tls.client-ca: needs svc.tls.cert-chain");
   }
@@ -157,11 +148,11 @@ class MutualTlsTest {
     values.put("svc.tls.cert-chain", certs.certChain().toString());
     values.put("svc.tls.private-key", certs.privateKey().toString());
     values.put("svc.tls.client-ca", clientCa);
-    return ServerTls.create(config(values).get("svc.tls"));
+    return ServerTls.create(TestConfig.from(values).get("svc.tls"));
   }
 
   private ClientTls client(Map<String, String> values) {
-    return ClientTls.create(config(values).get("c.tls"));
+    return ClientTls.create(TestConfig.from(values).get("c.tls"));
   }
 
   @Test

@@ -4,8 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.canopy.common.testing.TestCertificates;
-import io.helidon.config.Config;
-import io.helidon.config.ConfigSources;
+import io.canopy.common.testing.TestConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -18,25 +17,17 @@ class ServerTlsTest {
 
   @TempDir Path dir;
 
-  private static Config config(Map<String, String> values) {
-    return Config.builder()
-        .disableEnvironmentVariablesSource()
-        .disableSystemPropertiesSource()
-        .addSource(ConfigSources.create(values))
-        .build();
-  }
-
   private static ServerTls server(String chain, String key) {
     Map<String, String> values = new HashMap<>();
     values.put("svc.tls.cert-chain", chain);
     values.put("svc.tls.private-key", key);
-    return ServerTls.create(config(values).get("svc.tls"));
+    return ServerTls.create(TestConfig.from(values).get("svc.tls"));
   }
 
   @Test
   void create_bothEmpty_isPlaintext() {
     assertThat(server("", "").enabled()).isFalse();
-    assertThat(ServerTls.create(config(Map.of()).get("svc.tls")).enabled()).isFalse();
+    assertThat(ServerTls.create(TestConfig.from(Map.of()).get("svc.tls")).enabled()).isFalse();
   }
 
   @Test
@@ -88,7 +79,7 @@ class ServerTlsTest {
 
   @Test
   void clientCreate_authorityWithoutCa_namesKey() {
-    assertThatThrownBy(() -> ClientTls.create(config(Map.of("c.tls.authority", "x")).get("c.tls")))
+    assertThatThrownBy(() -> ClientTls.create(TestConfig.from(Map.of("c.tls.authority", "x")).get("c.tls")))
         .hasMessageStartingWith("c.tls.authority: needs c.tls.trust-ca");
   }
 
@@ -97,7 +88,7 @@ class ServerTlsTest {
     assertThatThrownBy(
             () ->
                 ClientTls.create(
-                    config(Map.of("c.tls.trust-ca", dir.resolve("none.pem").toString())).get("c.tls")))
+                    TestConfig.from(Map.of("c.tls.trust-ca", dir.resolve("none.pem").toString())).get("c.tls")))
         .hasMessageStartingWith("c.tls.trust-ca: cannot read");
   }
 

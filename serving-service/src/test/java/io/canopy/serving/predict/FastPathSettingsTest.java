@@ -3,22 +3,15 @@ package io.canopy.serving.predict;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.helidon.config.Config;
-import io.helidon.config.ConfigSources;
+import io.canopy.common.testing.TestConfig;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class FastPathSettingsTest {
 
   private static FastPathSettings load(Map<String, String> overrides) {
-    Config root =
-        Config.builder()
-            .disableEnvironmentVariablesSource()
-            .disableSystemPropertiesSource()
-            .addSource(ConfigSources.create(overrides))
-            .addSource(ConfigSources.classpath("serving.yaml"))
-            .build();
-    return FastPathSettings.create(root.get("serving.predict.fast-path"));
+    return FastPathSettings.create(
+        TestConfig.from(overrides, "serving.yaml").get("serving.predict.fast-path"));
   }
 
   @Test
