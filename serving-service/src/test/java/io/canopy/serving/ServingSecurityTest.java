@@ -12,6 +12,7 @@ import io.canopy.common.grpc.GrpcTransports;
 import io.canopy.common.testing.GrpcCleanup;
 import io.canopy.common.testing.ListenerProbes;
 import io.canopy.common.testing.TestCertificates;
+import io.canopy.common.tls.ClientTls;
 import io.canopy.common.tls.ServerTls;
 import io.canopy.proto.features.v1.FeatureStoreServiceGrpc;
 import io.canopy.proto.features.v1.GetOnlineFeaturesRequest;
@@ -74,6 +75,19 @@ class ServingSecurityTest {
     return ServingConfig.create(ServingHarness.config(dir.resolve("cache"), all));
   }
 
+  /** Over a channel with {@code tls}: serving becomes SERVING and predicts with version 1. */
+  private void assertLoadsAndPredictsVersion1(ServingServer server, ClientTls tls) {
+    ManagedChannel channel =
+        cleanup.register(GrpcTransports.channel("127.0.0.1:" + server.grpcPort(), 1 << 20, tls));
+    awaitServing(channel);
+    assertThat(
+            InferenceServiceGrpc.newBlockingStub(channel)
+                .withDeadlineAfter(10, TimeUnit.SECONDS)
+                .predict(ServingHarness.breastCancerRequest(MODEL).build())
+                .getVersion())
+        .isEqualTo(1);
+  }
+
   private void awaitServing(ManagedChannel channel) {
     var health = HealthGrpc.newBlockingStub(channel);
     Await.until(
@@ -100,16 +114,7 @@ class ServingSecurityTest {
     ServingServer server = cleanup.register(Main.start(config));
 
     // serving → registry over TLS: the model arrives and predicts, over a TLS client channel.
-    ManagedChannel channel =
-        cleanup.register(
-            GrpcTransports.channel("127.0.0.1:" + server.grpcPort(), 1 << 20, certs.clientTls()));
-    awaitServing(channel);
-    assertThat(
-            InferenceServiceGrpc.newBlockingStub(channel)
-                .withDeadlineAfter(10, TimeUnit.SECONDS)
-                .predict(ServingHarness.breastCancerRequest(MODEL).build())
-                .getVersion())
-        .isEqualTo(1);
+    assertLoadsAndPredictsVersion1(server, certs.clientTls());
 
     ListenerProbes.assertOnlyTheCaGetsThrough(
         server.grpcPort(), server.adminPort(), "/observe/health", certs, other);
@@ -139,17 +144,7 @@ class ServingSecurityTest {
 
     // With it, serving → registry works end to end: the model arrives and predicts.
     ServingServer server = cleanup.register(Main.start(config));
-    ManagedChannel channel =
-        cleanup.register(
-            GrpcTransports.channel(
-                "127.0.0.1:" + server.grpcPort(), 1 << 20, certs.clientTlsPresenting(certs)));
-    awaitServing(channel);
-    assertThat(
-            InferenceServiceGrpc.newBlockingStub(channel)
-                .withDeadlineAfter(10, TimeUnit.SECONDS)
-                .predict(ServingHarness.breastCancerRequest(MODEL).build())
-                .getVersion())
-        .isEqualTo(1);
+    assertLoadsAndPredictsVersion1(server, certs.clientTlsPresenting(certs));
 
     ListenerProbes.assertOnlyClientsOfTheCaGetThrough(
         server.grpcPort(), server.adminPort(), "/observe/health", certs, other);
