@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.google.protobuf.ByteString;
 import io.canopy.cli.registry.ModelUploader;
 import io.canopy.common.digest.Sha256;
+import io.canopy.common.testing.Observers;
 import io.canopy.proto.inference.v1.InferenceServiceGrpc;
 import io.canopy.proto.inference.v1.PredictResponse;
 import io.canopy.proto.registry.v1.GetModelRequest;

@@ -2,6 +2,7 @@ package io.canopy.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.canopy.common.testing.Observers;
 import io.canopy.proto.features.v1.CreateFeatureViewRequest;
 import io.canopy.proto.features.v1.Feature;
 import io.canopy.proto.features.v1.FeatureRow;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.canopy.common.grpc.GrpcTransports;
 import io.canopy.common.testing.GrpcCleanup;
+import io.canopy.common.testing.Observers;
 import io.canopy.gateway.metrics.GatewayMetrics;
 import io.canopy.proto.inference.v1.DenseRows;
 import io.canopy.proto.inference.v1.GetModelStatusRequest;
@@ -14,7 +15,6 @@ import io.grpc.ManagedChannel;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.health.v1.HealthGrpc;
-import io.grpc.stub.StreamObserver;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
@@ -114,7 +114,7 @@ class GatewayThreadsTest {
     for (int i = 0; i < calls; i++) {
       // No version: not batched, so every call is its own upstream call, all of them waiting.
       CompletableFuture<PredictResponse> answer = new CompletableFuture<>();
-      async.predict(oneRow().build(), completing(answer));
+      async.predict(oneRow().build(), Observers.completing(answer));
       answers.add(answer);
     }
     assertThat(arrived.await(20, TimeUnit.SECONDS)).isTrue();
@@ -154,22 +154,5 @@ class GatewayThreadsTest {
     return PredictRequest.newBuilder()
         .setModel("iris")
         .setDense(DenseRows.newBuilder().setNumFeatures(2).addValues(1).addValues(2));
-  }
-
-  private static <T> StreamObserver<T> completing(CompletableFuture<T> future) {
-    return new StreamObserver<>() {
-      @Override
-      public void onNext(T value) {
-        future.complete(value);
-      }
-
-      @Override
-      public void onError(Throwable t) {
-        future.completeExceptionally(t);
-      }
-
-      @Override
-      public void onCompleted() {}
-    };
   }
 }

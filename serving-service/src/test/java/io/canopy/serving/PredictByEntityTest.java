@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.within;
 import com.google.protobuf.Duration;
 import com.google.protobuf.Timestamp;
 import io.canopy.common.testing.GrpcCleanup;
+import io.canopy.common.testing.Observers;
 import io.canopy.proto.features.v1.CreateFeatureViewRequest;
 import io.canopy.proto.features.v1.Feature;
 import io.canopy.proto.features.v1.FeatureRow;
@@ -118,21 +119,7 @@ class PredictByEntityTest {
     CompletableFuture<WriteFeaturesResponse> done = new CompletableFuture<>();
     StreamObserver<WriteFeaturesRequest> requests =
         FeatureStoreServiceGrpc.newStub(serving.channel())
-            .writeFeatures(
-                new StreamObserver<>() {
-                  @Override
-                  public void onNext(WriteFeaturesResponse value) {
-                    done.complete(value);
-                  }
-
-                  @Override
-                  public void onError(Throwable t) {
-                    done.completeExceptionally(t);
-                  }
-
-                  @Override
-                  public void onCompleted() {}
-                });
+            .writeFeatures(Observers.completing(done));
     requests.onNext(
         WriteFeaturesRequest.newBuilder().setFeatureView("patients").addAllRows(rows).build());
     requests.onCompleted();

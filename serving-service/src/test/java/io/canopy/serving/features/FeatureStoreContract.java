@@ -9,14 +9,15 @@ import com.google.protobuf.Timestamp;
 import io.canopy.common.grpc.GrpcServer;
 import io.canopy.common.testing.GrpcCleanup;
 import io.canopy.common.testing.MutableClock;
+import io.canopy.common.testing.Observers;
 import io.canopy.proto.features.v1.CreateFeatureViewRequest;
 import io.canopy.proto.features.v1.DeleteFeatureViewRequest;
 import io.canopy.proto.features.v1.EntityFeatures;
 import io.canopy.proto.features.v1.Feature;
 import io.canopy.proto.features.v1.FeatureRow;
 import io.canopy.proto.features.v1.FeatureStatus;
-import io.canopy.proto.features.v1.FeatureStoreServiceGrpc;
 import io.canopy.proto.features.v1.FeatureStoreServiceGrpc.FeatureStoreServiceBlockingStub;
+import io.canopy.proto.features.v1.FeatureStoreServiceGrpc;
 import io.canopy.proto.features.v1.FeatureValue;
 import io.canopy.proto.features.v1.FeatureView;
 import io.canopy.proto.features.v1.GetFeatureViewRequest;
@@ -143,21 +144,7 @@ abstract class FeatureStoreContract {
   WriteFeaturesResponse write(String view, List<List<FeatureRow>> messages) throws Exception {
     CompletableFuture<WriteFeaturesResponse> done = new CompletableFuture<>();
     StreamObserver<WriteFeaturesRequest> requests =
-        async.writeFeatures(
-            new StreamObserver<>() {
-              @Override
-              public void onNext(WriteFeaturesResponse value) {
-                done.complete(value);
-              }
-
-              @Override
-              public void onError(Throwable t) {
-                done.completeExceptionally(t);
-              }
-
-              @Override
-              public void onCompleted() {}
-            });
+        async.writeFeatures(Observers.completing(done));
     for (List<FeatureRow> rows : messages) {
       requests.onNext(
           WriteFeaturesRequest.newBuilder().setFeatureView(view).addAllRows(rows).build());

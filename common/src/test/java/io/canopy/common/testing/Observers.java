@@ -1,10 +1,10 @@
-package io.canopy.cli;
+package io.canopy.common.testing;
 
 import io.grpc.stub.StreamObserver;
 import java.util.concurrent.CompletableFuture;
 
-/** Response observers for the client-streaming calls the cli tests make by hand. */
-final class Observers {
+/** Response observers for the async and client-streaming calls tests make by hand. */
+public final class Observers {
 
   private Observers() {}
 
@@ -12,7 +12,7 @@ final class Observers {
    * An observer that completes {@code result} with the call's (single) response, or
    * exceptionally with its error; the end of the stream adds nothing.
    */
-  static <T> StreamObserver<T> completing(CompletableFuture<T> result) {
+  public static <T> StreamObserver<T> completing(CompletableFuture<T> result) {
     return new StreamObserver<>() {
       @Override
       public void onNext(T value) {
