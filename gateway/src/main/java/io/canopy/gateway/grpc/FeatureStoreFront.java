@@ -18,7 +18,6 @@ import io.canopy.proto.features.v1.WriteFeaturesResponse;
 import io.grpc.Deadline;
 import io.grpc.stub.StreamObserver;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.function.Supplier;
 
 /**
@@ -37,19 +36,19 @@ public final class FeatureStoreFront extends FeatureStoreServiceGrpc.FeatureStor
   @Override
   public void getOnlineFeatures(GetOnlineFeaturesRequest request, StreamObserver<GetOnlineFeaturesResponse> out) {
     Deadline deadline = upstream.deadlineForCall();
-    relay(retried(() -> Unary.call(upstream.features().withDeadline(deadline)::getOnlineFeatures, request)), out);
+    Relay.complete(retried(() -> Unary.call(upstream.features().withDeadline(deadline)::getOnlineFeatures, request)), out);
   }
 
   @Override
   public void getFeatureView(GetFeatureViewRequest request, StreamObserver<GetFeatureViewResponse> out) {
     Deadline deadline = upstream.deadlineForCall();
-    relay(retried(() -> Unary.call(upstream.features().withDeadline(deadline)::getFeatureView, request)), out);
+    Relay.complete(retried(() -> Unary.call(upstream.features().withDeadline(deadline)::getFeatureView, request)), out);
   }
 
   @Override
   public void listFeatureViews(ListFeatureViewsRequest request, StreamObserver<ListFeatureViewsResponse> out) {
     Deadline deadline = upstream.deadlineForCall();
-    relay(retried(() -> Unary.call(upstream.features().withDeadline(deadline)::listFeatureViews, request)), out);
+    Relay.complete(retried(() -> Unary.call(upstream.features().withDeadline(deadline)::listFeatureViews, request)), out);
   }
 
   @Override
@@ -73,16 +72,4 @@ public final class FeatureStoreFront extends FeatureStoreServiceGrpc.FeatureStor
     return upstream.withRetries(attempt);
   }
 
-  private static <T> void relay(CompletableFuture<T> call, StreamObserver<T> out) {
-    Relay<T> relay = new Relay<>(out);
-    call.whenComplete(
-        (value, failure) -> {
-          if (failure != null) {
-            relay.onError(failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure);
-          } else {
-            relay.onNext(value);
-            relay.onCompleted();
-          }
-        });
-  }
 }

@@ -3,7 +3,6 @@ package io.canopy.gateway.grpc;
 import io.canopy.gateway.upstream.UpstreamErrors;
 import io.grpc.stub.StreamObserver;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 
 /** Relays an upstream unary call's outcome to the gateway's caller, statuses passed through. */
 final class Relay<T> implements StreamObserver<T> {
@@ -20,10 +19,7 @@ final class Relay<T> implements StreamObserver<T> {
         (response, failure) -> {
           Relay<T> relay = new Relay<>(caller);
           if (failure != null) {
-            relay.onError(
-                failure instanceof CompletionException && failure.getCause() != null
-                    ? failure.getCause()
-                    : failure);
+            relay.onError(UpstreamErrors.unwrap(failure));
           } else {
             relay.onNext(response);
             relay.onCompleted();

@@ -1,9 +1,9 @@
 package io.canopy.gateway.predict;
 
+import io.canopy.gateway.upstream.UpstreamErrors;
 import io.grpc.Deadline;
 import io.grpc.Status;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.function.LongFunction;
 
 /**
@@ -36,9 +36,7 @@ final class AliasFallback {
   }
 
   static boolean applies(Throwable failure, Deadline deadline) {
-    Throwable cause =
-        failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
-    Status.Code code = Status.fromThrowable(cause).getCode();
+    Status.Code code = Status.fromThrowable(UpstreamErrors.unwrap(failure)).getCode();
     return (code == Status.Code.UNAVAILABLE || code == Status.Code.FAILED_PRECONDITION)
         && !deadline.isExpired();
   }

@@ -4,6 +4,7 @@ import io.canopy.gateway.metrics.GatewayMetrics;
 import io.canopy.gateway.routing.Route;
 import io.canopy.gateway.routing.Router;
 import io.canopy.gateway.upstream.PredictCall;
+import io.canopy.gateway.upstream.UpstreamErrors;
 import io.canopy.proto.inference.v1.PredictRequest;
 import io.canopy.proto.inference.v1.PredictResponse;
 import io.github.resilience4j.bulkhead.Bulkhead;
@@ -12,7 +13,6 @@ import io.grpc.Deadline;
 import io.grpc.Status;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
@@ -114,7 +114,7 @@ public final class PredictPipeline {
   }
 
   private static String code(Throwable t) {
-    Throwable cause = t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
+    Throwable cause = UpstreamErrors.unwrap(t);
     return io.canopy.common.error.ErrorMapping.toStatusException(cause).getStatus().getCode().name();
   }
 }

@@ -14,7 +14,6 @@ import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.LongSupplier;
@@ -65,7 +64,7 @@ public final class ResilientPredict implements PredictCall {
   }
 
   private boolean shouldRetry(Throwable t) {
-    Throwable cause = t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
+    Throwable cause = UpstreamErrors.unwrap(t);
     if (Status.fromThrowable(cause).getCode() != Status.Code.UNAVAILABLE) {
       return false;
     }

@@ -6,6 +6,7 @@ import io.grpc.Status;
 import io.grpc.StatusException;
 import io.grpc.StatusRuntimeException;
 import java.util.Locale;
+import java.util.concurrent.CompletionException;
 
 /**
  * Turns the failure of an upstream call into what the gateway's own caller sees: the upstream
@@ -20,6 +21,13 @@ public final class UpstreamErrors {
       Metadata.Key.of("grpc-status-details-bin", Metadata.BINARY_BYTE_MARSHALLER);
 
   private UpstreamErrors() {}
+
+  /** The failure itself, or the cause a {@link CompletionException} wraps. */
+  public static Throwable unwrap(Throwable failure) {
+    return failure instanceof CompletionException && failure.getCause() != null
+        ? failure.getCause()
+        : failure;
+  }
 
   /** The status to relay for {@code t}; anything that is not a gRPC status becomes INTERNAL. */
   public static StatusRuntimeException passThrough(Throwable t) {
