@@ -16,7 +16,7 @@ public final class Main {
         config.grpc().host(),
         server.grpcPort(),
         config.tls().enabled() ? "https" : "http",
-        config.admin().host(),
+        config.admin().listen().host(),
         server.adminPort(),
         config.dataDir().toAbsolutePath(),
         config.tls().enabled() ? ", TLS on both" : "");

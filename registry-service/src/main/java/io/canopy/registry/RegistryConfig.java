@@ -22,7 +22,9 @@ import java.util.regex.Pattern;
  * registry.yaml}) and validated here so that a bad value fails at startup naming its key.
  *
  * @param grpc where the gRPC API listens
- * @param admin where the admin HTTP server listens
+ * @param admin where the admin HTTP server listens ({@code registry.admin.*}), the largest body
+ *     it takes ({@code registry.admin.max-payload-bytes}, 413 above it) and its certificate (the
+ *     service's {@code registry.tls.*})
  * @param dataDir holds {@code registry.db}, the artifact directory and staging files
  * @param storeBackend the metadata backend
  * @param uploadMaxBytes largest accepted artifact
@@ -36,13 +38,12 @@ import java.util.regex.Pattern;
  * @param adminTokens tokens that may mutate; empty means authentication is off
  * @param grpcLimits {@code registry.grpc.max-inbound-message-bytes} and {@code
  *     max-inbound-metadata-bytes}
- * @param adminMaxPayloadBytes {@code registry.admin.max-payload-bytes}: larger admin bodies get 413
  * @param tls {@code registry.tls.*}: the certificate of the gRPC and admin listeners; plaintext
  *     when unset
  */
 public record RegistryConfig(
     Listen grpc,
-    Listen admin,
+    AdminSettings admin,
     Path dataDir,
     StoreBackend storeBackend,
     long uploadMaxBytes,
@@ -54,7 +55,6 @@ public record RegistryConfig(
     ArtifactBackend artifactBackend,
     List<BearerTokens.Token> adminTokens,
     GrpcLimits grpcLimits,
-    long adminMaxPayloadBytes,
     ServerTls tls) {
 
   /** Metadata backends; both run the same Flyway migrations and SQL. */
@@ -122,19 +122,16 @@ public record RegistryConfig(
     adminTokens = List.copyOf(adminTokens);
     Objects.requireNonNull(grpcLimits, "registry.grpc");
     Objects.requireNonNull(tls, "registry.tls");
-    if (adminMaxPayloadBytes < 1) {
-      throw new IllegalArgumentException(
-          "registry.admin.max-payload-bytes: " + adminMaxPayloadBytes + " must be positive");
-    }
   }
 
   /** Reads the {@code registry} key of {@code root}. */
   public static RegistryConfig create(Config root) {
     Config node = root.get("registry");
+    ServerTls tls = ServerTls.create(node.get("tls"));
     StoreBackend storeBackend = backend(ConfigLoader.stringValue(node, "store.backend"));
     return new RegistryConfig(
         Listen.create(node.get("grpc")),
-        Listen.create(node.get("admin")),
+        AdminSettings.create(node.get("admin"), tls),
         Path.of(ConfigLoader.stringValue(node, "data-dir")),
         storeBackend,
         longValue(node, "upload.max-bytes"),
@@ -148,13 +145,7 @@ public record RegistryConfig(
         ConfigParts.artifactBackend(ConfigLoader.stringValue(node, "artifacts.backend")),
         ConfigParts.adminTokens(node.get("auth")),
         GrpcLimits.create(node.get("grpc")),
-        ConfigLoader.intValue(node, "admin.max-payload-bytes"),
-        ServerTls.create(node.get("tls")));
-  }
-
-  /** The admin listener: address, body limit, and the same certificate as the gRPC listener. */
-  public AdminSettings adminSettings() {
-    return new AdminSettings(admin, adminMaxPayloadBytes, tls);
+        tls);
   }
 
   private static StoreBackend backend(String value) {

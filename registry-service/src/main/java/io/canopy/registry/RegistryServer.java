@@ -136,7 +136,7 @@ public final class RegistryServer implements AutoCloseable {
           push(
               opened,
               new AdminServer(
-                  config.adminSettings(),
+                  config.admin(),
                   "registry",
                   store::isOpen,
                   routes -> {}));

@@ -15,7 +15,7 @@ class RegistryConfigTest {
     RegistryConfig c = RegistryConfig.create(TestConfigs.config(Map.of()));
 
     assertThat(c.grpc().target()).isEqualTo("127.0.0.1:9100");
-    assertThat(c.admin().target()).isEqualTo("127.0.0.1:9101");
+    assertThat(c.admin().listen().target()).isEqualTo("127.0.0.1:9101");
     assertThat(c.dataDir()).isEqualTo(Path.of(".canopy/registry"));
     assertThat(c.storeBackend()).isEqualTo(RegistryConfig.StoreBackend.SQLITE);
     assertThat(c.uploadMaxBytes()).isEqualTo(1L << 30);
@@ -88,6 +88,8 @@ class RegistryConfigTest {
   void create_badValues_failNamingTheKey() {
     assertThatThrownBy(() -> create("registry.validation.processes", "0"))
         .hasMessageContaining("registry.validation.processes");
+    assertThatThrownBy(() -> create("registry.admin.max-payload-bytes", "0"))
+        .hasMessageStartingWith("registry.admin.max-payload-bytes: 0 must be positive");
     assertThatThrownBy(() -> create("registry.validation.timeout", "soon"))
         .hasMessageContaining("registry.validation.timeout");
     assertThatThrownBy(() -> create("registry.upload.max-bytes", "lots"))

@@ -22,7 +22,7 @@ public final class Main {
         config.grpc().host(),
         server.grpcPort(),
         config.tls().enabled() ? "https" : "http",
-        config.admin().host(),
+        config.admin().listen().host(),
         server.adminPort(),
         config.registryTarget(),
         config.registryTls().enabled() ? " (TLS)" : "",

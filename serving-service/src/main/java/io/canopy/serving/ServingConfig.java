@@ -19,7 +19,9 @@ import java.util.Objects;
  * serving.yaml}).
  *
  * @param grpc where InferenceService and KServe v2 listen
- * @param admin where /observe/health and /observe/metrics listen
+ * @param admin where /observe/health and /observe/metrics listen ({@code serving.admin.*}), the
+ *     largest body it takes ({@code serving.admin.max-payload-bytes}, 413 above it) and its
+ *     certificate (the service's {@code serving.tls.*})
  * @param registryTarget gRPC target of the model registry
  * @param managerSettings the model manager's settings (cache dir, nthread, in-flight limit,
  *     registry backoff and download deadline, retire grace, fast path), each checked there
@@ -30,7 +32,6 @@ import java.util.Objects;
  *     ModelInfer or GetOnlineFeatures may carry; more: RESOURCE_EXHAUSTED
  * @param grpcLimits {@code serving.grpc.max-inbound-message-bytes} and {@code
  *     max-inbound-metadata-bytes}
- * @param adminMaxPayloadBytes {@code serving.admin.max-payload-bytes}: larger admin bodies get 413
  * @param tls {@code serving.tls.*}: the certificate of the gRPC and admin listeners; plaintext
  *     when unset
  * @param registryTls {@code serving.registry.tls.*}: the CA the registry's certificate must chain
@@ -38,14 +39,13 @@ import java.util.Objects;
  */
 public record ServingConfig(
     Listen grpc,
-    Listen admin,
+    AdminSettings admin,
     String registryTarget,
     ManagerSettings managerSettings,
     FeatureSettings features,
     int inlineMaxRows,
     int maxRows,
     GrpcLimits grpcLimits,
-    long adminMaxPayloadBytes,
     ServerTls tls,
     ClientTls registryTls) {
 
@@ -57,10 +57,6 @@ public record ServingConfig(
     Objects.requireNonNull(grpcLimits, "serving.grpc");
     Objects.requireNonNull(tls, "serving.tls");
     Objects.requireNonNull(registryTls, "serving.registry.tls");
-    if (adminMaxPayloadBytes < 1) {
-      throw new IllegalArgumentException(
-          "serving.admin.max-payload-bytes: " + adminMaxPayloadBytes + " must be positive");
-    }
     if (registryTarget == null || registryTarget.isBlank()) {
       throw new IllegalArgumentException("serving.registry.target: must not be blank");
     }
@@ -77,9 +73,10 @@ public record ServingConfig(
   /** Reads the {@code serving} key of a configuration root. */
   public static ServingConfig create(Config root) {
     Config node = root.get("serving");
+    ServerTls tls = ServerTls.create(node.get("tls"));
     return new ServingConfig(
         Listen.create(node.get("grpc")),
-        Listen.create(node.get("admin")),
+        AdminSettings.create(node.get("admin"), tls),
         ConfigLoader.stringValue(node, "registry.target"),
         new ManagerSettings(
             Path.of(ConfigLoader.stringValue(node, "cache-dir")),
@@ -94,14 +91,8 @@ public record ServingConfig(
         ConfigLoader.intValue(node, "predict.inline-max-rows"),
         ConfigLoader.intValue(node, "predict.max-rows"),
         GrpcLimits.create(node.get("grpc")),
-        ConfigLoader.intValue(node, "admin.max-payload-bytes"),
-        ServerTls.create(node.get("tls")),
+        tls,
         ClientTls.create(node.get("registry.tls")));
-  }
-
-  /** The admin listener: address, body limit, and the same certificate as the gRPC listener. */
-  public AdminSettings adminSettings() {
-    return new AdminSettings(admin, adminMaxPayloadBytes, tls);
   }
 
   private static Duration millis(Config node, String key) {

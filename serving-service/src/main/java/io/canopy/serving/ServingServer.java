@@ -94,7 +94,7 @@ public final class ServingServer implements AutoCloseable {
     models.onReadinessChange(grpc::setServing);
     AdminServer admin =
         new AdminServer(
-            config.adminSettings(),
+            config.admin(),
             "serving",
             models::isReady,
             routing -> {});

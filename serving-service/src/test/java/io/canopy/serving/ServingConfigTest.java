@@ -21,7 +21,7 @@ class ServingConfigTest {
     ServingConfig config = load(Map.of());
 
     assertThat(config.grpc().target()).isEqualTo("127.0.0.1:9200");
-    assertThat(config.admin().target()).isEqualTo("127.0.0.1:9201");
+    assertThat(config.admin().listen().target()).isEqualTo("127.0.0.1:9201");
     assertThat(config.registryTarget()).isEqualTo("127.0.0.1:9100");
     assertThat(config.managerSettings().cacheDir()).isEqualTo(Path.of(".canopy/serving-cache"));
     assertThat(config.managerSettings().nthread()).isEqualTo(1);
@@ -60,6 +60,8 @@ class ServingConfigTest {
         .hasMessageContaining("serving.predict.inline-max-rows");
     assertThatThrownBy(() -> load(Map.of("serving.predict.max-rows", "0")))
         .hasMessageContaining("serving.predict.max-rows");
+    assertThatThrownBy(() -> load(Map.of("serving.admin.max-payload-bytes", "0")))
+        .hasMessageStartingWith("serving.admin.max-payload-bytes: 0 must be positive");
     assertThatThrownBy(() -> load(Map.of("serving.features.backend", "memcached")))
         .hasMessageContaining("serving.features.backend");
     assertThatThrownBy(() -> load(Map.of("serving.features.redis.uri", "http://x")))

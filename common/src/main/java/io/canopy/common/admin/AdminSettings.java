@@ -1,7 +1,9 @@
 package io.canopy.common.admin;
 
+import io.canopy.common.config.ConfigLoader;
 import io.canopy.common.config.Listen;
 import io.canopy.common.tls.ServerTls;
+import io.helidon.config.Config;
 import java.util.Objects;
 
 /**
@@ -16,7 +18,22 @@ public record AdminSettings(Listen listen, long maxPayloadBytes, ServerTls tls) 
     Objects.requireNonNull(tls, "tls");
     if (maxPayloadBytes < 1) {
       throw new IllegalArgumentException(
-          "admin.max-payload-bytes: " + maxPayloadBytes + " must be positive");
+          "max-payload-bytes: " + maxPayloadBytes + " must be positive");
+    }
+  }
+
+  /**
+   * Reads {@code host}, {@code port} and {@code max-payload-bytes} under {@code node} (e.g.
+   * {@code serving.admin}); a bad value fails naming its full key. {@code tls} is the service's
+   * own certificate.
+   */
+  public static AdminSettings create(Config node, ServerTls tls) {
+    Listen listen = Listen.create(node);
+    long maxPayloadBytes = ConfigLoader.intValue(node, "max-payload-bytes");
+    try {
+      return new AdminSettings(listen, maxPayloadBytes, tls);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(node.key() + "." + e.getMessage(), e);
     }
   }
 }
