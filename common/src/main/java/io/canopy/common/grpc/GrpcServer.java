@@ -1,6 +1,7 @@
 package io.canopy.common.grpc;
 
 import io.canopy.common.error.ErrorMappingInterceptor;
+import io.canopy.common.log.RateLimitedLog;
 import io.grpc.BindableService;
 import io.grpc.Server;
 import io.grpc.ServerBuilder;
@@ -15,14 +16,19 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * A gRPC server with the standard services every Canopy server carries: {@code
  * grpc.health.v1.Health}, server reflection (v1 and v1alpha, so grpcurl, Postman and evans work)
- * and the error-mapping interceptor. Takes a {@link ServerBuilder} so tests can pass the
+ * and the error-mapping interceptor; request bytes that do not parse are answered
+ * INVALID_ARGUMENT ({@link RequestParsing}). Takes a {@link ServerBuilder} so tests can pass the
  * in-process transport.
  */
 public final class GrpcServer implements AutoCloseable {
+
+  private static final Logger LOG = Logger.getLogger(GrpcServer.class.getName());
 
   private final Server server;
   private final HealthStatusManager health;
@@ -39,15 +45,18 @@ public final class GrpcServer implements AutoCloseable {
       List<? extends ServerInterceptor> interceptors) {
     this.health = new HealthStatusManager();
     ErrorMappingInterceptor errors = new ErrorMappingInterceptor();
+    RequestParsing parsing =
+        new RequestParsing(
+            new RateLimitedLog(LOG, Level.WARNING, Duration.ofSeconds(10), System::nanoTime));
     for (BindableService service : services) {
       // Interceptors run in reverse order of the list: error mapping must be outermost.
       List<ServerInterceptor> chain = new ArrayList<>(interceptors);
       chain.add(errors);
-      builder.addService(ServerInterceptors.intercept(service, chain));
+      builder.addService(parsing.guard(ServerInterceptors.intercept(service, chain)));
     }
-    builder.addService(health.getHealthService());
-    builder.addService(ProtoReflectionServiceV1.newInstance());
-    builder.addService(legacyReflection());
+    builder.addService(parsing.guard(health.getHealthService().bindService()));
+    builder.addService(parsing.guard(ProtoReflectionServiceV1.newInstance().bindService()));
+    builder.addService(parsing.guard(legacyReflection().bindService()));
     this.server = builder.build();
     this.services =
         services.stream().map(s -> s.bindService().getServiceDescriptor().getName()).toList();

@@ -87,6 +87,13 @@ public final class LogCapture implements BeforeEachCallback, AfterEachCallback {
     }
   }
 
+  /** Each record captured so far, as a log file would hold it (stack trace included). */
+  public List<String> records() {
+    synchronized (lines) {
+      return List.copyOf(lines);
+    }
+  }
+
   /** How many records were captured (a test checks it saw some, so it could have failed). */
   public int count() {
     synchronized (lines) {
