@@ -110,6 +110,7 @@ class MalformedGrpcRequestsTest {
     kserveCases("gateway KServe", gatewayChannel, true);
     kserveCases("serving KServe", servingChannel, false);
     registryCases();
+    garbageBytesCases();
 
     System.out.printf(
         "malformed gRPC requests: %d tried, %d answered other than documented, %d INTERNAL/UNKNOWN%n%s",
@@ -237,6 +238,30 @@ class MalformedGrpcRequestsTest {
     c.run("a message over the 64 MiB limit", Set.of(RESOURCE_EXHAUSTED), null,
         b -> b.setInputs(0, b.getInputs(0).toBuilder().clearContents()).addRawInputContents(ByteString.copyFrom(new byte[OVERSIZED.length()])));
     c.run("valid, after the batch", Set.of(OK), null, b -> b);
+  }
+
+  /** Bytes that are no protobuf message, sent raw to methods of every service (issue 13, item 11). */
+  private void garbageBytesCases() {
+    byte[][] garbage = {
+      {(byte) 0x08, (byte) 0xff, (byte) 0xff, (byte) 0xff}, // unterminated varint
+      {(byte) 0x0a, (byte) 0x7f, 'a'}, // a string field longer than the message
+      {(byte) 0x07}, // wire type 7 does not exist
+    };
+    Map<String, ManagedChannel> methods =
+        Map.of(
+            "canopy.inference.v1.InferenceService/Predict", gatewayChannel,
+            "inference.GRPCInferenceService/ModelInfer", servingChannel,
+            "canopy.features.v1.FeatureStoreService/GetOnlineFeatures", servingChannel,
+            "canopy.registry.v1.ModelRegistryService/CreateModel", registryChannel,
+            "canopy.registry.v1.ModelRegistryService/GetModel", registryChannel);
+    methods.forEach(
+        (method, channel) -> {
+          for (byte[] bytes : garbage) {
+            cases.grpc("raw bytes", method + " " + Arrays.toString(bytes), Set.of(INVALID_ARGUMENT), "request",
+                () -> io.grpc.stub.ClientCalls.blockingUnaryCall(
+                    channel, RawBytes.unary(method), io.grpc.CallOptions.DEFAULT.withDeadlineAfter(30, TimeUnit.SECONDS), bytes));
+          }
+        });
   }
 
   private void registryCases() {

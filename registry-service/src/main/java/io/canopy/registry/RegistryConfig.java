@@ -7,6 +7,7 @@ import io.canopy.common.config.Listen;
 import io.canopy.common.grpc.GrpcLimits;
 import io.canopy.common.tls.ServerTls;
 import io.canopy.registry.store.PostgresSettings;
+import io.canopy.registry.watch.WatchLimits;
 import io.helidon.config.Config;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -40,6 +41,7 @@ import java.util.regex.Pattern;
  *     max-inbound-metadata-bytes}
  * @param tls {@code registry.tls.*}: the certificate of the gRPC and admin listeners; plaintext
  *     when unset
+ * @param watchLimits {@code registry.watch.*}: open WatchModels streams, in total and per peer
  */
 public record RegistryConfig(
     Listen grpc,
@@ -55,7 +57,8 @@ public record RegistryConfig(
     ArtifactBackend artifactBackend,
     List<BearerTokens.Token> adminTokens,
     GrpcLimits grpcLimits,
-    ServerTls tls) {
+    ServerTls tls,
+    WatchLimits watchLimits) {
 
   /** Metadata backends; both run the same Flyway migrations and SQL. */
   public enum StoreBackend {
@@ -122,6 +125,7 @@ public record RegistryConfig(
     adminTokens = List.copyOf(adminTokens);
     Objects.requireNonNull(grpcLimits, "registry.grpc");
     Objects.requireNonNull(tls, "registry.tls");
+    Objects.requireNonNull(watchLimits, "registry.watch");
   }
 
   /** Reads the {@code registry} key of {@code root}. */
@@ -145,7 +149,8 @@ public record RegistryConfig(
         ConfigParts.artifactBackend(ConfigLoader.stringValue(node, "artifacts.backend")),
         ConfigParts.adminTokens(node.get("auth")),
         GrpcLimits.create(node.get("grpc")),
-        tls);
+        tls,
+        WatchLimits.create(node.get("watch")));
   }
 
   private static StoreBackend backend(String value) {

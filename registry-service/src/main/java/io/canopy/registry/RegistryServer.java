@@ -15,7 +15,9 @@ import io.canopy.registry.upload.VersionUploads;
 import io.canopy.registry.validation.ValidatorPool;
 import io.canopy.registry.validation.ProbeCommand;
 import io.canopy.registry.watch.ChangeNotifier;
+import io.canopy.registry.watch.WatchAdmission;
 import io.canopy.registry.watch.WatchHub;
+import io.canopy.proto.registry.v1.ModelRegistryServiceGrpc;
 import io.grpc.ServerBuilder;
 import io.helidon.metrics.api.Metrics;
 import java.io.IOException;
@@ -28,6 +30,7 @@ import java.util.ArrayDeque;
 import java.util.Comparator;
 import java.util.Deque;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
@@ -120,6 +123,10 @@ public final class RegistryServer implements AutoCloseable {
                 transport,
                 List.of(new RegistryGrpcService(store, artifacts, uploads, watches)),
                 List.of(
+                    new WatchAdmission(
+                        ModelRegistryServiceGrpc.getWatchModelsMethod().getFullMethodName(),
+                        config.watchLimits(),
+                        refusal -> metrics.watchRefused(refusal.name().toLowerCase(Locale.ROOT))),
                     new AuthInterceptor(
                         new BearerTokens(config.adminTokens()),
                         RegistryGrpcService.MUTATIONS::contains)));

@@ -113,6 +113,11 @@ public final class RegistryClient {
       throw new AssertionError("expected a watch event, got " + event);
     }
 
+    /** The first thing the stream delivered (an event or its error), waiting up to 20 s. */
+    public Object firstOutcome() throws InterruptedException {
+      return events.poll(20, TimeUnit.SECONDS);
+    }
+
     /** The next item without waiting: null if none is queued. */
     public Object poll() {
       return events.poll();

@@ -71,6 +71,17 @@ public final class HelidonRegistryMetrics implements RegistryMetrics {
   }
 
   @Override
+  public void watchRefused(String limit) {
+    registry
+        .getOrCreate(
+            Counter.builder("canopy.registry.watch.refused")
+                .description("WatchModels streams refused by a cap (limit: total or per_peer)")
+                .addTag(SERVICE)
+                .addTag(Tag.create("limit", limit)))
+        .increment();
+  }
+
+  @Override
   public AutoCloseable gauges(IntSupplier watchers, LongSupplier revision) {
     Meter open =
         registry.getOrCreate(

@@ -27,6 +27,9 @@ public interface RegistryMetrics {
   /** One validation (child process) took {@code elapsed}. */
   default void validated(Duration elapsed) {}
 
+  /** A WatchModels stream was refused by the {@code limit} cap ("total" or "per_peer"). */
+  default void watchRefused(String limit) {}
+
   /**
    * Registers the gauges (open watch streams, current revision) until the returned handle is
    * closed: a registry that stops must not leave gauges reading its closed stores.

@@ -1,0 +1,34 @@
+package io.canopy.cli;
+
+import io.grpc.MethodDescriptor;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+
+/** A gRPC method that sends and receives raw bytes: to send what no generated stub would. */
+final class RawBytes implements MethodDescriptor.Marshaller<byte[]> {
+
+  private static final RawBytes INSTANCE = new RawBytes();
+
+  static MethodDescriptor<byte[], byte[]> unary(String fullMethodName) {
+    return MethodDescriptor.<byte[], byte[]>newBuilder(INSTANCE, INSTANCE)
+        .setType(MethodDescriptor.MethodType.UNARY)
+        .setFullMethodName(fullMethodName)
+        .build();
+  }
+
+  @Override
+  public InputStream stream(byte[] value) {
+    return new ByteArrayInputStream(value);
+  }
+
+  @Override
+  public byte[] parse(InputStream stream) {
+    try {
+      return stream.readAllBytes();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
