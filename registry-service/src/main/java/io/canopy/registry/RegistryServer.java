@@ -145,7 +145,7 @@ public final class RegistryServer implements AutoCloseable {
               new AdminServer(
                   config.admin(),
                   "registry",
-                  store::isOpen,
+                  store::isWritable,
                   routes -> {}));
       admin.start();
       return new RegistryServer(grpc, admin, opened);

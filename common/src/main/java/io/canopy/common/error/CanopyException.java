@@ -68,10 +68,14 @@ public abstract sealed class CanopyException extends RuntimeException
     }
   }
 
-  /** A per-caller or per-request limit was exceeded (size, rows, quota). */
+  /** A per-caller or per-request limit was exceeded (size, rows, quota), or storage is full. */
   public static final class ResourceExhausted extends CanopyException {
     public ResourceExhausted(String message) {
       super(message, null);
+    }
+
+    public ResourceExhausted(String message, Throwable cause) {
+      super(message, cause);
     }
   }
 

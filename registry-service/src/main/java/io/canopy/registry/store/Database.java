@@ -6,6 +6,7 @@ import io.canopy.common.error.CanopyException;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Statement;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.sqlite.SQLiteConfig;
@@ -31,24 +32,24 @@ final class Database implements AutoCloseable {
 
   private final HikariDataSource pool;
   private final boolean postgres;
+  private final StoreHealth health;
 
-  private Database(HikariDataSource pool, boolean postgres) {
+  private Database(HikariDataSource pool, boolean postgres, StoreHealth health) {
     this.pool = pool;
     this.postgres = postgres;
+    this.health = health;
   }
 
   /**
-   * Opens (creating if needed) a SQLite database: WAL so readers never wait for the writer,
-   * IMMEDIATE transactions so two writers queue on the busy timeout instead of deadlocking when
-   * both upgrade from a read lock.
+   * Opens (creating if needed) a SQLite database: WAL so readers never wait for the writer;
+   * transactions are begun by {@link #sqliteTransaction}.
    */
-  static Database sqlite(Path file) {
+  static Database sqlite(Path file, StoreHealth health) {
     SQLiteConfig config = new SQLiteConfig();
     config.setJournalMode(SQLiteConfig.JournalMode.WAL);
     config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
     config.enforceForeignKeys(true);
     config.setBusyTimeout(10_000);
-    config.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
     SQLiteDataSource sqlite = new SQLiteDataSource(config);
     sqlite.setUrl("jdbc:sqlite:" + file.toAbsolutePath());
     HikariConfig hikari = new HikariConfig();
@@ -56,14 +57,14 @@ final class Database implements AutoCloseable {
     hikari.setPoolName("registry-sqlite");
     hikari.setMaximumPoolSize(4);
     hikari.setMinimumIdle(1);
-    return open(new HikariDataSource(hikari), null, false);
+    return open(new HikariDataSource(hikari), null, false, health);
   }
 
   /**
    * Connects to PostgreSQL and keeps every table in {@code schema} (created by the migration if
    * missing), so several registries or test runs can share one database.
    */
-  static Database postgres(PostgresSettings settings) {
+  static Database postgres(PostgresSettings settings, StoreHealth health) {
     HikariConfig hikari = new HikariConfig();
     hikari.setJdbcUrl(settings.url());
     hikari.setUsername(settings.user());
@@ -74,13 +75,14 @@ final class Database implements AutoCloseable {
     hikari.setMinimumIdle(1);
     // Fail at startup, naming the setting, rather than on the first request.
     hikari.setInitializationFailTimeout(10_000);
-    return open(new HikariDataSource(hikari), settings.schema(), true);
+    return open(new HikariDataSource(hikari), settings.schema(), true, health);
   }
 
-  private static Database open(HikariDataSource pool, String schema, boolean postgres) {
+  private static Database open(
+      HikariDataSource pool, String schema, boolean postgres, StoreHealth health) {
     try {
       migrate(pool, schema);
-      return new Database(pool, postgres);
+      return new Database(pool, postgres, health);
     } catch (RuntimeException e) {
       pool.close();
       throw e;
@@ -99,21 +101,15 @@ final class Database implements AutoCloseable {
     flyway.load().migrate();
   }
 
-  /** Runs {@code work} in one transaction: committed if it returns, rolled back if it throws. */
+  /**
+   * Runs {@code work} in one write transaction: committed if it returns, rolled back if it
+   * throws. It is all or nothing, and the answer says which: an exception means nothing of it was
+   * applied.
+   */
   <T> T inTransaction(SqlWork<T> work) {
-    try (Connection c = pool.getConnection()) {
-      c.setAutoCommit(false);
-      try {
-        T result = work.apply(c);
-        c.commit();
-        return result;
-      } catch (SQLException | RuntimeException | Error e) {
-        rollback(c, e);
-        throw e;
-      }
-    } catch (SQLException e) {
-      throw translate(e);
-    }
+    T result = transaction(work, false);
+    health.writeSucceeded();
+    return result;
   }
 
   /**
@@ -121,13 +117,99 @@ final class Database implements AutoCloseable {
    * transactions always do; PostgreSQL needs REPEATABLE READ for that).
    */
   <T> T consistentRead(SqlWork<T> work) {
-    return inTransaction(
-        c -> {
-          if (postgres) {
-            c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+    return transaction(work, true);
+  }
+
+  /**
+   * SQLite runs BEGIN, COMMIT and ROLLBACK as statements on an autocommit connection. Its JDBC
+   * driver's own transactions begin the next transaction inside commit(): when that BEGIN failed
+   * (as on a full disk), commit() threw although the commit had happened, and the connection went
+   * back to the pool with no transaction, so the next "transaction" ran each statement in
+   * autocommit, half-applying it before failing with "cannot commit - no transaction is active".
+   */
+  private <T> T transaction(SqlWork<T> work, boolean readOnly) {
+    try (Connection c = pool.getConnection()) {
+      if (postgres) {
+        return jdbcTransaction(c, work, readOnly);
+      }
+      return sqliteTransaction(c, work, readOnly);
+    } catch (SQLException e) {
+      throw translate(e);
+    }
+  }
+
+  private static <T> T jdbcTransaction(Connection c, SqlWork<T> work, boolean readOnly)
+      throws SQLException {
+    c.setAutoCommit(false);
+    try {
+      if (readOnly) {
+        c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+      }
+      T result = work.apply(c);
+      c.commit();
+      return result;
+    } catch (SQLException | RuntimeException | Error e) {
+      rollback(c, e);
+      throw e;
+    }
+  }
+
+  private <T> T sqliteTransaction(Connection c, SqlWork<T> work, boolean readOnly)
+      throws SQLException {
+    // IMMEDIATE takes the write lock up front, so two writers queue on the busy timeout instead
+    // of deadlocking when both upgrade from a read lock; a read needs no lock.
+    execute(c, readOnly ? "BEGIN DEFERRED" : "BEGIN IMMEDIATE");
+    boolean committed = false;
+    try {
+      T result = work.apply(c);
+      execute(c, "COMMIT");
+      committed = true;
+      return result;
+    } finally {
+      if (!committed) {
+        try {
+          execute(c, "ROLLBACK");
+        } catch (SQLException e) {
+          // Usually SQLite rolled back by itself (SQLITE_FULL does); if a transaction is still
+          // open, the connection must never reach the next caller.
+          if (stillInTransaction(c)) {
+            pool.evictConnection(c);
           }
-          return work.apply(c);
-        });
+        }
+      }
+    }
+  }
+
+  /** Whether SQLite still has a transaction open on {@code c} (BEGIN fails inside one). */
+  private static boolean stillInTransaction(Connection c) {
+    try {
+      execute(c, "BEGIN DEFERRED");
+      execute(c, "ROLLBACK");
+      return false;
+    } catch (SQLException e) {
+      return true;
+    }
+  }
+
+  private static void execute(Connection c, String sql) throws SQLException {
+    try (Statement s = c.createStatement()) {
+      s.execute(sql);
+    }
+  }
+
+  /** A small real write (the revision counter rewritten with its own value): can we write now? */
+  boolean probeWrite() {
+    try {
+      inTransaction(c -> Sql.update(c, "UPDATE counters SET value = value WHERE name = 'revision'"));
+      return true;
+    } catch (RuntimeException e) {
+      return false;
+    }
+  }
+
+  /** False while writes fail for lack of space (see {@link StoreHealth}). */
+  boolean writable() {
+    return health.writable(this::probeWrite);
   }
 
   /** Runs a read in autocommit mode (each statement sees the latest committed state). */
@@ -152,6 +234,10 @@ final class Database implements AutoCloseable {
   }
 
   private RuntimeException translate(SQLException e) {
+    if (DiskFull.is(e, postgres)) {
+      health.writeFailedForSpace();
+      return DiskFull.refusal(e);
+    }
     String state = e.getSQLState() == null ? "" : e.getSQLState();
     if (postgres && UNIQUE_VIOLATION.equals(state)) {
       return new CanopyException.AlreadyExists("it already exists (a concurrent request made it)");

@@ -19,6 +19,9 @@ import java.util.Optional;
  */
 public final class JdbcMetadataStore implements MetadataStore {
 
+  /** How often a store that ran out of space tries a write to see whether it can again. */
+  private static final java.time.Duration PROBE_INTERVAL = java.time.Duration.ofSeconds(1);
+
   private final Database db;
   private final Clock clock;
   private final Runnable onCommit;
@@ -31,13 +34,17 @@ public final class JdbcMetadataStore implements MetadataStore {
 
   /** Opens (creating and migrating as needed) a SQLite database file. */
   public static JdbcMetadataStore sqlite(Path file, Clock clock, Runnable onCommit) {
-    return new JdbcMetadataStore(Database.sqlite(file), clock, onCommit);
+    return new JdbcMetadataStore(Database.sqlite(file, health()), clock, onCommit);
   }
 
   /** Connects to PostgreSQL, migrating the schema named in {@code settings} as needed. */
   public static JdbcMetadataStore postgres(
       PostgresSettings settings, Clock clock, Runnable onCommit) {
-    return new JdbcMetadataStore(Database.postgres(settings), clock, onCommit);
+    return new JdbcMetadataStore(Database.postgres(settings, health()), clock, onCommit);
+  }
+
+  private static StoreHealth health() {
+    return new StoreHealth(PROBE_INTERVAL, System::nanoTime);
   }
 
   /**
@@ -188,6 +195,11 @@ public final class JdbcMetadataStore implements MetadataStore {
   @Override
   public boolean isOpen() {
     return db.isOpen();
+  }
+
+  @Override
+  public boolean isWritable() {
+    return db.isOpen() && db.writable();
   }
 
   @Override

@@ -86,6 +86,12 @@ public interface MetadataStore extends AutoCloseable {
 
   boolean isOpen();
 
+  /**
+   * False while writes fail for lack of space (the registry is then not ready); checks again
+   * with a small write at most once a second, so it turns true by itself once space returns.
+   */
+  boolean isWritable();
+
   @Override
   void close();
 }

@@ -3,6 +3,7 @@ package io.canopy.registry.upload;
 import com.google.protobuf.ByteString;
 import io.canopy.common.digest.Sha256;
 import io.canopy.common.error.CanopyException;
+import io.canopy.registry.store.DiskFull;
 import io.canopy.registry.validation.ModelFormats;
 import java.io.IOException;
 import java.io.InputStream;
@@ -44,7 +45,7 @@ public final class StagedUpload {
       return new StagedUpload(
           file, FileChannel.open(file, StandardOpenOption.WRITE), maxBytes);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot create a staging file: " + e.getMessage(), e);
+      throw failure("cannot create a staging file", e);
     }
   }
 
@@ -62,7 +63,7 @@ public final class StagedUpload {
         }
       }
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot write the staging file: " + e.getMessage(), e);
+      throw failure("cannot write the staging file", e);
     }
     size += chunk.size();
   }
@@ -78,8 +79,15 @@ public final class StagedUpload {
       }
       return new StagedFile(file, size, Sha256.hex(digest), ModelFormats.detect(head, head.length));
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot finish the staging file: " + e.getMessage(), e);
+      throw failure("cannot finish the staging file", e);
     }
+  }
+
+  /** A full disk is the client's RESOURCE_EXHAUSTED (the upload is discarded); else INTERNAL. */
+  private static RuntimeException failure(String what, IOException e) {
+    return DiskFull.is(e)
+        ? DiskFull.refusal(e)
+        : new UncheckedIOException(what + ": " + e.getMessage(), e);
   }
 
   /** Bytes received so far. */

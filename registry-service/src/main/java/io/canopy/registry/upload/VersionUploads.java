@@ -8,15 +8,18 @@ import io.canopy.proto.registry.v1.VersionState;
 import io.canopy.registry.metrics.RegistryMetrics;
 import io.canopy.registry.metrics.RegistryMetrics.UploadOutcome;
 import io.canopy.registry.store.ArtifactStore;
+import io.canopy.registry.store.DiskFull;
 import io.canopy.registry.store.MetadataStore;
 import io.canopy.registry.validation.ModelValidator;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
@@ -35,9 +38,19 @@ public final class VersionUploads implements AutoCloseable {
   private final MetadataStore store;
   private final ArtifactStore artifacts;
   private final ModelValidator validator;
+  /** Below this much free space on the staging disk an upload is refused before it starts. */
+  private static final long MIN_FREE_BYTES = 1 << 20;
+
   private final Path stagingDir;
   private final long maxBytes;
   private final ExecutorService pool;
+  private final ScheduledExecutorService retries =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "registry-upload-retries");
+            t.setDaemon(true);
+            return t;
+          });
   private final RegistryMetrics metrics;
 
   /**
@@ -74,7 +87,21 @@ public final class VersionUploads implements AutoCloseable {
       throw new CanopyException.NotFound(
           "model '" + header.getModel() + "' does not exist (set create_model to create it)");
     }
+    requireSpace();
     return StagedUpload.create(stagingDir, maxBytes);
+  }
+
+  /** Refuses an upload up front (nothing recorded) when the staging disk is (nearly) full. */
+  private void requireSpace() {
+    long usable;
+    try {
+      usable = Files.getFileStore(stagingDir).getUsableSpace();
+    } catch (IOException e) {
+      return; // cannot tell: the writes themselves report a full disk
+    }
+    if (usable < MIN_FREE_BYTES) {
+      throw DiskFull.refusal(null);
+    }
   }
 
   /**
@@ -197,6 +224,36 @@ public final class VersionUploads implements AutoCloseable {
       }
     }
 
+    /**
+     * Records the outcome. When the store has no space, the version would stay VALIDATING (which
+     * also blocks deleting its model): the client is told so, and the version is marked FAILED as
+     * soon as the store can write again (or at the next start, if the registry stops first).
+     */
+    private ModelVersion completeOrRetry(ModelVersion outcome) {
+      try {
+        return store.completeValidation(version.getModel(), version.getVersion(), outcome);
+      } catch (CanopyException.ResourceExhausted e) {
+        retries.schedule(this::failForSpace, 1, TimeUnit.SECONDS);
+        throw new CanopyException.ResourceExhausted(
+            "the registry's storage is full: version " + version.getVersion() + " of '"
+                + version.getModel() + "' was recorded as VALIDATING but could not be completed;"
+                + " it will be marked FAILED once space returns. Free space and upload again");
+      }
+    }
+
+    private void failForSpace() {
+      try {
+        store.completeValidation(
+            version.getModel(), version.getVersion(),
+            failed("the registry's storage was full when this version was uploaded"));
+      } catch (CanopyException.ResourceExhausted e) {
+        retries.schedule(this::failForSpace, 1, TimeUnit.SECONDS);
+      } catch (RuntimeException e) {
+        LOG.log(Level.WARNING, "cannot mark " + version.getModel() + "/" + version.getVersion()
+            + " FAILED; it will be at the next start", e);
+      }
+    }
+
     /** Completes the version as FAILED without validating (the pool is shutting down). */
     void abandon() {
       record(failed("the registry shut down before validation"));
@@ -213,8 +270,7 @@ public final class VersionUploads implements AutoCloseable {
             finalOutcome = failed("the artifact could not be stored; see the registry log");
           }
         }
-        ModelVersion completed =
-            store.completeValidation(version.getModel(), version.getVersion(), finalOutcome);
+        ModelVersion completed = completeOrRetry(finalOutcome);
         metrics.uploadFinished(
             completed.getState() == VersionState.VERSION_STATE_READY
                 ? UploadOutcome.READY
@@ -232,6 +288,7 @@ public final class VersionUploads implements AutoCloseable {
   /** Stops validating: running validations are interrupted (children killed) and recorded. */
   @Override
   public void close() {
+    retries.shutdownNow(); // versions still VALIDATING are failed at the next start
     for (Runnable queued : pool.shutdownNow()) {
       ((ValidationTask) queued).abandon();
     }
