@@ -93,9 +93,15 @@ public record GatewayConfig(
       throw new IllegalArgumentException(
           "gateway.routing.alias-fallback-window: " + aliasFallbackWindow + " must not be negative");
     }
-    clientToken = clientToken == null ? "" : clientToken.trim();
-    if (!clientToken.isEmpty() && clientToken.length() < 16) {
-      throw new IllegalArgumentException("gateway.auth.client-token: must be at least 16 characters");
+    // "" (the default) turns authentication off; anything else must be a real token (a value of
+    // only spaces is refused, not read as "off").
+    clientToken = clientToken == null ? "" : clientToken;
+    if (!clientToken.isEmpty()) {
+      try {
+        new BearerTokens.Token("client", clientToken);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("gateway.auth.client-token: " + e.getMessage(), e);
+      }
     }
   }
 

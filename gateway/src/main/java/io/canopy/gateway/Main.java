@@ -11,6 +11,7 @@ import io.canopy.gateway.http.HttpFront;
 import io.canopy.gateway.upstream.Upstream;
 import io.canopy.common.auth.AuthInterceptor;
 import io.canopy.common.auth.BearerTokens;
+import io.canopy.common.auth.SecurityBanner;
 import io.canopy.gateway.batching.Batchers;
 import io.canopy.gateway.metrics.GatewayMetrics;
 import io.canopy.gateway.metrics.HelidonGatewayMetrics;
@@ -54,6 +55,9 @@ public final class Main {
         server.grpcPort(),
         config.servingTarget(),
         config.registryTarget());
+    System.out.println(
+        SecurityBanner.line(
+            "gateway", config.clientTokens(), "predictions, features and registry reads", config.tls()));
     stopped.await();
   }
 

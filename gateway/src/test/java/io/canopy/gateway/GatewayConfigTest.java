@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -116,5 +117,11 @@ class GatewayConfigTest {
     assertThatThrownBy(
             () -> GatewayConfig.create(RunningGateway.config(Map.of("gateway.tls.cert-chain", "/nope.pem"))))
         .hasMessageContaining("gateway.tls");
+    for (String token : List.of("   ", "                    ", "change-me-to-a-long-random-client-token")) {
+      assertThatThrownBy(
+              () -> GatewayConfig.create(RunningGateway.config(Map.of("gateway.auth.client-token", token))))
+          .as("'" + token + "'")
+          .hasMessageContaining("gateway.auth.client-token");
+    }
   }
 }

@@ -44,14 +44,15 @@ final class ConfigParts {
    */
   static List<BearerTokens.Token> adminTokens(Config auth) {
     List<BearerTokens.Token> tokens = new ArrayList<>();
+    // "" (the default) turns authentication off; anything else must be a real token: a value of
+    // only spaces is refused rather than read as "off".
     String single =
         auth.get("admin-token")
             .asString()
             .asOptional()
-            .filter(s -> !s.isBlank())
+            .filter(s -> !s.isEmpty())
             .or(() -> auth.get("admin.token").asString().asOptional())
-            .orElse("")
-            .trim();
+            .orElse("");
     if (!single.isEmpty()) {
       tokens.add(token(ADMIN, single, "registry.auth.admin-token"));
     }

@@ -1,5 +1,8 @@
 package io.canopy.registry;
 
+import io.canopy.common.auth.BearerTokens;
+import io.canopy.common.auth.SecurityBanner;
+
 import io.canopy.common.config.ConfigLoader;
 import io.canopy.common.grpc.GrpcTransports;
 
@@ -20,6 +23,9 @@ public final class Main {
         server.adminPort(),
         config.dataDir().toAbsolutePath(),
         config.tls().enabled() ? ", TLS on both" : "");
+    System.out.println(
+        SecurityBanner.line(
+            "registry", new BearerTokens(config.adminTokens()), "mutations (reads stay open)", config.tls()));
     Runtime.getRuntime().addShutdownHook(new Thread(server::close, "registry-shutdown"));
     server.awaitTermination();
   }

@@ -104,6 +104,13 @@ class RegistryConfigTest {
         .hasMessageContaining("registry.artifacts.backend");
     assertThatThrownBy(() -> create("registry.auth.admin-token", "short"))
         .hasMessageContaining("registry.auth.admin-token");
+    // Fail closed: a token of spaces or a placeholder stops the registry instead of turning
+    // authentication off or accepting a guessable secret.
+    assertThatThrownBy(() -> create("registry.auth.admin-token", "                    "))
+        .hasMessageContaining("registry.auth.admin-token");
+    assertThatThrownBy(() -> create("registry.auth.admin-token", "change-me-to-a-long-random-admin-token"))
+        .hasMessageContaining("registry.auth.admin-token")
+        .hasMessageContaining("placeholder");
     assertThatThrownBy(
             () ->
                 RegistryConfig.create(

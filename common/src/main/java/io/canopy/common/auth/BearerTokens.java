@@ -11,15 +11,38 @@ import java.util.Optional;
  */
 public final class BearerTokens {
 
-  /** One accepted token and who presents it (for audit logs). */
+  /**
+   * One accepted token and who presents it (for audit logs). Fails closed: a blank, too short,
+   * whitespace-holding or placeholder-looking secret is refused (the service does not start)
+   * rather than quietly accepted or quietly turning authentication off.
+   */
   public record Token(String principal, String secret) {
+
+    /** Shortest accepted secret, in UTF-8 bytes. */
+    public static final int MIN_BYTES = 16;
+
+    private static final java.util.regex.Pattern PLACEHOLDER =
+        java.util.regex.Pattern.compile(
+            "change[-_ ]?me|replace[-_ ]?me|placeholder|your[-_ ]?(secret|token)|example|todo|<.*>|\\$\\{.*}",
+            java.util.regex.Pattern.CASE_INSENSITIVE);
+
     public Token {
       if (principal == null || principal.isBlank()) {
         throw new IllegalArgumentException("principal: must not be blank");
       }
-      if (secret == null || secret.length() < 16) {
+      String who = "token for '" + principal + "'";
+      if (secret == null || secret.isBlank()) {
+        throw new IllegalArgumentException(who + ": must not be blank or only white space");
+      }
+      if (secret.chars().anyMatch(Character::isWhitespace)) {
+        throw new IllegalArgumentException(who + ": must not contain white space");
+      }
+      if (secret.getBytes(StandardCharsets.UTF_8).length < MIN_BYTES) {
+        throw new IllegalArgumentException(who + ": must be at least " + MIN_BYTES + " bytes");
+      }
+      if (PLACEHOLDER.matcher(secret).find() || secret.chars().distinct().count() < 4) {
         throw new IllegalArgumentException(
-            "token for '" + principal + "': must be at least 16 characters");
+            who + ": looks like a placeholder, not a secret; generate one, e.g. 'openssl rand -hex 32'");
       }
     }
 
@@ -36,6 +59,11 @@ public final class BearerTokens {
   public BearerTokens(List<Token> tokens) {
     this.entries =
         tokens.stream().map(t -> new Entry(t.principal(), digest(t.secret()))).toList();
+  }
+
+  /** How many tokens are accepted. */
+  public int size() {
+    return entries.size();
   }
 
   /** True when no token is configured: authentication is off. */

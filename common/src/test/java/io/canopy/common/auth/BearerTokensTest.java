@@ -35,6 +35,31 @@ class BearerTokensTest {
   }
 
   @Test
+  void token_blankWhitespaceShortOrPlaceholder_refusedNamingWhy() {
+    assertThatThrownBy(() -> new BearerTokens.Token("x", "")).hasMessageContaining("blank");
+    assertThatThrownBy(() -> new BearerTokens.Token("x", "                    ")).hasMessageContaining("blank");
+    assertThatThrownBy(() -> new BearerTokens.Token("x", "0123456789 abcdef-x")).hasMessageContaining("white space");
+    assertThatThrownBy(() -> new BearerTokens.Token("x", "0123456789abcdef\t")).hasMessageContaining("white space");
+    // 15 bytes, though the check counts bytes, not characters: 8 two-byte characters pass.
+    assertThatThrownBy(() -> new BearerTokens.Token("x", "0123456789abcde")).hasMessageContaining("16 bytes");
+    assertThat(new BearerTokens.Token("x", "äöüéàèìò").secret()).hasSize(8);
+    for (String placeholder :
+        List.of(
+            "change-me-to-a-long-random-admin-token",
+            "CHANGEME0123456789abcdef",
+            "replace-me-0123456789abcdef",
+            "<your-admin-token-here-0123>",
+            "${REGISTRY_ADMIN_TOKEN_0123}",
+            "aaaaaaaaaaaaaaaaaaaaaaaa",
+            "abababababababababababab")) {
+      assertThatThrownBy(() -> new BearerTokens.Token("x", placeholder))
+          .as(placeholder)
+          .hasMessageContaining("placeholder")
+          .hasMessageNotContaining(placeholder);
+    }
+  }
+
+  @Test
   void isEmpty_whenNoTokens() {
     assertThat(new BearerTokens(List.of()).isEmpty()).isTrue();
     assertThat(tokens.isEmpty()).isFalse();
