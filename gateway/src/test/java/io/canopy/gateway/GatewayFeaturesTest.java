@@ -70,4 +70,31 @@ class GatewayFeaturesTest {
     assertThat(response.statusCode()).isEqualTo(400);
     assertThat(gw.serving.features.written).isEmpty();
   }
+
+  /**
+   * JSON lets a lone UTF-16 surrogate through as an escape; encoded for protobuf or a store key it
+   * would become '?', so "c-\\ud800" and "c-\\udbff" would read and write the same entity.
+   */
+  @Test
+  void loneSurrogateInAnEntityKey_is400NamingTheField_andNothingIsForwarded() throws Exception {
+    String lone = "c-\\ud800";
+    HttpResponse<String> get = gw.post("/v1/features/users:get", "{\"entities\": [\"" + lone + "\"]}");
+    assertThat(get.statusCode()).isEqualTo(400);
+    assertThat(get.body()).contains("entities").contains("surrogate");
+
+    HttpResponse<String> write =
+        gw.post("/v1/features/users:write", "{\"rows\": [{\"entity\": \"" + lone + "\", \"values\": {\"age\": 3}}]}");
+    assertThat(write.statusCode()).isEqualTo(400);
+    assertThat(write.body()).contains("rows[0].entity");
+    assertThat(gw.serving.features.written).isEmpty();
+
+    HttpResponse<String> predict =
+        gw.post("/v1/models/iris:predict", "{\"instances\": [{\"entity\": \"" + lone + "\"}]}");
+    assertThat(predict.statusCode()).isEqualTo(400);
+    assertThat(predict.body()).contains("entity").contains("surrogate");
+
+    // A well-formed pair (an emoji, U+1F600) is a valid key.
+    HttpResponse<String> pair = gw.post("/v1/features/users:get", "{\"entities\": [\"c-\\ud83d\\ude00\"]}");
+    assertThat(pair.statusCode()).isEqualTo(200);
+  }
 }

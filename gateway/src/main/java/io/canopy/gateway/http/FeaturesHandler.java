@@ -155,7 +155,7 @@ final class FeaturesHandler {
     if (!row.path("entity").isTextual()) {
       throw new CanopyException.InvalidArgument(field + ".entity", "a string key is required");
     }
-    out.setEntityKey(row.get("entity").asText());
+    out.setEntityKey(JsonInput.wellFormed(field + ".entity", row.get("entity").asText()));
     if (row.hasNonNull("event_time")) {
       try {
         Instant t = Instant.parse(row.get("event_time").asText());
@@ -201,7 +201,7 @@ final class FeaturesHandler {
       }
       case VALUE_TYPE_STRING -> {
         if (v.isTextual()) {
-          out.setStringValue(v.textValue());
+          out.setStringValue(JsonInput.wellFormed(field, v.textValue()));
         }
       }
       default -> {}
@@ -218,7 +218,7 @@ final class FeaturesHandler {
     if (!value.isTextual()) {
       throw new CanopyException.InvalidArgument(field, "holds " + value.getNodeType().name().toLowerCase(Locale.ROOT) + ", not a string");
     }
-    return value.textValue();
+    return JsonInput.wellFormed(field, value.textValue());
   }
 
   private JsonNode body(ServerRequest req) {

@@ -166,7 +166,7 @@ final class InferBodyParser {
         case VALUE_TRUE, VALUE_FALSE -> value.setBoolParam(p.getBooleanValue());
         case VALUE_NUMBER_INT -> value.setInt64Param(JsonInput.integer(p, at + "." + name));
         case VALUE_NUMBER_FLOAT -> value.setDoubleParam(p.getDoubleValue());
-        case VALUE_STRING -> value.setStringParam(p.getText());
+        case VALUE_STRING -> value.setStringParam(JsonInput.wellFormed(at + "." + name, p.getText()));
         default -> throw invalid(at + "." + name, "must be a boolean, number or string");
       }
       into.accept(name, value.build());

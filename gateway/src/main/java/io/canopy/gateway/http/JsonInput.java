@@ -55,7 +55,27 @@ final class JsonInput {
     if (p.currentToken() != JsonToken.VALUE_STRING) {
       throw invalid(field, "must be a string");
     }
-    return p.getText();
+    return wellFormed(field, p.getText());
+  }
+
+  /**
+   * {@code text}, unless it holds a lone UTF-16 surrogate (JSON lets an escaped lone surrogate through):
+   * such a string has no UTF-8 form, and encoding it (for protobuf, for a store key) would turn
+   * it into '?', so two different keys could read the same entity. INVALID_ARGUMENT instead.
+   */
+  static String wellFormed(String field, String text) {
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        throw invalid(
+            field,
+            String.format(
+                "holds a lone UTF-16 surrogate (\\u%04x) at character %d: not valid Unicode", (int) c, i));
+      }
+    }
+    return text;
   }
 
   /** The current token as a number (null meaning missing: NaN), or INVALID_ARGUMENT. */

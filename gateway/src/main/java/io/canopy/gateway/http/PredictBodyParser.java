@@ -139,7 +139,7 @@ final class PredictBodyParser {
       String name = p.currentName();
       JsonToken value = p.nextToken();
       if (first && "entity".equals(name) && value == JsonToken.VALUE_STRING) {
-        String key = p.getText();
+        String key = JsonInput.wellFormed(field + ".entity", p.getText());
         if (p.nextToken() != JsonToken.END_OBJECT) {
           throw invalid(field, "an entity row holds only \"entity\"");
         }
