@@ -29,9 +29,14 @@ final class MalformedCases {
           "-leading-dash",
           "x".repeat(10_000));
 
-  /** A stack frame, an exception class name or a Java package in a reply means a leak. */
+  /**
+   * A stack frame, an exception class name, a Java package or a library's class or method (Jackson
+   * names its own in backquotes) in a reply means a leak.
+   */
   private static final Pattern LEAK =
-      Pattern.compile("\\tat |\\bat [a-z]+\\.[a-z]+\\.|Exception\\b|\\bjava\\.|io\\.canopy\\.|io\\.grpc\\.");
+      Pattern.compile(
+          "\\tat |\\bat [a-z]+\\.[a-z]+\\.|Exception\\b|\\bjava\\.|io\\.canopy\\.|io\\.grpc\\."
+              + "|jackson|fasterxml|StreamReadConstraints|`");
 
   private final Map<String, int[]> fronts = new TreeMap<>();
   private final List<String> wrong = new ArrayList<>();

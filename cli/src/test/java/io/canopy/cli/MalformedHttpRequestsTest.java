@@ -321,6 +321,13 @@ class MalformedHttpRequestsTest {
     }
     c.add(json("10 001 named rows", p, named.toString(), 413, "instances"));
     c.add(json("KServe 10 001 rows", "/v2/models/" + MODEL + "/infer", infer("[10001, 30]", "FP32", "[]"), 413, null));
+    // Jackson's own limits: the reply says what is wrong, never Jackson's class names (issue 13).
+    c.add(json("a number of 1 001 digits", p, "{\"instances\": [[" + "1".repeat(1001) + "]]}", 400, "body"));
+    c.add(json("nesting 2 000 arrays deep", p, "{\"instances\": " + "[".repeat(2000) + "]".repeat(2000) + "}", 400, "body"));
+    c.add(json("features: nesting 2 000 arrays deep", "/v1/features/" + VIEW + ":get",
+        "{\"entities\": " + "[".repeat(2000) + "]".repeat(2000) + "}", 400, "body"));
+    c.add(json("KServe: a number of 1 001 digits", "/v2/models/" + MODEL + "/infer",
+        infer("[1, 30]", "FP32", "[" + "9".repeat(1001) + "]"), 400, null));
     c.add(json("10 000 rows (at max-rows)", p, rows.toString().replaceFirst("\\[" + Pattern.quote(r) + ",", "["), 200, null));
     return c;
   }

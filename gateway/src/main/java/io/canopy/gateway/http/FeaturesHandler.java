@@ -224,6 +224,8 @@ final class FeaturesHandler {
   private JsonNode body(ServerRequest req) {
     try {
       return JSON.readTree(bodies.read(req));
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw JsonInput.malformed(e);
     } catch (IOException e) {
       throw new CanopyException.InvalidArgument("body", "not valid JSON (or a key appears twice)");
     }

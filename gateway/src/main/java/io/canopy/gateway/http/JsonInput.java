@@ -45,9 +45,20 @@ final class JsonInput {
     JsonLocation at = e.getLocation();
     String where =
         at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
-    // Jackson appends its own source-location details in parentheses; the line/column says it.
-    String reason = e.getOriginalMessage().replaceFirst("\\s*\\((start marker|Source).*$", "");
-    return invalid("body", "malformed JSON" + where + ": " + reason);
+    return invalid("body", "malformed JSON" + where + ": " + inUserWords(e.getOriginalMessage()));
+  }
+
+  /**
+   * Jackson's message without what only a Java developer could use: its own source-location
+   * details (the line/column says it) and the library methods and classes it names in backquotes
+   * ("exceeds the maximum allowed (1000, from `StreamReadConstraints.getMaxNestingDepth()`)").
+   */
+  static String inUserWords(String jacksonMessage) {
+    return jacksonMessage
+        .replaceFirst("\\s*\\((start marker|Source).*$", "")
+        .replaceAll(",\\s*from\\s*`[^`]*`", "")
+        .replaceAll("\\s*`[^`]*`", "")
+        .strip();
   }
 
   /** The current token as a string, or INVALID_ARGUMENT naming {@code field}. */
