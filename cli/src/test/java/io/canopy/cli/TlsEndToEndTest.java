@@ -120,6 +120,7 @@ class TlsEndToEndTest {
                           "https://127.0.0.1:" + suite.gateway().httpPort() + "/v1/models/" + MODEL
                               + ":predict"))
                   .timeout(Duration.ofSeconds(30))
+                  .header("content-type", "application/json")
                   .POST(HttpRequest.BodyPublishers.ofString(row.toString()))
                   .build(),
               HttpResponse.BodyHandlers.ofString());

@@ -38,6 +38,8 @@ import java.util.regex.Pattern;
  *     max-inbound-metadata-bytes}
  * @param upstreamTls {@code gateway.upstream.tls.*}: the CA serving-service's and the
  *     registry's certificates must chain to; empty: plaintext
+ * @param allowedOrigins {@code gateway.http.allowed-origins}: browser origins (besides the
+ *     gateway's own) whose requests the HTTP API accepts; others get 403
  * @param aliasFallbackWindow {@code gateway.routing.alias-fallback-window}: how long a moved
  *     alias's previous target answers when serving does not serve the new one yet; 0: never
  */
@@ -56,7 +58,8 @@ public record GatewayConfig(
     ServerTls tls,
     GrpcLimits grpcLimits,
     ClientTls upstreamTls,
-    Duration aliasFallbackWindow) {
+    Duration aliasFallbackWindow,
+    List<String> allowedOrigins) {
 
   private static final Pattern SHORT_DURATION = Pattern.compile("(\\d{1,12})\\s*(us|ms|s|m|h)");
 
@@ -103,6 +106,29 @@ public record GatewayConfig(
         throw new IllegalArgumentException("gateway.auth.client-token: " + e.getMessage(), e);
       }
     }
+    allowedOrigins = origins(allowedOrigins == null ? List.of() : allowedOrigins);
+  }
+
+  /** A YAML list, or one comma-separated value (what an environment variable can hold). */
+  private static List<String> allowedOrigins(Config node) {
+    if (node.isLeaf()) {
+      return node.asString()
+          .map(v -> java.util.Arrays.stream(v.split(",")).map(String::strip).filter(o -> !o.isEmpty()).toList())
+          .orElse(List.of());
+    }
+    return node.asList(String.class).orElse(List.of());
+  }
+
+  private static List<String> origins(List<String> origins) {
+    for (int i = 0; i < origins.size(); i++) {
+      String o = origins.get(i);
+      if (!o.matches("https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?")) {
+        throw new IllegalArgumentException(
+            "gateway.http.allowed-origins." + i + ": '" + o
+                + "' is not an origin (scheme://host[:port], e.g. https://console.example.com)");
+      }
+    }
+    return List.copyOf(origins);
   }
 
   /** The accepted client tokens; empty when auth is off. */
@@ -138,7 +164,8 @@ public record GatewayConfig(
         ServerTls.create(gateway.get("tls")),
         GrpcLimits.create(gateway.get("grpc")),
         ClientTls.create(upstream.get("tls")),
-        duration(gateway.get("routing"), "alias-fallback-window"));
+        duration(gateway.get("routing"), "alias-fallback-window"),
+        allowedOrigins(gateway.get("http").get("allowed-origins")));
   }
 
   private static RetrySettings retry(Config retry, Duration hedgingDelay) {

@@ -132,6 +132,7 @@ public final class Main {
               pipeline,
               kserveCalls,
               tokens,
+              config.allowedOrigins(),
               config.tls(),
               ready::get);
       GatewayServer server = new GatewayServer(upstream, watch, scheduler, grpc, http, ready);

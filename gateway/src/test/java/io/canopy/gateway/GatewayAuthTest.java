@@ -95,6 +95,7 @@ class GatewayAuthTest {
             gw.send(
                     HttpRequest.newBuilder(gw.uri("/v1/models/m/versions/1:predict"))
                         .header("authorization", "Bearer " + TOKEN)
+                        .header("content-type", "application/json")
                         .POST(HttpRequest.BodyPublishers.ofString(body)))
                 .statusCode())
         .isEqualTo(200);

@@ -138,6 +138,7 @@ class GatewayHttpTest {
         gw.send(
             HttpRequest.newBuilder(gw.uri("/v1/models/iris:predict"))
                 .header("x-request-id", "hdr-9")
+                .header("content-type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"instances\": [[1]]}")));
 
     assertThat(gw.serving.predictSeen.get().getRequestId()).isEqualTo("hdr-9");

@@ -98,6 +98,7 @@ class GatewaySecurityTest {
           gw.send(
               HttpRequest.newBuilder(gw.uri("/v1/models/m/versions/1:predict"))
                   .header("authorization", "Bearer " + token)
+                  .header("content-type", "application/json")
                   .POST(HttpRequest.BodyPublishers.ofString(body)));
       assertThat(response.statusCode()).isEqualTo(token.equals(TOKEN) ? 200 : 401);
       assertThat(response.body()).doesNotContain(token);

@@ -103,6 +103,7 @@ class GatewayTlsTest {
               HttpRequest.newBuilder(
                       URI.create(
                           "https://127.0.0.1:" + gw.gateway.httpPort() + "/v1/models/m/versions/2:predict"))
+                  .header("content-type", "application/json")
                   .POST(HttpRequest.BodyPublishers.ofString("{\"instances\": [[1]]}"))
                   .build(),
               HttpResponse.BodyHandlers.ofString());

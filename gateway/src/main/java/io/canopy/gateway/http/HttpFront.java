@@ -11,6 +11,7 @@ import io.canopy.common.auth.BearerTokens;
 import io.canopy.common.tls.ServerTls;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.WebServerConfig;
+import java.util.List;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -35,6 +36,7 @@ public final class HttpFront implements AutoCloseable {
    * @param pipeline predictions: routing, batching, retries
    * @param kserveCalls KServe v2 model calls: routing, retries
    * @param clientTokens bearer tokens predictions need; empty: auth off
+   * @param allowedOrigins browser origins besides the gateway's own that may call the API
    * @param tls the certificate to serve HTTPS with, when enabled
    * @param ready readiness reported by {@code /observe/health}
    */
@@ -46,6 +48,7 @@ public final class HttpFront implements AutoCloseable {
       PredictPipeline pipeline,
       KServeCalls kserveCalls,
       BearerTokens clientTokens,
+      List<String> allowedOrigins,
       ServerTls tls,
       BooleanSupplier ready) {
     JsonFactory json =
@@ -69,6 +72,7 @@ public final class HttpFront implements AutoCloseable {
             .addFeature(AdminServer.observeFeature("gateway", ready))
             .routing(
                 routing -> {
+                  new BrowserGuard(allowedOrigins, replies).register(routing);
                   new HttpAuth(clientTokens, replies).register(routing);
                   predict.routes(routing);
                   kserve.routes(routing);
