@@ -70,7 +70,8 @@ public class FeatureLookupBenchmark {
         "redis://127.0.0.1:6379",
         "canopy-jmh:" + UUID.randomUUID() + ":",
         Duration.ofSeconds(2),
-        Duration.ofMinutes(5));
+        Duration.ofMinutes(5),
+        io.canopy.serving.features.FeatureLimits.DEFAULTS);
     store = FeatureStore.open(settings, Clock.systemUTC());
     FeatureView.Builder view = FeatureView.newBuilder().setName(VIEW).setEntity("id");
     for (int f = 0; f < FEATURES; f++) {

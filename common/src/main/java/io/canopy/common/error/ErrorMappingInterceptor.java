@@ -80,7 +80,11 @@ public final class ErrorMappingInterceptor implements ServerInterceptor {
     return ErrorMapping.toStatusException(t);
   }
 
-  /** Catches what a handler throws synchronously from any callback. */
+  /**
+   * Catches what a handler throws synchronously from any callback. An Error (OutOfMemoryError,
+   * StackOverflowError, a linkage error) still answers the call, INTERNAL, so the client never
+   * waits out its deadline; other VM errors are rethrown after that.
+   */
   private static final class GuardedListener<Q, R>
       extends ForwardingServerCallListener.SimpleForwardingServerCallListener<Q> {
     private final MappingCall<Q, R> call;
@@ -90,12 +94,22 @@ public final class ErrorMappingInterceptor implements ServerInterceptor {
       this.call = call;
     }
 
+    private void failAndRethrowIfFatal(Error e) {
+      call.fail(e);
+      if (e instanceof VirtualMachineError
+          && !(e instanceof OutOfMemoryError || e instanceof StackOverflowError)) {
+        throw e;
+      }
+    }
+
     @Override
     public void onMessage(Q message) {
       try {
         super.onMessage(message);
       } catch (RuntimeException e) {
         call.fail(e);
+      } catch (Error e) {
+        failAndRethrowIfFatal(e);
       }
     }
 
@@ -105,6 +119,8 @@ public final class ErrorMappingInterceptor implements ServerInterceptor {
         super.onHalfClose();
       } catch (RuntimeException e) {
         call.fail(e);
+      } catch (Error e) {
+        failAndRethrowIfFatal(e);
       }
     }
 
@@ -114,6 +130,8 @@ public final class ErrorMappingInterceptor implements ServerInterceptor {
         super.onReady();
       } catch (RuntimeException e) {
         call.fail(e);
+      } catch (Error e) {
+        failAndRethrowIfFatal(e);
       }
     }
   }

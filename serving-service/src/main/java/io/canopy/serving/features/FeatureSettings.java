@@ -17,6 +17,7 @@ import java.util.Objects;
  * @param redisKeyPrefix prefix of every Redis key this store writes
  * @param redisTimeout connect and command timeout: past it a lookup fails with UNAVAILABLE
  * @param viewCacheTtl how long a feature view definition is cached in memory before re-reading it
+ * @param limits {@code serving.features.max-response-bytes} and {@code max-value-bytes}
  */
 public record FeatureSettings(
     Backend backend,
@@ -24,7 +25,8 @@ public record FeatureSettings(
     String redisUri,
     String redisKeyPrefix,
     Duration redisTimeout,
-    Duration viewCacheTtl) {
+    Duration viewCacheTtl,
+    FeatureLimits limits) {
 
   /** The feature backends. */
   public enum Backend {
@@ -44,6 +46,7 @@ public record FeatureSettings(
       throw new IllegalArgumentException(
           "serving.features.redis.timeout-ms: must be > 0, got " + redisTimeout.toMillis());
     }
+    Objects.requireNonNull(limits, "serving.features");
     if (viewCacheTtl.isNegative()) {
       throw new IllegalArgumentException(
           "serving.features.view-cache-ms: must be >= 0, got " + viewCacheTtl.toMillis());
@@ -75,6 +78,9 @@ public record FeatureSettings(
         ConfigLoader.stringValue(node, "redis.uri"),
         node.get("redis.key-prefix").asString().orElse(""),
         Duration.ofMillis(ConfigLoader.intValue(node, "redis.timeout-ms")),
-        Duration.ofMillis(ConfigLoader.intValue(node, "view-cache-ms")));
+        Duration.ofMillis(ConfigLoader.intValue(node, "view-cache-ms")),
+        new FeatureLimits(
+            ConfigLoader.intValue(node, "max-response-bytes"),
+            ConfigLoader.intValue(node, "max-value-bytes")));
   }
 }

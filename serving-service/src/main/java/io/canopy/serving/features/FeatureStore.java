@@ -29,14 +29,23 @@ public final class FeatureStore implements AutoCloseable {
   private static final int DEFAULT_PAGE = 100;
   private static final int MAX_PAGE = 1000;
 
+  /** What a lookup answers per value besides the value itself: status, event time, framing. */
+  private static final int VALUE_OVERHEAD_BYTES = 24;
+
+  /** Bytes a non-STRING value may take at most (a double, an int64). */
+  private static final int FIXED_VALUE_BYTES = 16;
+
   private final FeatureBackend backend;
   private final Clock clock;
   private final ViewCache views;
+  private final FeatureLimits limits;
 
-  FeatureStore(FeatureBackend backend, Clock clock, java.time.Duration viewCacheTtl) {
+  FeatureStore(
+      FeatureBackend backend, Clock clock, java.time.Duration viewCacheTtl, FeatureLimits limits) {
     this.backend = backend;
     this.clock = clock;
     this.views = new ViewCache(backend, clock, viewCacheTtl);
+    this.limits = limits;
   }
 
   /**
@@ -50,7 +59,7 @@ public final class FeatureStore implements AutoCloseable {
               new RedisFeatureBackend(
                   settings.redisUri(), settings.redisKeyPrefix(), settings.redisTimeout());
         };
-    return new FeatureStore(backend, clock, settings.viewCacheTtl());
+    return new FeatureStore(backend, clock, settings.viewCacheTtl(), settings.limits());
   }
 
   public FeatureView create(FeatureView view, boolean replace) {
@@ -106,6 +115,7 @@ public final class FeatureStore implements AutoCloseable {
     FeatureView view = view(viewName);
     Map<String, Feature> schema = schema(view);
     long now = nanos(clock.instant());
+    int valueLimit = limits.valueLimit(view.getMaxValueBytes());
     List<String> keys = new ArrayList<>(rows.size());
     List<Map<String, byte[]>> cells = new ArrayList<>(rows.size());
     for (int r = 0; r < rows.size(); r++) {
@@ -131,6 +141,16 @@ public final class FeatureStore implements AutoCloseable {
           throw new CanopyException.InvalidArgument(
               "rows[" + r + "].values",
               "feature '" + value.getKey() + "' takes " + feature.getType() + " values");
+        }
+        if (value.getValue().hasStringValue()) {
+          int bytes = value.getValue().getStringValueBytes().size();
+          if (bytes > valueLimit) {
+            throw new CanopyException.InvalidArgument(
+                "rows[" + r + "].values",
+                "feature '" + value.getKey() + "' holds " + bytes + " bytes, over the limit of "
+                    + valueLimit + " bytes (the view's max_value_bytes, at most"
+                    + " serving.features.max-value-bytes)");
+          }
         }
         rowCells.put(value.getKey(), Cells.encode(eventNanos, value.getValue()));
       }
@@ -160,7 +180,27 @@ public final class FeatureStore implements AutoCloseable {
           "entity_keys", "send 1 to " + MAX_ENTITY_KEYS + " entity keys, got " + entityKeys.size());
     }
     List<String> names = columns.stream().map(Feature::getName).toList();
-    byte[][][] cells = backend.read(viewName, entityKeys, names);
+    // Each distinct key is read once, however often it is asked for.
+    Map<String, Integer> distinct = new java.util.LinkedHashMap<>();
+    for (String key : entityKeys) {
+      distinct.putIfAbsent(key, distinct.size());
+    }
+    byte[][][] read = readWithinBudget(view, new ArrayList<>(distinct.keySet()), columns, names);
+    long responseBytes = 0;
+    long[] bytesPerKey = new long[read.length];
+    for (int k = 0; k < read.length; k++) {
+      bytesPerKey[k] = answerBytes(read[k]);
+    }
+    for (String key : entityKeys) {
+      responseBytes += key.length() + bytesPerKey[distinct.get(key)];
+    }
+    if (responseBytes > limits.maxResponseBytes()) {
+      throw tooLarge("the answer would be about " + responseBytes + " bytes");
+    }
+    byte[][][] cells = new byte[entityKeys.size()][][];
+    for (int e = 0; e < cells.length; e++) {
+      cells[e] = read[distinct.get(entityKeys.get(e))];
+    }
     long expiredBefore = expiredBefore(view);
     GetOnlineFeaturesResponse.Builder response =
         GetOnlineFeaturesResponse.newBuilder().addAllFeatures(names);
@@ -187,6 +227,54 @@ public final class FeatureStore implements AutoCloseable {
       response.addRows(row);
     }
     return response.build();
+  }
+
+  /**
+   * Reads {@code keys} in slices sized so that even values at the view's size limit stay within
+   * the response budget, and stops as soon as what was read exceeds it: a lookup never holds much
+   * more than the budget, whatever the request asks for.
+   */
+  private byte[][][] readWithinBudget(
+      FeatureView view, List<String> keys, List<Feature> columns, List<String> names) {
+    long worstPerKey = 0;
+    int valueLimit = limits.valueLimit(view.getMaxValueBytes());
+    for (Feature column : columns) {
+      worstPerKey +=
+          VALUE_OVERHEAD_BYTES
+              + (column.getType() == io.canopy.proto.features.v1.ValueType.VALUE_TYPE_STRING
+                  ? valueLimit
+                  : FIXED_VALUE_BYTES);
+    }
+    int slice = (int) Math.max(1, Math.min(keys.size(), limits.maxResponseBytes() / worstPerKey));
+    byte[][][] out = new byte[keys.size()][][];
+    long readBytes = 0;
+    for (int from = 0; from < keys.size(); from += slice) {
+      int to = Math.min(keys.size(), from + slice);
+      byte[][][] part = backend.read(view.getName(), keys.subList(from, to), names);
+      for (int k = 0; k < part.length; k++) {
+        out[from + k] = part[k];
+        readBytes += keys.get(from + k).length() + answerBytes(part[k]);
+      }
+      if (readBytes > limits.maxResponseBytes()) {
+        throw tooLarge("more than " + readBytes + " bytes were read before the lookup was stopped");
+      }
+    }
+    return out;
+  }
+
+  /** Bytes one entity's answer takes (stored cells are about the size of the values they hold). */
+  private static long answerBytes(byte[][] cells) {
+    long bytes = 0;
+    for (byte[] cell : cells) {
+      bytes += VALUE_OVERHEAD_BYTES + (cell == null ? 0 : cell.length);
+    }
+    return bytes;
+  }
+
+  private CanopyException.ResourceExhausted tooLarge(String what) {
+    return new CanopyException.ResourceExhausted(
+        "feature lookup too large: " + what + ", over serving.features.max-response-bytes ("
+            + limits.maxResponseBytes() + "); ask for fewer entities or features");
   }
 
   /**

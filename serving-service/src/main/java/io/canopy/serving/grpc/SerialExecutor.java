@@ -36,8 +36,9 @@ final class SerialExecutor implements Executor {
       Runnable task = tasks.poll();
       try {
         task.run();
-      } catch (RuntimeException e) {
-        // The call's own error mapping runs inside the task; this is only a last resort.
+      } catch (RuntimeException | Error e) {
+        // The call's own error mapping runs inside the task (and answers the call); this is only
+        // a last resort, and must not stop this call's later callbacks from running.
         LOG.log(Level.WARNING, "a gRPC callback failed on the work pool", e);
       }
     } while (pending.decrementAndGet() > 0);

@@ -55,6 +55,9 @@ abstract class FeatureStoreContract {
 
   static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
 
+  /** A small response budget (1 MiB) so the byte limits show with small data. */
+  static final FeatureLimits LIMITS = new FeatureLimits(1 << 20, 64 << 10);
+
   @RegisterExtension final GrpcCleanup cleanup = new GrpcCleanup();
   final MutableClock clock = new MutableClock(T0);
   private FeatureStoreServiceBlockingStub features;
@@ -70,7 +73,7 @@ abstract class FeatureStoreContract {
 
   private void start(FeatureBackend backend) throws Exception {
     FeatureStore store =
-        cleanup.register(new FeatureStore(backend, clock, java.time.Duration.ZERO));
+        cleanup.register(new FeatureStore(backend, clock, java.time.Duration.ZERO, LIMITS));
     String name = InProcessServerBuilder.generateName();
     GrpcServer server =
         new GrpcServer(
@@ -241,6 +244,83 @@ abstract class FeatureStoreContract {
         .containsExactly("a", "b");
     assertThat(second.getFeatureViewsList()).extracting(FeatureView::getName).containsExactly("c");
     assertThat(second.getNextPageToken()).isEmpty();
+  }
+
+  @Test
+  void getOnlineFeatures_duplicateKeys_everyPositionAnswered() throws Exception {
+    create(customers(0));
+    write("customers", row("alice", T0, "age", 41L), row("bob", T0, "age", 29L));
+
+    GetOnlineFeaturesResponse found = read("customers", List.of("alice", "bob", "alice", "alice"), "age");
+
+    assertThat(found.getRowsList()).extracting(EntityFeatures::getEntityKey).containsExactly("alice", "bob", "alice", "alice");
+    assertThat(found.getRowsList()).extracting(r -> r.getValues(0).getInt64Value()).containsExactly(41L, 29L, 41L, 41L);
+  }
+
+  /** 20 STRING features; each entity written holds 20 values of 1,000 characters (20 KB). */
+  private void wideView(String... keys) throws Exception {
+    FeatureView.Builder view = FeatureView.newBuilder().setName("wide").setEntity("id");
+    for (int f = 0; f < 20; f++) {
+      view.addFeatures(feature("s" + f, ValueType.VALUE_TYPE_STRING));
+    }
+    create(view.build());
+    List<FeatureRow> rows = new java.util.ArrayList<>();
+    for (String key : keys) {
+      Object[] values = new Object[40];
+      for (int f = 0; f < 20; f++) {
+        values[2 * f] = "s" + f;
+        values[2 * f + 1] = "x".repeat(1000);
+      }
+      rows.add(row(key, T0, values));
+    }
+    write("wide", List.of(rows));
+  }
+
+  @Test
+  void getOnlineFeatures_copiesOfOneKeyOverTheByteBudget_resourceExhaustedBeforeBuildingTheAnswer()
+      throws Exception {
+    wideView("k");
+
+    // 2,000 copies of one 20 KB entity: a 30 KB request asking for a 40 MB answer.
+    io.grpc.StatusRuntimeException e =
+        org.assertj.core.api.Assertions.catchThrowableOfType(io.grpc.StatusRuntimeException.class, () -> read("wide", java.util.Collections.nCopies(2000, "k")));
+    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+    assertThat(e.getStatus().getDescription()).contains("serving.features.max-response-bytes");
+    // Within the budget the same key is answered.
+    assertThat(read("wide", java.util.Collections.nCopies(10, "k")).getRowsCount()).isEqualTo(10);
+  }
+
+  @Test
+  void getOnlineFeatures_manyDistinctLargeEntities_readingStopsAtTheBudget() throws Exception {
+    String[] keys = new String[200];
+    for (int i = 0; i < keys.length; i++) {
+      keys[i] = "k" + i;
+    }
+    wideView(keys); // 4 MB stored
+
+    io.grpc.StatusRuntimeException e =
+        org.assertj.core.api.Assertions.catchThrowableOfType(io.grpc.StatusRuntimeException.class, () -> read("wide", List.of(keys)));
+    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+    assertThat(e.getStatus().getDescription()).contains("serving.features.max-response-bytes");
+  }
+
+  @Test
+  void writeFeatures_stringOverTheValueLimit_refusedNamingTheFeature() throws Exception {
+    create(
+        FeatureView.newBuilder().setName("notes").setEntity("id")
+            .addFeatures(feature("note", ValueType.VALUE_TYPE_STRING))
+            .setMaxValueBytes(100)
+            .build());
+
+    assertThat(write("notes", row("a", T0, "note", "x".repeat(100))).getRowsWritten()).isEqualTo(1);
+    assertInvalidField(() -> write("notes", row("b", T0, "note", "x".repeat(101))), "rows[0].values");
+    // UTF-8 bytes, not characters: 51 two-byte characters are 102 bytes.
+    assertInvalidField(() -> write("notes", row("c", T0, "note", "é".repeat(51))), "rows[0].values");
+    // The server's ceiling applies to views without a limit of their own.
+    create(customers(0));
+    assertInvalidField(() -> write("customers", row("d", T0, "city", "x".repeat((64 << 10) + 1))), "rows[0].values");
+    assertThat(read("notes", List.of("b", "c"), "note").getRowsList())
+        .allSatisfy(r -> assertThat(r.getStatuses(0)).isEqualTo(FeatureStatus.FEATURE_STATUS_NOT_FOUND));
   }
 
   @Test

@@ -45,6 +45,9 @@ class OffloadTest {
       switch (request.getName()) {
         case "bad" -> throw new CanopyException.InvalidArgument("name", "bad on purpose");
         case "boom" -> throw new IllegalStateException("internal detail");
+        // What a worker building a huge answer hits (issue 13, item 1): the call must still end.
+        case "oom" -> throw new OutOfMemoryError("Java heap space");
+        case "deep" -> throw new StackOverflowError();
         default -> out.onNext(ModelReadyResponse.newBuilder().setReady(true).build());
       }
       out.onCompleted();
@@ -93,6 +96,15 @@ class OffloadTest {
     assertCode(
         () -> stub.modelReady(request("boom")),
         Status.Code.INTERNAL);
+  }
+
+  @Test
+  void call_errorThrownOnThePool_stillAnswersTheCall_andLaterCallsRun() {
+    // Before: the Error escaped the error mapping and the work pool's task, the call was never
+    // closed and the client waited out its deadline (DEADLINE_EXCEEDED after 10 s here).
+    assertCode(() -> stub.modelReady(request("oom")), Status.Code.INTERNAL);
+    assertCode(() -> stub.modelReady(request("deep")), Status.Code.INTERNAL);
+    assertThat(stub.modelReady(request("m")).getReady()).isTrue();
   }
 
   private static ModelReadyRequest request(String name) {
