@@ -3,6 +3,7 @@ package io.canopy.serving.features;
 import static io.canopy.serving.GrpcAssertions.assertCode;
 import static io.canopy.serving.GrpcAssertions.assertInvalidField;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import com.google.protobuf.Duration;
 import com.google.protobuf.Timestamp;
@@ -321,6 +322,63 @@ abstract class FeatureStoreContract {
     assertInvalidField(() -> write("customers", row("d", T0, "city", "x".repeat((64 << 10) + 1))), "rows[0].values");
     assertThat(read("notes", List.of("b", "c"), "note").getRowsList())
         .allSatisfy(r -> assertThat(r.getStatuses(0)).isEqualTo(FeatureStatus.FEATURE_STATUS_NOT_FOUND));
+  }
+
+  /**
+   * What a cancelled WriteFeatures stream leaves (issue 13, item 6): each message is applied
+   * whole as it arrives, so a cancelled stream leaves the messages before the cancellation and
+   * none of the rest; sending the same rows again (same event times) converges to exactly the
+   * state one uninterrupted stream gives.
+   */
+  @Test
+  void writeFeatures_cancelledStream_leavesWholeMessages_andARetryConverges() throws Exception {
+    create(customers(0));
+    List<List<FeatureRow>> messages = new java.util.ArrayList<>();
+    for (int m = 0; m < 10; m++) {
+      List<FeatureRow> rows = new java.util.ArrayList<>();
+      for (int r = 0; r < 100; r++) {
+        rows.add(row("e" + (m * 100 + r), T0.plusSeconds(m), "age", (long) m, "city", "c" + m));
+      }
+      messages.add(rows);
+    }
+
+    io.grpc.Context.CancellableContext call = io.grpc.Context.current().withCancellation();
+    CompletableFuture<WriteFeaturesResponse> done = new CompletableFuture<>();
+    StreamObserver<WriteFeaturesRequest> requests =
+        call.call(() -> async.writeFeatures(Observers.completing(done)));
+    for (int m = 0; m < 6; m++) {
+      requests.onNext(WriteFeaturesRequest.newBuilder().setFeatureView("customers").addAllRows(messages.get(m)).build());
+    }
+    io.canopy.serving.Await.until(
+        "the sixth message is applied", java.time.Duration.ofSeconds(20),
+        () -> read("customers", List.of("e599"), "age").getRows(0).getStatuses(0) == FeatureStatus.FEATURE_STATUS_PRESENT);
+    call.cancel(null); // the client goes away without half-closing
+
+    assertThat(catchThrowable(() -> done.get(20, TimeUnit.SECONDS))).isNotNull();
+    List<String> all = new java.util.ArrayList<>();
+    for (int i = 0; i < 1000; i++) {
+      all.add("e" + i);
+    }
+    GetOnlineFeaturesResponse afterCancel = read("customers", all, "age");
+    for (int m = 0; m < 10; m++) {
+      long present =
+          afterCancel.getRowsList().subList(m * 100, m * 100 + 100).stream()
+              .filter(r -> r.getStatuses(0) == FeatureStatus.FEATURE_STATUS_PRESENT)
+              .count();
+      assertThat(present).as("message %d is applied whole or not at all", m).isIn(0L, 100L);
+    }
+    assertThat(afterCancel.getRows(599).getValues(0).getInt64Value()).isEqualTo(5L);
+
+    // The client retries the whole stream: every row counted once, the state as if never cut.
+    WriteFeaturesResponse retried = write("customers", messages);
+    assertThat(retried.getRowsWritten() + retried.getRowsStale()).isEqualTo(1000);
+    GetOnlineFeaturesResponse after = read("customers", all, "age", "city");
+    for (int i = 0; i < 1000; i++) {
+      EntityFeatures row = after.getRows(i);
+      assertThat(row.getValues(0).getInt64Value()).isEqualTo(i / 100);
+      assertThat(row.getValues(1).getStringValue()).isEqualTo("c" + (i / 100));
+      assertThat(row.getEventTimes(0).getSeconds()).isEqualTo(T0.getEpochSecond() + i / 100);
+    }
   }
 
   @Test
