@@ -14,6 +14,7 @@ import java.util.Objects;
 import java.util.Set;
 import io.canopy.common.auth.BearerTokens;
 import io.canopy.gateway.batching.BatchingSettings;
+import io.canopy.gateway.http.HttpLimits;
 import io.canopy.gateway.upstream.RetrySettings;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -40,6 +41,10 @@ import java.util.regex.Pattern;
  *     registry's certificates must chain to; empty: plaintext
  * @param allowedOrigins {@code gateway.http.allowed-origins}: browser origins (besides the
  *     gateway's own) whose requests the HTTP API accepts; others get 403
+ * @param httpLimits {@code gateway.http.read-timeout}, {@code idle-timeout}, {@code
+ *     max-connections} and {@code max-buffered-bytes}
+ * @param maxSeriesPerMetric {@code gateway.metrics.max-series-per-metric}: model/version label
+ *     pairs one metric may carry; more fold into {@code _other}
  * @param aliasFallbackWindow {@code gateway.routing.alias-fallback-window}: how long a moved
  *     alias's previous target answers when serving does not serve the new one yet; 0: never
  */
@@ -59,7 +64,9 @@ public record GatewayConfig(
     GrpcLimits grpcLimits,
     ClientTls upstreamTls,
     Duration aliasFallbackWindow,
-    List<String> allowedOrigins) {
+    List<String> allowedOrigins,
+    int maxSeriesPerMetric,
+    HttpLimits httpLimits) {
 
   private static final Pattern SHORT_DURATION = Pattern.compile("(\\d{1,12})\\s*(us|ms|s|m|h)");
 
@@ -107,6 +114,11 @@ public record GatewayConfig(
       }
     }
     allowedOrigins = origins(allowedOrigins == null ? List.of() : allowedOrigins);
+    Objects.requireNonNull(httpLimits, "gateway.http");
+    if (maxSeriesPerMetric < 1) {
+      throw new IllegalArgumentException(
+          "gateway.metrics.max-series-per-metric: " + maxSeriesPerMetric + " must be at least 1");
+    }
   }
 
   /** A YAML list, or one comma-separated value (what an environment variable can hold). */
@@ -165,7 +177,9 @@ public record GatewayConfig(
         GrpcLimits.create(gateway.get("grpc")),
         ClientTls.create(upstream.get("tls")),
         duration(gateway.get("routing"), "alias-fallback-window"),
-        allowedOrigins(gateway.get("http").get("allowed-origins")));
+        allowedOrigins(gateway.get("http").get("allowed-origins")),
+        ConfigLoader.intValue(gateway.get("metrics"), "max-series-per-metric"),
+        HttpLimits.create(gateway.get("http"), GatewayConfig::duration));
   }
 
   private static RetrySettings retry(Config retry, Duration hedgingDelay) {

@@ -15,6 +15,8 @@ import io.canopy.common.auth.SecurityBanner;
 import io.canopy.gateway.batching.Batchers;
 import io.canopy.gateway.metrics.GatewayMetrics;
 import io.canopy.gateway.metrics.HelidonGatewayMetrics;
+import io.canopy.gateway.metrics.LabelledGatewayMetrics;
+import io.canopy.common.metrics.MetricLabels;
 import io.canopy.gateway.predict.KServeCalls;
 import io.canopy.gateway.predict.PredictPipeline;
 import io.canopy.gateway.routing.RegistryWatch;
@@ -72,7 +74,12 @@ public final class Main {
   }
 
   /** The real wiring, measuring into {@code metrics}, timing alias moves with {@code clock}. */
-  public static GatewayServer start(GatewayConfig config, GatewayMetrics metrics, Clock clock) {
+  public static GatewayServer start(GatewayConfig config, GatewayMetrics measured, Clock clock) {
+    // Model and version labels only for names that exist; a deleted model's series go with it.
+    RoutingTable table = new RoutingTable(config.aliasFallbackWindow(), clock);
+    GatewayMetrics metrics =
+        new LabelledGatewayMetrics(measured, new MetricLabels(table, config.maxSeriesPerMetric()));
+    table.onRemoved(metrics::forget);
     ScheduledExecutorService scheduler =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -89,7 +96,6 @@ public final class Main {
             config.retry(),
             scheduler,
             metrics);
-    RoutingTable table = new RoutingTable(config.aliasFallbackWindow(), clock);
     RegistryWatch watch = new RegistryWatch(upstream.registryWatch(), table, scheduler).start();
     Router router = new Router(table, () -> ThreadLocalRandom.current().nextDouble());
     KServeCalls kserveCalls = new KServeCalls(router, upstream);
@@ -127,6 +133,7 @@ public final class Main {
           HttpFront.start(
               config.http(),
               config.maxBodyBytes(),
+              config.httpLimits(),
               config.maxRows(),
               upstream,
               pipeline,

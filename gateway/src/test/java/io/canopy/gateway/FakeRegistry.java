@@ -109,6 +109,20 @@ final class FakeRegistry implements AutoCloseable {
     }
   }
 
+  /** Shows the deletion of {@code name} on the watch stream. */
+  synchronized void publishDeleted(String name) {
+    watched.remove(name);
+    WatchModelsResponse change =
+        WatchModelsResponse.newBuilder()
+            .setRevision(revision.incrementAndGet())
+            .setKind(ChangeKind.CHANGE_KIND_MODEL_DELETED)
+            .setDeletedModel(name)
+            .build();
+    for (StreamObserver<WatchModelsResponse> w : watchers) {
+      w.onNext(change);
+    }
+  }
+
   int watchers() {
     return watchers.size();
   }

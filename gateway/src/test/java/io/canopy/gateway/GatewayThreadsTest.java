@@ -63,7 +63,7 @@ class GatewayThreadsTest {
 
     @Override
     public void request(
-        String front, String model, long version, String route, String code, long nanos) {
+        String front, String model, String version, String route, String code, long nanos) {
       requestDone.complete(Thread.currentThread());
     }
   }

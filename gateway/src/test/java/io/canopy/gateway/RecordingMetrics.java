@@ -22,7 +22,7 @@ final class RecordingMetrics implements GatewayMetrics {
       new java.util.concurrent.ConcurrentHashMap<>();
 
   @Override
-  public void request(String front, String model, long version, String route, String code, long nanos) {
+  public void request(String front, String model, String version, String route, String code, long nanos) {
     requests.computeIfAbsent(route + " " + version + " " + code, k -> new AtomicInteger()).incrementAndGet();
   }
 

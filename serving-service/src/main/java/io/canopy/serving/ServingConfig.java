@@ -47,7 +47,8 @@ public record ServingConfig(
     int maxRows,
     GrpcLimits grpcLimits,
     ServerTls tls,
-    ClientTls registryTls) {
+    ClientTls registryTls,
+    int maxSeriesPerMetric) {
 
   public ServingConfig {
     Objects.requireNonNull(features, "serving.features");
@@ -63,6 +64,10 @@ public record ServingConfig(
     if (inlineMaxRows < 0) {
       throw new IllegalArgumentException(
           "serving.predict.inline-max-rows: must be >= 0, got " + inlineMaxRows);
+    }
+    if (maxSeriesPerMetric < 1) {
+      throw new IllegalArgumentException(
+          "serving.metrics.max-series-per-metric: must be positive, got " + maxSeriesPerMetric);
     }
     if (maxRows < 1) {
       throw new IllegalArgumentException(
@@ -92,7 +97,8 @@ public record ServingConfig(
         ConfigLoader.intValue(node, "predict.max-rows"),
         GrpcLimits.create(node.get("grpc")),
         tls,
-        ClientTls.create(node.get("registry.tls")));
+        ClientTls.create(node.get("registry.tls")),
+        ConfigLoader.intValue(node.get("metrics"), "max-series-per-metric"));
   }
 
   private static Duration millis(Config node, String key) {

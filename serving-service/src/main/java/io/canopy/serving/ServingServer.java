@@ -8,6 +8,7 @@ import io.canopy.serving.grpc.InferenceGrpcService;
 import io.canopy.serving.grpc.KServeGrpcService;
 import io.canopy.serving.grpc.Offload;
 import io.canopy.serving.metrics.ServingMetrics;
+import io.canopy.common.metrics.MetricLabels;
 import io.canopy.serving.model.ModelManager;
 import io.grpc.ManagedChannel;
 import io.grpc.ServerBuilder;
@@ -69,6 +70,8 @@ public final class ServingServer implements AutoCloseable {
       throw e;
     }
     ModelManager models = new ModelManager(config.managerSettings(), registry, clock, metrics);
+    // Model and version labels only for names the registry lists, and a cap per metric.
+    metrics.restrictLabels(new MetricLabels(models, config.maxSeriesPerMetric()));
     // Calls start on the transport's event loops (no hand-off for a light Predict, health or
     // status); whatever may block or compute for long moves to the work pool.
     ExecutorService work =

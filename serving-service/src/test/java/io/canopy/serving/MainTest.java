@@ -111,6 +111,22 @@ class MainTest {
             InferenceServiceGrpc.newBlockingStub(channel)
                 .predict(ServingHarness.breastCancerRequest("no-such-model").build()),
         io.grpc.Status.Code.NOT_FOUND);
+    // Thousands of made-up names, unknown versions and malformed names add no series (item 2).
+    var stub = InferenceServiceGrpc.newBlockingStub(channel);
+    for (int i = 0; i < 1000; i++) {
+      String name = "made-up-" + i;
+      long version = 100 + i;
+      String hostile = "bad name " + i;
+      GrpcAssertions.assertCode(() -> stub.predict(ServingHarness.breastCancerRequest(name).build()), io.grpc.Status.Code.NOT_FOUND);
+      GrpcAssertions.assertCode(
+          () -> stub.predict(ServingHarness.breastCancerRequest(MODEL).setVersion(version).build()),
+          io.grpc.Status.Code.NOT_FOUND);
+      try {
+        stub.predict(ServingHarness.breastCancerRequest(hostile).build());
+      } catch (io.grpc.StatusRuntimeException expected) {
+        // INVALID_ARGUMENT or NOT_FOUND: either way no series of its own
+      }
+    }
     String metrics =
         http.send(
                 HttpRequest.newBuilder(
@@ -125,10 +141,13 @@ class MainTest {
         .containsPattern("canopy_serving_feature_misses_total\\{[^}]*view=\"patients\"[^}]*\\} 1")
         .containsPattern("canopy_serving_loaded_versions\\{[^}]*service=\"serving\"[^}]*\\} 1")
         .containsPattern("canopy_serving_version_events_total\\{[^}]*event=\"loaded\"")
-        // A client's made-up model name does not become a tag.
+        // A client's made-up model name or version number does not become a tag.
         .containsPattern(
-            "canopy_serving_errors_total\\{[^}]*code=\"NOT_FOUND\"[^}]*model=\"unknown\"")
-        .doesNotContain("no-such-model");
+            "canopy_serving_errors_total\\{[^}]*code=\"NOT_FOUND\"[^}]*model=\"_unknown\"")
+        .doesNotContain("no-such-model")
+        .doesNotContain("made-up-")
+        .doesNotContain("bad name")
+        .doesNotContainPattern("version=\"1[0-9]{2,3}\"");
 
     server.close();
     server.close(); // idempotent

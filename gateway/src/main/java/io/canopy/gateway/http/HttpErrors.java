@@ -1,5 +1,8 @@
 package io.canopy.gateway.http;
 
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.CloseConnectionException;
+
 import io.canopy.common.error.CanopyException;
 import io.canopy.common.error.ErrorMapping;
 import io.canopy.gateway.upstream.UpstreamErrors;
@@ -32,6 +35,14 @@ final class HttpErrors {
         .error(StatusRuntimeException.class, (req, res, e) -> status(res, e))
         .error(CanopyException.class, (req, res, e) -> status(res, e))
         .error(PayloadTooLarge.class, (req, res, e) -> replies.error(res, 413, e.getMessage()))
+        .error(
+            BodyStalled.class,
+            (req, res, e) -> {
+              res.header(HeaderNames.CONNECTION, "close");
+              replies.error(res, 408, e.getMessage());
+              // The rest of the body will not come: drop the connection rather than wait for it.
+              throw new CloseConnectionException("the request body stalled");
+            })
         .error(
             NotFoundException.class,
             (req, res, e) ->

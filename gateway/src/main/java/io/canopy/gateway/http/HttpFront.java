@@ -11,6 +11,7 @@ import io.canopy.common.auth.BearerTokens;
 import io.canopy.common.tls.ServerTls;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.WebServerConfig;
+import io.helidon.webserver.http1.Http1Config;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 
@@ -21,9 +22,11 @@ import java.util.function.BooleanSupplier;
 public final class HttpFront implements AutoCloseable {
 
   private final WebServer server;
+  private final StallGuard stalls;
 
-  private HttpFront(WebServer server) {
+  private HttpFront(WebServer server, StallGuard stalls) {
     this.server = server;
+    this.stalls = stalls;
   }
 
   /**
@@ -31,6 +34,7 @@ public final class HttpFront implements AutoCloseable {
    *
    * @param listen where to bind (port 0 picks a free one)
    * @param maxBodyBytes larger request bodies get 413
+   * @param limits how long a connection may stall and how much all bodies may buffer
    * @param maxRows requests with more rows get 413
    * @param upstream the services behind the gateway
    * @param pipeline predictions: routing, batching, retries
@@ -43,6 +47,7 @@ public final class HttpFront implements AutoCloseable {
   public static HttpFront start(
       Listen listen,
       int maxBodyBytes,
+      HttpLimits limits,
       int maxRows,
       Upstream upstream,
       PredictPipeline pipeline,
@@ -54,7 +59,8 @@ public final class HttpFront implements AutoCloseable {
     JsonFactory json =
         JsonFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
     JsonReplies replies = new JsonReplies(json);
-    RequestBodies bodies = new RequestBodies(maxBodyBytes);
+    StallGuard stalls = new StallGuard(limits.readTimeout());
+    RequestBodies bodies = new RequestBodies(maxBodyBytes, limits.maxBufferedBytes(), stalls);
     PredictHandler predict =
         new PredictHandler(upstream, pipeline, bodies, new PredictBodyParser(json, maxRows), replies);
     KServeHandler kserve =
@@ -68,6 +74,12 @@ public final class HttpFront implements AutoCloseable {
         builder
             .host(listen.host())
             .port(listen.port())
+            // A client silent for read-timeout in the middle of its headers or body loses the
+            // connection (StallGuard); an idle keep-alive connection goes after idle-timeout.
+            .addProtocol(Http1Config.builder().addReceiveListener(stalls.headerDeadline()).build())
+            .idleConnectionTimeout(limits.idleTimeout())
+            .idleConnectionPeriod(limits.idleTimeout().dividedBy(4))
+            .maxTcpConnections(limits.maxConnections())
             .featuresDiscoverServices(false)
             .addFeature(AdminServer.observeFeature("gateway", ready))
             .routing(
@@ -82,7 +94,7 @@ public final class HttpFront implements AutoCloseable {
                 })
             .build();
     server.start();
-    return new HttpFront(server);
+    return new HttpFront(server, stalls);
   }
 
   /** The bound port (the real one when configured with port 0). */
@@ -94,5 +106,6 @@ public final class HttpFront implements AutoCloseable {
   @Override
   public void close() {
     server.stop();
+    stalls.close();
   }
 }

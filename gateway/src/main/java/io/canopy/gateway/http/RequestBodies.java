@@ -1,18 +1,44 @@
 package io.canopy.gateway.http;
 
+import io.canopy.common.error.CanopyException;
 import io.helidon.webserver.http.ServerRequest;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import io.canopy.common.log.RateLimitedLog;
 import java.util.OptionalLong;
+import java.util.concurrent.Semaphore;
 
-/** Reads request bodies into memory, never more than the configured limit. */
+/**
+ * Reads request bodies into memory: never more than the per-request limit, and never more than
+ * {@code maxBufferedBytes} across all requests being received at once, so bodies that arrive
+ * slowly (or never finish) cannot fill the heap between them. A body that would go over the total
+ * gets 503 (retry later); the bytes are counted while they arrive, then given back.
+ */
 final class RequestBodies {
 
-  private final int maxBytes;
+  private static final int CHUNK = 64 * 1024;
 
-  RequestBodies(int maxBytes) {
+  /** One line per minute at most, however many clients stall (no stack traces). */
+  private final RateLimitedLog stalledLog =
+      new RateLimitedLog(
+          Logger.getLogger(RequestBodies.class.getName()), Level.INFO, Duration.ofMinutes(1), System::nanoTime);
+
+  private final int maxBytes;
+  private final long maxBufferedBytes;
+  private final Semaphore buffered;
+
+  private final StallGuard stalls;
+
+  RequestBodies(int maxBytes, long maxBufferedBytes, StallGuard stalls) {
+    this.stalls = stalls;
     this.maxBytes = maxBytes;
+    this.maxBufferedBytes = maxBufferedBytes;
+    this.buffered = new Semaphore((int) Math.min(Integer.MAX_VALUE, maxBufferedBytes));
   }
 
   /** The whole body; PayloadTooLarge when it is (or declares to be) over the limit. */
@@ -21,16 +47,56 @@ final class RequestBodies {
     if (declared.isPresent() && declared.getAsLong() > maxBytes) {
       throw tooLarge();
     }
+    int held = 0;
     try (InputStream in = request.content().inputStream()) {
-      // One byte past the limit tells an oversized chunked body from one exactly at the limit.
-      byte[] body = in.readNBytes(maxBytes == Integer.MAX_VALUE ? maxBytes : maxBytes + 1);
-      if (body.length > maxBytes) {
-        throw tooLarge();
+      ByteArrayOutputStream body =
+          new ByteArrayOutputStream(declared.isPresent() ? (int) Math.min(declared.getAsLong(), CHUNK) : 256);
+      byte[] chunk = new byte[CHUNK];
+      while (true) {
+        // Counted before it is read: one byte past the limit tells an oversized chunked body
+        // from one exactly at the limit.
+        int want = (int) Math.min(CHUNK, (long) maxBytes + 1 - body.size());
+        if (want <= 0) {
+          throw tooLarge();
+        }
+        if (!buffered.tryAcquire(want)) {
+          throw new CanopyException.Unavailable(
+              "the gateway is receiving too many request bodies at once"
+                  + " (gateway.http.max-buffered-bytes: " + maxBufferedBytes + "); retry");
+        }
+        int n = -1;
+        java.util.concurrent.ScheduledFuture<?> deadline = stalls.arm();
+        try {
+          n = in.read(chunk, 0, want);
+        } catch (IOException | RuntimeException e) {
+          // Helidon reports a read timeout as its own RuntimeException: a stalled client.
+          throw stalled(e);
+        } finally {
+          stalls.disarm(deadline);
+          buffered.release(want - Math.max(n, 0)); // keep only what arrived
+        }
+        if (n < 0) {
+          break;
+        }
+        held += n;
+        body.write(chunk, 0, n);
+        if (body.size() > maxBytes) {
+          throw tooLarge();
+        }
       }
-      return body;
+      return body.toByteArray();
     } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      throw stalled(e);
+    } finally {
+      buffered.release(held);
     }
+  }
+
+  /** A read timeout or a broken connection: the client's doing, not the gateway's. */
+  private BodyStalled stalled(Exception e) {
+    stalledLog.log("closed a request whose body stopped arriving (" + e.getClass().getSimpleName() + ")");
+    return new BodyStalled(
+        "body: nothing arrived for gateway.http.read-timeout, or the connection broke");
   }
 
   private PayloadTooLarge tooLarge() {

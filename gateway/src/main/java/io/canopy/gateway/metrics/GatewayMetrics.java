@@ -5,8 +5,14 @@ public interface GatewayMetrics {
 
   GatewayMetrics NOOP = new GatewayMetrics() {};
 
-  /** One finished prediction: front ("grpc"/"http"), route ("split", "alias"…), gRPC code. */
-  default void request(String front, String model, long version, String route, String code, long nanos) {}
+  /**
+   * One finished prediction: front ("grpc"/"http"), the model and version labels ("0" when none
+   * resolved; see {@link LabelledGatewayMetrics}), route ("split", "alias"…), gRPC code.
+   */
+  default void request(String front, String model, String version, String route, String code, long nanos) {}
+
+  /** {@code model} was deleted: its series go. */
+  default void forget(String model) {}
 
   /** Time a request waited in a batch queue. */
   default void queueWait(long nanos) {}

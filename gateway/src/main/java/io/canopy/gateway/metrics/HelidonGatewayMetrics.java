@@ -1,5 +1,7 @@
 package io.canopy.gateway.metrics;
 
+import io.canopy.common.metrics.TaggedMeters;
+
 import io.helidon.metrics.api.Counter;
 import io.helidon.metrics.api.DistributionSummary;
 import io.helidon.metrics.api.Gauge;
@@ -44,12 +46,12 @@ public final class HelidonGatewayMetrics implements GatewayMetrics {
   }
 
   @Override
-  public void request(String front, String model, long version, String route, String code, long nanos) {
+  public void request(String front, String model, String version, String route, String code, long nanos) {
     List<Tag> tags =
         List.of(
             Tag.create("front", front),
             Tag.create("model", model),
-            Tag.create("version", Long.toString(version)),
+            Tag.create("version", version),
             Tag.create("route", route),
             Tag.create("code", code));
     timer("canopy.gateway.requests", tags).record(nanos, TimeUnit.NANOSECONDS);
@@ -116,6 +118,11 @@ public final class HelidonGatewayMetrics implements GatewayMetrics {
                   () -> name.equals(state.get()) ? 1 : 0)
               .tags(tags));
     }
+  }
+
+  @Override
+  public void forget(String model) {
+    TaggedMeters.remove(registry, java.util.Map.of("service", "gateway", "model", model));
   }
 
   @Override

@@ -70,12 +70,12 @@ public final class PredictPipeline {
       }
       route = router.route(request);
     } catch (RuntimeException e) {
-      metrics.request(front, request.getModel(), 0, "none", code(e), nanoTime.getAsLong() - start);
+      metrics.request(front, request.getModel(), "0", "none", code(e), nanoTime.getAsLong() - start);
       return CompletableFuture.failedFuture(e);
     }
     Bulkhead bulkhead = bulkheads.computeIfAbsent(request.getModel(), m -> Bulkhead.of("model-" + m, bulkheadConfig));
     if (!bulkhead.tryAcquirePermission()) {
-      metrics.request(front, request.getModel(), route.version(), route.via(), "UNAVAILABLE", nanoTime.getAsLong() - start);
+      metrics.request(front, request.getModel(), Long.toString(route.version()), route.via(), "UNAVAILABLE", nanoTime.getAsLong() - start);
       return CompletableFuture.failedFuture(
           Status.UNAVAILABLE.withDescription("too many requests in flight for model " + request.getModel()).asRuntimeException());
     }
@@ -98,7 +98,7 @@ public final class PredictPipeline {
           bulkhead.onComplete();
           long version = response != null ? response.getVersion() : route.version();
           String via = fellBack.get() ? route.via() + "-fallback" : route.via();
-          metrics.request(front, request.getModel(), version, via, failure == null ? "OK" : code(failure), nanoTime.getAsLong() - start);
+          metrics.request(front, request.getModel(), Long.toString(version), via, failure == null ? "OK" : code(failure), nanoTime.getAsLong() - start);
           if (failure == null && route.shadowVersion() > 0) {
             shadow.compare(upstreamRequest, response, route.shadowVersion());
           }

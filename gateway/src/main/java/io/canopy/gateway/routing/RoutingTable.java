@@ -8,6 +8,8 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import io.canopy.common.metrics.MetricLabels;
+import java.util.function.Consumer;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -16,7 +18,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * moves, the table remembers its previous target for {@code aliasFallbackWindow}: serving replicas
  * may still be loading the new target then, and keep the old one loaded for their retire grace.
  */
-public final class RoutingTable {
+public final class RoutingTable implements MetricLabels.Known {
 
   /** An alias's previous target and when the alias left it. */
   private record Moved(long from, Instant at) {}
@@ -27,6 +29,7 @@ public final class RoutingTable {
   private final AtomicReference<Map<String, Entry>> models = new AtomicReference<>(Map.of());
   private final Duration aliasFallbackWindow;
   private final Clock clock;
+  private volatile Consumer<String> removed = model -> {};
   private volatile long revision;
 
   /**
@@ -41,6 +44,16 @@ public final class RoutingTable {
     }
     this.aliasFallbackWindow = aliasFallbackWindow;
     this.clock = Objects.requireNonNull(clock, "clock");
+  }
+
+  /** {@code removed} hears of each model that is deleted (or gone from a new snapshot). */
+  public void onRemoved(Consumer<String> removed) {
+    this.removed = Objects.requireNonNull(removed, "removed");
+  }
+
+  @Override
+  public boolean hasModel(String name) {
+    return models.get().containsKey(name);
   }
 
   public Optional<Model> model(String name) {
@@ -75,6 +88,11 @@ public final class RoutingTable {
     }
     models.set(Map.copyOf(next));
     revision = atRevision;
+    for (String name : current.keySet()) {
+      if (!next.containsKey(name)) {
+        removed.accept(name);
+      }
+    }
   }
 
   void upsert(Model model, long atRevision) {
@@ -100,6 +118,29 @@ public final class RoutingTable {
           return Map.copyOf(next);
         });
     revision = atRevision;
+    removed.accept(name);
+  }
+
+  /**
+   * True for a version the model may have: 1 up to the highest it references (the newest READY
+   * version, an alias's or a split's target, the shadow).
+   */
+  @Override
+  public boolean hasVersion(String name, long version) {
+    Entry entry = models.get().get(name);
+    if (entry == null || version < 1) {
+      return false;
+    }
+    Model m = entry.model();
+    long highest = m.getLatestVersion();
+    for (long v : m.getAliasesMap().values()) {
+      highest = Math.max(highest, v);
+    }
+    for (var split : m.getTrafficPolicy().getSplitsList()) {
+      highest = Math.max(highest, split.getVersion());
+    }
+    highest = Math.max(highest, m.getTrafficPolicy().getShadow().getVersion());
+    return version <= highest;
   }
 
   /** {@code model} with the moves of its aliases since {@code before}, and the earlier ones kept. */

@@ -11,8 +11,7 @@ final class FailureMetrics {
 
   static void record(ServingMetrics metrics, String model, String servedVersion, Throwable e) {
     Status.Code code = ErrorMapping.toStatusException(e).getStatus().getCode();
-    // Names of models that do not exist come from clients: they must not become meter tags.
-    String tag = servedVersion.isEmpty() && code == Status.Code.NOT_FOUND ? "unknown" : model;
-    metrics.predictFailed(tag, servedVersion, code.name());
+    // Names that do not exist come from clients: the metrics fold them into "_unknown".
+    metrics.predictFailed(model, servedVersion, code.name());
   }
 }

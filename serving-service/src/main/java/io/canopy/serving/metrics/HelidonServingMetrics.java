@@ -1,5 +1,8 @@
 package io.canopy.serving.metrics;
 
+import io.canopy.common.metrics.MetricLabels;
+import io.canopy.common.metrics.TaggedMeters;
+
 import io.canopy.proto.features.v1.EntityFeatures;
 import io.canopy.proto.features.v1.FeatureStatus;
 import io.canopy.proto.features.v1.GetOnlineFeaturesResponse;
@@ -40,6 +43,7 @@ public final class HelidonServingMetrics implements ServingMetrics {
 
   private final MeterRegistry registry;
   private final ConcurrentHashMap<VersionKey, VersionMeters> perVersion = new ConcurrentHashMap<>();
+  private volatile MetricLabels labels;
 
   public HelidonServingMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -102,6 +106,12 @@ public final class HelidonServingMetrics implements ServingMetrics {
 
   @Override
   public void predictFailed(String model, String version, String code) {
+    MetricLabels restrict = labels;
+    if (restrict != null) {
+      MetricLabels.Labels l = restrict.of("canopy_serving_requests", model, version);
+      model = l.model();
+      version = l.version();
+    }
     List<Tag> tags = tags("model", model, "version", version, "code", code);
     counter("canopy_serving_requests", "Predict calls by model, version and status code", tags)
         .increment();
@@ -132,7 +142,22 @@ public final class HelidonServingMetrics implements ServingMetrics {
   }
 
   @Override
+  public void restrictLabels(MetricLabels labels) {
+    this.labels = labels;
+  }
+
+  @Override
   public void versionEvent(String model, long version, String event) {
+    if (event.equals("retired")) {
+      // It serves no more: its series go (they would otherwise stay until the process ends).
+      String v = Long.toString(version);
+      perVersion.remove(new VersionKey(model, version));
+      TaggedMeters.remove(registry, java.util.Map.of("service", "serving", "model", model, "version", v));
+      MetricLabels restrict = labels;
+      if (restrict != null) {
+        restrict.forget(model, v);
+      }
+    }
     counter(
             "canopy_serving_version_events",
             "Model manager events: loaded, failed, retired",

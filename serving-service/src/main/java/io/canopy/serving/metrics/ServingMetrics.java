@@ -1,5 +1,7 @@
 package io.canopy.serving.metrics;
 
+import io.canopy.common.metrics.MetricLabels;
+
 import io.canopy.proto.features.v1.GetOnlineFeaturesResponse;
 import java.util.function.IntSupplier;
 
@@ -32,6 +34,12 @@ public interface ServingMetrics {
    * the short reason code (verified, disabled, mismatch, categorical, dart, ...).
    */
   default void engineSelected(String model, long version, String engine, String reason) {}
+
+  /**
+   * From now on, label models and versions only as {@code labels} allows (names that exist, a
+   * cap per metric); until then labels are recorded as given.
+   */
+  default void restrictLabels(MetricLabels labels) {}
 
   /** Registers the source of the loaded-versions gauge. */
   default void loadedVersions(IntSupplier count) {}

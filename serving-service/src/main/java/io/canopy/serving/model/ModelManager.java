@@ -1,5 +1,7 @@
 package io.canopy.serving.model;
 
+import io.canopy.common.metrics.MetricLabels;
+
 import io.canopy.common.error.CanopyException;
 import io.canopy.proto.registry.v1.ModelRegistryServiceGrpc;
 import io.canopy.proto.registry.v1.WatchModelsResponse;
@@ -27,7 +29,7 @@ import java.util.logging.Logger;
  *
  * <p>All state changes run on one manager thread; requests only read the current snapshot.
  */
-public final class ModelManager implements AutoCloseable {
+public final class ModelManager implements AutoCloseable, MetricLabels.Known {
 
   private static final Logger LOG = Logger.getLogger(ModelManager.class.getName());
 
@@ -143,6 +145,19 @@ public final class ModelManager implements AutoCloseable {
       served.limit().release();
     }
     throw new CanopyException.Unavailable("model '" + model + "' is being swapped; retry");
+  }
+
+  /** True when the registry lists {@code model} (metric labels use only such names). */
+  @Override
+  public boolean hasModel(String model) {
+    return current.get().models().containsKey(model);
+  }
+
+  /** True when the registry lists {@code version} of {@code model}. */
+  @Override
+  public boolean hasVersion(String model, long version) {
+    ServedModel served = current.get().models().get(model);
+    return served != null && served.versions().containsKey(version);
   }
 
   /** True when the selected version is loaded, without taking a lease. */
