@@ -11,8 +11,11 @@ import java.time.format.DateTimeParseException;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import io.canopy.common.auth.BearerTokens;
+import io.canopy.common.auth.Role;
+import io.canopy.common.auth.TokenConfig;
 import io.canopy.gateway.batching.BatchingSettings;
 import io.canopy.gateway.http.HttpLimits;
 import io.canopy.gateway.upstream.RetrySettings;
@@ -32,8 +35,10 @@ import java.util.regex.Pattern;
  * @param retry {@code gateway.upstream.retry.*}
  * @param maxConcurrentPerModel {@code gateway.upstream.max-concurrent-per-model}: the bulkhead
  * @param batching {@code gateway.batching.*}
- * @param clientToken {@code gateway.auth.client-token}: when set, predictions need it as a bearer
- *     token (at least 16 characters); empty: auth off
+ * @param clientTokens {@code gateway.auth.tokens} (each with a role: predict, write-features,
+ *     admin) and {@code gateway.auth.client-token} (role write-features); none: auth off
+ * @param servingToken {@code gateway.upstream.token}: presented to serving-service when its
+ *     tokens are on
  * @param tls {@code gateway.tls.*}: the certificate of both fronts; empty: plaintext
  * @param grpcLimits {@code gateway.grpc.max-inbound-message-bytes} and {@code
  *     max-inbound-metadata-bytes}
@@ -59,7 +64,8 @@ public record GatewayConfig(
     RetrySettings retry,
     int maxConcurrentPerModel,
     BatchingSettings batching,
-    String clientToken,
+    List<BearerTokens.Token> clientTokens,
+    Optional<String> servingToken,
     ServerTls tls,
     GrpcLimits grpcLimits,
     ClientTls upstreamTls,
@@ -103,22 +109,28 @@ public record GatewayConfig(
       throw new IllegalArgumentException(
           "gateway.routing.alias-fallback-window: " + aliasFallbackWindow + " must not be negative");
     }
-    // "" (the default) turns authentication off; anything else must be a real token (a value of
-    // only spaces is refused, not read as "off").
-    clientToken = clientToken == null ? "" : clientToken;
-    if (!clientToken.isEmpty()) {
-      try {
-        new BearerTokens.Token("client", clientToken);
-      } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("gateway.auth.client-token: " + e.getMessage(), e);
-      }
-    }
+    clientTokens = List.copyOf(clientTokens);
+    Objects.requireNonNull(servingToken, "gateway.upstream.token");
     allowedOrigins = origins(allowedOrigins == null ? List.of() : allowedOrigins);
     Objects.requireNonNull(httpLimits, "gateway.http");
     if (maxSeriesPerMetric < 1) {
       throw new IllegalArgumentException(
           "gateway.metrics.max-series-per-metric: " + maxSeriesPerMetric + " must be at least 1");
     }
+  }
+
+  /**
+   * {@code tokens} (a list; role predict unless given) and the older single {@code client-token},
+   * which may predict and write features but, since roles exist, not administer feature views.
+   * "" (the default) is no token; anything else must be a real one (spaces are refused, not read
+   * as "off").
+   */
+  private static List<BearerTokens.Token> clientTokens(Config auth) {
+    List<BearerTokens.Token> tokens = new java.util.ArrayList<>();
+    TokenConfig.single(auth.get("client-token"), "gateway.auth.client-token", "client", Role.WRITE_FEATURES)
+        .ifPresent(tokens::add);
+    tokens.addAll(TokenConfig.list(auth.get("tokens"), "gateway.auth.tokens", Role.PREDICT));
+    return tokens;
   }
 
   /** A YAML list, or one comma-separated value (what an environment variable can hold). */
@@ -144,16 +156,15 @@ public record GatewayConfig(
   }
 
   /** The accepted client tokens; empty when auth is off. */
-  public BearerTokens clientTokens() {
-    return new BearerTokens(
-        clientToken.isEmpty() ? List.of() : List.of(new BearerTokens.Token("client", clientToken)));
+  public BearerTokens tokens() {
+    return new BearerTokens(clientTokens);
   }
 
   @Override
   public String toString() {
     return "GatewayConfig[http=" + http + ", grpc=" + grpc + ", servingTarget=" + servingTarget
         + ", registryTarget=" + registryTarget + ", batching=" + batching + ", retry=" + retry
-        + ", auth=" + (clientToken.isEmpty() ? "off" : "on") + ", tls=" + tls.enabled()
+        + ", auth=" + (clientTokens.isEmpty() ? "off" : "on (" + clientTokens.size() + " tokens)") + ", tls=" + tls.enabled()
         + ", upstreamTls=" + upstreamTls.enabled() + "]";
   }
 
@@ -172,7 +183,9 @@ public record GatewayConfig(
         retry(upstream.get("retry"), duration(upstream.get("hedging"), "delay")),
         ConfigLoader.intValue(upstream, "max-concurrent-per-model"),
         batching(gateway.get("batching")),
-        gateway.get("auth").get("client-token").asString().orElse(""),
+        clientTokens(gateway.get("auth")),
+        TokenConfig.single(upstream.get("token"), "gateway.upstream.token", "gateway", Role.ADMIN)
+            .map(BearerTokens.Token::secret),
         ServerTls.create(gateway.get("tls")),
         GrpcLimits.create(gateway.get("grpc")),
         ClientTls.create(upstream.get("tls")),

@@ -11,6 +11,7 @@ import io.canopy.gateway.http.HttpFront;
 import io.canopy.gateway.upstream.Upstream;
 import io.canopy.common.auth.AuthInterceptor;
 import io.canopy.common.auth.BearerTokens;
+import io.canopy.common.auth.InferenceRoles;
 import io.canopy.common.auth.SecurityBanner;
 import io.canopy.gateway.batching.Batchers;
 import io.canopy.gateway.metrics.GatewayMetrics;
@@ -59,7 +60,7 @@ public final class Main {
         config.registryTarget());
     System.out.println(
         SecurityBanner.line(
-            "gateway", config.clientTokens(), "predictions, features and registry reads", config.tls()));
+            "gateway", config.tokens(), "predictions, features and registry reads", config.tls()));
     stopped.await();
   }
 
@@ -92,6 +93,7 @@ public final class Main {
             config.servingTarget(),
             config.registryTarget(),
             config.upstreamTls(),
+            config.servingToken(),
             config.upstreamTimeout(),
             config.retry(),
             scheduler,
@@ -108,7 +110,7 @@ public final class Main {
             config.upstreamTimeout(),
             metrics,
             System::nanoTime);
-    BearerTokens tokens = config.clientTokens();
+    BearerTokens tokens = config.tokens();
     AtomicBoolean ready = new AtomicBoolean();
     GrpcServer grpc = null;
     try {
@@ -124,9 +126,10 @@ public final class Main {
                       new InferenceFront(upstream, pipeline, config.maxRows()),
                       new KServeFront(upstream, kserveCalls, config.maxRows()),
                       new FeatureStoreFront(upstream)),
-                  // Health and reflection stay open; every Canopy method needs the token.
+                  // Health and reflection stay open; every Canopy method needs a token whose
+                  // role covers it (the same table serving uses).
                   List.of(
-                      new AuthInterceptor(tokens, method -> !method.startsWith("grpc.")),
+                      new AuthInterceptor(tokens, InferenceRoles.table()),
                       new RoutingKeyInterceptor()))
               .start();
       HttpFront http =

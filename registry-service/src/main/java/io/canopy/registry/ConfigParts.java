@@ -1,5 +1,8 @@
 package io.canopy.registry;
 
+import io.canopy.common.auth.Role;
+import io.canopy.common.auth.TokenConfig;
+
 import io.canopy.common.auth.BearerTokens;
 import io.canopy.common.config.ConfigLoader;
 import io.canopy.registry.RegistryConfig.ArtifactBackend;
@@ -41,39 +44,16 @@ final class ConfigParts {
    * {@code auth.admin-tokens} (a list of {@code principal}/{@code token}) plus {@code
    * auth.admin-token} (principal "admin"). The environment variable REGISTRY_AUTH_ADMIN_TOKEN
    * arrives as {@code auth.admin.token} through Helidon's mapping, so that spelling counts too.
+   * "" (the default) turns authentication off; anything else must be a real token.
    */
   static List<BearerTokens.Token> adminTokens(Config auth) {
     List<BearerTokens.Token> tokens = new ArrayList<>();
-    // "" (the default) turns authentication off; anything else must be a real token: a value of
-    // only spaces is refused rather than read as "off".
-    String single =
-        auth.get("admin-token")
-            .asString()
-            .asOptional()
-            .filter(s -> !s.isEmpty())
-            .or(() -> auth.get("admin.token").asString().asOptional())
-            .orElse("");
-    if (!single.isEmpty()) {
-      tokens.add(token(ADMIN, single, "registry.auth.admin-token"));
-    }
-    List<Config> list = auth.get("admin-tokens").asNodeList().orElse(List.of());
-    for (int i = 0; i < list.size(); i++) {
-      Config entry = list.get(i);
-      String key = "registry.auth.admin-tokens." + i;
-      tokens.add(
-          token(
-              entry.get("principal").asString().orElse(""),
-              entry.get("token").asString().orElse(""),
-              key));
-    }
+    Config single =
+        auth.get("admin-token").asString().orElse("").isEmpty()
+            ? auth.get("admin.token")
+            : auth.get("admin-token");
+    TokenConfig.single(single, "registry.auth.admin-token", ADMIN, Role.ADMIN).ifPresent(tokens::add);
+    tokens.addAll(TokenConfig.list(auth.get("admin-tokens"), "registry.auth.admin-tokens", Role.ADMIN));
     return tokens;
-  }
-
-  private static BearerTokens.Token token(String principal, String secret, String key) {
-    try {
-      return new BearerTokens.Token(principal, secret);
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(key + ": " + e.getMessage(), e);
-    }
   }
 }

@@ -129,7 +129,7 @@ public final class RegistryServer implements AutoCloseable {
                         refusal -> metrics.watchRefused(refusal.name().toLowerCase(Locale.ROOT))),
                     new AuthInterceptor(
                         new BearerTokens(config.adminTokens()),
-                        RegistryGrpcService.MUTATIONS::contains)));
+                        RegistryGrpcService.roles())));
       } catch (RuntimeException e) {
         watches.close();
         throw e;

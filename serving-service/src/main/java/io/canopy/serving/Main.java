@@ -1,5 +1,8 @@
 package io.canopy.serving;
 
+import io.canopy.common.auth.BearerTokens;
+import io.canopy.common.auth.SecurityBanner;
+
 import io.canopy.common.config.ConfigLoader;
 import io.canopy.common.grpc.GrpcTransports;
 import io.canopy.serving.features.FeatureSettings;
@@ -29,6 +32,12 @@ public final class Main {
         config.features().backend() == FeatureSettings.Backend.REDIS
             ? withoutPassword(config.features().redisUri())
             : config.features().rocksdbPath());
+    System.out.println(
+        SecurityBanner.line(
+            "serving-service",
+            new BearerTokens(config.tokens()),
+            "Predict, KServe and FeatureStore calls",
+            config.tls()));
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(

@@ -1,5 +1,9 @@
 package io.canopy.serving;
 
+import io.canopy.common.auth.BearerTokens;
+import io.canopy.common.auth.Role;
+import io.canopy.common.auth.TokenConfig;
+
 import io.canopy.common.admin.AdminSettings;
 import io.canopy.common.config.ConfigLoader;
 import io.canopy.common.config.Listen;
@@ -12,6 +16,7 @@ import io.canopy.serving.predict.FastPathSettings;
 import io.helidon.config.Config;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -48,7 +53,8 @@ public record ServingConfig(
     GrpcLimits grpcLimits,
     ServerTls tls,
     ClientTls registryTls,
-    int maxSeriesPerMetric) {
+    int maxSeriesPerMetric,
+    List<BearerTokens.Token> tokens) {
 
   public ServingConfig {
     Objects.requireNonNull(features, "serving.features");
@@ -65,6 +71,7 @@ public record ServingConfig(
       throw new IllegalArgumentException(
           "serving.predict.inline-max-rows: must be >= 0, got " + inlineMaxRows);
     }
+    tokens = List.copyOf(tokens);
     if (maxSeriesPerMetric < 1) {
       throw new IllegalArgumentException(
           "serving.metrics.max-series-per-metric: must be positive, got " + maxSeriesPerMetric);
@@ -98,7 +105,20 @@ public record ServingConfig(
         GrpcLimits.create(node.get("grpc")),
         tls,
         ClientTls.create(node.get("registry.tls")),
-        ConfigLoader.intValue(node.get("metrics"), "max-series-per-metric"));
+        ConfigLoader.intValue(node.get("metrics"), "max-series-per-metric"),
+        tokens(node.get("auth")));
+  }
+
+  /**
+   * {@code auth.tokens} (a list; role predict unless given) and {@code auth.admin-token} (role
+   * admin; env SERVING_AUTH_ADMIN_dash_TOKEN), e.g. the gateway's {@code gateway.upstream.token}.
+   */
+  private static List<BearerTokens.Token> tokens(Config auth) {
+    List<BearerTokens.Token> tokens = new java.util.ArrayList<>();
+    TokenConfig.single(auth.get("admin-token"), "serving.auth.admin-token", "admin", Role.ADMIN)
+        .ifPresent(tokens::add);
+    tokens.addAll(TokenConfig.list(auth.get("tokens"), "serving.auth.tokens", Role.PREDICT));
+    return tokens;
   }
 
   private static Duration millis(Config node, String key) {

@@ -1,5 +1,9 @@
 package io.canopy.serving;
 
+import io.canopy.common.auth.AuthInterceptor;
+import io.canopy.common.auth.BearerTokens;
+import io.canopy.common.auth.InferenceRoles;
+
 import io.canopy.common.admin.AdminServer;
 import io.canopy.common.grpc.GrpcServer;
 import io.canopy.serving.features.FeatureStore;
@@ -93,7 +97,9 @@ public final class ServingServer implements AutoCloseable {
                 Offload.onto(work, new KServeGrpcService(models, metrics, config.maxRows())),
                 Offload.onto(
                     work, new FeatureStoreGrpcService(features, metrics, config.maxRows()))),
-            List.of());
+            // With tokens configured, every call needs one whose role covers it: the same table
+            // as the gateway's front (health and reflection stay open).
+            List.of(new AuthInterceptor(new BearerTokens(config.tokens()), InferenceRoles.table())));
     models.onReadinessChange(grpc::setServing);
     AdminServer admin =
         new AdminServer(

@@ -16,7 +16,7 @@ public final class BearerTokens {
    * whitespace-holding or placeholder-looking secret is refused (the service does not start)
    * rather than quietly accepted or quietly turning authentication off.
    */
-  public record Token(String principal, String secret) {
+  public record Token(String principal, String secret, Role role) {
 
     /** Shortest accepted secret, in UTF-8 bytes. */
     public static final int MIN_BYTES = 16;
@@ -26,7 +26,13 @@ public final class BearerTokens {
             "change[-_ ]?me|replace[-_ ]?me|placeholder|your[-_ ]?(secret|token)|example|todo|<.*>|\\$\\{.*}",
             java.util.regex.Pattern.CASE_INSENSITIVE);
 
+    /** A token that may do everything ({@link Role#ADMIN}). */
+    public Token(String principal, String secret) {
+      this(principal, secret, Role.ADMIN);
+    }
+
     public Token {
+      java.util.Objects.requireNonNull(role, "role");
       if (principal == null || principal.isBlank()) {
         throw new IllegalArgumentException("principal: must not be blank");
       }
@@ -48,17 +54,22 @@ public final class BearerTokens {
 
     @Override
     public String toString() {
-      return "Token[principal=" + principal + ", secret=<redacted>]";
+      return "Token[principal=" + principal + ", role=" + role.configName() + ", secret=<redacted>]";
     }
   }
 
-  private record Entry(String principal, byte[] digest) {}
+  /** Who presented a token, and what it may do. */
+  public record Caller(String principal, Role role) {}
+
+  private record Entry(Caller caller, byte[] digest) {}
 
   private final List<Entry> entries;
 
   public BearerTokens(List<Token> tokens) {
     this.entries =
-        tokens.stream().map(t -> new Entry(t.principal(), digest(t.secret()))).toList();
+        tokens.stream()
+            .map(t -> new Entry(new Caller(t.principal(), t.role()), digest(t.secret())))
+            .toList();
   }
 
   /** How many tokens are accepted. */
@@ -76,14 +87,22 @@ public final class BearerTokens {
    * when the header is missing, malformed or the token unknown. Checks every entry, always.
    */
   public Optional<String> authenticate(String authorizationHeader) {
+    return caller(authorizationHeader).map(Caller::principal);
+  }
+
+  /**
+   * Who presents the token in an {@code Authorization} header value ("Bearer …") and their role,
+   * or empty when the header is missing, malformed or the token unknown. Checks every entry.
+   */
+  public Optional<Caller> caller(String authorizationHeader) {
     if (authorizationHeader == null || !authorizationHeader.regionMatches(true, 0, "Bearer ", 0, 7)) {
       return Optional.empty();
     }
     byte[] presented = digest(authorizationHeader.substring(7).trim());
-    String match = null;
+    Caller match = null;
     for (Entry e : entries) {
       if (MessageDigest.isEqual(e.digest(), presented) && match == null) {
-        match = e.principal();
+        match = e.caller();
       }
     }
     return Optional.ofNullable(match);

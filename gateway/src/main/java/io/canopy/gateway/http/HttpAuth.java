@@ -1,12 +1,18 @@
 package io.canopy.gateway.http;
 
 import io.canopy.common.auth.BearerTokens;
+import io.canopy.common.auth.Role;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http.ServerRequest;
+import java.util.Optional;
 
 /**
- * When client tokens are configured, every HTTP route but health, metrics and KServe liveness /
- * readiness needs {@code Authorization: Bearer …}; otherwise 401 with a JSON error.
+ * When tokens are configured, every HTTP route but health, metrics and KServe liveness /
+ * readiness needs {@code Authorization: Bearer …} with the role the route needs: writing feature
+ * values needs {@code write-features}, everything else {@code predict} (the HTTP API has no
+ * route that administers feature views). No or an unknown token: 401; a token whose role does not
+ * cover the route: 403.
  */
 final class HttpAuth {
 
@@ -18,21 +24,46 @@ final class HttpAuth {
     this.replies = replies;
   }
 
+  /** The role a request needs; empty when the route is open. */
+  static Optional<Role> needed(ServerRequest req) {
+    String path = req.path().path();
+    if (path.startsWith("/observe/") || path.startsWith("/v2/health/")) {
+      return Optional.empty();
+    }
+    if (path.startsWith("/v1/features/") && path.endsWith(":write")) {
+      return Optional.of(Role.WRITE_FEATURES);
+    }
+    return Optional.of(Role.PREDICT);
+  }
+
   void register(HttpRouting.Builder routing) {
     if (tokens.isEmpty()) {
       return;
     }
     routing.addFilter(
         (chain, req, res) -> {
-          String path = req.path().path();
-          boolean open = path.startsWith("/observe/") || path.startsWith("/v2/health/");
-          if (open
-              || tokens.authenticate(req.headers().first(HeaderNames.AUTHORIZATION).orElse(null)).isPresent()) {
+          Optional<Role> needed = needed(req);
+          if (needed.isEmpty()) {
             chain.proceed();
             return;
           }
-          res.header(HeaderNames.WWW_AUTHENTICATE, "Bearer");
-          replies.error(res, 401, "a valid bearer token is required");
+          Optional<BearerTokens.Caller> caller =
+              tokens.caller(req.headers().first(HeaderNames.AUTHORIZATION).orElse(null));
+          if (caller.isEmpty()) {
+            res.header(HeaderNames.WWW_AUTHENTICATE, "Bearer");
+            replies.error(res, 401, "a valid bearer token is required");
+            return;
+          }
+          if (!caller.get().role().covers(needed.get())) {
+            replies.error(
+                res,
+                403,
+                "this token's role (" + caller.get().role().configName() + ") may not "
+                    + req.prologue().method().text() + " " + req.path().path() + "; it needs "
+                    + needed.get().configName());
+            return;
+          }
+          chain.proceed();
         });
   }
 }

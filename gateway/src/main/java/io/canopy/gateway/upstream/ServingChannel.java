@@ -33,10 +33,20 @@ final class ServingChannel {
         Arrays.stream(configured.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList());
   }
 
-  static ManagedChannel open(String configured, ClientTls tls, GatewayMetrics metrics) {
+  static ManagedChannel open(
+      String configured, ClientTls tls, java.util.Optional<String> token, GatewayMetrics metrics) {
     FrameLogging.withoutHeaders();
+    NettyChannelBuilder builder = tls.applyTo(NettyChannelBuilder.forTarget(target(configured)));
+    // The gateway's own token for serving (gateway.upstream.token): it relays calls it has
+    // already authorized, and batches rows of several callers into one call.
+    token.ifPresent(
+        t -> {
+          io.grpc.Metadata headers = new io.grpc.Metadata();
+          headers.put(io.canopy.common.auth.AuthInterceptor.AUTHORIZATION, "Bearer " + t);
+          builder.intercept(io.grpc.stub.MetadataUtils.newAttachHeadersInterceptor(headers));
+        });
     ManagedChannel channel =
-        tls.applyTo(NettyChannelBuilder.forTarget(target(configured)))
+        builder
             .maxInboundMessageSize(GrpcTransports.DEFAULT_MAX_INBOUND_MESSAGE_BYTES)
             .keepAliveTime(30, TimeUnit.SECONDS)
             .keepAliveTimeout(10, TimeUnit.SECONDS)

@@ -62,16 +62,18 @@ public final class Upstream implements AutoCloseable {
    * @param servingTarget "host:port", "dns:///name:port", or "host1:port1,host2:port2"
    * @param tls plaintext, or the CA both services' certificates must chain to
    * @param scheduler runs retry backoffs
+   * @param servingToken the bearer token presented to serving-service, when it requires one
    */
   public static Upstream connect(
       String servingTarget,
       String registryTarget,
       ClientTls tls,
+      java.util.Optional<String> servingToken,
       Duration defaultTimeout,
       RetrySettings retry,
       ScheduledExecutorService scheduler,
       GatewayMetrics metrics) {
-    ManagedChannel serving = ServingChannel.open(servingTarget, tls, metrics);
+    ManagedChannel serving = ServingChannel.open(servingTarget, tls, servingToken, metrics);
     metrics.channelState(() -> serving.getState(false).name());
     ManagedChannel registry =
         GrpcTransports.channel(registryTarget, GrpcTransports.DEFAULT_MAX_INBOUND_MESSAGE_BYTES, tls);

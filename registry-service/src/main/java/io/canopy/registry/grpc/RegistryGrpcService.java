@@ -1,5 +1,8 @@
 package io.canopy.registry.grpc;
 
+import io.canopy.common.auth.MethodRoles;
+import io.canopy.common.auth.Role;
+
 import io.canopy.common.auth.AuthInterceptor;
 import io.canopy.common.error.CanopyException;
 import io.canopy.proto.registry.v1.ArchiveVersionRequest;
@@ -59,16 +62,21 @@ public final class RegistryGrpcService
 
   private static final Logger LOG = Logger.getLogger(RegistryGrpcService.class.getName());
 
-  /** The methods that change state: with admin tokens configured, each needs one. */
-  public static final Set<String> MUTATIONS =
-      Set.of(
-          ModelRegistryServiceGrpc.getCreateModelMethod().getFullMethodName(),
-          ModelRegistryServiceGrpc.getDeleteModelMethod().getFullMethodName(),
-          ModelRegistryServiceGrpc.getUploadVersionMethod().getFullMethodName(),
-          ModelRegistryServiceGrpc.getArchiveVersionMethod().getFullMethodName(),
-          ModelRegistryServiceGrpc.getSetAliasMethod().getFullMethodName(),
-          ModelRegistryServiceGrpc.getDeleteAliasMethod().getFullMethodName(),
-          ModelRegistryServiceGrpc.getSetTrafficPolicyMethod().getFullMethodName());
+  /**
+   * Who may call what, with admin tokens configured: reads (and the watch) stay open, every
+   * method that changes state needs an admin token.
+   */
+  public static MethodRoles roles() {
+    return new MethodRoles()
+        .open(ModelRegistryServiceGrpc.getServiceDescriptor())
+        .require(ModelRegistryServiceGrpc.getCreateModelMethod(), Role.ADMIN)
+        .require(ModelRegistryServiceGrpc.getDeleteModelMethod(), Role.ADMIN)
+        .require(ModelRegistryServiceGrpc.getUploadVersionMethod(), Role.ADMIN)
+        .require(ModelRegistryServiceGrpc.getArchiveVersionMethod(), Role.ADMIN)
+        .require(ModelRegistryServiceGrpc.getSetAliasMethod(), Role.ADMIN)
+        .require(ModelRegistryServiceGrpc.getDeleteAliasMethod(), Role.ADMIN)
+        .require(ModelRegistryServiceGrpc.getSetTrafficPolicyMethod(), Role.ADMIN);
+  }
 
   private final MetadataStore store;
   private final ArtifactStore artifacts;
