@@ -48,7 +48,8 @@ class DeployManifestsTest {
           "ConfigMap", ConfigMap.class,
           "Secret", Secret.class,
           "Deployment", Deployment.class,
-          "Service", Service.class);
+          "Service", Service.class,
+          "NetworkPolicy", io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy.class);
   private static final ObjectMapper STRICT =
       JsonMapper.builder().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
   private static final List<HasMetadata> resources = new ArrayList<>();
@@ -142,6 +143,43 @@ class DeployManifestsTest {
         assertThat(c.getLivenessProbe()).as(d.getMetadata().getName()).isNotNull();
         assertThat(c.getResources().getRequests()).as(d.getMetadata().getName()).containsKeys("cpu", "memory");
       }
+    }
+  }
+
+  /**
+   * Serving's and the registry's ports are internal (issue 13, item 7): a NetworkPolicy selects
+   * the pods of each and admits serving's gRPC port from gateway pods only; every port a policy
+   * names is a port the selected pods declare.
+   */
+  @Test
+  void internalPorts_areRestrictedByNetworkPolicies() {
+    var policies = all(io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy.class);
+    Map<String, io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy> byApp = new java.util.HashMap<>();
+    for (var p : policies) {
+      byApp.put(p.getSpec().getPodSelector().getMatchLabels().get("app.kubernetes.io/name"), p);
+    }
+    assertThat(byApp).containsKeys("canopy-serving", "canopy-registry");
+    var serving = byApp.get("canopy-serving").getSpec();
+    assertThat(serving.getPolicyTypes()).contains("Ingress");
+    var grpc =
+        serving.getIngress().stream()
+            .filter(rule -> rule.getPorts().stream().anyMatch(p -> p.getPort().getIntVal() == 9200))
+            .toList();
+    assertThat(grpc).hasSize(1);
+    assertThat(grpc.getFirst().getFrom())
+        .allSatisfy(peer -> assertThat(peer.getPodSelector().getMatchLabels())
+            .containsEntry("app.kubernetes.io/name", "canopy-gateway"));
+    for (var policy : policies) {
+      String app = policy.getSpec().getPodSelector().getMatchLabels().get("app.kubernetes.io/name");
+      Set<Integer> declared = new HashSet<>();
+      for (Deployment d : all(Deployment.class)) {
+        if (app.equals(d.getSpec().getTemplate().getMetadata().getLabels().get("app.kubernetes.io/name"))) {
+          d.getSpec().getTemplate().getSpec().getContainers()
+              .forEach(c -> c.getPorts().forEach(p -> declared.add(p.getContainerPort())));
+        }
+      }
+      policy.getSpec().getIngress().forEach(rule -> rule.getPorts()
+          .forEach(p -> assertThat(declared).as("%s port", policy.getMetadata().getName()).contains(p.getPort().getIntVal())));
     }
   }
 
