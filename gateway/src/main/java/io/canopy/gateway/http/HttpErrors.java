@@ -39,7 +39,7 @@ final class HttpErrors {
             BodyStalled.class,
             (req, res, e) -> {
               res.header(HeaderNames.CONNECTION, "close");
-              replies.error(res, 408, e.getMessage());
+              replies.error(res, e.status(), e.getMessage());
               // The rest of the body will not come: drop the connection rather than wait for it.
               throw new CloseConnectionException("the request body stalled");
             })

@@ -84,6 +84,7 @@ public final class HttpFront implements AutoCloseable {
             .addFeature(AdminServer.observeFeature("gateway", ready))
             .routing(
                 routing -> {
+                  ConnectionClose.register(routing);
                   new BrowserGuard(allowedOrigins, replies).register(routing);
                   new HttpAuth(clientTokens, replies).register(routing);
                   predict.routes(routing);

@@ -92,11 +92,19 @@ final class RequestBodies {
     }
   }
 
-  /** A read timeout or a broken connection: the client's doing, not the gateway's. */
+  /**
+   * A read that failed: a timeout or a broken connection (408), or a chunk size that is no
+   * hexadecimal number (Helidon's parser throws NumberFormatException or IllegalArgumentException
+   * for it: 400). The client's doing either way, not the gateway's: one rate-limited line.
+   */
   private BodyStalled stalled(Exception e) {
+    if (e instanceof IllegalArgumentException) { // NumberFormatException is one
+      stalledLog.log("closed a request whose chunked body was malformed");
+      return new BodyStalled(400, "body: malformed chunked transfer encoding");
+    }
     stalledLog.log("closed a request whose body stopped arriving (" + e.getClass().getSimpleName() + ")");
     return new BodyStalled(
-        "body: nothing arrived for gateway.http.read-timeout, or the connection broke");
+        408, "body: nothing arrived for gateway.http.read-timeout, or the connection broke");
   }
 
   private PayloadTooLarge tooLarge() {
