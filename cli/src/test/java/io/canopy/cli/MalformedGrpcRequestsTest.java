@@ -12,6 +12,7 @@ import io.canopy.cli.up.Suite;
 import io.canopy.common.digest.Sha256;
 import io.canopy.common.grpc.GrpcTransports;
 import io.canopy.common.testing.Observers;
+import io.canopy.common.testing.RawBytes;
 import io.canopy.proto.inference.v1.DenseRows;
 import io.canopy.proto.inference.v1.EntityRows;
 import io.canopy.proto.inference.v1.InferenceServiceGrpc;

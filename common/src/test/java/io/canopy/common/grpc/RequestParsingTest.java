@@ -7,6 +7,7 @@ import com.google.rpc.BadRequest;
 import io.canopy.common.config.Listen;
 import io.canopy.common.testing.GrpcCleanup;
 import io.canopy.common.testing.LogCapture;
+import io.canopy.common.testing.RawBytes;
 import io.canopy.common.tls.ClientTls;
 import io.canopy.common.tls.ServerTls;
 import io.canopy.proto.inference.v1.DenseRows;
@@ -15,7 +16,6 @@ import io.canopy.proto.inference.v1.PredictRequest;
 import io.canopy.proto.inference.v1.PredictResponse;
 import io.grpc.CallOptions;
 import io.grpc.ManagedChannel;
-import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.health.v1.HealthGrpc;
@@ -25,10 +25,6 @@ import io.grpc.reflection.v1.ServerReflectionRequest;
 import io.grpc.reflection.v1.ServerReflectionResponse;
 import io.grpc.stub.ClientCalls;
 import io.grpc.stub.StreamObserver;
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -50,22 +46,6 @@ class RequestParsingTest {
     }
   }
 
-  private static final MethodDescriptor.Marshaller<byte[]> BYTES =
-      new MethodDescriptor.Marshaller<>() {
-        @Override
-        public InputStream stream(byte[] value) {
-          return new ByteArrayInputStream(value);
-        }
-
-        @Override
-        public byte[] parse(InputStream stream) {
-          try {
-            return stream.readAllBytes();
-          } catch (IOException e) {
-            throw new UncheckedIOException(e);
-          }
-        }
-      };
 
   private ManagedChannel channel() {
     GrpcServer server =
@@ -80,14 +60,9 @@ class RequestParsingTest {
   }
 
   private static StatusRuntimeException sendRaw(ManagedChannel channel, String fullMethod, byte[] body) {
-    MethodDescriptor<byte[], byte[]> method =
-        MethodDescriptor.<byte[], byte[]>newBuilder(BYTES, BYTES)
-            .setType(MethodDescriptor.MethodType.UNARY)
-            .setFullMethodName(fullMethod)
-            .build();
     return catchThrowableOfType(
         StatusRuntimeException.class,
-        () -> ClientCalls.blockingUnaryCall(channel, method, CallOptions.DEFAULT, body));
+        () -> ClientCalls.blockingUnaryCall(channel, RawBytes.unary(fullMethod), CallOptions.DEFAULT, body));
   }
 
   @Test

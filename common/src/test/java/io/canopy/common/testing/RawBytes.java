@@ -1,4 +1,4 @@
-package io.canopy.cli;
+package io.canopy.common.testing;
 
 import io.grpc.MethodDescriptor;
 import java.io.ByteArrayInputStream;
@@ -6,12 +6,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 
-/** A gRPC method that sends and receives raw bytes: to send what no generated stub would. */
-final class RawBytes implements MethodDescriptor.Marshaller<byte[]> {
+/** A gRPC method that sends and receives raw bytes: to send what no generated stub would (tests). */
+public final class RawBytes implements MethodDescriptor.Marshaller<byte[]> {
 
   private static final RawBytes INSTANCE = new RawBytes();
 
-  static MethodDescriptor<byte[], byte[]> unary(String fullMethodName) {
+  public static MethodDescriptor<byte[], byte[]> unary(String fullMethodName) {
     return MethodDescriptor.<byte[], byte[]>newBuilder(INSTANCE, INSTANCE)
         .setType(MethodDescriptor.MethodType.UNARY)
         .setFullMethodName(fullMethodName)
