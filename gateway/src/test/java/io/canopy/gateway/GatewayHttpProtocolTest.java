@@ -70,4 +70,15 @@ class GatewayHttpProtocolTest {
     assertThat(e.reply()).startsWith("HTTP/1.1 400").contains("chunked");
     assertThat(e.closed()).isTrue();
   }
+
+  @Test
+  void controlCharacterInTheMethod_is400AndClosed() throws Exception {
+    RunningGateway gw = cleanup.register(new RunningGateway(Map.of()));
+
+    Exchange e = exchange(gw, "GE\u0001T /observe/health HTTP/1.1\r\nHost: x\r\n\r\n");
+
+    // Before: 500 with an empty body.
+    assertThat(e.reply()).startsWith("HTTP/1.1 400").contains("malformed request line");
+    assertThat(e.closed()).isTrue();
+  }
 }

@@ -9,6 +9,7 @@ import io.canopy.gateway.predict.KServeCalls;
 import io.canopy.gateway.predict.PredictPipeline;
 import io.canopy.common.auth.BearerTokens;
 import io.canopy.common.tls.ServerTls;
+import io.helidon.http.DirectHandler;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.http1.Http1Config;
@@ -77,6 +78,8 @@ public final class HttpFront implements AutoCloseable {
             // A client silent for read-timeout in the middle of its headers or body loses the
             // connection (StallGuard); an idle keep-alive connection goes after idle-timeout.
             .addProtocol(Http1Config.builder().addReceiveListener(stalls.headerDeadline()).build())
+            // A request line Helidon cannot route (a control character in the method): 400.
+            .directHandlers(d -> d.addHandler(DirectHandler.EventType.INTERNAL_ERROR, new MalformedRequests()))
             .idleConnectionTimeout(limits.idleTimeout())
             .idleConnectionPeriod(limits.idleTimeout().dividedBy(4))
             .maxTcpConnections(limits.maxConnections())
