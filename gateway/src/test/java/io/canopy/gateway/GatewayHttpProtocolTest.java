@@ -81,4 +81,21 @@ class GatewayHttpProtocolTest {
     assertThat(e.reply()).startsWith("HTTP/1.1 400").contains("malformed request line");
     assertThat(e.closed()).isTrue();
   }
+
+  @Test
+  void http10HealthChecks_areAnswered_otherHttp10Requests505() throws Exception {
+    RunningGateway gw = cleanup.register(new RunningGateway(Map.of()));
+
+    // Before: the connection was dropped without a byte.
+    Exchange haproxy = exchange(gw, "OPTIONS / HTTP/1.0\r\n\r\n");
+    Exchange health = exchange(gw, "GET /observe/health HTTP/1.0\r\nUser-Agent: check\r\n\r\n");
+    Exchange other = exchange(gw, "GET /v1/models HTTP/1.0\r\n\r\n");
+
+    assertThat(haproxy.reply()).startsWith("HTTP/1.0 200").contains("UP");
+    assertThat(haproxy.closed()).isTrue();
+    assertThat(health.reply()).startsWith("HTTP/1.0 200");
+    assertThat(other.reply()).startsWith("HTTP/1.0 505").contains("HTTP/1.1");
+    // HTTP/1.1 is untouched.
+    assertThat(gw.get("/observe/health").statusCode()).isEqualTo(200);
+  }
 }

@@ -5,6 +5,7 @@ import io.helidon.health.HealthCheckResponse;
 import io.helidon.health.HealthCheckType;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.WebServerConfig;
+import io.helidon.webserver.http1.Http1Config;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.observe.ObserveFeature;
 import io.helidon.webserver.observe.health.HealthObserver;
@@ -40,7 +41,15 @@ public final class AdminServer implements AutoCloseable {
             .maxPayloadSize(settings.maxPayloadBytes())
             .featuresDiscoverServices(false)
             .addFeature(observeFeature(serviceName, ready))
-            .routing(extraRoutes::accept);
+            // HTTP/1.1 as always, and HTTP/1.0 health checks (HAProxy's default), which Helidon
+            // alone would drop unanswered.
+            .addProtocol(Http1Config.create())
+            .addProtocol(new Http10.Config(ready))
+            .routing(
+                routes -> {
+                  ConnectionClose.register(routes);
+                  extraRoutes.accept(routes);
+                });
     settings.tls().applyTo(builder);
     this.server = builder.build();
   }

@@ -3,6 +3,8 @@ package io.canopy.gateway.http;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import io.canopy.common.admin.AdminServer;
+import io.canopy.common.admin.ConnectionClose;
+import io.canopy.common.admin.Http10;
 import io.canopy.common.config.Listen;
 import io.canopy.gateway.upstream.Upstream;
 import io.canopy.gateway.predict.KServeCalls;
@@ -78,6 +80,8 @@ public final class HttpFront implements AutoCloseable {
             // A client silent for read-timeout in the middle of its headers or body loses the
             // connection (StallGuard); an idle keep-alive connection goes after idle-timeout.
             .addProtocol(Http1Config.builder().addReceiveListener(stalls.headerDeadline()).build())
+            // HTTP/1.0 health checks (HAProxy's default), which Helidon would drop unanswered.
+            .addProtocol(new Http10.Config(ready))
             // A request line Helidon cannot route (a control character in the method): 400.
             .directHandlers(d -> d.addHandler(DirectHandler.EventType.INTERNAL_ERROR, new MalformedRequests()))
             .idleConnectionTimeout(limits.idleTimeout())

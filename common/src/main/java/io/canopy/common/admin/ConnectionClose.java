@@ -1,4 +1,4 @@
-package io.canopy.gateway.http;
+package io.canopy.common.admin;
 
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.CloseConnectionException;
@@ -6,13 +6,14 @@ import io.helidon.webserver.http.HttpRouting;
 
 /**
  * Honours {@code Connection: close} from the client: the reply says so and the connection is
- * closed after it (Helidon answered and kept the socket open).
+ * closed after it (Helidon answered and kept the socket open). On every Helidon listener of
+ * Canopy: the admin ports and the gateway's HTTP port.
  */
-final class ConnectionClose {
+public final class ConnectionClose {
 
   private ConnectionClose() {}
 
-  static void register(HttpRouting.Builder routing) {
+  public static void register(HttpRouting.Builder routing) {
     routing.addFilter(
         (chain, req, res) -> {
           boolean close =
