@@ -106,6 +106,7 @@ public final class Http10 {
     private final ConnectionContext ctx;
     private final BooleanSupplier ready;
     private final long started = System.nanoTime();
+    private volatile Thread handler;
 
     Connection(ConnectionContext ctx, BooleanSupplier ready) {
       this.ctx = ctx;
@@ -123,6 +124,7 @@ public final class Http10 {
     }
 
     private void answer() {
+      handler = Thread.currentThread();
       DataReader in = ctx.dataReader();
       String requestLine = in.readLine();
       for (int i = 0; i < MAX_HEADER_LINES && !in.readLine().isEmpty(); i++) {
@@ -152,9 +154,16 @@ public final class Http10 {
       return Duration.ofNanos(System.nanoTime() - started);
     }
 
+    /**
+     * Helidon's idle check (idle-timeout) ends a connection whose client never finished its
+     * request: interrupting the virtual thread blocked in the socket read closes the socket.
+     */
     @Override
     public void close(boolean interrupt) {
-      // one request per connection: it ends after the answer
+      Thread thread = handler;
+      if (thread != null) {
+        thread.interrupt();
+      }
     }
   }
 }
