@@ -1,5 +1,6 @@
 package io.canopy.cli;
 
+import io.canopy.common.testing.Bearer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
@@ -31,12 +32,6 @@ class ServingAuthEndToEndTest {
 
   @TempDir Path dir;
 
-  private static Metadata bearer(String token) {
-    Metadata headers = new Metadata();
-    headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
-    return headers;
-  }
-
   @Test
   void tokensOnEveryHop_gatewayReachesServing_directCallsWithoutATokenRefused() throws Exception {
     try (Suite suite =
@@ -52,7 +47,7 @@ class ServingAuthEndToEndTest {
       ManagedChannel serving = TestSuites.channel(suite.serving().grpcPort());
       try {
         io.grpc.Channel withToken =
-            io.grpc.ClientInterceptors.intercept(gateway, MetadataUtils.newAttachHeadersInterceptor(bearer(CLIENT)));
+            io.grpc.ClientInterceptors.intercept(gateway, Bearer.interceptor(CLIENT));
         var client = InferenceServiceGrpc.newBlockingStub(withToken);
         TestSuites.publishBreastCancer(registry, withToken, "bc");
         PredictRequest request =

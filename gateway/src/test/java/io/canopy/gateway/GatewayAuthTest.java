@@ -1,5 +1,6 @@
 package io.canopy.gateway;
 
+import io.canopy.common.testing.Bearer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -45,12 +46,6 @@ class GatewayAuthTest {
         .build();
   }
 
-  private static Metadata bearer(String token) {
-    Metadata headers = new Metadata();
-    headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
-    return headers;
-  }
-
   private InferenceServiceGrpc.InferenceServiceBlockingStub stub() {
     return InferenceServiceGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS);
   }
@@ -63,13 +58,13 @@ class GatewayAuthTest {
     assertThatThrownBy(
             () ->
                 stub()
-                    .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(bearer("wrong-token-0123456789")))
+                    .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(Bearer.headers("wrong-token-0123456789")))
                     .predict(request()))
         .extracting(e -> Status.fromThrowable(e).getCode())
         .isEqualTo(Status.Code.UNAUTHENTICATED);
     assertThat(
             stub()
-                .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(bearer(TOKEN)))
+                .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(Bearer.headers(TOKEN)))
                 .predict(request())
                 .getVersion())
         .isEqualTo(1);

@@ -1,5 +1,6 @@
 package io.canopy.gateway;
 
+import io.canopy.common.testing.Bearer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
@@ -60,10 +61,8 @@ class GatewayRolesTest {
   }
 
   private FeatureStoreServiceGrpc.FeatureStoreServiceBlockingStub features(String token) {
-    Metadata headers = new Metadata();
-    headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
     return FeatureStoreServiceGrpc.newBlockingStub(channel)
-        .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers))
+        .withInterceptors(Bearer.interceptor(token))
         .withDeadlineAfter(10, TimeUnit.SECONDS);
   }
 

@@ -1,5 +1,6 @@
 package io.canopy.gateway;
 
+import io.canopy.common.testing.Bearer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
@@ -36,13 +37,6 @@ class GatewaySecurityTest {
       dense.addValues(i);
     }
     return PredictRequest.newBuilder().setModel("m").setVersion(1).setDense(dense).build();
-  }
-
-  private static Metadata bearer(String token) {
-    Metadata headers = new Metadata();
-    headers.put(
-        Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
-    return headers;
   }
 
   @Test
@@ -83,12 +77,12 @@ class GatewaySecurityTest {
         catchThrowableOfType(
             StatusRuntimeException.class,
             () ->
-                stub.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(bearer(WRONG)))
+                stub.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(Bearer.headers(WRONG)))
                     .withDeadlineAfter(10, TimeUnit.SECONDS)
                     .predict(rows(1)));
     assertThat(wrong.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
     assertThat(
-            stub.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(bearer(TOKEN)))
+            stub.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(Bearer.headers(TOKEN)))
                 .withDeadlineAfter(10, TimeUnit.SECONDS)
                 .predict(rows(1))
                 .getVersion())

@@ -1,5 +1,6 @@
 package io.canopy.serving;
 
+import io.canopy.common.testing.Bearer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
@@ -35,9 +36,7 @@ class ServingAuthTest {
   @TempDir Path dir;
 
   private static <S extends AbstractStub<S>> S with(S stub, String token) {
-    Metadata headers = new Metadata();
-    headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
-    return stub.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
+    return stub.withInterceptors(Bearer.interceptor(token));
   }
 
   private static Status.Code code(Runnable call) {
