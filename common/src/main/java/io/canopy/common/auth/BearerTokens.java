@@ -83,14 +83,6 @@ public final class BearerTokens {
   }
 
   /**
-   * The principal of the token in an {@code Authorization} header value ("Bearer …"), or empty
-   * when the header is missing, malformed or the token unknown. Checks every entry, always.
-   */
-  public Optional<String> authenticate(String authorizationHeader) {
-    return caller(authorizationHeader).map(Caller::principal);
-  }
-
-  /**
    * Who presents the token in an {@code Authorization} header value ("Bearer …") and their role,
    * or empty when the header is missing, malformed or the token unknown. Checks every entry.
    */

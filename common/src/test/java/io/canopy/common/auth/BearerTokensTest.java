@@ -16,16 +16,16 @@ class BearerTokensTest {
 
   @Test
   void authenticate_knownToken_namesItsPrincipal() {
-    assertThat(tokens.authenticate("Bearer 0123456789abcdef-alice")).contains("alice");
-    assertThat(tokens.authenticate("bearer 0123456789abcdef-ci")).contains("ci");
+    assertThat(tokens.caller("Bearer 0123456789abcdef-alice").map(BearerTokens.Caller::principal)).contains("alice");
+    assertThat(tokens.caller("bearer 0123456789abcdef-ci").map(BearerTokens.Caller::principal)).contains("ci");
   }
 
   @Test
   void authenticate_unknownMissingOrMalformed_isEmpty() {
-    assertThat(tokens.authenticate("Bearer 0123456789abcdef-bob")).isEmpty();
-    assertThat(tokens.authenticate(null)).isEmpty();
-    assertThat(tokens.authenticate("Basic 0123456789abcdef-ci")).isEmpty();
-    assertThat(tokens.authenticate("0123456789abcdef-ci")).isEmpty();
+    assertThat(tokens.caller("Bearer 0123456789abcdef-bob").map(BearerTokens.Caller::principal)).isEmpty();
+    assertThat(tokens.caller(null).map(BearerTokens.Caller::principal)).isEmpty();
+    assertThat(tokens.caller("Basic 0123456789abcdef-ci").map(BearerTokens.Caller::principal)).isEmpty();
+    assertThat(tokens.caller("0123456789abcdef-ci").map(BearerTokens.Caller::principal)).isEmpty();
   }
 
   @Test
