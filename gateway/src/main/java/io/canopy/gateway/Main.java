@@ -16,7 +16,6 @@ import io.canopy.common.auth.SecurityBanner;
 import io.canopy.gateway.batching.Batchers;
 import io.canopy.gateway.metrics.GatewayMetrics;
 import io.canopy.gateway.metrics.HelidonGatewayMetrics;
-import io.canopy.gateway.metrics.LabelledGatewayMetrics;
 import io.canopy.common.metrics.MetricLabels;
 import io.canopy.gateway.predict.KServeCalls;
 import io.canopy.gateway.predict.PredictPipeline;
@@ -75,11 +74,10 @@ public final class Main {
   }
 
   /** The real wiring, measuring into {@code metrics}, timing alias moves with {@code clock}. */
-  public static GatewayServer start(GatewayConfig config, GatewayMetrics measured, Clock clock) {
+  public static GatewayServer start(GatewayConfig config, GatewayMetrics metrics, Clock clock) {
     // Model and version labels only for names that exist; a deleted model's series go with it.
     RoutingTable table = new RoutingTable(config.aliasFallbackWindow(), clock);
-    GatewayMetrics metrics =
-        new LabelledGatewayMetrics(measured, new MetricLabels(table, config.maxSeriesPerMetric()));
+    metrics.restrictLabels(new MetricLabels(table, config.maxSeriesPerMetric()));
     table.onRemoved(metrics::forget);
     ScheduledExecutorService scheduler =
         Executors.newSingleThreadScheduledExecutor(

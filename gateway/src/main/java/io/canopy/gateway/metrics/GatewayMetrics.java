@@ -1,17 +1,25 @@
 package io.canopy.gateway.metrics;
 
+import io.canopy.common.metrics.MetricLabels;
+
 /** What the gateway measures; {@link #NOOP} when nobody is looking (unit tests). */
 public interface GatewayMetrics {
 
   GatewayMetrics NOOP = new GatewayMetrics() {};
 
   /**
-   * One finished prediction: front ("grpc"/"http"), the model and version labels ("0" when none
-   * resolved; see {@link LabelledGatewayMetrics}), route ("split", "alias"…), gRPC code.
+   * One finished prediction: front ("grpc"/"http"), model and version ("0" when none resolved),
+   * route ("split", "alias"…), gRPC code.
    */
   default void request(String front, String model, String version, String route, String code, long nanos) {}
 
-  /** {@code model} was deleted: its series go. */
+  /**
+   * From now on, label models and versions only as {@code labels} allows (names that exist, a
+   * cap per metric); until then labels are recorded as given. The same call as serving's.
+   */
+  default void restrictLabels(MetricLabels labels) {}
+
+  /** {@code model} was deleted: its series go, and its labels are forgotten. */
   default void forget(String model) {}
 
   /** Time a request waited in a batch queue. */

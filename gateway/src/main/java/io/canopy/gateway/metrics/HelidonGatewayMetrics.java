@@ -1,5 +1,6 @@
 package io.canopy.gateway.metrics;
 
+import io.canopy.common.metrics.MetricLabels;
 import io.canopy.common.metrics.TaggedMeters;
 
 import io.helidon.metrics.api.Counter;
@@ -30,6 +31,7 @@ public final class HelidonGatewayMetrics implements GatewayMetrics {
   private final Counter retries;
   private final Counter budgetExhausted;
   private final Counter hedges;
+  private volatile MetricLabels labels;
 
   public HelidonGatewayMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -47,6 +49,12 @@ public final class HelidonGatewayMetrics implements GatewayMetrics {
 
   @Override
   public void request(String front, String model, String version, String route, String code, long nanos) {
+    MetricLabels restrict = labels;
+    if (restrict != null) {
+      MetricLabels.Labels l = restrict.of("canopy.gateway.requests", model, version);
+      model = l.model();
+      version = l.version();
+    }
     List<Tag> tags =
         List.of(
             Tag.create("front", front),
@@ -121,7 +129,16 @@ public final class HelidonGatewayMetrics implements GatewayMetrics {
   }
 
   @Override
+  public void restrictLabels(MetricLabels labels) {
+    this.labels = labels;
+  }
+
+  @Override
   public void forget(String model) {
+    MetricLabels restrict = labels;
+    if (restrict != null) {
+      restrict.forget(model);
+    }
     TaggedMeters.remove(registry, java.util.Map.of("service", "gateway", "model", model));
   }
 
