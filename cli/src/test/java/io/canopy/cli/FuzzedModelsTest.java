@@ -82,7 +82,7 @@ class FuzzedModelsTest {
             dir.resolve("serving-cache"),
             Map.of(
                 "serving.features.rocksdb.path", dir.resolve("features").toString(),
-                "serving.retire-grace-ms", "0"),
+                "serving.retire-grace", "0"),
             dir);
     registryChannel = TestSuites.channel(registry.grpcPort());
     servingChannel = TestSuites.channel(serving.grpcPort());

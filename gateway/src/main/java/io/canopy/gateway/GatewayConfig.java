@@ -7,7 +7,6 @@ import io.canopy.common.tls.ClientTls;
 import io.canopy.common.tls.ServerTls;
 import io.helidon.config.Config;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
@@ -19,8 +18,6 @@ import io.canopy.common.auth.TokenConfig;
 import io.canopy.gateway.batching.BatchingSettings;
 import io.canopy.gateway.http.HttpLimits;
 import io.canopy.gateway.upstream.RetrySettings;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The gateway's settings (top-level key {@code gateway}; defaults in {@code gateway.yaml}).
@@ -74,7 +71,6 @@ public record GatewayConfig(
     int maxSeriesPerMetric,
     HttpLimits httpLimits) {
 
-  private static final Pattern SHORT_DURATION = Pattern.compile("(\\d{1,12})\\s*(us|ms|s|m|h)");
 
   public GatewayConfig {
     Objects.requireNonNull(http, "gateway.http");
@@ -221,25 +217,9 @@ public record GatewayConfig(
         unbatched);
   }
 
-  /** Accepts "250ms", "10s", "2m", "1h" or ISO-8601 ("PT10S"). */
+  /** A duration in the one grammar of {@link io.canopy.common.config.Durations}. */
   static Duration duration(Config node, String key) {
-    String text = ConfigLoader.stringValue(node, key).trim();
-    Matcher m = SHORT_DURATION.matcher(text);
-    if (m.matches()) {
-      long n = Long.parseLong(m.group(1));
-      return switch (m.group(2)) {
-        case "us" -> Duration.ofNanos(n * 1000);
-        case "ms" -> Duration.ofMillis(n);
-        case "s" -> Duration.ofSeconds(n);
-        case "m" -> Duration.ofMinutes(n);
-        default -> Duration.ofHours(n);
-      };
-    }
-    try {
-      return Duration.parse(text);
-    } catch (DateTimeParseException e) {
-      throw new IllegalArgumentException(
-          node.get(key).key() + ": '" + text + "' is not a duration (e.g. 10s, 500ms, PT10S)", e);
-    }
+    return ConfigLoader.duration(node, key);
   }
+
 }

@@ -15,8 +15,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The registry's settings, read once from the {@code registry} key (defaults in {@code
@@ -72,7 +70,6 @@ public record RegistryConfig(
     POSTGRESQL
   }
 
-  private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)");
 
   public RegistryConfig {
     if (grpc == null) {
@@ -139,7 +136,7 @@ public record RegistryConfig(
         Path.of(ConfigLoader.stringValue(node, "data-dir")),
         storeBackend,
         longValue(node, "upload.max-bytes"),
-        duration(ConfigLoader.stringValue(node, "validation.timeout")),
+        ConfigLoader.duration(node, "validation.timeout"),
         ConfigLoader.intValue(node, "validation.max-heap-mb"),
         ConfigLoader.intValue(node, "validation.processes"),
         ConfigLoader.intValue(node, "validation.max-memory-mb"),
@@ -174,27 +171,7 @@ public record RegistryConfig(
     }
   }
 
-  /** Accepts "60s", "500ms", "2m", "1h" or ISO-8601 ("PT60S"). */
-  static Duration duration(String text) {
-    String t = text.trim().toLowerCase(Locale.ROOT);
-    Matcher m = DURATION.matcher(t);
-    try {
-      if (m.matches()) {
-        long n = Long.parseLong(m.group(1));
-        return switch (m.group(2)) {
-          case "ms" -> Duration.ofMillis(n);
-          case "s" -> Duration.ofSeconds(n);
-          case "m" -> Duration.ofMinutes(n);
-          default -> Duration.ofHours(n);
-        };
-      }
-      return Duration.parse(text.trim());
-    } catch (RuntimeException e) {
-      throw new IllegalArgumentException(
-          "registry.validation.timeout: '" + text + "' is not a duration (e.g. 60s, 500ms, PT1M)",
-          e);
-    }
-  }
+
 
   /** The SQLite database file. */
   public Path databaseFile() {

@@ -123,10 +123,10 @@ class RegistryConfigTest {
 
   @Test
   void duration_shortForms_parsed() {
-    assertThat(RegistryConfig.duration("500ms")).isEqualTo(Duration.ofMillis(500));
-    assertThat(RegistryConfig.duration("45s")).isEqualTo(Duration.ofSeconds(45));
-    assertThat(RegistryConfig.duration("2m")).isEqualTo(Duration.ofMinutes(2));
-    assertThat(RegistryConfig.duration("1h")).isEqualTo(Duration.ofHours(1));
+    assertThat(create("registry.validation.timeout", "500ms").validationTimeout()).isEqualTo(Duration.ofMillis(500));
+    assertThat(create("registry.validation.timeout", "45s").validationTimeout()).isEqualTo(Duration.ofSeconds(45));
+    assertThat(create("registry.validation.timeout", "2m").validationTimeout()).isEqualTo(Duration.ofMinutes(2));
+    assertThat(create("registry.validation.timeout", "1h").validationTimeout()).isEqualTo(Duration.ofHours(1));
   }
 
   private static RegistryConfig create(String key, String value) {

@@ -94,10 +94,10 @@ public record ServingConfig(
             Path.of(ConfigLoader.stringValue(node, "cache-dir")),
             ConfigLoader.intValue(node, "predict.nthread"),
             ConfigLoader.intValue(node, "predict.max-in-flight-per-model"),
-            millis(node, "registry.reconnect-initial-ms"),
-            millis(node, "registry.reconnect-max-ms"),
-            millis(node, "registry.download-timeout-ms"),
-            millis(node, "retire-grace-ms"),
+            ConfigLoader.duration(node, "registry.reconnect-initial", "registry.reconnect-initial-ms"),
+            ConfigLoader.duration(node, "registry.reconnect-max", "registry.reconnect-max-ms"),
+            ConfigLoader.duration(node, "registry.download-timeout", "registry.download-timeout-ms"),
+            ConfigLoader.duration(node, "retire-grace", "retire-grace-ms"),
             FastPathSettings.create(node.get("predict.fast-path"))),
         FeatureSettings.create(node.get("features")),
         ConfigLoader.intValue(node, "predict.inline-max-rows"),
@@ -119,9 +119,5 @@ public record ServingConfig(
         .ifPresent(tokens::add);
     tokens.addAll(TokenConfig.list(auth.get("tokens"), "serving.auth.tokens", Role.PREDICT));
     return tokens;
-  }
-
-  private static Duration millis(Config node, String key) {
-    return Duration.ofMillis(ConfigLoader.intValue(node, key));
   }
 }

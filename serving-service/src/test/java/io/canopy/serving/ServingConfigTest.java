@@ -72,5 +72,22 @@ class ServingConfigTest {
         .hasMessageContaining("serving.grpc.port");
     assertThatThrownBy(() -> load(Map.of("serving.registry.reconnect-max-ms", "1")))
         .hasMessageContaining("serving.registry.reconnect-max-ms");
+    assertThatThrownBy(() -> load(Map.of("serving.registry.reconnect-max", "1ms")))
+        .hasMessageContaining("serving.registry.reconnect-max");
+    assertThatThrownBy(() -> load(Map.of("serving.retire-grace", "soon")))
+        .hasMessageContaining("serving.retire-grace");
+  }
+
+  @Test
+  void create_durationKeysAndTheirOlderMillisecondAliases_agree() {
+    ServingConfig durations =
+        load(Map.of("serving.retire-grace", "3s", "serving.features.view-cache", "250ms"));
+    ServingConfig millis =
+        load(Map.of("serving.retire-grace-ms", "3000", "serving.features.view-cache-ms", "250"));
+
+    assertThat(durations.managerSettings().retireGrace()).isEqualTo(java.time.Duration.ofSeconds(3));
+    assertThat(millis.managerSettings().retireGrace()).isEqualTo(java.time.Duration.ofSeconds(3));
+    assertThat(durations.features().viewCacheTtl()).isEqualTo(java.time.Duration.ofMillis(250));
+    assertThat(millis.features().viewCacheTtl()).isEqualTo(java.time.Duration.ofMillis(250));
   }
 }

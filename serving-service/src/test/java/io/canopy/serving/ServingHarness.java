@@ -57,8 +57,8 @@ public final class ServingHarness {
     values.put("serving.admin.port", "0");
     values.put("serving.cache-dir", cacheDir.toString());
     values.put("serving.features.rocksdb.path", cacheDir.resolve("features").toString());
-    values.put("serving.registry.reconnect-initial-ms", "10");
-    values.put("serving.registry.reconnect-max-ms", "100");
+    values.put("serving.registry.reconnect-initial", "10ms");
+    values.put("serving.registry.reconnect-max", "100ms");
     values.putAll(overrides);
     return TestConfig.from(values, "serving.yaml");
   }

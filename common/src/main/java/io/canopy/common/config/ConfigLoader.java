@@ -4,6 +4,7 @@ import io.helidon.config.Config;
 import io.helidon.config.ConfigSources;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 
 /**
@@ -60,6 +61,33 @@ public final class ConfigLoader {
   public static String stringValue(Config node, String key) {
     Config c = node.get(key);
     return c.asString().orElseThrow(() -> missing(c));
+  }
+
+  /**
+   * Reads a required duration in the one grammar of {@link Durations} ({@code 250ms}, {@code 10s},
+   * {@code PT10S}), failing with the key's full name when absent or malformed.
+   */
+  public static Duration duration(Config node, String key) {
+    Config c = node.get(key);
+    return Durations.parse(c.asString().orElseThrow(() -> missing(c)), c.key().toString());
+  }
+
+  /**
+   * Reads a duration that older releases configured as an integer count of milliseconds under
+   * {@code legacyMillisKey} (e.g. {@code reconnect-initial-ms: 200}, now {@code reconnect-initial:
+   * 200ms}). The old key still works and, when set anywhere, wins over the new one (whose value
+   * may be only the bundled default).
+   */
+  public static Duration duration(Config node, String key, String legacyMillisKey) {
+    Config legacy = node.get(legacyMillisKey);
+    if (legacy.exists()) {
+      int millis = intValue(node, legacyMillisKey);
+      if (millis < 0) {
+        throw new IllegalArgumentException(legacy.key() + ": must be >= 0, got " + millis);
+      }
+      return Duration.ofMillis(millis);
+    }
+    return duration(node, key);
   }
 
   private static IllegalArgumentException missing(Config c) {

@@ -44,12 +44,12 @@ public record FeatureSettings(
     }
     if (redisTimeout.isZero() || redisTimeout.isNegative()) {
       throw new IllegalArgumentException(
-          "serving.features.redis.timeout-ms: must be > 0, got " + redisTimeout.toMillis());
+          "serving.features.redis.timeout (or serving.features.redis.timeout-ms): must be > 0, got " + redisTimeout);
     }
     Objects.requireNonNull(limits, "serving.features");
     if (viewCacheTtl.isNegative()) {
       throw new IllegalArgumentException(
-          "serving.features.view-cache-ms: must be >= 0, got " + viewCacheTtl.toMillis());
+          "serving.features.view-cache (or serving.features.view-cache-ms): must be >= 0, got " + viewCacheTtl);
     }
   }
 
@@ -77,8 +77,8 @@ public record FeatureSettings(
         Path.of(ConfigLoader.stringValue(node, "rocksdb.path")),
         ConfigLoader.stringValue(node, "redis.uri"),
         node.get("redis.key-prefix").asString().orElse(""),
-        Duration.ofMillis(ConfigLoader.intValue(node, "redis.timeout-ms")),
-        Duration.ofMillis(ConfigLoader.intValue(node, "view-cache-ms")),
+        ConfigLoader.duration(node, "redis.timeout", "redis.timeout-ms"),
+        ConfigLoader.duration(node, "view-cache", "view-cache-ms"),
         new FeatureLimits(
             ConfigLoader.intValue(node, "max-response-bytes"),
             ConfigLoader.intValue(node, "max-value-bytes")));

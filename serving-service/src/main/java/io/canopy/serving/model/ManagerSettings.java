@@ -63,20 +63,24 @@ public record ManagerSettings(
     }
     if (reconnectInitial.isNegative() || reconnectInitial.isZero()) {
       throw new IllegalArgumentException(
-          "serving.registry.reconnect-initial-ms: must be > 0, got " + reconnectInitial.toMillis());
+          "serving.registry.reconnect-initial (or serving.registry.reconnect-initial-ms): must be > 0, got "
+              + reconnectInitial);
     }
     if (reconnectMax.compareTo(reconnectInitial) < 0) {
       throw new IllegalArgumentException(
-          "serving.registry.reconnect-max-ms: must be >= reconnect-initial-ms, got "
-              + reconnectMax.toMillis());
+          "serving.registry.reconnect-max (or serving.registry.reconnect-max-ms): must be >="
+              + " reconnect-initial, got "
+              + reconnectMax);
     }
     if (downloadTimeout.isNegative() || downloadTimeout.isZero()) {
       throw new IllegalArgumentException(
-          "serving.registry.download-timeout-ms: must be > 0, got " + downloadTimeout.toMillis());
+          "serving.registry.download-timeout (or serving.registry.download-timeout-ms): must be > 0,"
+              + " got "
+              + downloadTimeout);
     }
     if (retireGrace.isNegative()) {
       throw new IllegalArgumentException(
-          "serving.retire-grace-ms: must be >= 0, got " + retireGrace.toMillis());
+          "serving.retire-grace (or serving.retire-grace-ms): must be >= 0, got " + retireGrace);
     }
   }
 }
