@@ -1,5 +1,7 @@
 package io.canopy.serving.model;
 
+import io.canopy.common.registry.RegistryFollower;
+import io.canopy.common.retry.Backoff;
 import io.canopy.common.metrics.MetricLabels;
 
 import io.canopy.common.error.CanopyException;
@@ -12,7 +14,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
-import java.util.SplittableRandom;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -41,7 +42,7 @@ public final class ModelManager implements AutoCloseable, MetricLabels.Known {
   private final ArtifactCache cache;
   private final LoadPipeline loads;
   private final Backoff backoff;
-  private final RegistryWatcher watcher;
+  private final RegistryFollower watcher;
   private final AtomicReference<ServingSnapshot> current =
       new AtomicReference<>(ServingSnapshot.EMPTY);
   private final AtomicBoolean started = new AtomicBoolean();
@@ -68,7 +69,7 @@ public final class ModelManager implements AutoCloseable, MetricLabels.Known {
     this.retireGrace = settings.retireGrace();
     this.cache = new ArtifactCache(settings.cacheDir());
     this.backoff =
-        new Backoff(settings.reconnectInitial(), settings.reconnectMax(), new SplittableRandom());
+        Backoff.jittered(settings.reconnectInitial(), settings.reconnectMax());
     VersionLoader loader =
         new VersionLoader(
             cache,
@@ -79,7 +80,8 @@ public final class ModelManager implements AutoCloseable, MetricLabels.Known {
             clock);
     this.loads = new LoadPipeline(loader, control, this::loaded, this::failed);
     this.watcher =
-        new RegistryWatcher(
+        new RegistryFollower(
+            "serving",
             ModelRegistryServiceGrpc.newStub(registry),
             control,
             backoff,

@@ -1,15 +1,22 @@
-package io.canopy.serving.model;
+package io.canopy.common.retry;
 
 import java.time.Duration;
 import java.util.random.RandomGenerator;
 
 /**
- * Exponential backoff with "equal jitter": attempt n waits between half and all of min(max, initial
- * × 2^n), so reconnecting replicas do not hit the registry in lockstep.
+ * Canopy's one backoff: exponential with "equal jitter", attempt n waits between half and all of
+ * min(max, initial × 2^n), so clients that failed together do not retry in lockstep. Used by the
+ * registry followers of serving and the gateway, serving's download retries and the gateway's
+ * upstream retries.
  */
-record Backoff(Duration initial, Duration max, RandomGenerator random) {
+public record Backoff(Duration initial, Duration max, RandomGenerator random) {
 
-  Backoff {
+  /** With a fresh {@link java.util.SplittableRandom} as the jitter source. */
+  public static Backoff jittered(Duration initial, Duration max) {
+    return new Backoff(initial, max, new java.util.SplittableRandom());
+  }
+
+  public Backoff {
     if (initial.isNegative() || initial.isZero() || max.compareTo(initial) < 0) {
       throw new IllegalArgumentException(
           "backoff needs 0 < initial <= max, got " + initial + " and " + max);
@@ -17,7 +24,7 @@ record Backoff(Duration initial, Duration max, RandomGenerator random) {
   }
 
   /** The wait before retry number {@code attempt} (0 for the first retry). */
-  Duration delay(int attempt) {
+  public Duration delay(int attempt) {
     long initialNanos = initial.toNanos();
     long maxNanos = max.toNanos();
     int shift = Math.min(Math.max(attempt, 0), 62);

@@ -1,4 +1,4 @@
-package io.canopy.serving.model;
+package io.canopy.common.retry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

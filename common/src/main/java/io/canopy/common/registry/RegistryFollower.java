@@ -1,8 +1,10 @@
-package io.canopy.serving.model;
+package io.canopy.common.registry;
 
+import io.canopy.common.retry.Backoff;
 import io.canopy.proto.registry.v1.ModelRegistryServiceGrpc.ModelRegistryServiceStub;
 import io.canopy.proto.registry.v1.WatchModelsRequest;
 import io.canopy.proto.registry.v1.WatchModelsResponse;
+import io.grpc.Context;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.stub.ClientCallStreamObserver;
@@ -17,29 +19,43 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Follows the registry's WatchModels stream for as long as it runs: hands every event to the
- * manager, and when the stream breaks reconnects with jittered backoff, resuming from the last
- * revision applied. Everything but {@link #close()} runs on the manager's thread.
+ * Follows the registry's WatchModels stream for as long as it runs, for serving's model manager and
+ * the gateway's routing table alike: opens it after the last revision its view applied, hands
+ * every event to the view on one thread ({@code control}, never two events at once), and when the
+ * stream breaks or ends reconnects after a jittered, bounded {@link Backoff}, resuming after the
+ * last revision applied so no change is missed. The channel's own connect backoff (which grows to
+ * two minutes while the registry is down) is reset before each reconnect, so the channel follows
+ * this pace once the registry is back. The stream runs outside any caller's gRPC context, so a
+ * request that happened to start it cannot cancel it.
  */
-final class RegistryWatcher implements AutoCloseable {
+public final class RegistryFollower implements AutoCloseable {
 
-  private static final Logger LOG = Logger.getLogger(RegistryWatcher.class.getName());
+  private static final Logger LOG = Logger.getLogger(RegistryFollower.class.getName());
 
+  private final String who;
   private final ModelRegistryServiceStub stub;
   private final ScheduledExecutorService control;
   private final Backoff backoff;
   private final LongSupplier sinceRevision;
   private final Consumer<WatchModelsResponse> onEvent;
-  private int failures;
+  private int failures; // only on the control thread
   private volatile ClientCallStreamObserver<WatchModelsRequest> call;
   private volatile boolean closed;
 
-  RegistryWatcher(
+  /**
+   * @param who the follower's owner, for log lines ("serving", "gateway")
+   * @param control runs every event, reconnect and {@link #start()}: one thread, or serial
+   * @param sinceRevision the last revision the view applied (read on the control thread)
+   * @param onEvent applies one event to the view (on the control thread)
+   */
+  public RegistryFollower(
+      String who,
       ModelRegistryServiceStub stub,
       ScheduledExecutorService control,
       Backoff backoff,
       LongSupplier sinceRevision,
       Consumer<WatchModelsResponse> onEvent) {
+    this.who = who;
     this.stub = stub;
     this.control = control;
     this.backoff = backoff;
@@ -47,13 +63,19 @@ final class RegistryWatcher implements AutoCloseable {
     this.onEvent = onEvent;
   }
 
-  /** Opens the stream. Call on the manager's thread. */
-  void start() {
+  /** Opens the stream (on the control thread). Returns this, for wiring in one expression. */
+  public RegistryFollower start() {
+    post(this::open);
+    return this;
+  }
+
+  private void open() {
     if (closed) {
       return;
     }
-    long since = sinceRevision.getAsLong();
-    stub.watchModels(WatchModelsRequest.newBuilder().setSinceRevision(since).build(), new Watch());
+    WatchModelsRequest request =
+        WatchModelsRequest.newBuilder().setSinceRevision(sinceRevision.getAsLong()).build();
+    Context.ROOT.run(() -> stub.watchModels(request, new Events()));
   }
 
   private void reconnectLater(Status status) {
@@ -65,40 +87,43 @@ final class RegistryWatcher implements AutoCloseable {
     LOG.log(
         level,
         () ->
-            "registry watch ended ("
+            who
+                + ": registry watch ended ("
                 + status.getCode()
-                + " "
-                + status.getDescription()
-                + "); serving what is loaded, reconnecting in "
+                + (status.getDescription() == null ? "" : " " + status.getDescription())
+                + "); keeping what it knows, reconnecting in "
                 + delay.toMillis()
                 + " ms");
     failures++;
-    // The channel's own reconnect backoff grows to two minutes while the registry is down; reset
-    // it, so the channel reconnects at this class's pace once the registry is back.
     if (stub.getChannel() instanceof ManagedChannel channel) {
       channel.resetConnectBackoff();
     }
-    control.schedule(this::start, delay.toNanos(), TimeUnit.NANOSECONDS);
+    try {
+      control.schedule(this::open, delay.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (RejectedExecutionException e) {
+      // The owner is shutting down.
+    }
   }
 
   private void post(Runnable task) {
     try {
       control.execute(task);
     } catch (RejectedExecutionException e) {
-      // The manager is shutting down.
+      // The owner is shutting down.
     }
   }
 
+  /** Stops following: cancels the stream and schedules no reconnect. */
   @Override
   public void close() {
     closed = true;
     ClientCallStreamObserver<WatchModelsRequest> current = call;
     if (current != null) {
-      current.cancel("serving process is shutting down", null);
+      current.cancel(who + " is shutting down", null);
     }
   }
 
-  private final class Watch
+  private final class Events
       implements ClientResponseObserver<WatchModelsRequest, WatchModelsResponse> {
 
     @Override
@@ -110,8 +135,11 @@ final class RegistryWatcher implements AutoCloseable {
     public void onNext(WatchModelsResponse event) {
       post(
           () -> {
+            if (closed) {
+              return;
+            }
             if (failures > 0) {
-              LOG.info("registry watch re-established");
+              LOG.info(who + ": registry watch re-established");
               failures = 0;
             }
             onEvent.accept(event);
