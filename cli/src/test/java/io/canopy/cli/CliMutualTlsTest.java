@@ -42,7 +42,7 @@ class CliMutualTlsTest {
     settings.put("registry.tls.private-key", certs.privateKey().toString());
     settings.put("registry.tls.client-ca", certs.caCert().toString());
     registry =
-        io.canopy.registry.Main.start(
+        io.canopy.registry.RegistryServer.start(
             RegistryConfig.create(ConfigLoader.load("registry.yaml", settings)));
   }
 

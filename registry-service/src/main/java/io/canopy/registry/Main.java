@@ -4,7 +4,6 @@ import io.canopy.common.auth.BearerTokens;
 import io.canopy.common.auth.SecurityBanner;
 
 import io.canopy.common.config.ConfigLoader;
-import io.canopy.common.grpc.GrpcTransports;
 
 /** Runs the registry as its own process. */
 public final class Main {
@@ -13,7 +12,7 @@ public final class Main {
 
   public static void main(String[] args) throws InterruptedException {
     RegistryConfig config = RegistryConfig.create(ConfigLoader.load("registry.yaml"));
-    RegistryServer server = start(config);
+    RegistryServer server = RegistryServer.start(config);
     System.out.printf(
         "registry: gRPC on %s:%d, admin on %s://%s:%d/observe/health, data in %s%s%n",
         config.grpc().host(),
@@ -30,9 +29,4 @@ public final class Main {
     server.awaitTermination();
   }
 
-  /** The real wiring on Netty: what {@code main} and end-to-end tests run. */
-  public static RegistryServer start(RegistryConfig config) {
-    return RegistryServer.start(
-        config, GrpcTransports.server(config.grpc(), config.grpcLimits(), config.tls()));
-  }
 }

@@ -4,6 +4,7 @@ import io.canopy.common.admin.AdminServer;
 import io.canopy.common.auth.AuthInterceptor;
 import io.canopy.common.auth.BearerTokens;
 import io.canopy.common.grpc.GrpcServer;
+import io.canopy.common.grpc.GrpcTransports;
 import io.canopy.registry.grpc.RegistryGrpcService;
 import io.canopy.registry.metrics.HelidonRegistryMetrics;
 import io.canopy.registry.metrics.RegistryMetrics;
@@ -62,24 +63,56 @@ public final class RegistryServer implements AutoCloseable {
   }
 
   /**
-   * Wires and starts the registry.
+   * What a test may swap in the registry's wiring; everything left {@code null} is the real thing:
+   * Netty on the configured address, the JVM-wide Helidon metrics, the system clock.
    *
-   * @param transport the gRPC transport (Netty from {@code Main}, in-process in tests)
+   * @param grpcTransport the gRPC transport (in-process in tests)
+   * @param metrics where the registry reports
+   * @param clock the time recorded on versions, aliases and audit entries
    */
-  public static RegistryServer start(RegistryConfig config, ServerBuilder<?> transport) {
-    return start(config, transport, new HelidonRegistryMetrics(Metrics.globalRegistry()));
+  public record Seams(ServerBuilder<?> grpcTransport, RegistryMetrics metrics, Clock clock) {
+
+    /** Everything real. */
+    public static Seams real() {
+      return new Seams(null, null, null);
+    }
+
+    public Seams withTransport(ServerBuilder<?> transport) {
+      return new Seams(transport, metrics, clock);
+    }
+
+    public Seams withMetrics(RegistryMetrics registryMetrics) {
+      return new Seams(grpcTransport, registryMetrics, clock);
+    }
+
+    public Seams withClock(Clock registryClock) {
+      return new Seams(grpcTransport, metrics, registryClock);
+    }
   }
 
-  /** Like {@link #start(RegistryConfig, ServerBuilder)}, reporting to {@code metrics}. */
-  public static RegistryServer start(
-      RegistryConfig config, ServerBuilder<?> transport, RegistryMetrics metrics) {
+  /** Wires and starts the registry for real: what {@code Main} and end-to-end tests run. */
+  public static RegistryServer start(RegistryConfig config) {
+    return start(config, Seams.real());
+  }
+
+  /** Wires and starts the registry with the given parts swapped in (see {@link Seams}). */
+  public static RegistryServer start(RegistryConfig config, Seams seams) {
+    ServerBuilder<?> transport =
+        seams.grpcTransport() != null
+            ? seams.grpcTransport()
+            : GrpcTransports.server(config.grpc(), config.grpcLimits(), config.tls());
+    RegistryMetrics metrics =
+        seams.metrics() != null
+            ? seams.metrics()
+            : new HelidonRegistryMetrics(Metrics.globalRegistry());
+    Clock clock = seams.clock() != null ? seams.clock() : Clock.systemUTC();
     Deque<AutoCloseable> opened = new ArrayDeque<>();
     try {
       Files.createDirectories(config.dataDir());
       clearStaging(config.stagingDir());
       clearStaging(config.validationDir());
       ChangeNotifier notifier = new ChangeNotifier();
-      MetadataStore store = push(opened, openStore(config, notifier));
+      MetadataStore store = push(opened, openStore(config, clock, notifier));
       int stuck = store.failUnfinishedValidations("the registry restarted during validation");
       if (stuck > 0) {
         LOG.warning(stuck + " validations were interrupted by a restart; marked FAILED");
@@ -158,13 +191,14 @@ public final class RegistryServer implements AutoCloseable {
     }
   }
 
-  private static MetadataStore openStore(RegistryConfig config, ChangeNotifier notifier) {
+  private static MetadataStore openStore(
+      RegistryConfig config, Clock clock, ChangeNotifier notifier) {
     return switch (config.storeBackend()) {
       case SQLITE ->
-          JdbcMetadataStore.sqlite(config.databaseFile(), Clock.systemUTC(), notifier::changed);
+          JdbcMetadataStore.sqlite(config.databaseFile(), clock, notifier::changed);
       case POSTGRESQL ->
           JdbcMetadataStore.postgres(
-              config.postgres().orElseThrow(), Clock.systemUTC(), notifier::changed);
+              config.postgres().orElseThrow(), clock, notifier::changed);
     };
   }
 

@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The real wiring ({@code Main.start}) on Netty and real ports, including a restart, per backend. */
+/** The real wiring ({@code RegistryServer.start}) on Netty and real ports, including a restart, per backend. */
 abstract class MainContract {
 
   private final Backend backend;
@@ -61,7 +61,7 @@ abstract class MainContract {
 
   @Test
   void start_onPortZero_servesGrpcHealthAndAdminHealth() throws Exception {
-    RegistryServer server = cleanup.register(Main.start(config()));
+    RegistryServer server = cleanup.register(RegistryServer.start(config()));
     RegistryClient client = connect(server);
 
     client.blocking.createModel(CreateModelRequest.newBuilder().setName("m").build());
@@ -85,7 +85,7 @@ abstract class MainContract {
 
   @Test
   void metrics_afterAnUploadAndAWatch_exposedInPrometheusText() throws Exception {
-    RegistryServer server = cleanup.register(Main.start(config()));
+    RegistryServer server = cleanup.register(RegistryServer.start(config()));
     RegistryClient client = connect(server);
     client.upload("cancer", Fixtures.bytes(Fixtures.UBJ));
     RegistryClient.Watch watch = cleanup.register(client.watch(0));
@@ -114,7 +114,7 @@ abstract class MainContract {
       throws Exception {
     byte[] bytes = Fixtures.bytes(Fixtures.UBJ);
     long revisionBefore;
-    try (RegistryServer first = Main.start(config())) {
+    try (RegistryServer first = RegistryServer.start(config())) {
       RegistryClient client = connect(first);
       client.upload("cancer", bytes);
       client.upload("cancer", Fixtures.bytes(Fixtures.TRUNCATED));
@@ -125,7 +125,7 @@ abstract class MainContract {
       }
     }
 
-    RegistryServer second = cleanup.register(Main.start(config()));
+    RegistryServer second = cleanup.register(RegistryServer.start(config()));
     RegistryClient client = connect(second);
 
     Model model =
@@ -148,7 +148,7 @@ abstract class MainContract {
 
   @Test
   void close_calledTwice_isHarmlessAndStopsServing() {
-    RegistryServer server = Main.start(config());
+    RegistryServer server = RegistryServer.start(config());
     RegistryClient client = connect(server);
 
     server.close();

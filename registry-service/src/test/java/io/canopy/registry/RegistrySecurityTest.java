@@ -36,7 +36,7 @@ class RegistrySecurityTest {
   @TempDir Path dir;
 
   private RegistryServer start(Map<String, String> overrides) {
-    return cleanup.register(Main.start(TestConfigs.registry(dir.resolve("data"), overrides)));
+    return cleanup.register(RegistryServer.start(TestConfigs.registry(dir.resolve("data"), overrides)));
   }
 
   private static Map<String, String> tls(TestCertificates certs) {
@@ -133,7 +133,7 @@ class RegistrySecurityTest {
     Map<String, String> overrides = new HashMap<>();
     overrides.put("registry.auth.admin-token", ADMIN_TOKEN);
     RegistryConfig config = TestConfigs.registry(dir.resolve("data"), overrides);
-    RegistryServer server = cleanup.register(Main.start(config));
+    RegistryServer server = cleanup.register(RegistryServer.start(config));
     var channel = cleanup.register(GrpcTransports.channel("127.0.0.1:" + server.grpcPort(), 1 << 20));
 
     for (String token : new String[] {WRONG_TOKEN, ADMIN_TOKEN}) {

@@ -4,11 +4,7 @@ import io.canopy.common.auth.BearerTokens;
 import io.canopy.common.auth.SecurityBanner;
 
 import io.canopy.common.config.ConfigLoader;
-import io.canopy.common.grpc.GrpcTransports;
 import io.canopy.serving.features.FeatureSettings;
-import io.canopy.serving.metrics.HelidonServingMetrics;
-import io.helidon.metrics.api.Metrics;
-import java.time.Clock;
 import java.util.concurrent.CountDownLatch;
 
 /** Runs serving-service as its own process. */
@@ -18,7 +14,7 @@ public final class Main {
 
   public static void main(String[] args) throws InterruptedException {
     ServingConfig config = ServingConfig.create(ConfigLoader.load("serving.yaml"));
-    ServingServer server = start(config);
+    ServingServer server = ServingServer.start(config);
     System.out.printf(
         "serving-service: gRPC on %s:%d, admin on %s://%s:%d/observe/health, registry %s%s,"
             + " features in %s%n",
@@ -55,16 +51,4 @@ public final class Main {
     return uri.replaceFirst("^(rediss?://)[^@/]*@", "$1<redacted>@");
   }
 
-  /** The real wiring: Netty transports on the configured addresses (port 0 picks free ones). */
-  public static ServingServer start(ServingConfig config) {
-    return ServingServer.start(
-        config,
-        GrpcTransports.server(config.grpc(), config.grpcLimits(), config.tls()),
-        GrpcTransports.channel(
-            config.registryTarget(),
-            GrpcTransports.DEFAULT_MAX_INBOUND_MESSAGE_BYTES,
-            config.registryTls()),
-        Clock.systemUTC(),
-        new HelidonServingMetrics(Metrics.globalRegistry()));
-  }
 }

@@ -6,6 +6,9 @@ import io.canopy.common.auth.InferenceRoles;
 
 import io.canopy.common.admin.AdminServer;
 import io.canopy.common.grpc.GrpcServer;
+import io.canopy.common.grpc.GrpcTransports;
+import io.canopy.serving.metrics.HelidonServingMetrics;
+import io.helidon.metrics.api.Metrics;
 import io.canopy.serving.features.FeatureStore;
 import io.canopy.serving.grpc.FeatureStoreGrpcService;
 import io.canopy.serving.grpc.InferenceGrpcService;
@@ -57,15 +60,63 @@ public final class ServingServer implements AutoCloseable {
   }
 
   /**
-   * Wires and starts everything. Takes the gRPC transport and the registry channel so tests can
-   * pass in-process ones; the server owns the channel from here on and shuts it down on close.
+   * What a test may swap in serving's wiring; everything left {@code null} is the real thing:
+   * Netty on the configured address, a channel to the configured registry, the system clock, the
+   * JVM-wide Helidon metrics.
+   *
+   * @param grpcTransport the gRPC transport (in-process in tests)
+   * @param registry the channel to the registry; the server owns it and shuts it down on close
+   * @param clock the time of feature values and caches
+   * @param metrics where serving reports
    */
-  static ServingServer start(
-      ServingConfig config,
-      ServerBuilder<?> grpcBuilder,
-      ManagedChannel registry,
-      Clock clock,
-      ServingMetrics metrics) {
+  public record Seams(
+      ServerBuilder<?> grpcTransport, ManagedChannel registry, Clock clock, ServingMetrics metrics) {
+
+    /** Everything real. */
+    public static Seams real() {
+      return new Seams(null, null, null, null);
+    }
+
+    public Seams withTransport(ServerBuilder<?> transport) {
+      return new Seams(transport, registry, clock, metrics);
+    }
+
+    public Seams withRegistry(ManagedChannel registryChannel) {
+      return new Seams(grpcTransport, registryChannel, clock, metrics);
+    }
+
+    public Seams withClock(Clock servingClock) {
+      return new Seams(grpcTransport, registry, servingClock, metrics);
+    }
+
+    public Seams withMetrics(ServingMetrics servingMetrics) {
+      return new Seams(grpcTransport, registry, clock, servingMetrics);
+    }
+  }
+
+  /** Wires and starts serving for real: what {@code Main} and end-to-end tests run. */
+  public static ServingServer start(ServingConfig config) {
+    return start(config, Seams.real());
+  }
+
+  /** Wires and starts everything, with the given parts swapped in (see {@link Seams}). */
+  public static ServingServer start(ServingConfig config, Seams seams) {
+    ServerBuilder<?> grpcBuilder =
+        seams.grpcTransport() != null
+            ? seams.grpcTransport()
+            : GrpcTransports.server(config.grpc(), config.grpcLimits(), config.tls());
+    ManagedChannel registry =
+        seams.registry() != null
+            ? seams.registry()
+            : GrpcTransports.channel(
+                config.registryTarget(),
+                GrpcTransports.DEFAULT_MAX_INBOUND_MESSAGE_BYTES,
+                config.registryTls());
+    Clock clock = seams.clock() != null ? seams.clock() : Clock.systemUTC();
+    ServingMetrics metrics =
+        seams.metrics() != null
+            ? seams.metrics()
+            : new HelidonServingMetrics(Metrics.globalRegistry());
     FeatureStore features;
     try {
       features = FeatureStore.open(config.features(), clock);

@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The real wiring ({@link Main#start}) on Netty, port 0, against a fake registry over loopback. */
+/** The real wiring ({@link ServingServer#start}) on Netty, port 0, against a fake registry over loopback. */
 class MainTest {
 
   private static final String MODEL = "breast-cancer";
@@ -57,7 +57,7 @@ class MainTest {
             ServingHarness.config(
                 cacheDir, Map.of("serving.registry.target", "127.0.0.1:" + registryServer.port())));
 
-    ServingServer server = cleanup.register(Main.start(config));
+    ServingServer server = cleanup.register(ServingServer.start(config));
 
     ManagedChannel channel =
         cleanup.register(

@@ -15,7 +15,6 @@ import io.helidon.config.Config;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -77,10 +76,10 @@ public final class ServingHarness {
     ServingServer server =
         ServingServer.start(
             servingConfig(settings),
-            InProcessServerBuilder.forName(name),
-            InProcessChannelBuilder.forName(registryName).build(),
-            Clock.systemUTC(),
-            metrics);
+            ServingServer.Seams.real()
+                .withTransport(InProcessServerBuilder.forName(name))
+                .withRegistry(InProcessChannelBuilder.forName(registryName).build())
+                .withMetrics(metrics));
     cleanup.register(server);
     ManagedChannel channel = cleanup.register(InProcessChannelBuilder.forName(name).build());
     return new Serving(server, channel);

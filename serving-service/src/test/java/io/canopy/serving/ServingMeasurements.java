@@ -70,13 +70,13 @@ public final class ServingMeasurements {
                     List.of())
                 .start();
         ServingServer rocks =
-            Main.start(
+            ServingServer.start(
                 ServingConfig.create(
                     ServingHarness.config(
                         dir.resolve("rocks"),
                         Map.of("serving.registry.target", "127.0.0.1:" + registryServer.port()))));
         ServingServer redis =
-            Main.start(
+            ServingServer.start(
                 ServingConfig.create(
                     ServingHarness.config(
                         dir.resolve("redis"),

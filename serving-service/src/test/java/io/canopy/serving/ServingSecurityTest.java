@@ -42,11 +42,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * serving-service's listeners over TLS with a generated CA, its channel to a TLS registry, and
- * the size limits of both listeners; the real wiring ({@link Main#start}) on loopback.
+ * the size limits of both listeners; the real wiring ({@link ServingServer#start}) on loopback.
  */
 class ServingSecurityTest {
 
-  // Not MainTest's model: Main.start reports to the JVM-wide metrics registry MainTest reads.
+  // Not MainTest's model: ServingServer.start reports to the JVM-wide metrics registry MainTest reads.
   private static final String MODEL = "tls-model";
 
   @RegisterExtension final GrpcCleanup cleanup = new GrpcCleanup();
@@ -111,7 +111,7 @@ class ServingSecurityTest {
                 "serving.tls.cert-chain", certs.certChain().toString(),
                 "serving.tls.private-key", certs.privateKey().toString(),
                 "serving.registry.tls.trust-ca", certs.caCert().toString()));
-    ServingServer server = cleanup.register(Main.start(config));
+    ServingServer server = cleanup.register(ServingServer.start(config));
 
     // serving → registry over TLS: the model arrives and predicts, over a TLS client channel.
     assertLoadsAndPredictsVersion1(server, certs.clientTls());
@@ -143,7 +143,7 @@ class ServingSecurityTest {
         .isEqualTo(Status.Code.OK);
 
     // With it, serving → registry works end to end: the model arrives and predicts.
-    ServingServer server = cleanup.register(Main.start(config));
+    ServingServer server = cleanup.register(ServingServer.start(config));
     assertLoadsAndPredictsVersion1(server, certs.clientTlsPresenting(certs));
 
     ListenerProbes.assertOnlyClientsOfTheCaGetThrough(
@@ -179,7 +179,7 @@ class ServingSecurityTest {
     GrpcServer registry = serve(fake, certs.serverTls());
     ServingServer server =
         cleanup.register(
-            Main.start(
+            ServingServer.start(
                 config(
                     registry.port(),
                     Map.of("serving.registry.tls.trust-ca", certs.caCert().toString()))));
@@ -264,7 +264,7 @@ class ServingSecurityTest {
     GrpcServer registry = registry(ServerTls.PLAINTEXT);
     ServingServer server =
         cleanup.register(
-            Main.start(
+            ServingServer.start(
                 config(
                     registry.port(),
                     Map.of(

@@ -49,14 +49,14 @@ public final class Suite implements AutoCloseable {
   public static Suite start(Map<String, String> overrides) {
     RegistryConfig registryConfig =
         RegistryConfig.create(ConfigLoader.load("registry.yaml", overrides));
-    RegistryServer registry = io.canopy.registry.Main.start(registryConfig);
+    RegistryServer registry = io.canopy.registry.RegistryServer.start(registryConfig);
     ServingServer serving = null;
     try {
       Map<String, String> servingOverrides = new HashMap<>(overrides);
       servingOverrides.put("serving.registry.target", "127.0.0.1:" + registry.grpcPort());
       ServingConfig servingConfig =
           ServingConfig.create(ConfigLoader.load("serving.yaml", servingOverrides));
-      serving = io.canopy.serving.Main.start(servingConfig);
+      serving = io.canopy.serving.ServingServer.start(servingConfig);
       Map<String, String> gatewayOverrides = new HashMap<>(overrides);
       gatewayOverrides.put("gateway.upstream.serving-target", "127.0.0.1:" + serving.grpcPort());
       gatewayOverrides.put("gateway.upstream.registry-target", "127.0.0.1:" + registry.grpcPort());

@@ -12,7 +12,6 @@ import io.canopy.proto.registry.v1.VersionState;
 import io.canopy.proto.registry.v1.WatchModelsRequest;
 import io.canopy.proto.registry.v1.WatchModelsResponse;
 import io.canopy.registry.Fixtures;
-import io.canopy.registry.Main;
 import io.canopy.registry.RegistryConfig;
 import io.canopy.registry.RegistryServer;
 import io.canopy.registry.TestConfigs;
@@ -39,7 +38,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Figures for the closing note, each next to a floor measured in the same run (not a test;
- * nothing is asserted). Runs the real wiring ({@code Main.start}, Netty on loopback):
+ * nothing is asserted). Runs the real wiring ({@code RegistryServer.start}, Netty on loopback):
  *
  * <ol>
  *   <li>upload throughput of a 50 MB model (a valid JSON model padded with whitespace, so the
@@ -75,7 +74,7 @@ public final class RegistryMeasurements {
       overrides.put("registry.store.postgresql.schema", "registry_measure_" + ProcessHandle.current().pid());
     }
     RegistryConfig config = TestConfigs.registry(dir, overrides);
-    try (RegistryServer server = Main.start(config)) {
+    try (RegistryServer server = RegistryServer.start(config)) {
       ManagedChannel channel = GrpcTransports.channel("127.0.0.1:" + server.grpcPort(), 4 << 20);
       try {
         upload(channel, dir);

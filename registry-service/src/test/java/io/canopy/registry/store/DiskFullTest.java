@@ -22,7 +22,6 @@ import io.canopy.proto.registry.v1.TrafficSplit;
 import io.canopy.proto.registry.v1.VersionState;
 import io.canopy.registry.Await;
 import io.canopy.registry.Fixtures;
-import io.canopy.registry.Main;
 import io.canopy.registry.RegistryClient;
 import io.canopy.registry.RegistryServer;
 import io.canopy.registry.TestConfigs;
@@ -129,7 +128,7 @@ class DiskFullTest {
   void fullDisk_everyMutationAllOrNothing_notReady_thenRecoversWithoutRestart() throws Exception {
     RegistryServer server =
         cleanup.register(
-            Main.start(TestConfigs.registry(mount.resolve("data"), Map.of())));
+            RegistryServer.start(TestConfigs.registry(mount.resolve("data"), Map.of())));
     ManagedChannel channel =
         cleanup.register(
             GrpcTransports.channel("127.0.0.1:" + server.grpcPort(), 1 << 20, ClientTls.PLAINTEXT));

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.canopy.common.grpc.GrpcTransports;
 import io.canopy.common.testing.GrpcCleanup;
 import io.canopy.common.tls.ClientTls;
-import io.canopy.registry.Main;
 import io.canopy.registry.RegistryClient;
 import io.canopy.registry.RegistryServer;
 import io.canopy.registry.TestConfigs;
@@ -30,7 +29,7 @@ class WatchAdmissionTest {
   private RegistryClient client(int maxStreams, int perPeer) {
     RegistryServer server =
         cleanup.register(
-            Main.start(
+            RegistryServer.start(
                 TestConfigs.registry(
                     dir.resolve("data"),
                     Map.of(
