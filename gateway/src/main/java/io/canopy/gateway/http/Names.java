@@ -1,12 +1,10 @@
 package io.canopy.gateway.http;
 
-import java.util.regex.Pattern;
+import io.canopy.common.names.ResourceNames;
 
 /** Validates the names and numbers that arrive in URL paths, naming the field at fault. */
 final class Names {
 
-  // The registry's rule for model names; aliases follow it too.
-  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,127}");
 
   private Names() {}
 
@@ -36,13 +34,8 @@ final class Names {
   }
 
   private static String name(String field, String value) {
-    if (value == null || !NAME.matcher(value).matches()) {
-      throw JsonInput.invalid(
-          field,
-          "'"
-              + value
-              + "' is not a valid name: 1-128 characters of [A-Za-z0-9_.-],"
-              + " starting with a letter or digit");
+    if (!ResourceNames.isValid(value)) {
+      throw JsonInput.invalid(field, "'" + value + "' is not a valid name: " + ResourceNames.RULE);
     }
     return value;
   }

@@ -1,5 +1,6 @@
 package io.canopy.registry.grpc;
 
+import io.canopy.common.names.ResourceNames;
 import io.canopy.common.digest.Sha256;
 import io.canopy.common.error.CanopyException.InvalidArgument;
 import io.canopy.proto.registry.v1.InputBinding;
@@ -16,7 +17,6 @@ final class Requests {
 
   static final String RESERVED_ALIAS = "latest";
 
-  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,127}");
   private static final Pattern LABEL_KEY = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_./-]{0,62}");
   private static final Set<String> FEATURE_TYPES = Set.of("float", "int", "i", "q", "c");
   private static final int MAX_LABELS = 64;
@@ -30,14 +30,7 @@ final class Requests {
 
   /** A model, alias or feature view name: 1-128 of [A-Za-z0-9_.-], starting alphanumeric. */
   static String name(String field, String value) {
-    if (value.isEmpty()) {
-      throw new InvalidArgument(field, "is required");
-    }
-    if (!NAME.matcher(value).matches()) {
-      throw new InvalidArgument(
-          field, "must be 1-128 characters of [A-Za-z0-9_.-] starting with a letter or digit");
-    }
-    return value;
+    return ResourceNames.check(field, value);
   }
 
   static String alias(String field, String value) {

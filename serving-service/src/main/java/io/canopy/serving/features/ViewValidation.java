@@ -1,25 +1,20 @@
 package io.canopy.serving.features;
 
 import io.canopy.common.error.CanopyException;
+import io.canopy.common.names.ResourceNames;
 import io.canopy.proto.features.v1.Feature;
 import io.canopy.proto.features.v1.FeatureView;
 import io.canopy.proto.features.v1.ValueType;
 import java.util.HashSet;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /** Checks a feature view definition before it is stored. */
 final class ViewValidation {
 
-  static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]{1,128}");
-
   private ViewValidation() {}
 
   static void check(FeatureView view) {
-    if (!NAME.matcher(view.getName()).matches()) {
-      throw new CanopyException.InvalidArgument(
-          "feature_view.name", "must be 1-128 characters of [A-Za-z0-9_.-]");
-    }
+    ResourceNames.check("feature_view.name", view.getName());
     if (view.getEntity().isBlank()) {
       throw new CanopyException.InvalidArgument("feature_view.entity", "an entity is required");
     }

@@ -207,6 +207,11 @@ abstract class FeatureStoreContract {
   void createFeatureView_invalidDefinitions_nameTheField() {
     assertInvalidField(
         () -> create(customers(0).toBuilder().setName("no spaces").build()), "feature_view.name");
+    // The one rule of every front: a leading '.' or '-' would be unreachable in a gateway URL.
+    assertInvalidField(
+        () -> create(customers(0).toBuilder().setName(".hidden").build()), "feature_view.name");
+    assertInvalidField(
+        () -> create(customers(0).toBuilder().setName("-flag").build()), "feature_view.name");
     assertInvalidField(
         () -> create(customers(0).toBuilder().setEntity("").build()), "feature_view.entity");
     assertInvalidField(
