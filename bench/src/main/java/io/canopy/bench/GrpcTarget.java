@@ -1,10 +1,10 @@
 package io.canopy.bench;
 
+import io.canopy.common.grpc.FutureObserver;
 import io.grpc.CallOptions;
 import io.grpc.Channel;
 import io.grpc.MethodDescriptor;
 import io.grpc.stub.ClientCalls;
-import io.grpc.stub.StreamObserver;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -74,27 +74,8 @@ final class GrpcTarget<Q, R> implements Target {
   @Override
   public CompletableFuture<R> send() {
     Q request = requests.get(Math.floorMod(next.getAndIncrement(), requests.size()));
-    CompletableFuture<R> result = new CompletableFuture<>();
     CallOptions options = CallOptions.DEFAULT.withDeadlineAfter(timeoutNanos, TimeUnit.NANOSECONDS);
-    ClientCalls.asyncUnaryCall(
-        channel.newCall(method, options),
-        request,
-        new StreamObserver<>() {
-          @Override
-          public void onNext(R response) {
-            result.complete(response);
-          }
-
-          @Override
-          public void onError(Throwable t) {
-            result.completeExceptionally(t);
-          }
-
-          @Override
-          public void onCompleted() {
-            // onNext already completed the future; a unary call has exactly one response
-          }
-        });
-    return result;
+    return FutureObserver.unary(
+        (q, out) -> ClientCalls.asyncUnaryCall(channel.newCall(method, options), q, out), request);
   }
 }

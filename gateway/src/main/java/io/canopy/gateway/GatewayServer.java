@@ -1,54 +1,213 @@
 package io.canopy.gateway;
 
+import io.canopy.common.auth.AuthInterceptor;
+import io.canopy.common.auth.InferenceRoles;
 import io.canopy.common.grpc.GrpcServer;
+import io.canopy.common.grpc.GrpcTransports;
+import io.canopy.common.metrics.MetricLabels;
+import io.canopy.common.registry.RegistryFollower;
+import io.canopy.common.retry.Backoff;
+import io.canopy.gateway.batching.Batchers;
+import io.canopy.gateway.features.FeatureCalls;
+import io.canopy.gateway.grpc.FeatureStoreFront;
+import io.canopy.gateway.grpc.InferenceFront;
+import io.canopy.gateway.grpc.KServeFront;
+import io.canopy.gateway.grpc.RoutingKeyInterceptor;
 import io.canopy.gateway.http.HttpFront;
-import io.canopy.gateway.upstream.Upstream;
-import io.canopy.gateway.routing.RegistryWatch;
+import io.canopy.gateway.metrics.GatewayMetrics;
+import io.canopy.gateway.metrics.HelidonGatewayMetrics;
+import io.canopy.gateway.predict.KServeCalls;
+import io.canopy.gateway.predict.PredictPipeline;
+import io.canopy.gateway.routing.Router;
+import io.canopy.gateway.routing.RoutingTable;
+import io.canopy.gateway.upstream.RegistryClient;
+import io.canopy.gateway.upstream.ServingClient;
+import io.grpc.ServerBuilder;
+import io.helidon.metrics.api.Metrics;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
- * A running gateway: its gRPC and HTTP fronts and the upstream channels behind them. Closing it
- * stops taking requests, lets those in flight finish, then closes the upstream channels.
+ * A running gateway: its gRPC and HTTP fronts, the routing table following the registry, and the
+ * clients of the services behind it. {@link #start} is the whole wiring; closing stops taking
+ * requests, lets those in flight finish, then closes the upstream channels.
+ *
+ * <p>Where a predict goes: a front ({@link InferenceFront}, {@link HttpFront}) hands it to the
+ * {@link PredictPipeline}, which routes it ({@link Router} over the {@link RoutingTable}), admits
+ * it (a per-model in-flight limit), batches it ({@link Batchers}) and sends it through {@link
+ * ServingClient}, the one place upstream calls are retried and hedged.
  *
  * <p>Threads. The gRPC front and the channel to serving run on grpc-netty's event loops ({@code
  * directExecutor}), one loop group shared by the server and the channels: a gRPC call is routed,
  * admitted, batched and sent upstream on the loop that read it, and serving's answer completes the
  * pipeline's futures and is relayed to the caller on the loop that read the answer. So nothing on
  * that path may block or wait for another thread: the fronts only forward asynchronously, the
- * locks (batch queues, retry budget, hedging race, registry watch) guard a few fields and never
- * wait, the bulkhead never queues, and futures are chained without blocking. Every blocking wait
- * is in the HTTP front, whose handlers run on virtual threads (blocking stubs, {@code
- * future.get}). Retry backoffs, hedges and batch delays fire on the {@code gateway-scheduler}
- * thread; the registry channel (the watch stream, the HTTP front's reads) keeps grpc-java's
- * default executor.
+ * locks (batch queues, retry budget, hedging race) guard a few fields and never wait, admission
+ * never queues, and futures are chained without blocking. Every blocking wait is in the HTTP
+ * front, whose handlers run on virtual threads (registry reads, {@code future.get}). Retry
+ * backoffs, hedges, batch delays and the registry watch's events run on the {@code
+ * gateway-scheduler} thread; the registry channel keeps grpc-java's default executor.
  */
 public final class GatewayServer implements AutoCloseable {
 
+  private static final Logger LOG = Logger.getLogger(GatewayServer.class.getName());
   private static final Duration GRACE = Duration.ofSeconds(5);
+  /** Reconnect pace of the registry watch: 100 ms doubling to 5 s, jittered. */
+  private static final Duration WATCH_BACKOFF_MIN = Duration.ofMillis(100);
+  private static final Duration WATCH_BACKOFF_MAX = Duration.ofSeconds(5);
 
-  private final Upstream upstream;
-  private final RegistryWatch watch;
-  private final ScheduledExecutorService scheduler;
+  /**
+   * What a test may swap in the gateway's wiring; everything left {@code null} is the real thing:
+   * the JVM-wide Helidon metrics and the system clock. (The gateway's transports are always Netty:
+   * its tests run it on port 0.)
+   *
+   * @param metrics where the gateway reports
+   * @param clock times alias moves for the alias fallback
+   */
+  public record Seams(GatewayMetrics metrics, Clock clock) {
+
+    /** Everything real. */
+    public static Seams real() {
+      return new Seams(null, null);
+    }
+
+    public Seams withMetrics(GatewayMetrics gatewayMetrics) {
+      return new Seams(gatewayMetrics, clock);
+    }
+
+    public Seams withClock(Clock gatewayClock) {
+      return new Seams(metrics, gatewayClock);
+    }
+  }
+
+  private final AtomicBoolean ready;
+  private final Deque<AutoCloseable> resources;
   private final GrpcServer grpc;
   private final HttpFront http;
-  private final AtomicBoolean ready;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  GatewayServer(
-      Upstream upstream,
-      RegistryWatch watch,
-      ScheduledExecutorService scheduler,
-      GrpcServer grpc,
-      HttpFront http,
-      AtomicBoolean ready) {
-    this.upstream = upstream;
-    this.watch = watch;
-    this.scheduler = scheduler;
+  private GatewayServer(
+      AtomicBoolean ready, Deque<AutoCloseable> resources, GrpcServer grpc, HttpFront http) {
+    this.ready = ready;
+    this.resources = resources;
     this.grpc = grpc;
     this.http = http;
-    this.ready = ready;
+  }
+
+  /** Wires and starts the gateway for real: what {@code Main}, tests and {@code canopy up} run. */
+  public static GatewayServer start(GatewayConfig config) {
+    return start(config, Seams.real());
+  }
+
+  /** Wires and starts everything, with the given parts swapped in (see {@link Seams}). */
+  public static GatewayServer start(GatewayConfig config, Seams seams) {
+    GatewayMetrics metrics =
+        seams.metrics() != null
+            ? seams.metrics()
+            : new HelidonGatewayMetrics(Metrics.globalRegistry());
+    Clock clock = seams.clock() != null ? seams.clock() : Clock.systemUTC();
+    Deque<AutoCloseable> opened = new ArrayDeque<>();
+    try {
+      // Model and version labels only for names that exist; a deleted model's series go with it.
+      RoutingTable table = new RoutingTable(config.aliasFallbackWindow(), clock);
+      metrics.restrictLabels(new MetricLabels(table, config.maxSeriesPerMetric()));
+      table.onRemoved(metrics::forget);
+      ScheduledExecutorService scheduler =
+          Executors.newSingleThreadScheduledExecutor(
+              Thread.ofPlatform().name("gateway-scheduler").daemon(true).factory());
+      opened.push(scheduler::shutdownNow);
+      ServingClient serving =
+          push(
+              opened,
+              ServingClient.connect(
+                  config.servingTarget(),
+                  config.upstreamTls(),
+                  config.servingToken(),
+                  config.upstreamTimeout(),
+                  config.retry(),
+                  scheduler,
+                  metrics));
+      RegistryClient registry =
+          push(
+              opened,
+              RegistryClient.connect(
+                  config.registryTarget(), config.upstreamTls(), config.upstreamTimeout()));
+      push(
+          opened,
+          new RegistryFollower(
+                  "gateway",
+                  registry.watchStub(),
+                  scheduler,
+                  Backoff.jittered(WATCH_BACKOFF_MIN, WATCH_BACKOFF_MAX),
+                  table::revision,
+                  table::apply)
+              .start());
+      Router router = new Router(table, () -> ThreadLocalRandom.current().nextDouble());
+      KServeCalls kserve = new KServeCalls(router, serving);
+      FeatureCalls features = new FeatureCalls(serving);
+      PredictPipeline pipeline =
+          new PredictPipeline(
+              router,
+              new Batchers(serving.predict(), config.batching(), scheduler, System::nanoTime, metrics),
+              serving.predict(),
+              config.maxConcurrentPerModel(),
+              config.upstreamTimeout(),
+              metrics,
+              System::nanoTime);
+      ServerBuilder<?> transport =
+          GrpcTransports.server(config.grpc(), config.grpcLimits(), config.tls());
+      // Calls run on Netty's event loops, no hand-off: every handler only forwards asynchronously
+      // and never waits (the class comment says what that asks of the code).
+      transport.directExecutor();
+      GrpcServer grpc =
+          new GrpcServer(
+              transport,
+              List.of(
+                  new InferenceFront(serving, pipeline, config.maxRows()),
+                  new KServeFront(serving, kserve, config.maxRows()),
+                  new FeatureStoreFront(features)),
+              // Health and reflection stay open; every Canopy method needs a token whose role
+              // covers it (the same table serving uses).
+              List.of(
+                  new AuthInterceptor(config.tokens(), InferenceRoles.table()),
+                  new RoutingKeyInterceptor()));
+      grpc.start();
+      opened.push(() -> grpc.stop(GRACE));
+      AtomicBoolean ready = new AtomicBoolean();
+      HttpFront http =
+          push(
+              opened,
+              HttpFront.start(
+                  config.http(),
+                  config.maxBodyBytes(),
+                  config.httpLimits(),
+                  config.maxRows(),
+                  new HttpFront.Calls(serving, pipeline, kserve, features, registry),
+                  config.tokens(),
+                  config.allowedOrigins(),
+                  config.tls(),
+                  ready::get));
+      ready.set(true);
+      grpc.setServing(true);
+      return new GatewayServer(ready, opened, grpc, http);
+    } catch (RuntimeException | Error e) {
+      closeAll(opened);
+      throw e;
+    }
+  }
+
+  private static <T extends AutoCloseable> T push(Deque<AutoCloseable> opened, T resource) {
+    opened.push(resource);
+    return resource;
   }
 
   /** The HTTP port (the real one when configured with port 0). */
@@ -61,7 +220,10 @@ public final class GatewayServer implements AutoCloseable {
     return grpc.port();
   }
 
-  /** Graceful and idempotent: fronts first (in-flight calls finish), then the upstream. */
+  /**
+   * Graceful and idempotent, newest first: the HTTP front and the gRPC front (in-flight calls
+   * finish), then the registry watch, the upstream clients and the scheduler.
+   */
   @Override
   public void close() {
     if (!closed.compareAndSet(false, true)) {
@@ -69,15 +231,15 @@ public final class GatewayServer implements AutoCloseable {
     }
     ready.set(false);
     grpc.setServing(false);
-    try {
-      http.close();
-    } finally {
+    closeAll(resources);
+  }
+
+  private static void closeAll(Deque<AutoCloseable> resources) {
+    while (!resources.isEmpty()) {
       try {
-        grpc.stop(GRACE);
-      } finally {
-        watch.close();
-        upstream.close();
-        scheduler.shutdownNow();
+        resources.pop().close();
+      } catch (Exception e) {
+        LOG.log(Level.WARNING, "error while stopping the gateway", e);
       }
     }
   }

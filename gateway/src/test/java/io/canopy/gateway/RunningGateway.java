@@ -61,7 +61,10 @@ final class RunningGateway implements AutoCloseable {
     settings.put("gateway.upstream.serving-target", serving.target());
     settings.put("gateway.upstream.registry-target", registry.target());
     settings.putAll(overrides);
-    gateway = Main.start(GatewayConfig.create(config(settings)), metrics, clock);
+    gateway =
+        GatewayServer.start(
+            GatewayConfig.create(config(settings)),
+            GatewayServer.Seams.real().withMetrics(metrics).withClock(clock));
   }
 
   static Config config(Map<String, String> settings) {

@@ -1,5 +1,6 @@
 package io.canopy.registry;
 
+import io.canopy.common.testing.Observers;
 import com.google.protobuf.ByteString;
 import io.canopy.proto.registry.v1.DownloadVersionRequest;
 import io.canopy.proto.registry.v1.DownloadVersionResponse;
@@ -45,7 +46,7 @@ public final class RegistryClient {
   /** Uploads {@code bytes} after {@code header}; throws StatusRuntimeException on failure. */
   public ModelVersion upload(UploadVersionHeader header, byte[] bytes) {
     CompletableFuture<UploadVersionResponse> response = new CompletableFuture<>();
-    StreamObserver<UploadVersionRequest> requests = async.uploadVersion(observer(response));
+    StreamObserver<UploadVersionRequest> requests = async.uploadVersion(Observers.completing(response));
     requests.onNext(UploadVersionRequest.newBuilder().setHeader(header).build());
     for (int at = 0; at < bytes.length; at += CHUNK) {
       int end = Math.min(bytes.length, at + CHUNK);
@@ -141,25 +142,6 @@ public final class RegistryClient {
 
   public Watch watch(long sinceRevision) {
     return new Watch(sinceRevision);
-  }
-
-  static <T> StreamObserver<T> observer(CompletableFuture<T> result) {
-    return new StreamObserver<>() {
-      @Override
-      public void onNext(T value) {
-        result.complete(value);
-      }
-
-      @Override
-      public void onError(Throwable t) {
-        result.completeExceptionally(t);
-      }
-
-      @Override
-      public void onCompleted() {
-        result.complete(null);
-      }
-    };
   }
 
   static <T> T await(CompletableFuture<T> future) {

@@ -1,5 +1,6 @@
 package io.canopy.registry;
 
+import io.canopy.common.testing.Observers;
 import static io.canopy.registry.Statuses.assertCode;
 import static io.canopy.registry.Statuses.assertInvalid;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -224,7 +225,7 @@ class UploadVersionTest {
     InProcessRegistry registry = start();
     CompletableFuture<UploadVersionResponse> response = new CompletableFuture<>();
     StreamObserver<UploadVersionRequest> requests =
-        registry.client.async.uploadVersion(RegistryClient.observer(response));
+        registry.client.async.uploadVersion(Observers.completing(response));
 
     requests.onNext(UploadVersionRequest.newBuilder().setChunk(ByteString.copyFromUtf8("{")).build());
     requests.onCompleted();
@@ -246,7 +247,7 @@ class UploadVersionTest {
     InProcessRegistry registry = start();
     CompletableFuture<UploadVersionResponse> response = new CompletableFuture<>();
     StreamObserver<UploadVersionRequest> requests =
-        registry.client.async.uploadVersion(RegistryClient.observer(response));
+        registry.client.async.uploadVersion(Observers.completing(response));
     requests.onNext(
         UploadVersionRequest.newBuilder()
             .setHeader(UploadVersionHeader.newBuilder().setModel("gone").setCreateModel(true))

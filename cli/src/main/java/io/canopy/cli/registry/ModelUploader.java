@@ -1,5 +1,6 @@
 package io.canopy.cli.registry;
 
+import io.canopy.common.grpc.FutureObserver;
 import com.google.protobuf.ByteString;
 import io.canopy.proto.registry.v1.ModelRegistryServiceGrpc;
 import io.canopy.proto.registry.v1.ModelVersion;
@@ -43,27 +44,10 @@ public final class ModelUploader {
   public ModelVersion upload(
       UploadVersionHeader header, InputStream bytes, long timeoutSeconds, LongConsumer progress)
       throws IOException {
-    CompletableFuture<UploadVersionResponse> result = new CompletableFuture<>();
+    FutureObserver<UploadVersionRequest, UploadVersionResponse> reply = new FutureObserver<>();
+    CompletableFuture<UploadVersionResponse> result = reply.future();
     StreamObserver<UploadVersionRequest> requests =
-        stub.withDeadlineAfter(timeoutSeconds, TimeUnit.SECONDS)
-            .uploadVersion(
-                new StreamObserver<>() {
-                  @Override
-                  public void onNext(UploadVersionResponse value) {
-                    result.complete(value);
-                  }
-
-                  @Override
-                  public void onError(Throwable t) {
-                    result.completeExceptionally(t);
-                  }
-
-                  @Override
-                  public void onCompleted() {
-                    result.completeExceptionally(
-                        new IllegalStateException("registry closed the upload without a reply"));
-                  }
-                });
+        stub.withDeadlineAfter(timeoutSeconds, TimeUnit.SECONDS).uploadVersion(reply);
     try {
       requests.onNext(UploadVersionRequest.newBuilder().setHeader(header).build());
       byte[] buffer = new byte[CHUNK_BYTES];

@@ -1,5 +1,6 @@
 package io.canopy.cli.up;
 
+import io.canopy.common.grpc.FutureObserver;
 import io.canopy.proto.features.v1.CreateFeatureViewRequest;
 import io.canopy.proto.features.v1.Feature;
 import io.canopy.proto.features.v1.FeatureRow;
@@ -13,7 +14,6 @@ import io.grpc.Channel;
 import io.grpc.stub.StreamObserver;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -51,27 +51,13 @@ final class DemoFeatures {
           }
           rows.addRows(row);
         });
-    CompletableFuture<WriteFeaturesResponse> done = new CompletableFuture<>();
+    FutureObserver<WriteFeaturesRequest, WriteFeaturesResponse> done = new FutureObserver<>();
     StreamObserver<WriteFeaturesRequest> stream =
         FeatureStoreServiceGrpc.newStub(channel)
             .withDeadlineAfter(30, TimeUnit.SECONDS)
-            .writeFeatures(
-                new StreamObserver<>() {
-                  @Override
-                  public void onNext(WriteFeaturesResponse value) {
-                    done.complete(value);
-                  }
-
-                  @Override
-                  public void onError(Throwable t) {
-                    done.completeExceptionally(t);
-                  }
-
-                  @Override
-                  public void onCompleted() {}
-                });
+            .writeFeatures(done);
     stream.onNext(rows.build());
     stream.onCompleted();
-    done.get(30, TimeUnit.SECONDS);
+    done.future().get(30, TimeUnit.SECONDS);
   }
 }

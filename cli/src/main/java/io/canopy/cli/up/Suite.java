@@ -62,7 +62,7 @@ public final class Suite implements AutoCloseable {
       gatewayOverrides.put("gateway.upstream.registry-target", "127.0.0.1:" + registry.grpcPort());
       GatewayConfig gatewayConfig =
           GatewayConfig.create(ConfigLoader.load("gateway.yaml", gatewayOverrides));
-      GatewayServer gateway = io.canopy.gateway.Main.start(gatewayConfig);
+      GatewayServer gateway = io.canopy.gateway.GatewayServer.start(gatewayConfig);
       Tls tls =
           new Tls(
               registryConfig.tls().enabled(),

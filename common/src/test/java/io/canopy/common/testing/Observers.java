@@ -1,6 +1,6 @@
 package io.canopy.common.testing;
 
-import io.grpc.stub.StreamObserver;
+import io.canopy.common.grpc.FutureObserver;
 import java.util.concurrent.CompletableFuture;
 
 /** Response observers for the async and client-streaming calls tests make by hand. */
@@ -9,23 +9,21 @@ public final class Observers {
   private Observers() {}
 
   /**
-   * An observer that completes {@code result} with the call's (single) response, or
-   * exceptionally with its error; the end of the stream adds nothing.
+   * A {@link FutureObserver} (the project's one observer-to-future adapter) whose outcome also
+   * completes {@code result}, for tests that hold the future before the call starts.
    */
-  public static <T> StreamObserver<T> completing(CompletableFuture<T> result) {
-    return new StreamObserver<>() {
-      @Override
-      public void onNext(T value) {
-        result.complete(value);
-      }
-
-      @Override
-      public void onError(Throwable t) {
-        result.completeExceptionally(t);
-      }
-
-      @Override
-      public void onCompleted() {}
-    };
+  public static <Q, T> FutureObserver<Q, T> completing(CompletableFuture<T> result) {
+    FutureObserver<Q, T> observer = new FutureObserver<>();
+    observer
+        .future()
+        .whenComplete(
+            (value, failure) -> {
+              if (failure != null) {
+                result.completeExceptionally(failure);
+              } else {
+                result.complete(value);
+              }
+            });
+    return observer;
   }
 }

@@ -1,7 +1,6 @@
 package io.canopy.gateway.grpc;
 
-import io.canopy.gateway.upstream.Unary;
-import io.canopy.gateway.upstream.Upstream;
+import io.canopy.gateway.features.FeatureCalls;
 import io.canopy.proto.features.v1.CreateFeatureViewRequest;
 import io.canopy.proto.features.v1.CreateFeatureViewResponse;
 import io.canopy.proto.features.v1.DeleteFeatureViewRequest;
@@ -15,61 +14,53 @@ import io.canopy.proto.features.v1.ListFeatureViewsRequest;
 import io.canopy.proto.features.v1.ListFeatureViewsResponse;
 import io.canopy.proto.features.v1.WriteFeaturesRequest;
 import io.canopy.proto.features.v1.WriteFeaturesResponse;
-import io.grpc.Deadline;
 import io.grpc.stub.StreamObserver;
-import java.util.concurrent.CompletableFuture;
-import java.util.function.Supplier;
 
 /**
- * The gateway's {@code canopy.features.v1.FeatureStoreService}, forwarded to the serving replicas
- * over the balanced channel. Reads are retried like Predict (UNAVAILABLE, budget, deadline);
- * mutations and the WriteFeatures stream are forwarded once.
+ * The gateway's {@code canopy.features.v1.FeatureStoreService}: each call goes through {@link
+ * FeatureCalls}, the path the HTTP front shares; statuses pass through unchanged.
  */
 public final class FeatureStoreFront extends FeatureStoreServiceGrpc.FeatureStoreServiceImplBase {
 
-  private final Upstream upstream;
+  private final FeatureCalls calls;
 
-  public FeatureStoreFront(Upstream upstream) {
-    this.upstream = upstream;
+  public FeatureStoreFront(FeatureCalls calls) {
+    this.calls = calls;
   }
 
   @Override
-  public void getOnlineFeatures(GetOnlineFeaturesRequest request, StreamObserver<GetOnlineFeaturesResponse> out) {
-    Deadline deadline = upstream.deadlineForCall();
-    Relay.complete(retried(() -> Unary.call(upstream.features().withDeadline(deadline)::getOnlineFeatures, request)), out);
+  public void getOnlineFeatures(
+      GetOnlineFeaturesRequest request, StreamObserver<GetOnlineFeaturesResponse> out) {
+    Relay.complete(calls.get(request), out);
   }
 
   @Override
-  public void getFeatureView(GetFeatureViewRequest request, StreamObserver<GetFeatureViewResponse> out) {
-    Deadline deadline = upstream.deadlineForCall();
-    Relay.complete(retried(() -> Unary.call(upstream.features().withDeadline(deadline)::getFeatureView, request)), out);
+  public void getFeatureView(
+      GetFeatureViewRequest request, StreamObserver<GetFeatureViewResponse> out) {
+    Relay.complete(calls.view(request), out);
   }
 
   @Override
-  public void listFeatureViews(ListFeatureViewsRequest request, StreamObserver<ListFeatureViewsResponse> out) {
-    Deadline deadline = upstream.deadlineForCall();
-    Relay.complete(retried(() -> Unary.call(upstream.features().withDeadline(deadline)::listFeatureViews, request)), out);
+  public void listFeatureViews(
+      ListFeatureViewsRequest request, StreamObserver<ListFeatureViewsResponse> out) {
+    Relay.complete(calls.list(request), out);
   }
 
   @Override
-  public void createFeatureView(CreateFeatureViewRequest request, StreamObserver<CreateFeatureViewResponse> out) {
-    upstream.features().createFeatureView(request, new Relay<>(out));
+  public void createFeatureView(
+      CreateFeatureViewRequest request, StreamObserver<CreateFeatureViewResponse> out) {
+    Relay.complete(calls.create(request), out);
   }
 
   @Override
-  public void deleteFeatureView(DeleteFeatureViewRequest request, StreamObserver<DeleteFeatureViewResponse> out) {
-    upstream.features().deleteFeatureView(request, new Relay<>(out));
+  public void deleteFeatureView(
+      DeleteFeatureViewRequest request, StreamObserver<DeleteFeatureViewResponse> out) {
+    Relay.complete(calls.delete(request), out);
   }
 
   @Override
-  public StreamObserver<WriteFeaturesRequest> writeFeatures(StreamObserver<WriteFeaturesResponse> out) {
-    // A client stream cannot be replayed, so it is forwarded as is, flow control included.
-    return upstream.features().writeFeatures(new Relay<>(out));
+  public StreamObserver<WriteFeaturesRequest> writeFeatures(
+      StreamObserver<WriteFeaturesResponse> out) {
+    return calls.writeStream(new Relay<>(out));
   }
-
-  private <T> CompletableFuture<T> retried(Supplier<CompletableFuture<T>> attempt) {
-    // Retried attempts run outside the handler's context so a backoff timer is not cancelled.
-    return upstream.withRetries(attempt);
-  }
-
 }

@@ -3,17 +3,13 @@ package io.canopy.gateway.grpc;
 import io.canopy.common.error.ErrorMapping;
 import io.canopy.common.grpc.RowLimit;
 import io.canopy.gateway.predict.PredictPipeline;
-import io.canopy.gateway.upstream.Unary;
-import io.canopy.gateway.upstream.Upstream;
+import io.canopy.gateway.upstream.ServingClient;
 import io.canopy.proto.inference.v1.GetModelStatusRequest;
 import io.canopy.proto.inference.v1.GetModelStatusResponse;
 import io.canopy.proto.inference.v1.InferenceServiceGrpc;
 import io.canopy.proto.inference.v1.PredictRequest;
 import io.canopy.proto.inference.v1.PredictResponse;
-import io.grpc.Deadline;
-import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
-import java.util.concurrent.CompletableFuture;
 
 /**
  * The gateway's {@code canopy.inference.v1.InferenceService}: same contract as serving-service's.
@@ -22,12 +18,12 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class InferenceFront extends InferenceServiceGrpc.InferenceServiceImplBase {
 
-  private final Upstream upstream;
+  private final ServingClient serving;
   private final PredictPipeline pipeline;
   private final RowLimit rowLimit;
 
-  public InferenceFront(Upstream upstream, PredictPipeline pipeline, int maxRows) {
-    this.upstream = upstream;
+  public InferenceFront(ServingClient serving, PredictPipeline pipeline, int maxRows) {
+    this.serving = serving;
     this.pipeline = pipeline;
     this.rowLimit = new RowLimit(maxRows, "the gateway's");
   }
@@ -43,21 +39,13 @@ public final class InferenceFront extends InferenceServiceGrpc.InferenceServiceI
     if (request.getRoutingKey().isEmpty() && !RoutingKeyInterceptor.current().isEmpty()) {
       request = request.toBuilder().setRoutingKey(RoutingKeyInterceptor.current()).build();
     }
-    Relay.complete(pipeline.predict(request, upstream.deadlineForCall(), "grpc"), out);
+    Relay.complete(pipeline.predict(request, serving.deadlineForCall(), "grpc"), out);
   }
 
   @Override
   public void getModelStatus(
       GetModelStatusRequest request, StreamObserver<GetModelStatusResponse> out) {
     // A read: retried like Predict, each attempt with what is left of the caller's deadline.
-    Deadline deadline = upstream.deadlineForCall();
-    Relay.complete(
-        upstream.withRetries(
-            () ->
-                deadline.isExpired()
-                    ? CompletableFuture.failedFuture(
-                        Status.DEADLINE_EXCEEDED.withDescription("deadline exceeded").asRuntimeException())
-                    : Unary.call(upstream.inference(deadline)::getModelStatus, request)),
-        out);
+    Relay.complete(serving.modelStatus(request, serving.deadlineForCall()), out);
   }
 }

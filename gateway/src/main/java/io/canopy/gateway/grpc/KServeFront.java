@@ -3,7 +3,7 @@ package io.canopy.gateway.grpc;
 import io.canopy.common.error.ErrorMapping;
 import io.canopy.common.grpc.RowLimit;
 import io.canopy.gateway.predict.KServeCalls;
-import io.canopy.gateway.upstream.Upstream;
+import io.canopy.gateway.upstream.ServingClient;
 import io.canopy.proto.kserve.v2.GRPCInferenceServiceGrpc;
 import io.canopy.proto.kserve.v2.ModelInferRequest;
 import io.canopy.proto.kserve.v2.ModelInferResponse;
@@ -27,43 +27,43 @@ import io.grpc.stub.StreamObserver;
  */
 public final class KServeFront extends GRPCInferenceServiceGrpc.GRPCInferenceServiceImplBase {
 
-  private final Upstream upstream;
+  private final ServingClient serving;
   private final KServeCalls calls;
   private final RowLimit rowLimit;
 
-  public KServeFront(Upstream upstream, KServeCalls calls, int maxRows) {
-    this.upstream = upstream;
+  public KServeFront(ServingClient serving, KServeCalls calls, int maxRows) {
+    this.serving = serving;
     this.calls = calls;
     this.rowLimit = new RowLimit(maxRows, "the gateway's");
   }
 
   @Override
   public void serverLive(ServerLiveRequest request, StreamObserver<ServerLiveResponse> out) {
-    upstream.kserve().serverLive(request, new Relay<>(out));
+    Relay.complete(serving.serverLive(serving.deadlineForCall()), out);
   }
 
   @Override
   public void serverReady(ServerReadyRequest request, StreamObserver<ServerReadyResponse> out) {
-    upstream.kserve().serverReady(request, new Relay<>(out));
+    Relay.complete(serving.serverReady(serving.deadlineForCall()), out);
   }
 
   @Override
   public void modelReady(ModelReadyRequest request, StreamObserver<ModelReadyResponse> out) {
     Relay.complete(
-        calls.ready(request, RoutingKeyInterceptor.current(), upstream.deadlineForCall()), out);
+        calls.ready(request, RoutingKeyInterceptor.current(), serving.deadlineForCall()), out);
   }
 
   @Override
   public void serverMetadata(
       ServerMetadataRequest request, StreamObserver<ServerMetadataResponse> out) {
-    upstream.kserve().serverMetadata(request, new Relay<>(out));
+    Relay.complete(serving.serverMetadata(serving.deadlineForCall()), out);
   }
 
   @Override
   public void modelMetadata(
       ModelMetadataRequest request, StreamObserver<ModelMetadataResponse> out) {
     Relay.complete(
-        calls.metadata(request, RoutingKeyInterceptor.current(), upstream.deadlineForCall()), out);
+        calls.metadata(request, RoutingKeyInterceptor.current(), serving.deadlineForCall()), out);
   }
 
   @Override
@@ -75,6 +75,6 @@ public final class KServeFront extends GRPCInferenceServiceGrpc.GRPCInferenceSer
       return;
     }
     Relay.complete(
-        calls.infer(request, RoutingKeyInterceptor.current(), upstream.deadlineForCall()), out);
+        calls.infer(request, RoutingKeyInterceptor.current(), serving.deadlineForCall()), out);
   }
 }

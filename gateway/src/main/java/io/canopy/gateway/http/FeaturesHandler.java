@@ -7,8 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.google.protobuf.Timestamp;
 import io.canopy.common.error.CanopyException;
-import io.canopy.gateway.upstream.Unary;
-import io.canopy.gateway.upstream.Upstream;
+import io.canopy.gateway.features.FeatureCalls;
 import io.canopy.proto.features.v1.EntityFeatures;
 import io.canopy.proto.features.v1.Feature;
 import io.canopy.proto.features.v1.FeatureRow;
@@ -20,9 +19,6 @@ import io.canopy.proto.features.v1.GetOnlineFeaturesResponse;
 import io.canopy.proto.features.v1.ValueType;
 import io.canopy.proto.features.v1.WriteFeaturesRequest;
 import io.canopy.proto.features.v1.WriteFeaturesResponse;
-import io.grpc.Deadline;
-import io.grpc.Status;
-import io.grpc.stub.StreamObserver;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
@@ -33,8 +29,6 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 
 /**
  * Online features over HTTP: {@code POST /v1/features/{view}:get} with {@code {"entities": [...],
@@ -50,12 +44,12 @@ final class FeaturesHandler {
           .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
           .build();
 
-  private final Upstream upstream;
+  private final FeatureCalls calls;
   private final RequestBodies bodies;
   private final JsonReplies replies;
 
-  FeaturesHandler(Upstream upstream, RequestBodies bodies, JsonReplies replies) {
-    this.upstream = upstream;
+  FeaturesHandler(FeatureCalls calls, RequestBodies bodies, JsonReplies replies) {
+    this.calls = calls;
     this.bodies = bodies;
     this.replies = replies;
   }
@@ -74,9 +68,7 @@ final class FeaturesHandler {
     }
     entities.forEach(k -> request.addEntityKeys(text(k, "entities")));
     body.path("features").forEach(f -> request.addFeatures(text(f, "features")));
-    Deadline deadline = upstream.deadlineForCall();
-    GetOnlineFeaturesResponse r =
-        await(upstream.withRetries(() -> Unary.call(upstream.features().withDeadline(deadline)::getOnlineFeatures, request.build())));
+    GetOnlineFeaturesResponse r = PredictHandler.await(calls.get(request.build()));
     replies.send(
         res,
         200,
@@ -121,10 +113,8 @@ final class FeaturesHandler {
     if (!rows.isArray() || rows.isEmpty()) {
       throw new CanopyException.InvalidArgument("rows", "a non-empty array is required");
     }
-    Deadline deadline = upstream.deadlineForCall();
     GetFeatureViewResponse schema =
-        await(upstream.withRetries(() -> Unary.call(upstream.features().withDeadline(deadline)::getFeatureView,
-            GetFeatureViewRequest.newBuilder().setName(view).build())));
+        PredictHandler.await(calls.view(GetFeatureViewRequest.newBuilder().setName(view).build()));
     Map<String, ValueType> types = new HashMap<>();
     for (Feature f : schema.getFeatureView().getFeaturesList()) {
       types.put(f.getName(), f.getType());
@@ -133,12 +123,7 @@ final class FeaturesHandler {
     for (int i = 0; i < rows.size(); i++) {
       request.addRows(row(rows.get(i), "rows[" + i + "]", types));
     }
-    CompletableFuture<WriteFeaturesResponse> done = new CompletableFuture<>();
-    StreamObserver<WriteFeaturesRequest> call =
-        upstream.features().withDeadline(deadline).writeFeatures(observer(done));
-    call.onNext(request.build());
-    call.onCompleted();
-    WriteFeaturesResponse r = await(done);
+    WriteFeaturesResponse r = PredictHandler.await(calls.write(request.build()));
     replies.send(
         res,
         200,
@@ -228,39 +213,6 @@ final class FeaturesHandler {
       throw JsonInput.malformed(e);
     } catch (IOException e) {
       throw new CanopyException.InvalidArgument("body", "not valid JSON (or a key appears twice)");
-    }
-  }
-
-  private static <T> StreamObserver<T> observer(CompletableFuture<T> done) {
-    return new StreamObserver<>() {
-      @Override
-      public void onNext(T value) {
-        done.complete(value);
-      }
-
-      @Override
-      public void onError(Throwable t) {
-        done.completeExceptionally(t);
-      }
-
-      @Override
-      public void onCompleted() {
-        done.completeExceptionally(Status.INTERNAL.withDescription("no response").asRuntimeException());
-      }
-    };
-  }
-
-  private static <T> T await(CompletableFuture<T> future) {
-    try {
-      return future.get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw Status.CANCELLED.withDescription("interrupted").asRuntimeException();
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof RuntimeException cause) {
-        throw cause;
-      }
-      throw new IllegalStateException(e.getCause());
     }
   }
 }

@@ -6,7 +6,9 @@ import io.canopy.common.admin.AdminServer;
 import io.canopy.common.admin.ConnectionClose;
 import io.canopy.common.admin.Http10;
 import io.canopy.common.config.Listen;
-import io.canopy.gateway.upstream.Upstream;
+import io.canopy.gateway.features.FeatureCalls;
+import io.canopy.gateway.upstream.RegistryClient;
+import io.canopy.gateway.upstream.ServingClient;
 import io.canopy.gateway.predict.KServeCalls;
 import io.canopy.gateway.predict.PredictPipeline;
 import io.canopy.common.auth.BearerTokens;
@@ -24,6 +26,22 @@ import java.util.function.BooleanSupplier;
  */
 public final class HttpFront implements AutoCloseable {
 
+  /**
+   * What the HTTP routes call.
+   *
+   * @param serving the serving replicas (deadlines, KServe server calls)
+   * @param pipeline predictions: routing, batching, retries
+   * @param kserve KServe v2 model calls: routing, retries
+   * @param features feature reads and writes
+   * @param registry registry reads
+   */
+  public record Calls(
+      ServingClient serving,
+      PredictPipeline pipeline,
+      KServeCalls kserve,
+      FeatureCalls features,
+      RegistryClient registry) {}
+
   private final WebServer server;
   private final StallGuard stalls;
 
@@ -39,9 +57,7 @@ public final class HttpFront implements AutoCloseable {
    * @param maxBodyBytes larger request bodies get 413
    * @param limits how long a connection may stall and how much all bodies may buffer
    * @param maxRows requests with more rows get 413
-   * @param upstream the services behind the gateway
-   * @param pipeline predictions: routing, batching, retries
-   * @param kserveCalls KServe v2 model calls: routing, retries
+   * @param calls what the routes call: predictions, KServe, features, registry reads
    * @param clientTokens bearer tokens predictions need; empty: auth off
    * @param allowedOrigins browser origins besides the gateway's own that may call the API
    * @param tls the certificate to serve HTTPS with, when enabled
@@ -52,9 +68,7 @@ public final class HttpFront implements AutoCloseable {
       int maxBodyBytes,
       HttpLimits limits,
       int maxRows,
-      Upstream upstream,
-      PredictPipeline pipeline,
-      KServeCalls kserveCalls,
+      Calls calls,
       BearerTokens clientTokens,
       List<String> allowedOrigins,
       ServerTls tls,
@@ -65,11 +79,13 @@ public final class HttpFront implements AutoCloseable {
     StallGuard stalls = new StallGuard(limits.readTimeout());
     RequestBodies bodies = new RequestBodies(maxBodyBytes, limits.maxBufferedBytes(), stalls);
     PredictHandler predict =
-        new PredictHandler(upstream, pipeline, bodies, new PredictBodyParser(json, maxRows), replies);
+        new PredictHandler(
+            calls.serving(), calls.pipeline(), bodies, new PredictBodyParser(json, maxRows), replies);
     KServeHandler kserve =
-        new KServeHandler(upstream, kserveCalls, bodies, new InferBodyParser(json, maxRows), replies);
-    RegistryHandler registry = new RegistryHandler(upstream, replies);
-    FeaturesHandler features = new FeaturesHandler(upstream, bodies, replies);
+        new KServeHandler(
+            calls.serving(), calls.kserve(), bodies, new InferBodyParser(json, maxRows), replies);
+    RegistryHandler registry = new RegistryHandler(calls.registry(), replies);
+    FeaturesHandler features = new FeaturesHandler(calls.features(), bodies, replies);
     HttpErrors errors = new HttpErrors(replies);
     WebServerConfig.Builder builder = WebServer.builder();
     tls.applyTo(builder);

@@ -1,16 +1,13 @@
 package io.canopy.gateway.http;
 
 import io.canopy.gateway.predict.KServeCalls;
-import io.canopy.gateway.upstream.Upstream;
+import io.canopy.gateway.upstream.ServingClient;
 import io.canopy.proto.kserve.v2.ModelInferRequest;
 import io.canopy.proto.kserve.v2.ModelInferResponse;
 import io.canopy.proto.kserve.v2.ModelMetadataRequest;
 import io.canopy.proto.kserve.v2.ModelMetadataResponse;
 import io.canopy.proto.kserve.v2.ModelReadyRequest;
-import io.canopy.proto.kserve.v2.ServerLiveRequest;
-import io.canopy.proto.kserve.v2.ServerMetadataRequest;
 import io.canopy.proto.kserve.v2.ServerMetadataResponse;
-import io.canopy.proto.kserve.v2.ServerReadyRequest;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
@@ -24,19 +21,19 @@ import io.helidon.webserver.http.ServerResponse;
  */
 final class KServeHandler {
 
-  private final Upstream upstream;
+  private final ServingClient serving;
   private final KServeCalls calls;
   private final RequestBodies bodies;
   private final InferBodyParser parser;
   private final JsonReplies replies;
 
   KServeHandler(
-      Upstream upstream,
+      ServingClient serving,
       KServeCalls calls,
       RequestBodies bodies,
       InferBodyParser parser,
       JsonReplies replies) {
-    this.upstream = upstream;
+    this.serving = serving;
     this.calls = calls;
     this.bodies = bodies;
     this.parser = parser;
@@ -58,7 +55,7 @@ final class KServeHandler {
 
   private void serverMetadata(ServerRequest req, ServerResponse res) {
     ServerMetadataResponse r =
-        upstream.kserveBlocking().serverMetadata(ServerMetadataRequest.getDefaultInstance());
+        PredictHandler.await(serving.serverMetadata(serving.deadlineForCall()));
     replies.send(
         res,
         200,
@@ -77,13 +74,13 @@ final class KServeHandler {
 
   private void live(ServerRequest req, ServerResponse res) {
     boolean live =
-        upstream.kserveBlocking().serverLive(ServerLiveRequest.getDefaultInstance()).getLive();
+        PredictHandler.await(serving.serverLive(serving.deadlineForCall())).getLive();
     sendFlag(res, null, "live", live);
   }
 
   private void ready(ServerRequest req, ServerResponse res) {
     boolean ready =
-        upstream.kserveBlocking().serverReady(ServerReadyRequest.getDefaultInstance()).getReady();
+        PredictHandler.await(serving.serverReady(serving.deadlineForCall())).getReady();
     sendFlag(res, null, "ready", ready);
   }
 
@@ -92,7 +89,7 @@ final class KServeHandler {
     ModelReadyRequest request =
         ModelReadyRequest.newBuilder().setName(model).setVersion(version(req)).build();
     boolean ready =
-        PredictHandler.await(calls.ready(request, routingKey(req), upstream.deadlineForCall()))
+        PredictHandler.await(calls.ready(request, routingKey(req), serving.deadlineForCall()))
             .getReady();
     sendFlag(res, model, "ready", ready);
   }
@@ -101,7 +98,7 @@ final class KServeHandler {
     ModelMetadataRequest request =
         ModelMetadataRequest.newBuilder().setName(model(req)).setVersion(version(req)).build();
     ModelMetadataResponse r =
-        PredictHandler.await(calls.metadata(request, routingKey(req), upstream.deadlineForCall()));
+        PredictHandler.await(calls.metadata(request, routingKey(req), serving.deadlineForCall()));
     replies.send(res, 200, g -> KServeJson.writeMetadata(g, r));
   }
 
@@ -115,7 +112,7 @@ final class KServeHandler {
     }
     ModelInferResponse r =
         PredictHandler.await(
-            calls.infer(request.build(), routingKey(req), upstream.deadlineForCall()));
+            calls.infer(request.build(), routingKey(req), serving.deadlineForCall()));
     replies.send(res, 200, g -> KServeJson.writeInfer(g, r));
   }
 

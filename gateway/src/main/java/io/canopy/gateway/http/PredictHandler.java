@@ -1,6 +1,6 @@
 package io.canopy.gateway.http;
 
-import io.canopy.gateway.upstream.Upstream;
+import io.canopy.gateway.upstream.ServingClient;
 import io.canopy.proto.inference.v1.PredictRequest;
 import io.canopy.proto.inference.v1.PredictResponse;
 import io.helidon.http.HeaderName;
@@ -24,19 +24,19 @@ final class PredictHandler {
   static final HeaderName REQUEST_ID = HeaderNames.create("x-request-id");
   static final HeaderName ROUTING_KEY = HeaderNames.create("x-routing-key");
 
-  private final Upstream upstream;
+  private final ServingClient serving;
   private final PredictPipeline pipeline;
   private final RequestBodies bodies;
   private final PredictBodyParser parser;
   private final JsonReplies replies;
 
   PredictHandler(
-      Upstream upstream,
+      ServingClient serving,
       PredictPipeline pipeline,
       RequestBodies bodies,
       PredictBodyParser parser,
       JsonReplies replies) {
-    this.upstream = upstream;
+    this.serving = serving;
     this.pipeline = pipeline;
     this.bodies = bodies;
     this.parser = parser;
@@ -73,7 +73,7 @@ final class PredictHandler {
     if (request.getRoutingKey().isEmpty()) {
       req.headers().first(ROUTING_KEY).ifPresent(request::setRoutingKey);
     }
-    PredictResponse response = await(pipeline.predict(request.build(), upstream.deadlineForCall(), "http"));
+    PredictResponse response = await(pipeline.predict(request.build(), serving.deadlineForCall(), "http"));
     String requestId =
         response.getRequestId().isEmpty() ? request.getRequestId() : response.getRequestId();
     if (!requestId.isEmpty()) {

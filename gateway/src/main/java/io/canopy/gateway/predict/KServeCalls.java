@@ -2,9 +2,8 @@ package io.canopy.gateway.predict;
 
 import io.canopy.gateway.routing.Route;
 import io.canopy.gateway.routing.Router;
-import io.canopy.gateway.upstream.Upstream;
+import io.canopy.gateway.upstream.ServingClient;
 import io.canopy.proto.inference.v1.PredictRequest;
-import io.canopy.proto.kserve.v2.GRPCInferenceServiceGrpc.GRPCInferenceServiceStub;
 import io.canopy.proto.kserve.v2.ModelInferRequest;
 import io.canopy.proto.kserve.v2.ModelInferResponse;
 import io.canopy.proto.kserve.v2.ModelMetadataRequest;
@@ -12,28 +11,25 @@ import io.canopy.proto.kserve.v2.ModelMetadataResponse;
 import io.canopy.proto.kserve.v2.ModelReadyRequest;
 import io.canopy.proto.kserve.v2.ModelReadyResponse;
 import io.grpc.Deadline;
-import io.grpc.Status;
-import io.grpc.stub.StreamObserver;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.BiConsumer;
 import java.util.function.Function;
 
 /**
  * The KServe v2 model calls of both fronts, routed like Predict: an empty version goes through the
  * {@link Router} (policy, production, latest; sticky by routing key), any explicit version is sent
  * as given. Every call is retried at the same single point as Predict ({@link
- * Upstream#withRetries}: UNAVAILABLE only, within the budget), each attempt carrying what is left
+ * ServingClient#kserve}: UNAVAILABLE only, within the budget), each attempt carrying what is left
  * of the caller's deadline and none started after it. A routed call through an alias that moved
  * moments ago falls back to its previous target like Predict does ({@link AliasFallback}).
  */
 public final class KServeCalls {
 
   private final Router router;
-  private final Upstream upstream;
+  private final ServingClient serving;
 
-  public KServeCalls(Router router, Upstream upstream) {
+  public KServeCalls(Router router, ServingClient serving) {
     this.router = router;
-    this.upstream = upstream;
+    this.serving = serving;
   }
 
   public CompletableFuture<ModelInferResponse> infer(
@@ -76,16 +72,12 @@ public final class KServeCalls {
         : null;
   }
 
-  private interface Method<Q, R> {
-    void call(GRPCInferenceServiceStub stub, Q request, StreamObserver<R> out);
-  }
-
   private <Q, R> CompletableFuture<R> routed(
       String model,
       String version,
       String routingKey,
       Function<String, Q> withVersion,
-      Method<Q, R> method,
+      ServingClient.KServeMethod<Q, R> method,
       Deadline deadline) {
     Route route;
     try {
@@ -105,18 +97,8 @@ public final class KServeCalls {
             fallback -> call(withVersion.apply(Long.toString(fallback)), method, deadline));
   }
 
-  private <Q, R> CompletableFuture<R> call(Q request, Method<Q, R> method, Deadline deadline) {
-    return upstream.withRetries(
-        () -> attempt((q, out) -> method.call(upstream.kserve(deadline), q, out), request, deadline));
-  }
-
-  private static <Q, R> CompletableFuture<R> attempt(
-      BiConsumer<Q, StreamObserver<R>> method, Q request, Deadline deadline) {
-    if (deadline.isExpired()) {
-      // A backoff may end after the deadline: never call upstream past it.
-      return CompletableFuture.failedFuture(
-          Status.DEADLINE_EXCEEDED.withDescription("deadline exceeded").asRuntimeException());
-    }
-    return io.canopy.gateway.upstream.Unary.call(method, request);
+  private <Q, R> CompletableFuture<R> call(
+      Q request, ServingClient.KServeMethod<Q, R> method, Deadline deadline) {
+    return serving.kserve(method, request, deadline);
   }
 }

@@ -1,6 +1,8 @@
 package io.canopy.gateway.routing;
 
 import io.canopy.proto.registry.v1.Model;
+import io.canopy.proto.registry.v1.WatchModelsResponse;
+import java.util.logging.Logger;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -13,12 +15,14 @@ import java.util.function.Consumer;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * The models the registry's watch stream has shown so far (aliases, latest version, traffic
+ * The models the registry's watch stream has shown so far (fed by {@link #apply}) (aliases, latest version, traffic
  * policy), replaced copy-on-write so that routing reads never lock. When an alias (or "latest")
  * moves, the table remembers its previous target for {@code aliasFallbackWindow}: serving replicas
  * may still be loading the new target then, and keep the old one loaded for their retire grace.
  */
 public final class RoutingTable implements MetricLabels.Known {
+
+  private static final Logger LOG = Logger.getLogger(RoutingTable.class.getName());
 
   /** An alias's previous target and when the alias left it. */
   private record Moved(long from, Instant at) {}
@@ -77,6 +81,24 @@ public final class RoutingTable implements MetricLabels.Known {
   /** The last registry revision applied; 0 before the first snapshot. */
   public long revision() {
     return revision;
+  }
+
+  /**
+   * Applies one event of the registry's WatchModels stream (a snapshot, then each change), as
+   * {@link io.canopy.common.registry.RegistryFollower} delivers them: one at a time, in order.
+   */
+  public void apply(WatchModelsResponse event) {
+    switch (event.getKind()) {
+      case CHANGE_KIND_SNAPSHOT -> replaceAll(event.getModelsList(), event.getRevision());
+      case CHANGE_KIND_MODEL_UPSERTED, CHANGE_KIND_VERSION_UPSERTED -> {
+        event.getModelsList().forEach(m -> upsert(m, event.getRevision()));
+        if (event.getModelsCount() == 0) {
+          advance(event.getRevision());
+        }
+      }
+      case CHANGE_KIND_MODEL_DELETED -> delete(event.getDeletedModel(), event.getRevision());
+      default -> LOG.fine(() -> "ignoring watch event of kind " + event.getKind());
+    }
   }
 
   void replaceAll(Iterable<Model> snapshot, long atRevision) {

@@ -1,27 +1,26 @@
 package io.canopy.gateway.upstream;
 
+import io.canopy.common.grpc.FutureObserver;
+import io.canopy.common.retry.Backoff;
 import io.canopy.gateway.metrics.GatewayMetrics;
 import io.canopy.proto.inference.v1.InferenceServiceGrpc;
 import io.canopy.proto.inference.v1.PredictRequest;
 import io.canopy.proto.inference.v1.PredictResponse;
-import io.github.resilience4j.core.IntervalFunction;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
 import io.grpc.Context;
 import io.grpc.Deadline;
 import io.grpc.Status;
-import io.grpc.stub.ClientCallStreamObserver;
-import io.grpc.stub.ClientResponseObserver;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
- * The one place upstream Predicts are retried: Resilience4j Retry on UNAVAILABLE only, with
- * jittered exponential backoff, within a {@link RetryBudget}, and each attempt carrying what is
+ * The one place upstream calls are retried: Resilience4j Retry on UNAVAILABLE only, with
+ * Canopy's jittered exponential {@link Backoff}, within a {@link RetryBudget}, and each attempt carrying what is
  * left of the caller's deadline (round_robin sends the next attempt to another replica). Calls
  * run outside the caller's gRPC context: a batch serves several callers and must not be
  * cancelled by one of them. With {@code hedging.delay} set, each attempt may be hedged ({@link
@@ -49,15 +48,20 @@ public final class ResilientPredict implements PredictCall {
     this.metrics = metrics;
     this.budget =
         new RetryBudget(settings.budgetRatio(), settings.budgetMinRetries(), settings.budgetWindow(), nanoTime);
+    Backoff backoff =
+        new Backoff(
+            settings.initialBackoff(),
+            settings.maxBackoff(),
+            // Shared by the event loops: each thread draws from its own generator.
+            () -> ThreadLocalRandom.current().nextLong());
     this.hedging = new Hedging(settings.hedgingDelay(), scheduler, this::spendOnHedge, metrics);
     this.retry =
         Retry.of(
             "serving-predict",
             RetryConfig.custom()
                 .maxAttempts(settings.maxAttempts())
-                .intervalFunction(
-                    IntervalFunction.ofExponentialRandomBackoff(
-                        settings.initialBackoff(), 2.0, 0.5, settings.maxBackoff()))
+                // Canopy's one backoff; attempts count from 1 here, retries from 0 there.
+                .intervalFunction(attempt -> backoff.delay(attempt - 1).toMillis())
                 .retryOnException(this::shouldRetry)
                 .failAfterMaxAttempts(false)
                 .build());
@@ -98,54 +102,18 @@ public final class ResilientPredict implements PredictCall {
   }
 
   private Hedging.Attempt<PredictResponse> attempt(PredictRequest request, Deadline deadline) {
-    CompletableFuture<PredictResponse> result = new CompletableFuture<>();
-    AtomicReference<ClientCallStreamObserver<PredictRequest>> call = new AtomicReference<>();
-    Hedging.Attempt<PredictResponse> attempt =
-        new Hedging.Attempt<>(
-            result,
-            () -> {
-              ClientCallStreamObserver<PredictRequest> c = call.get();
-              if (c != null) {
-                c.cancel("a hedged attempt answered first", null);
-              }
-            });
     if (deadline.isExpired()) {
       // A backoff may end after the deadline: never call upstream past it.
-      result.completeExceptionally(Status.DEADLINE_EXCEEDED.withDescription("deadline exceeded").asRuntimeException());
-      return attempt;
+      return new Hedging.Attempt<>(
+          CompletableFuture.failedFuture(
+              Status.DEADLINE_EXCEEDED.withDescription("deadline exceeded").asRuntimeException()),
+          () -> {});
     }
+    FutureObserver<PredictRequest, PredictResponse> call = new FutureObserver<>();
     long start = nanoTime.getAsLong();
-    Context.ROOT.run(
-        () ->
-            stub.withDeadline(deadline)
-                .predict(
-                    request,
-                    new ClientResponseObserver<PredictRequest, PredictResponse>() {
-                      @Override
-                      public void beforeStart(ClientCallStreamObserver<PredictRequest> stream) {
-                        call.set(stream);
-                      }
-
-                      @Override
-                      public void onNext(PredictResponse value) {
-                        result.complete(value);
-                      }
-
-                      @Override
-                      public void onError(Throwable t) {
-                        metrics.upstreamLatency(nanoTime.getAsLong() - start);
-                        result.completeExceptionally(t);
-                      }
-
-                      @Override
-                      public void onCompleted() {
-                        metrics.upstreamLatency(nanoTime.getAsLong() - start);
-                        if (!result.isDone()) {
-                          result.completeExceptionally(
-                              Status.INTERNAL.withDescription("no response").asRuntimeException());
-                        }
-                      }
-                    }));
-    return attempt;
+    CompletableFuture<PredictResponse> result =
+        call.future().whenComplete((r, t) -> metrics.upstreamLatency(nanoTime.getAsLong() - start));
+    Context.ROOT.run(() -> stub.withDeadline(deadline).predict(request, call));
+    return new Hedging.Attempt<>(result, () -> call.cancel("a hedged attempt answered first"));
   }
 }

@@ -7,7 +7,8 @@ import java.time.Duration;
  * gateway.upstream.hedging.delay}).
  *
  * @param maxAttempts attempts in all, the first included (1: no retries)
- * @param initialBackoff first backoff, doubled each attempt with ±50 % jitter
+ * @param initialBackoff first backoff, doubled each attempt, each wait drawn between half and all
+ *     of it (Canopy's one {@link io.canopy.common.retry.Backoff})
  * @param maxBackoff longest backoff
  * @param budgetRatio retries allowed per request over the window (0.2: 20 % extra load)
  * @param budgetMinRetries retries always allowed per window, so a quiet gateway still retries

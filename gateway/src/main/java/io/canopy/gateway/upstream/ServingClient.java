@@ -1,0 +1,196 @@
+package io.canopy.gateway.upstream;
+
+import io.canopy.common.grpc.FutureObserver;
+import io.canopy.common.tls.ClientTls;
+import io.canopy.gateway.metrics.GatewayMetrics;
+import io.canopy.proto.features.v1.CreateFeatureViewRequest;
+import io.canopy.proto.features.v1.CreateFeatureViewResponse;
+import io.canopy.proto.features.v1.DeleteFeatureViewRequest;
+import io.canopy.proto.features.v1.DeleteFeatureViewResponse;
+import io.canopy.proto.features.v1.FeatureStoreServiceGrpc;
+import io.canopy.proto.features.v1.FeatureStoreServiceGrpc.FeatureStoreServiceStub;
+import io.canopy.proto.features.v1.GetFeatureViewRequest;
+import io.canopy.proto.features.v1.GetFeatureViewResponse;
+import io.canopy.proto.features.v1.GetOnlineFeaturesRequest;
+import io.canopy.proto.features.v1.GetOnlineFeaturesResponse;
+import io.canopy.proto.features.v1.ListFeatureViewsRequest;
+import io.canopy.proto.features.v1.ListFeatureViewsResponse;
+import io.canopy.proto.features.v1.WriteFeaturesRequest;
+import io.canopy.proto.features.v1.WriteFeaturesResponse;
+import io.canopy.proto.inference.v1.GetModelStatusRequest;
+import io.canopy.proto.inference.v1.GetModelStatusResponse;
+import io.canopy.proto.inference.v1.InferenceServiceGrpc;
+import io.canopy.proto.kserve.v2.GRPCInferenceServiceGrpc;
+import io.canopy.proto.kserve.v2.GRPCInferenceServiceGrpc.GRPCInferenceServiceStub;
+import io.canopy.proto.kserve.v2.ServerLiveRequest;
+import io.canopy.proto.kserve.v2.ServerLiveResponse;
+import io.canopy.proto.kserve.v2.ServerMetadataRequest;
+import io.canopy.proto.kserve.v2.ServerMetadataResponse;
+import io.canopy.proto.kserve.v2.ServerReadyRequest;
+import io.canopy.proto.kserve.v2.ServerReadyResponse;
+import io.grpc.Deadline;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.stub.StreamObserver;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
+
+/**
+ * The gateway's client of the serving replicas, over one balanced channel ({@link
+ * ServingChannel}: round_robin, health checks, outlier ejection). It is the one place upstream
+ * calls are retried ({@link ResilientPredict}: UNAVAILABLE only, jittered backoff, a retry budget,
+ * hedging for Predict): Predict, GetModelStatus, the KServe model calls and the feature reads.
+ * Mutations (feature view create/delete, WriteFeatures) and the KServe server calls go once.
+ *
+ * <p>Every call carries a deadline: the caller's own ({@link #deadlineForCall()} reads it from the
+ * current gRPC context), else {@code gateway.upstream.timeout}; no attempt starts after it. Calls
+ * do not inherit the caller's cancellation: they run in the root context ({@link RootContextCalls},
+ * {@link ResilientPredict}), because a batch serves several callers and a retry's backoff must
+ * survive the handler that started it; a caller that leaves only loses its answer.
+ */
+public final class ServingClient implements AutoCloseable {
+
+  /** A KServe v2 model call on the async stub, e.g. {@code (stub, q, out) -> stub.modelInfer(q, out)}. */
+  @FunctionalInterface
+  public interface KServeMethod<Q, R> {
+    void call(GRPCInferenceServiceStub stub, Q request, StreamObserver<R> out);
+  }
+
+  private final ManagedChannel channel;
+  private final CallDeadlines deadlines;
+  private final ResilientPredict retries;
+  private final InferenceServiceGrpc.InferenceServiceStub inference;
+  private final GRPCInferenceServiceStub kserve;
+  private final FeatureStoreServiceStub features;
+
+  private ServingClient(
+      ManagedChannel channel,
+      CallDeadlines deadlines,
+      RetrySettings retry,
+      ScheduledExecutorService scheduler,
+      GatewayMetrics metrics) {
+    this.channel = channel;
+    this.deadlines = deadlines;
+    this.inference = InferenceServiceGrpc.newStub(channel);
+    this.kserve = GRPCInferenceServiceGrpc.newStub(channel);
+    this.features = FeatureStoreServiceGrpc.newStub(channel);
+    this.retries = new ResilientPredict(inference, retry, scheduler, System::nanoTime, metrics);
+  }
+
+  /**
+   * Opens (lazily connecting) the balanced channel to the serving replicas.
+   *
+   * @param target "host:port", "dns:///name:port", or "host1:port1,host2:port2"
+   * @param tls plaintext, or the CA serving's certificates must chain to
+   * @param token the bearer token presented to serving, when it requires one
+   * @param scheduler runs retry backoffs and hedges
+   */
+  public static ServingClient connect(
+      String target,
+      ClientTls tls,
+      Optional<String> token,
+      Duration defaultTimeout,
+      RetrySettings retry,
+      ScheduledExecutorService scheduler,
+      GatewayMetrics metrics) {
+    ManagedChannel channel = ServingChannel.open(target, tls, token, metrics);
+    metrics.channelState(() -> channel.getState(false).name());
+    return new ServingClient(
+        channel,
+        new CallDeadlines(defaultTimeout, Deadline.getSystemTicker()),
+        retry,
+        scheduler,
+        metrics);
+  }
+
+  /** The deadline of a call made now: the caller's own, else the configured default. */
+  public Deadline deadlineForCall() {
+    return deadlines.forCall();
+  }
+
+  /** Predict with retries and hedging: what the batcher and the pipeline send through. */
+  public PredictCall predict() {
+    return retries;
+  }
+
+  /** GetModelStatus, retried. */
+  public CompletableFuture<GetModelStatusResponse> modelStatus(
+      GetModelStatusRequest request, Deadline deadline) {
+    return retried(deadline, () -> FutureObserver.unary(inference.withDeadline(deadline)::getModelStatus, request));
+  }
+
+  /** A KServe v2 model call (infer, metadata, ready), retried. */
+  public <Q, R> CompletableFuture<R> kserve(KServeMethod<Q, R> method, Q request, Deadline deadline) {
+    return retried(
+        deadline,
+        () -> FutureObserver.unary((q, out) -> method.call(kserve.withDeadline(deadline), q, out), request));
+  }
+
+  public CompletableFuture<ServerLiveResponse> serverLive(Deadline deadline) {
+    return FutureObserver.unary(kserve.withDeadline(deadline)::serverLive, ServerLiveRequest.getDefaultInstance());
+  }
+
+  public CompletableFuture<ServerReadyResponse> serverReady(Deadline deadline) {
+    return FutureObserver.unary(kserve.withDeadline(deadline)::serverReady, ServerReadyRequest.getDefaultInstance());
+  }
+
+  public CompletableFuture<ServerMetadataResponse> serverMetadata(Deadline deadline) {
+    return FutureObserver.unary(
+        kserve.withDeadline(deadline)::serverMetadata, ServerMetadataRequest.getDefaultInstance());
+  }
+
+  /** GetOnlineFeatures, retried. */
+  public CompletableFuture<GetOnlineFeaturesResponse> onlineFeatures(
+      GetOnlineFeaturesRequest request, Deadline deadline) {
+    return retried(deadline, () -> FutureObserver.unary(features.withDeadline(deadline)::getOnlineFeatures, request));
+  }
+
+  /** GetFeatureView, retried. */
+  public CompletableFuture<GetFeatureViewResponse> featureView(
+      GetFeatureViewRequest request, Deadline deadline) {
+    return retried(deadline, () -> FutureObserver.unary(features.withDeadline(deadline)::getFeatureView, request));
+  }
+
+  /** ListFeatureViews, retried. */
+  public CompletableFuture<ListFeatureViewsResponse> listFeatureViews(
+      ListFeatureViewsRequest request, Deadline deadline) {
+    return retried(deadline, () -> FutureObserver.unary(features.withDeadline(deadline)::listFeatureViews, request));
+  }
+
+  /** CreateFeatureView, once (a mutation). */
+  public CompletableFuture<CreateFeatureViewResponse> createFeatureView(
+      CreateFeatureViewRequest request, Deadline deadline) {
+    return FutureObserver.unary(features.withDeadline(deadline)::createFeatureView, request);
+  }
+
+  /** DeleteFeatureView, once (a mutation). */
+  public CompletableFuture<DeleteFeatureViewResponse> deleteFeatureView(
+      DeleteFeatureViewRequest request, Deadline deadline) {
+    return FutureObserver.unary(features.withDeadline(deadline)::deleteFeatureView, request);
+  }
+
+  /** Opens a WriteFeatures stream: a client stream cannot be replayed, so it goes once. */
+  public StreamObserver<WriteFeaturesRequest> writeFeatures(
+      StreamObserver<WriteFeaturesResponse> responses, Deadline deadline) {
+    return features.withDeadline(deadline).writeFeatures(responses);
+  }
+
+  private <T> CompletableFuture<T> retried(
+      Deadline deadline, java.util.function.Supplier<CompletableFuture<T>> attempt) {
+    return retries.withRetries(
+        () ->
+            deadline.isExpired()
+                // A backoff may end after the deadline: never call upstream past it.
+                ? CompletableFuture.failedFuture(
+                    Status.DEADLINE_EXCEEDED.withDescription("deadline exceeded").asRuntimeException())
+                : attempt.get());
+  }
+
+  /** Shuts the channel down, letting calls in flight finish for a few seconds. */
+  @Override
+  public void close() {
+    Channels.close(channel);
+  }
+}
