@@ -30,7 +30,7 @@ import io.canopy.gateway.upstream.RetrySettings;
  * @param registryTarget {@code gateway.upstream.registry-target}: gRPC target of the registry
  * @param upstreamTimeout {@code gateway.upstream.timeout}: deadline when the caller gives none
  * @param retry {@code gateway.upstream.retry.*}
- * @param maxConcurrentPerModel {@code gateway.upstream.max-concurrent-per-model}: the bulkhead
+ * @param maxConcurrentPerModel {@code gateway.upstream.max-concurrent-per-model}: the admission limit
  * @param batching {@code gateway.batching.*}
  * @param clientTokens {@code gateway.auth.tokens} (each with a role: predict, write-features,
  *     admin) and {@code gateway.auth.client-token} (role write-features); none: auth off

@@ -7,8 +7,7 @@ import io.canopy.gateway.upstream.PredictCall;
 import io.canopy.gateway.upstream.UpstreamErrors;
 import io.canopy.proto.inference.v1.PredictRequest;
 import io.canopy.proto.inference.v1.PredictResponse;
-import io.github.resilience4j.bulkhead.Bulkhead;
-import io.github.resilience4j.bulkhead.BulkheadConfig;
+import io.canopy.common.admission.InFlightLimit;
 import io.grpc.Deadline;
 import io.grpc.Status;
 import java.time.Duration;
@@ -19,7 +18,7 @@ import java.util.function.LongSupplier;
 
 /**
  * A prediction through the gateway, shared by both fronts: route to a concrete version, admit
- * through the model's bulkhead, batch, call upstream with retries, then (sampled) shadow-compare.
+ * through the model's admission limit ({@link InFlightLimit}), batch, call upstream with retries, then (sampled) shadow-compare.
  * When the route came through an alias that moved moments ago and serving does not serve the new
  * target yet (UNAVAILABLE or FAILED_PRECONDITION after the retries), one more call goes to the
  * alias's previous target, batched like any other, within the same deadline; the response names
@@ -30,8 +29,8 @@ public final class PredictPipeline {
   private final Router router;
   private final PredictCall batched;
   private final ShadowComparer shadow;
-  private final BulkheadConfig bulkheadConfig;
-  private final ConcurrentHashMap<String, Bulkhead> bulkheads = new ConcurrentHashMap<>();
+  private final int maxConcurrentPerModel;
+  private final ConcurrentHashMap<String, InFlightLimit> limits = new ConcurrentHashMap<>();
   private final GatewayMetrics metrics;
   private final LongSupplier nanoTime;
 
@@ -51,11 +50,8 @@ public final class PredictPipeline {
     this.router = router;
     this.batched = batched;
     this.shadow = new ShadowComparer(direct, 256, shadowTimeout, metrics);
-    this.bulkheadConfig =
-        BulkheadConfig.custom()
-            .maxConcurrentCalls(maxConcurrentPerModel)
-            .maxWaitDuration(Duration.ZERO)
-            .build();
+    this.maxConcurrentPerModel = maxConcurrentPerModel;
+    new InFlightLimit(maxConcurrentPerModel); // validates the setting now, not at the first request
     this.metrics = metrics;
     this.nanoTime = nanoTime;
   }
@@ -73,8 +69,9 @@ public final class PredictPipeline {
       metrics.request(front, request.getModel(), "0", "none", code(e), nanoTime.getAsLong() - start);
       return CompletableFuture.failedFuture(e);
     }
-    Bulkhead bulkhead = bulkheads.computeIfAbsent(request.getModel(), m -> Bulkhead.of("model-" + m, bulkheadConfig));
-    if (!bulkhead.tryAcquirePermission()) {
+    InFlightLimit limit =
+        limits.computeIfAbsent(request.getModel(), m -> new InFlightLimit(maxConcurrentPerModel));
+    if (!limit.tryAcquire()) {
       metrics.request(front, request.getModel(), Long.toString(route.version()), route.via(), "UNAVAILABLE", nanoTime.getAsLong() - start);
       return CompletableFuture.failedFuture(
           Status.UNAVAILABLE.withDescription("too many requests in flight for model " + request.getModel()).asRuntimeException());
@@ -95,7 +92,7 @@ public final class PredictPipeline {
             });
     return result.whenComplete(
         (response, failure) -> {
-          bulkhead.onComplete();
+          limit.release();
           long version = response != null ? response.getVersion() : route.version();
           String via = fellBack.get() ? route.via() + "-fallback" : route.via();
           metrics.request(front, request.getModel(), Long.toString(version), via, failure == null ? "OK" : code(failure), nanoTime.getAsLong() - start);

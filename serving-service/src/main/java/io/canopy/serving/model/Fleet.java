@@ -1,5 +1,6 @@
 package io.canopy.serving.model;
 
+import io.canopy.common.admission.InFlightLimit;
 import io.canopy.proto.registry.v1.Model;
 import io.canopy.proto.registry.v1.ModelVersion;
 import io.canopy.proto.registry.v1.VersionState;

@@ -1,5 +1,6 @@
 package io.canopy.serving.model;
 
+import io.canopy.common.admission.InFlightLimit;
 import io.canopy.proto.registry.v1.InputBinding;
 import io.canopy.serving.predict.Engine;
 import io.canopy.serving.predict.Prediction;

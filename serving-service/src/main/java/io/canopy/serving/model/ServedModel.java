@@ -1,5 +1,6 @@
 package io.canopy.serving.model;
 
+import io.canopy.common.admission.InFlightLimit;
 import io.canopy.common.error.CanopyException;
 import java.util.Map;
 
