@@ -2,9 +2,8 @@ package io.canopy.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.canopy.common.admin.AdminServer;
-import io.canopy.common.admin.AdminSettings;
-import io.canopy.common.config.Listen;
+import io.helidon.webserver.WebServer;
+import io.helidon.webserver.WebServerConfig;
 import io.canopy.common.testing.GrpcCleanup;
 import io.canopy.common.testing.TestCertificates;
 import io.canopy.common.tls.ServerTls;
@@ -80,22 +79,23 @@ class BenchTlsTest {
 
   /** An HTTPS listener answering every POST with a prediction; it records the paths. */
   private int httpsGateway(ServerTls tls, ConcurrentLinkedQueue<String> paths) {
-    return cleanup
-        .register(
-            new AdminServer(
-                    new AdminSettings(new Listen("127.0.0.1", 0), 1 << 20, tls),
-                    "fake-gateway",
-                    () -> true,
-                    routes ->
-                        routes.post(
-                            (req, res) -> {
-                              req.content().as(String.class);
-                              paths.add(req.path().rawPath());
-                              res.header("content-type", "application/json")
-                                  .send("{\"predictions\":[0.5]}");
-                            }))
-                .start())
-        .port();
+    WebServerConfig.Builder builder =
+        WebServer.builder()
+            .host("127.0.0.1")
+            .port(0)
+            .routing(
+                routes ->
+                    routes.post(
+                        (req, res) -> {
+                          req.content().as(String.class);
+                          paths.add(req.path().rawPath());
+                          res.header("content-type", "application/json")
+                              .send("{\"predictions\":[0.5]}");
+                        }));
+    tls.applyTo(builder);
+    WebServer server = builder.build().start();
+    cleanup.register((AutoCloseable) server::stop);
+    return server.port();
   }
 
   @Test

@@ -175,11 +175,7 @@ public final class RegistryServer implements AutoCloseable {
       AdminServer admin =
           push(
               opened,
-              new AdminServer(
-                  config.admin(),
-                  "registry",
-                  store::isWritable,
-                  routes -> {}));
+              new AdminServer(config.admin(), "registry", store::isWritable));
       admin.start();
       return new RegistryServer(grpc, admin, opened);
     } catch (IOException e) {

@@ -153,11 +153,7 @@ public final class ServingServer implements AutoCloseable {
             List.of(new AuthInterceptor(new BearerTokens(config.tokens()), InferenceRoles.table())));
     models.onReadinessChange(grpc::setServing);
     AdminServer admin =
-        new AdminServer(
-            config.admin(),
-            "serving",
-            models::isReady,
-            routing -> {});
+        new AdminServer(config.admin(), "serving", models::isReady);
     ServingServer server = new ServingServer(models, features, grpc, admin, registry, work);
     try {
       models.start();

@@ -6,12 +6,10 @@ import io.helidon.health.HealthCheckType;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.http1.Http1Config;
-import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.observe.ObserveFeature;
 import io.helidon.webserver.observe.health.HealthObserver;
 import io.helidon.webserver.observe.metrics.MetricsObserver;
 import java.util.function.BooleanSupplier;
-import java.util.function.Consumer;
 
 /**
  * A service's admin HTTP port (Helidon SE): {@code /observe/health} (liveness and readiness;
@@ -26,13 +24,8 @@ public final class AdminServer implements AutoCloseable {
    * @param settings where to bind, the largest request body, and the certificate (or plaintext)
    * @param serviceName shown in the readiness check's name
    * @param ready readiness: true only when the service can do its job
-   * @param extraRoutes more admin routes, or a no-op
    */
-  public AdminServer(
-      AdminSettings settings,
-      String serviceName,
-      BooleanSupplier ready,
-      Consumer<HttpRouting.Builder> extraRoutes) {
+  public AdminServer(AdminSettings settings, String serviceName, BooleanSupplier ready) {
     WebServerConfig.Builder builder =
         WebServer.builder()
             .host(settings.listen().host())
@@ -45,11 +38,7 @@ public final class AdminServer implements AutoCloseable {
             // alone would drop unanswered.
             .addProtocol(Http1Config.create())
             .addProtocol(new Http10.Config(ready))
-            .routing(
-                routes -> {
-                  ConnectionClose.register(routes);
-                  extraRoutes.accept(routes);
-                });
+            .routing(ConnectionClose::register);
     settings.tls().applyTo(builder);
     this.server = builder.build();
   }

@@ -39,8 +39,7 @@ class Http10Test {
         new AdminServer(
                 new AdminSettings(new Listen("127.0.0.1", 0), 65536, ServerTls.PLAINTEXT),
                 "test",
-                ready::get,
-                routes -> {})
+                ready::get)
             .start();
 
     // Before: the connection was dropped without a byte.

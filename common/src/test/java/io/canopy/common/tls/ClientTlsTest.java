@@ -44,8 +44,7 @@ class ClientTlsTest {
             new AdminServer(
                     new AdminSettings(new Listen("127.0.0.1", 0), 1024, tls),
                     "test",
-                    () -> true,
-                    routes -> {})
+                    () -> true)
                 .start())
         .port();
   }

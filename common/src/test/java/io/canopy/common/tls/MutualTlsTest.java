@@ -57,8 +57,7 @@ class MutualTlsTest {
         new AdminServer(
                 new AdminSettings(new Listen("127.0.0.1", 0), 1024, tls),
                 "test",
-                () -> true,
-                routes -> {})
+                () -> true)
             .start());
   }
 

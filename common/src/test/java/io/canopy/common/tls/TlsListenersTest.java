@@ -54,8 +54,7 @@ class TlsListenersTest {
         new AdminServer(
                 new AdminSettings(new Listen("127.0.0.1", 0), 1024, certs.serverTls()),
                 "test",
-                () -> true,
-                routes -> {})
+                () -> true)
             .start());
   }
 
@@ -112,8 +111,7 @@ class TlsListenersTest {
             new AdminServer(
                     new AdminSettings(new Listen("127.0.0.1", 0), 1024, ServerTls.PLAINTEXT),
                     "test",
-                    () -> true,
-                    routes -> {})
+                    () -> true)
                 .start());
     assertThat(ListenerProbes.grpcHealth(grpc.port(), ClientTls.PLAINTEXT)).isEqualTo(Status.Code.OK);
     assertThat(ListenerProbes.httpGet("http", admin.port(), "/observe/health", null)).isEqualTo(200);
