@@ -34,7 +34,12 @@ public final class Main implements Runnable {
 
   public static void main(String[] args) {
     // @FILE arguments belong to the commands (e.g. bench --entities @keys.txt), not to picocli.
-    System.exit(new CommandLine(new Main()).setExpandAtFiles(false).execute(args));
+    System.exit(commandLine().execute(args));
+  }
+
+  /** The whole command tree as {@code main} runs it. */
+  public static CommandLine commandLine() {
+    return new CommandLine(new Main()).setExpandAtFiles(false);
   }
 
   @Override

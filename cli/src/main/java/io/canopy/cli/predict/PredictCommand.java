@@ -23,6 +23,10 @@ import picocli.CommandLine.Parameters;
 @Command(name = "predict", description = "Predict rows with a model (gRPC).")
 public final class PredictCommand implements Callable<Integer> {
 
+  // Not picocli's standard help mixin: its -V/--version would clash with --version VERSION.
+  @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
+  boolean help;
+
   @Parameters(index = "0", description = "model name")
   String model;
 

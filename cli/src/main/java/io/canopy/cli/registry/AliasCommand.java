@@ -13,12 +13,13 @@ import picocli.CommandLine.Parameters;
 /** {@code canopy alias set|rm}: moves or removes an alias (e.g. promote, roll back). */
 @Command(
     name = "alias",
+    mixinStandardHelpOptions = true,
     description = "Point an alias at a version, or remove it.",
     subcommands = {AliasCommand.Set.class, AliasCommand.Remove.class})
 public final class AliasCommand {
 
   /** {@code canopy alias set MODEL ALIAS VERSION}. */
-  @Command(name = "set", description = "Point ALIAS of MODEL at VERSION (must be READY).")
+  @Command(name = "set", mixinStandardHelpOptions = true, description = "Point ALIAS of MODEL at VERSION (must be READY).")
   static final class Set implements Callable<Integer> {
     @Parameters(index = "0") String model;
     @Parameters(index = "1") String alias;
@@ -41,7 +42,7 @@ public final class AliasCommand {
   }
 
   /** {@code canopy alias rm MODEL ALIAS}. */
-  @Command(name = "rm", description = "Remove ALIAS from MODEL.")
+  @Command(name = "rm", mixinStandardHelpOptions = true, description = "Remove ALIAS from MODEL.")
   static final class Remove implements Callable<Integer> {
     @Parameters(index = "0") String model;
     @Parameters(index = "1") String alias;

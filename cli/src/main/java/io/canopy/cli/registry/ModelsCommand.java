@@ -15,6 +15,7 @@ import picocli.CommandLine.Mixin;
 /** {@code canopy models [list]}: registered models with their aliases and traffic policy. */
 @Command(
     name = "models",
+    mixinStandardHelpOptions = true,
     description = "List registered models.",
     subcommands = ModelsCommand.ListCommand.class)
 public final class ModelsCommand implements Callable<Integer> {
@@ -27,7 +28,7 @@ public final class ModelsCommand implements Callable<Integer> {
   }
 
   /** {@code canopy models list}: the same as {@code canopy models}. */
-  @Command(name = "list", description = "List registered models.")
+  @Command(name = "list", mixinStandardHelpOptions = true, description = "List registered models.")
   static final class ListCommand implements Callable<Integer> {
     @Mixin RegistryOptions registry;
 

@@ -16,7 +16,7 @@ import picocli.CommandLine.Parameters;
  * {@code canopy route MODEL 3=90,4=10 [--sticky] [--shadow 5:0.1]}: sets the traffic policy for
  * requests that name no version. Targets are version numbers or aliases ({@code production=95}).
  */
-@Command(name = "route", description = "Split traffic over versions (canary), with optional shadow.")
+@Command(name = "route", mixinStandardHelpOptions = true, description = "Split traffic over versions (canary), with optional shadow.")
 public final class RouteCommand implements Callable<Integer> {
 
   @Parameters(index = "0", description = "model name")
@@ -31,7 +31,7 @@ public final class RouteCommand implements Callable<Integer> {
   @Option(names = "--sticky", description = "the same routing key always reaches the same target")
   boolean sticky;
 
-  @Option(names = "--shadow", description = "VERSION:RATE, e.g. 5:0.1 copies 10% of requests to v5")
+  @Option(names = "--shadow", description = "VERSION:RATE, e.g. 5:0.1 copies 10%% of requests to v5")
   String shadow;
 
   @Option(names = "--clear", description = "remove the policy (requests go to production, else latest)")

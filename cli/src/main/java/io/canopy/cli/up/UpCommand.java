@@ -19,7 +19,7 @@ import picocli.CommandLine.Spec;
  * When the suite's configuration turns TLS on, the demo's client needs {@code --tls-ca} (and
  * {@code --tls-cert}/{@code --tls-key} for mutual TLS).
  */
-@Command(name = "up", description = "Run registry, serving and gateway in one process.")
+@Command(name = "up", mixinStandardHelpOptions = true, description = "Run registry, serving and gateway in one process.")
 public final class UpCommand implements Callable<Integer> {
 
   @Option(names = "--demo", description = "also train, register and serve a demo model")
