@@ -54,7 +54,18 @@ public final class FakeRegistry extends ModelRegistryServiceGrpc.ModelRegistrySe
 
   /** Adds a READY version of the breast-cancer model from a fixture (creating the model). */
   public synchronized ModelVersion addBreastCancer(String model, long version, String fixture) {
-    return addVersion(model, version, Fixtures.bytes(fixture), 30, BREAST_CANCER_FEATURES);
+    return addVersion(
+        model, version, Fixtures.bytes(fixture), 30, BREAST_CANCER_FEATURES, null, "binary:logistic");
+  }
+
+  /** Adds a READY version of the diabetes regression model (10 features, reg:squarederror). */
+  public synchronized ModelVersion addDiabetes(String model, long version) {
+    List<String> names = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      names.add("f" + i);
+    }
+    return addVersion(
+        model, version, Fixtures.bytes(Fixtures.DIABETES_UBJ), 10, names, null, "reg:squarederror");
   }
 
   /** Adds a READY version (creating the model) and makes it the model's latest. */
@@ -71,6 +82,18 @@ public final class FakeRegistry extends ModelRegistryServiceGrpc.ModelRegistrySe
       int numFeatures,
       List<String> featureNames,
       InputBinding binding) {
+    return addVersion(model, version, bytes, numFeatures, featureNames, binding, "");
+  }
+
+  /** As above, with the objective the registry would have read from the file ("" for none). */
+  public synchronized ModelVersion addVersion(
+      String model,
+      long version,
+      byte[] bytes,
+      int numFeatures,
+      List<String> featureNames,
+      InputBinding binding,
+      String objective) {
     ModelVersion.Builder builder =
         ModelVersion.newBuilder()
             .setModel(model)
@@ -80,7 +103,8 @@ public final class FakeRegistry extends ModelRegistryServiceGrpc.ModelRegistrySe
             .setSizeBytes(bytes.length)
             .setFormat(ModelFormat.MODEL_FORMAT_UBJ)
             .setNumFeatures(numFeatures)
-            .addAllFeatureNames(featureNames);
+            .addAllFeatureNames(featureNames)
+            .setObjective(objective);
     if (binding != null) {
       builder.setInputBinding(binding);
     }

@@ -74,6 +74,25 @@ class ServingServiceTest {
   }
 
   @Test
+  void predict_classOutputOfARegressionModel_isRefusedNamingOutput() {
+    harness.registry.addDiabetes("diabetes", 1);
+    Serving serving = harness.startServing().awaitReady();
+    DenseRows.Builder rows = DenseRows.newBuilder().setNumFeatures(10);
+    for (int i = 0; i < 10; i++) {
+      rows.addValues(0.01f * i);
+    }
+    PredictRequest.Builder request = PredictRequest.newBuilder().setModel("diabetes").setDense(rows);
+
+    assertInvalidField(
+        () -> serving.inference().predict(request.setOutput(OutputKind.OUTPUT_KIND_CLASS).build()),
+        "output");
+    assertThat(
+            serving.inference().predict(request.setOutput(OutputKind.OUTPUT_KIND_VALUE).build())
+                .getValuesCount())
+        .isEqualTo(1);
+  }
+
+  @Test
   void predict_marginAndClassOutputs_areReturned() {
     harness.registry.addBreastCancer(MODEL, 1, BREAST_CANCER_UBJ);
     Serving serving = harness.startServing().awaitReady();

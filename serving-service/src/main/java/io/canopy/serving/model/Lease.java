@@ -1,5 +1,6 @@
 package io.canopy.serving.model;
 
+import io.canopy.common.error.CanopyException;
 import io.canopy.common.admission.InFlightLimit;
 import io.canopy.proto.registry.v1.InputBinding;
 import io.canopy.serving.predict.Engine;
@@ -76,7 +77,26 @@ public final class Lease implements AutoCloseable {
     if (closed) {
       throw new IllegalStateException("lease on " + version.key() + " is closed");
     }
+    if (kind == PredictionKind.CLASS && !classifies()) {
+      throw new CanopyException.InvalidArgument(
+          "output",
+          "CLASS is for classification models (binary:*, multi:*); "
+              + version.key()
+              + " has objective "
+              + version.meta().getObjective()
+              + ": ask for VALUE");
+    }
     return version.predictor().predict(rows, numRows, kind);
+  }
+
+  /**
+   * True for a classifier (or a version whose objective the registry did not record): regression,
+   * count, survival and ranking outputs are not classes, and thresholding them at 0.5 would
+   * answer nonsense.
+   */
+  private boolean classifies() {
+    String objective = version.meta().getObjective();
+    return objective.isEmpty() || objective.startsWith("binary:") || objective.startsWith("multi:");
   }
 
   @Override
