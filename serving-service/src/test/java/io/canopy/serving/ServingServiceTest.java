@@ -6,6 +6,7 @@ import static io.canopy.serving.GrpcAssertions.assertCode;
 import static io.canopy.serving.GrpcAssertions.assertInvalidField;
 import static io.canopy.serving.ServingHarness.breastCancerRequest;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.canopy.common.testing.GrpcCleanup;
 import io.canopy.proto.inference.v1.DenseRows;
@@ -190,6 +191,10 @@ class ServingServiceTest {
     assertCode(
         () -> serving.inference().predict(breastCancerRequest(MODEL).setAlias("nope").build()),
         Status.Code.NOT_FOUND);
+    // The gateway's wording, word for word (common/names/Missing).
+    assertThatThrownBy(
+            () -> serving.inference().predict(breastCancerRequest(MODEL).setAlias("nope").build()))
+        .hasMessageContaining("model '" + MODEL + "' has no alias 'nope'");
   }
 
   @Test

@@ -1,5 +1,6 @@
 package io.canopy.gateway.routing;
 
+import io.canopy.common.names.Missing;
 import io.canopy.common.error.CanopyException;
 import io.canopy.proto.inference.v1.PredictRequest;
 import io.canopy.proto.registry.v1.Model;
@@ -49,26 +50,28 @@ public final class Router {
     }
     Model model = known.get();
     if (request.getVersionSelectorCase() == PredictRequest.VersionSelectorCase.ALIAS) {
-      long version = alias(model, request.getAlias(), "alias");
+      long version = alias(model, request.getAlias());
       return new Route(version, "alias", 0, fallback(model, request.getAlias(), version));
     }
     TrafficPolicy policy = model.hasTrafficPolicy() ? model.getTrafficPolicy() : null;
     if (policy == null || policy.getSplitsCount() == 0) {
       String alias = model.containsAliases(PRODUCTION) ? PRODUCTION : LATEST;
-      long version = alias(model, alias, "model");
+      long version = LATEST.equals(alias) ? model.getLatestVersion() : alias(model, alias);
+      if (version <= 0) {
+        throw Missing.noDefault(model.getName());
+      }
       return new Route(version, alias, shadow(policy), fallback(model, alias, version));
     }
     TrafficSplit split = pick(policy, request.getRoutingKey());
     long version =
-        split.hasVersion() ? split.getVersion() : alias(model, split.getAlias(), "traffic_policy");
+        split.hasVersion() ? split.getVersion() : alias(model, split.getAlias());
     return new Route(version, "split", shadow(policy));
   }
 
-  private long alias(Model model, String alias, String field) {
+  private long alias(Model model, String alias) {
     long version = LATEST.equals(alias) ? model.getLatestVersion() : model.getAliasesOrDefault(alias, 0);
     if (version <= 0) {
-      throw new CanopyException.NotFound(
-          "model " + model.getName() + " has no version for " + field + " '" + alias + "'");
+      throw Missing.alias(model.getName(), alias);
     }
     return version;
   }

@@ -76,7 +76,18 @@ class RouterTest {
   void route_unknownAlias_isNotFound() {
     table.replaceAll(List.of(model().build()), 1);
     assertThatThrownBy(() -> router.route(request().setAlias("nope").build()))
-        .isInstanceOf(CanopyException.NotFound.class);
+        .isInstanceOf(CanopyException.NotFound.class)
+        // Serving's wording, word for word (common/names/Missing): the caller cannot tell which
+        // of the two found the alias missing.
+        .hasMessage("model 'm' has no alias 'nope'");
+  }
+
+  @Test
+  void route_noSelectorNoProductionNoReadyVersion_isFailedPreconditionLikeServing() {
+    table.replaceAll(List.of(Model.newBuilder().setName("m").build()), 1);
+    assertThatThrownBy(() -> router.route(request().build()))
+        .isInstanceOf(CanopyException.FailedPrecondition.class)
+        .hasMessage("model 'm' has no production alias and no READY version");
   }
 
   @Test

@@ -1,7 +1,7 @@
 package io.canopy.serving.model;
 
+import io.canopy.common.names.Missing;
 import io.canopy.common.admission.InFlightLimit;
-import io.canopy.common.error.CanopyException;
 import java.util.Map;
 
 /**
@@ -24,16 +24,14 @@ record ServedModel(
       case VersionSelector.Alias a -> {
         Long v = aliases.get(a.name());
         if (v == null) {
-          throw new CanopyException.NotFound(
-              "model '" + name + "' has no alias '" + a.name() + "'");
+          throw Missing.alias(name, a.name());
         }
         yield v;
       }
       case VersionSelector.Default d -> {
         Long v = aliases.getOrDefault(PRODUCTION, aliases.get(RegistryView.LATEST));
         if (v == null) {
-          throw new CanopyException.FailedPrecondition(
-              "model '" + name + "' has no production alias and no READY version");
+          throw Missing.noDefault(name);
         }
         yield v;
       }
@@ -44,7 +42,7 @@ record ServedModel(
   VersionEntry entry(long version) {
     VersionEntry entry = versions.get(version);
     if (entry == null) {
-      throw new CanopyException.NotFound("model '" + name + "' has no version " + version);
+      throw Missing.version(name, version);
     }
     return entry;
   }

@@ -1,5 +1,6 @@
 package io.canopy.serving.model;
 
+import io.canopy.common.names.Missing;
 import io.canopy.common.error.CanopyException;
 import io.canopy.serving.predict.EngineChoice;
 import java.util.ArrayList;
@@ -23,7 +24,7 @@ record ServingSnapshot(
   ServedModel model(String name) {
     ServedModel model = models.get(name);
     if (model == null) {
-      throw new CanopyException.NotFound("model '" + name + "' not found");
+      throw Missing.model(name);
     }
     return model;
   }
