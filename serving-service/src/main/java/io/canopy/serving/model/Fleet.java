@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -19,10 +18,8 @@ import java.util.TreeMap;
 /**
  * The model manager's working state: the registry view, a slot per referenced version, and the
  * aliases as served. {@link #reconcile()} turns it into the next snapshot plus the loads to start
- * and the versions to retire. Confined to the manager's thread.
- *
- * <p>New before old: while an alias's new target is loading, the alias keeps serving its previous
- * version (if that is still loaded), and that version is retired only once nothing serves it.
+ * and the versions to retire, deciding with the pure {@link SwapPolicy} (new before old, a retire
+ * grace). Confined to the manager's thread.
  */
 final class Fleet {
 
@@ -60,47 +57,62 @@ final class Fleet {
 
   Plan reconcile() {
     List<Slot.Loading> toLoad = new ArrayList<>();
-    Set<VersionKey> retained = new HashSet<>();
+    Set<VersionKey> referenced = new HashSet<>();
+    Map<String, Map<String, Long>> aliases = new HashMap<>();
+    Map<String, Map<String, Long>> previouslyServed = new HashMap<>();
     for (Model model : registry.models()) {
       for (long v : RegistryView.referenced(model)) {
         VersionKey key = new VersionKey(model.getName(), v);
-        retained.add(key);
+        referenced.add(key);
         ensureSlot(key, toLoad);
       }
+      aliases.put(model.getName(), RegistryView.aliases(model));
+      ServedModel previous = snapshot.models().get(model.getName());
+      if (previous != null) {
+        previouslyServed.put(model.getName(), previous.aliases());
+      }
     }
-    Map<String, Map<String, Long>> served = new HashMap<>();
-    for (Model model : registry.models()) {
-      Map<String, Long> aliases = servedAliases(model);
-      served.put(model.getName(), aliases);
-      aliases.values().forEach(v -> retained.add(new VersionKey(model.getName(), v)));
+    Map<VersionKey, SwapPolicy.Held> held = new HashMap<>();
+    Set<VersionKey> ready = new HashSet<>();
+    for (Slot slot : slots.values()) {
+      held.put(slot.key(), held(slot));
+      if (isReady(slot.key())) {
+        ready.add(slot.key());
+      }
     }
+    SwapPolicy.Decision decision =
+        SwapPolicy.decide(
+            new SwapPolicy.Input(
+                aliases,
+                previouslyServed,
+                referenced,
+                held,
+                ready,
+                unreferencedSince,
+                nanoTime.getAsLong(),
+                retireGraceNanos));
     List<LoadedVersion> toRetire = new ArrayList<>();
-    boolean lingering = false;
-    long now = nanoTime.getAsLong();
-    for (Iterator<Slot> it = slots.values().iterator(); it.hasNext(); ) {
-      Slot slot = it.next();
-      if (retained.contains(slot.key())) {
-        unreferencedSince.remove(slot.key());
-        continue;
-      }
-      if (slot instanceof Slot.Available
-          && retireGraceNanos > 0
-          && served.containsKey(slot.key().model())
-          && now - unreferencedSince.computeIfAbsent(slot.key(), k -> now) < retireGraceNanos) {
-        lingering = true;
-        continue;
-      }
-      it.remove();
-      unreferencedSince.remove(slot.key());
-      if (slot instanceof Slot.Available a) {
+    for (VersionKey key : decision.drop()) {
+      if (slots.remove(key) instanceof Slot.Available a) {
         toRetire.add(a.version());
       }
     }
-    limits.keySet().retainAll(served.keySet());
+    unreferencedSince.clear();
+    unreferencedSince.putAll(decision.lingering());
+    limits.keySet().retainAll(decision.served().keySet());
     draining.removeIf(LoadedVersion::isDisposed);
     draining.addAll(toRetire);
-    snapshot = buildSnapshot(served);
-    return new Plan(snapshot, toLoad, toRetire, lingering);
+    snapshot = buildSnapshot(decision.served());
+    return new Plan(snapshot, toLoad, toRetire, !decision.lingering().isEmpty());
+  }
+
+  private static SwapPolicy.Held held(Slot slot) {
+    return switch (slot) {
+      case Slot.Loading l -> SwapPolicy.Held.LOADING;
+      case Slot.Available a -> SwapPolicy.Held.LOADED;
+      case Slot.Failed f -> SwapPolicy.Held.NOT_LOADABLE;
+      case Slot.Blocked b -> SwapPolicy.Held.NOT_LOADABLE;
+    };
   }
 
   private void ensureSlot(VersionKey key, List<Slot.Loading> toLoad) {
@@ -122,31 +134,6 @@ final class Fleet {
       next = new Slot.Blocked(key, false, "the registry marks it " + meta.getState());
     }
     slots.put(key, next);
-  }
-
-  /**
-   * The registry's aliases, except that an alias whose target is not loaded yet keeps its old one.
-   */
-  private Map<String, Long> servedAliases(Model model) {
-    ServedModel previous = snapshot.models().get(model.getName());
-    Map<String, Long> out = new TreeMap<>();
-    RegistryView.aliases(model)
-        .forEach(
-            (alias, target) -> {
-              Long before = previous == null ? null : previous.aliases().get(alias);
-              boolean keepBefore =
-                  before != null
-                      && before != target.longValue()
-                      && !isAvailable(model.getName(), target)
-                      && isAvailable(model.getName(), before)
-                      && isReady(new VersionKey(model.getName(), before));
-              out.put(alias, keepBefore ? before : target);
-            });
-    return out;
-  }
-
-  private boolean isAvailable(String model, long version) {
-    return slots.get(new VersionKey(model, version)) instanceof Slot.Available;
   }
 
   private boolean isReady(VersionKey key) {
