@@ -1,6 +1,8 @@
 package io.canopy.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.google.rpc.BadRequest;
@@ -211,7 +213,17 @@ class GatewayGrpcTest {
             .check(HealthCheckRequest.getDefaultInstance());
     assertThat(health.getStatus()).isEqualTo(HealthCheckResponse.ServingStatus.SERVING);
 
-    gw.gateway.close();
-    gw.gateway.close();
+    assertThatCode(gw.gateway::close).doesNotThrowAnyException();
+    assertThatCode(gw.gateway::close).as("a second close").doesNotThrowAnyException();
+
+    // Closed for real: the port answers no more calls.
+    assertThatThrownBy(
+            () ->
+                HealthGrpc.newBlockingStub(channel)
+                    .withDeadlineAfter(5, TimeUnit.SECONDS)
+                    .check(HealthCheckRequest.getDefaultInstance()))
+        .isInstanceOfSatisfying(
+            io.grpc.StatusRuntimeException.class,
+            e -> assertThat(e.getStatus().getCode()).isEqualTo(io.grpc.Status.Code.UNAVAILABLE));
   }
 }
