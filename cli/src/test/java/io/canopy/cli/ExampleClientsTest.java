@@ -1,8 +1,8 @@
 package io.canopy.cli;
 
+import io.canopy.common.testing.Tools;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -48,9 +48,10 @@ class ExampleClientsTest {
 
   @Test
   void pythonClient_registersWritesFeaturesAndPredictsThreeWays() throws Exception {
-    assumeTrue(
+    Tools.require(
         run(List.of("/usr/bin/python3", "-c", "import grpc, google.protobuf"), EXAMPLES).exit == 0,
-        "python3-grpcio and python3-protobuf are not installed");
+        "python3-grpcio and python3-protobuf are not installed (apt-get install python3-grpcio"
+            + " python3-protobuf protobuf-compiler protobuf-compiler-grpc)");
     Result gen = run(List.of("bash", "python/generate.sh"), EXAMPLES);
     assertThat(gen.exit).as(gen.err).isZero();
     runAndCheck("/usr/bin/python3", "python/canopy_example.py", "py");
@@ -58,7 +59,7 @@ class ExampleClientsTest {
 
   @Test
   void nodeClient_registersWritesFeaturesAndPredictsThreeWays() throws Exception {
-    assumeTrue(
+    Tools.require(
         Files.isDirectory(EXAMPLES.resolve("node/node_modules/@grpc/grpc-js")),
         "examples/node has no node_modules (run 'npm ci' there; CI does)");
     runAndCheck("node", "node/canopy_example.js", "node");

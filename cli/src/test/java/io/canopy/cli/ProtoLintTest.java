@@ -1,7 +1,7 @@
 package io.canopy.cli;
 
+import io.canopy.common.testing.Tools;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -21,7 +21,7 @@ class ProtoLintTest {
   @Test
   void contracts_passBufLint() throws Exception {
     Path buf = PROTO.resolve("node_modules/.bin/buf");
-    assumeTrue(Files.isExecutable(buf), "buf is not installed: run 'npm ci' in proto/");
+    Tools.require(Files.isExecutable(buf), "buf is not installed: run 'npm ci' in proto/");
     Process lint =
         new ProcessBuilder(buf.toString(), "lint")
             .directory(PROTO.resolve("src/main/proto").toFile())
