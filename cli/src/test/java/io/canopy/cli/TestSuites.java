@@ -1,5 +1,6 @@
 package io.canopy.cli;
 
+import io.canopy.common.testing.Await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.canopy.cli.registry.ModelUploader;
@@ -20,7 +21,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -60,21 +60,18 @@ public final class TestSuites {
    */
   static void awaitAvailable(Channel channel, String model, long version, Duration bound) {
     var stub = InferenceServiceGrpc.newBlockingStub(channel);
-    long deadline = System.nanoTime() + bound.toNanos();
-    while (System.nanoTime() < deadline) {
-      boolean available =
-          stub.withDeadlineAfter(5, TimeUnit.SECONDS)
-              .getModelStatus(GetModelStatusRequest.newBuilder().setModel(model).build())
-              .getVersionsList()
-              .stream()
-              .anyMatch(
-                  s -> s.getVersion() == version && s.getState() == LoadState.LOAD_STATE_AVAILABLE);
-      if (available) {
-        return;
-      }
-      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
-    }
-    throw new AssertionError(model + " version " + version + " not AVAILABLE within " + bound);
+    Await.until(
+        model + " version " + version + " is AVAILABLE",
+        bound,
+        () ->
+            stub.withDeadlineAfter(5, TimeUnit.SECONDS)
+                .getModelStatus(GetModelStatusRequest.newBuilder().setModel(model).build())
+                .getVersionsList()
+                .stream()
+                .anyMatch(
+                    s ->
+                        s.getVersion() == version
+                            && s.getState() == LoadState.LOAD_STATE_AVAILABLE));
   }
 
   /** Uploads the breast-cancer fixture model with {@code header}; the registry's answer. */

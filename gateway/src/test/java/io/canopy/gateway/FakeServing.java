@@ -85,6 +85,21 @@ final class FakeServing implements AutoCloseable {
     return "127.0.0.1:" + server.getPort();
   }
 
+  /** CPU a "costly" fake Predict spins per call: roughly an XGBoost call on a small model. */
+  static final long CALL_COST_NANOS = 200_000;
+  /** ... and per row. */
+  static final long ROW_COST_NANOS = 2_000;
+
+  /** Answers like {@link #oneValuePerRow} after spinning the CPU a real replica would. */
+  static PredictResponse costly(PredictRequest request) {
+    int rows = request.getDense().getValuesCount() / Math.max(1, request.getDense().getNumFeatures());
+    long end = System.nanoTime() + CALL_COST_NANOS + rows * ROW_COST_NANOS;
+    while (System.nanoTime() < end) {
+      Thread.onSpinWait();
+    }
+    return oneValuePerRow(request);
+  }
+
   /** Version 7 unless the request named one; values 0.5, 1.5, 2.5... one per row. */
   static PredictResponse oneValuePerRow(PredictRequest request) {
     int rows =

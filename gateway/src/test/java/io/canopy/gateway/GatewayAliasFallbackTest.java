@@ -1,5 +1,6 @@
 package io.canopy.gateway;
 
+import io.canopy.common.testing.Await;
 import static io.canopy.gateway.FraudModel.FRAUD;
 import static io.canopy.gateway.FraudModel.infer;
 import static io.canopy.gateway.FraudModel.request;
@@ -49,7 +50,7 @@ class GatewayAliasFallbackTest {
     gw = cleanup.register(new RunningGateway(Map.of(), metrics, clock));
     gw.registry.publish(FRAUD);
     channel = cleanup.register(GrpcTransports.channel(gw.grpcTarget(), 1 << 20));
-    Await.until(() -> predict(request()).getVersion() == 1, Duration.ofSeconds(20), "watch seen");
+    Await.until("watch seen", Duration.ofSeconds(20), () -> predict(request()).getVersion() == 1);
   }
 
   private PredictResponse predict(PredictRequest.Builder request) {
@@ -73,6 +74,8 @@ class GatewayAliasFallbackTest {
   private void moveTo3(Model model) {
     gw.registry.publish(model);
     Await.until(
+        "gateway routes to version 3",
+        Duration.ofSeconds(20),
         () -> {
           try {
             predict(request());
@@ -80,9 +83,7 @@ class GatewayAliasFallbackTest {
             // The error itself is what the tests assert on; here only the routing change counts.
           }
           return gw.serving.predicts.stream().anyMatch(r -> r.getVersion() == 3);
-        },
-        Duration.ofSeconds(20),
-        "gateway routes to version 3");
+        });
   }
 
   private void moveProductionTo3() {

@@ -1,5 +1,6 @@
 package io.canopy.gateway;
 
+import io.canopy.common.testing.Await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.canopy.common.grpc.GrpcTransports;
@@ -38,7 +39,7 @@ class GatewayHedgingTest {
     slow.onPredict =
         r -> {
           Context call = Context.current();
-          Await.until(call::isCancelled, Duration.ofSeconds(20), "the hedge's loser cancelled");
+          Await.until("the hedge's loser cancelled", Duration.ofSeconds(20), call::isCancelled);
           slowCancelled.incrementAndGet();
           throw Status.CANCELLED.asRuntimeException();
         };
@@ -78,6 +79,6 @@ class GatewayHedgingTest {
     }
     assertThat(slow.predicts).isNotEmpty();
     assertThat(metrics.hedges.get()).isPositive();
-    Await.until(() -> slowCancelled.get() > 0, Duration.ofSeconds(10), "a loser cancelled");
+    Await.until("a loser cancelled", Duration.ofSeconds(10), () -> slowCancelled.get() > 0);
   }
 }

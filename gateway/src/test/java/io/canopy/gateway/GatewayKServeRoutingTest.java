@@ -1,5 +1,6 @@
 package io.canopy.gateway;
 
+import io.canopy.common.testing.Await;
 import static io.canopy.gateway.FraudModel.FRAUD;
 import static io.canopy.gateway.FraudModel.infer;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -43,9 +44,9 @@ class GatewayKServeRoutingTest {
     gw.registry.publish(FRAUD);
     channel = cleanup.register(GrpcTransports.channel(gw.grpcTarget(), 1 << 20));
     Await.until(
-        () -> kserve().modelInfer(infer("")).getModelVersion().equals("1"),
+        "watch seen",
         Duration.ofSeconds(20),
-        "watch seen");
+        () -> kserve().modelInfer(infer("")).getModelVersion().equals("1"));
   }
 
   private GRPCInferenceServiceGrpc.GRPCInferenceServiceBlockingStub kserve() {
@@ -120,15 +121,15 @@ class GatewayKServeRoutingTest {
                     .addSplits(TrafficSplit.newBuilder().setVersion(2).setPercent(50)))
             .build());
     Await.until(
+        "policy seen",
+        Duration.ofSeconds(10),
         () -> {
           java.util.Set<Long> versions = new java.util.HashSet<>();
           for (int i = 0; i < 20; i++) {
             versions.add(versionOverHttp("{\"routing_key\": \"user-" + i + "\", \"instances\": [[1]]}", null));
           }
           return versions.size() == 2;
-        },
-        Duration.ofSeconds(10),
-        "policy seen");
+        });
     boolean sawBoth = false;
     long first = -1;
     for (int i = 0; i < 20; i++) {

@@ -1,5 +1,6 @@
 package io.canopy.gateway;
 
+import io.canopy.common.testing.Await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.canopy.common.grpc.GrpcTransports;
@@ -47,15 +48,15 @@ class GatewayMetricLabelsTest {
             new RunningGateway(Map.of(), new HelidonGatewayMetrics(Metrics.globalRegistry())));
     gw.registry.publish(FakeRegistry.IRIS);
     Await.until(
+        "iris routed",
+        Duration.ofSeconds(20),
         () -> {
           try {
             return gw.post("/v1/models/iris/versions/1:predict", "{\"instances\": [[1, 2, 3, 4]]}").statusCode() == 200;
           } catch (Exception e) {
             return false;
           }
-        },
-        Duration.ofSeconds(20),
-        "iris routed");
+        });
     var grpc =
         InferenceServiceGrpc.newBlockingStub(cleanup.register(GrpcTransports.channel(gw.grpcTarget(), 1 << 20)));
 
@@ -84,8 +85,8 @@ class GatewayMetricLabelsTest {
 
     gw.registry.publishDeleted("iris");
     Await.until(
-        () -> requestModelLabels().stream().noneMatch(l -> l.startsWith("iris/")),
+        "iris's series removed",
         Duration.ofSeconds(20),
-        "iris's series removed");
+        () -> requestModelLabels().stream().noneMatch(l -> l.startsWith("iris/")));
   }
 }

@@ -1,5 +1,6 @@
 package io.canopy.gateway;
 
+import io.canopy.common.testing.Await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.canopy.gateway.metrics.HelidonGatewayMetrics;
@@ -22,6 +23,8 @@ class GatewayMetricsEndpointTest {
             new RunningGateway(Map.of(), new HelidonGatewayMetrics(Metrics.globalRegistry())));
     String replica = "replica=\"" + gw.serving.target() + "\"";
     Await.until(
+        "replica calls and READY on /observe/metrics",
+        Duration.ofSeconds(20),
         () -> {
           try {
             gw.post("/v1/models/m/versions/1:predict", "{\"instances\": [[1]]}");
@@ -35,8 +38,6 @@ class GatewayMetricsEndpointTest {
           } catch (Exception e) {
             throw new IllegalStateException(e);
           }
-        },
-        Duration.ofSeconds(20),
-        "replica calls and READY on /observe/metrics");
+        });
   }
 }

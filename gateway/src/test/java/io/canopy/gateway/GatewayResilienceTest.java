@@ -1,5 +1,6 @@
 package io.canopy.gateway;
 
+import io.canopy.common.testing.Await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.canopy.common.grpc.GrpcTransports;
@@ -76,9 +77,9 @@ class GatewayResilienceTest {
   @Test
   void predict_bothReplicasServe_roundRobin() {
     Await.until(
-        () -> predict(0) != null && !a.predicts.isEmpty() && !b.predicts.isEmpty(),
+        "both replicas reached",
         Duration.ofSeconds(20),
-        "both replicas reached");
+        () -> predict(0) != null && !a.predicts.isEmpty() && !b.predicts.isEmpty());
   }
 
   @Test
@@ -116,7 +117,7 @@ class GatewayResilienceTest {
                     }
                   }));
         }
-        Await.until(() -> done.get() >= 1000, Duration.ofSeconds(60), "load under way");
+        Await.until("load under way", Duration.ofSeconds(60), () -> done.get() >= 1000);
         int bBefore = b.predicts.size();
         child.kill();
         for (Future<?> run : runs) {
@@ -134,9 +135,9 @@ class GatewayResilienceTest {
   @Test
   void replicaOutcomes_areCountedPerReplica_andTheChannelStateIsObserved() {
     Await.until(
-        () -> predict(0) != null && !a.predicts.isEmpty() && !b.predicts.isEmpty(),
+        "both replicas reached",
         Duration.ofSeconds(20),
-        "both replicas reached");
+        () -> predict(0) != null && !a.predicts.isEmpty() && !b.predicts.isEmpty());
     assertThat(metrics.channelState.get()).isEqualTo("READY");
     a.onPredict =
         r -> {
@@ -152,9 +153,9 @@ class GatewayResilienceTest {
   @Test
   void predict_replicaFailingWithUnavailable_isRetriedElsewhere_ejected_thenReadmitted() {
     Await.until(
-        () -> predict(0) != null && !a.predicts.isEmpty() && !b.predicts.isEmpty(),
+        "both replicas reached",
         Duration.ofSeconds(20),
-        "both replicas reached");
+        () -> predict(0) != null && !a.predicts.isEmpty() && !b.predicts.isEmpty());
     a.onPredict =
         r -> {
           throw Status.UNAVAILABLE.withDescription("overloaded").asRuntimeException();
@@ -166,25 +167,25 @@ class GatewayResilienceTest {
     assertThat(metrics.retries.get()).isPositive();
     // Outlier detection ejects the failing replica: a run of requests reaches only b.
     Await.until(
+        "replica a ejected",
+        Duration.ofSeconds(20),
         () -> {
           int before = a.predicts.size();
           for (int i = 0; i < 20; i++) {
             tryPredict(i);
           }
           return a.predicts.size() == before;
-        },
-        Duration.ofSeconds(20),
-        "replica a ejected");
+        });
     a.onPredict = FakeServing::oneValuePerRow;
     Await.until(
+        "replica a re-admitted",
+        Duration.ofSeconds(30),
         () -> {
           int before = a.predicts.size();
           for (int i = 0; i < 20; i++) {
             tryPredict(i);
           }
           return a.predicts.size() > before;
-        },
-        Duration.ofSeconds(30),
-        "replica a re-admitted");
+        });
   }
 }

@@ -1,5 +1,6 @@
 package io.canopy.gateway;
 
+import io.canopy.common.testing.Await;
 import static io.canopy.gateway.FraudModel.FRAUD;
 import static io.canopy.gateway.FraudModel.request;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -38,7 +39,7 @@ class GatewayRoutingTest {
     gw = cleanup.register(new RunningGateway(Map.of(), metrics));
     gw.registry.publish(FRAUD);
     channel = cleanup.register(GrpcTransports.channel(gw.grpcTarget(), 1 << 20));
-    Await.until(() -> predict(request()).getVersion() == 1, Duration.ofSeconds(20), "watch seen");
+    Await.until("watch seen", Duration.ofSeconds(20), () -> predict(request()).getVersion() == 1);
   }
 
   private PredictResponse predict(PredictRequest.Builder request) {
@@ -56,7 +57,7 @@ class GatewayRoutingTest {
   @Test
   void predict_aliasMove_isSeenLiveOnBothFronts() throws Exception {
     gw.registry.publish(FRAUD.toBuilder().putAliases("production", 3).build());
-    Await.until(() -> predict(request()).getVersion() == 3, Duration.ofSeconds(10), "alias moved");
+    Await.until("alias moved", Duration.ofSeconds(10), () -> predict(request()).getVersion() == 3);
     HttpResponse<String> http = gw.post("/v1/models/fraud:predict", "{\"instances\": [[0.5]]}");
     assertThat(RunningGateway.json(http).get("version").asLong()).isEqualTo(3);
     HttpResponse<String> latest = gw.post("/v1/models/fraud/labels/latest:predict", "{\"instances\": [[0.5]]}");
@@ -84,16 +85,17 @@ class GatewayRoutingTest {
                     .addSplits(TrafficSplit.newBuilder().setVersion(2).setPercent(50)))
             .build());
     Await.until(
-        () -> predict(request().setRoutingKey("probe")).getVersion() != 0 && gw.serving.predictSeen.get().getVersion() >= 1,
-        Duration.ofSeconds(10), "policy seen");
-    Await.until(() -> {
+        "policy seen",
+        Duration.ofSeconds(10),
+        () -> predict(request().setRoutingKey("probe")).getVersion() != 0 && gw.serving.predictSeen.get().getVersion() >= 1);
+    Await.until("split over two versions", Duration.ofSeconds(10), () -> {
       boolean both = false;
       long a = predict(request().setRoutingKey("k-a")).getVersion();
       for (int i = 0; i < 40; i++) {
         both |= predict(request().setRoutingKey("k-" + i)).getVersion() != a;
       }
       return both;
-    }, Duration.ofSeconds(10), "split over two versions");
+    });
     for (int key = 0; key < 20; key++) {
       long first = predict(request().setRoutingKey("user-" + key)).getVersion();
       for (int again = 0; again < 5; again++) {
@@ -118,16 +120,16 @@ class GatewayRoutingTest {
           return r.getVersion() == 2 ? echo.toBuilder().setValues(0, 99f).build() : echo;
         };
     Await.until(
-        () -> predict(request()) != null && !metrics.shadows.isEmpty(),
+        "a shadow comparison",
         Duration.ofSeconds(10),
-        "a shadow comparison");
+        () -> predict(request()) != null && !metrics.shadows.isEmpty());
     for (int i = 0; i < 20; i++) {
       PredictResponse response = predict(request().setRequestId("req-" + i));
       assertThat(response.getVersion()).isEqualTo(1);
       assertThat(response.getValues(0)).isEqualTo(0.5f);
       assertThat(response.getRequestId()).isEqualTo("req-" + i);
     }
-    Await.until(() -> metrics.shadows.size() >= 20, Duration.ofSeconds(10), "20 comparisons");
+    Await.until("20 comparisons", Duration.ofSeconds(10), () -> metrics.shadows.size() >= 20);
     assertThat(metrics.shadows).allSatisfy(s -> {
       assertThat(s.version()).isEqualTo(2);
       assertThat(s.agreed()).isFalse();

@@ -20,7 +20,7 @@ final class ServingProcess implements AutoCloseable {
     this(false);
   }
 
-  /** @param costly spend {@link GatewayMeasurements}' CPU cost per Predict */
+  /** @param costly spend {@link FakeServing#costly}'s CPU cost per Predict */
   ServingProcess(boolean costly) throws IOException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     process =
@@ -61,7 +61,7 @@ final class ServingProcess implements AutoCloseable {
   public static void main(String[] args) throws Exception {
     FakeServing serving = new FakeServing();
     if (args.length > 0 && Boolean.parseBoolean(args[0])) {
-      serving.onPredict = GatewayMeasurements::costly;
+      serving.onPredict = FakeServing::costly;
     }
     System.out.println("port " + serving.target().substring(serving.target().lastIndexOf(':') + 1));
     System.out.flush();

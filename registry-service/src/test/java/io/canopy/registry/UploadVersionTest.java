@@ -1,5 +1,6 @@
 package io.canopy.registry;
 
+import io.canopy.common.testing.Await;
 import io.canopy.common.testing.Observers;
 import static io.canopy.registry.Statuses.assertCode;
 import static io.canopy.registry.Statuses.assertInvalid;

@@ -1,5 +1,6 @@
 package io.canopy.serving;
 
+import io.canopy.common.testing.Await;
 import io.canopy.common.testing.GrpcCleanup;
 import io.canopy.common.testing.TestConfig;
 import io.canopy.proto.features.v1.FeatureStoreServiceGrpc;

@@ -1,5 +1,6 @@
 package io.canopy.serving;
 
+import io.canopy.common.testing.Await;
 import static io.canopy.serving.Fixtures.BREAST_CANCER_JSON;
 import static io.canopy.serving.Fixtures.BREAST_CANCER_UBJ;
 import static io.canopy.serving.GrpcAssertions.assertCode;

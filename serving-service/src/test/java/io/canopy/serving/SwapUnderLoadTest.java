@@ -1,5 +1,6 @@
 package io.canopy.serving;
 
+import io.canopy.common.testing.Await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.canopy.common.testing.GrpcCleanup;

@@ -1,5 +1,6 @@
 package io.canopy.gateway.upstream;
 
+import io.canopy.common.testing.Await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.canopy.gateway.metrics.GatewayMetrics;
@@ -39,12 +40,11 @@ class HedgingTest {
    * Waits until the race listens to {@code attempt}: the hedge is counted as started inside the
    * attempt supplier, a moment before the race registers its completion callback.
    */
-  private static void awaitWatched(CompletableFuture<String> attempt) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (attempt.getNumberOfDependents() == 0 && System.nanoTime() < deadline) {
-      Thread.sleep(1);
-    }
-    assertThat(attempt.getNumberOfDependents()).isPositive();
+  private static void awaitWatched(CompletableFuture<String> attempt) {
+    Await.until(
+        "the race listens to the attempt",
+        Duration.ofSeconds(10),
+        () -> attempt.getNumberOfDependents() > 0);
   }
 
   @Test

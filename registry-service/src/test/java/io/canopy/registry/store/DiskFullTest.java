@@ -1,5 +1,6 @@
 package io.canopy.registry.store;
 
+import io.canopy.common.testing.Await;
 import io.canopy.common.testing.Tools;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
@@ -21,7 +22,6 @@ import io.canopy.proto.registry.v1.SetTrafficPolicyRequest;
 import io.canopy.proto.registry.v1.TrafficPolicy;
 import io.canopy.proto.registry.v1.TrafficSplit;
 import io.canopy.proto.registry.v1.VersionState;
-import io.canopy.registry.Await;
 import io.canopy.registry.Fixtures;
 import io.canopy.registry.RegistryClient;
 import io.canopy.registry.RegistryServer;

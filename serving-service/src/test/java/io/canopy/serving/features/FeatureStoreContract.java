@@ -1,5 +1,6 @@
 package io.canopy.serving.features;
 
+import io.canopy.common.testing.Await;
 import static io.canopy.serving.GrpcAssertions.assertCode;
 import static io.canopy.serving.GrpcAssertions.assertInvalidField;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -354,7 +355,7 @@ abstract class FeatureStoreContract {
     for (int m = 0; m < 6; m++) {
       requests.onNext(WriteFeaturesRequest.newBuilder().setFeatureView("customers").addAllRows(messages.get(m)).build());
     }
-    io.canopy.serving.Await.until(
+    io.canopy.common.testing.Await.until(
         "the sixth message is applied", java.time.Duration.ofSeconds(20),
         () -> read("customers", List.of("e599"), "age").getRows(0).getStatuses(0) == FeatureStatus.FEATURE_STATUS_PRESENT);
     call.cancel(null); // the client goes away without half-closing

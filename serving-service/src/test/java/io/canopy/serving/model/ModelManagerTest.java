@@ -1,5 +1,6 @@
 package io.canopy.serving.model;
 
+import io.canopy.common.testing.Await;
 import static io.canopy.serving.Fixtures.BREAST_CANCER_JSON;
 import static io.canopy.serving.Fixtures.BREAST_CANCER_UBJ;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -7,7 +8,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.canopy.common.error.CanopyException;
 import io.canopy.common.testing.GrpcCleanup;
-import io.canopy.serving.Await;
 import io.canopy.serving.FakeRegistry;
 import io.canopy.serving.Fixtures;
 import io.canopy.serving.predict.PredictionKind;

@@ -1,5 +1,6 @@
 package io.canopy.registry.measure;
 
+import io.canopy.bench.measure.Samples;
 import com.google.protobuf.ByteString;
 import io.canopy.common.grpc.GrpcTransports;
 import io.canopy.proto.registry.v1.CreateModelRequest;
@@ -253,26 +254,24 @@ public final class RegistryMeasurements {
       if (!allSeen.await(120, TimeUnit.SECONDS)) {
         throw new IllegalStateException("not every watcher saw every write");
       }
-      long[] seen = latenciesNanos.stream().mapToLong(Long::longValue).sorted().toArray();
-      Arrays.sort(rpc);
+      Samples seen = Samples.of(latenciesNanos.stream().mapToLong(Long::longValue).toArray());
+      Samples write = Samples.of(rpc);
       System.out.printf(
           "watch fan-out to %d watchers (%d writes, %d deliveries): p50 %.2f ms, p99 %.2f ms,"
               + " max %.2f ms%n",
-          WATCHERS, WRITES, seen.length, pct(seen, 50), pct(seen, 99), seen[seen.length - 1] / 1e6);
+          WATCHERS, WRITES, seen.count(), seen.millis(50), seen.millis(99), seen.maxMillis());
       System.out.printf(
           "floor: the write RPC's own round trip: p50 %.2f ms, p99 %.2f ms;"
               + " fan-out p50/write p50 ratio %.1fx, p99 ratio %.1fx%n",
-          pct(rpc, 50), pct(rpc, 99), pct(seen, 50) / pct(rpc, 50), pct(seen, 99) / pct(rpc, 99));
+          write.millis(50),
+          write.millis(99),
+          seen.millis(50) / write.millis(50),
+          seen.millis(99) / write.millis(99));
     } finally {
       for (ManagedChannel c : channels) {
         c.shutdownNow();
       }
     }
-  }
-
-  private static double pct(long[] sorted, int p) {
-    int i = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
-    return sorted[Math.max(0, Math.min(sorted.length - 1, i))] / 1e6;
   }
 
   private static double median(double[] values) {

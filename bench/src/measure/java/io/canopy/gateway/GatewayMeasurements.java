@@ -1,5 +1,6 @@
 package io.canopy.gateway;
 
+import io.canopy.bench.measure.Samples;
 import io.canopy.common.grpc.GrpcTransports;
 import io.canopy.proto.inference.v1.DenseRows;
 import io.canopy.proto.inference.v1.InferenceServiceGrpc;
@@ -8,7 +9,6 @@ import io.canopy.proto.inference.v1.PredictResponse;
 import io.grpc.ManagedChannel;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthGrpc;
-import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -24,13 +24,11 @@ import java.util.function.Supplier;
  * java -cp gateway/target/test-classes:gateway/target/classes:$(cat /tmp/gw.cp) io.canopy.gateway.GatewayMeasurements
  * </pre>
  *
- * Fake serving replicas stand in for serving-service: each Predict spins {@link #CALL_COST_NANOS}
- * of CPU plus {@link #ROW_COST_NANOS} per row (roughly an XGBoost call on a small model).
+ * Fake serving replicas stand in for serving-service: each Predict spins {@link FakeServing#CALL_COST_NANOS}
+ * of CPU plus {@link FakeServing#ROW_COST_NANOS} per row (roughly an XGBoost call on a small model).
  */
 final class GatewayMeasurements {
 
-  static final long CALL_COST_NANOS = 200_000;
-  static final long ROW_COST_NANOS = 2_000;
   private static final PredictRequest ONE_ROW =
       PredictRequest.newBuilder()
           .setModel("m")
@@ -50,15 +48,6 @@ final class GatewayMeasurements {
       hedging(round);
     }
     System.exit(0);
-  }
-
-  static PredictResponse costly(PredictRequest request) {
-    int rows = request.getDense().getValuesCount() / Math.max(1, request.getDense().getNumFeatures());
-    long end = System.nanoTime() + CALL_COST_NANOS + rows * ROW_COST_NANOS;
-    while (System.nanoTime() < end) {
-      Thread.onSpinWait();
-    }
-    return FakeServing.oneValuePerRow(request);
   }
 
   /** p50 of single-row calls, 1 client: empty gRPC call, serving direct, through the gateway. */
@@ -92,15 +81,14 @@ final class GatewayMeasurements {
       call.get();
       nanos[i] = System.nanoTime() - start;
     }
-    Arrays.sort(nanos);
-    return nanos[nanos.length / 2] / 1000.0;
+    return Samples.of(nanos).micros(50);
   }
 
   /** Rows/s with 64 concurrent single-row clients for 5 s against a fake with CPU cost. */
   private static void throughput(boolean batching) throws Exception {
     try (RunningGateway gw =
         new RunningGateway(Map.of("gateway.batching.enabled", Boolean.toString(batching)))) {
-      gw.serving.onPredict = GatewayMeasurements::costly;
+      gw.serving.onPredict = FakeServing::costly;
       ManagedChannel channel = GrpcTransports.channel(gw.grpcTarget(), 1 << 20);
       var stub = InferenceServiceGrpc.newBlockingStub(channel);
       long[] result = load(64, 2, 5, stub, null);
@@ -115,7 +103,7 @@ final class GatewayMeasurements {
   /** The floor: 64 single-row clients straight at the fake serving (no gateway), 5 s. */
   private static void throughputDirect() throws Exception {
     try (FakeServing serving = new FakeServing()) {
-      serving.onPredict = GatewayMeasurements::costly;
+      serving.onPredict = FakeServing::costly;
       ManagedChannel channel = GrpcTransports.channel(serving.target(), 1 << 20);
       long[] result = load(64, 2, 5, InferenceServiceGrpc.newBlockingStub(channel), null);
       System.out.printf(
@@ -128,7 +116,7 @@ final class GatewayMeasurements {
   private static void killOneReplica() throws Exception {
     ServingProcess a = new ServingProcess(true);
     FakeServing b = new FakeServing();
-    b.onPredict = GatewayMeasurements::costly;
+    b.onPredict = FakeServing::costly;
     try (RunningGateway gw =
         new RunningGateway(Map.of("gateway.upstream.serving-target", a.target() + "," + b.target()))) {
       ManagedChannel channel = GrpcTransports.channel(gw.grpcTarget(), 1 << 20);
@@ -196,11 +184,11 @@ final class GatewayMeasurements {
         stub.withDeadlineAfter(5, TimeUnit.SECONDS).predict(ONE_ROW);
         nanos[i] = System.nanoTime() - start;
       }
-      Arrays.sort(nanos);
+      Samples samples = Samples.of(nanos);
       channel.shutdownNow();
       return new double[] {
-        nanos[nanos.length / 2] / 1000.0,
-        nanos[nanos.length * 99 / 100] / 1000.0,
+        samples.micros(50),
+        samples.micros(99),
         100.0 * (metrics.hedges.get() - hedgesBefore) / nanos.length
       };
     } finally {

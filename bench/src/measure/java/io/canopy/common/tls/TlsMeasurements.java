@@ -1,5 +1,6 @@
 package io.canopy.common.tls;
 
+import io.canopy.bench.measure.Samples;
 import io.canopy.common.config.Listen;
 import io.canopy.common.grpc.GrpcLimits;
 import io.canopy.common.grpc.GrpcServer;
@@ -10,7 +11,6 @@ import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthGrpc;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -89,8 +89,6 @@ final class TlsMeasurements {
   }
 
   private static double median(long[] values) {
-    long[] sorted = values.clone();
-    Arrays.sort(sorted);
-    return sorted[sorted.length / 2];
+    return Samples.of(values).nanos(50);
   }
 }

@@ -1,5 +1,7 @@
 package io.canopy.serving;
 
+import io.canopy.bench.measure.Samples;
+import io.canopy.common.testing.Await;
 import io.canopy.common.grpc.GrpcServer;
 import io.canopy.common.grpc.GrpcTransports;
 import io.canopy.proto.features.v1.CreateFeatureViewRequest;
@@ -28,7 +30,6 @@ import io.grpc.stub.StreamObserver;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -178,13 +179,12 @@ public final class ServingMeasurements {
       call.get();
       nanos[i] = System.nanoTime() - start;
     }
-    Arrays.sort(nanos);
     return nanos;
   }
 
-  private static double p(long[] sorted, double percentile) {
-    return sorted[
-        (int) Math.min(sorted.length - 1, Math.ceil(percentile / 100 * sorted.length) - 1)];
+  /** The {@code percentile} of {@code nanos}, in nanoseconds (an HdrHistogram of them). */
+  private static double p(long[] nanos, double percentile) {
+    return Samples.of(nanos).nanos(percentile);
   }
 
   private static double callsPerSecond(Supplier<?> call) {
