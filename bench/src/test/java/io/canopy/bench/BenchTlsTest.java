@@ -1,5 +1,6 @@
 package io.canopy.bench;
 
+import io.canopy.common.testing.ProcessSuite;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.helidon.webserver.WebServer;
@@ -26,6 +27,7 @@ import picocli.CommandLine;
  * --tls-ca}, {@code --tls-cert} and {@code --tls-key} the gRPC and HTTPS targets are reached;
  * without the client certificate, or in plaintext, no call gets through.
  */
+@ProcessSuite
 class BenchTlsTest {
 
   @RegisterExtension final GrpcCleanup cleanup = new GrpcCleanup();

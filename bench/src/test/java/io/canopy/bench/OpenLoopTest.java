@@ -1,5 +1,6 @@
 package io.canopy.bench;
 
+import io.canopy.common.testing.ProcessSuite;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.canopy.common.grpc.GrpcTransports;
@@ -10,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+@ProcessSuite
 class OpenLoopTest {
 
   @RegisterExtension final GrpcCleanup cleanup = new GrpcCleanup();

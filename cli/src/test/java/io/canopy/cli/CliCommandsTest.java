@@ -1,5 +1,6 @@
 package io.canopy.cli;
 
+import io.canopy.common.testing.ProcessSuite;
 import static io.canopy.cli.CliRun.canopy;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The {@code canopy} commands as a user types them, against a suite on port 0. */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@ProcessSuite
 class CliCommandsTest {
 
   @TempDir static Path dir;

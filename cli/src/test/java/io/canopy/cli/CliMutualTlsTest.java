@@ -1,5 +1,6 @@
 package io.canopy.cli;
 
+import io.canopy.common.testing.ProcessSuite;
 import static io.canopy.cli.CliRun.canopy;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * require client certificates of one CA: the cli registers and lists with its certificate, and
  * is refused without one or with another CA's.
  */
+@ProcessSuite
 class CliMutualTlsTest {
 
   private static final String MODEL = "mtls-model";

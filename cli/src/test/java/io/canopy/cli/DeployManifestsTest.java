@@ -1,5 +1,6 @@
 package io.canopy.cli;
 
+import io.canopy.common.testing.ProcessSuite;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -39,6 +40,7 @@ import org.junit.jupiter.api.Test;
  * Services select pods that exist, probes name declared ports, and every Canopy setting passed as
  * an environment variable maps (by Helidon's own alias rules) onto a key the service knows.
  */
+@ProcessSuite
 class DeployManifestsTest {
 
   private static final Path K8S = Path.of("..", "deploy", "k8s").toAbsolutePath().normalize();

@@ -1,5 +1,6 @@
 package io.canopy.cli;
 
+import io.canopy.common.testing.ProcessSuite;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -45,6 +46,7 @@ import org.junit.jupiter.api.io.TempDir;
  * loaded by serving and predicted through the gateway's HTTP and gRPC fronts.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@ProcessSuite
 class EndToEndTest {
 
   private static final String MODEL = "breast-cancer";

@@ -1,5 +1,6 @@
 package io.canopy.cli;
 
+import io.canopy.common.testing.ProcessSuite;
 import io.canopy.common.testing.Tools;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  * another language would run them. CI installs their toolchains (see .ci/run); on a machine
  * without them the test is skipped with the reason.
  */
+@ProcessSuite
 class ExampleClientsTest {
 
   private static final Path EXAMPLES = Path.of("..", "examples").toAbsolutePath().normalize();

@@ -1,5 +1,6 @@
 package io.canopy.cli;
 
+import io.canopy.common.testing.ProcessSuite;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -42,6 +43,7 @@ import org.junit.jupiter.api.io.TempDir;
  * processes ({@link FaultTopology}) under load, checks what the suite promises for that fault,
  * restores the part, and prints one summary line of counts ("FAULT …: sent, ok, failed, lost").
  */
+@ProcessSuite
 class FaultSuiteTest {
 
   private static final Duration PAUSE = Duration.ofMillis(5);

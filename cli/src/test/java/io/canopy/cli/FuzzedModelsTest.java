@@ -1,5 +1,6 @@
 package io.canopy.cli;
 
+import io.canopy.common.testing.ProcessSuite;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.canopy.cli.ModelMutants.Mutant;
@@ -49,6 +50,7 @@ import org.junit.jupiter.api.io.TempDir;
  * on it (all-missing, all-zero and random rows with missing cells); a prediction may fail only with
  * a mapped status, never INTERNAL or UNKNOWN, and neither process may die.
  */
+@ProcessSuite
 class FuzzedModelsTest {
 
   private static final long SEED = 20261122L;

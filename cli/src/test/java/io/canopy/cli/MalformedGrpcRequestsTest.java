@@ -1,5 +1,6 @@
 package io.canopy.cli;
 
+import io.canopy.common.testing.ProcessSuite;
 import static io.grpc.Status.Code.FAILED_PRECONDITION;
 import static io.grpc.Status.Code.INVALID_ARGUMENT;
 import static io.grpc.Status.Code.NOT_FOUND;
@@ -65,6 +66,7 @@ import org.junit.jupiter.api.io.TempDir;
  * RESOURCE_EXHAUSTED, FAILED_PRECONDITION), never INTERNAL or UNKNOWN, never internals in the
  * description; a good request succeeds after each batch.
  */
+@ProcessSuite
 class MalformedGrpcRequestsTest {
 
   private static final String MODEL = "bc";

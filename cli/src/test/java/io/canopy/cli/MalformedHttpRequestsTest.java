@@ -1,5 +1,6 @@
 package io.canopy.cli;
 
+import io.canopy.common.testing.ProcessSuite;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.canopy.cli.up.Suite;
@@ -39,6 +40,7 @@ import org.junit.jupiter.api.io.TempDir;
  * each must get its documented status with {@code {"error": "..."}} naming the field where there
  * is one, never a 500 or a stack trace; a good request succeeds after each batch.
  */
+@ProcessSuite
 class MalformedHttpRequestsTest {
 
   private static final String MODEL = "bc";

@@ -1,5 +1,6 @@
 package io.canopy.cli;
 
+import io.canopy.common.testing.ProcessSuite;
 import io.canopy.common.testing.Tools;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -14,6 +15,7 @@ import org.junit.jupiter.api.Test;
  * lint} (configuration in proto/src/main/proto/buf.yaml). buf comes from the npm registry:
  * {@code npm ci} in proto/ (CI does it; elsewhere the test is skipped with the reason).
  */
+@ProcessSuite
 class ProtoLintTest {
 
   private static final Path PROTO = Path.of("..", "proto").toAbsolutePath().normalize();

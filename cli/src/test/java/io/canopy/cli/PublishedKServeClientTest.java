@@ -1,5 +1,6 @@
 package io.canopy.cli;
 
+import io.canopy.common.testing.ProcessSuite;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -36,6 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
  * (Apache Camel's camel-kserve stubs, package {@code inference}), not from our copy of it, calls
  * serving-service and the gateway and gets the Python-computed answers.
  */
+@ProcessSuite
 class PublishedKServeClientTest {
 
   private static final String MODEL = "kserve-compat";

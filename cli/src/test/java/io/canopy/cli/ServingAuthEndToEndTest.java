@@ -1,5 +1,6 @@
 package io.canopy.cli;
 
+import io.canopy.common.testing.ProcessSuite;
 import io.canopy.common.testing.Bearer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * without a token, the gateway reaches serving with gateway.upstream.token, and a client with a
  * predict token predicts through the gateway.
  */
+@ProcessSuite
 class ServingAuthEndToEndTest {
 
   private static final String CLIENT = "client-predict-0123456789";

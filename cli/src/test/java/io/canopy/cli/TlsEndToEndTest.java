@@ -1,5 +1,6 @@
 package io.canopy.cli;
 
+import io.canopy.common.testing.ProcessSuite;
 import static io.canopy.cli.CliRun.canopy;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -34,6 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
  * serving over TLS, and clients predict over gRPC and HTTPS. Clients without the CA, or with
  * another one, are refused.
  */
+@ProcessSuite
 class TlsEndToEndTest {
 
   private static final String MODEL = "tls-model";

@@ -1,5 +1,6 @@
 package io.canopy.cli;
 
+import io.canopy.common.testing.ProcessSuite;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.canopy.cli.registry.ModelUploader;
@@ -42,6 +43,7 @@ import org.junit.jupiter.api.io.TempDir;
  * through both gateways, by dense rows and by entity key; nothing may fail and every answer must
  * match the Python-computed fixture.
  */
+@ProcessSuite
 class TopologyTest {
 
   private static final int FEATURES = 30;

@@ -1,5 +1,6 @@
 package io.canopy.gateway;
 
+import io.canopy.common.testing.ProcessSuite;
 import io.canopy.common.testing.Await;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * version numbers add no series beyond one "_unknown" set, a real model keeps its own, a cap
  * folds the excess into "_other", and a deleted model's series are removed.
  */
+@ProcessSuite
 class GatewayMetricLabelsTest {
 
   private static final int UNKNOWN_CALLS = 1500;

@@ -1,5 +1,6 @@
 package io.canopy.gateway;
 
+import io.canopy.common.testing.ProcessSuite;
 import io.canopy.common.testing.Await;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Two real serving replicas (fakes on Netty ports) behind the gateway's static list. */
+@ProcessSuite
 class GatewayResilienceTest {
 
   @RegisterExtension final GrpcCleanup cleanup = new GrpcCleanup();

@@ -1,5 +1,6 @@
 package io.canopy.gateway;
 
+import io.canopy.common.testing.ProcessSuite;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.canopy.common.testing.GrpcCleanup;
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * Clients that start a request and stall (issue 13, item 3): half-sent headers and bodies are
  * closed after the read timeout, and bodies still arriving share one memory budget.
  */
+@ProcessSuite
 class GatewayStalledRequestsTest {
 
   @RegisterExtension final GrpcCleanup cleanup = new GrpcCleanup();

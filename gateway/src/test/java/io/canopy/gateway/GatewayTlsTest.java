@@ -1,5 +1,6 @@
 package io.canopy.gateway;
 
+import io.canopy.common.testing.ProcessSuite;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
@@ -37,6 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
  * require client certificates, and with {@code gateway.upstream.tls.cert-chain|private-key} the
  * gateway presents one upstream. The CA is generated per test.
  */
+@ProcessSuite
 class GatewayTlsTest {
 
   @RegisterExtension final GrpcCleanup cleanup = new GrpcCleanup();

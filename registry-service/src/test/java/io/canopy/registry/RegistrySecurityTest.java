@@ -1,5 +1,6 @@
 package io.canopy.registry;
 
+import io.canopy.common.testing.ProcessSuite;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The registry's two listeners (gRPC and admin) over TLS with a generated CA, their size limits,
  * and admin tokens that never reach a log line or the config's text.
  */
+@ProcessSuite
 class RegistrySecurityTest {
 
   private static final String ADMIN_TOKEN = "registry-admin-secret-7f3a9c";

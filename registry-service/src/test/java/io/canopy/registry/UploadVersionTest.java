@@ -1,5 +1,6 @@
 package io.canopy.registry;
 
+import io.canopy.common.testing.ProcessSuite;
 import io.canopy.common.testing.Await;
 import io.canopy.common.testing.Observers;
 import static io.canopy.registry.Statuses.assertCode;
@@ -33,6 +34,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** UploadVersion end to end on the in-process transport, with real child-process validation. */
+@ProcessSuite
 class UploadVersionTest {
 
   @RegisterExtension final GrpcCleanup cleanup = new GrpcCleanup();

@@ -1,5 +1,6 @@
 package io.canopy.serving;
 
+import io.canopy.common.testing.ProcessSuite;
 import io.canopy.common.testing.Await;
 import static io.canopy.serving.Fixtures.BREAST_CANCER_UBJ;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -32,6 +33,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The real wiring ({@link ServingServer#start}) on Netty, port 0, against a fake registry over loopback. */
+@ProcessSuite
 class MainTest {
 
   private static final String MODEL = "breast-cancer";

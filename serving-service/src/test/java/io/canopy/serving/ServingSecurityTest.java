@@ -1,5 +1,6 @@
 package io.canopy.serving;
 
+import io.canopy.common.testing.ProcessSuite;
 import io.canopy.common.testing.Await;
 import static io.canopy.serving.Fixtures.BREAST_CANCER_UBJ;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -45,6 +46,7 @@ import org.junit.jupiter.api.io.TempDir;
  * serving-service's listeners over TLS with a generated CA, its channel to a TLS registry, and
  * the size limits of both listeners; the real wiring ({@link ServingServer#start}) on loopback.
  */
+@ProcessSuite
 class ServingSecurityTest {
 
   // Not MainTest's model: ServingServer.start reports to the JVM-wide metrics registry MainTest reads.

@@ -1,5 +1,6 @@
 package io.canopy.serving;
 
+import io.canopy.common.testing.ProcessSuite;
 import io.canopy.common.testing.Await;
 import static io.canopy.serving.Fixtures.BREAST_CANCER_JSON;
 import static io.canopy.serving.Fixtures.BREAST_CANCER_UBJ;
@@ -45,6 +46,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** serving-service through a real gRPC channel, following an in-process fake registry. */
+@ProcessSuite
 class ServingServiceTest {
 
   private static final String MODEL = "breast-cancer";

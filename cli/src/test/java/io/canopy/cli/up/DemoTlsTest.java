@@ -1,5 +1,6 @@
 package io.canopy.cli.up;
 
+import io.canopy.common.testing.ProcessSuite;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
@@ -27,6 +28,7 @@ import picocli.CommandLine;
  * presents the given certificate, registers, loads and predicts over gRPC and HTTPS, and prints
  * https curl lines with the CA and the certificate; missing client settings are usage errors.
  */
+@ProcessSuite
 class DemoTlsTest {
 
   @TempDir Path dir;

@@ -1,5 +1,6 @@
 package io.canopy.registry.store;
 
+import io.canopy.common.testing.ProcessSuite;
 import io.canopy.common.testing.Await;
 import io.canopy.common.testing.Tools;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -54,6 +55,7 @@ import org.junit.jupiter.api.io.TempDir;
  * nothing applied), readiness turns 503, and once space returns the registry is ready again and
  * the same writes succeed without a restart.
  */
+@ProcessSuite
 class DiskFullTest {
 
   @RegisterExtension final GrpcCleanup cleanup = new GrpcCleanup();

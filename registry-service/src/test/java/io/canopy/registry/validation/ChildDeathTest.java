@@ -1,5 +1,6 @@
 package io.canopy.registry.validation;
 
+import io.canopy.common.testing.ProcessSuite;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.canopy.proto.registry.v1.ModelFormat;
@@ -37,6 +38,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 @EnabledOnOs(OS.LINUX)
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
+@ProcessSuite
 class ChildDeathTest {
 
   /** Bound on every wait; the pool's own time cap is the same. */

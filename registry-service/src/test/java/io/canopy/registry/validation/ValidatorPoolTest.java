@@ -1,5 +1,6 @@
 package io.canopy.registry.validation;
 
+import io.canopy.common.testing.ProcessSuite;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.canopy.proto.registry.v1.ModelFormat;
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The pool of warm validation children on its own. Runs under Surefire, whose class path is a
  * manifest-only jar: the children must find their classes through it.
  */
+@ProcessSuite
 class ValidatorPoolTest {
 
   @TempDir Path dir;

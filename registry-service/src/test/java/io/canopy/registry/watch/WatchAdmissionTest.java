@@ -1,5 +1,6 @@
 package io.canopy.registry.watch;
 
+import io.canopy.common.testing.ProcessSuite;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.canopy.common.grpc.GrpcTransports;
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** WatchModels streams are capped in total and per client address; a closed stream frees its slot. */
+@ProcessSuite
 class WatchAdmissionTest {
 
   @RegisterExtension final GrpcCleanup cleanup = new GrpcCleanup();

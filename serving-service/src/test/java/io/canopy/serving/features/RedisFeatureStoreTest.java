@@ -1,5 +1,6 @@
 package io.canopy.serving.features;
 
+import io.canopy.common.testing.ProcessSuite;
 import io.lettuce.core.KeyScanCursor;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.ScanArgs;
@@ -13,6 +14,7 @@ import org.junit.jupiter.api.AfterEach;
  * The FeatureStore contract on the Redis server at 127.0.0.1:6379. Every test writes under its own
  * key prefix and deletes its keys afterwards.
  */
+@ProcessSuite
 class RedisFeatureStoreTest extends FeatureStoreContract {
 
   static final String URI = "redis://127.0.0.1:6379";
