@@ -9,14 +9,26 @@ import java.io.UncheckedIOException;
 import java.util.HashMap;
 import java.util.Map;
 
-/** RocksDB's form of an entity record: a count, then (feature name, cell) pairs. */
+/**
+ * RocksDB's form of an entity record: a format version byte, a count, then (feature name, cell)
+ * pairs. The version byte lets the format change later without a migration guessing: a reader
+ * knows each record's layout. Records written before it existed start with the count's high byte,
+ * always 0 (no entity has 2^24 features), and are read as they were written.
+ */
 final class RecordCodec {
+
+  /** The layout {@link #encode} writes. */
+  static final byte VERSION = 1;
+
+  /** The first byte of a record written before records carried a version. */
+  private static final byte UNVERSIONED = 0;
 
   private RecordCodec() {}
 
   static byte[] encode(Map<String, byte[]> cells) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (DataOutputStream out = new DataOutputStream(bytes)) {
+      out.writeByte(VERSION);
       out.writeInt(cells.size());
       for (Map.Entry<String, byte[]> cell : cells.entrySet()) {
         out.writeUTF(cell.getKey());
@@ -34,7 +46,20 @@ final class RecordCodec {
     if (record == null) {
       return cells;
     }
-    try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(record))) {
+    if (record.length == 0) {
+      throw new UncheckedIOException("corrupt feature record", new IOException("empty record"));
+    }
+    int offset =
+        switch (record[0]) {
+          case VERSION -> 1;
+          case UNVERSIONED -> 0;
+          default ->
+              throw new UncheckedIOException(
+                  "feature record of format " + record[0] + ", newer than this Canopy reads",
+                  new IOException("unknown record format " + record[0]));
+        };
+    try (DataInputStream in =
+        new DataInputStream(new ByteArrayInputStream(record, offset, record.length - offset))) {
       int count = in.readInt();
       for (int i = 0; i < count; i++) {
         String name = in.readUTF();
