@@ -1,5 +1,6 @@
 package io.canopy.bench;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.canopy.proto.kserve.v2.GRPCInferenceServiceGrpc;
 import io.canopy.proto.kserve.v2.ModelMetadataRequest;
 import io.canopy.proto.kserve.v2.ModelMetadataResponse;
@@ -11,14 +12,10 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /** Finds a model's feature count F from KServe ModelMetadata's input shape [-1, F]. */
 final class FeatureDiscovery {
 
-  private static final Pattern HTTP_SHAPE =
-      Pattern.compile("\"inputs\"\\s*:\\s*\\[\\s*\\{[^}]*\"shape\"\\s*:\\s*\\[\\s*-1\\s*,\\s*(\\d+)\\s*]");
 
   private FeatureDiscovery() {}
 
@@ -50,11 +47,12 @@ final class FeatureDiscovery {
       throw new IllegalStateException(
           "GET " + path + " answered HTTP " + response.statusCode() + "; give --features");
     }
-    Matcher m = HTTP_SHAPE.matcher(response.body());
-    if (!m.find()) {
+    JsonNode shape = Json.read(response.body()).path("inputs").path(0).path("shape");
+    if (shape.size() != 2 || shape.get(0).asLong() != -1 || !shape.get(1).canConvertToInt()
+        || shape.get(1).asInt() < 1) {
       throw new IllegalStateException("GET " + path + " has no input shape [-1, F]; give --features");
     }
-    return Integer.parseInt(m.group(1));
+    return shape.get(1).asInt();
   }
 
   private static int fromShape(ModelRef ref, List<Long> shape) {

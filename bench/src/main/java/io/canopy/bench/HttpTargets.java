@@ -1,5 +1,7 @@
 package io.canopy.bench;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -25,15 +27,14 @@ final class HttpTargets {
     }
     List<String> bodies = new ArrayList<>();
     for (int i = 0; i < payload.distinctRequests(rows); i++) {
-      StringBuilder body = new StringBuilder("{\"instances\":[");
+      ObjectNode body = Json.object();
+      ArrayNode instances = body.putArray("instances");
       float[] values = payload.batch(i, rows);
       int f = payload.numFeatures();
       for (int r = 0; r < rows; r++) {
-        body.append(r == 0 ? "[" : ",[");
-        appendValues(body, values, r * f, f);
-        body.append(']');
+        addValues(instances.addArray(), values, r * f, f);
       }
-      bodies.add(body.append("]}").toString());
+      bodies.add(Json.write(body));
     }
     return new HttpTarget(
         "http-predict", rows, client, uri(base, path + ":predict"), bodies, token, timeout);
@@ -53,26 +54,27 @@ final class HttpTargets {
     List<String> bodies = new ArrayList<>();
     for (int i = 0; i < payload.distinctRequests(rows); i++) {
       float[] values = payload.batch(i, rows);
-      StringBuilder body = new StringBuilder("{\"inputs\":[{\"name\":\"")
-          .append(GrpcTargets.KSERVE_INPUT)
-          .append("\",\"datatype\":\"FP32\",\"shape\":[")
-          .append(rows).append(',').append(payload.numFeatures())
-          .append("],\"data\":[");
-      appendValues(body, values, 0, values.length);
-      bodies.add(body.append("]}]}").toString());
+      ObjectNode body = Json.object();
+      ObjectNode input = body.putArray("inputs").addObject();
+      input.put("name", GrpcTargets.KSERVE_INPUT);
+      input.put("datatype", "FP32");
+      input.putArray("shape").add(rows).add(payload.numFeatures());
+      addValues(input.putArray("data"), values, 0, values.length);
+      bodies.add(Json.write(body));
     }
     return new HttpTarget(
         "http-kserve", rows, client, uri(base, path + "/infer"), bodies, token, timeout);
   }
 
   /** Values as JSON numbers; NaN (missing) as null. */
-  private static void appendValues(StringBuilder out, float[] values, int from, int count) {
+  private static void addValues(ArrayNode out, float[] values, int from, int count) {
     for (int i = 0; i < count; i++) {
-      if (i > 0) {
-        out.append(',');
-      }
       float v = values[from + i];
-      out.append(Float.isFinite(v) ? Float.toString(v) : "null");
+      if (Float.isFinite(v)) {
+        out.add(v);
+      } else {
+        out.addNull();
+      }
     }
   }
 

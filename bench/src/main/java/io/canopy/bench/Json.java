@@ -1,39 +1,48 @@
 package io.canopy.bench;
 
-/** Just enough JSON writing for the report: strings escaped, non-finite numbers as null. */
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+
+/** The report's JSON, through Jackson: numbers to three decimals (whole ones bare), non-finite as null. */
 final class Json {
+
+  static final ObjectMapper MAPPER = new ObjectMapper();
 
   private Json() {}
 
-  static String string(String s) {
-    StringBuilder out = new StringBuilder(s.length() + 2).append('"');
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      switch (c) {
-        case '"' -> out.append("\\\"");
-        case '\\' -> out.append("\\\\");
-        case '\n' -> out.append("\\n");
-        case '\r' -> out.append("\\r");
-        case '\t' -> out.append("\\t");
-        default -> {
-          if (c < 0x20) {
-            out.append(String.format("\\u%04x", (int) c));
-          } else {
-            out.append(c);
-          }
-        }
-      }
-    }
-    return out.append('"').toString();
+  static ObjectNode object() {
+    return MAPPER.createObjectNode();
   }
 
-  static String number(double v) {
+  /** Puts {@code v} under {@code name} as the report writes numbers. */
+  static void putNumber(ObjectNode node, String name, double v) {
     if (!Double.isFinite(v)) {
-      return "null";
+      node.putNull(name);
+    } else if (v == Math.rint(v) && Math.abs(v) < 1e15) {
+      node.put(name, (long) v);
+    } else {
+      node.put(name, BigDecimal.valueOf(v).setScale(3, RoundingMode.HALF_UP));
     }
-    if (v == Math.rint(v) && Math.abs(v) < 1e15) {
-      return Long.toString((long) v);
+  }
+
+  static String write(JsonNode node) {
+    try {
+      return MAPPER.writeValueAsString(node);
+    } catch (JsonProcessingException e) {
+      throw new UncheckedIOException(e);
     }
-    return String.format(java.util.Locale.ROOT, "%.3f", v);
+  }
+
+  static JsonNode read(String text) {
+    try {
+      return MAPPER.readTree(text);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("not JSON: " + e.getOriginalMessage(), e);
+    }
   }
 }

@@ -1,5 +1,6 @@
 package io.canopy.bench;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Locale;
 import java.util.Map;
 import java.util.StringJoiner;
@@ -73,26 +74,30 @@ record Report(
   }
 
   String toJson() {
-    StringJoiner latency = new StringJoiner(",", "{", "}");
+    return Json.write(toJsonNode());
+  }
+
+  ObjectNode toJsonNode() {
+    ObjectNode node = Json.object();
+    node.put("target", target);
+    node.put("shape", shape);
+    node.put("rows_per_request", rowsPerRequest);
+    Json.putNumber(node, "seconds", seconds);
+    node.put("requests", ok() + errorCount());
+    node.put("ok", ok());
+    ObjectNode errorsNode = node.putObject("errors");
+    errors.entrySet().stream()
+        .sorted(Map.Entry.comparingByKey())
+        .forEach(e -> errorsNode.put(e.getKey(), e.getValue()));
+    Json.putNumber(node, "throughput_rps", requestsPerSecond());
+    Json.putNumber(node, "rows_per_s", rowsPerSecond());
+    ObjectNode latency = node.putObject("latency_us");
     for (int i = 0; i < LABELS.length; i++) {
-      latency.add(Json.string(LABELS[i]) + ":" + Json.number(micros(PERCENTILES[i])));
+      Json.putNumber(latency, LABELS[i], micros(PERCENTILES[i]));
     }
-    latency.add("\"max\":" + Json.number(maxMicros()));
-    latency.add("\"mean\":" + Json.number(meanMicros()));
-    StringJoiner errorsJson = new StringJoiner(",", "{", "}");
-    errors.entrySet().stream().sorted(Map.Entry.comparingByKey())
-        .forEach(e -> errorsJson.add(Json.string(e.getKey()) + ":" + e.getValue()));
-    return "{\"target\":" + Json.string(target)
-        + ",\"shape\":" + Json.string(shape)
-        + ",\"rows_per_request\":" + rowsPerRequest
-        + ",\"seconds\":" + Json.number(seconds)
-        + ",\"requests\":" + (ok() + errorCount())
-        + ",\"ok\":" + ok()
-        + ",\"errors\":" + errorsJson
-        + ",\"throughput_rps\":" + Json.number(requestsPerSecond())
-        + ",\"rows_per_s\":" + Json.number(rowsPerSecond())
-        + ",\"latency_us\":" + latency
-        + "}";
+    Json.putNumber(latency, "max", maxMicros());
+    Json.putNumber(latency, "mean", meanMicros());
+    return node;
   }
 
   /** This run's percentiles divided by the floor's: the machine-independent figure. */
@@ -112,9 +117,9 @@ record Report(
     return out.toString();
   }
 
-  static String ratiosJson(Map<String, Double> ratios) {
-    StringJoiner out = new StringJoiner(",", "{", "}");
-    ratios.forEach((k, v) -> out.add(Json.string(k) + ":" + Json.number(v)));
-    return out.toString();
+  static ObjectNode ratiosJson(Map<String, Double> ratios) {
+    ObjectNode out = Json.object();
+    ratios.forEach((k, v) -> Json.putNumber(out, k, v));
+    return out;
   }
 }

@@ -1,5 +1,6 @@
 package io.canopy.bench;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -26,19 +27,17 @@ record ReportOutput(PrintWriter out, boolean json, Path hgrm, Path plot, List<Pa
   void write(Report main, Report floor, Interleaved.Result interleaved) throws IOException {
     Map<String, Double> ratios = floor == null ? null : main.ratiosTo(floor);
     if (json) {
-      StringBuilder line = new StringBuilder(main.toJson());
+      ObjectNode line = main.toJsonNode();
       if (floor != null) {
-        line.setLength(line.length() - 1);
-        line.append(",\"floor\":").append(floor.toJson())
-            .append(",\"ratio_to_floor\":").append(Report.ratiosJson(ratios));
+        line.set("floor", floor.toJsonNode());
+        line.set("ratio_to_floor", Report.ratiosJson(ratios));
         if (interleaved != null) {
-          line.append(String.format(Locale.ROOT,
-              ",\"interleaved\":{\"cycles\":%d,\"p50_ratio_median_of_cycles\":%s}",
-              interleaved.cycles(), Json.number(interleaved.p50RatioMedian())));
+          ObjectNode cycles = line.putObject("interleaved");
+          cycles.put("cycles", interleaved.cycles());
+          Json.putNumber(cycles, "p50_ratio_median_of_cycles", interleaved.p50RatioMedian());
         }
-        line.append('}');
       }
-      out.println(line);
+      out.println(Json.write(line));
     } else {
       if (floor != null) {
         out.print(floor.toText());

@@ -33,6 +33,7 @@ class ReportTest {
 
   @Test
   void json_escapesControlCharacters() {
-    assertThat(Json.string("a\"b\\c\nd\u0001")).isEqualTo("\"a\\\"b\\\\c\\nd\\u0001\"");
+    assertThat(report("a\"b\\c\nd\u0001", 250, 98, 2.0).toJson())
+        .contains("\"target\":\"a\\\"b\\\\c\\nd\\u0001\"");
   }
 }
