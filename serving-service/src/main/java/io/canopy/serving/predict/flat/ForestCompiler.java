@@ -63,11 +63,13 @@ public final class ForestCompiler {
     }
     int numFeatures = intOf(param, "num_feature", 0);
     int groups = Math.max(1, intOf(param, "num_class", 0));
-    float baseMargin = Objectives.baseMargin(objective, baseScore(param));
-    float[] base = new float[groups];
-    Arrays.fill(base, baseMargin);
+    float[] base = baseMargins(objective, baseScore(param, groups));
 
     JsonObject model = booster.getAsJsonObject("model");
+    if (model.has("weight_drop")) {
+      // XGBoost 3.1+ saves a dart model as gbtree plus the trees' dropout weights.
+      throw new UnsupportedModelException("dart", "dart booster (dropout weights)");
+    }
     JsonArray trees = model.getAsJsonArray("trees");
     JsonArray treeInfo = model.getAsJsonArray("tree_info");
     if (treeInfo.size() != trees.size()) {
@@ -88,16 +90,37 @@ public final class ForestCompiler {
     return layout.build(numFeatures, base, transform);
   }
 
-  /** {@code base_score} in output space: "5E-1", or a one-element vector "[5E-1]". */
-  private static float baseScore(JsonObject param) throws UnsupportedModelException {
+  /**
+   * {@code base_score} in output space, one per output group: "5E-1" or "[5E-1]" for every group,
+   * or (XGBoost 3.1+, multi-class) a vector with one intercept per class.
+   */
+  private static float[] baseScore(JsonObject param, int groups) throws UnsupportedModelException {
     String text = param.get("base_score").getAsString().trim();
     if (text.startsWith("[") && text.endsWith("]")) {
       text = text.substring(1, text.length() - 1).trim();
-      if (text.contains(",")) {
-        throw new UnsupportedModelException("multi-target", "base_score is a vector: " + text);
-      }
     }
-    return Float.parseFloat(text);
+    String[] parts = text.split(",");
+    float[] scores = new float[groups];
+    if (parts.length == 1) {
+      Arrays.fill(scores, Float.parseFloat(parts[0].trim()));
+    } else if (parts.length == groups) {
+      for (int g = 0; g < groups; g++) {
+        scores[g] = Float.parseFloat(parts[g].trim());
+      }
+    } else {
+      throw new UnsupportedModelException(
+          "multi-target", "base_score has " + parts.length + " values for " + groups + " groups");
+    }
+    return scores;
+  }
+
+  /** Each group's starting margin: its base score through the objective's inverse link. */
+  private static float[] baseMargins(String objective, float[] scores) {
+    float[] margins = new float[scores.length];
+    for (int g = 0; g < scores.length; g++) {
+      margins[g] = Objectives.baseMargin(objective, scores[g]);
+    }
+    return margins;
   }
 
   static int intOf(JsonObject object, String key, int absent) {
