@@ -1,5 +1,6 @@
 package io.canopy.cli;
 
+import io.canopy.common.log.Logging;
 import io.canopy.bench.BenchCommand;
 import io.canopy.cli.predict.PredictCommand;
 import io.canopy.cli.registry.AliasCommand;
@@ -33,6 +34,7 @@ public final class Main implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   public static void main(String[] args) {
+    Logging.configure();
     // @FILE arguments belong to the commands (e.g. bench --entities @keys.txt), not to picocli.
     System.exit(commandLine().execute(args));
   }

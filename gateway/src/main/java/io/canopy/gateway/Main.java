@@ -1,5 +1,6 @@
 package io.canopy.gateway;
 
+import io.canopy.common.log.Logging;
 import io.canopy.common.config.ConfigLoader;
 import io.canopy.common.auth.SecurityBanner;
 import java.util.concurrent.CountDownLatch;
@@ -10,6 +11,7 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) throws InterruptedException {
+    Logging.configure();
     GatewayConfig config = GatewayConfig.create(ConfigLoader.load("gateway.yaml"));
     GatewayServer server = GatewayServer.start(config);
     CountDownLatch stopped = new CountDownLatch(1);

@@ -1,5 +1,6 @@
 package io.canopy.registry;
 
+import io.canopy.common.log.Logging;
 import io.canopy.common.auth.BearerTokens;
 import io.canopy.common.auth.SecurityBanner;
 
@@ -11,6 +12,7 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) throws InterruptedException {
+    Logging.configure();
     RegistryConfig config = RegistryConfig.create(ConfigLoader.load("registry.yaml"));
     RegistryServer server = RegistryServer.start(config);
     System.out.printf(

@@ -1,5 +1,6 @@
 package io.canopy.serving;
 
+import io.canopy.common.log.Logging;
 import io.canopy.common.auth.BearerTokens;
 import io.canopy.common.auth.SecurityBanner;
 
@@ -13,6 +14,7 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) throws InterruptedException {
+    Logging.configure();
     ServingConfig config = ServingConfig.create(ConfigLoader.load("serving.yaml"));
     ServingServer server = ServingServer.start(config);
     System.out.printf(
