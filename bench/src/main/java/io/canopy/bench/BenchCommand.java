@@ -19,9 +19,9 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code canopy bench}: drives a gateway or serving-service (gRPC or HTTP) in a closed or open
- * loop, prints a live line each second, then p50/p90/p99/p99.9/max, throughput and errors by
- * code, optionally as JSON, an {@code .hgrm} file and a percentile plot; {@code --compare-floor}
- * also times an empty gRPC call on this machine so the figures can be stated as ratios.
+ * loop, prints a live line each second, then p50/p90/p99/p99.9/max, throughput and errors by code,
+ * optionally as JSON, an {@code .hgrm} file and a percentile plot; {@code --compare-floor} also
+ * times an empty gRPC call on this machine so the figures can be stated as ratios.
  */
 @Command(
     name = "bench",
@@ -30,17 +30,29 @@ public final class BenchCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(names = {"-h", "--help"}, usageHelp = true, description = "show this help and exit")
+  @Option(
+      names = {"-h", "--help"},
+      usageHelp = true,
+      description = "show this help and exit")
   boolean help;
 
-  @Option(names = "--target", defaultValue = "predict",
-      description = "floor | predict | kserve | features | http-predict | http-kserve (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--target",
+      defaultValue = "predict",
+      description =
+          "floor | predict | kserve | features | http-predict | http-kserve (default: ${DEFAULT-VALUE})")
   String target;
 
-  @Option(names = "--grpc", defaultValue = "127.0.0.1:9090", description = "gRPC host:port, gateway or serving (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--grpc",
+      defaultValue = "127.0.0.1:9090",
+      description = "gRPC host:port, gateway or serving (default: ${DEFAULT-VALUE})")
   String grpc;
 
-  @Option(names = "--http", defaultValue = "http://127.0.0.1:8080", description = "gateway HTTP base URL (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--http",
+      defaultValue = "http://127.0.0.1:8080",
+      description = "gateway HTTP base URL (default: ${DEFAULT-VALUE})")
   String http;
 
   @Option(names = "--token", description = "bearer token sent with every call")
@@ -55,46 +67,75 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--alias", description = "model alias, e.g. production")
   String alias;
 
-  @Option(names = "--rows", defaultValue = "1", description = "rows (or entity keys) per request (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--rows",
+      defaultValue = "1",
+      description = "rows (or entity keys) per request (default: ${DEFAULT-VALUE})")
   int rows;
 
-  @Option(names = "--features", description = "feature count F; default: from --csv, else KServe ModelMetadata's shape [-1, F]")
+  @Option(
+      names = "--features",
+      description =
+          "feature count F; default: from --csv, else KServe ModelMetadata's shape [-1, F]")
   Integer features;
 
   @Option(names = "--csv", description = "rows to send: CSV with a header row, cycled")
   Path csv;
 
-  @Option(names = "--raw", description = "kserve: send raw_input_contents instead of typed contents")
+  @Option(
+      names = "--raw",
+      description = "kserve: send raw_input_contents instead of typed contents")
   boolean raw;
 
-  @Option(names = "--seed", defaultValue = "7", description = "seed of generated rows (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--seed",
+      defaultValue = "7",
+      description = "seed of generated rows (default: ${DEFAULT-VALUE})")
   long seed;
 
   @Option(names = "--feature-view", description = "features: the view to read")
   String featureView;
 
-  @Option(names = "--entities", description = "features: entity keys, comma-separated, or @FILE with one per line")
+  @Option(
+      names = "--entities",
+      description = "features: entity keys, comma-separated, or @FILE with one per line")
   String entities;
 
   @Option(names = "--concurrency", description = "closed loop: outstanding requests (default: 1)")
   Integer concurrency;
 
-  @Option(names = "--rate", description = "open loop: requests per second, latency from the intended send time")
+  @Option(
+      names = "--rate",
+      description = "open loop: requests per second, latency from the intended send time")
   Double rate;
 
-  @Option(names = "--max-outstanding", defaultValue = "10000", description = "open loop: cap on calls in flight (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--max-outstanding",
+      defaultValue = "10000",
+      description = "open loop: cap on calls in flight (default: ${DEFAULT-VALUE})")
   int maxOutstanding;
 
-  @Option(names = "--warmup", defaultValue = "5s", converter = DurationConverter.class, description = "untimed warm-up (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--warmup",
+      defaultValue = "5s",
+      converter = DurationConverter.class,
+      description = "untimed warm-up (default: ${DEFAULT-VALUE})")
   Duration warmup;
 
-  @Option(names = "--duration", converter = DurationConverter.class, description = "measured time (default: 20s)")
+  @Option(
+      names = "--duration",
+      converter = DurationConverter.class,
+      description = "measured time (default: 20s)")
   Duration duration;
 
   @Option(names = "--requests", description = "measured request count, instead of --duration")
   Long requests;
 
-  @Option(names = "--timeout", defaultValue = "10s", converter = DurationConverter.class, description = "deadline per call (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--timeout",
+      defaultValue = "10s",
+      converter = DurationConverter.class,
+      description = "deadline per call (default: ${DEFAULT-VALUE})")
   Duration timeout;
 
   @Option(names = "--json", description = "print the report as one JSON object")
@@ -106,19 +147,31 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--plot", description = "draw the percentile curve(s) to this PNG file")
   Path plot;
 
-  @Option(names = "--compare", description = "earlier .hgrm files to draw on the plot too (repeatable)")
+  @Option(
+      names = "--compare",
+      description = "earlier .hgrm files to draw on the plot too (repeatable)")
   List<Path> compare = new ArrayList<>();
 
-  @Option(names = "--compare-floor", description = "also time the floor in this run and print ratios")
+  @Option(
+      names = "--compare-floor",
+      description = "also time the floor in this run and print ratios")
   boolean compareFloor;
 
-  @Option(names = "--interleave", description = "with --compare-floor: measure floor and target in N alternating cycles of slices (closed loop, --duration split among them) and print the median per-cycle p50 ratio")
+  @Option(
+      names = "--interleave",
+      description =
+          "with --compare-floor: measure floor and target in N alternating cycles of slices (closed loop, --duration split among them) and print the median per-cycle p50 ratio")
   Integer interleave;
 
-  @Option(names = "--floor-remote", description = "floor = health Check on --grpc instead of a built-in local server")
+  @Option(
+      names = "--floor-remote",
+      description = "floor = health Check on --grpc instead of a built-in local server")
   boolean floorRemote;
 
-  @Option(names = "--write-body", description = "write the first request's wire body to FILE (for h2load/wrk/hey), print its URL path, and exit")
+  @Option(
+      names = "--write-body",
+      description =
+          "write the first request's wire body to FILE (for h2load/wrk/hey), print its URL path, and exit")
   Path writeBody;
 
   @Mixin TlsOptions tls;
@@ -149,10 +202,13 @@ public final class BenchCommand implements Callable<Integer> {
       }
       if (interleave != null) {
         if (kind == TargetKind.FLOOR || !compareFloor) {
-          throw new ParameterException(spec.commandLine(), "--interleave needs --compare-floor and a non-floor --target");
+          throw new ParameterException(
+              spec.commandLine(), "--interleave needs --compare-floor and a non-floor --target");
         }
-        Interleaved.Result result = Interleaved.run(setup.floor(), main, shape, interleave, System::nanoTime);
-        new ReportOutput(out, json, hgrm, plot, compare).write(result.main(), result.floor(), result);
+        Interleaved.Result result =
+            Interleaved.run(setup.floor(), main, shape, interleave, System::nanoTime);
+        new ReportOutput(out, json, hgrm, plot, compare)
+            .write(result.main(), result.floor(), result);
         return 0;
       }
       PrintWriter progress = noProgress ? null : err;
@@ -174,13 +230,15 @@ public final class BenchCommand implements Callable<Integer> {
 
   private LoadShape shape() {
     if (concurrency != null && rate != null) {
-      throw new ParameterException(spec.commandLine(), "give --concurrency (closed loop) or --rate (open loop), not both");
+      throw new ParameterException(
+          spec.commandLine(), "give --concurrency (closed loop) or --rate (open loop), not both");
     }
     if (duration != null && requests != null) {
       throw new ParameterException(spec.commandLine(), "give --duration or --requests, not both");
     }
     if (rate != null && !(rate > 0)) {
-      throw new ParameterException(spec.commandLine(), "--rate must be a positive number, got " + rate);
+      throw new ParameterException(
+          spec.commandLine(), "--rate must be a positive number, got " + rate);
     }
     if (rows < 1) {
       throw new ParameterException(spec.commandLine(), "--rows must be positive, got " + rows);

@@ -20,9 +20,9 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The connections and targets one invocation needs, created from the command's options and
- * closed together: the gRPC channel, the HTTP client, the built-in floor server. Connections to
- * the target use its TLS settings; the built-in floor server is local and plaintext.
+ * The connections and targets one invocation needs, created from the command's options and closed
+ * together: the gRPC channel, the HTTP client, the built-in floor server. Connections to the target
+ * use its TLS settings; the built-in floor server is local and plaintext.
  */
 final class BenchSetup implements AutoCloseable {
 
@@ -52,20 +52,29 @@ final class BenchSetup implements AutoCloseable {
   }
 
   Target target() throws IOException, InterruptedException {
-    ModelRef ref = kind.carriesRows() ? new ModelRef(options.model, options.version, options.alias) : null;
+    ModelRef ref =
+        kind.carriesRows() ? new ModelRef(options.model, options.version, options.alias) : null;
     Payload payload = kind.carriesRows() ? payload(ref) : null;
     return switch (kind) {
       case FLOOR -> floor();
-      case PREDICT -> GrpcTargets.predict(channel(options.grpc), ref, payload, options.rows, shape.timeout());
+      case PREDICT ->
+          GrpcTargets.predict(channel(options.grpc), ref, payload, options.rows, shape.timeout());
       case KSERVE ->
-          GrpcTargets.kserve(channel(options.grpc), ref, payload, options.rows, options.raw, shape.timeout());
+          GrpcTargets.kserve(
+              channel(options.grpc), ref, payload, options.rows, options.raw, shape.timeout());
       case FEATURES ->
           GrpcTargets.features(
-              channel(options.grpc), options.featureView, entities(), options.rows, shape.timeout());
+              channel(options.grpc),
+              options.featureView,
+              entities(),
+              options.rows,
+              shape.timeout());
       case HTTP_PREDICT ->
-          HttpTargets.predict(http(), options.http, ref, payload, options.rows, options.token, shape.timeout());
+          HttpTargets.predict(
+              http(), options.http, ref, payload, options.rows, options.token, shape.timeout());
       case HTTP_KSERVE ->
-          HttpTargets.kserve(http(), options.http, ref, payload, options.rows, options.token, shape.timeout());
+          HttpTargets.kserve(
+              http(), options.http, ref, payload, options.rows, options.token, shape.timeout());
     };
   }
 
@@ -117,8 +126,11 @@ final class BenchSetup implements AutoCloseable {
       return channel;
     }
     Metadata headers = new Metadata();
-    headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + options.token);
-    return ClientInterceptors.intercept(channel, MetadataUtils.newAttachHeadersInterceptor(headers));
+    headers.put(
+        Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER),
+        "Bearer " + options.token);
+    return ClientInterceptors.intercept(
+        channel, MetadataUtils.newAttachHeadersInterceptor(headers));
   }
 
   private HttpClient http() {

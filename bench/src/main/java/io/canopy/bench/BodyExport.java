@@ -6,8 +6,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * {@code --write-body}: saves one request exactly as sent, so external load generators (h2load
- * for gRPC, wrk and hey for HTTP) can replay it; prints the path (gRPC) or URL (HTTP) to hit.
+ * {@code --write-body}: saves one request exactly as sent, so external load generators (h2load for
+ * gRPC, wrk and hey for HTTP) can replay it; prints the path (gRPC) or URL (HTTP) to hit.
  */
 final class BodyExport {
 

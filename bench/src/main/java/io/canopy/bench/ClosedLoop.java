@@ -5,9 +5,9 @@ import java.util.concurrent.CountDownLatch;
 import java.util.function.LongSupplier;
 
 /**
- * Closed loop: {@code concurrency} clients, each sending its next call as soon as the previous
- * one finished. Latency is measured from the actual send, which is right here because a client
- * never has a call waiting to be sent.
+ * Closed loop: {@code concurrency} clients, each sending its next call as soon as the previous one
+ * finished. Latency is measured from the actual send, which is right here because a client never
+ * has a call waiting to be sent.
  */
 final class ClosedLoop {
 
@@ -18,7 +18,11 @@ final class ClosedLoop {
   private final CountDownLatch clientsDone;
 
   private ClosedLoop(
-      Target target, int concurrency, RunWindow window, LatencyRecorder recorder, LongSupplier nanos) {
+      Target target,
+      int concurrency,
+      RunWindow window,
+      LatencyRecorder recorder,
+      LongSupplier nanos) {
     this.target = target;
     this.window = window;
     this.recorder = recorder;
@@ -28,7 +32,11 @@ final class ClosedLoop {
 
   /** Runs until the window closes and every call has finished. */
   static void run(
-      Target target, int concurrency, RunWindow window, LatencyRecorder recorder, LongSupplier nanos)
+      Target target,
+      int concurrency,
+      RunWindow window,
+      LatencyRecorder recorder,
+      LongSupplier nanos)
       throws InterruptedException {
     ClosedLoop loop = new ClosedLoop(target, concurrency, window, recorder, nanos);
     for (int i = 0; i < concurrency; i++) {

@@ -60,7 +60,8 @@ record Curve(String label, double[] percentiles, double[] micros) {
       }
     }
     if (points.isEmpty()) {
-      throw new IllegalArgumentException(file + " holds no percentile table (is it an .hgrm file?)");
+      throw new IllegalArgumentException(
+          file + " holds no percentile table (is it an .hgrm file?)");
     }
     String name = file.getFileName().toString();
     return fromPoints(name.endsWith(".hgrm") ? name.substring(0, name.length() - 5) : name, points);

@@ -16,7 +16,6 @@ import java.util.concurrent.TimeUnit;
 /** Finds a model's feature count F from KServe ModelMetadata's input shape [-1, F]. */
 final class FeatureDiscovery {
 
-
   private FeatureDiscovery() {}
 
   static int overGrpc(Channel channel, ModelRef ref, Duration timeout) {
@@ -29,7 +28,8 @@ final class FeatureDiscovery {
             .withDeadlineAfter(timeout.toNanos(), TimeUnit.NANOSECONDS)
             .modelMetadata(request.build());
     if (metadata.getInputsCount() == 0) {
-      throw new IllegalStateException("model " + ref.model() + " reports no inputs; give --features");
+      throw new IllegalStateException(
+          "model " + ref.model() + " reports no inputs; give --features");
     }
     return fromShape(ref, metadata.getInputs(0).getShapeList());
   }
@@ -37,20 +37,26 @@ final class FeatureDiscovery {
   /** {@code GET /v2/models/{m}[/versions/{v}]} on the gateway's KServe REST API. */
   static int overHttp(HttpClient client, String base, ModelRef ref, String token, Duration timeout)
       throws IOException, InterruptedException {
-    String path = "/v2/models/" + ref.model() + (ref.version() != null ? "/versions/" + ref.version() : "");
-    HttpRequest.Builder request = HttpRequest.newBuilder(HttpTargets.uri(base, path)).timeout(timeout).GET();
+    String path =
+        "/v2/models/" + ref.model() + (ref.version() != null ? "/versions/" + ref.version() : "");
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(HttpTargets.uri(base, path)).timeout(timeout).GET();
     if (token != null) {
       request.header("authorization", "Bearer " + token);
     }
-    HttpResponse<String> response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> response =
+        client.send(request.build(), HttpResponse.BodyHandlers.ofString());
     if (response.statusCode() != 200) {
       throw new IllegalStateException(
           "GET " + path + " answered HTTP " + response.statusCode() + "; give --features");
     }
     JsonNode shape = Json.read(response.body()).path("inputs").path(0).path("shape");
-    if (shape.size() != 2 || shape.get(0).asLong() != -1 || !shape.get(1).canConvertToInt()
+    if (shape.size() != 2
+        || shape.get(0).asLong() != -1
+        || !shape.get(1).canConvertToInt()
         || shape.get(1).asInt() < 1) {
-      throw new IllegalStateException("GET " + path + " has no input shape [-1, F]; give --features");
+      throw new IllegalStateException(
+          "GET " + path + " has no input shape [-1, F]; give --features");
     }
     return shape.get(1).asInt();
   }

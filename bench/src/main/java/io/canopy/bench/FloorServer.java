@@ -16,7 +16,8 @@ final class FloorServer implements AutoCloseable {
   FloorServer() {
     this.server =
         new GrpcServer(
-                GrpcTransports.server("127.0.0.1", 0, GrpcTransports.DEFAULT_MAX_INBOUND_MESSAGE_BYTES),
+                GrpcTransports.server(
+                    "127.0.0.1", 0, GrpcTransports.DEFAULT_MAX_INBOUND_MESSAGE_BYTES),
                 List.of(),
                 List.of())
             .start();

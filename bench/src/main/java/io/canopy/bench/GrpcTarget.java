@@ -66,7 +66,9 @@ final class GrpcTarget<Q, R> implements Target {
     }
   }
 
-  /** The gRPC path h2load must POST to, e.g. {@code /canopy.inference.v1.InferenceService/Predict}. */
+  /**
+   * The gRPC path h2load must POST to, e.g. {@code /canopy.inference.v1.InferenceService/Predict}.
+   */
   String path() {
     return "/" + method.getFullMethodName();
   }

@@ -29,11 +29,16 @@ final class GrpcTargets {
   /** The floor: grpc.health.v1 Check, an almost empty unary call through the whole stack. */
   static Target floor(Channel channel, Duration timeout) {
     return new GrpcTarget<>(
-        "floor", 1, channel, HealthGrpc.getCheckMethod(),
-        List.of(HealthCheckRequest.getDefaultInstance()), timeout);
+        "floor",
+        1,
+        channel,
+        HealthGrpc.getCheckMethod(),
+        List.of(HealthCheckRequest.getDefaultInstance()),
+        timeout);
   }
 
-  static Target predict(Channel channel, ModelRef ref, Payload payload, int rows, Duration timeout) {
+  static Target predict(
+      Channel channel, ModelRef ref, Payload payload, int rows, Duration timeout) {
     List<PredictRequest> requests = new ArrayList<>();
     for (int i = 0; i < payload.distinctRequests(rows); i++) {
       PredictRequest.Builder request = PredictRequest.newBuilder().setModel(ref.model());
@@ -52,11 +57,14 @@ final class GrpcTargets {
         "predict", rows, channel, InferenceServiceGrpc.getPredictMethod(), requests, timeout);
   }
 
-  /** KServe ModelInfer with an FP32 [rows, F] input, as typed contents or raw little-endian bytes. */
+  /**
+   * KServe ModelInfer with an FP32 [rows, F] input, as typed contents or raw little-endian bytes.
+   */
   static Target kserve(
       Channel channel, ModelRef ref, Payload payload, int rows, boolean raw, Duration timeout) {
     if (ref.alias() != null) {
-      throw new IllegalArgumentException("--alias is not part of KServe v2; give --version or neither");
+      throw new IllegalArgumentException(
+          "--alias is not part of KServe v2; give --version or neither");
     }
     List<ModelInferRequest> requests = new ArrayList<>();
     for (int i = 0; i < payload.distinctRequests(rows); i++) {
@@ -66,10 +74,15 @@ final class GrpcTargets {
       }
       float[] values = payload.batch(i, rows);
       ModelInferRequest.InferInputTensor.Builder input =
-          request.addInputsBuilder().setName(KSERVE_INPUT).setDatatype("FP32")
-              .addShape(rows).addShape(payload.numFeatures());
+          request
+              .addInputsBuilder()
+              .setName(KSERVE_INPUT)
+              .setDatatype("FP32")
+              .addShape(rows)
+              .addShape(payload.numFeatures());
       if (raw) {
-        ByteBuffer bytes = ByteBuffer.allocate(values.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer bytes =
+            ByteBuffer.allocate(values.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
         bytes.asFloatBuffer().put(values);
         request.addRawInputContents(ByteString.copyFrom(bytes));
       } else {
@@ -86,26 +99,39 @@ final class GrpcTargets {
 
   /** GetOnlineFeatures for {@code keysPerRequest} consecutive entity keys, cycling. */
   static Target features(
-      Channel channel, String featureView, List<String> entities, int keysPerRequest, Duration timeout) {
+      Channel channel,
+      String featureView,
+      List<String> entities,
+      int keysPerRequest,
+      Duration timeout) {
     if (featureView == null || featureView.isBlank()) {
       throw new IllegalArgumentException("--feature-view is required for --target features");
     }
     if (entities.isEmpty()) {
       throw new IllegalArgumentException("--entities is required for --target features");
     }
-    int distinct = Math.max(1, Math.min(Payload.MAX_DISTINCT_REQUESTS,
-        (entities.size() + keysPerRequest - 1) / keysPerRequest));
+    int distinct =
+        Math.max(
+            1,
+            Math.min(
+                Payload.MAX_DISTINCT_REQUESTS,
+                (entities.size() + keysPerRequest - 1) / keysPerRequest));
     List<GetOnlineFeaturesRequest> requests = new ArrayList<>();
     for (int i = 0; i < distinct; i++) {
       GetOnlineFeaturesRequest.Builder request =
           GetOnlineFeaturesRequest.newBuilder().setFeatureView(featureView);
       for (int k = 0; k < keysPerRequest; k++) {
-        request.addEntityKeys(entities.get((int) (((long) i * keysPerRequest + k) % entities.size())));
+        request.addEntityKeys(
+            entities.get((int) (((long) i * keysPerRequest + k) % entities.size())));
       }
       requests.add(request.build());
     }
     return new GrpcTarget<>(
-        "features", keysPerRequest, channel, FeatureStoreServiceGrpc.getGetOnlineFeaturesMethod(),
-        requests, timeout);
+        "features",
+        keysPerRequest,
+        channel,
+        FeatureStoreServiceGrpc.getGetOnlineFeaturesMethod(),
+        requests,
+        timeout);
   }
 }

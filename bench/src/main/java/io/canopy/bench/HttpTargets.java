@@ -15,9 +15,16 @@ final class HttpTargets {
 
   private HttpTargets() {}
 
-  /** {@code POST /v1/models/{m}[/versions/{v} | /labels/{alias}]:predict} with {@code instances}. */
+  /**
+   * {@code POST /v1/models/{m}[/versions/{v} | /labels/{alias}]:predict} with {@code instances}.
+   */
   static Target predict(
-      HttpClient client, String base, ModelRef ref, Payload payload, int rows, String token,
+      HttpClient client,
+      String base,
+      ModelRef ref,
+      Payload payload,
+      int rows,
+      String token,
       Duration timeout) {
     String path = "/v1/models/" + segment(ref.model());
     if (ref.version() != null) {
@@ -42,10 +49,16 @@ final class HttpTargets {
 
   /** {@code POST /v2/models/{m}[/versions/{v}]/infer} with one FP32 [rows, F] input. */
   static Target kserve(
-      HttpClient client, String base, ModelRef ref, Payload payload, int rows, String token,
+      HttpClient client,
+      String base,
+      ModelRef ref,
+      Payload payload,
+      int rows,
+      String token,
       Duration timeout) {
     if (ref.alias() != null) {
-      throw new IllegalArgumentException("--alias is not part of KServe v2; give --version or neither");
+      throw new IllegalArgumentException(
+          "--alias is not part of KServe v2; give --version or neither");
     }
     String path = "/v2/models/" + segment(ref.model());
     if (ref.version() != null) {

@@ -10,9 +10,9 @@ import org.HdrHistogram.Histogram;
 /**
  * The floor and the target measured in alternating slices ({@code --interleave N}): after each
  * one's warm-up, N cycles each run one slice of the floor and one of the target (the order flips
- * every cycle), so load that drifts during the run hits both alike. Besides the two pooled
- * reports it gives the median over cycles of target p50 ÷ floor p50, the steadiest ratio on a
- * busy machine. Closed loop only.
+ * every cycle), so load that drifts during the run hits both alike. Besides the two pooled reports
+ * it gives the median over cycles of target p50 ÷ floor p50, the steadiest ratio on a busy machine.
+ * Closed loop only.
  */
 final class Interleaved {
 
@@ -51,8 +51,7 @@ final class Interleaved {
         }
       }
       if (f.getTotalCount() > 0 && m.getTotalCount() > 0) {
-        ratios[counted++] =
-            (double) m.getValueAtPercentile(50) / f.getValueAtPercentile(50);
+        ratios[counted++] = (double) m.getValueAtPercentile(50) / f.getValueAtPercentile(50);
       }
     }
     double median = Double.NaN;
@@ -82,8 +81,7 @@ final class Interleaved {
 
   /** One target's slices added up. */
   private static final class Pool {
-    private final Histogram latencies =
-        new Histogram(LatencyRecorder.HIGHEST_NANOS, 3);
+    private final Histogram latencies = new Histogram(LatencyRecorder.HIGHEST_NANOS, 3);
     private final Map<String, Long> errors = new TreeMap<>();
     private long measuredNanos;
 

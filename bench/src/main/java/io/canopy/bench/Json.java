@@ -8,7 +8,10 @@ import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 
-/** The report's JSON, through Jackson: numbers to three decimals (whole ones bare), non-finite as null. */
+/**
+ * The report's JSON, through Jackson: numbers to three decimals (whole ones bare), non-finite as
+ * null.
+ */
 final class Json {
 
   static final ObjectMapper MAPPER = new ObjectMapper();

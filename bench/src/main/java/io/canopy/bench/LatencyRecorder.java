@@ -15,7 +15,9 @@ import org.HdrHistogram.Recorder;
  */
 final class LatencyRecorder {
 
-  /** Latencies above an hour are clamped: nothing sane takes longer, and HdrHistogram needs a cap. */
+  /**
+   * Latencies above an hour are clamped: nothing sane takes longer, and HdrHistogram needs a cap.
+   */
   static final long HIGHEST_NANOS = 3_600_000_000_000L;
 
   private final Recorder live = new Recorder(HIGHEST_NANOS, 3);

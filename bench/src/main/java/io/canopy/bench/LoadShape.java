@@ -52,6 +52,8 @@ record LoadShape(
 
   /** "closed, 8 clients" or "open, 500 req/s". */
   String describe() {
-    return openLoop() ? String.format("open loop, %.0f req/s", rate) : "closed loop, " + concurrency + " clients";
+    return openLoop()
+        ? String.format("open loop, %.0f req/s", rate)
+        : "closed loop, " + concurrency + " clients";
   }
 }

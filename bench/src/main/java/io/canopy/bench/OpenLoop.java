@@ -7,11 +7,11 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongSupplier;
 
 /**
- * Open loop: call i is due at {@code start + i / rate}, whatever happened to earlier calls, and
- * its latency is measured from that intended time. When the sender falls behind (the server
- * stalled and {@code maxOutstanding} calls are in flight), the late calls carry the time they
- * spent waiting, so queueing shows in the percentiles instead of being omitted (coordinated
- * omission). Calls are asynchronous: one sender thread, no thread per call.
+ * Open loop: call i is due at {@code start + i / rate}, whatever happened to earlier calls, and its
+ * latency is measured from that intended time. When the sender falls behind (the server stalled and
+ * {@code maxOutstanding} calls are in flight), the late calls carry the time they spent waiting, so
+ * queueing shows in the percentiles instead of being omitted (coordinated omission). Calls are
+ * asynchronous: one sender thread, no thread per call.
  */
 final class OpenLoop {
 

@@ -63,7 +63,14 @@ final class Payload {
       String[] cells = line.split(",", -1);
       if (cells.length != columns) {
         throw new IllegalArgumentException(
-            "--csv " + file + " line " + (i + 1) + " has " + cells.length + " columns, the header " + columns);
+            "--csv "
+                + file
+                + " line "
+                + (i + 1)
+                + " has "
+                + cells.length
+                + " columns, the header "
+                + columns);
       }
       float[] row = new float[columns];
       for (int c = 0; c < columns; c++) {
@@ -81,7 +88,8 @@ final class Payload {
     try {
       return Float.parseFloat(cell);
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("--csv " + file + " line " + line + ": not a number: " + cell);
+      throw new IllegalArgumentException(
+          "--csv " + file + " line " + line + ": not a number: " + cell);
     }
   }
 

@@ -14,9 +14,9 @@ import java.util.Locale;
 import javax.imageio.ImageIO;
 
 /**
- * Draws latency-by-percentile curves as a PNG with Java2D (headless): x is the usual log scale
- * of 1/(1 - percentile) (50 %, 90 %, 99 %, 99.9 %, …), y is latency in µs, one line per curve with
- * a legend, so runs compare at a glance.
+ * Draws latency-by-percentile curves as a PNG with Java2D (headless): x is the usual log scale of
+ * 1/(1 - percentile) (50 %, 90 %, 99 %, 99.9 %, …), y is latency in µs, one line per curve with a
+ * legend, so runs compare at a glance.
  */
 final class PercentilePlot {
 
@@ -56,7 +56,8 @@ final class PercentilePlot {
     Graphics2D g = image.createGraphics();
     try {
       g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-      g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+      g.setRenderingHint(
+          RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
       g.setColor(Color.WHITE);
       g.fillRect(0, 0, WIDTH, HEIGHT);
       Frame frame = new Frame(maxX, maxY);

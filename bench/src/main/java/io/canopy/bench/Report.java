@@ -7,8 +7,8 @@ import java.util.StringJoiner;
 import org.HdrHistogram.Histogram;
 
 /**
- * The result of one run: successful calls' latency histogram (nanoseconds), errors by code, and
- * the measured wall time, rendered as a text table or one JSON object.
+ * The result of one run: successful calls' latency histogram (nanoseconds), errors by code, and the
+ * measured wall time, rendered as a text table or one JSON object.
  */
 record Report(
     String target,
@@ -60,16 +60,37 @@ record Report(
 
   String toText() {
     StringBuilder out = new StringBuilder();
-    out.append(String.format(Locale.ROOT, "%s  (%s, %d row(s)/request, %.1f s measured)%n",
-        target, shape, rowsPerRequest, seconds));
+    out.append(
+        String.format(
+            Locale.ROOT,
+            "%s  (%s, %d row(s)/request, %.1f s measured)%n",
+            target,
+            shape,
+            rowsPerRequest,
+            seconds));
     out.append(String.format(Locale.ROOT, "  requests   %d ok, %d errors%n", ok(), errorCount()));
-    out.append(String.format(Locale.ROOT, "  throughput %.1f req/s, %.1f rows/s%n",
-        requestsPerSecond(), rowsPerSecond()));
-    out.append(String.format(Locale.ROOT,
-        "  latency µs p50 %.1f  p90 %.1f  p99 %.1f  p99.9 %.1f  max %.1f  mean %.1f%n",
-        micros(50), micros(90), micros(99), micros(99.9), maxMicros(), meanMicros()));
-    errors.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(
-        e -> out.append(String.format(Locale.ROOT, "  error %-20s %d%n", e.getKey(), e.getValue())));
+    out.append(
+        String.format(
+            Locale.ROOT,
+            "  throughput %.1f req/s, %.1f rows/s%n",
+            requestsPerSecond(),
+            rowsPerSecond()));
+    out.append(
+        String.format(
+            Locale.ROOT,
+            "  latency µs p50 %.1f  p90 %.1f  p99 %.1f  p99.9 %.1f  max %.1f  mean %.1f%n",
+            micros(50),
+            micros(90),
+            micros(99),
+            micros(99.9),
+            maxMicros(),
+            meanMicros()));
+    errors.entrySet().stream()
+        .sorted(Map.Entry.comparingByKey())
+        .forEach(
+            e ->
+                out.append(
+                    String.format(Locale.ROOT, "  error %-20s %d%n", e.getKey(), e.getValue())));
     return out.toString();
   }
 

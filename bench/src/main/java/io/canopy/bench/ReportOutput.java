@@ -13,17 +13,21 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Where a finished run goes: a text table or one JSON object on stdout, the latency
- * distribution as an {@code .hgrm} file (µs), and the percentile plot (with earlier runs' curves).
+ * Where a finished run goes: a text table or one JSON object on stdout, the latency distribution as
+ * an {@code .hgrm} file (µs), and the percentile plot (with earlier runs' curves).
  */
 record ReportOutput(PrintWriter out, boolean json, Path hgrm, Path plot, List<Path> compare) {
 
-  /** @param floor the floor run of the same invocation, or null */
+  /**
+   * @param floor the floor run of the same invocation, or null
+   */
   void write(Report main, Report floor) throws IOException {
     write(main, floor, null);
   }
 
-  /** @param interleaved the per-cycle figures when floor and main ran interleaved, or null */
+  /**
+   * @param interleaved the per-cycle figures when floor and main ran interleaved, or null
+   */
   void write(Report main, Report floor, Interleaved.Result interleaved) throws IOException {
     Map<String, Double> ratios = floor == null ? null : main.ratiosTo(floor);
     if (json) {
@@ -47,8 +51,11 @@ record ReportOutput(PrintWriter out, boolean json, Path hgrm, Path plot, List<Pa
         out.print(Report.ratiosText(ratios));
       }
       if (interleaved != null) {
-        out.printf(Locale.ROOT, "p50 ÷ floor p50, median of %d interleaved cycles: %.3f%n",
-            interleaved.cycles(), interleaved.p50RatioMedian());
+        out.printf(
+            Locale.ROOT,
+            "p50 ÷ floor p50, median of %d interleaved cycles: %.3f%n",
+            interleaved.cycles(),
+            interleaved.p50RatioMedian());
       }
     }
     out.flush();
@@ -79,7 +86,8 @@ record ReportOutput(PrintWriter out, boolean json, Path hgrm, Path plot, List<Pa
   }
 
   private static void writeHgrm(Report report, Path file) throws IOException {
-    try (PrintStream stream = new PrintStream(Files.newOutputStream(file), false, StandardCharsets.UTF_8)) {
+    try (PrintStream stream =
+        new PrintStream(Files.newOutputStream(file), false, StandardCharsets.UTF_8)) {
       report.latencies().outputPercentileDistribution(stream, 5, 1000.0);
     }
   }

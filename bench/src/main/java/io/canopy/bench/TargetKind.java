@@ -28,7 +28,8 @@ enum TargetKind {
     throw new IllegalArgumentException(
         "--target must be one of "
             + Arrays.stream(values()).map(k -> k.option).collect(Collectors.joining(", "))
-            + "; got " + value);
+            + "; got "
+            + value);
   }
 
   boolean http() {

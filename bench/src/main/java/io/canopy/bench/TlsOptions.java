@@ -24,7 +24,8 @@ public final class TlsOptions {
   @Option(
       names = "--tls-ca",
       defaultValue = "${CANOPY_TLS_CA}",
-      description = "PEM CA the server's certificate must chain to; turns TLS on (env CANOPY_TLS_CA)")
+      description =
+          "PEM CA the server's certificate must chain to; turns TLS on (env CANOPY_TLS_CA)")
   String ca;
 
   @Option(

@@ -17,15 +17,16 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 /**
- * Figures for the closing note, not a test (performance is never asserted). Run after
- * {@code mvn -o -q test-compile -pl gateway}:
+ * Figures for the closing note, not a test (performance is never asserted). Run after {@code mvn -o
+ * -q test-compile -pl gateway}:
  *
  * <pre>
  * java -cp gateway/target/test-classes:gateway/target/classes:$(cat /tmp/gw.cp) io.canopy.gateway.GatewayMeasurements
  * </pre>
  *
- * Fake serving replicas stand in for serving-service: each Predict spins {@link FakeServing#CALL_COST_NANOS}
- * of CPU plus {@link FakeServing#ROW_COST_NANOS} per row (roughly an XGBoost call on a small model).
+ * Fake serving replicas stand in for serving-service: each Predict spins {@link
+ * FakeServing#CALL_COST_NANOS} of CPU plus {@link FakeServing#ROW_COST_NANOS} per row (roughly an
+ * XGBoost call on a small model).
  */
 final class GatewayMeasurements {
 
@@ -33,7 +34,13 @@ final class GatewayMeasurements {
       PredictRequest.newBuilder()
           .setModel("m")
           .setVersion(1)
-          .setDense(DenseRows.newBuilder().setNumFeatures(4).addValues(1).addValues(2).addValues(3).addValues(4))
+          .setDense(
+              DenseRows.newBuilder()
+                  .setNumFeatures(4)
+                  .addValues(1)
+                  .addValues(2)
+                  .addValues(3)
+                  .addValues(4))
           .build();
 
   public static void main(String[] args) throws Exception {
@@ -94,8 +101,14 @@ final class GatewayMeasurements {
       long[] result = load(64, 2, 5, stub, null);
       System.out.printf(
           "throughput batching=%s, 64 clients: %d rows/s, %d failed, upstream calls %d (%.1f rows per call)%n",
-          batching, result[0] / 5, result[1], gw.serving.predicts.size(),
-          gw.serving.predicts.stream().mapToInt(r -> r.getDense().getValuesCount() / 4).average().orElse(0));
+          batching,
+          result[0] / 5,
+          result[1],
+          gw.serving.predicts.size(),
+          gw.serving.predicts.stream()
+              .mapToInt(r -> r.getDense().getValuesCount() / 4)
+              .average()
+              .orElse(0));
       channel.shutdownNow();
     }
   }
@@ -107,7 +120,8 @@ final class GatewayMeasurements {
       ManagedChannel channel = GrpcTransports.channel(serving.target(), 1 << 20);
       long[] result = load(64, 2, 5, InferenceServiceGrpc.newBlockingStub(channel), null);
       System.out.printf(
-          "throughput serving-direct, 64 clients: %d rows/s, %d failed%n", result[0] / 5, result[1]);
+          "throughput serving-direct, 64 clients: %d rows/s, %d failed%n",
+          result[0] / 5, result[1]);
       channel.shutdownNow();
     }
   }
@@ -118,16 +132,23 @@ final class GatewayMeasurements {
     FakeServing b = new FakeServing();
     b.onPredict = FakeServing::costly;
     try (RunningGateway gw =
-        new RunningGateway(Map.of("gateway.upstream.serving-target", a.target() + "," + b.target()))) {
+        new RunningGateway(
+            Map.of("gateway.upstream.serving-target", a.target() + "," + b.target()))) {
       ManagedChannel channel = GrpcTransports.channel(gw.grpcTarget(), 1 << 20);
       var stub = InferenceServiceGrpc.newBlockingStub(channel);
-      long[] result = load(16, 1, 6, stub, () -> {
-        try {
-          a.kill();
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      });
+      long[] result =
+          load(
+              16,
+              1,
+              6,
+              stub,
+              () -> {
+                try {
+                  a.kill();
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                }
+              });
       System.out.printf(
           "replica killed under load: %d requests, %d failed; surviving replica b served %d%n",
           result[0] + result[1], result[1], b.predicts.size());
@@ -139,9 +160,9 @@ final class GatewayMeasurements {
   }
 
   /**
-   * Tail latency with stragglers: two replicas, each call stalls 20 ms with probability 5 %;
-   * 1 client, 4000 single-row calls, hedging off then hedging.delay=2ms. The floor is the p50
-   * with hedging off in the same round.
+   * Tail latency with stragglers: two replicas, each call stalls 20 ms with probability 5 %; 1
+   * client, 4000 single-row calls, hedging off then hedging.delay=2ms. The floor is the p50 with
+   * hedging off in the same round.
    */
   private static void hedging(int round) throws Exception {
     double[] off = stragglers("0ms");
@@ -168,9 +189,12 @@ final class GatewayMeasurements {
     try (RunningGateway gw =
         new RunningGateway(
             Map.of(
-                "gateway.upstream.serving-target", a.target() + "," + b.target(),
-                "gateway.upstream.hedging.delay", delay,
-                "gateway.batching.enabled", "false"),
+                "gateway.upstream.serving-target",
+                a.target() + "," + b.target(),
+                "gateway.upstream.hedging.delay",
+                delay,
+                "gateway.batching.enabled",
+                "false"),
             metrics)) {
       ManagedChannel channel = GrpcTransports.channel(gw.grpcTarget(), 1 << 20);
       var stub = InferenceServiceGrpc.newBlockingStub(channel);
@@ -199,7 +223,11 @@ final class GatewayMeasurements {
 
   /** {succeeded rows, failed requests, succeeded rows}: warm-up, then measured seconds. */
   private static long[] load(
-      int clients, int warmupSeconds, int seconds, InferenceServiceGrpc.InferenceServiceBlockingStub stub, Runnable halfway)
+      int clients,
+      int warmupSeconds,
+      int seconds,
+      InferenceServiceGrpc.InferenceServiceBlockingStub stub,
+      Runnable halfway)
       throws Exception {
     AtomicBoolean measuring = new AtomicBoolean();
     AtomicBoolean stop = new AtomicBoolean();
@@ -207,21 +235,24 @@ final class GatewayMeasurements {
     AtomicLong failed = new AtomicLong();
     CountDownLatch finished = new CountDownLatch(clients);
     for (int c = 0; c < clients; c++) {
-      Thread.ofPlatform().daemon().start(() -> {
-        while (!stop.get()) {
-          try {
-            stub.withDeadlineAfter(5, TimeUnit.SECONDS).predict(ONE_ROW);
-            if (measuring.get()) {
-              ok.incrementAndGet();
-            }
-          } catch (RuntimeException e) {
-            if (measuring.get()) {
-              failed.incrementAndGet();
-            }
-          }
-        }
-        finished.countDown();
-      });
+      Thread.ofPlatform()
+          .daemon()
+          .start(
+              () -> {
+                while (!stop.get()) {
+                  try {
+                    stub.withDeadlineAfter(5, TimeUnit.SECONDS).predict(ONE_ROW);
+                    if (measuring.get()) {
+                      ok.incrementAndGet();
+                    }
+                  } catch (RuntimeException e) {
+                    if (measuring.get()) {
+                      failed.incrementAndGet();
+                    }
+                  }
+                }
+                finished.countDown();
+              });
     }
     Thread.sleep(warmupSeconds * 1000L);
     measuring.set(true);

@@ -1,9 +1,9 @@
 package io.canopy.serving;
 
 import io.canopy.bench.measure.Samples;
-import io.canopy.common.testing.Await;
 import io.canopy.common.grpc.GrpcServer;
 import io.canopy.common.grpc.GrpcTransports;
+import io.canopy.common.testing.Await;
 import io.canopy.proto.features.v1.CreateFeatureViewRequest;
 import io.canopy.proto.features.v1.DeleteFeatureViewRequest;
 import io.canopy.proto.features.v1.Feature;

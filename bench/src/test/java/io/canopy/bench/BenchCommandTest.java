@@ -37,27 +37,28 @@ class BenchCommandTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {
-      "--rate 10 --concurrency 2 --model m --features 3",
-      "--duration 1s --requests 5 --model m --features 3",
-      "--target nope",
-      "--rows 0 --model m --features 3",
-      "--duration abc --model m",
-      "--rate 0 --model m --features 3",
-      "--rate -5 --model m --features 3",
-      "--concurrency 0 --model m --features 3",
-      "--max-outstanding 0 --rate 5 --model m --features 3",
-      "--target predict --features 3 --requests 1",
-      "--model m --version 2 --alias production --features 3 --requests 1",
-      "--target kserve --model m --alias production --features 3 --requests 1",
-      "--target features --requests 1",
-      "--model m --features 3 --requests 1 --compare old.hgrm",
-      "--model m --features 3 --requests 1 --unknown-option",
-      "--http not-a-url --target http-predict --model m --features 3 --requests 1",
-      "--interleave 2 --model m --features 3 --duration 1s",
-      "--interleave 2 --compare-floor --model m --features 3 --requests 5",
-      "--interleave 0 --compare-floor --model m --features 3 --duration 1s"
-  })
+  @ValueSource(
+      strings = {
+        "--rate 10 --concurrency 2 --model m --features 3",
+        "--duration 1s --requests 5 --model m --features 3",
+        "--target nope",
+        "--rows 0 --model m --features 3",
+        "--duration abc --model m",
+        "--rate 0 --model m --features 3",
+        "--rate -5 --model m --features 3",
+        "--concurrency 0 --model m --features 3",
+        "--max-outstanding 0 --rate 5 --model m --features 3",
+        "--target predict --features 3 --requests 1",
+        "--model m --version 2 --alias production --features 3 --requests 1",
+        "--target kserve --model m --alias production --features 3 --requests 1",
+        "--target features --requests 1",
+        "--model m --features 3 --requests 1 --compare old.hgrm",
+        "--model m --features 3 --requests 1 --unknown-option",
+        "--http not-a-url --target http-predict --model m --features 3 --requests 1",
+        "--interleave 2 --model m --features 3 --duration 1s",
+        "--interleave 2 --compare-floor --model m --features 3 --requests 5",
+        "--interleave 0 --compare-floor --model m --features 3 --duration 1s"
+      })
   void call_badOption_exitsWithUsageError(String args) {
     assertThat(bench(args.split(" "))).isEqualTo(2);
     assertThat(err.toString()).isNotBlank();
@@ -87,15 +88,37 @@ class BenchCommandTest {
     Path hgrm = dir.resolve("run.hgrm");
     Path png = dir.resolve("run.png");
 
-    int code = bench("--grpc", fake.target(), "--model", "m", "--features", "4", "--rows", "2",
-        "--concurrency", "2", "--requests", "50", "--json", "--compare-floor",
-        "--hgrm", hgrm.toString(), "--plot", png.toString());
+    int code =
+        bench(
+            "--grpc",
+            fake.target(),
+            "--model",
+            "m",
+            "--features",
+            "4",
+            "--rows",
+            "2",
+            "--concurrency",
+            "2",
+            "--requests",
+            "50",
+            "--json",
+            "--compare-floor",
+            "--hgrm",
+            hgrm.toString(),
+            "--plot",
+            png.toString());
 
     assertThat(code).as(err.toString()).isZero();
     String json = out.toString().strip();
     assertThat(json).startsWith("{\"target\":\"predict\"").endsWith("}").doesNotContain("\n");
-    assertThat(json).contains("\"ok\":50,", "\"rows_per_request\":2", "\"floor\":{\"target\":\"floor\"",
-        "\"ratio_to_floor\":{\"p50\":", "\"latency_us\":{\"p50\":");
+    assertThat(json)
+        .contains(
+            "\"ok\":50,",
+            "\"rows_per_request\":2",
+            "\"floor\":{\"target\":\"floor\"",
+            "\"ratio_to_floor\":{\"p50\":",
+            "\"latency_us\":{\"p50\":");
     assertThat(fake.predictCalls.get()).isEqualTo(50);
     assertThat(fake.predicts.peek().getDense().getNumFeatures()).isEqualTo(4);
     assertThat(fake.predicts.peek().getDense().getValuesCount()).isEqualTo(8);
@@ -116,25 +139,44 @@ class BenchCommandTest {
   void call_interleavedWithTheFloor_reportsBothAndTheMedianCycleRatio() throws Exception {
     FakeCanopy fake = cleanup.register(new FakeCanopy());
 
-    int code = bench("--grpc", fake.target(), "--model", "m", "--features", "4",
-        "--duration", "400ms", "--json", "--compare-floor", "--floor-remote", "--interleave", "4");
+    int code =
+        bench(
+            "--grpc",
+            fake.target(),
+            "--model",
+            "m",
+            "--features",
+            "4",
+            "--duration",
+            "400ms",
+            "--json",
+            "--compare-floor",
+            "--floor-remote",
+            "--interleave",
+            "4");
 
     assertThat(code).as(err.toString()).isZero();
     String json = out.toString().strip();
-    assertThat(json).contains("\"floor\":{\"target\":\"floor\"", "interleaved in 4 cycles",
-        "\"interleaved\":{\"cycles\":4,\"p50_ratio_median_of_cycles\":");
-    double ratio = Double.parseDouble(
-        json.replaceAll(".*\"p50_ratio_median_of_cycles\":([0-9.]+).*", "$1"));
+    assertThat(json)
+        .contains(
+            "\"floor\":{\"target\":\"floor\"",
+            "interleaved in 4 cycles",
+            "\"interleaved\":{\"cycles\":4,\"p50_ratio_median_of_cycles\":");
+    double ratio =
+        Double.parseDouble(json.replaceAll(".*\"p50_ratio_median_of_cycles\":([0-9.]+).*", "$1"));
     assertThat(ratio).isPositive();
     assertThat(fake.predictCalls.get()).isPositive();
   }
 
   @Test
   void call_text_printsPercentilesAndErrors() throws Exception {
-    FakeCanopy fake = cleanup.register(new FakeCanopy())
-        .failWith(call -> call % 2 == 0 ? io.grpc.Status.RESOURCE_EXHAUSTED : null);
+    FakeCanopy fake =
+        cleanup
+            .register(new FakeCanopy())
+            .failWith(call -> call % 2 == 0 ? io.grpc.Status.RESOURCE_EXHAUSTED : null);
 
-    int code = bench("--grpc", fake.target(), "--model", "m", "--features", "2", "--requests", "20");
+    int code =
+        bench("--grpc", fake.target(), "--model", "m", "--features", "2", "--requests", "20");
 
     assertThat(code).isZero();
     assertThat(out.toString()).contains("10 ok, 10 errors", "p99.9", "RESOURCE_EXHAUSTED");
@@ -144,8 +186,22 @@ class BenchCommandTest {
   void call_kserveWithoutFeatures_discoversTheFeatureCount() throws Exception {
     FakeCanopy fake = cleanup.register(new FakeCanopy()).metadataFeatures(5);
 
-    int code = bench("--target", "kserve", "--grpc", fake.target(), "--model", "m", "--version", "2",
-        "--rows", "3", "--requests", "10", "--rate", "500");
+    int code =
+        bench(
+            "--target",
+            "kserve",
+            "--grpc",
+            fake.target(),
+            "--model",
+            "m",
+            "--version",
+            "2",
+            "--rows",
+            "3",
+            "--requests",
+            "10",
+            "--rate",
+            "500");
 
     assertThat(code).as(err.toString()).isZero();
     ModelInferRequest infer = fake.infers.peek();
@@ -159,8 +215,21 @@ class BenchCommandTest {
   void call_kserveRaw_sendsLittleEndianBytes() throws Exception {
     FakeCanopy fake = cleanup.register(new FakeCanopy());
 
-    int code = bench("--target", "kserve", "--grpc", fake.target(), "--model", "m", "--features", "4",
-        "--rows", "2", "--raw", "--requests", "3");
+    int code =
+        bench(
+            "--target",
+            "kserve",
+            "--grpc",
+            fake.target(),
+            "--model",
+            "m",
+            "--features",
+            "4",
+            "--rows",
+            "2",
+            "--raw",
+            "--requests",
+            "3");
 
     assertThat(code).as(err.toString()).isZero();
     ModelInferRequest infer = fake.infers.peek();
@@ -173,8 +242,18 @@ class BenchCommandTest {
     FakeCanopy fake = cleanup.register(new FakeCanopy());
     Path csv = Path.of(getClass().getResource("/breast_cancer_rows.csv").toURI());
 
-    int code = bench("--grpc", fake.target(), "--model", "m", "--alias", "production", "--csv",
-        csv.toString(), "--requests", "1");
+    int code =
+        bench(
+            "--grpc",
+            fake.target(),
+            "--model",
+            "m",
+            "--alias",
+            "production",
+            "--csv",
+            csv.toString(),
+            "--requests",
+            "1");
 
     assertThat(code).as(err.toString()).isZero();
     var request = fake.predicts.peek();
@@ -187,12 +266,25 @@ class BenchCommandTest {
   void call_features_cyclesTheEntityKeys() throws Exception {
     FakeCanopy fake = cleanup.register(new FakeCanopy());
 
-    int code = bench("--target", "features", "--grpc", fake.target(), "--feature-view", "users",
-        "--entities", "a,b,c", "--rows", "2", "--requests", "4");
+    int code =
+        bench(
+            "--target",
+            "features",
+            "--grpc",
+            fake.target(),
+            "--feature-view",
+            "users",
+            "--entities",
+            "a,b,c",
+            "--rows",
+            "2",
+            "--requests",
+            "4");
 
     assertThat(code).as(err.toString()).isZero();
     assertThat(fake.featureReads).hasSize(4);
-    assertThat(fake.featureReads).allSatisfy(r -> assertThat(r.getFeatureView()).isEqualTo("users"));
+    assertThat(fake.featureReads)
+        .allSatisfy(r -> assertThat(r.getFeatureView()).isEqualTo("users"));
     assertThat(fake.featureReads.stream().flatMap(r -> r.getEntityKeysList().stream()).distinct())
         .containsExactlyInAnyOrder("a", "b", "c");
   }
@@ -201,9 +293,25 @@ class BenchCommandTest {
   void call_httpPredict_countsHttpStatusErrors() throws Exception {
     FakeHttpGateway gateway = cleanup.register(new FakeHttpGateway(5));
 
-    int code = bench("--target", "http-predict", "--http", gateway.base(), "--model", "m",
-        "--version", "4", "--features", "2", "--rows", "2", "--concurrency", "3", "--requests", "40",
-        "--json");
+    int code =
+        bench(
+            "--target",
+            "http-predict",
+            "--http",
+            gateway.base(),
+            "--model",
+            "m",
+            "--version",
+            "4",
+            "--features",
+            "2",
+            "--rows",
+            "2",
+            "--concurrency",
+            "3",
+            "--requests",
+            "40",
+            "--json");
 
     assertThat(code).as(err.toString()).isZero();
     assertThat(out.toString()).contains("\"errors\":{\"HTTP_503\":" + gateway.failures.get() + "}");
@@ -216,8 +324,16 @@ class BenchCommandTest {
   void call_httpKserveWithoutFeatures_discoversOverHttp() throws Exception {
     FakeHttpGateway gateway = cleanup.register(new FakeHttpGateway(0));
 
-    int code = bench("--target", "http-kserve", "--http", gateway.base() + "/", "--model", "m",
-        "--requests", "5");
+    int code =
+        bench(
+            "--target",
+            "http-kserve",
+            "--http",
+            gateway.base() + "/",
+            "--model",
+            "m",
+            "--requests",
+            "5");
 
     assertThat(code).as(err.toString()).isZero();
     assertThat(gateway.paths).allMatch("/v2/models/m/infer"::equals).hasSize(5);
@@ -244,8 +360,9 @@ class BenchCommandTest {
     assertThat(frame[0]).isZero();
     int length = java.nio.ByteBuffer.wrap(frame, 1, 4).getInt();
     assertThat(length).isEqualTo(frame.length - 5);
-    var request = io.canopy.proto.inference.v1.PredictRequest.parseFrom(
-        java.util.Arrays.copyOfRange(frame, 5, frame.length));
+    var request =
+        io.canopy.proto.inference.v1.PredictRequest.parseFrom(
+            java.util.Arrays.copyOfRange(frame, 5, frame.length));
     assertThat(request.getDense().getValuesCount()).isEqualTo(3);
   }
 
@@ -253,8 +370,18 @@ class BenchCommandTest {
   void call_writeBodyHttp_savesTheJsonAndPrintsTheUrl() throws Exception {
     Path body = dir.resolve("predict.json");
 
-    int code = bench("--target", "http-predict", "--http", "http://127.0.0.1:1", "--model", "m",
-        "--features", "2", "--write-body", body.toString());
+    int code =
+        bench(
+            "--target",
+            "http-predict",
+            "--http",
+            "http://127.0.0.1:1",
+            "--model",
+            "m",
+            "--features",
+            "2",
+            "--write-body",
+            body.toString());
 
     assertThat(code).as(err.toString()).isZero();
     assertThat(out.toString().strip()).isEqualTo("http://127.0.0.1:1/v1/models/m:predict");

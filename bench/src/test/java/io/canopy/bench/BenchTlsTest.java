@@ -1,13 +1,13 @@
 package io.canopy.bench;
 
-import io.canopy.common.testing.ProcessSuite;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.helidon.webserver.WebServer;
-import io.helidon.webserver.WebServerConfig;
 import io.canopy.common.testing.GrpcCleanup;
+import io.canopy.common.testing.ProcessSuite;
 import io.canopy.common.testing.TestCertificates;
 import io.canopy.common.tls.ServerTls;
+import io.helidon.webserver.WebServer;
+import io.helidon.webserver.WebServerConfig;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
@@ -23,9 +23,9 @@ import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /**
- * {@code canopy bench} against targets in this JVM that require mutual TLS: with {@code
- * --tls-ca}, {@code --tls-cert} and {@code --tls-key} the gRPC and HTTPS targets are reached;
- * without the client certificate, or in plaintext, no call gets through.
+ * {@code canopy bench} against targets in this JVM that require mutual TLS: with {@code --tls-ca},
+ * {@code --tls-cert} and {@code --tls-key} the gRPC and HTTPS targets are reached; without the
+ * client certificate, or in plaintext, no call gets through.
  */
 @ProcessSuite
 class BenchTlsTest {
@@ -103,8 +103,18 @@ class BenchTlsTest {
   @Test
   void grpcPredict_mutualTls_reachesTheTargetOnlyWithTheClientCertificate() throws Exception {
     FakeCanopy fake = cleanup.register(new FakeCanopy(certs.serverTlsRequiringClientsOf(certs)));
-    String[] predict = {"--grpc", fake.target(), "--model", "m", "--features", "3",
-        "--requests", "5", "--timeout", "5s"};
+    String[] predict = {
+      "--grpc",
+      fake.target(),
+      "--model",
+      "m",
+      "--features",
+      "3",
+      "--requests",
+      "5",
+      "--timeout",
+      "5s"
+    };
 
     assertThat(okCalls(predict)).as("plaintext").isZero();
     assertThat(okCalls(withCa(predict))).as("no client certificate").isZero();
@@ -118,15 +128,33 @@ class BenchTlsTest {
   @Test
   void grpcPredict_tlsWithTheFloor_localFloorPlaintextRemoteFloorOverTls() throws Exception {
     FakeCanopy fake = cleanup.register(new FakeCanopy(certs.serverTls()));
-    String[] predict = {"--grpc", fake.target(), "--model", "m", "--features", "3",
-        "--requests", "5", "--compare-floor"};
+    String[] predict = {
+      "--grpc",
+      fake.target(),
+      "--model",
+      "m",
+      "--features",
+      "3",
+      "--requests",
+      "5",
+      "--compare-floor"
+    };
 
     assertThat(okCalls(withCa(predict))).isEqualTo(5);
     assertThat(out.toString()).containsPattern("\"floor\":\\{\"target\":\"floor\"[^}]*\"ok\":5,");
     assertThat(fake.predictCalls.get()).isEqualTo(5);
 
-    String[] remoteFloor = {"--grpc", fake.target(), "--target", "floor", "--floor-remote",
-        "--requests", "3", "--timeout", "5s"};
+    String[] remoteFloor = {
+      "--grpc",
+      fake.target(),
+      "--target",
+      "floor",
+      "--floor-remote",
+      "--requests",
+      "3",
+      "--timeout",
+      "5s"
+    };
     assertThat(okCalls(remoteFloor)).as("plaintext to the TLS target").isZero();
     assertThat(okCalls(withCa(remoteFloor))).isEqualTo(3);
   }
@@ -135,8 +163,20 @@ class BenchTlsTest {
   void httpPredict_mutualTls_reachesTheGatewayOnlyWithTheClientCertificate() throws Exception {
     ConcurrentLinkedQueue<String> paths = new ConcurrentLinkedQueue<>();
     int port = httpsGateway(certs.serverTlsRequiringClientsOf(certs), paths);
-    String[] predict = {"--target", "http-predict", "--http", "https://127.0.0.1:" + port,
-        "--model", "m", "--features", "3", "--requests", "4", "--timeout", "5s"};
+    String[] predict = {
+      "--target",
+      "http-predict",
+      "--http",
+      "https://127.0.0.1:" + port,
+      "--model",
+      "m",
+      "--features",
+      "3",
+      "--requests",
+      "4",
+      "--timeout",
+      "5s"
+    };
 
     assertThat(okCalls(withCa(predict))).as("no client certificate").isZero();
     assertThat(okCalls(withClientCertificate(other, predict))).as("another CA's").isZero();
@@ -149,8 +189,9 @@ class BenchTlsTest {
   @Test
   void tlsOptions_misused_exitWithUsageError() {
     String ca = certs.caCert().toString();
-    String[] http = {"--target", "http-predict", "--model", "m", "--features", "3",
-        "--requests", "1"};
+    String[] http = {
+      "--target", "http-predict", "--model", "m", "--features", "3", "--requests", "1"
+    };
 
     assertThat(bench(withCa(http))).as("an http:// URL with --tls-ca").isEqualTo(2);
     List<String> authority = new ArrayList<>(List.of(withCa(http)));
@@ -159,8 +200,17 @@ class BenchTlsTest {
     assertThat(bench("--model", "m", "--features", "3", "--tls-cert", ca)).isEqualTo(2);
     assertThat(bench("--model", "m", "--features", "3", "--tls-ca", dir.resolve("none").toString()))
         .isEqualTo(2);
-    assertThat(bench("--model", "m", "--features", "3", "--tls-ca", ca,
-        "--tls-cert", certs.clientCertChain().toString())).isEqualTo(2);
+    assertThat(
+            bench(
+                "--model",
+                "m",
+                "--features",
+                "3",
+                "--tls-ca",
+                ca,
+                "--tls-cert",
+                certs.clientCertChain().toString()))
+        .isEqualTo(2);
     assertThat(err.toString()).contains("--tls-ca", "--tls-authority", "--tls-cert");
   }
 }

@@ -16,20 +16,26 @@ class ClosedLoopTest {
   @RegisterExtension final GrpcCleanup cleanup = new GrpcCleanup();
 
   private static LoadShape closed(int concurrency, long requests, Duration warmup) {
-    return new LoadShape(concurrency, 0, 100, warmup, Duration.ofSeconds(20), requests, Duration.ofSeconds(10));
+    return new LoadShape(
+        concurrency, 0, 100, warmup, Duration.ofSeconds(20), requests, Duration.ofSeconds(10));
   }
 
   private Target predict(FakeCanopy fake, int rows) {
     ManagedChannel channel = cleanup.register(GrpcTransports.channel(fake.target(), 1 << 20));
     return GrpcTargets.predict(
-        channel, new ModelRef("m", null, null), Payload.generated(3, 1), rows, Duration.ofSeconds(10));
+        channel,
+        new ModelRef("m", null, null),
+        Payload.generated(3, 1),
+        rows,
+        Duration.ofSeconds(10));
   }
 
   @Test
   void run_requestCount_measuresExactlyThatManyCalls() throws Exception {
     FakeCanopy fake = cleanup.register(new FakeCanopy());
 
-    Report report = BenchRun.run(predict(fake, 2), closed(4, 200, Duration.ZERO), null, System::nanoTime);
+    Report report =
+        BenchRun.run(predict(fake, 2), closed(4, 200, Duration.ZERO), null, System::nanoTime);
 
     assertThat(report.ok()).isEqualTo(200);
     assertThat(report.errors()).isEmpty();
@@ -41,15 +47,23 @@ class ClosedLoopTest {
 
   @Test
   void run_failingCalls_countsErrorsByCode() throws Exception {
-    FakeCanopy fake = cleanup.register(new FakeCanopy()).failWith(
-        call -> call % 4 == 0 ? Status.UNAVAILABLE : call % 10 == 1 ? Status.INVALID_ARGUMENT : null);
+    FakeCanopy fake =
+        cleanup
+            .register(new FakeCanopy())
+            .failWith(
+                call ->
+                    call % 4 == 0
+                        ? Status.UNAVAILABLE
+                        : call % 10 == 1 ? Status.INVALID_ARGUMENT : null);
 
-    Report report = BenchRun.run(predict(fake, 1), closed(3, 120, Duration.ZERO), null, System::nanoTime);
+    Report report =
+        BenchRun.run(predict(fake, 1), closed(3, 120, Duration.ZERO), null, System::nanoTime);
 
     assertThat(report.errors())
-        .isEqualTo(Map.of(
-            "UNAVAILABLE", fake.returned(Status.Code.UNAVAILABLE),
-            "INVALID_ARGUMENT", fake.returned(Status.Code.INVALID_ARGUMENT)));
+        .isEqualTo(
+            Map.of(
+                "UNAVAILABLE", fake.returned(Status.Code.UNAVAILABLE),
+                "INVALID_ARGUMENT", fake.returned(Status.Code.INVALID_ARGUMENT)));
     assertThat(report.errors().get("UNAVAILABLE")).isEqualTo(30);
     assertThat(report.ok()).isEqualTo(fake.returned(Status.Code.OK));
     assertThat(report.ok() + report.errorCount()).isEqualTo(120);
@@ -60,7 +74,8 @@ class ClosedLoopTest {
     FakeCanopy fake = cleanup.register(new FakeCanopy());
 
     Report report =
-        BenchRun.run(predict(fake, 1), closed(2, 50, Duration.ofMillis(200)), null, System::nanoTime);
+        BenchRun.run(
+            predict(fake, 1), closed(2, 50, Duration.ofMillis(200)), null, System::nanoTime);
 
     assertThat(report.ok()).isEqualTo(50);
     assertThat(fake.predictCalls.get()).isGreaterThan(50);

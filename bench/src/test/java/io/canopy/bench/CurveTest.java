@@ -30,7 +30,8 @@ class CurveTest {
 
     assertThat(curve.label()).isEqualTo("run-a");
     assertThat(curve.percentiles()).isSorted();
-    assertThat(curve.percentiles()[curve.percentiles().length - 1]).isLessThanOrEqualTo(Curve.LAST_PERCENTILE);
+    assertThat(curve.percentiles()[curve.percentiles().length - 1])
+        .isLessThanOrEqualTo(Curve.LAST_PERCENTILE);
     int median = indexOf(curve.percentiles(), 50);
     assertThat(curve.micros()[median]).isCloseTo(5000, within(10.0));
     Curve direct = Curve.of("direct", nanos);

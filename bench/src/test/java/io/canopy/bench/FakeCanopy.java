@@ -36,7 +36,8 @@ final class FakeCanopy implements AutoCloseable {
   final AtomicInteger predictCalls = new AtomicInteger();
   final ConcurrentLinkedQueue<PredictRequest> predicts = new ConcurrentLinkedQueue<>();
   final ConcurrentLinkedQueue<ModelInferRequest> infers = new ConcurrentLinkedQueue<>();
-  final ConcurrentLinkedQueue<GetOnlineFeaturesRequest> featureReads = new ConcurrentLinkedQueue<>();
+  final ConcurrentLinkedQueue<GetOnlineFeaturesRequest> featureReads =
+      new ConcurrentLinkedQueue<>();
   final Map<Status.Code, LongAdder> returned = new ConcurrentHashMap<>();
   private volatile IntFunction<Status> failWith = call -> null;
   private volatile int stallCall = -1;
@@ -92,7 +93,8 @@ final class FakeCanopy implements AutoCloseable {
   }
 
   private <T> void answer(StreamObserver<T> out, T response, Status failure) {
-    returned.computeIfAbsent(failure == null ? Status.Code.OK : failure.getCode(), c -> new LongAdder())
+    returned
+        .computeIfAbsent(failure == null ? Status.Code.OK : failure.getCode(), c -> new LongAdder())
         .increment();
     if (failure != null) {
       out.onError(failure.asRuntimeException());
@@ -108,7 +110,8 @@ final class FakeCanopy implements AutoCloseable {
       int call = predictCalls.getAndIncrement();
       predicts.add(request);
       Status failure = failWith.apply(call);
-      PredictResponse response = PredictResponse.newBuilder().setModel(request.getModel()).setVersion(1).build();
+      PredictResponse response =
+          PredictResponse.newBuilder().setModel(request.getModel()).setVersion(1).build();
       if (call == stallCall) {
         java.util.concurrent.CompletableFuture.delayedExecutor(
                 stallMillis, java.util.concurrent.TimeUnit.MILLISECONDS)
@@ -121,16 +124,24 @@ final class FakeCanopy implements AutoCloseable {
 
   private final class KServe extends GRPCInferenceServiceGrpc.GRPCInferenceServiceImplBase {
     @Override
-    public void modelMetadata(ModelMetadataRequest request, StreamObserver<ModelMetadataResponse> out) {
-      ModelMetadataResponse.Builder response = ModelMetadataResponse.newBuilder().setName(request.getName());
-      response.addInputsBuilder().setName("input-0").setDatatype("FP32").addShape(-1).addShape(metadataFeatures);
+    public void modelMetadata(
+        ModelMetadataRequest request, StreamObserver<ModelMetadataResponse> out) {
+      ModelMetadataResponse.Builder response =
+          ModelMetadataResponse.newBuilder().setName(request.getName());
+      response
+          .addInputsBuilder()
+          .setName("input-0")
+          .setDatatype("FP32")
+          .addShape(-1)
+          .addShape(metadataFeatures);
       answer(out, response.build(), null);
     }
 
     @Override
     public void modelInfer(ModelInferRequest request, StreamObserver<ModelInferResponse> out) {
       infers.add(request);
-      answer(out, ModelInferResponse.newBuilder().setModelName(request.getModelName()).build(), null);
+      answer(
+          out, ModelInferResponse.newBuilder().setModelName(request.getModelName()).build(), null);
     }
   }
 

@@ -43,7 +43,10 @@ final class FakeHttpGateway implements AutoCloseable {
       String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
       String path = exchange.getRequestURI().getRawPath();
       if (exchange.getRequestMethod().equals("GET")) {
-        reply(exchange, 200, "{\"name\":\"m\",\"inputs\":[{\"name\":\"input-0\",\"datatype\":\"FP32\",\"shape\":[-1,7]}]}");
+        reply(
+            exchange,
+            200,
+            "{\"name\":\"m\",\"inputs\":[{\"name\":\"input-0\",\"datatype\":\"FP32\",\"shape\":[-1,7]}]}");
         return;
       }
       paths.add(path);

@@ -1,10 +1,10 @@
 package io.canopy.bench;
 
-import io.canopy.common.testing.ProcessSuite;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.canopy.common.grpc.GrpcTransports;
 import io.canopy.common.testing.GrpcCleanup;
+import io.canopy.common.testing.ProcessSuite;
 import io.grpc.ManagedChannel;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -17,7 +17,14 @@ class OpenLoopTest {
   @RegisterExtension final GrpcCleanup cleanup = new GrpcCleanup();
 
   private static LoadShape open(double rate, int maxOutstanding, long requests) {
-    return new LoadShape(1, rate, maxOutstanding, Duration.ZERO, Duration.ofSeconds(20), requests, Duration.ofSeconds(10));
+    return new LoadShape(
+        1,
+        rate,
+        maxOutstanding,
+        Duration.ZERO,
+        Duration.ofSeconds(20),
+        requests,
+        Duration.ofSeconds(10));
   }
 
   private Target predict(FakeCanopy fake) {
@@ -36,8 +43,11 @@ class OpenLoopTest {
     Report report = BenchRun.run(predict(fake), open(1000, 1, 30), null, System::nanoTime);
 
     assertThat(report.ok()).isEqualTo(30);
-    long slowCalls = report.latencies().getCountBetweenValues(
-        TimeUnit.MILLISECONDS.toNanos(400), LatencyRecorder.HIGHEST_NANOS);
+    long slowCalls =
+        report
+            .latencies()
+            .getCountBetweenValues(
+                TimeUnit.MILLISECONDS.toNanos(400), LatencyRecorder.HIGHEST_NANOS);
     assertThat(slowCalls).isGreaterThanOrEqualTo(20);
   }
 
@@ -49,7 +59,8 @@ class OpenLoopTest {
     Report report = BenchRun.run(predict(fake), open(200, 100, 100), null, System::nanoTime);
 
     // call 99 is due 99/200 s after the start: no run of 100 calls can end sooner
-    assertThat(System.nanoTime() - start).isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(495));
+    assertThat(System.nanoTime() - start)
+        .isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(495));
     assertThat(report.ok()).isEqualTo(100);
     assertThat(fake.predicts.peek().getVersion()).isEqualTo(3);
   }

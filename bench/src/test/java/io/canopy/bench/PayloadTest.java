@@ -35,8 +35,10 @@ class PayloadTest {
 
   @Test
   void generated_sameSeed_sameRows() {
-    assertThat(Payload.generated(4, 9).batch(3, 2)).containsExactly(Payload.generated(4, 9).batch(3, 2));
-    assertThat(Payload.generated(4, 9).distinctRequests(1)).isEqualTo(Payload.MAX_DISTINCT_REQUESTS);
+    assertThat(Payload.generated(4, 9).batch(3, 2))
+        .containsExactly(Payload.generated(4, 9).batch(3, 2));
+    assertThat(Payload.generated(4, 9).distinctRequests(1))
+        .isEqualTo(Payload.MAX_DISTINCT_REQUESTS);
   }
 
   @Test

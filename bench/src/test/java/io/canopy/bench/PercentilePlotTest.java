@@ -48,7 +48,8 @@ class PercentilePlotTest {
 
   @Test
   void render_noCurves_stillDrawsTheAxes() {
-    BufferedImage image = PercentilePlot.render(List.of(Curve.of("empty", latencies(1, 0))), "empty");
+    BufferedImage image =
+        PercentilePlot.render(List.of(Curve.of("empty", latencies(1, 0))), "empty");
 
     assertThat(image.getWidth()).isEqualTo(PercentilePlot.WIDTH);
     assertThat(countPixels(image, 0x000000)).isGreaterThan(1000);

@@ -18,14 +18,20 @@ class ReportTest {
   void toJson_statesCountsThroughputAndPercentiles() {
     String json = report("predict", 250, 98, 2.0).toJson();
 
-    assertThat(json).contains(
-        "\"requests\":100", "\"ok\":98", "\"errors\":{\"UNAVAILABLE\":2}",
-        "\"throughput_rps\":50", "\"rows_per_s\":196", "\"p99_9\":250.");
+    assertThat(json)
+        .contains(
+            "\"requests\":100",
+            "\"ok\":98",
+            "\"errors\":{\"UNAVAILABLE\":2}",
+            "\"throughput_rps\":50",
+            "\"rows_per_s\":196",
+            "\"p99_9\":250.");
   }
 
   @Test
   void ratiosTo_floor_dividesPercentilesAndThroughput() {
-    Map<String, Double> ratios = report("predict", 400, 98, 2.0).ratiosTo(report("floor", 100, 398, 2.0));
+    Map<String, Double> ratios =
+        report("predict", 400, 98, 2.0).ratiosTo(report("floor", 100, 398, 2.0));
 
     assertThat(ratios.get("p50")).isBetween(3.99, 4.01);
     assertThat(ratios.get("throughput")).isEqualTo(0.25);

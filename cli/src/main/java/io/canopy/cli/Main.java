@@ -1,18 +1,20 @@
 package io.canopy.cli;
 
-import io.canopy.common.log.Logging;
 import io.canopy.bench.BenchCommand;
 import io.canopy.cli.predict.PredictCommand;
 import io.canopy.cli.registry.AliasCommand;
 import io.canopy.cli.registry.ModelsCommand;
-import io.canopy.cli.registry.RouteCommand;
 import io.canopy.cli.registry.RegisterCommand;
+import io.canopy.cli.registry.RouteCommand;
 import io.canopy.cli.registry.VersionsCommand;
 import io.canopy.cli.up.UpCommand;
+import io.canopy.common.log.Logging;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The {@code canopy} command. The {@code ./canopy} script finds a JDK and builds, then runs this. */
+/**
+ * The {@code canopy} command. The {@code ./canopy} script finds a JDK and builds, then runs this.
+ */
 @Command(
     name = "canopy",
     mixinStandardHelpOptions = true,

@@ -1,12 +1,12 @@
 package io.canopy.cli;
 
-import io.canopy.common.testing.ProcessSuite;
 import static io.canopy.cli.CliRun.canopy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.canopy.cli.up.Suite;
+import io.canopy.common.testing.ProcessSuite;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
@@ -44,7 +44,8 @@ class CliCommandsTest {
   void register_thenVersionsAndModels_showTheReadyVersion() throws Exception {
     Path model = dir.resolve("model.ubj");
     Files.write(model, Fixtures.bytes("breast_cancer_binary.ubj"));
-    CliRun first = canopy("register", "bc", model.toString(), "--alias", "production", "--registry", registry);
+    CliRun first =
+        canopy("register", "bc", model.toString(), "--alias", "production", "--registry", registry);
     assertThat(first.exit()).as(first.err()).isZero();
     assertThat(first.out()).contains("bc version 1 READY").contains("30 features");
     CliRun second = canopy("register", "bc", model.toString(), "--registry", registry);
@@ -58,7 +59,9 @@ class CliCommandsTest {
         .contains("STATE");
     assertThat(versions.out()).contains("READY").contains("binary:logistic");
 
-    JsonNode json = new ObjectMapper().readTree(canopy("versions", "bc", "--json", "--registry", registry).out());
+    JsonNode json =
+        new ObjectMapper()
+            .readTree(canopy("versions", "bc", "--json", "--registry", registry).out());
     assertThat(json.size()).isEqualTo(2);
     assertThat(json.get(0).get("version").asText()).isEqualTo("2");
 

@@ -1,10 +1,10 @@
 package io.canopy.cli;
 
-import io.canopy.common.testing.ProcessSuite;
 import static io.canopy.cli.CliRun.canopy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.canopy.common.config.ConfigLoader;
+import io.canopy.common.testing.ProcessSuite;
 import io.canopy.common.testing.TestCertificates;
 import io.canopy.registry.RegistryConfig;
 import io.canopy.registry.RegistryServer;
@@ -18,9 +18,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code --tls-cert} and {@code --tls-key} against a registry (in this JVM) whose listeners
- * require client certificates of one CA: the cli registers and lists with its certificate, and
- * is refused without one or with another CA's.
+ * {@code --tls-cert} and {@code --tls-key} against a registry (in this JVM) whose listeners require
+ * client certificates of one CA: the cli registers and lists with its certificate, and is refused
+ * without one or with another CA's.
  */
 @ProcessSuite
 class CliMutualTlsTest {
@@ -70,20 +70,32 @@ class CliMutualTlsTest {
         canopy(
             concat(
                 list,
-                "--tls-cert", other.clientCertChain().toString(),
-                "--tls-key", other.clientPrivateKey().toString()));
+                "--tls-cert",
+                other.clientCertChain().toString(),
+                "--tls-key",
+                other.clientPrivateKey().toString()));
     assertThat(otherCa.exit()).isEqualTo(1);
 
     String[] withCertificate =
         concat(
             list,
-            "--tls-cert", certs.clientCertChain().toString(),
-            "--tls-key", certs.clientPrivateKey().toString());
+            "--tls-cert",
+            certs.clientCertChain().toString(),
+            "--tls-key",
+            certs.clientPrivateKey().toString());
     CliRun registered =
         canopy(
-            "register", MODEL, model.toString(), "--registry", target, "--tls-ca", ca,
-            "--tls-cert", certs.clientCertChain().toString(),
-            "--tls-key", certs.clientPrivateKey().toString());
+            "register",
+            MODEL,
+            model.toString(),
+            "--registry",
+            target,
+            "--tls-ca",
+            ca,
+            "--tls-cert",
+            certs.clientCertChain().toString(),
+            "--tls-key",
+            certs.clientPrivateKey().toString());
     assertThat(registered.exit()).as(registered.err()).isZero();
     CliRun listed = canopy(withCertificate);
     assertThat(listed.exit()).as(listed.err()).isZero();
@@ -103,15 +115,22 @@ class CliMutualTlsTest {
         canopy(
             concat(
                 list,
-                "--tls-cert", certs.clientCertChain().toString(),
-                "--tls-key", other.clientPrivateKey().toString()));
+                "--tls-cert",
+                certs.clientCertChain().toString(),
+                "--tls-key",
+                other.clientPrivateKey().toString()));
     assertThat(wrongKey.exit()).isEqualTo(2);
     assertThat(wrongKey.err()).contains("--tls-key");
     CliRun withoutCa =
         canopy(
-            "models", "list", "--registry", target,
-            "--tls-cert", certs.clientCertChain().toString(),
-            "--tls-key", certs.clientPrivateKey().toString());
+            "models",
+            "list",
+            "--registry",
+            target,
+            "--tls-cert",
+            certs.clientCertChain().toString(),
+            "--tls-key",
+            certs.clientPrivateKey().toString());
     assertThat(withoutCa.exit()).isEqualTo(2);
     assertThat(withoutCa.err()).contains("--tls-cert needs --tls-ca");
   }

@@ -15,8 +15,8 @@ import picocli.CommandLine;
 record CliRun(int exit, String out, String err) {
 
   /**
-   * Runs {@code args} through {@link Main}, capturing stdout and stderr. Runs are serialised:
-   * each swaps the JVM-wide {@link System#out} and {@link System#err}.
+   * Runs {@code args} through {@link Main}, capturing stdout and stderr. Runs are serialised: each
+   * swaps the JVM-wide {@link System#out} and {@link System#err}.
    */
   static synchronized CliRun canopy(String... args) {
     PrintStream out = System.out;

@@ -1,6 +1,5 @@
 package io.canopy.cli;
 
-import io.canopy.common.testing.ProcessSuite;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -9,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.canopy.common.testing.ProcessSuite;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvFromSource;
@@ -61,13 +61,20 @@ class DeployManifestsTest {
     YAMLMapper yaml = new YAMLMapper(new YAMLFactory());
     try (Stream<Path> files = Files.list(K8S)) {
       for (Path file : files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList()) {
-        for (JsonNode doc : yaml.readValues(yaml.createParser(file.toFile()), JsonNode.class).readAll()) {
+        for (JsonNode doc :
+            yaml.readValues(yaml.createParser(file.toFile()), JsonNode.class).readAll()) {
           String kind = doc.path("kind").asText();
           assertThat(KINDS).as("%s: kind %s", file.getFileName(), kind).containsKey(kind);
           HasMetadata resource = STRICT.treeToValue(doc, KINDS.get(kind));
           List<String> unknown = new ArrayList<>();
-          unknownFields(resource, kind + "/" + resource.getMetadata().getName(), unknown, new IdentityHashMap<>());
-          assertThat(unknown).as("%s: fields Kubernetes does not know", file.getFileName()).isEmpty();
+          unknownFields(
+              resource,
+              kind + "/" + resource.getMetadata().getName(),
+              unknown,
+              new IdentityHashMap<>());
+          assertThat(unknown)
+              .as("%s: fields Kubernetes does not know", file.getFileName())
+              .isEmpty();
           resources.add(resource);
         }
       }
@@ -75,13 +82,17 @@ class DeployManifestsTest {
   }
 
   /** fabric8 keeps unknown fields in additionalProperties; any there is a typo in a manifest. */
-  private static void unknownFields(Object node, String path, List<String> out, Map<Object, Boolean> seen)
-      throws Exception {
-    if (node == null || seen.put(node, true) != null || !node.getClass().getName().startsWith("io.fabric8")) {
+  private static void unknownFields(
+      Object node, String path, List<String> out, Map<Object, Boolean> seen) throws Exception {
+    if (node == null
+        || seen.put(node, true) != null
+        || !node.getClass().getName().startsWith("io.fabric8")) {
       return;
     }
     for (Method m : node.getClass().getMethods()) {
-      if (m.getParameterCount() != 0 || !m.getName().startsWith("get") || m.getDeclaringClass() == Object.class) {
+      if (m.getParameterCount() != 0
+          || !m.getName().startsWith("get")
+          || m.getDeclaringClass() == Object.class) {
         continue;
       }
       Object value = m.invoke(node);
@@ -113,11 +124,12 @@ class DeployManifestsTest {
     Deployment serving = deployment("canopy-serving");
     assertThat(serving.getSpec().getReplicas()).isGreaterThan(1);
     assertThat(all(Service.class))
-        .anySatisfy(s -> {
-          assertThat(s.getSpec().getClusterIP()).isEqualTo("None");
-          assertThat(serving.getSpec().getTemplate().getMetadata().getLabels())
-              .containsAllEntriesOf(s.getSpec().getSelector());
-        });
+        .anySatisfy(
+            s -> {
+              assertThat(s.getSpec().getClusterIP()).isEqualTo("None");
+              assertThat(serving.getSpec().getTemplate().getMetadata().getLabels())
+                  .containsAllEntriesOf(s.getSpec().getSelector());
+            });
   }
 
   @Test
@@ -125,15 +137,32 @@ class DeployManifestsTest {
     for (Service service : all(Service.class)) {
       Deployment target =
           all(Deployment.class).stream()
-              .filter(d -> d.getSpec().getTemplate().getMetadata().getLabels().entrySet()
-                  .containsAll(service.getSpec().getSelector().entrySet()))
+              .filter(
+                  d ->
+                      d.getSpec()
+                          .getTemplate()
+                          .getMetadata()
+                          .getLabels()
+                          .entrySet()
+                          .containsAll(service.getSpec().getSelector().entrySet()))
               .findFirst()
-              .orElseThrow(() -> new AssertionError(service.getMetadata().getName() + " selects no pods"));
+              .orElseThrow(
+                  () -> new AssertionError(service.getMetadata().getName() + " selects no pods"));
       Set<String> ports = new HashSet<>();
-      target.getSpec().getTemplate().getSpec().getContainers()
+      target
+          .getSpec()
+          .getTemplate()
+          .getSpec()
+          .getContainers()
           .forEach(c -> c.getPorts().forEach(p -> ports.add(p.getName())));
-      service.getSpec().getPorts()
-          .forEach(p -> assertThat(ports).as(service.getMetadata().getName()).contains(p.getTargetPort().getStrVal()));
+      service
+          .getSpec()
+          .getPorts()
+          .forEach(
+              p ->
+                  assertThat(ports)
+                      .as(service.getMetadata().getName())
+                      .contains(p.getTargetPort().getStrVal()));
     }
   }
 
@@ -143,20 +172,23 @@ class DeployManifestsTest {
       for (Container c : d.getSpec().getTemplate().getSpec().getContainers()) {
         assertThat(c.getReadinessProbe()).as(d.getMetadata().getName()).isNotNull();
         assertThat(c.getLivenessProbe()).as(d.getMetadata().getName()).isNotNull();
-        assertThat(c.getResources().getRequests()).as(d.getMetadata().getName()).containsKeys("cpu", "memory");
+        assertThat(c.getResources().getRequests())
+            .as(d.getMetadata().getName())
+            .containsKeys("cpu", "memory");
       }
     }
   }
 
   /**
-   * Serving's and the registry's ports are internal (issue 13, item 7): a NetworkPolicy selects
-   * the pods of each and admits serving's gRPC port from gateway pods only; every port a policy
-   * names is a port the selected pods declare.
+   * Serving's and the registry's ports are internal (issue 13, item 7): a NetworkPolicy selects the
+   * pods of each and admits serving's gRPC port from gateway pods only; every port a policy names
+   * is a port the selected pods declare.
    */
   @Test
   void internalPorts_areRestrictedByNetworkPolicies() {
     var policies = all(io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy.class);
-    Map<String, io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy> byApp = new java.util.HashMap<>();
+    Map<String, io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy> byApp =
+        new java.util.HashMap<>();
     for (var p : policies) {
       byApp.put(p.getSpec().getPodSelector().getMatchLabels().get("app.kubernetes.io/name"), p);
     }
@@ -169,19 +201,34 @@ class DeployManifestsTest {
             .toList();
     assertThat(grpc).hasSize(1);
     assertThat(grpc.getFirst().getFrom())
-        .allSatisfy(peer -> assertThat(peer.getPodSelector().getMatchLabels())
-            .containsEntry("app.kubernetes.io/name", "canopy-gateway"));
+        .allSatisfy(
+            peer ->
+                assertThat(peer.getPodSelector().getMatchLabels())
+                    .containsEntry("app.kubernetes.io/name", "canopy-gateway"));
     for (var policy : policies) {
       String app = policy.getSpec().getPodSelector().getMatchLabels().get("app.kubernetes.io/name");
       Set<Integer> declared = new HashSet<>();
       for (Deployment d : all(Deployment.class)) {
-        if (app.equals(d.getSpec().getTemplate().getMetadata().getLabels().get("app.kubernetes.io/name"))) {
-          d.getSpec().getTemplate().getSpec().getContainers()
+        if (app.equals(
+            d.getSpec().getTemplate().getMetadata().getLabels().get("app.kubernetes.io/name"))) {
+          d.getSpec()
+              .getTemplate()
+              .getSpec()
+              .getContainers()
               .forEach(c -> c.getPorts().forEach(p -> declared.add(p.getContainerPort())));
         }
       }
-      policy.getSpec().getIngress().forEach(rule -> rule.getPorts()
-          .forEach(p -> assertThat(declared).as("%s port", policy.getMetadata().getName()).contains(p.getPort().getIntVal())));
+      policy
+          .getSpec()
+          .getIngress()
+          .forEach(
+              rule ->
+                  rule.getPorts()
+                      .forEach(
+                          p ->
+                              assertThat(declared)
+                                  .as("%s port", policy.getMetadata().getName())
+                                  .contains(p.getPort().getIntVal())));
     }
   }
 
@@ -208,8 +255,13 @@ class DeployManifestsTest {
       for (Container c : d.getSpec().getTemplate().getSpec().getContainers()) {
         c.getEnv().stream().map(EnvVar::getName).forEach(names::add);
         for (EnvFromSource from : c.getEnvFrom()) {
-          String ref = from.getConfigMapRef() != null ? from.getConfigMapRef().getName() : from.getSecretRef().getName();
-          assertThat(resources).as("envFrom %s", ref).anyMatch(r -> r.getMetadata().getName().equals(ref));
+          String ref =
+              from.getConfigMapRef() != null
+                  ? from.getConfigMapRef().getName()
+                  : from.getSecretRef().getName();
+          assertThat(resources)
+              .as("envFrom %s", ref)
+              .anyMatch(r -> r.getMetadata().getName().equals(ref));
         }
       }
     }
@@ -219,11 +271,15 @@ class DeployManifestsTest {
   }
 
   /**
-   * The config key an environment variable sets, by Helidon's documented alias rules: "_dash_"
-   * is a dash, "_" a dot, and the lower-case form matches.
+   * The config key an environment variable sets, by Helidon's documented alias rules: "_dash_" is a
+   * dash, "_" a dot, and the lower-case form matches.
    */
   static String configKey(String environmentVariable) {
-    return environmentVariable.replace("_dash_", "-").replace("_DASH_", "-").replace('_', '.').toLowerCase(java.util.Locale.ROOT);
+    return environmentVariable
+        .replace("_dash_", "-")
+        .replace("_DASH_", "-")
+        .replace('_', '.')
+        .toLowerCase(java.util.Locale.ROOT);
   }
 
   private static Deployment deployment(String name) {

@@ -1,6 +1,5 @@
 package io.canopy.cli;
 
-import io.canopy.common.testing.ProcessSuite;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -9,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.canopy.cli.registry.ModelUploader;
 import io.canopy.cli.up.Suite;
 import io.canopy.common.digest.Sha256;
+import io.canopy.common.testing.ProcessSuite;
 import io.canopy.proto.inference.v1.DenseRows;
 import io.canopy.proto.inference.v1.InferenceServiceGrpc;
 import io.canopy.proto.inference.v1.PredictRequest;
@@ -41,9 +41,9 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The walking skeleton end to end: registry, serving and gateway started by the real wiring on
- * port 0 in this JVM; the Python-trained fixture model uploaded, validated in a child process,
- * loaded by serving and predicted through the gateway's HTTP and gRPC fronts.
+ * The walking skeleton end to end: registry, serving and gateway started by the real wiring on port
+ * 0 in this JVM; the Python-trained fixture model uploaded, validated in a child process, loaded by
+ * serving and predicted through the gateway's HTTP and gRPC fronts.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @ProcessSuite
@@ -76,7 +76,6 @@ class EndToEndTest {
       suite.close();
     }
   }
-
 
   private static ModelVersion upload(byte[] bytes) throws Exception {
     return new ModelUploader(registryChannel)
@@ -113,13 +112,15 @@ class EndToEndTest {
             .predict(
                 PredictRequest.newBuilder()
                     .setModel(MODEL)
-                    .setDense(DenseRows.newBuilder().setNumFeatures(FEATURES).addAllValues(boxed(rows)))
+                    .setDense(
+                        DenseRows.newBuilder().setNumFeatures(FEATURES).addAllValues(boxed(rows)))
                     .build());
     assertThat(grpc.getVersion()).isEqualTo(version.getVersion());
     assertThat(grpc.getSha256()).isEqualTo(version.getSha256());
     assertThat(grpc.getValuesCount()).isEqualTo(expected.length);
     for (int i = 0; i < expected.length; i++) {
-      assertThat((double) grpc.getValues(i)).isCloseTo(expected[i], within(1e-6 * Math.max(1, expected[i])));
+      assertThat((double) grpc.getValues(i))
+          .isCloseTo(expected[i], within(1e-6 * Math.max(1, expected[i])));
     }
 
     JsonNode http = postJson("/v1/models/" + MODEL + ":predict", instancesJson(rows), 200);
@@ -129,7 +130,8 @@ class EndToEndTest {
     JsonNode predictions = http.get("predictions");
     assertThat(predictions.size()).isEqualTo(expected.length);
     for (int i = 0; i < expected.length; i++) {
-      assertThat(predictions.get(i).asDouble()).isCloseTo(expected[i], within(1e-6 * Math.max(1, expected[i])));
+      assertThat(predictions.get(i).asDouble())
+          .isCloseTo(expected[i], within(1e-6 * Math.max(1, expected[i])));
     }
   }
 
@@ -157,7 +159,8 @@ class EndToEndTest {
   @Test
   @Order(3)
   void badRequests_getTheRightCodes() throws Exception {
-    JsonNode unknown = postJson("/v1/models/no-such-model:predict", "{\"instances\": [[1, 2]]}", 404);
+    JsonNode unknown =
+        postJson("/v1/models/no-such-model:predict", "{\"instances\": [[1, 2]]}", 404);
     assertThat(unknown.get("error").asText()).isNotBlank();
     postJson("/v1/models/" + MODEL + ":predict", "{\"instances\": [[1, 2, 3]]}", 400);
     try {
@@ -165,7 +168,8 @@ class EndToEndTest {
           .predict(
               PredictRequest.newBuilder()
                   .setModel(MODEL)
-                  .setDense(DenseRows.newBuilder().setNumFeatures(3).addAllValues(List.of(1f, 2f, 3f)))
+                  .setDense(
+                      DenseRows.newBuilder().setNumFeatures(3).addAllValues(List.of(1f, 2f, 3f)))
                   .build());
       throw new AssertionError("wrong feature count was accepted");
     } catch (StatusRuntimeException e) {
@@ -176,10 +180,15 @@ class EndToEndTest {
   @Test
   @Order(4)
   void adminPorts_reportHealthy() throws Exception {
-    for (int port : List.of(suite.registry().adminPort(), suite.serving().adminPort(), suite.gateway().httpPort())) {
+    for (int port :
+        List.of(
+            suite.registry().adminPort(),
+            suite.serving().adminPort(),
+            suite.gateway().httpPort())) {
       HttpResponse<String> response =
           HTTP.send(
-              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/observe/health")).build(),
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/observe/health"))
+                  .build(),
               HttpResponse.BodyHandlers.ofString());
       assertThat(response.statusCode()).as("health on port %d", port).isIn(200, 204);
     }
@@ -188,7 +197,8 @@ class EndToEndTest {
   private JsonNode postJson(String path, String body, int expectedStatus) throws Exception {
     HttpResponse<String> response =
         HTTP.send(
-            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + suite.gateway().httpPort() + path))
+            HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + suite.gateway().httpPort() + path))
                 .header("content-type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body))
                 .build(),

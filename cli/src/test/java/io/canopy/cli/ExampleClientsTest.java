@@ -1,13 +1,13 @@
 package io.canopy.cli;
 
-import io.canopy.common.testing.ProcessSuite;
-import io.canopy.common.testing.Tools;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.canopy.cli.up.Suite;
+import io.canopy.common.testing.ProcessSuite;
+import io.canopy.common.testing.Tools;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -24,8 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The example clients in {@code examples/} run against a live suite on free ports, as a user in
- * another language would run them. CI installs their toolchains (see .ci/run); on a machine
- * without them the test is skipped with the reason.
+ * another language would run them. CI installs their toolchains (see .ci/run); on a machine without
+ * them the test is skipped with the reason.
  */
 @ProcessSuite
 class ExampleClientsTest {
@@ -78,10 +78,14 @@ class ExampleClientsTest {
             List.of(
                 interpreter,
                 script,
-                "--registry", "127.0.0.1:" + suite.registry().grpcPort(),
-                "--gateway", "127.0.0.1:" + suite.gateway().grpcPort(),
-                "--model-file", model.toString(),
-                "--rows", rows.toString()),
+                "--registry",
+                "127.0.0.1:" + suite.registry().grpcPort(),
+                "--gateway",
+                "127.0.0.1:" + suite.gateway().grpcPort(),
+                "--model-file",
+                model.toString(),
+                "--rows",
+                rows.toString()),
             EXAMPLES);
     assertThat(result.exit).as(result.err).isZero();
     checkSteps(result.steps());
@@ -99,7 +103,9 @@ class ExampleClientsTest {
       assertThat(s.get("version").asLong()).as(step).isEqualTo(version);
       assertThat(s.get("values").size()).as(step).isEqualTo(expected.length);
       for (int i = 0; i < expected.length; i++) {
-        assertThat(s.get("values").get(i).asDouble()).as(step + " row " + i).isCloseTo(expected[i], within(1e-6));
+        assertThat(s.get("values").get(i).asDouble())
+            .as(step + " row " + i)
+            .isCloseTo(expected[i], within(1e-6));
       }
     }
     assertThat(steps.get("write_features").get("rows_written").asLong()).isEqualTo(expected.length);

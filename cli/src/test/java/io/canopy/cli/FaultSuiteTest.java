@@ -1,6 +1,5 @@
 package io.canopy.cli;
 
-import io.canopy.common.testing.ProcessSuite;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -8,6 +7,7 @@ import com.google.protobuf.ByteString;
 import io.canopy.cli.registry.ModelUploader;
 import io.canopy.common.digest.Sha256;
 import io.canopy.common.testing.Observers;
+import io.canopy.common.testing.ProcessSuite;
 import io.canopy.proto.inference.v1.InferenceServiceGrpc;
 import io.canopy.proto.inference.v1.PredictResponse;
 import io.canopy.proto.registry.v1.GetModelRequest;
@@ -39,17 +39,19 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The fault suite (issue 7): each test breaks one part of a running topology of separate
- * processes ({@link FaultTopology}) under load, checks what the suite promises for that fault,
- * restores the part, and prints one summary line of counts ("FAULT …: sent, ok, failed, lost").
+ * The fault suite (issue 7): each test breaks one part of a running topology of separate processes
+ * ({@link FaultTopology}) under load, checks what the suite promises for that fault, restores the
+ * part, and prints one summary line of counts ("FAULT …: sent, ok, failed, lost").
  */
 @ProcessSuite
 class FaultSuiteTest {
 
   private static final Duration PAUSE = Duration.ofMillis(5);
   private static final Duration BOUND = Duration.ofSeconds(90);
+
   /** The issue's number: how long the registry stays down. */
   private static final Duration REGISTRY_OUTAGE = Duration.ofSeconds(30);
+
   private static final int FLIPS = 10;
   private static final int TIMED_CALLS = 100;
 
@@ -81,8 +83,10 @@ class FaultSuiteTest {
 
   /** Fault 1: kill -9 one of two replicas under load; the gateway retries; the replica returns. */
   @Test
-  void servingReplicaKilledUnderLoad_noCallFails_andTheRestartedReplicaServesAgain() throws Exception {
-    SteadyLoad load = SteadyLoad.start(topology.gatewayChannel(), topology::dense, 4, PAUSE, Set.of());
+  void servingReplicaKilledUnderLoad_noCallFails_andTheRestartedReplicaServesAgain()
+      throws Exception {
+    SteadyLoad load =
+        SteadyLoad.start(topology.gatewayChannel(), topology::dense, 4, PAUSE, Set.of());
     SteadyLoad.Counts counts;
     long servedAfterRestart;
     try {
@@ -109,7 +113,8 @@ class FaultSuiteTest {
    */
   @Test
   void registryDown30s_predictionsContinue_andAChangeAfterItReturnsArrives() throws Exception {
-    SteadyLoad load = SteadyLoad.start(topology.gatewayChannel(), topology::dense, 4, PAUSE, Set.of());
+    SteadyLoad load =
+        SteadyLoad.start(topology.gatewayChannel(), topology::dense, 4, PAUSE, Set.of());
     SteadyLoad.Counts counts;
     long answeredWhileDown;
     long servedFromCache;
@@ -142,14 +147,24 @@ class FaultSuiteTest {
     } finally {
       counts =
           load.stop(
-              "registry down " + REGISTRY_OUTAGE.toSeconds() + " s (kill -9) with a serving restart"
+              "registry down "
+                  + REGISTRY_OUTAGE.toSeconds()
+                  + " s (kill -9) with a serving restart"
                   + " meanwhile, registry restarted");
     }
     report(
-        counts.line() + "; answered while the registry was down " + answeredWhileDown
-            + " (a replica restarted meanwhile answered " + servedFromCache + " from its cache)"
-            + "; production moved to version " + next.getVersion() + " after the restart"
-            + " answered through the gateway " + arrivedAfter.toMillis() + " ms later");
+        counts.line()
+            + "; answered while the registry was down "
+            + answeredWhileDown
+            + " (a replica restarted meanwhile answered "
+            + servedFromCache
+            + " from its cache)"
+            + "; production moved to version "
+            + next.getVersion()
+            + " after the restart"
+            + " answered through the gateway "
+            + arrivedAfter.toMillis()
+            + " ms later");
     assertThat(load.unexpectedFailures()).isEmpty();
     assertThat(counts.failedOther()).isZero();
     assertThat(counts.lost()).isZero();
@@ -158,13 +173,19 @@ class FaultSuiteTest {
 
   /** Fault 3: Redis down; entity calls fail fast and clearly, dense calls are untouched. */
   @Test
-  void redisDown_entityCallsFailFastUnavailable_denseUnaffected_recoveryAutomatic() throws Exception {
+  void redisDown_entityCallsFailFastUnavailable_denseUnaffected_recoveryAutomatic()
+      throws Exception {
     var replica = InferenceServiceGrpc.newBlockingStub(topology.servingChannel(0));
     var gateway = InferenceServiceGrpc.newBlockingStub(topology.gatewayChannel());
-    SteadyLoad dense = SteadyLoad.start(topology.gatewayChannel(), topology::dense, 3, PAUSE, Set.of());
+    SteadyLoad dense =
+        SteadyLoad.start(topology.gatewayChannel(), topology::dense, 3, PAUSE, Set.of());
     SteadyLoad direct =
         SteadyLoad.start(
-            topology.servingChannel(1), topology::entity, 2, PAUSE, Set.of(Status.Code.UNAVAILABLE));
+            topology.servingChannel(1),
+            topology::entity,
+            2,
+            PAUSE,
+            Set.of(Status.Code.UNAVAILABLE));
     SteadyLoad entity =
         SteadyLoad.start(
             topology.gatewayChannel(), topology::entity, 2, PAUSE, Set.of(Status.Code.UNAVAILABLE));
@@ -187,7 +208,9 @@ class FaultSuiteTest {
       atGateway = entityFailure(gateway);
       down = timeCalls(replica, false);
       long failedBefore = entity.failedExpected();
-      await("entity calls through the gateway fail", () -> entity.failedExpected() >= failedBefore + 50);
+      await(
+          "entity calls through the gateway fail",
+          () -> entity.failedExpected() >= failedBefore + 50);
       denseDuringOutage = dense.ok() - denseBefore;
       topology.redis().restart();
       await("an entity call succeeds again", () -> !entityFails(replica));
@@ -227,7 +250,9 @@ class FaultSuiteTest {
     assertThat(directCounts.failedExpected()).isPositive();
   }
 
-  /** Fault 4: the production alias flips between two versions while load runs through the gateway. */
+  /**
+   * Fault 4: the production alias flips between two versions while load runs through the gateway.
+   */
   @Test
   void versionSwapsUnderLoad_noErrors_andEachAnswerFromALiveVersion() throws Exception {
     ModelVersion a = topology.upload(FaultTopology.MODEL, false);
@@ -240,7 +265,8 @@ class FaultSuiteTest {
 
     List<Flip> flips = new ArrayList<>();
     flips.add(new Flip(Long.MIN_VALUE, System.nanoTime(), a.getVersion()));
-    SteadyLoad load = SteadyLoad.start(topology.gatewayChannel(), topology::dense, 4, PAUSE, Set.of());
+    SteadyLoad load =
+        SteadyLoad.start(topology.gatewayChannel(), topology::dense, 4, PAUSE, Set.of());
     SteadyLoad.Counts counts;
     try {
       load.awaitAnswered(200, BOUND);
@@ -285,7 +311,8 @@ class FaultSuiteTest {
         ModelRegistryServiceGrpc.newStub(topology.registryChannel())
             .withDeadlineAfter(60, TimeUnit.SECONDS)
             .uploadVersion(Observers.completing(interrupted));
-    upload.onNext(UploadVersionRequest.newBuilder().setHeader(topology.header(model, true)).build());
+    upload.onNext(
+        UploadVersionRequest.newBuilder().setHeader(topology.header(model, true)).build());
     int chunk = 4096;
     int half = bytes.length / 2;
     for (int off = 0; off < half; off += chunk) {
@@ -300,9 +327,12 @@ class FaultSuiteTest {
     Status seen = Status.fromThrowable(catching(interrupted));
     topology.restartRegistry();
 
-    var registry = ModelRegistryServiceGrpc.newBlockingStub(topology.registryChannel()).withDeadlineAfter(10, TimeUnit.SECONDS);
+    var registry =
+        ModelRegistryServiceGrpc.newBlockingStub(topology.registryChannel())
+            .withDeadlineAfter(10, TimeUnit.SECONDS);
     assertThatThrownBy(() -> registry.getModel(GetModelRequest.newBuilder().setName(model).build()))
-        .satisfies(e -> assertThat(Status.fromThrowable(e).getCode()).isEqualTo(Status.Code.NOT_FOUND));
+        .satisfies(
+            e -> assertThat(Status.fromThrowable(e).getCode()).isEqualTo(Status.Code.NOT_FOUND));
     assertThat(stagedBytes(staging)).isZero();
     assertThat(artifact).doesNotExist();
 
@@ -315,10 +345,19 @@ class FaultSuiteTest {
             .listVersions(ListVersionsRequest.newBuilder().setModel(model).build())
             .getVersionsList();
     report(
-        new SteadyLoad.Counts("registry killed (kill -9) mid-upload, client retried", 2, 1, 1, 0).line()
-            + "; the interrupted upload had " + staged + " of " + bytes.length
-            + " bytes staged and ended " + seen.getCode() + "; after the restart: versions "
-            + versions.size() + ", the retry got version " + retried.getVersion() + " "
+        new SteadyLoad.Counts("registry killed (kill -9) mid-upload, client retried", 2, 1, 1, 0)
+                .line()
+            + "; the interrupted upload had "
+            + staged
+            + " of "
+            + bytes.length
+            + " bytes staged and ended "
+            + seen.getCode()
+            + "; after the restart: versions "
+            + versions.size()
+            + ", the retry got version "
+            + retried.getVersion()
+            + " "
             + retried.getState());
     assertThat(seen.getCode()).isEqualTo(Status.Code.UNAVAILABLE);
     assertThat(retried.getState()).isEqualTo(VersionState.VERSION_STATE_READY);
@@ -334,7 +373,8 @@ class FaultSuiteTest {
    * version, READY.
    */
   @Test
-  void registryKilledDuringValidation_leavesACleanFailedVersion_andTheRetrySucceeds() throws Exception {
+  void registryKilledDuringValidation_leavesACleanFailedVersion_andTheRetrySucceeds()
+      throws Exception {
     String model = "faults_validation";
     // Bytes no other version has (see above), different from the mid-upload test's too.
     byte[] bytes =
@@ -349,7 +389,8 @@ class FaultSuiteTest {
         ModelRegistryServiceGrpc.newStub(topology.registryChannel())
             .withDeadlineAfter(60, TimeUnit.SECONDS)
             .uploadVersion(Observers.completing(interrupted));
-    upload.onNext(UploadVersionRequest.newBuilder().setHeader(topology.header(model, true)).build());
+    upload.onNext(
+        UploadVersionRequest.newBuilder().setHeader(topology.header(model, true)).build());
     upload.onNext(UploadVersionRequest.newBuilder().setChunk(ByteString.copyFrom(bytes)).build());
     upload.onCompleted();
     var reads = ModelRegistryServiceGrpc.newBlockingStub(topology.registryChannel());
@@ -358,7 +399,8 @@ class FaultSuiteTest {
     while (caught == VersionState.VERSION_STATE_UNSPECIFIED && System.nanoTime() < deadline) {
       try {
         List<ModelVersion> seen =
-            reads.withDeadlineAfter(5, TimeUnit.SECONDS)
+            reads
+                .withDeadlineAfter(5, TimeUnit.SECONDS)
                 .listVersions(ListVersionsRequest.newBuilder().setModel(model).build())
                 .getVersionsList();
         if (!seen.isEmpty()) {
@@ -371,7 +413,9 @@ class FaultSuiteTest {
         topology.killRegistry();
       }
     }
-    assertThat(caught).as("state of the upload when the registry was killed").isEqualTo(VersionState.VERSION_STATE_VALIDATING);
+    assertThat(caught)
+        .as("state of the upload when the registry was killed")
+        .isEqualTo(VersionState.VERSION_STATE_VALIDATING);
     Status seen = Status.fromThrowable(catching(interrupted));
     topology.restartRegistry();
 
@@ -385,10 +429,21 @@ class FaultSuiteTest {
         new ModelUploader(topology.registryChannel())
             .upload(topology.header(model, false), new ByteArrayInputStream(bytes), 120, s -> {});
     report(
-        new SteadyLoad.Counts("registry killed (kill -9) during validation, client retried", 2, 1, 1, 0).line()
-            + "; the interrupted upload ended " + seen.getCode() + "; after the restart version "
-            + left.getVersion() + " is " + left.getState() + " (\"" + left.getFailureReason()
-            + "\"), the retry got version " + retried.getVersion() + " " + retried.getState());
+        new SteadyLoad.Counts(
+                    "registry killed (kill -9) during validation, client retried", 2, 1, 1, 0)
+                .line()
+            + "; the interrupted upload ended "
+            + seen.getCode()
+            + "; after the restart version "
+            + left.getVersion()
+            + " is "
+            + left.getState()
+            + " (\""
+            + left.getFailureReason()
+            + "\"), the retry got version "
+            + retried.getVersion()
+            + " "
+            + retried.getState());
     assertThat(seen.getCode()).isEqualTo(Status.Code.UNAVAILABLE);
     assertThat(retried.getState()).isEqualTo(VersionState.VERSION_STATE_READY);
     assertThat(retried.getVersion()).isEqualTo(left.getVersion() + 1);
@@ -398,7 +453,11 @@ class FaultSuiteTest {
   // ---- helpers
 
   private static Path artifactPath(String sha) {
-    return topology.registryDataDir().resolve("artifacts/sha256").resolve(sha.substring(0, 2)).resolve(sha);
+    return topology
+        .registryDataDir()
+        .resolve("artifacts/sha256")
+        .resolve(sha.substring(0, 2))
+        .resolve(sha);
   }
 
   private static ModelVersion onlyVersion(String model) {
@@ -411,7 +470,9 @@ class FaultSuiteTest {
     return versions.getFirst();
   }
 
-  /** Alias target {@code version} set at {@code set}, seen through the gateway at {@code confirmed}. */
+  /**
+   * Alias target {@code version} set at {@code set}, seen through the gateway at {@code confirmed}.
+   */
   private record Flip(long set, long confirmed, long version) {}
 
   /** Versions that may have answered at some instant of the call: each until the next is seen. */
@@ -463,8 +524,8 @@ class FaultSuiteTest {
 
   /**
    * Times {@link #TIMED_CALLS} entity calls at a replica, each followed by a dense call as the
-   * floor of the same moment (after as many untimed pairs). Each entity call must succeed
-   * ({@code succeed}) or fail with UNAVAILABLE; every dense call must succeed.
+   * floor of the same moment (after as many untimed pairs). Each entity call must succeed ({@code
+   * succeed}) or fail with UNAVAILABLE; every dense call must succeed.
    */
   private static Timing timeCalls(
       InferenceServiceGrpc.InferenceServiceBlockingStub replica, boolean succeed) {
@@ -474,7 +535,9 @@ class FaultSuiteTest {
       long start = System.nanoTime();
       Status failure = entityFailure(replica);
       long middle = System.nanoTime();
-      replica.withDeadlineAfter(10, TimeUnit.SECONDS).predict(topology.dense(i + TIMED_CALLS).request());
+      replica
+          .withDeadlineAfter(10, TimeUnit.SECONDS)
+          .predict(topology.dense(i + TIMED_CALLS).request());
       long end = System.nanoTime();
       if (succeed) {
         assertThat(failure).as("entity call with redis up").isNull();

@@ -32,9 +32,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * The topology the fault suite breaks: a registry on SQLite, two serving replicas with features
- * in a private Redis, one gateway over both, each a separate process on loopback. A test kills a
- * part and restarts it (same ports, same data and cache directories) before it ends.
+ * The topology the fault suite breaks: a registry on SQLite, two serving replicas with features in
+ * a private Redis, one gateway over both, each a separate process on loopback. A test kills a part
+ * and restarts it (same ports, same data and cache directories) before it ends.
  */
 final class FaultTopology implements AutoCloseable {
 
@@ -82,16 +82,15 @@ final class FaultTopology implements AutoCloseable {
       replicas.add(s.target());
       servingChannels.add(channel(s.grpcPort()));
     }
-    gateway =
-        ServiceProcess.gateway("gateway", String.join(",", replicas), registry.target(), dir);
+    gateway = ServiceProcess.gateway("gateway", String.join(",", replicas), registry.target(), dir);
     registryChannel = channel(registry.grpcPort());
     gatewayChannel = channel(gateway.grpcPort());
   }
 
   /**
    * Starts the topology, uploads the first version of {@link #MODEL} (bound to {@link #VIEW}),
-   * points "production" at it, writes the fixture rows as features, and waits until every
-   * replica serves it.
+   * points "production" at it, writes the fixture rows as features, and waits until every replica
+   * serves it.
    */
   static FaultTopology start(Path dir) throws Exception {
     FaultTopology t = new FaultTopology(dir);
@@ -109,9 +108,9 @@ final class FaultTopology implements AutoCloseable {
   }
 
   /**
-   * Writes the fixture rows to Redis through replica 0. The write is one pipelined batch of
-   * upserts under a 200 ms command timeout, which a busy machine can miss: UNAVAILABLE is retried
-   * (upserts are idempotent), within a bound.
+   * Writes the fixture rows to Redis through replica 0. The write is one pipelined batch of upserts
+   * under a 200 ms command timeout, which a busy machine can miss: UNAVAILABLE is retried (upserts
+   * are idempotent), within a bound.
    */
   private void writeFeatures() throws Exception {
     long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
@@ -173,7 +172,9 @@ final class FaultTopology implements AutoCloseable {
                 new ByteArrayInputStream(Fixtures.bytes("breast_cancer_binary.ubj")),
                 120,
                 sent -> {});
-    assertThat(v.getState()).as("upload of %s: %s", model, v.getFailureReason()).isEqualTo(VersionState.VERSION_STATE_READY);
+    assertThat(v.getState())
+        .as("upload of %s: %s", model, v.getFailureReason())
+        .isEqualTo(VersionState.VERSION_STATE_READY);
     return v;
   }
 
@@ -181,7 +182,11 @@ final class FaultTopology implements AutoCloseable {
     ModelRegistryServiceGrpc.newBlockingStub(registryChannel)
         .withDeadlineAfter(10, TimeUnit.SECONDS)
         .setAlias(
-            SetAliasRequest.newBuilder().setModel(model).setAlias(alias).setVersion(version).build());
+            SetAliasRequest.newBuilder()
+                .setModel(model)
+                .setAlias(alias)
+                .setVersion(version)
+                .build());
   }
 
   /** Waits until every replica reports {@code version} of {@code model} AVAILABLE. */
@@ -238,7 +243,9 @@ final class FaultTopology implements AutoCloseable {
         http.send(
                 HttpRequest.newBuilder(
                         URI.create(
-                            "http://127.0.0.1:" + serving.get(replica).httpPort() + "/observe/metrics"))
+                            "http://127.0.0.1:"
+                                + serving.get(replica).httpPort()
+                                + "/observe/metrics"))
                     .header("Accept", "text/plain")
                     .timeout(Duration.ofSeconds(10))
                     .build(),

@@ -24,14 +24,18 @@ final class FeatureRows {
   private FeatureRows() {}
 
   /**
-   * (Re)creates {@code view} with float features {@code names} and writes every row of {@code
-   * rows} (row-major, {@code names.size()} values a row; NaN cells are left out).
+   * (Re)creates {@code view} with float features {@code names} and writes every row of {@code rows}
+   * (row-major, {@code names.size()} values a row; NaN cells are left out).
    */
-  static void write(Channel channel, String view, List<String> names, float[] rows) throws Exception {
-    var features = FeatureStoreServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS);
+  static void write(Channel channel, String view, List<String> names, float[] rows)
+      throws Exception {
+    var features =
+        FeatureStoreServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS);
     FeatureView.Builder definition = FeatureView.newBuilder().setName(view).setEntity("row_id");
     names.forEach(
-        n -> definition.addFeatures(Feature.newBuilder().setName(n).setType(ValueType.VALUE_TYPE_FLOAT)));
+        n ->
+            definition.addFeatures(
+                Feature.newBuilder().setName(n).setType(ValueType.VALUE_TYPE_FLOAT)));
     features.createFeatureView(
         CreateFeatureViewRequest.newBuilder().setFeatureView(definition).setReplace(true).build());
     int width = names.size();

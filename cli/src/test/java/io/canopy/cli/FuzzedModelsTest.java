@@ -1,10 +1,10 @@
 package io.canopy.cli;
 
-import io.canopy.common.testing.ProcessSuite;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.canopy.cli.ModelMutants.Mutant;
 import io.canopy.cli.registry.ModelUploader;
+import io.canopy.common.testing.ProcessSuite;
 import io.canopy.proto.inference.v1.DenseRows;
 import io.canopy.proto.inference.v1.GetModelStatusRequest;
 import io.canopy.proto.inference.v1.InferenceServiceGrpc;
@@ -43,12 +43,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Fuzzed model files through the real registry and serving, each its own process on loopback:
- * every mutant of the fixtures ({@link ModelMutants}) is uploaded and must end READY or FAILED
- * with a reason, or be refused with INVALID_ARGUMENT naming the field. Every READY mutant then
- * becomes its model's latest version, serving loads it (or refuses it with a reason) and predicts
- * on it (all-missing, all-zero and random rows with missing cells); a prediction may fail only with
- * a mapped status, never INTERNAL or UNKNOWN, and neither process may die.
+ * Fuzzed model files through the real registry and serving, each its own process on loopback: every
+ * mutant of the fixtures ({@link ModelMutants}) is uploaded and must end READY or FAILED with a
+ * reason, or be refused with INVALID_ARGUMENT naming the field. Every READY mutant then becomes its
+ * model's latest version, serving loads it (or refuses it with a reason) and predicts on it
+ * (all-missing, all-zero and random rows with missing cells); a prediction may fail only with a
+ * mapped status, never INTERNAL or UNKNOWN, and neither process may die.
  */
 @ProcessSuite
 class FuzzedModelsTest {
@@ -83,8 +83,10 @@ class FuzzedModelsTest {
             registry.target(),
             dir.resolve("serving-cache"),
             Map.of(
-                "serving.features.rocksdb.path", dir.resolve("features").toString(),
-                "serving.retire-grace", "0"),
+                "serving.features.rocksdb.path",
+                dir.resolve("features").toString(),
+                "serving.retire-grace",
+                "0"),
             dir);
     registryChannel = TestSuites.channel(registry.grpcPort());
     servingChannel = TestSuites.channel(serving.grpcPort());
@@ -108,7 +110,8 @@ class FuzzedModelsTest {
   void mutatedModels_endReadyOrFailed_andReadyOnesServeWithoutCrashingAnything() throws Exception {
     Map<String, byte[]> sources = new java.util.LinkedHashMap<>();
     for (String name :
-        List.of("breast_cancer_binary.ubj", "breast_cancer_binary.json", "diabetes_regression.ubj")) {
+        List.of(
+            "breast_cancer_binary.ubj", "breast_cancer_binary.json", "diabetes_regression.ubj")) {
       sources.put(name, Fixtures.bytes(name));
     }
     List<Mutant> mutants = new ModelMutants(SEED, sources).generate(MUTANTS);
@@ -157,11 +160,14 @@ class FuzzedModelsTest {
     // Still serving good models: the original fixture uploads READY and predicts.
     ModelVersion good = upload("fuzz-after", sources.get("breast_cancer_binary.ubj"));
     assertThat(good.getState()).isEqualTo(VersionState.VERSION_STATE_READY);
-    assertThat(awaitLoaded("fuzz-after", good.getVersion())).isEqualTo(LoadState.LOAD_STATE_AVAILABLE);
+    assertThat(awaitLoaded("fuzz-after", good.getVersion()))
+        .isEqualTo(LoadState.LOAD_STATE_AVAILABLE);
     float[] rows = Fixtures.matrix("breast_cancer_rows.csv", 30);
-    PredictResponse r = predict("fuzz-after", good.getVersion(), 30, rows, OutputKind.OUTPUT_KIND_VALUE);
+    PredictResponse r =
+        predict("fuzz-after", good.getVersion(), 30, rows, OutputKind.OUTPUT_KIND_VALUE);
     assertThat(r.getValues(0))
-        .isCloseTo((float) Fixtures.column("breast_cancer_expected_probability.csv")[0],
+        .isCloseTo(
+            (float) Fixtures.column("breast_cancer_expected_probability.csv")[0],
             org.assertj.core.api.Assertions.within(1e-5f));
   }
 
@@ -217,11 +223,17 @@ class FuzzedModelsTest {
     int features = version.getNumFeatures();
     SplittableRandom random = new SplittableRandom(mutant.index());
     for (OutputKind output :
-        List.of(OutputKind.OUTPUT_KIND_VALUE, OutputKind.OUTPUT_KIND_MARGIN, OutputKind.OUTPUT_KIND_LEAF)) {
+        List.of(
+            OutputKind.OUTPUT_KIND_VALUE,
+            OutputKind.OUTPUT_KIND_MARGIN,
+            OutputKind.OUTPUT_KIND_LEAF)) {
       float[] rows = rows(features, random);
       try {
         predict(model, version.getVersion(), features, rows, output);
-        tally(state == LoadState.LOAD_STATE_AVAILABLE ? "predict-ok" : "predict-ok-after-load-failure");
+        tally(
+            state == LoadState.LOAD_STATE_AVAILABLE
+                ? "predict-ok"
+                : "predict-ok-after-load-failure");
       } catch (StatusRuntimeException e) {
         Status.Code code = e.getStatus().getCode();
         if (code == Status.Code.INTERNAL || code == Status.Code.UNKNOWN) {
@@ -281,7 +293,8 @@ class FuzzedModelsTest {
     while (System.nanoTime() < deadline && serving.isAlive()) {
       try {
         state =
-            stub.withDeadlineAfter(5, TimeUnit.SECONDS)
+            stub
+                .withDeadlineAfter(5, TimeUnit.SECONDS)
                 .getModelStatus(GetModelStatusRequest.newBuilder().setModel(model).build())
                 .getVersionsList()
                 .stream()
@@ -361,7 +374,9 @@ class FuzzedModelsTest {
     try (HttpClient http = HttpClient.newHttpClient()) {
       HttpResponse<String> response =
           http.send(
-              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort + "/observe/health")).build(),
+              HttpRequest.newBuilder(
+                      URI.create("http://127.0.0.1:" + adminPort + "/observe/health"))
+                  .build(),
               HttpResponse.BodyHandlers.ofString());
       assertThat(response.statusCode()).as("health on port %d", adminPort).isIn(200, 204);
     }

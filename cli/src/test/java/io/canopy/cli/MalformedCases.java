@@ -68,8 +68,7 @@ final class MalformedCases {
   }
 
   /** One HTTP exchange; {@code body} is what came back with {@code status}. */
-  void http(
-      String front, String name, int status, String body, Set<Integer> codes, String field) {
+  void http(String front, String name, int status, String body, Set<Integer> codes, String field) {
     boolean serverError = status >= 500 && status != 503 && status != 504;
     List<String> problems = new ArrayList<>();
     if (!codes.contains(status)) {
@@ -124,7 +123,10 @@ final class MalformedCases {
     StringBuilder s = new StringBuilder();
     fronts.forEach(
         (front, n) ->
-            s.append(String.format("  %-28s tried %4d  as documented %4d  5xx/INTERNAL %d%n", front, n[0], n[1], n[2])));
+            s.append(
+                String.format(
+                    "  %-28s tried %4d  as documented %4d  5xx/INTERNAL %d%n",
+                    front, n[0], n[1], n[2])));
     return s.toString();
   }
 

@@ -38,8 +38,23 @@ final class ModelMutants {
 
   private static final Pattern NUMBER = Pattern.compile("-?\\d+(?:\\.\\d+)?(?:[eE][+-]?\\d+)?");
   private static final String[] ODD_NUMBERS = {
-    "0", "-1", "1", "2147483647", "-2147483648", "4294967296", "9223372036854775807",
-    "1e38", "-1e38", "3.5e39", "1e-45", "0.5", "-0.0", "1e400", "30", "31", "1000000000"
+    "0",
+    "-1",
+    "1",
+    "2147483647",
+    "-2147483648",
+    "4294967296",
+    "9223372036854775807",
+    "1e38",
+    "-1e38",
+    "3.5e39",
+    "1e-45",
+    "0.5",
+    "-0.0",
+    "1e400",
+    "30",
+    "31",
+    "1000000000"
   };
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -47,7 +62,9 @@ final class ModelMutants {
   private final Map<String, byte[]> sources;
   private final List<String> names;
 
-  /** @param sources file name (ending .json for JSON models) to its bytes */
+  /**
+   * @param sources file name (ending .json for JSON models) to its bytes
+   */
   ModelMutants(long seed, Map<String, byte[]> sources) {
     this.random = new SplittableRandom(seed);
     this.sources = new LinkedHashMap<>(sources);
@@ -85,7 +102,8 @@ final class ModelMutants {
       case 5 -> new Mutant(index, source, "duplicated-span", duplicateSpan(original));
       case 6 -> {
         String other = names.get(random.nextInt(names.size()));
-        yield new Mutant(index, source, "splice-with-" + other, splice(original, sources.get(other)));
+        yield new Mutant(
+            index, source, "splice-with-" + other, splice(original, sources.get(other)));
       }
       case 7, 8 -> new Mutant(index, source, "json-number", changeNumber(original));
       default -> new Mutant(index, source, "json-deleted-key", deleteKey(original));

@@ -1,9 +1,9 @@
 package io.canopy.cli;
 
-import io.canopy.common.testing.ProcessSuite;
-import io.canopy.common.testing.Tools;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.canopy.common.testing.ProcessSuite;
+import io.canopy.common.testing.Tools;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,9 +11,9 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * Clients in other languages generate code from proto/, so the contracts must pass {@code buf
- * lint} (configuration in proto/src/main/proto/buf.yaml). buf comes from the npm registry:
- * {@code npm ci} in proto/ (CI does it; elsewhere the test is skipped with the reason).
+ * Clients in other languages generate code from proto/, so the contracts must pass {@code buf lint}
+ * (configuration in proto/src/main/proto/buf.yaml). buf comes from the npm registry: {@code npm ci}
+ * in proto/ (CI does it; elsewhere the test is skipped with the reason).
  */
 @ProcessSuite
 class ProtoLintTest {

@@ -1,16 +1,8 @@
 package io.canopy.cli;
 
-import io.canopy.common.testing.ProcessSuite;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import io.canopy.cli.registry.ModelUploader;
-import io.canopy.cli.up.Suite;
-import io.canopy.proto.registry.v1.ModelRegistryServiceGrpc;
-import io.canopy.proto.registry.v1.ModelVersion;
-import io.canopy.proto.registry.v1.SetAliasRequest;
-import io.canopy.proto.registry.v1.UploadVersionHeader;
-import io.grpc.ManagedChannel;
 import inference.GRPCInferenceServiceGrpc;
 import inference.GrpcPredictV2.InferTensorContents;
 import inference.GrpcPredictV2.ModelInferRequest;
@@ -20,6 +12,14 @@ import inference.GrpcPredictV2.ModelMetadataResponse;
 import inference.GrpcPredictV2.ModelReadyRequest;
 import inference.GrpcPredictV2.ServerLiveRequest;
 import inference.GrpcPredictV2.ServerReadyRequest;
+import io.canopy.cli.registry.ModelUploader;
+import io.canopy.cli.up.Suite;
+import io.canopy.common.testing.ProcessSuite;
+import io.canopy.proto.registry.v1.ModelRegistryServiceGrpc;
+import io.canopy.proto.registry.v1.ModelVersion;
+import io.canopy.proto.registry.v1.SetAliasRequest;
+import io.canopy.proto.registry.v1.UploadVersionHeader;
+import io.grpc.ManagedChannel;
 import java.io.ByteArrayInputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -86,19 +86,21 @@ class PublishedKServeClientTest {
     }
   }
 
-
   @Test
   void publishedClient_getsCorrectAnswers_fromServingAndGateway() {
     float[] rows = Fixtures.matrix("breast_cancer_rows.csv", FEATURES);
     double[] expected = Fixtures.column("breast_cancer_expected_probability.csv");
     int n = expected.length;
     for (ManagedChannel channel : List.of(serving, gateway)) {
-      var stub = GRPCInferenceServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS);
+      var stub =
+          GRPCInferenceServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS);
       assertThat(stub.serverLive(ServerLiveRequest.getDefaultInstance()).getLive()).isTrue();
       assertThat(stub.serverReady(ServerReadyRequest.getDefaultInstance()).getReady()).isTrue();
-      assertThat(stub.modelReady(ModelReadyRequest.newBuilder().setName(MODEL).build()).getReady()).isTrue();
+      assertThat(stub.modelReady(ModelReadyRequest.newBuilder().setName(MODEL).build()).getReady())
+          .isTrue();
 
-      ModelMetadataResponse metadata = stub.modelMetadata(ModelMetadataRequest.newBuilder().setName(MODEL).build());
+      ModelMetadataResponse metadata =
+          stub.modelMetadata(ModelMetadataRequest.newBuilder().setName(MODEL).build());
       assertThat(metadata.getInputs(0).getDatatype()).isEqualTo("FP32");
       assertThat(metadata.getInputs(0).getShapeList()).containsExactly(-1L, (long) FEATURES);
 
@@ -126,7 +128,8 @@ class PublishedKServeClientTest {
         assertThat((double) values.get(i)).isCloseTo(expected[i], within(1e-6));
       }
 
-      ByteBuffer raw = ByteBuffer.allocate(rows.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+      ByteBuffer raw =
+          ByteBuffer.allocate(rows.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
       for (float v : rows) {
         raw.putFloat(v);
       }
@@ -142,7 +145,8 @@ class PublishedKServeClientTest {
                           .addShape(FEATURES))
                   .addRawInputContents(com.google.protobuf.ByteString.copyFrom(raw.flip()))
                   .build());
-      ByteBuffer out = rawResponse.getRawOutputContents(0).asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
+      ByteBuffer out =
+          rawResponse.getRawOutputContents(0).asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
       for (int i = 0; i < n; i++) {
         assertThat((double) out.getFloat()).isCloseTo(expected[i], within(1e-6));
       }

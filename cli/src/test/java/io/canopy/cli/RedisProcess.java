@@ -12,10 +12,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A private redis-server child on a free loopback port (never the machine's shared one), so a
- * test may kill it. Its append-only file lives in {@code dir}; Redis writes it before answering,
- * so what was written before a SIGKILL of the process (not of the machine) is there again after
- * {@link #restart}.
+ * A private redis-server child on a free loopback port (never the machine's shared one), so a test
+ * may kill it. Its append-only file lives in {@code dir}; Redis writes it before answering, so what
+ * was written before a SIGKILL of the process (not of the machine) is there again after {@link
+ * #restart}.
  */
 final class RedisProcess implements AutoCloseable {
 
@@ -28,7 +28,9 @@ final class RedisProcess implements AutoCloseable {
     this.port = port;
   }
 
-  /** Starts redis-server on a port that was free a moment ago; waits (bounded) until it is ready. */
+  /**
+   * Starts redis-server on a port that was free a moment ago; waits (bounded) until it is ready.
+   */
   static RedisProcess start(Path dir) throws IOException {
     int port;
     try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
@@ -43,12 +45,18 @@ final class RedisProcess implements AutoCloseable {
     process =
         new ProcessBuilder(
                 "redis-server",
-                "--port", Integer.toString(port),
-                "--bind", "127.0.0.1",
-                "--save", "",
-                "--appendonly", "yes",
-                "--appendfsync", "everysec",
-                "--dir", dir.toString())
+                "--port",
+                Integer.toString(port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "yes",
+                "--appendfsync",
+                "everysec",
+                "--dir",
+                dir.toString())
             .redirectErrorStream(true)
             .start();
     CompletableFuture<Void> ready = new CompletableFuture<>();

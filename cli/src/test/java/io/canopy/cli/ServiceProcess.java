@@ -22,7 +22,8 @@ import java.util.regex.Pattern;
 final class ServiceProcess implements AutoCloseable {
 
   private static final Pattern GRPC = Pattern.compile("gRPC on [^ ]+:(\\d+)");
-  private static final Pattern HTTP = Pattern.compile("(?:HTTP|admin) on (?:https?://)?[^ /]+:(\\d+)");
+  private static final Pattern HTTP =
+      Pattern.compile("(?:HTTP|admin) on (?:https?://)?[^ /]+:(\\d+)");
 
   private final Process process;
   private final String name;
@@ -52,7 +53,8 @@ final class ServiceProcess implements AutoCloseable {
   }
 
   /** Starts {@code mainClass} and waits (bounded) for its "listening" line. */
-  static ServiceProcess start(String name, String mainClass, Map<String, String> settings, Path workDir)
+  static ServiceProcess start(
+      String name, String mainClass, Map<String, String> settings, Path workDir)
       throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -70,7 +72,8 @@ final class ServiceProcess implements AutoCloseable {
         new Thread(
             () -> {
               try (BufferedReader in =
-                  new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                  new BufferedReader(
+                      new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
                 String line;
                 while ((line = in.readLine()) != null) {
                   log.append(line).append('\n');
@@ -81,7 +84,8 @@ final class ServiceProcess implements AutoCloseable {
               } catch (IOException e) {
                 banner.completeExceptionally(e);
               }
-              banner.completeExceptionally(new IOException(name + " exited before listening:\n" + log));
+              banner.completeExceptionally(
+                  new IOException(name + " exited before listening:\n" + log));
             },
             name + "-output");
     reader.setDaemon(true);
@@ -126,8 +130,8 @@ final class ServiceProcess implements AutoCloseable {
   }
 
   /**
-   * Starts gateway {@code name} on ports 0 in front of {@code servingTargets} (comma-separated)
-   * and the registry at {@code registryTarget}.
+   * Starts gateway {@code name} on ports 0 in front of {@code servingTargets} (comma-separated) and
+   * the registry at {@code registryTarget}.
    */
   static ServiceProcess gateway(
       String name, String servingTargets, String registryTarget, Path workDir) throws IOException {
@@ -135,10 +139,14 @@ final class ServiceProcess implements AutoCloseable {
         name,
         "io.canopy.gateway.Main",
         Map.of(
-            "gateway.http.port", "0",
-            "gateway.grpc.port", "0",
-            "gateway.upstream.serving-target", servingTargets,
-            "gateway.upstream.registry-target", registryTarget),
+            "gateway.http.port",
+            "0",
+            "gateway.grpc.port",
+            "0",
+            "gateway.upstream.serving-target",
+            servingTargets,
+            "gateway.upstream.registry-target",
+            registryTarget),
         workDir);
   }
 
@@ -167,9 +175,9 @@ final class ServiceProcess implements AutoCloseable {
   }
 
   /**
-   * Starts the same service again with the same settings on the ports this one had bound (its
-   * data and cache directories come from the settings, so they are the same too). Call it after
-   * {@link #kill} or {@link #close}.
+   * Starts the same service again with the same settings on the ports this one had bound (its data
+   * and cache directories come from the settings, so they are the same too). Call it after {@link
+   * #kill} or {@link #close}.
    */
   ServiceProcess restart() throws IOException {
     Map<String, String> again = new HashMap<>(settings);

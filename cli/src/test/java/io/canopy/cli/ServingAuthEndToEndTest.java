@@ -1,19 +1,17 @@
 package io.canopy.cli;
 
-import io.canopy.common.testing.ProcessSuite;
-import io.canopy.common.testing.Bearer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.canopy.cli.up.Suite;
+import io.canopy.common.testing.Bearer;
+import io.canopy.common.testing.ProcessSuite;
 import io.canopy.proto.inference.v1.DenseRows;
 import io.canopy.proto.inference.v1.InferenceServiceGrpc;
 import io.canopy.proto.inference.v1.PredictRequest;
 import io.grpc.ManagedChannel;
-import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.stub.MetadataUtils;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.Map;
@@ -55,19 +53,29 @@ class ServingAuthEndToEndTest {
         PredictRequest request =
             PredictRequest.newBuilder()
                 .setModel("bc")
-                .setDense(DenseRows.newBuilder().setNumFeatures(30).addAllValues(Collections.nCopies(30, 1f)))
+                .setDense(
+                    DenseRows.newBuilder()
+                        .setNumFeatures(30)
+                        .addAllValues(Collections.nCopies(30, 1f)))
                 .build();
 
-        assertThat(client.withDeadlineAfter(30, TimeUnit.SECONDS).predict(request).getValuesCount()).isEqualTo(1);
+        assertThat(client.withDeadlineAfter(30, TimeUnit.SECONDS).predict(request).getValuesCount())
+            .isEqualTo(1);
         StatusRuntimeException direct =
             catchThrowableOfType(
                 StatusRuntimeException.class,
-                () -> InferenceServiceGrpc.newBlockingStub(serving).withDeadlineAfter(30, TimeUnit.SECONDS).predict(request));
+                () ->
+                    InferenceServiceGrpc.newBlockingStub(serving)
+                        .withDeadlineAfter(30, TimeUnit.SECONDS)
+                        .predict(request));
         assertThat(direct.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
         StatusRuntimeException noClientToken =
             catchThrowableOfType(
                 StatusRuntimeException.class,
-                () -> InferenceServiceGrpc.newBlockingStub(gateway).withDeadlineAfter(30, TimeUnit.SECONDS).predict(request));
+                () ->
+                    InferenceServiceGrpc.newBlockingStub(gateway)
+                        .withDeadlineAfter(30, TimeUnit.SECONDS)
+                        .predict(request));
         assertThat(noClientToken.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
       } finally {
         registry.shutdownNow();

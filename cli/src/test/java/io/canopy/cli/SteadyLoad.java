@@ -18,9 +18,9 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.IntFunction;
 
 /**
- * Paced closed-loop Predict calls from a few client threads until stopped, counting every
- * outcome: answered correctly, failed with an expected status code, or anything else (another
- * code, a wrong value). Bounded by a call count and a duration, so it stops by itself.
+ * Paced closed-loop Predict calls from a few client threads until stopped, counting every outcome:
+ * answered correctly, failed with an expected status code, or anything else (another code, a wrong
+ * value). Bounded by a call count and a duration, so it stops by itself.
  */
 final class SteadyLoad implements AutoCloseable {
 
@@ -34,7 +34,9 @@ final class SteadyLoad implements AutoCloseable {
   /** One answered call: when it started and ended (nanoTime) and which version answered. */
   record Answer(long start, long end, long version) {}
 
-  /** What a fault run counted; {@code lost} is every call neither answered nor failed as expected. */
+  /**
+   * What a fault run counted; {@code lost} is every call neither answered nor failed as expected.
+   */
   record Counts(String fault, long sent, long ok, long failedExpected, long failedOther) {
     long lost() {
       return sent - ok - failedExpected;
@@ -67,7 +69,11 @@ final class SteadyLoad implements AutoCloseable {
    * @param expected status codes that count as an expected failure (the fault's promise)
    */
   static SteadyLoad start(
-      Channel channel, IntFunction<Call> calls, int clients, Duration pause, Set<Status.Code> expected) {
+      Channel channel,
+      IntFunction<Call> calls,
+      int clients,
+      Duration pause,
+      Set<Status.Code> expected) {
     SteadyLoad load = new SteadyLoad();
     var stub = InferenceServiceGrpc.newBlockingStub(channel);
     long stopAt = System.nanoTime() + MAX_DURATION.toNanos();
@@ -94,7 +100,9 @@ final class SteadyLoad implements AutoCloseable {
   }
 
   private void call(
-      InferenceServiceGrpc.InferenceServiceBlockingStub stub, Call call, Set<Status.Code> expected) {
+      InferenceServiceGrpc.InferenceServiceBlockingStub stub,
+      Call call,
+      Set<Status.Code> expected) {
     long start = System.nanoTime();
     try {
       PredictResponse r =
@@ -138,7 +146,12 @@ final class SteadyLoad implements AutoCloseable {
     while (ok.get() < target) {
       if (System.nanoTime() > deadline) {
         throw new AssertionError(
-            "load: " + more + " more answers not reached within " + bound + "; failures " + unexpected);
+            "load: "
+                + more
+                + " more answers not reached within "
+                + bound
+                + "; failures "
+                + unexpected);
       }
       LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
     }

@@ -1,10 +1,11 @@
 package io.canopy.cli;
 
-import io.canopy.common.testing.Await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.canopy.cli.registry.ModelUploader;
 import io.canopy.cli.up.Suite;
+import io.canopy.common.grpc.GrpcTransports;
+import io.canopy.common.testing.Await;
 import io.canopy.proto.inference.v1.GetModelStatusRequest;
 import io.canopy.proto.inference.v1.InferenceServiceGrpc;
 import io.canopy.proto.inference.v1.LoadState;
@@ -13,16 +14,15 @@ import io.canopy.proto.registry.v1.ModelVersion;
 import io.canopy.proto.registry.v1.SetAliasRequest;
 import io.canopy.proto.registry.v1.UploadVersionHeader;
 import io.canopy.proto.registry.v1.VersionState;
-import io.canopy.common.grpc.GrpcTransports;
 import io.grpc.Channel;
 import io.grpc.ManagedChannel;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /** Starts the whole suite on port 0 with every store under one temporary directory. */
 public final class TestSuites {
@@ -64,7 +64,8 @@ public final class TestSuites {
         model + " version " + version + " is AVAILABLE",
         bound,
         () ->
-            stub.withDeadlineAfter(5, TimeUnit.SECONDS)
+            stub
+                .withDeadlineAfter(5, TimeUnit.SECONDS)
                 .getModelStatus(GetModelStatusRequest.newBuilder().setModel(model).build())
                 .getVersionsList()
                 .stream()
@@ -86,15 +87,16 @@ public final class TestSuites {
   }
 
   /**
-   * Creates {@code model} from the breast-cancer fixture (its version must come back READY),
-   * points its {@code production} alias at that version, and waits until the InferenceService
-   * behind {@code inference} reports it AVAILABLE.
+   * Creates {@code model} from the breast-cancer fixture (its version must come back READY), points
+   * its {@code production} alias at that version, and waits until the InferenceService behind
+   * {@code inference} reports it AVAILABLE.
    */
   static void publishBreastCancer(Channel registry, Channel inference, String model)
       throws IOException {
     ModelVersion v =
         uploadBreastCancer(
-            registry, UploadVersionHeader.newBuilder().setModel(model).setCreateModel(true).build());
+            registry,
+            UploadVersionHeader.newBuilder().setModel(model).setCreateModel(true).build());
     assertThat(v.getState())
         .as("upload of %s: %s", model, v.getFailureReason())
         .isEqualTo(VersionState.VERSION_STATE_READY);

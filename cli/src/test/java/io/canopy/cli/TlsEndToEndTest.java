@@ -1,12 +1,12 @@
 package io.canopy.cli;
 
-import io.canopy.common.testing.ProcessSuite;
 import static io.canopy.cli.CliRun.canopy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.canopy.cli.up.Suite;
 import io.canopy.common.grpc.GrpcTransports;
 import io.canopy.common.testing.ListenerProbes;
+import io.canopy.common.testing.ProcessSuite;
 import io.canopy.common.testing.TestCertificates;
 import io.canopy.proto.inference.v1.DenseRows;
 import io.canopy.proto.inference.v1.InferenceServiceGrpc;
@@ -30,10 +30,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The whole suite with TLS on every listener and every hop, one generated CA: the cli registers
- * a model over TLS, serving fetches it from the registry over TLS, the gateway forwards to
- * serving over TLS, and clients predict over gRPC and HTTPS. Clients without the CA, or with
- * another one, are refused.
+ * The whole suite with TLS on every listener and every hop, one generated CA: the cli registers a
+ * model over TLS, serving fetches it from the registry over TLS, the gateway forwards to serving
+ * over TLS, and clients predict over gRPC and HTTPS. Clients without the CA, or with another one,
+ * are refused.
  */
 @ProcessSuite
 class TlsEndToEndTest {
@@ -84,8 +84,15 @@ class TlsEndToEndTest {
     assertThat(plaintext.exit()).isEqualTo(1);
     CliRun registered =
         canopy(
-            "register", MODEL, model.toString(), "--alias", "production",
-            "--registry", registry, "--tls-ca", ca);
+            "register",
+            MODEL,
+            model.toString(),
+            "--alias",
+            "production",
+            "--registry",
+            registry,
+            "--tls-ca",
+            ca);
     assertThat(registered.exit()).as(registered.err()).isZero();
     assertThat(registered.out()).contains(MODEL + " version 1 READY");
 
@@ -119,7 +126,10 @@ class TlsEndToEndTest {
           http.send(
               HttpRequest.newBuilder(
                       URI.create(
-                          "https://127.0.0.1:" + suite.gateway().httpPort() + "/v1/models/" + MODEL
+                          "https://127.0.0.1:"
+                              + suite.gateway().httpPort()
+                              + "/v1/models/"
+                              + MODEL
                               + ":predict"))
                   .timeout(Duration.ofSeconds(30))
                   .header("content-type", "application/json")
@@ -130,7 +140,9 @@ class TlsEndToEndTest {
     }
 
     // cli predict: with the CA it answers; with none or another CA the handshake fails.
-    String[] predict = {"predict", MODEL, "--target", gateway, "--row", "1,".repeat(FEATURES - 1) + "1"};
+    String[] predict = {
+      "predict", MODEL, "--target", gateway, "--row", "1,".repeat(FEATURES - 1) + "1"
+    };
     assertThat(canopy(concat(predict, "--tls-ca", ca)).exit()).isZero();
     CliRun noCa = canopy(predict);
     assertThat(noCa.exit()).isEqualTo(1);

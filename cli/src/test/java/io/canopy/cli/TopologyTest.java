@@ -1,10 +1,10 @@
 package io.canopy.cli;
 
-import io.canopy.common.testing.ProcessSuite;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.canopy.cli.registry.ModelUploader;
 import io.canopy.common.grpc.GrpcTransports;
+import io.canopy.common.testing.ProcessSuite;
 import io.canopy.proto.inference.v1.DenseRows;
 import io.canopy.proto.inference.v1.EntityRows;
 import io.canopy.proto.inference.v1.InferenceServiceGrpc;
@@ -39,9 +39,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The scale-out topology as separate processes on loopback: one registry on PostgreSQL, three
- * serving replicas with features in Redis, two gateways balancing over the three. Load goes
- * through both gateways, by dense rows and by entity key; nothing may fail and every answer must
- * match the Python-computed fixture.
+ * serving replicas with features in Redis, two gateways balancing over the three. Load goes through
+ * both gateways, by dense rows and by entity key; nothing may fail and every answer must match the
+ * Python-computed fixture.
  */
 @ProcessSuite
 class TopologyTest {
@@ -52,7 +52,8 @@ class TopologyTest {
   private static final String PG_URL = "jdbc:postgresql://127.0.0.1:5432/test";
 
   @TempDir static Path dir;
-  private static final String schema = "canopy_topology_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+  private static final String schema =
+      "canopy_topology_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
   private static final String redisPrefix = "canopy:topology:" + UUID.randomUUID() + ":";
   private static final List<ServiceProcess> processes = new ArrayList<>();
   private static final List<ManagedChannel> channels = new ArrayList<>();
@@ -90,8 +91,10 @@ class TopologyTest {
                   registry.target(),
                   dir.resolve("cache-" + i),
                   Map.of(
-                      "serving.features.backend", "redis",
-                      "serving.features.redis.key-prefix", redisPrefix),
+                      "serving.features.backend",
+                      "redis",
+                      "serving.features.redis.key-prefix",
+                      redisPrefix),
                   dir));
       serving.add(s);
       replicas.add(s.target());
@@ -133,7 +136,8 @@ class TopologyTest {
   }
 
   private static ManagedChannel channel(String target) {
-    ManagedChannel c = GrpcTransports.channel(target, GrpcTransports.DEFAULT_MAX_INBOUND_MESSAGE_BYTES);
+    ManagedChannel c =
+        GrpcTransports.channel(target, GrpcTransports.DEFAULT_MAX_INBOUND_MESSAGE_BYTES);
     channels.add(c);
     return c;
   }
@@ -151,16 +155,23 @@ class TopologyTest {
                 UploadVersionHeader.newBuilder()
                     .setModel(MODEL)
                     .setCreateModel(true)
-                    .setInputBinding(InputBinding.newBuilder().setFeatureView(VIEW).addAllFeatures(names))
+                    .setInputBinding(
+                        InputBinding.newBuilder().setFeatureView(VIEW).addAllFeatures(names))
                     .build(),
                 new ByteArrayInputStream(Fixtures.bytes("breast_cancer_binary.ubj")),
                 120,
                 sent -> {});
     assertThat(version.getState()).isEqualTo(VersionState.VERSION_STATE_READY);
     ModelRegistryServiceGrpc.newBlockingStub(registryChannel)
-        .setAlias(SetAliasRequest.newBuilder().setModel(MODEL).setAlias("production").setVersion(version.getVersion()).build());
+        .setAlias(
+            SetAliasRequest.newBuilder()
+                .setModel(MODEL)
+                .setAlias("production")
+                .setVersion(version.getVersion())
+                .build());
     for (ServiceProcess s : serving) {
-      TestSuites.awaitAvailable(channel(s.target()), MODEL, version.getVersion(), Duration.ofSeconds(90));
+      TestSuites.awaitAvailable(
+          channel(s.target()), MODEL, version.getVersion(), Duration.ofSeconds(90));
     }
 
     float[] rows = Fixtures.matrix("breast_cancer_rows.csv", FEATURES);
@@ -214,7 +225,8 @@ class TopologyTest {
                     }
                   }
                   try {
-                    PredictResponse r = stub.withDeadlineAfter(10, TimeUnit.SECONDS).predict(request.build());
+                    PredictResponse r =
+                        stub.withDeadlineAfter(10, TimeUnit.SECONDS).predict(request.build());
                     if (Math.abs(r.getValues(0) - expected[row]) > 1e-6) {
                       wrong.incrementAndGet();
                     }
@@ -228,6 +240,7 @@ class TopologyTest {
       f.get(120, TimeUnit.SECONDS);
     }
     pool.shutdown();
-    return new Load(clients * perClient, failures.get(), wrong.get(), (System.nanoTime() - start) / 1e9);
+    return new Load(
+        clients * perClient, failures.get(), wrong.get(), (System.nanoTime() - start) / 1e9);
   }
 }

@@ -1,10 +1,16 @@
 package io.canopy.gateway;
 
+import io.canopy.common.auth.BearerTokens;
+import io.canopy.common.auth.Role;
+import io.canopy.common.auth.TokenConfig;
 import io.canopy.common.config.ConfigLoader;
 import io.canopy.common.config.Listen;
 import io.canopy.common.grpc.GrpcLimits;
 import io.canopy.common.tls.ClientTls;
 import io.canopy.common.tls.ServerTls;
+import io.canopy.gateway.batching.BatchingSettings;
+import io.canopy.gateway.http.HttpLimits;
+import io.canopy.gateway.upstream.RetrySettings;
 import io.helidon.config.Config;
 import java.time.Duration;
 import java.util.HashSet;
@@ -12,12 +18,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import io.canopy.common.auth.BearerTokens;
-import io.canopy.common.auth.Role;
-import io.canopy.common.auth.TokenConfig;
-import io.canopy.gateway.batching.BatchingSettings;
-import io.canopy.gateway.http.HttpLimits;
-import io.canopy.gateway.upstream.RetrySettings;
 
 /**
  * The gateway's settings (top-level key {@code gateway}; defaults in {@code gateway.yaml}).
@@ -30,17 +30,18 @@ import io.canopy.gateway.upstream.RetrySettings;
  * @param registryTarget {@code gateway.upstream.registry-target}: gRPC target of the registry
  * @param upstreamTimeout {@code gateway.upstream.timeout}: deadline when the caller gives none
  * @param retry {@code gateway.upstream.retry.*}
- * @param maxConcurrentPerModel {@code gateway.upstream.max-concurrent-per-model}: the admission limit
+ * @param maxConcurrentPerModel {@code gateway.upstream.max-concurrent-per-model}: the admission
+ *     limit
  * @param batching {@code gateway.batching.*}
  * @param clientTokens {@code gateway.auth.tokens} (each with a role: predict, write-features,
  *     admin) and {@code gateway.auth.client-token} (role write-features); none: auth off
- * @param servingToken {@code gateway.upstream.token}: presented to serving-service when its
- *     tokens are on
+ * @param servingToken {@code gateway.upstream.token}: presented to serving-service when its tokens
+ *     are on
  * @param tls {@code gateway.tls.*}: the certificate of both fronts; empty: plaintext
  * @param grpcLimits {@code gateway.grpc.max-inbound-message-bytes} and {@code
  *     max-inbound-metadata-bytes}
- * @param upstreamTls {@code gateway.upstream.tls.*}: the CA serving-service's and the
- *     registry's certificates must chain to; empty: plaintext
+ * @param upstreamTls {@code gateway.upstream.tls.*}: the CA serving-service's and the registry's
+ *     certificates must chain to; empty: plaintext
  * @param allowedOrigins {@code gateway.http.allowed-origins}: browser origins (besides the
  *     gateway's own) whose requests the HTTP API accepts; others get 403
  * @param httpLimits {@code gateway.http.read-timeout}, {@code idle-timeout}, {@code
@@ -71,7 +72,6 @@ public record GatewayConfig(
     int maxSeriesPerMetric,
     HttpLimits httpLimits) {
 
-
   public GatewayConfig {
     Objects.requireNonNull(http, "gateway.http");
     Objects.requireNonNull(grpc, "gateway.grpc");
@@ -99,11 +99,15 @@ public record GatewayConfig(
     Objects.requireNonNull(batching, "gateway.batching");
     if (maxConcurrentPerModel <= 0) {
       throw new IllegalArgumentException(
-          "gateway.upstream.max-concurrent-per-model: " + maxConcurrentPerModel + " must be positive");
+          "gateway.upstream.max-concurrent-per-model: "
+              + maxConcurrentPerModel
+              + " must be positive");
     }
     if (aliasFallbackWindow == null || aliasFallbackWindow.isNegative()) {
       throw new IllegalArgumentException(
-          "gateway.routing.alias-fallback-window: " + aliasFallbackWindow + " must not be negative");
+          "gateway.routing.alias-fallback-window: "
+              + aliasFallbackWindow
+              + " must not be negative");
     }
     clientTokens = List.copyOf(clientTokens);
     Objects.requireNonNull(servingToken, "gateway.upstream.token");
@@ -117,13 +121,14 @@ public record GatewayConfig(
 
   /**
    * {@code tokens} (a list; role predict unless given) and the older single {@code client-token},
-   * which may predict and write features but, since roles exist, not administer feature views.
-   * "" (the default) is no token; anything else must be a real one (spaces are refused, not read
-   * as "off").
+   * which may predict and write features but, since roles exist, not administer feature views. ""
+   * (the default) is no token; anything else must be a real one (spaces are refused, not read as
+   * "off").
    */
   private static List<BearerTokens.Token> clientTokens(Config auth) {
     List<BearerTokens.Token> tokens = new java.util.ArrayList<>();
-    TokenConfig.single(auth.get("client-token"), "gateway.auth.client-token", "client", Role.WRITE_FEATURES)
+    TokenConfig.single(
+            auth.get("client-token"), "gateway.auth.client-token", "client", Role.WRITE_FEATURES)
         .ifPresent(tokens::add);
     tokens.addAll(TokenConfig.list(auth.get("tokens"), "gateway.auth.tokens", Role.PREDICT));
     return tokens;
@@ -133,7 +138,12 @@ public record GatewayConfig(
   private static List<String> allowedOrigins(Config node) {
     if (node.isLeaf()) {
       return node.asString()
-          .map(v -> java.util.Arrays.stream(v.split(",")).map(String::strip).filter(o -> !o.isEmpty()).toList())
+          .map(
+              v ->
+                  java.util.Arrays.stream(v.split(","))
+                      .map(String::strip)
+                      .filter(o -> !o.isEmpty())
+                      .toList())
           .orElse(List.of());
     }
     return node.asList(String.class).orElse(List.of());
@@ -144,7 +154,10 @@ public record GatewayConfig(
       String o = origins.get(i);
       if (!o.matches("https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?")) {
         throw new IllegalArgumentException(
-            "gateway.http.allowed-origins." + i + ": '" + o
+            "gateway.http.allowed-origins."
+                + i
+                + ": '"
+                + o
                 + "' is not an origin (scheme://host[:port], e.g. https://console.example.com)");
       }
     }
@@ -158,10 +171,25 @@ public record GatewayConfig(
 
   @Override
   public String toString() {
-    return "GatewayConfig[http=" + http + ", grpc=" + grpc + ", servingTarget=" + servingTarget
-        + ", registryTarget=" + registryTarget + ", batching=" + batching + ", retry=" + retry
-        + ", auth=" + (clientTokens.isEmpty() ? "off" : "on (" + clientTokens.size() + " tokens)") + ", tls=" + tls.enabled()
-        + ", upstreamTls=" + upstreamTls.enabled() + "]";
+    return "GatewayConfig[http="
+        + http
+        + ", grpc="
+        + grpc
+        + ", servingTarget="
+        + servingTarget
+        + ", registryTarget="
+        + registryTarget
+        + ", batching="
+        + batching
+        + ", retry="
+        + retry
+        + ", auth="
+        + (clientTokens.isEmpty() ? "off" : "on (" + clientTokens.size() + " tokens)")
+        + ", tls="
+        + tls.enabled()
+        + ", upstreamTls="
+        + upstreamTls.enabled()
+        + "]";
   }
 
   /** Reads the keys under {@code gateway} of {@code root}. */
@@ -221,5 +249,4 @@ public record GatewayConfig(
   static Duration duration(Config node, String key) {
     return ConfigLoader.duration(node, key);
   }
-
 }

@@ -50,19 +50,21 @@ import java.util.logging.Logger;
  * directExecutor}), one loop group shared by the server and the channels: a gRPC call is routed,
  * admitted, batched and sent upstream on the loop that read it, and serving's answer completes the
  * pipeline's futures and is relayed to the caller on the loop that read the answer. So nothing on
- * that path may block or wait for another thread: the fronts only forward asynchronously, the
- * locks (batch queues, retry budget, hedging race) guard a few fields and never wait, admission
- * never queues, and futures are chained without blocking. Every blocking wait is in the HTTP
- * front, whose handlers run on virtual threads (registry reads, {@code future.get}). Retry
- * backoffs, hedges, batch delays and the registry watch's events run on the {@code
- * gateway-scheduler} thread; the registry channel keeps grpc-java's default executor.
+ * that path may block or wait for another thread: the fronts only forward asynchronously, the locks
+ * (batch queues, retry budget, hedging race) guard a few fields and never wait, admission never
+ * queues, and futures are chained without blocking. Every blocking wait is in the HTTP front, whose
+ * handlers run on virtual threads (registry reads, {@code future.get}). Retry backoffs, hedges,
+ * batch delays and the registry watch's events run on the {@code gateway-scheduler} thread; the
+ * registry channel keeps grpc-java's default executor.
  */
 public final class GatewayServer implements AutoCloseable {
 
   private static final Logger LOG = Logger.getLogger(GatewayServer.class.getName());
   private static final Duration GRACE = Duration.ofSeconds(5);
+
   /** Reconnect pace of the registry watch: 100 ms doubling to 5 s, jittered. */
   private static final Duration WATCH_BACKOFF_MIN = Duration.ofMillis(100);
+
   private static final Duration WATCH_BACKOFF_MAX = Duration.ofSeconds(5);
 
   /**
@@ -157,7 +159,8 @@ public final class GatewayServer implements AutoCloseable {
       PredictPipeline pipeline =
           new PredictPipeline(
               router,
-              new Batchers(serving.predict(), config.batching(), scheduler, System::nanoTime, metrics),
+              new Batchers(
+                  serving.predict(), config.batching(), scheduler, System::nanoTime, metrics),
               serving.predict(),
               config.maxConcurrentPerModel(),
               config.upstreamTimeout(),

@@ -1,8 +1,8 @@
 package io.canopy.gateway;
 
-import io.canopy.common.log.Logging;
-import io.canopy.common.config.ConfigLoader;
 import io.canopy.common.auth.SecurityBanner;
+import io.canopy.common.config.ConfigLoader;
+import io.canopy.common.log.Logging;
 import java.util.concurrent.CountDownLatch;
 
 /** Runs the gateway: loads {@code gateway.*} settings, starts both fronts, stops on SIGTERM. */

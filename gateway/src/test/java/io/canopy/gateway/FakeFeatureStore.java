@@ -23,21 +23,26 @@ final class FakeFeatureStore extends FeatureStoreServiceGrpc.FeatureStoreService
   final Queue<WriteFeaturesRequest> written = new ConcurrentLinkedQueue<>();
 
   @Override
-  public void getFeatureView(GetFeatureViewRequest request, StreamObserver<GetFeatureViewResponse> out) {
+  public void getFeatureView(
+      GetFeatureViewRequest request, StreamObserver<GetFeatureViewResponse> out) {
     out.onNext(
         GetFeatureViewResponse.newBuilder()
             .setFeatureView(
                 FeatureView.newBuilder()
                     .setName(request.getName())
-                    .addFeatures(Feature.newBuilder().setName("age").setType(ValueType.VALUE_TYPE_INT64))
-                    .addFeatures(Feature.newBuilder().setName("score").setType(ValueType.VALUE_TYPE_FLOAT)))
+                    .addFeatures(
+                        Feature.newBuilder().setName("age").setType(ValueType.VALUE_TYPE_INT64))
+                    .addFeatures(
+                        Feature.newBuilder().setName("score").setType(ValueType.VALUE_TYPE_FLOAT)))
             .build());
     out.onCompleted();
   }
 
   @Override
-  public void getOnlineFeatures(GetOnlineFeaturesRequest request, StreamObserver<GetOnlineFeaturesResponse> out) {
-    GetOnlineFeaturesResponse.Builder response = GetOnlineFeaturesResponse.newBuilder().addFeatures("age");
+  public void getOnlineFeatures(
+      GetOnlineFeaturesRequest request, StreamObserver<GetOnlineFeaturesResponse> out) {
+    GetOnlineFeaturesResponse.Builder response =
+        GetOnlineFeaturesResponse.newBuilder().addFeatures("age");
     for (String key : request.getEntityKeysList()) {
       response.addRows(
           EntityFeatures.newBuilder()
@@ -50,7 +55,8 @@ final class FakeFeatureStore extends FeatureStoreServiceGrpc.FeatureStoreService
   }
 
   @Override
-  public StreamObserver<WriteFeaturesRequest> writeFeatures(StreamObserver<WriteFeaturesResponse> out) {
+  public StreamObserver<WriteFeaturesRequest> writeFeatures(
+      StreamObserver<WriteFeaturesResponse> out) {
     return new StreamObserver<>() {
       long rows;
 

@@ -1,6 +1,8 @@
 package io.canopy.gateway;
 
 import com.google.protobuf.Timestamp;
+import io.canopy.common.tls.ServerTls;
+import io.canopy.proto.registry.v1.ChangeKind;
 import io.canopy.proto.registry.v1.GetModelRequest;
 import io.canopy.proto.registry.v1.GetModelResponse;
 import io.canopy.proto.registry.v1.ListModelsRequest;
@@ -14,22 +16,20 @@ import io.canopy.proto.registry.v1.ModelVersion;
 import io.canopy.proto.registry.v1.TrafficPolicy;
 import io.canopy.proto.registry.v1.TrafficSplit;
 import io.canopy.proto.registry.v1.VersionState;
-import io.canopy.common.tls.ServerTls;
+import io.canopy.proto.registry.v1.WatchModelsRequest;
+import io.canopy.proto.registry.v1.WatchModelsResponse;
 import io.grpc.Server;
 import io.grpc.Status;
 import io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.StreamObserver;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import io.canopy.proto.registry.v1.ChangeKind;
-import io.canopy.proto.registry.v1.WatchModelsRequest;
-import io.canopy.proto.registry.v1.WatchModelsResponse;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /** A stand-in registry holding one model, "iris", with versions 1 and 2 and a canary policy. */
@@ -55,8 +55,10 @@ final class FakeRegistry implements AutoCloseable {
       List.of(version(2, "cd".repeat(32)), version(1, "ef".repeat(32)));
 
   final AtomicReference<ListModelsRequest> listSeen = new AtomicReference<>();
+
   /** What WatchModels shows; empty by default, so the gateway passes selectors through. */
   private final Map<String, Model> watched = new ConcurrentHashMap<>();
+
   private final List<StreamObserver<WatchModelsResponse>> watchers = new CopyOnWriteArrayList<>();
   private final AtomicLong revision = new AtomicLong();
   private final Server server;
@@ -67,15 +69,12 @@ final class FakeRegistry implements AutoCloseable {
 
   /** Serves TLS with {@code tls}'s certificate when it is enabled. */
   FakeRegistry(ServerTls tls) throws IOException {
-    NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0));
+    NettyServerBuilder builder =
+        NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0));
     if (tls.enabled()) {
       builder.sslContext(tls.grpcContext());
     }
-    server =
-        builder
-            .addService(new Registry())
-            .build()
-            .start();
+    server = builder.addService(new Registry()).build().start();
   }
 
   String target() {
@@ -129,8 +128,7 @@ final class FakeRegistry implements AutoCloseable {
 
   private final class Registry extends ModelRegistryServiceGrpc.ModelRegistryServiceImplBase {
     @Override
-    public void watchModels(
-        WatchModelsRequest request, StreamObserver<WatchModelsResponse> out) {
+    public void watchModels(WatchModelsRequest request, StreamObserver<WatchModelsResponse> out) {
       synchronized (FakeRegistry.this) {
         out.onNext(
             WatchModelsResponse.newBuilder()

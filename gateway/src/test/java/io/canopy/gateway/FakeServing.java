@@ -1,5 +1,6 @@
 package io.canopy.gateway;
 
+import io.canopy.common.tls.ServerTls;
 import io.canopy.proto.inference.v1.GetModelStatusRequest;
 import io.canopy.proto.inference.v1.GetModelStatusResponse;
 import io.canopy.proto.inference.v1.InferenceServiceGrpc;
@@ -20,19 +21,18 @@ import io.canopy.proto.kserve.v2.ServerMetadataRequest;
 import io.canopy.proto.kserve.v2.ServerMetadataResponse;
 import io.canopy.proto.kserve.v2.ServerReadyRequest;
 import io.canopy.proto.kserve.v2.ServerReadyResponse;
-import io.canopy.common.tls.ServerTls;
 import io.grpc.Context;
 import io.grpc.Deadline;
 import io.grpc.Server;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.NettyServerBuilder;
-import io.grpc.stub.StreamObserver;
 import io.grpc.protobuf.services.HealthStatusManager;
+import io.grpc.stub.StreamObserver;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
@@ -52,6 +52,7 @@ final class FakeServing implements AutoCloseable {
   volatile Function<PredictRequest, PredictResponse> onPredict = FakeServing::oneValuePerRow;
   volatile Function<ModelInferRequest, ModelInferResponse> onInfer = FakeServing::doubled;
   volatile boolean ready = true;
+
   /** This many GetModelStatus calls fail with UNAVAILABLE before the fake answers again. */
   final java.util.concurrent.atomic.AtomicInteger statusFailures =
       new java.util.concurrent.atomic.AtomicInteger();
@@ -67,7 +68,8 @@ final class FakeServing implements AutoCloseable {
 
   /** Serves TLS with {@code tls}'s certificate when it is enabled. */
   FakeServing(ServerTls tls) throws IOException {
-    NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0));
+    NettyServerBuilder builder =
+        NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0));
     if (tls.enabled()) {
       builder.sslContext(tls.grpcContext());
     }
@@ -87,12 +89,14 @@ final class FakeServing implements AutoCloseable {
 
   /** CPU a "costly" fake Predict spins per call: roughly an XGBoost call on a small model. */
   static final long CALL_COST_NANOS = 200_000;
+
   /** ... and per row. */
   static final long ROW_COST_NANOS = 2_000;
 
   /** Answers like {@link #oneValuePerRow} after spinning the CPU a real replica would. */
   static PredictResponse costly(PredictRequest request) {
-    int rows = request.getDense().getValuesCount() / Math.max(1, request.getDense().getNumFeatures());
+    int rows =
+        request.getDense().getValuesCount() / Math.max(1, request.getDense().getNumFeatures());
     long end = System.nanoTime() + CALL_COST_NANOS + rows * ROW_COST_NANOS;
     while (System.nanoTime() < end) {
       Thread.onSpinWait();
@@ -175,12 +179,12 @@ final class FakeServing implements AutoCloseable {
               throw Status.UNAVAILABLE.withDescription("starting").asRuntimeException();
             }
             return GetModelStatusResponse.newBuilder()
-                  .addVersions(
-                      ModelVersionStatus.newBuilder()
-                          .setModel(r.getModel())
-                          .setVersion(3)
-                          .setSha256(SHA256))
-                  .build();
+                .addVersions(
+                    ModelVersionStatus.newBuilder()
+                        .setModel(r.getModel())
+                        .setVersion(3)
+                        .setSha256(SHA256))
+                .build();
           });
     }
   }

@@ -1,6 +1,5 @@
 package io.canopy.gateway;
 
-import io.canopy.common.testing.Await;
 import static io.canopy.gateway.FraudModel.FRAUD;
 import static io.canopy.gateway.FraudModel.infer;
 import static io.canopy.gateway.FraudModel.request;
@@ -8,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.canopy.common.grpc.GrpcTransports;
+import io.canopy.common.testing.Await;
 import io.canopy.common.testing.GrpcCleanup;
 import io.canopy.common.testing.MutableClock;
 import io.canopy.proto.inference.v1.InferenceServiceGrpc;
@@ -33,8 +33,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * An alias moved to a version serving has not loaded yet: requests through the alias are answered
- * by its previous target for {@code gateway.routing.alias-fallback-window} (10 s by default, on
- * the gateway's injected clock); explicit versions and splits get serving's error.
+ * by its previous target for {@code gateway.routing.alias-fallback-window} (10 s by default, on the
+ * gateway's injected clock); explicit versions and splits get serving's error.
  */
 class GatewayAliasFallbackTest {
 
@@ -64,7 +64,9 @@ class GatewayAliasFallbackTest {
     gw.serving.onPredict =
         r -> {
           if (r.getVersion() == 3) {
-            throw Status.fromCode(code).withDescription("version 3 is not loaded yet").asRuntimeException();
+            throw Status.fromCode(code)
+                .withDescription("version 3 is not loaded yet")
+                .asRuntimeException();
           }
           return FakeServing.oneValuePerRow(r);
         };
@@ -100,7 +102,8 @@ class GatewayAliasFallbackTest {
   }
 
   @Test
-  void aliasMovedToAVersionStillLoading_isAnsweredByThePreviousTarget_onBothFronts() throws Exception {
+  void aliasMovedToAVersionStillLoading_isAnsweredByThePreviousTarget_onBothFronts()
+      throws Exception {
     version3Fails(Status.Code.UNAVAILABLE);
     moveProductionTo3();
     int before = gw.serving.predicts.size();
@@ -134,7 +137,8 @@ class GatewayAliasFallbackTest {
     moveProductionTo3();
     InferenceServiceGrpc.InferenceServiceFutureStub stub =
         InferenceServiceGrpc.newFutureStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS);
-    List<com.google.common.util.concurrent.ListenableFuture<PredictResponse>> calls = new ArrayList<>();
+    List<com.google.common.util.concurrent.ListenableFuture<PredictResponse>> calls =
+        new ArrayList<>();
     for (int i = 0; i < 32; i++) {
       calls.add(stub.predict(request().setRequestId("r" + i).build()));
     }
@@ -153,7 +157,9 @@ class GatewayAliasFallbackTest {
     gw.serving.onInfer =
         r -> {
           if (r.getModelVersion().equals("3")) {
-            throw Status.UNAVAILABLE.withDescription("version 3 is still loading").asRuntimeException();
+            throw Status.UNAVAILABLE
+                .withDescription("version 3 is still loading")
+                .asRuntimeException();
           }
           return FakeServing.doubled(r);
         };
@@ -208,7 +214,8 @@ class GatewayAliasFallbackTest {
             .build();
     gw.registry.publish(FRAUD.toBuilder().setTrafficPolicy(allToProduction).build());
     version3Fails(Status.Code.UNAVAILABLE);
-    moveTo3(FRAUD.toBuilder().putAliases("production", 3).setTrafficPolicy(allToProduction).build());
+    moveTo3(
+        FRAUD.toBuilder().putAliases("production", 3).setTrafficPolicy(allToProduction).build());
 
     assertThat(codeOf(request())).isEqualTo(Status.Code.UNAVAILABLE);
     assertThat(gw.serving.predictSeen.get().getVersion()).isEqualTo(3);

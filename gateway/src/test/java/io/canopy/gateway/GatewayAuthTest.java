@@ -1,16 +1,15 @@
 package io.canopy.gateway;
 
-import io.canopy.common.testing.Bearer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.canopy.common.grpc.GrpcTransports;
+import io.canopy.common.testing.Bearer;
 import io.canopy.common.testing.GrpcCleanup;
 import io.canopy.proto.inference.v1.DenseRows;
 import io.canopy.proto.inference.v1.InferenceServiceGrpc;
 import io.canopy.proto.inference.v1.PredictRequest;
 import io.grpc.ManagedChannel;
-import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthGrpc;
@@ -58,7 +57,9 @@ class GatewayAuthTest {
     assertThatThrownBy(
             () ->
                 stub()
-                    .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(Bearer.headers("wrong-token-0123456789")))
+                    .withInterceptors(
+                        MetadataUtils.newAttachHeadersInterceptor(
+                            Bearer.headers("wrong-token-0123456789")))
                     .predict(request()))
         .extracting(e -> Status.fromThrowable(e).getCode())
         .isEqualTo(Status.Code.UNAUTHENTICATED);

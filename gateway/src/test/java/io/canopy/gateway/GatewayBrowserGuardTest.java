@@ -11,8 +11,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * A page on another site cannot make a visitor's browser write features or predict: bodies must
- * be application/json (what a cross-site form or a no-preflight fetch cannot send) and a foreign
+ * A page on another site cannot make a visitor's browser write features or predict: bodies must be
+ * application/json (what a cross-site form or a no-preflight fetch cannot send) and a foreign
  * Origin is refused unless allowed (issue 13, item 10).
  */
 class GatewayBrowserGuardTest {
@@ -22,7 +22,8 @@ class GatewayBrowserGuardTest {
 
   @RegisterExtension final GrpcCleanup cleanup = new GrpcCleanup();
 
-  private HttpResponse<String> write(RunningGateway gw, String contentType, String origin) throws Exception {
+  private HttpResponse<String> write(RunningGateway gw, String contentType, String origin)
+      throws Exception {
     HttpRequest.Builder request = HttpRequest.newBuilder(gw.uri("/v1/features/users:write"));
     if (contentType != null) {
       request.header("content-type", contentType);
@@ -50,7 +51,12 @@ class GatewayBrowserGuardTest {
     assertThat(foreign.body()).contains("https://evil.example", "gateway.http.allowed-origins");
     assertThat(gw.serving.features.written).isEmpty();
     // A foreign page cannot read either.
-    assertThat(gw.send(HttpRequest.newBuilder(gw.uri("/v1/models")).header("origin", "https://evil.example").GET()).statusCode())
+    assertThat(
+            gw.send(
+                    HttpRequest.newBuilder(gw.uri("/v1/models"))
+                        .header("origin", "https://evil.example")
+                        .GET())
+                .statusCode())
         .isEqualTo(403);
   }
 
@@ -58,15 +64,20 @@ class GatewayBrowserGuardTest {
   void jsonWithoutOrigin_sameOrigin_orAnAllowedOrigin_getThrough() throws Exception {
     RunningGateway gw =
         cleanup.register(
-            new RunningGateway(Map.of("gateway.http.allowed-origins.0", "https://console.example.com")));
+            new RunningGateway(
+                Map.of("gateway.http.allowed-origins.0", "https://console.example.com")));
 
     assertThat(write(gw, "application/json", null).statusCode()).isEqualTo(200);
     assertThat(write(gw, "application/json; charset=utf-8", null).statusCode()).isEqualTo(200);
-    assertThat(write(gw, "application/json", "https://console.example.com").statusCode()).isEqualTo(200);
-    assertThat(write(gw, "application/json", gw.uri("/").toString().replaceAll("/$", "")).statusCode())
+    assertThat(write(gw, "application/json", "https://console.example.com").statusCode())
+        .isEqualTo(200);
+    assertThat(
+            write(gw, "application/json", gw.uri("/").toString().replaceAll("/$", "")).statusCode())
         .as("same origin")
         .isEqualTo(200);
-    assertThat(write(gw, "application/json", "https://console.example.com.evil.example").statusCode()).isEqualTo(403);
+    assertThat(
+            write(gw, "application/json", "https://console.example.com.evil.example").statusCode())
+        .isEqualTo(403);
   }
 
   @Test
@@ -74,7 +85,8 @@ class GatewayBrowserGuardTest {
     assertThatThrownBy(
             () ->
                 GatewayConfig.create(
-                    RunningGateway.config(Map.of("gateway.http.allowed-origins.0", "https://x.example/path"))))
+                    RunningGateway.config(
+                        Map.of("gateway.http.allowed-origins.0", "https://x.example/path"))))
         .hasMessageContaining("gateway.http.allowed-origins.0");
   }
 }

@@ -91,14 +91,16 @@ class GatewayConfigTest {
   @Test
   void create_batchingRetryAndAuthDefaults_andUnbatchedModelsList() {
     GatewayConfig config =
-        GatewayConfig.create(RunningGateway.config(Map.of("gateway.batching.unbatched-models", "a, b")));
+        GatewayConfig.create(
+            RunningGateway.config(Map.of("gateway.batching.unbatched-models", "a, b")));
     assertThat(config.batching().maxBatchRows()).isEqualTo(512);
     assertThat(config.batching().maxDelay()).isZero();
     assertThat(config.batching().unbatchedModels()).containsExactlyInAnyOrder("a", "b");
     assertThat(config.retry().budgetRatio()).isEqualTo(0.2);
     assertThat(config.retry().hedgingDelay()).isZero();
     assertThat(
-            GatewayConfig.create(RunningGateway.config(Map.of("gateway.upstream.hedging.delay", "25ms")))
+            GatewayConfig.create(
+                    RunningGateway.config(Map.of("gateway.upstream.hedging.delay", "25ms")))
                 .retry()
                 .hedgingDelay())
         .isEqualTo(java.time.Duration.ofMillis(25));
@@ -109,17 +111,26 @@ class GatewayConfigTest {
   @Test
   void create_badNewSettings_failNamingTheKey() {
     assertThatThrownBy(
-            () -> GatewayConfig.create(RunningGateway.config(Map.of("gateway.batching.max-in-flight", "0"))))
+            () ->
+                GatewayConfig.create(
+                    RunningGateway.config(Map.of("gateway.batching.max-in-flight", "0"))))
         .hasMessageContaining("gateway.batching.max-in-flight");
     assertThatThrownBy(
-            () -> GatewayConfig.create(RunningGateway.config(Map.of("gateway.auth.client-token", "short"))))
+            () ->
+                GatewayConfig.create(
+                    RunningGateway.config(Map.of("gateway.auth.client-token", "short"))))
         .hasMessageContaining("gateway.auth.client-token");
     assertThatThrownBy(
-            () -> GatewayConfig.create(RunningGateway.config(Map.of("gateway.tls.cert-chain", "/nope.pem"))))
+            () ->
+                GatewayConfig.create(
+                    RunningGateway.config(Map.of("gateway.tls.cert-chain", "/nope.pem"))))
         .hasMessageContaining("gateway.tls");
-    for (String token : List.of("   ", "                    ", "change-me-to-a-long-random-client-token")) {
+    for (String token :
+        List.of("   ", "                    ", "change-me-to-a-long-random-client-token")) {
       assertThatThrownBy(
-              () -> GatewayConfig.create(RunningGateway.config(Map.of("gateway.auth.client-token", token))))
+              () ->
+                  GatewayConfig.create(
+                      RunningGateway.config(Map.of("gateway.auth.client-token", token))))
           .as("'" + token + "'")
           .hasMessageContaining("gateway.auth.client-token");
     }

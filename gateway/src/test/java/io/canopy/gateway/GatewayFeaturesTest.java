@@ -30,17 +30,23 @@ class GatewayFeaturesTest {
   @Test
   void grpcGetOnlineFeatures_isForwarded() {
     GetOnlineFeaturesResponse r =
-        FeatureStoreServiceGrpc.newBlockingStub(cleanup.register(GrpcTransports.channel(gw.grpcTarget(), 1 << 20)))
+        FeatureStoreServiceGrpc.newBlockingStub(
+                cleanup.register(GrpcTransports.channel(gw.grpcTarget(), 1 << 20)))
             .withDeadlineAfter(10, TimeUnit.SECONDS)
             .getOnlineFeatures(
-                GetOnlineFeaturesRequest.newBuilder().setFeatureView("users").addEntityKeys("u1").addEntityKeys("u2").build());
+                GetOnlineFeaturesRequest.newBuilder()
+                    .setFeatureView("users")
+                    .addEntityKeys("u1")
+                    .addEntityKeys("u2")
+                    .build());
     assertThat(r.getRowsList()).extracting(row -> row.getEntityKey()).containsExactly("u1", "u2");
   }
 
   @Test
   void httpGet_returnsValuesAndStatusesPerEntity() throws Exception {
     HttpResponse<String> response =
-        gw.post("/v1/features/users:get", "{\"entities\": [\"u1\", \"u2\"], \"features\": [\"age\"]}");
+        gw.post(
+            "/v1/features/users:get", "{\"entities\": [\"u1\", \"u2\"], \"features\": [\"age\"]}");
     assertThat(response.statusCode()).isEqualTo(200);
     JsonNode body = RunningGateway.json(response);
     assertThat(body.get("rows").get(1).get("entity").asText()).isEqualTo("u2");
@@ -66,7 +72,9 @@ class GatewayFeaturesTest {
   @Test
   void httpWrite_wrongType_is400WithoutWriting() throws Exception {
     HttpResponse<String> response =
-        gw.post("/v1/features/users:write", "{\"rows\": [{\"entity\": \"u1\", \"values\": {\"age\": \"old\"}}]}");
+        gw.post(
+            "/v1/features/users:write",
+            "{\"rows\": [{\"entity\": \"u1\", \"values\": {\"age\": \"old\"}}]}");
     assertThat(response.statusCode()).isEqualTo(400);
     assertThat(gw.serving.features.written).isEmpty();
   }
@@ -78,12 +86,15 @@ class GatewayFeaturesTest {
   @Test
   void loneSurrogateInAnEntityKey_is400NamingTheField_andNothingIsForwarded() throws Exception {
     String lone = "c-\\ud800";
-    HttpResponse<String> get = gw.post("/v1/features/users:get", "{\"entities\": [\"" + lone + "\"]}");
+    HttpResponse<String> get =
+        gw.post("/v1/features/users:get", "{\"entities\": [\"" + lone + "\"]}");
     assertThat(get.statusCode()).isEqualTo(400);
     assertThat(get.body()).contains("entities").contains("surrogate");
 
     HttpResponse<String> write =
-        gw.post("/v1/features/users:write", "{\"rows\": [{\"entity\": \"" + lone + "\", \"values\": {\"age\": 3}}]}");
+        gw.post(
+            "/v1/features/users:write",
+            "{\"rows\": [{\"entity\": \"" + lone + "\", \"values\": {\"age\": 3}}]}");
     assertThat(write.statusCode()).isEqualTo(400);
     assertThat(write.body()).contains("rows[0].entity");
     assertThat(gw.serving.features.written).isEmpty();
@@ -94,7 +105,8 @@ class GatewayFeaturesTest {
     assertThat(predict.body()).contains("entity").contains("surrogate");
 
     // A well-formed pair (an emoji, U+1F600) is a valid key.
-    HttpResponse<String> pair = gw.post("/v1/features/users:get", "{\"entities\": [\"c-\\ud83d\\ude00\"]}");
+    HttpResponse<String> pair =
+        gw.post("/v1/features/users:get", "{\"entities\": [\"c-\\ud83d\\ude00\"]}");
     assertThat(pair.statusCode()).isEqualTo(200);
   }
 }

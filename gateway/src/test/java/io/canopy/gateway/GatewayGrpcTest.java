@@ -1,8 +1,8 @@
 package io.canopy.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.google.rpc.BadRequest;
@@ -51,8 +51,7 @@ class GatewayGrpcTest {
   void start() throws Exception {
     gw =
         cleanup.register(
-            new RunningGateway(
-                Map.of("gateway.upstream.timeout", "90s", "gateway.max-rows", "3")));
+            new RunningGateway(Map.of("gateway.upstream.timeout", "90s", "gateway.max-rows", "3")));
     channel =
         cleanup.register(
             GrpcTransports.channel(
@@ -177,8 +176,7 @@ class GatewayGrpcTest {
     assertThat(kserve.serverLive(ServerLiveRequest.getDefaultInstance()).getLive()).isTrue();
     gw.serving.ready = false;
     assertThat(kserve.serverReady(ServerReadyRequest.getDefaultInstance()).getReady()).isFalse();
-    assertThat(
-            kserve.modelReady(ModelReadyRequest.newBuilder().setName("iris").build()).getReady())
+    assertThat(kserve.modelReady(ModelReadyRequest.newBuilder().setName("iris").build()).getReady())
         .isFalse();
     assertThat(kserve.serverMetadata(ServerMetadataRequest.getDefaultInstance()).getName())
         .isEqualTo("fake-serving");

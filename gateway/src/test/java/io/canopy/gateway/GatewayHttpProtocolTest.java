@@ -18,7 +18,10 @@ class GatewayHttpProtocolTest {
 
   @RegisterExtension final GrpcCleanup cleanup = new GrpcCleanup();
 
-  /** Sends {@code request}, then reads until the server closes or 10 s pass; the reply and whether it closed. */
+  /**
+   * Sends {@code request}, then reads until the server closes or 10 s pass; the reply and whether
+   * it closed.
+   */
   private static Exchange exchange(RunningGateway gw, String request) throws IOException {
     try (Socket socket = new Socket("127.0.0.1", gw.gateway.httpPort())) {
       socket.setSoTimeout(10_000);
@@ -49,7 +52,8 @@ class GatewayHttpProtocolTest {
   void connectionClose_theReplyIsSentAndTheSocketClosed() throws Exception {
     RunningGateway gw = cleanup.register(new RunningGateway(Map.of()));
 
-    Exchange e = exchange(gw, "GET /observe/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    Exchange e =
+        exchange(gw, "GET /observe/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
 
     // Before: 200, and the socket stayed open (the 10 s bound ended the read).
     assertThat(e.reply()).startsWith("HTTP/1.1 200");

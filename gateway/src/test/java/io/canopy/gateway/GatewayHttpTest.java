@@ -152,8 +152,7 @@ class GatewayHttpTest {
           throw Status.NOT_FOUND.withDescription("no model nope").asRuntimeException();
         };
 
-    HttpResponse<String> response =
-        gw.post("/v1/models/nope:predict", "{\"instances\": [[1]]}");
+    HttpResponse<String> response = gw.post("/v1/models/nope:predict", "{\"instances\": [[1]]}");
 
     assertThat(response.statusCode()).isEqualTo(404);
     assertThat(json(response).get("error").asText()).isNotBlank();
@@ -187,8 +186,7 @@ class GatewayHttpTest {
 
   @Test
   void predict_malformedJson_is400AndNeverReachesServing() throws Exception {
-    HttpResponse<String> response =
-        gw.post("/v1/models/iris:predict", "{\"instances\": [[1, 2]");
+    HttpResponse<String> response = gw.post("/v1/models/iris:predict", "{\"instances\": [[1, 2]");
 
     assertThat(response.statusCode()).isEqualTo(400);
     assertThat(json(response).get("error").asText()).startsWith("body:");

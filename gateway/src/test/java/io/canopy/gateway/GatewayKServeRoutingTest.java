@@ -1,11 +1,11 @@
 package io.canopy.gateway;
 
-import io.canopy.common.testing.Await;
 import static io.canopy.gateway.FraudModel.FRAUD;
 import static io.canopy.gateway.FraudModel.infer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.canopy.common.grpc.GrpcTransports;
+import io.canopy.common.testing.Await;
 import io.canopy.common.testing.GrpcCleanup;
 import io.canopy.proto.inference.v1.GetModelStatusRequest;
 import io.canopy.proto.inference.v1.InferenceServiceGrpc;
@@ -50,7 +50,8 @@ class GatewayKServeRoutingTest {
   }
 
   private GRPCInferenceServiceGrpc.GRPCInferenceServiceBlockingStub kserve() {
-    return GRPCInferenceServiceGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS);
+    return GRPCInferenceServiceGrpc.newBlockingStub(channel)
+        .withDeadlineAfter(10, TimeUnit.SECONDS);
   }
 
   @Test
@@ -58,8 +59,10 @@ class GatewayKServeRoutingTest {
     assertThat(kserve().modelInfer(infer("")).getModelVersion()).isEqualTo("1");
     assertThat(gw.serving.inferSeen.get().getModelVersion()).isEqualTo("1");
     assertThat(kserve().modelInfer(infer("2")).getModelVersion()).isEqualTo("2");
-    assertThat(kserve().modelMetadata(ModelMetadataRequest.newBuilder().setName("fraud").build())
-            .getVersions(0))
+    assertThat(
+            kserve()
+                .modelMetadata(ModelMetadataRequest.newBuilder().setName("fraud").build())
+                .getVersions(0))
         .isEqualTo("1");
     kserve().modelReady(ModelReadyRequest.newBuilder().setName("fraud").build());
     assertThat(((ModelReadyRequest) gw.serving.lastRequest.get()).getVersion()).isEqualTo("1");
@@ -126,7 +129,9 @@ class GatewayKServeRoutingTest {
         () -> {
           java.util.Set<Long> versions = new java.util.HashSet<>();
           for (int i = 0; i < 20; i++) {
-            versions.add(versionOverHttp("{\"routing_key\": \"user-" + i + "\", \"instances\": [[1]]}", null));
+            versions.add(
+                versionOverHttp(
+                    "{\"routing_key\": \"user-" + i + "\", \"instances\": [[1]]}", null));
           }
           return versions.size() == 2;
         });
@@ -134,12 +139,15 @@ class GatewayKServeRoutingTest {
     long first = -1;
     for (int i = 0; i < 20; i++) {
       String key = "user-" + i;
-      long byField = versionOverHttp("{\"routing_key\": \"" + key + "\", \"instances\": [[1]]}", null);
+      long byField =
+          versionOverHttp("{\"routing_key\": \"" + key + "\", \"instances\": [[1]]}", null);
       assertThat(versionOverHttp("{\"instances\": [[1]]}", key)).isEqualTo(byField);
       assertThat(grpcPredictVersion(key)).isEqualTo(byField);
       assertThat(kserveVersion(key)).isEqualTo(byField);
       // The body's key wins over the header's.
-      assertThat(versionOverHttp("{\"routing_key\": \"" + key + "\", \"instances\": [[1]]}", "other-" + i))
+      assertThat(
+              versionOverHttp(
+                  "{\"routing_key\": \"" + key + "\", \"instances\": [[1]]}", "other-" + i))
           .isEqualTo(byField);
       sawBoth |= first >= 0 && byField != first;
       first = first < 0 ? byField : first;

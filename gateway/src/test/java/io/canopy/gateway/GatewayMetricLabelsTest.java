@@ -1,11 +1,11 @@
 package io.canopy.gateway;
 
-import io.canopy.common.testing.ProcessSuite;
-import io.canopy.common.testing.Await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.canopy.common.grpc.GrpcTransports;
+import io.canopy.common.testing.Await;
 import io.canopy.common.testing.GrpcCleanup;
+import io.canopy.common.testing.ProcessSuite;
 import io.canopy.gateway.metrics.HelidonGatewayMetrics;
 import io.canopy.proto.inference.v1.DenseRows;
 import io.canopy.proto.inference.v1.InferenceServiceGrpc;
@@ -23,8 +23,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Model and version labels stay bounded (issue 13, item 2): thousands of made-up model names and
- * version numbers add no series beyond one "_unknown" set, a real model keeps its own, a cap
- * folds the excess into "_other", and a deleted model's series are removed.
+ * version numbers add no series beyond one "_unknown" set, a real model keeps its own, a cap folds
+ * the excess into "_other", and a deleted model's series are removed.
  */
 @ProcessSuite
 class GatewayMetricLabelsTest {
@@ -54,17 +54,21 @@ class GatewayMetricLabelsTest {
         Duration.ofSeconds(20),
         () -> {
           try {
-            return gw.post("/v1/models/iris/versions/1:predict", "{\"instances\": [[1, 2, 3, 4]]}").statusCode() == 200;
+            return gw.post("/v1/models/iris/versions/1:predict", "{\"instances\": [[1, 2, 3, 4]]}")
+                    .statusCode()
+                == 200;
           } catch (Exception e) {
             return false;
           }
         });
     var grpc =
-        InferenceServiceGrpc.newBlockingStub(cleanup.register(GrpcTransports.channel(gw.grpcTarget(), 1 << 20)));
+        InferenceServiceGrpc.newBlockingStub(
+            cleanup.register(GrpcTransports.channel(gw.grpcTarget(), 1 << 20)));
 
     for (int i = 0; i < UNKNOWN_CALLS; i++) {
       gw.post("/v1/models/made-up-" + i + ":predict", "{\"instances\": [[1]]}");
-      gw.post("/v1/models/iris/versions/" + (1000 + i) + ":predict", "{\"instances\": [[1, 2, 3, 4]]}");
+      gw.post(
+          "/v1/models/iris/versions/" + (1000 + i) + ":predict", "{\"instances\": [[1, 2, 3, 4]]}");
       try {
         grpc.withDeadlineAfter(10, TimeUnit.SECONDS)
             .predict(
@@ -78,7 +82,9 @@ class GatewayMetricLabelsTest {
     }
 
     Set<String> labels = requestModelLabels();
-    System.out.printf("gateway request series model/version labels after %d made-up calls: %s%n", 3 * UNKNOWN_CALLS, labels);
+    System.out.printf(
+        "gateway request series model/version labels after %d made-up calls: %s%n",
+        3 * UNKNOWN_CALLS, labels);
     assertThat(labels).noneMatch(l -> l.startsWith("made-up-") || l.startsWith("grpc-made-up-"));
     assertThat(labels).noneMatch(l -> l.matches("iris/1[0-9]{3}"));
     assertThat(labels).contains("iris/1", "iris/_unknown");

@@ -1,15 +1,13 @@
 package io.canopy.gateway;
 
 import io.canopy.common.testing.Await;
-import static org.assertj.core.api.Assertions.assertThat;
-
+import io.canopy.common.testing.GrpcCleanup;
 import io.canopy.gateway.metrics.HelidonGatewayMetrics;
 import io.helidon.metrics.api.Metrics;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import io.canopy.common.testing.GrpcCleanup;
 
 /** The replica and channel-state meters reach {@code /observe/metrics} (Prometheus text). */
 class GatewayMetricsEndpointTest {
@@ -30,11 +28,17 @@ class GatewayMetricsEndpointTest {
             gw.post("/v1/models/m/versions/1:predict", "{\"instances\": [[1]]}");
             String text = gw.get("/observe/metrics").body();
             return text.lines()
-                    .anyMatch(l -> l.startsWith("canopy_gateway_upstream_replica_calls")
-                        && l.contains(replica) && l.contains("code=\"OK\""))
+                    .anyMatch(
+                        l ->
+                            l.startsWith("canopy_gateway_upstream_replica_calls")
+                                && l.contains(replica)
+                                && l.contains("code=\"OK\""))
                 && text.lines()
-                    .anyMatch(l -> l.startsWith("canopy_gateway_upstream_channel_state")
-                        && l.contains("state=\"READY\"") && l.trim().endsWith(" 1.0"));
+                    .anyMatch(
+                        l ->
+                            l.startsWith("canopy_gateway_upstream_channel_state")
+                                && l.contains("state=\"READY\"")
+                                && l.trim().endsWith(" 1.0"));
           } catch (Exception e) {
             throw new IllegalStateException(e);
           }

@@ -1,11 +1,11 @@
 package io.canopy.gateway;
 
-import io.canopy.common.testing.ProcessSuite;
-import io.canopy.common.testing.Await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.canopy.common.grpc.GrpcTransports;
+import io.canopy.common.testing.Await;
 import io.canopy.common.testing.GrpcCleanup;
+import io.canopy.common.testing.ProcessSuite;
 import io.canopy.proto.inference.v1.DenseRows;
 import io.canopy.proto.inference.v1.InferenceServiceGrpc;
 import io.canopy.proto.inference.v1.PredictRequest;
@@ -88,7 +88,8 @@ class GatewayResilienceTest {
   void predict_oneReplicaKilledMidLoad_noRequestFails() throws Exception {
     try (ServingProcess child = new ServingProcess();
         RunningGateway two =
-            new RunningGateway(Map.of("gateway.upstream.serving-target", child.target() + "," + b.target()))) {
+            new RunningGateway(
+                Map.of("gateway.upstream.serving-target", child.target() + "," + b.target()))) {
       ManagedChannel toTwo = cleanup.register(GrpcTransports.channel(two.grpcTarget(), 1 << 20));
       var stub = InferenceServiceGrpc.newBlockingStub(toTwo);
       ExecutorService clients = Executors.newFixedThreadPool(16);
@@ -109,7 +110,8 @@ class GatewayResilienceTest {
                                         .setModel("m")
                                         .setVersion(1)
                                         .setRequestId("r" + i)
-                                        .setDense(DenseRows.newBuilder().setNumFeatures(1).addValues(i))
+                                        .setDense(
+                                            DenseRows.newBuilder().setNumFeatures(1).addValues(i))
                                         .build());
                         assertThat(r.getRequestId()).isEqualTo("r" + i);
                       } catch (RuntimeException e) {
@@ -149,7 +151,8 @@ class GatewayResilienceTest {
       predict(i);
     }
     assertThat(metrics.replicaOutcomes).contains(a.target() + " UNAVAILABLE", b.target() + " OK");
-    assertThat(metrics.replicaOutcomes).doesNotContain(b.target() + " UNAVAILABLE", a.target() + " NOT_FOUND");
+    assertThat(metrics.replicaOutcomes)
+        .doesNotContain(b.target() + " UNAVAILABLE", a.target() + " NOT_FOUND");
   }
 
   @Test

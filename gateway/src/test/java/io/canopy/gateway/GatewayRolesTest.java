@@ -1,10 +1,10 @@
 package io.canopy.gateway;
 
-import io.canopy.common.testing.Bearer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.canopy.common.grpc.GrpcTransports;
+import io.canopy.common.testing.Bearer;
 import io.canopy.common.testing.GrpcCleanup;
 import io.canopy.proto.features.v1.CreateFeatureViewRequest;
 import io.canopy.proto.features.v1.DeleteFeatureViewRequest;
@@ -14,10 +14,8 @@ import io.canopy.proto.features.v1.FeatureView;
 import io.canopy.proto.features.v1.GetOnlineFeaturesRequest;
 import io.canopy.proto.features.v1.ValueType;
 import io.grpc.ManagedChannel;
-import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.stub.MetadataUtils;
 import java.net.http.HttpRequest;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -26,9 +24,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Tokens carry roles (issue 13, item 8): a prediction client can no longer write features or
- * delete the view a model's binding reads; the older single client token keeps predicting and
- * writing features but no longer administers views.
+ * Tokens carry roles (issue 13, item 8): a prediction client can no longer write features or delete
+ * the view a model's binding reads; the older single client token keeps predicting and writing
+ * features but no longer administers views.
  */
 class GatewayRolesTest {
 
@@ -76,15 +74,20 @@ class GatewayRolesTest {
             HttpRequest.newBuilder(gw.uri("/v1/features/users:write"))
                 .header("content-type", "application/json")
                 .header("authorization", "Bearer " + token)
-                .POST(HttpRequest.BodyPublishers.ofString("{\"rows\": [{\"entity\": \"u1\", \"values\": {\"age\": 3}}]}")))
+                .POST(
+                    HttpRequest.BodyPublishers.ofString(
+                        "{\"rows\": [{\"entity\": \"u1\", \"values\": {\"age\": 3}}]}")))
         .statusCode();
   }
 
   private static CreateFeatureViewRequest view() {
     return CreateFeatureViewRequest.newBuilder()
         .setFeatureView(
-            FeatureView.newBuilder().setName("users").setEntity("id")
-                .addFeatures(Feature.newBuilder().setName("age").setType(ValueType.VALUE_TYPE_INT64)))
+            FeatureView.newBuilder()
+                .setName("users")
+                .setEntity("id")
+                .addFeatures(
+                    Feature.newBuilder().setName("age").setType(ValueType.VALUE_TYPE_INT64)))
         .setReplace(true)
         .build();
   }
@@ -96,8 +99,14 @@ class GatewayRolesTest {
 
     assertThat(code(() -> features(PREDICT).getOnlineFeatures(read))).isEqualTo(Status.Code.OK);
     assertThat(httpWrite(PREDICT)).isEqualTo(403);
-    assertThat(code(() -> features(PREDICT).createFeatureView(view()))).isEqualTo(Status.Code.PERMISSION_DENIED);
-    assertThat(code(() -> features(PREDICT).deleteFeatureView(DeleteFeatureViewRequest.newBuilder().setName("users").build())))
+    assertThat(code(() -> features(PREDICT).createFeatureView(view())))
+        .isEqualTo(Status.Code.PERMISSION_DENIED);
+    assertThat(
+            code(
+                () ->
+                    features(PREDICT)
+                        .deleteFeatureView(
+                            DeleteFeatureViewRequest.newBuilder().setName("users").build())))
         .isEqualTo(Status.Code.PERMISSION_DENIED);
     assertThat(gw.serving.features.written).isEmpty();
   }
@@ -106,16 +115,28 @@ class GatewayRolesTest {
   void writeFeaturesRole_andTheOlderClientToken_writeButMayNotAdministerViews() throws Exception {
     assertThat(httpWrite(WRITER)).isEqualTo(200);
     assertThat(httpWrite(LEGACY)).isEqualTo(200);
-    assertThat(code(() -> features(WRITER).createFeatureView(view()))).isEqualTo(Status.Code.PERMISSION_DENIED);
-    assertThat(code(() -> features(LEGACY).deleteFeatureView(DeleteFeatureViewRequest.newBuilder().setName("users").build())))
+    assertThat(code(() -> features(WRITER).createFeatureView(view())))
+        .isEqualTo(Status.Code.PERMISSION_DENIED);
+    assertThat(
+            code(
+                () ->
+                    features(LEGACY)
+                        .deleteFeatureView(
+                            DeleteFeatureViewRequest.newBuilder().setName("users").build())))
         .isEqualTo(Status.Code.PERMISSION_DENIED);
   }
 
   @Test
   void adminRole_administersViews_andNoTokenIsUnauthenticated() throws Exception {
-    assertThat(code(() -> features(ADMIN).createFeatureView(view()))).isNotIn(Status.Code.PERMISSION_DENIED, Status.Code.UNAUTHENTICATED);
+    assertThat(code(() -> features(ADMIN).createFeatureView(view())))
+        .isNotIn(Status.Code.PERMISSION_DENIED, Status.Code.UNAUTHENTICATED);
     assertThat(httpWrite(ADMIN)).isEqualTo(200);
-    assertThat(code(() -> FeatureStoreServiceGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS).createFeatureView(view())))
+    assertThat(
+            code(
+                () ->
+                    FeatureStoreServiceGrpc.newBlockingStub(channel)
+                        .withDeadlineAfter(10, TimeUnit.SECONDS)
+                        .createFeatureView(view())))
         .isEqualTo(Status.Code.UNAUTHENTICATED);
     assertThat(httpWrite("not-a-token-0123456789")).isEqualTo(401);
   }

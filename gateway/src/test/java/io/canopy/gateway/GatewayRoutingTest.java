@@ -1,12 +1,12 @@
 package io.canopy.gateway;
 
-import io.canopy.common.testing.Await;
 import static io.canopy.gateway.FraudModel.FRAUD;
 import static io.canopy.gateway.FraudModel.request;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.canopy.common.grpc.GrpcTransports;
+import io.canopy.common.testing.Await;
 import io.canopy.common.testing.GrpcCleanup;
 import io.canopy.proto.inference.v1.InferenceServiceGrpc;
 import io.canopy.proto.inference.v1.PredictRequest;
@@ -60,7 +60,8 @@ class GatewayRoutingTest {
     Await.until("alias moved", Duration.ofSeconds(10), () -> predict(request()).getVersion() == 3);
     HttpResponse<String> http = gw.post("/v1/models/fraud:predict", "{\"instances\": [[0.5]]}");
     assertThat(RunningGateway.json(http).get("version").asLong()).isEqualTo(3);
-    HttpResponse<String> latest = gw.post("/v1/models/fraud/labels/latest:predict", "{\"instances\": [[0.5]]}");
+    HttpResponse<String> latest =
+        gw.post("/v1/models/fraud/labels/latest:predict", "{\"instances\": [[0.5]]}");
     assertThat(RunningGateway.json(latest).get("version").asLong()).isEqualTo(3);
   }
 
@@ -70,7 +71,8 @@ class GatewayRoutingTest {
         .isInstanceOf(StatusRuntimeException.class)
         .extracting(e -> Status.fromThrowable(e).getCode())
         .isEqualTo(Status.Code.NOT_FOUND);
-    assertThat(gw.post("/v1/models/fraud/labels/nope:predict", "{\"instances\": [[1]]}").statusCode())
+    assertThat(
+            gw.post("/v1/models/fraud/labels/nope:predict", "{\"instances\": [[1]]}").statusCode())
         .isEqualTo(404);
   }
 
@@ -87,15 +89,20 @@ class GatewayRoutingTest {
     Await.until(
         "policy seen",
         Duration.ofSeconds(10),
-        () -> predict(request().setRoutingKey("probe")).getVersion() != 0 && gw.serving.predictSeen.get().getVersion() >= 1);
-    Await.until("split over two versions", Duration.ofSeconds(10), () -> {
-      boolean both = false;
-      long a = predict(request().setRoutingKey("k-a")).getVersion();
-      for (int i = 0; i < 40; i++) {
-        both |= predict(request().setRoutingKey("k-" + i)).getVersion() != a;
-      }
-      return both;
-    });
+        () ->
+            predict(request().setRoutingKey("probe")).getVersion() != 0
+                && gw.serving.predictSeen.get().getVersion() >= 1);
+    Await.until(
+        "split over two versions",
+        Duration.ofSeconds(10),
+        () -> {
+          boolean both = false;
+          long a = predict(request().setRoutingKey("k-a")).getVersion();
+          for (int i = 0; i < 40; i++) {
+            both |= predict(request().setRoutingKey("k-" + i)).getVersion() != a;
+          }
+          return both;
+        });
     for (int key = 0; key < 20; key++) {
       long first = predict(request().setRoutingKey("user-" + key)).getVersion();
       for (int again = 0; again < 5; again++) {
@@ -130,11 +137,13 @@ class GatewayRoutingTest {
       assertThat(response.getRequestId()).isEqualTo("req-" + i);
     }
     Await.until("20 comparisons", Duration.ofSeconds(10), () -> metrics.shadows.size() >= 20);
-    assertThat(metrics.shadows).allSatisfy(s -> {
-      assertThat(s.version()).isEqualTo(2);
-      assertThat(s.agreed()).isFalse();
-      assertThat(s.maxAbsDiff()).isEqualTo(98.5);
-    });
+    assertThat(metrics.shadows)
+        .allSatisfy(
+            s -> {
+              assertThat(s.version()).isEqualTo(2);
+              assertThat(s.agreed()).isFalse();
+              assertThat(s.maxAbsDiff()).isEqualTo(98.5);
+            });
     assertThat(gw.serving.predicts).anySatisfy(r -> assertThat(r.getVersion()).isEqualTo(2));
   }
 }

@@ -1,17 +1,16 @@
 package io.canopy.gateway;
 
-import io.canopy.common.testing.Bearer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.canopy.common.grpc.GrpcTransports;
+import io.canopy.common.testing.Bearer;
 import io.canopy.common.testing.GrpcCleanup;
 import io.canopy.common.testing.LogCapture;
 import io.canopy.proto.inference.v1.DenseRows;
 import io.canopy.proto.inference.v1.InferenceServiceGrpc;
 import io.canopy.proto.inference.v1.PredictRequest;
 import io.grpc.ManagedChannel;
-import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.MetadataUtils;
@@ -77,7 +76,8 @@ class GatewaySecurityTest {
         catchThrowableOfType(
             StatusRuntimeException.class,
             () ->
-                stub.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(Bearer.headers(WRONG)))
+                stub.withInterceptors(
+                        MetadataUtils.newAttachHeadersInterceptor(Bearer.headers(WRONG)))
                     .withDeadlineAfter(10, TimeUnit.SECONDS)
                     .predict(rows(1)));
     assertThat(wrong.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);

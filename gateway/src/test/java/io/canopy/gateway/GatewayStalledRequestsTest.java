@@ -1,9 +1,9 @@
 package io.canopy.gateway;
 
-import io.canopy.common.testing.ProcessSuite;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.canopy.common.testing.GrpcCleanup;
+import io.canopy.common.testing.ProcessSuite;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -24,7 +24,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class GatewayStalledRequestsTest {
 
   @RegisterExtension final GrpcCleanup cleanup = new GrpcCleanup();
-  @RegisterExtension final io.canopy.common.testing.LogCapture logs = new io.canopy.common.testing.LogCapture();
+
+  @RegisterExtension
+  final io.canopy.common.testing.LogCapture logs = new io.canopy.common.testing.LogCapture();
 
   private static Socket connect(RunningGateway gw) throws IOException {
     Socket socket = new Socket("127.0.0.1", gw.gateway.httpPort());
@@ -43,7 +45,8 @@ class GatewayStalledRequestsTest {
         got.write(buf, 0, n);
       }
     } catch (SocketTimeoutException e) {
-      throw new SocketTimeoutException("still open; received so far: " + got.toString(StandardCharsets.ISO_8859_1));
+      throw new SocketTimeoutException(
+          "still open; received so far: " + got.toString(StandardCharsets.ISO_8859_1));
     }
     return got.toString(StandardCharsets.ISO_8859_1);
   }
@@ -56,22 +59,26 @@ class GatewayStalledRequestsTest {
 
   @Test
   void halfSentHeaders_connectionClosedAfterTheReadTimeout() throws Exception {
-    RunningGateway gw = cleanup.register(new RunningGateway(Map.of("gateway.http.read-timeout", "1s")));
+    RunningGateway gw =
+        cleanup.register(new RunningGateway(Map.of("gateway.http.read-timeout", "1s")));
 
     try (Socket headers = connect(gw)) {
       send(headers, "POST /v1/models/iris:predict HTTP/1.1\r\nHost: x\r\nContent-Ty");
       // Before: still open after the test's own 20 s bound.
       assertThat(readUntilClosed(headers)).doesNotContain("200 OK");
     } catch (SocketTimeoutException e) {
-      throw new AssertionError("the gateway kept a half-sent request open for 20 s: " + e.getMessage(), e);
+      throw new AssertionError(
+          "the gateway kept a half-sent request open for 20 s: " + e.getMessage(), e);
     }
     // And the server keeps serving.
-    assertThat(gw.post("/v1/models/iris:predict", "{\"instances\": [[1, 2, 3, 4]]}").statusCode()).isNotEqualTo(503);
+    assertThat(gw.post("/v1/models/iris:predict", "{\"instances\": [[1, 2, 3, 4]]}").statusCode())
+        .isNotEqualTo(503);
   }
 
   @Test
   void halfSentBody_is408AndClosedAfterTheReadTimeout_withOneShortLogLine() throws Exception {
-    RunningGateway gw = cleanup.register(new RunningGateway(Map.of("gateway.http.read-timeout", "1s")));
+    RunningGateway gw =
+        cleanup.register(new RunningGateway(Map.of("gateway.http.read-timeout", "1s")));
 
     for (int i = 0; i < 3; i++) {
       try (Socket body = connect(gw)) {
@@ -85,23 +92,31 @@ class GatewayStalledRequestsTest {
         String reply = readUntilClosed(body);
         assertThat(reply).doesNotContain("200 OK"); // the socket is closed under the request
       } catch (SocketTimeoutException e) {
-        throw new AssertionError("the gateway kept a stalled connection open for 20 s: " + e.getMessage(), e);
+        throw new AssertionError(
+            "the gateway kept a stalled connection open for 20 s: " + e.getMessage(), e);
       }
     }
     // Before: a WARNING with a stack trace per stalled request, from the gateway's error mapping.
     // (Records of the gateway's own loggers: the first line names the logger.)
-    assertThat(logs.records().stream().filter(r -> r.lines().findFirst().orElse("").contains("io.canopy.gateway")))
+    assertThat(
+            logs.records().stream()
+                .filter(r -> r.lines().findFirst().orElse("").contains("io.canopy.gateway")))
         .noneMatch(r -> r.contains("\tat "))
         .noneMatch(r -> r.contains("WARNING") || r.contains("SEVERE"));
     assertThat(logs.records().stream().filter(r -> r.contains("body stopped arriving"))).hasSize(1);
   }
 
   @Test
-  void bodiesStillArriving_shareOneBudget_andTheNextIsRefused503_notQueuedInMemory() throws Exception {
+  void bodiesStillArriving_shareOneBudget_andTheNextIsRefused503_notQueuedInMemory()
+      throws Exception {
     RunningGateway gw =
         cleanup.register(
             new RunningGateway(
-                Map.of("gateway.http.max-buffered-bytes", String.valueOf(1 << 20), "gateway.http.read-timeout", "30s")));
+                Map.of(
+                    "gateway.http.max-buffered-bytes",
+                    String.valueOf(1 << 20),
+                    "gateway.http.read-timeout",
+                    "30s")));
     List<Socket> stalled = new ArrayList<>();
     try {
       // Three clients each send 400 KB of a 2 MB body and stop: 1.2 MB held > the 1 MiB budget.
@@ -153,6 +168,7 @@ class GatewayStalledRequestsTest {
       }
     }
     // The budget is given back: a normal request gets through.
-    assertThat(gw.post("/v1/models/iris:predict", "{\"instances\": [[1, 2, 3, 4]]}").statusCode()).isNotEqualTo(503);
+    assertThat(gw.post("/v1/models/iris:predict", "{\"instances\": [[1, 2, 3, 4]]}").statusCode())
+        .isNotEqualTo(503);
   }
 }

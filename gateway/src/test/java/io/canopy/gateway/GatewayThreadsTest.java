@@ -46,8 +46,10 @@ class GatewayThreadsTest {
   private static final class ThreadProbe implements GatewayMetrics {
     /** Batcher.send, which runs in the handler when a batch slot is free. */
     final CompletableFuture<Thread> batchSent = new CompletableFuture<>();
+
     /** The upstream call's own completion callback. */
     final CompletableFuture<Thread> upstreamAnswered = new CompletableFuture<>();
+
     /** The pipeline's completion, just before the answer is relayed to the caller. */
     final CompletableFuture<Thread> requestDone = new CompletableFuture<>();
 

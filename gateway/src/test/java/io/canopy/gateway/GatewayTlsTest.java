@@ -1,6 +1,5 @@
 package io.canopy.gateway;
 
-import io.canopy.common.testing.ProcessSuite;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
@@ -8,6 +7,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import io.canopy.common.grpc.GrpcTransports;
 import io.canopy.common.testing.GrpcCleanup;
 import io.canopy.common.testing.ListenerProbes;
+import io.canopy.common.testing.ProcessSuite;
 import io.canopy.common.testing.TestCertificates;
 import io.canopy.common.tls.ServerTls;
 import io.canopy.gateway.metrics.GatewayMetrics;
@@ -33,10 +33,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * With a certificate configured, both fronts (and /observe on the HTTP one) speak TLS only, and
- * with a trust CA the gateway reaches serving-service and the registry over TLS, refusing
- * servers whose certificate does not chain to it. With {@code gateway.tls.client-ca} both fronts
- * require client certificates, and with {@code gateway.upstream.tls.cert-chain|private-key} the
- * gateway presents one upstream. The CA is generated per test.
+ * with a trust CA the gateway reaches serving-service and the registry over TLS, refusing servers
+ * whose certificate does not chain to it. With {@code gateway.tls.client-ca} both fronts require
+ * client certificates, and with {@code gateway.upstream.tls.cert-chain|private-key} the gateway
+ * presents one upstream. The CA is generated per test.
  */
 @ProcessSuite
 class GatewayTlsTest {
@@ -104,7 +104,9 @@ class GatewayTlsTest {
           client.send(
               HttpRequest.newBuilder(
                       URI.create(
-                          "https://127.0.0.1:" + gw.gateway.httpPort() + "/v1/models/m/versions/2:predict"))
+                          "https://127.0.0.1:"
+                              + gw.gateway.httpPort()
+                              + "/v1/models/m/versions/2:predict"))
                   .header("content-type", "application/json")
                   .POST(HttpRequest.BodyPublishers.ofString("{\"instances\": [[1]]}"))
                   .build(),
@@ -131,8 +133,7 @@ class GatewayTlsTest {
   }
 
   @Test
-  void mutualTls_frontsRequireClientCertificates_andBothUpstreamHopsPresentOne()
-      throws Exception {
+  void mutualTls_frontsRequireClientCertificates_andBothUpstreamHopsPresentOne() throws Exception {
     Map<String, String> more = new HashMap<>(upstreamCertificate());
     more.put("gateway.tls.client-ca", certs.caCert().toString());
     // serving-service and the registry behind the gateway require client certificates.

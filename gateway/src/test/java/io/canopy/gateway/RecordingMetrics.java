@@ -14,16 +14,22 @@ final class RecordingMetrics implements GatewayMetrics {
   final AtomicInteger budgetExhausted = new AtomicInteger();
   final AtomicInteger batches = new AtomicInteger();
   final AtomicInteger hedges = new AtomicInteger();
+
   /** "replica code" of every upstream call. */
   final ConcurrentLinkedQueue<String> replicaOutcomes = new ConcurrentLinkedQueue<>();
+
   volatile java.util.function.Supplier<String> channelState = () -> "none";
+
   /** Finished predictions counted by "route version code". */
   final java.util.concurrent.ConcurrentHashMap<String, AtomicInteger> requests =
       new java.util.concurrent.ConcurrentHashMap<>();
 
   @Override
-  public void request(String front, String model, String version, String route, String code, long nanos) {
-    requests.computeIfAbsent(route + " " + version + " " + code, k -> new AtomicInteger()).incrementAndGet();
+  public void request(
+      String front, String model, String version, String route, String code, long nanos) {
+    requests
+        .computeIfAbsent(route + " " + version + " " + code, k -> new AtomicInteger())
+        .incrementAndGet();
   }
 
   int requests(String routeVersionCode) {

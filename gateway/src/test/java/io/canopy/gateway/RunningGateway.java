@@ -86,8 +86,7 @@ final class RunningGateway implements AutoCloseable {
             .POST(HttpRequest.BodyPublishers.ofString(body)));
   }
 
-  HttpResponse<String> send(HttpRequest.Builder request)
-      throws IOException, InterruptedException {
+  HttpResponse<String> send(HttpRequest.Builder request) throws IOException, InterruptedException {
     return http.send(
         request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
   }

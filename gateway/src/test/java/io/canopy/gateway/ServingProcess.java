@@ -20,14 +20,22 @@ final class ServingProcess implements AutoCloseable {
     this(false);
   }
 
-  /** @param costly spend {@link FakeServing#costly}'s CPU cost per Predict */
+  /**
+   * @param costly spend {@link FakeServing#costly}'s CPU cost per Predict
+   */
   ServingProcess(boolean costly) throws IOException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     process =
-        new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), ServingProcess.class.getName(), Boolean.toString(costly))
+        new ProcessBuilder(
+                java,
+                "-cp",
+                System.getProperty("java.class.path"),
+                ServingProcess.class.getName(),
+                Boolean.toString(costly))
             .redirectErrorStream(true)
             .start();
-    BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+    BufferedReader out =
+        new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
     String line;
     int found = -1;
     while (found < 0 && (line = out.readLine()) != null) {

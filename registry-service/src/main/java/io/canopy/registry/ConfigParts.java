@@ -1,9 +1,8 @@
 package io.canopy.registry;
 
+import io.canopy.common.auth.BearerTokens;
 import io.canopy.common.auth.Role;
 import io.canopy.common.auth.TokenConfig;
-
-import io.canopy.common.auth.BearerTokens;
 import io.canopy.common.config.ConfigLoader;
 import io.canopy.registry.RegistryConfig.ArtifactBackend;
 import io.canopy.registry.store.PostgresSettings;
@@ -35,7 +34,8 @@ final class ConfigParts {
       case "postgresql" -> ArtifactBackend.POSTGRESQL;
       default ->
           throw new IllegalArgumentException(
-              "registry.artifacts.backend: '" + value
+              "registry.artifacts.backend: '"
+                  + value
                   + "' is not supported (supported: directory, postgresql)");
     };
   }
@@ -43,8 +43,8 @@ final class ConfigParts {
   /**
    * {@code auth.admin-tokens} (a list of {@code principal}/{@code token}) plus {@code
    * auth.admin-token} (principal "admin"). The environment variable REGISTRY_AUTH_ADMIN_TOKEN
-   * arrives as {@code auth.admin.token} through Helidon's mapping, so that spelling counts too.
-   * "" (the default) turns authentication off; anything else must be a real token.
+   * arrives as {@code auth.admin.token} through Helidon's mapping, so that spelling counts too. ""
+   * (the default) turns authentication off; anything else must be a real token.
    */
   static List<BearerTokens.Token> adminTokens(Config auth) {
     List<BearerTokens.Token> tokens = new ArrayList<>();
@@ -52,8 +52,10 @@ final class ConfigParts {
         auth.get("admin-token").asString().orElse("").isEmpty()
             ? auth.get("admin.token")
             : auth.get("admin-token");
-    TokenConfig.single(single, "registry.auth.admin-token", ADMIN, Role.ADMIN).ifPresent(tokens::add);
-    tokens.addAll(TokenConfig.list(auth.get("admin-tokens"), "registry.auth.admin-tokens", Role.ADMIN));
+    TokenConfig.single(single, "registry.auth.admin-token", ADMIN, Role.ADMIN)
+        .ifPresent(tokens::add);
+    tokens.addAll(
+        TokenConfig.list(auth.get("admin-tokens"), "registry.auth.admin-tokens", Role.ADMIN));
     return tokens;
   }
 }

@@ -1,10 +1,9 @@
 package io.canopy.registry;
 
-import io.canopy.common.log.Logging;
 import io.canopy.common.auth.BearerTokens;
 import io.canopy.common.auth.SecurityBanner;
-
 import io.canopy.common.config.ConfigLoader;
+import io.canopy.common.log.Logging;
 
 /** Runs the registry as its own process. */
 public final class Main {
@@ -26,9 +25,11 @@ public final class Main {
         config.tls().enabled() ? ", TLS on both" : "");
     System.out.println(
         SecurityBanner.line(
-            "registry", new BearerTokens(config.adminTokens()), "mutations (reads stay open)", config.tls()));
+            "registry",
+            new BearerTokens(config.adminTokens()),
+            "mutations (reads stay open)",
+            config.tls()));
     Runtime.getRuntime().addShutdownHook(new Thread(server::close, "registry-shutdown"));
     server.awaitTermination();
   }
-
 }

@@ -1,8 +1,8 @@
 package io.canopy.registry;
 
-import io.canopy.common.config.ConfigLoader;
-import io.canopy.common.auth.BearerTokens;
 import io.canopy.common.admin.AdminSettings;
+import io.canopy.common.auth.BearerTokens;
+import io.canopy.common.config.ConfigLoader;
 import io.canopy.common.config.Listen;
 import io.canopy.common.grpc.GrpcLimits;
 import io.canopy.common.tls.ServerTls;
@@ -21,8 +21,8 @@ import java.util.Optional;
  * registry.yaml}) and validated here so that a bad value fails at startup naming its key.
  *
  * @param grpc where the gRPC API listens
- * @param admin where the admin HTTP server listens ({@code registry.admin.*}), the largest body
- *     it takes ({@code registry.admin.max-payload-bytes}, 413 above it) and its certificate (the
+ * @param admin where the admin HTTP server listens ({@code registry.admin.*}), the largest body it
+ *     takes ({@code registry.admin.max-payload-bytes}, 413 above it) and its certificate (the
  *     service's {@code registry.tls.*})
  * @param dataDir holds {@code registry.db}, the artifact directory and staging files
  * @param storeBackend the metadata backend
@@ -70,7 +70,6 @@ public record RegistryConfig(
     POSTGRESQL
   }
 
-
   public RegistryConfig {
     if (grpc == null) {
       throw new IllegalArgumentException("registry.grpc: required");
@@ -88,9 +87,7 @@ public record RegistryConfig(
       throw new IllegalArgumentException(
           "registry.upload.max-bytes: " + uploadMaxBytes + " must be at least 1");
     }
-    if (validationTimeout == null
-        || validationTimeout.isNegative()
-        || validationTimeout.isZero()) {
+    if (validationTimeout == null || validationTimeout.isNegative() || validationTimeout.isZero()) {
       throw new IllegalArgumentException(
           "registry.validation.timeout: " + validationTimeout + " must be positive");
     }
@@ -104,7 +101,8 @@ public record RegistryConfig(
     }
     if (validationMaxMemoryMb != 0 && validationMaxMemoryMb < validationMaxHeapMb + 256) {
       throw new IllegalArgumentException(
-          "registry.validation.max-memory-mb: " + validationMaxMemoryMb
+          "registry.validation.max-memory-mb: "
+              + validationMaxMemoryMb
               + " must be 0 (no cap) or at least max-heap-mb + 256 (the JVM needs room)");
     }
     Objects.requireNonNull(postgres, "postgres");
@@ -156,7 +154,8 @@ public record RegistryConfig(
       case "postgresql" -> StoreBackend.POSTGRESQL;
       default ->
           throw new IllegalArgumentException(
-              "registry.store.backend: '" + value
+              "registry.store.backend: '"
+                  + value
                   + "' is not supported (supported: sqlite, postgresql)");
     };
   }
@@ -170,8 +169,6 @@ public record RegistryConfig(
           "registry." + key + ": '" + text + "' is not an integer", e);
     }
   }
-
-
 
   /** The SQLite database file. */
   public Path databaseFile() {

@@ -5,6 +5,7 @@ import io.canopy.common.auth.AuthInterceptor;
 import io.canopy.common.auth.BearerTokens;
 import io.canopy.common.grpc.GrpcServer;
 import io.canopy.common.grpc.GrpcTransports;
+import io.canopy.proto.registry.v1.ModelRegistryServiceGrpc;
 import io.canopy.registry.grpc.RegistryGrpcService;
 import io.canopy.registry.metrics.HelidonRegistryMetrics;
 import io.canopy.registry.metrics.RegistryMetrics;
@@ -13,12 +14,11 @@ import io.canopy.registry.store.FileArtifactStore;
 import io.canopy.registry.store.JdbcMetadataStore;
 import io.canopy.registry.store.MetadataStore;
 import io.canopy.registry.upload.VersionUploads;
-import io.canopy.registry.validation.ValidatorPool;
 import io.canopy.registry.validation.ProbeCommand;
+import io.canopy.registry.validation.ValidatorPool;
 import io.canopy.registry.watch.ChangeNotifier;
 import io.canopy.registry.watch.WatchAdmission;
 import io.canopy.registry.watch.WatchHub;
-import io.canopy.proto.registry.v1.ModelRegistryServiceGrpc;
 import io.grpc.ServerBuilder;
 import io.helidon.metrics.api.Metrics;
 import java.io.IOException;
@@ -39,10 +39,10 @@ import java.util.logging.Logger;
 import java.util.stream.Stream;
 
 /**
- * A running registry: metadata store, artifact store, validator pool, watch hub, the gRPC
- * server and the admin server. {@link #close()} stops them in dependency order: watchers are
- * told to reconnect, in-flight calls get a grace period, validations still running are
- * recorded as FAILED, and the database closes last.
+ * A running registry: metadata store, artifact store, validator pool, watch hub, the gRPC server
+ * and the admin server. {@link #close()} stops them in dependency order: watchers are told to
+ * reconnect, in-flight calls get a grace period, validations still running are recorded as FAILED,
+ * and the database closes last.
  */
 public final class RegistryServer implements AutoCloseable {
 
@@ -161,8 +161,7 @@ public final class RegistryServer implements AutoCloseable {
                         config.watchLimits(),
                         refusal -> metrics.watchRefused(refusal.name().toLowerCase(Locale.ROOT))),
                     new AuthInterceptor(
-                        new BearerTokens(config.adminTokens()),
-                        RegistryGrpcService.roles())));
+                        new BearerTokens(config.adminTokens()), RegistryGrpcService.roles())));
       } catch (RuntimeException e) {
         watches.close();
         throw e;
@@ -173,9 +172,7 @@ public final class RegistryServer implements AutoCloseable {
       grpc.start();
       grpc.setServing(true);
       AdminServer admin =
-          push(
-              opened,
-              new AdminServer(config.admin(), "registry", store::isWritable));
+          push(opened, new AdminServer(config.admin(), "registry", store::isWritable));
       admin.start();
       return new RegistryServer(grpc, admin, opened);
     } catch (IOException e) {
@@ -190,11 +187,9 @@ public final class RegistryServer implements AutoCloseable {
   private static MetadataStore openStore(
       RegistryConfig config, Clock clock, ChangeNotifier notifier) {
     return switch (config.storeBackend()) {
-      case SQLITE ->
-          JdbcMetadataStore.sqlite(config.databaseFile(), clock, notifier::changed);
+      case SQLITE -> JdbcMetadataStore.sqlite(config.databaseFile(), clock, notifier::changed);
       case POSTGRESQL ->
-          JdbcMetadataStore.postgres(
-              config.postgres().orElseThrow(), clock, notifier::changed);
+          JdbcMetadataStore.postgres(config.postgres().orElseThrow(), clock, notifier::changed);
     };
   }
 

@@ -47,7 +47,8 @@ class AdminTokenTest {
   void mutation_withoutOrWithWrongToken_unauthenticatedAndNothingChanges() {
     InProcessRegistry registry = startWithTokens();
 
-    assertCode(Status.Code.UNAUTHENTICATED, () -> registry.client.blocking.createModel(create("m")));
+    assertCode(
+        Status.Code.UNAUTHENTICATED, () -> registry.client.blocking.createModel(create("m")));
     assertCode(
         Status.Code.UNAUTHENTICATED,
         () -> registry.clientWithToken("wrong-token-0123456789").blocking.createModel(create("m")));
@@ -61,7 +62,10 @@ class AdminTokenTest {
                 DeleteModelRequest.newBuilder().setName("m").build()));
 
     assertThat(
-            registry.client.blocking.listModels(ListModelsRequest.getDefaultInstance())
+            registry
+                .client
+                .blocking
+                .listModels(ListModelsRequest.getDefaultInstance())
                 .getModelsList())
         .isEmpty();
     assertThat(registry.artifactFiles()).isZero();
@@ -80,7 +84,9 @@ class AdminTokenTest {
         SetAliasRequest.newBuilder().setModel("m").setAlias("production").setVersion(1).build());
 
     List<AuditEvent> events =
-        registry.client.blocking
+        registry
+            .client
+            .blocking
             .listAuditEvents(ListAuditEventsRequest.newBuilder().setModel("m").build())
             .getEventsList();
     assertThat(events)
@@ -98,7 +104,9 @@ class AdminTokenTest {
     registry.clientWithToken(ADMIN_TOKEN).blocking.createModel(create("m"));
 
     assertThat(
-            registry.client.blocking
+            registry
+                .client
+                .blocking
                 .getModel(GetModelRequest.newBuilder().setName("m").build())
                 .getModel()
                 .getName())
@@ -115,7 +123,9 @@ class AdminTokenTest {
     registry.client.blocking.createModel(create("m"));
 
     assertThat(
-            registry.client.blocking
+            registry
+                .client
+                .blocking
                 .listAuditEvents(ListAuditEventsRequest.getDefaultInstance())
                 .getEvents(0)
                 .getActor())

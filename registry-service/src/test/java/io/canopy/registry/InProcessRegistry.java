@@ -40,8 +40,10 @@ public final class InProcessRegistry implements AutoCloseable {
     all.putAll(overrides);
     RegistryConfig config = TestConfigs.registry(dataDir, all);
     String name = InProcessServerBuilder.generateName();
-    RegistryServer server = RegistryServer.start(
-            config, RegistryServer.Seams.real().withTransport(InProcessServerBuilder.forName(name)));
+    RegistryServer server =
+        RegistryServer.start(
+            config,
+            RegistryServer.Seams.real().withTransport(InProcessServerBuilder.forName(name)));
     return new InProcessRegistry(
         config, server, InProcessChannelBuilder.forName(name).build(), backend);
   }

@@ -29,7 +29,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The real wiring ({@code RegistryServer.start}) on Netty and real ports, including a restart, per backend. */
+/**
+ * The real wiring ({@code RegistryServer.start}) on Netty and real ports, including a restart, per
+ * backend.
+ */
 abstract class MainContract {
 
   private final Backend backend;
@@ -55,7 +58,8 @@ abstract class MainContract {
     ManagedChannel channel =
         cleanup.register(
             GrpcTransports.channel(
-                "127.0.0.1:" + server.grpcPort(), GrpcTransports.DEFAULT_MAX_INBOUND_MESSAGE_BYTES));
+                "127.0.0.1:" + server.grpcPort(),
+                GrpcTransports.DEFAULT_MAX_INBOUND_MESSAGE_BYTES));
     return new RegistryClient(channel);
   }
 
@@ -69,8 +73,7 @@ abstract class MainContract {
     assertThat(server.grpcPort()).isPositive();
     HealthCheckResponse health =
         HealthGrpc.newBlockingStub(
-                cleanup.register(
-                    GrpcTransports.channel("127.0.0.1:" + server.grpcPort(), 1 << 20)))
+                cleanup.register(GrpcTransports.channel("127.0.0.1:" + server.grpcPort(), 1 << 20)))
             .check(HealthCheckRequest.getDefaultInstance());
     assertThat(health.getStatus()).isEqualTo(HealthCheckResponse.ServingStatus.SERVING);
     HttpResponse<String> admin =
@@ -110,8 +113,7 @@ abstract class MainContract {
   }
 
   @Test
-  void restart_onTheSameDataDir_keepsModelsVersionsAliasesArtifactsAndRevisions()
-      throws Exception {
+  void restart_onTheSameDataDir_keepsModelsVersionsAliasesArtifactsAndRevisions() throws Exception {
     byte[] bytes = Fixtures.bytes(Fixtures.UBJ);
     long revisionBefore;
     try (RegistryServer first = RegistryServer.start(config())) {
@@ -119,7 +121,11 @@ abstract class MainContract {
       client.upload("cancer", bytes);
       client.upload("cancer", Fixtures.bytes(Fixtures.TRUNCATED));
       client.blocking.setAlias(
-          SetAliasRequest.newBuilder().setModel("cancer").setAlias("production").setVersion(1).build());
+          SetAliasRequest.newBuilder()
+              .setModel("cancer")
+              .setAlias("production")
+              .setVersion(1)
+              .build());
       try (RegistryClient.Watch watch = client.watch(0)) {
         revisionBefore = watch.next().getRevision();
       }
@@ -133,7 +139,8 @@ abstract class MainContract {
     assertThat(model.getAliasesMap()).containsEntry("production", 1L);
     assertThat(model.getLatestVersion()).isEqualTo(1);
     ModelVersion failed =
-        client.blocking
+        client
+            .blocking
             .getVersion(GetVersionRequest.newBuilder().setModel("cancer").setVersion(2).build())
             .getVersion();
     assertThat(failed.getState()).isEqualTo(VersionState.VERSION_STATE_FAILED);

@@ -1,7 +1,7 @@
 package io.canopy.registry;
 
-import io.canopy.common.testing.Observers;
 import com.google.protobuf.ByteString;
+import io.canopy.common.testing.Observers;
 import io.canopy.proto.registry.v1.DownloadVersionRequest;
 import io.canopy.proto.registry.v1.DownloadVersionResponse;
 import io.canopy.proto.registry.v1.ModelRegistryServiceGrpc;
@@ -40,13 +40,15 @@ public final class RegistryClient {
 
   /** Uploads to {@code model}, creating it if needed; returns the final version. */
   public ModelVersion upload(String model, byte[] bytes) {
-    return upload(UploadVersionHeader.newBuilder().setModel(model).setCreateModel(true).build(), bytes);
+    return upload(
+        UploadVersionHeader.newBuilder().setModel(model).setCreateModel(true).build(), bytes);
   }
 
   /** Uploads {@code bytes} after {@code header}; throws StatusRuntimeException on failure. */
   public ModelVersion upload(UploadVersionHeader header, byte[] bytes) {
     CompletableFuture<UploadVersionResponse> response = new CompletableFuture<>();
-    StreamObserver<UploadVersionRequest> requests = async.uploadVersion(Observers.completing(response));
+    StreamObserver<UploadVersionRequest> requests =
+        async.uploadVersion(Observers.completing(response));
     requests.onNext(UploadVersionRequest.newBuilder().setHeader(header).build());
     for (int at = 0; at < bytes.length; at += CHUNK) {
       int end = Math.min(bytes.length, at + CHUNK);

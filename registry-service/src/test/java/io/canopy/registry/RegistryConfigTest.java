@@ -56,9 +56,7 @@ class RegistryConfigTest {
                     "registry.auth.admin-tokens.0.principal", "ci",
                     "registry.auth.admin-tokens.0.token", "fedcba9876543210")));
 
-    assertThat(c.adminTokens())
-        .extracting(t -> t.principal())
-        .containsExactly("admin", "ci");
+    assertThat(c.adminTokens()).extracting(t -> t.principal()).containsExactly("admin", "ci");
   }
 
   @Test
@@ -108,7 +106,8 @@ class RegistryConfigTest {
     // authentication off or accepting a guessable secret.
     assertThatThrownBy(() -> create("registry.auth.admin-token", "                    "))
         .hasMessageContaining("registry.auth.admin-token");
-    assertThatThrownBy(() -> create("registry.auth.admin-token", "change-me-to-a-long-random-admin-token"))
+    assertThatThrownBy(
+            () -> create("registry.auth.admin-token", "change-me-to-a-long-random-admin-token"))
         .hasMessageContaining("registry.auth.admin-token")
         .hasMessageContaining("placeholder");
     assertThatThrownBy(
@@ -123,10 +122,14 @@ class RegistryConfigTest {
 
   @Test
   void duration_shortForms_parsed() {
-    assertThat(create("registry.validation.timeout", "500ms").validationTimeout()).isEqualTo(Duration.ofMillis(500));
-    assertThat(create("registry.validation.timeout", "45s").validationTimeout()).isEqualTo(Duration.ofSeconds(45));
-    assertThat(create("registry.validation.timeout", "2m").validationTimeout()).isEqualTo(Duration.ofMinutes(2));
-    assertThat(create("registry.validation.timeout", "1h").validationTimeout()).isEqualTo(Duration.ofHours(1));
+    assertThat(create("registry.validation.timeout", "500ms").validationTimeout())
+        .isEqualTo(Duration.ofMillis(500));
+    assertThat(create("registry.validation.timeout", "45s").validationTimeout())
+        .isEqualTo(Duration.ofSeconds(45));
+    assertThat(create("registry.validation.timeout", "2m").validationTimeout())
+        .isEqualTo(Duration.ofMinutes(2));
+    assertThat(create("registry.validation.timeout", "1h").validationTimeout())
+        .isEqualTo(Duration.ofHours(1));
   }
 
   private static RegistryConfig create(String key, String value) {

@@ -1,14 +1,14 @@
 package io.canopy.registry;
 
-import io.canopy.common.testing.ProcessSuite;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.canopy.common.grpc.GrpcTransports;
 import io.canopy.common.testing.GrpcCleanup;
 import io.canopy.common.testing.ListenerProbes;
 import io.canopy.common.testing.LogCapture;
+import io.canopy.common.testing.ProcessSuite;
 import io.canopy.common.testing.TestCertificates;
 import io.canopy.proto.registry.v1.CreateModelRequest;
 import io.canopy.proto.registry.v1.GetModelRequest;
@@ -39,7 +39,8 @@ class RegistrySecurityTest {
   @TempDir Path dir;
 
   private RegistryServer start(Map<String, String> overrides) {
-    return cleanup.register(RegistryServer.start(TestConfigs.registry(dir.resolve("data"), overrides)));
+    return cleanup.register(
+        RegistryServer.start(TestConfigs.registry(dir.resolve("data"), overrides)));
   }
 
   private static Map<String, String> tls(TestCertificates certs) {
@@ -115,7 +116,9 @@ class RegistrySecurityTest {
 
     client.blocking.createModel(CreateModelRequest.newBuilder().setName("small").build());
     assertThat(
-            client.blocking.getModel(GetModelRequest.newBuilder().setName("small").build())
+            client
+                .blocking
+                .getModel(GetModelRequest.newBuilder().setName("small").build())
                 .getModel()
                 .getName())
         .isEqualTo("small");
@@ -124,8 +127,7 @@ class RegistrySecurityTest {
   @Test
   void admin_bodyOverLimit_413AndServerKeepsServing() throws Exception {
     RegistryServer server = start(Map.of("registry.admin.max-payload-bytes", "1024"));
-    assertThat(
-            ListenerProbes.httpPostDeclaring(server.adminPort(), "/observe/health", 64 * 1024))
+    assertThat(ListenerProbes.httpPostDeclaring(server.adminPort(), "/observe/health", 64 * 1024))
         .isEqualTo(413);
     assertThat(ListenerProbes.httpGet("http", server.adminPort(), "/observe/health", null))
         .isEqualTo(200);
@@ -137,15 +139,16 @@ class RegistrySecurityTest {
     overrides.put("registry.auth.admin-token", ADMIN_TOKEN);
     RegistryConfig config = TestConfigs.registry(dir.resolve("data"), overrides);
     RegistryServer server = cleanup.register(RegistryServer.start(config));
-    var channel = cleanup.register(GrpcTransports.channel("127.0.0.1:" + server.grpcPort(), 1 << 20));
+    var channel =
+        cleanup.register(GrpcTransports.channel("127.0.0.1:" + server.grpcPort(), 1 << 20));
 
     for (String token : new String[] {WRONG_TOKEN, ADMIN_TOKEN}) {
       Metadata headers = new Metadata();
       headers.put(
           Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
       var client =
-          new RegistryClient(channel).blocking.withInterceptors(
-              MetadataUtils.newAttachHeadersInterceptor(headers));
+          new RegistryClient(channel)
+              .blocking.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
       if (token.equals(WRONG_TOKEN)) {
         // Refused, without the token it was given in the answer.
         StatusRuntimeException e =

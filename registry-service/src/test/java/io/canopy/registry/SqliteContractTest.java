@@ -3,7 +3,10 @@ package io.canopy.registry;
 import io.canopy.common.testing.ProcessSuite;
 import org.junit.jupiter.api.Nested;
 
-/** The registry's contract suites on SQLite metadata and content-addressed directory artifacts (the embedded default). */
+/**
+ * The registry's contract suites on SQLite metadata and content-addressed directory artifacts (the
+ * embedded default).
+ */
 @ProcessSuite
 class SqliteContractTest {
 

@@ -28,8 +28,7 @@ public final class Statuses {
     StatusRuntimeException e = assertCode(Status.Code.INVALID_ARGUMENT, call);
     com.google.rpc.Status status = StatusProto.fromThrowable(e);
     assertThat(status).isNotNull();
-    assertThat(status.getDetailsList())
-        .anySatisfy(d -> assertThat(field(d)).isEqualTo(field));
+    assertThat(status.getDetailsList()).anySatisfy(d -> assertThat(field(d)).isEqualTo(field));
   }
 
   private static String field(Any detail) {

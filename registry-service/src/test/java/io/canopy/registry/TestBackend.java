@@ -10,10 +10,10 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * One test's storage: config overrides selecting the backend and, for PostgreSQL, a schema of
- * its own (unique per test, dropped by {@link #close()}), so runs never see each other's data.
- * The server defaults to 127.0.0.1:5432, database {@code test}, user {@code postgres}; override
- * with {@code -Dcanopy.test.postgres.url=…} and {@code -Dcanopy.test.postgres.user=…}.
+ * One test's storage: config overrides selecting the backend and, for PostgreSQL, a schema of its
+ * own (unique per test, dropped by {@link #close()}), so runs never see each other's data. The
+ * server defaults to 127.0.0.1:5432, database {@code test}, user {@code postgres}; override with
+ * {@code -Dcanopy.test.postgres.url=…} and {@code -Dcanopy.test.postgres.user=…}.
  */
 public final class TestBackend implements AutoCloseable {
 
@@ -44,12 +44,18 @@ public final class TestBackend implements AutoCloseable {
       case SQLITE_DIRECTORY -> Map.of();
       case POSTGRESQL ->
           Map.of(
-              "registry.store.backend", "postgresql",
-              "registry.artifacts.backend", "postgresql",
-              "registry.store.postgresql.url", URL,
-              "registry.store.postgresql.user", USER,
-              "registry.store.postgresql.schema", schema,
-              "registry.store.postgresql.pool-size", "4");
+              "registry.store.backend",
+              "postgresql",
+              "registry.artifacts.backend",
+              "postgresql",
+              "registry.store.postgresql.url",
+              URL,
+              "registry.store.postgresql.user",
+              USER,
+              "registry.store.postgresql.schema",
+              schema,
+              "registry.store.postgresql.pool-size",
+              "4");
     };
   }
 

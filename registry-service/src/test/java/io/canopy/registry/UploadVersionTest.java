@@ -1,15 +1,15 @@
 package io.canopy.registry;
 
-import io.canopy.common.testing.ProcessSuite;
-import io.canopy.common.testing.Await;
-import io.canopy.common.testing.Observers;
 import static io.canopy.registry.Statuses.assertCode;
 import static io.canopy.registry.Statuses.assertInvalid;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
 import io.canopy.common.digest.Sha256;
+import io.canopy.common.testing.Await;
 import io.canopy.common.testing.GrpcCleanup;
+import io.canopy.common.testing.Observers;
+import io.canopy.common.testing.ProcessSuite;
 import io.canopy.proto.registry.v1.GetModelRequest;
 import io.canopy.proto.registry.v1.ListModelsRequest;
 import io.canopy.proto.registry.v1.ModelFormat;
@@ -71,13 +71,17 @@ class UploadVersionTest {
     assertThat(v.getSizeBytes()).isEqualTo(bytes.length);
     assertThat(v.getCreator()).isEqualTo("anonymous");
     Path artifact =
-        registry.config.artifactDir()
+        registry
+            .config
+            .artifactDir()
             .resolve("sha256")
             .resolve(v.getSha256().substring(0, 2))
             .resolve(v.getSha256());
     assertThat(Files.readAllBytes(artifact)).isEqualTo(bytes);
     assertThat(
-            registry.client.blocking
+            registry
+                .client
+                .blocking
                 .getModel(GetModelRequest.newBuilder().setName("cancer").build())
                 .getModel()
                 .getLatestVersion())
@@ -108,7 +112,12 @@ class UploadVersionTest {
     assertThat(failed.getState()).isEqualTo(VersionState.VERSION_STATE_FAILED);
     assertThat(failed.getFailureReason()).isNotBlank();
     assertThat(registry.artifactFiles()).isZero();
-    assertThat(registry.client.blocking.listModels(ListModelsRequest.getDefaultInstance()).getModelsCount())
+    assertThat(
+            registry
+                .client
+                .blocking
+                .listModels(ListModelsRequest.getDefaultInstance())
+                .getModelsCount())
         .isEqualTo(1);
     ModelVersion next = registry.client.upload("cancer", Fixtures.bytes(Fixtures.UBJ));
     assertThat(next.getVersion()).isEqualTo(2);
@@ -220,7 +229,8 @@ class UploadVersionTest {
     UploadVersionHeader header =
         UploadVersionHeader.newBuilder().setModel("-bad name").setCreateModel(true).build();
 
-    assertInvalid("header.model", () -> registry.client.upload(header, Fixtures.bytes(Fixtures.UBJ)));
+    assertInvalid(
+        "header.model", () -> registry.client.upload(header, Fixtures.bytes(Fixtures.UBJ)));
   }
 
   @Test
@@ -230,7 +240,8 @@ class UploadVersionTest {
     StreamObserver<UploadVersionRequest> requests =
         registry.client.async.uploadVersion(Observers.completing(response));
 
-    requests.onNext(UploadVersionRequest.newBuilder().setChunk(ByteString.copyFromUtf8("{")).build());
+    requests.onNext(
+        UploadVersionRequest.newBuilder().setChunk(ByteString.copyFromUtf8("{")).build());
     requests.onCompleted();
 
     assertInvalid("header", () -> RegistryClient.await(response));
@@ -281,7 +292,8 @@ class UploadVersionTest {
   private static void assertNothingStored(InProcessRegistry registry, String model) {
     assertCode(
         Status.Code.NOT_FOUND,
-        () -> registry.client.blocking.getModel(GetModelRequest.newBuilder().setName(model).build()));
+        () ->
+            registry.client.blocking.getModel(GetModelRequest.newBuilder().setName(model).build()));
     assertThat(registry.artifactFiles()).isZero();
     Await.until("staging cleaned", Duration.ofSeconds(10), () -> registry.stagingFiles() == 0);
   }

@@ -55,8 +55,7 @@ abstract class VersionsAndAliasesContract {
   @BeforeEach
   void start() {
     TestBackend storage = cleanup.register(TestBackend.create(backend));
-    registry =
-        cleanup.register(InProcessRegistry.start(dataDir, storage, Map.of()));
+    registry = cleanup.register(InProcessRegistry.start(dataDir, storage, Map.of()));
     client = registry.client;
   }
 
@@ -65,9 +64,14 @@ abstract class VersionsAndAliasesContract {
   }
 
   private Model setAlias(String model, String alias, long version) {
-    return client.blocking
+    return client
+        .blocking
         .setAlias(
-            SetAliasRequest.newBuilder().setModel(model).setAlias(alias).setVersion(version).build())
+            SetAliasRequest.newBuilder()
+                .setModel(model)
+                .setAlias(alias)
+                .setVersion(version)
+                .build())
         .getModel();
   }
 
@@ -89,7 +93,9 @@ abstract class VersionsAndAliasesContract {
                 .setPageToken(first.getNextPageToken())
                 .build());
 
-    assertThat(first.getVersionsList()).extracting(ModelVersion::getVersion).containsExactly(3L, 2L);
+    assertThat(first.getVersionsList())
+        .extracting(ModelVersion::getVersion)
+        .containsExactly(3L, 2L);
     assertThat(second.getVersionsList()).extracting(ModelVersion::getVersion).containsExactly(1L);
     assertThat(second.getNextPageToken()).isEmpty();
     assertThat(model("cancer").getLatestVersion()).isEqualTo(3);
@@ -153,7 +159,8 @@ abstract class VersionsAndAliasesContract {
     assertInvalid("version", () -> setAlias("cancer", "staging", 0));
 
     Model after =
-        client.blocking
+        client
+            .blocking
             .deleteAlias(
                 DeleteAliasRequest.newBuilder().setModel("cancer").setAlias("production").build())
             .getModel();
@@ -168,7 +175,8 @@ abstract class VersionsAndAliasesContract {
   @Test
   void createModel_namesAndDuplicates_validated() {
     Model created =
-        client.blocking
+        client
+            .blocking
             .createModel(
                 CreateModelRequest.newBuilder()
                     .setName("churn.v2_x-1")
@@ -181,10 +189,15 @@ abstract class VersionsAndAliasesContract {
     assertThat(model("churn.v2_x-1").getDescription()).isEqualTo("churn");
     assertCode(
         Status.Code.ALREADY_EXISTS,
-        () -> client.blocking.createModel(CreateModelRequest.newBuilder().setName("churn.v2_x-1").build()));
-    assertInvalid("name", () -> client.blocking.createModel(CreateModelRequest.newBuilder().setName("").build()));
+        () ->
+            client.blocking.createModel(
+                CreateModelRequest.newBuilder().setName("churn.v2_x-1").build()));
     assertInvalid(
-        "name", () -> client.blocking.createModel(CreateModelRequest.newBuilder().setName("_x").build()));
+        "name",
+        () -> client.blocking.createModel(CreateModelRequest.newBuilder().setName("").build()));
+    assertInvalid(
+        "name",
+        () -> client.blocking.createModel(CreateModelRequest.newBuilder().setName("_x").build()));
     assertInvalid(
         "name",
         () ->
@@ -218,7 +231,9 @@ abstract class VersionsAndAliasesContract {
     assertThat(second.getNextPageToken()).isEmpty();
     assertInvalid(
         "page_token",
-        () -> client.blocking.listModels(ListModelsRequest.newBuilder().setPageToken("bogus!").build()));
+        () ->
+            client.blocking.listModels(
+                ListModelsRequest.newBuilder().setPageToken("bogus!").build()));
   }
 
   @Test
@@ -272,7 +287,8 @@ abstract class VersionsAndAliasesContract {
             .build();
 
     Model model =
-        client.blocking
+        client
+            .blocking
             .setTrafficPolicy(
                 SetTrafficPolicyRequest.newBuilder().setModel("cancer").setPolicy(canary).build())
             .getModel();
@@ -281,13 +297,23 @@ abstract class VersionsAndAliasesContract {
     assertThat(model("cancer").getTrafficPolicy()).isEqualTo(canary);
     assertInvalid(
         "policy.splits",
-        () -> setPolicy(canary.toBuilder().setSplits(1, canary.getSplits(1).toBuilder().setPercent(20)).build()));
+        () ->
+            setPolicy(
+                canary.toBuilder()
+                    .setSplits(1, canary.getSplits(1).toBuilder().setPercent(20))
+                    .build()));
     assertInvalid(
         "policy.shadow.sample_rate",
-        () -> setPolicy(canary.toBuilder().setShadow(ShadowTarget.newBuilder().setVersion(2)).build()));
+        () ->
+            setPolicy(
+                canary.toBuilder().setShadow(ShadowTarget.newBuilder().setVersion(2)).build()));
     assertCode(
         Status.Code.FAILED_PRECONDITION,
-        () -> setPolicy(canary.toBuilder().setSplits(1, canary.getSplits(1).toBuilder().setVersion(3)).build()));
+        () ->
+            setPolicy(
+                canary.toBuilder()
+                    .setSplits(1, canary.getSplits(1).toBuilder().setVersion(3))
+                    .build()));
     assertCode(
         Status.Code.FAILED_PRECONDITION,
         () ->
@@ -298,7 +324,8 @@ abstract class VersionsAndAliasesContract {
   }
 
   private Model setPolicy(TrafficPolicy policy) {
-    return client.blocking
+    return client
+        .blocking
         .setTrafficPolicy(
             SetTrafficPolicyRequest.newBuilder().setModel("cancer").setPolicy(policy).build())
         .getModel();
@@ -310,7 +337,8 @@ abstract class VersionsAndAliasesContract {
     setAlias("cancer", "production", 1);
 
     List<AuditEvent> events =
-        client.blocking
+        client
+            .blocking
             .listAuditEvents(ListAuditEventsRequest.newBuilder().setModel("cancer").build())
             .getEventsList();
 
@@ -321,7 +349,8 @@ abstract class VersionsAndAliasesContract {
     assertThat(events.get(0).getVersion()).isEqualTo(1);
     assertThat(events.get(0).getId()).isGreaterThan(events.get(1).getId());
     List<AuditEvent> page =
-        client.blocking
+        client
+            .blocking
             .listAuditEvents(ListAuditEventsRequest.newBuilder().setPageSize(3).build())
             .getEventsList();
     assertThat(page).hasSize(3);

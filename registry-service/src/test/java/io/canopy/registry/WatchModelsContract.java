@@ -10,22 +10,22 @@ import io.canopy.proto.registry.v1.Model;
 import io.canopy.proto.registry.v1.ModelVersion;
 import io.canopy.proto.registry.v1.SetAliasRequest;
 import io.canopy.proto.registry.v1.VersionState;
+import io.canopy.proto.registry.v1.WatchModelsRequest;
 import io.canopy.proto.registry.v1.WatchModelsResponse;
 import io.grpc.Status;
-import io.canopy.proto.registry.v1.WatchModelsRequest;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
 import java.nio.file.Path;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -49,8 +49,7 @@ abstract class WatchModelsContract {
   @BeforeEach
   void start() {
     TestBackend storage = cleanup.register(TestBackend.create(backend));
-    registry =
-        cleanup.register(InProcessRegistry.start(dataDir, storage, Map.of()));
+    registry = cleanup.register(InProcessRegistry.start(dataDir, storage, Map.of()));
     client = registry.client;
   }
 
@@ -76,7 +75,11 @@ abstract class WatchModelsContract {
     assertThat(snapshot.getVersions(0).getSha256()).isEqualTo(v1.getSha256());
 
     client.blocking.setAlias(
-        SetAliasRequest.newBuilder().setModel("cancer").setAlias("production").setVersion(1).build());
+        SetAliasRequest.newBuilder()
+            .setModel("cancer")
+            .setAlias("production")
+            .setVersion(1)
+            .build());
     WatchModelsResponse aliasChange = watch.next();
     assertThat(aliasChange.getKind()).isEqualTo(ChangeKind.CHANGE_KIND_MODEL_UPSERTED);
     assertThat(aliasChange.getRevision()).isEqualTo(snapshot.getRevision() + 1);
@@ -275,13 +278,17 @@ abstract class WatchModelsContract {
           @Override
           public void onCompleted() {}
         });
-    assertThat(received.poll(20, TimeUnit.SECONDS).getKind()).isEqualTo(ChangeKind.CHANGE_KIND_SNAPSHOT);
+    assertThat(received.poll(20, TimeUnit.SECONDS).getKind())
+        .isEqualTo(ChangeKind.CHANGE_KIND_SNAPSHOT);
     String padding = "x".repeat(4000);
 
     // The watcher requests nothing more while 300 changes (over 1 MiB of events) commit.
     for (int i = 0; i < 300; i++) {
       client.blocking.createModel(
-          CreateModelRequest.newBuilder().setName(String.format("m%03d", i)).setDescription(padding).build());
+          CreateModelRequest.newBuilder()
+              .setName(String.format("m%03d", i))
+              .setDescription(padding)
+              .build());
     }
     assertThat(received).isEmpty();
 

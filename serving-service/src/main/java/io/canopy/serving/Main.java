@@ -1,10 +1,9 @@
 package io.canopy.serving;
 
-import io.canopy.common.log.Logging;
 import io.canopy.common.auth.BearerTokens;
 import io.canopy.common.auth.SecurityBanner;
-
 import io.canopy.common.config.ConfigLoader;
+import io.canopy.common.log.Logging;
 import io.canopy.serving.features.FeatureSettings;
 import java.util.concurrent.CountDownLatch;
 
@@ -52,5 +51,4 @@ public final class Main {
   static String withoutPassword(String uri) {
     return uri.replaceFirst("^(rediss?://)[^@/]*@", "$1<redacted>@");
   }
-
 }

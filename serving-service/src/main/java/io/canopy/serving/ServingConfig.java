@@ -1,10 +1,9 @@
 package io.canopy.serving;
 
+import io.canopy.common.admin.AdminSettings;
 import io.canopy.common.auth.BearerTokens;
 import io.canopy.common.auth.Role;
 import io.canopy.common.auth.TokenConfig;
-
-import io.canopy.common.admin.AdminSettings;
 import io.canopy.common.config.ConfigLoader;
 import io.canopy.common.config.Listen;
 import io.canopy.common.grpc.GrpcLimits;
@@ -15,7 +14,6 @@ import io.canopy.serving.model.ManagerSettings;
 import io.canopy.serving.predict.FastPathSettings;
 import io.helidon.config.Config;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 
@@ -37,8 +35,8 @@ import java.util.Objects;
  *     ModelInfer or GetOnlineFeatures may carry; more: RESOURCE_EXHAUSTED
  * @param grpcLimits {@code serving.grpc.max-inbound-message-bytes} and {@code
  *     max-inbound-metadata-bytes}
- * @param tls {@code serving.tls.*}: the certificate of the gRPC and admin listeners; plaintext
- *     when unset
+ * @param tls {@code serving.tls.*}: the certificate of the gRPC and admin listeners; plaintext when
+ *     unset
  * @param registryTls {@code serving.registry.tls.*}: the CA the registry's certificate must chain
  *     to; plaintext when unset
  */
@@ -94,9 +92,11 @@ public record ServingConfig(
             Path.of(ConfigLoader.stringValue(node, "cache-dir")),
             ConfigLoader.intValue(node, "predict.nthread"),
             ConfigLoader.intValue(node, "predict.max-in-flight-per-model"),
-            ConfigLoader.duration(node, "registry.reconnect-initial", "registry.reconnect-initial-ms"),
+            ConfigLoader.duration(
+                node, "registry.reconnect-initial", "registry.reconnect-initial-ms"),
             ConfigLoader.duration(node, "registry.reconnect-max", "registry.reconnect-max-ms"),
-            ConfigLoader.duration(node, "registry.download-timeout", "registry.download-timeout-ms"),
+            ConfigLoader.duration(
+                node, "registry.download-timeout", "registry.download-timeout-ms"),
             ConfigLoader.duration(node, "retire-grace", "retire-grace-ms"),
             FastPathSettings.create(node.get("predict.fast-path"))),
         FeatureSettings.create(node.get("features")),

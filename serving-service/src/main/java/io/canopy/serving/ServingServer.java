@@ -1,24 +1,23 @@
 package io.canopy.serving;
 
+import io.canopy.common.admin.AdminServer;
 import io.canopy.common.auth.AuthInterceptor;
 import io.canopy.common.auth.BearerTokens;
 import io.canopy.common.auth.InferenceRoles;
-
-import io.canopy.common.admin.AdminServer;
 import io.canopy.common.grpc.GrpcServer;
 import io.canopy.common.grpc.GrpcTransports;
-import io.canopy.serving.metrics.HelidonServingMetrics;
-import io.helidon.metrics.api.Metrics;
+import io.canopy.common.metrics.MetricLabels;
 import io.canopy.serving.features.FeatureStore;
 import io.canopy.serving.grpc.FeatureStoreGrpcService;
 import io.canopy.serving.grpc.InferenceGrpcService;
 import io.canopy.serving.grpc.KServeGrpcService;
 import io.canopy.serving.grpc.Offload;
+import io.canopy.serving.metrics.HelidonServingMetrics;
 import io.canopy.serving.metrics.ServingMetrics;
-import io.canopy.common.metrics.MetricLabels;
 import io.canopy.serving.model.ModelManager;
 import io.grpc.ManagedChannel;
 import io.grpc.ServerBuilder;
+import io.helidon.metrics.api.Metrics;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -60,9 +59,9 @@ public final class ServingServer implements AutoCloseable {
   }
 
   /**
-   * What a test may swap in serving's wiring; everything left {@code null} is the real thing:
-   * Netty on the configured address, a channel to the configured registry, the system clock, the
-   * JVM-wide Helidon metrics.
+   * What a test may swap in serving's wiring; everything left {@code null} is the real thing: Netty
+   * on the configured address, a channel to the configured registry, the system clock, the JVM-wide
+   * Helidon metrics.
    *
    * @param grpcTransport the gRPC transport (in-process in tests)
    * @param registry the channel to the registry; the server owns it and shuts it down on close
@@ -70,7 +69,10 @@ public final class ServingServer implements AutoCloseable {
    * @param metrics where serving reports
    */
   public record Seams(
-      ServerBuilder<?> grpcTransport, ManagedChannel registry, Clock clock, ServingMetrics metrics) {
+      ServerBuilder<?> grpcTransport,
+      ManagedChannel registry,
+      Clock clock,
+      ServingMetrics metrics) {
 
     /** Everything real. */
     public static Seams real() {
@@ -150,10 +152,10 @@ public final class ServingServer implements AutoCloseable {
                     work, new FeatureStoreGrpcService(features, metrics, config.maxRows()))),
             // With tokens configured, every call needs one whose role covers it: the same table
             // as the gateway's front (health and reflection stay open).
-            List.of(new AuthInterceptor(new BearerTokens(config.tokens()), InferenceRoles.table())));
+            List.of(
+                new AuthInterceptor(new BearerTokens(config.tokens()), InferenceRoles.table())));
     models.onReadinessChange(grpc::setServing);
-    AdminServer admin =
-        new AdminServer(config.admin(), "serving", models::isReady);
+    AdminServer admin = new AdminServer(config.admin(), "serving", models::isReady);
     ServingServer server = new ServingServer(models, features, grpc, admin, registry, work);
     try {
       models.start();

@@ -55,7 +55,13 @@ public final class FakeRegistry extends ModelRegistryServiceGrpc.ModelRegistrySe
   /** Adds a READY version of the breast-cancer model from a fixture (creating the model). */
   public synchronized ModelVersion addBreastCancer(String model, long version, String fixture) {
     return addVersion(
-        model, version, Fixtures.bytes(fixture), 30, BREAST_CANCER_FEATURES, null, "binary:logistic");
+        model,
+        version,
+        Fixtures.bytes(fixture),
+        30,
+        BREAST_CANCER_FEATURES,
+        null,
+        "binary:logistic");
   }
 
   /** Adds a READY version of the diabetes regression model (10 features, reg:squarederror). */

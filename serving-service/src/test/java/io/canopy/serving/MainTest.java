@@ -1,13 +1,13 @@
 package io.canopy.serving;
 
-import io.canopy.common.testing.ProcessSuite;
-import io.canopy.common.testing.Await;
 import static io.canopy.serving.Fixtures.BREAST_CANCER_UBJ;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.canopy.common.grpc.GrpcServer;
 import io.canopy.common.grpc.GrpcTransports;
+import io.canopy.common.testing.Await;
 import io.canopy.common.testing.GrpcCleanup;
+import io.canopy.common.testing.ProcessSuite;
 import io.canopy.proto.features.v1.CreateFeatureViewRequest;
 import io.canopy.proto.features.v1.Feature;
 import io.canopy.proto.features.v1.FeatureStoreServiceGrpc;
@@ -32,7 +32,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The real wiring ({@link ServingServer#start}) on Netty, port 0, against a fake registry over loopback. */
+/**
+ * The real wiring ({@link ServingServer#start}) on Netty, port 0, against a fake registry over
+ * loopback.
+ */
 @ProcessSuite
 class MainTest {
 
@@ -120,7 +123,9 @@ class MainTest {
       String name = "made-up-" + i;
       long version = 100 + i;
       String hostile = "bad name " + i;
-      GrpcAssertions.assertCode(() -> stub.predict(ServingHarness.breastCancerRequest(name).build()), io.grpc.Status.Code.NOT_FOUND);
+      GrpcAssertions.assertCode(
+          () -> stub.predict(ServingHarness.breastCancerRequest(name).build()),
+          io.grpc.Status.Code.NOT_FOUND);
       GrpcAssertions.assertCode(
           () -> stub.predict(ServingHarness.breastCancerRequest(MODEL).setVersion(version).build()),
           io.grpc.Status.Code.NOT_FOUND);

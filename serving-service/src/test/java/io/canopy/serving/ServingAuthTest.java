@@ -1,22 +1,20 @@
 package io.canopy.serving;
 
-import io.canopy.common.testing.Bearer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import io.canopy.common.testing.Bearer;
 import io.canopy.common.testing.GrpcCleanup;
 import io.canopy.proto.features.v1.CreateFeatureViewRequest;
 import io.canopy.proto.features.v1.Feature;
 import io.canopy.proto.features.v1.FeatureView;
 import io.canopy.proto.features.v1.ValueType;
 import io.canopy.proto.inference.v1.GetModelStatusRequest;
-import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthGrpc;
 import io.grpc.stub.AbstractStub;
-import io.grpc.stub.MetadataUtils;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -47,7 +45,9 @@ class ServingAuthTest {
   private static CreateFeatureViewRequest view() {
     return CreateFeatureViewRequest.newBuilder()
         .setFeatureView(
-            FeatureView.newBuilder().setName("v").setEntity("id")
+            FeatureView.newBuilder()
+                .setName("v")
+                .setEntity("id")
                 .addFeatures(Feature.newBuilder().setName("f").setType(ValueType.VALUE_TYPE_FLOAT)))
         .build();
   }
@@ -64,12 +64,21 @@ class ServingAuthTest {
     GetModelStatusRequest status = GetModelStatusRequest.getDefaultInstance();
 
     // Before: all three succeeded without a token.
-    assertThat(code(() -> serving.inference().getModelStatus(status))).isEqualTo(Status.Code.UNAUTHENTICATED);
-    assertThat(code(() -> serving.features().createFeatureView(view()))).isEqualTo(Status.Code.UNAUTHENTICATED);
-    assertThat(code(() -> with(serving.inference(), PREDICT).getModelStatus(status))).isEqualTo(Status.Code.OK);
-    assertThat(code(() -> with(serving.features(), PREDICT).createFeatureView(view()))).isEqualTo(Status.Code.PERMISSION_DENIED);
-    assertThat(code(() -> with(serving.features(), ADMIN).createFeatureView(view()))).isEqualTo(Status.Code.OK);
-    assertThat(code(() -> HealthGrpc.newBlockingStub(serving.channel()).check(HealthCheckRequest.getDefaultInstance())))
+    assertThat(code(() -> serving.inference().getModelStatus(status)))
+        .isEqualTo(Status.Code.UNAUTHENTICATED);
+    assertThat(code(() -> serving.features().createFeatureView(view())))
+        .isEqualTo(Status.Code.UNAUTHENTICATED);
+    assertThat(code(() -> with(serving.inference(), PREDICT).getModelStatus(status)))
+        .isEqualTo(Status.Code.OK);
+    assertThat(code(() -> with(serving.features(), PREDICT).createFeatureView(view())))
+        .isEqualTo(Status.Code.PERMISSION_DENIED);
+    assertThat(code(() -> with(serving.features(), ADMIN).createFeatureView(view())))
+        .isEqualTo(Status.Code.OK);
+    assertThat(
+            code(
+                () ->
+                    HealthGrpc.newBlockingStub(serving.channel())
+                        .check(HealthCheckRequest.getDefaultInstance())))
         .isEqualTo(Status.Code.OK);
   }
 
@@ -84,7 +93,9 @@ class ServingAuthTest {
   void placeholderToken_stopsServingNamingTheKey() {
     ServingHarness harness = new ServingHarness(cleanup, dir);
     org.assertj.core.api.Assertions.assertThatThrownBy(
-            () -> harness.servingConfig(Map.of("serving.auth.admin-token", "change-me-serving-admin-token")))
+            () ->
+                harness.servingConfig(
+                    Map.of("serving.auth.admin-token", "change-me-serving-admin-token")))
         .hasMessageContaining("serving.auth.admin-token");
   }
 }

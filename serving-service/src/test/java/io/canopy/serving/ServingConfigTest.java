@@ -85,7 +85,8 @@ class ServingConfigTest {
     ServingConfig millis =
         load(Map.of("serving.retire-grace-ms", "3000", "serving.features.view-cache-ms", "250"));
 
-    assertThat(durations.managerSettings().retireGrace()).isEqualTo(java.time.Duration.ofSeconds(3));
+    assertThat(durations.managerSettings().retireGrace())
+        .isEqualTo(java.time.Duration.ofSeconds(3));
     assertThat(millis.managerSettings().retireGrace()).isEqualTo(java.time.Duration.ofSeconds(3));
     assertThat(durations.features().viewCacheTtl()).isEqualTo(java.time.Duration.ofMillis(250));
     assertThat(millis.features().viewCacheTtl()).isEqualTo(java.time.Duration.ofMillis(250));

@@ -1,7 +1,5 @@
 package io.canopy.serving;
 
-import io.canopy.common.testing.ProcessSuite;
-import io.canopy.common.testing.Await;
 import static io.canopy.serving.Fixtures.BREAST_CANCER_UBJ;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -11,8 +9,10 @@ import io.canopy.common.config.Listen;
 import io.canopy.common.grpc.GrpcLimits;
 import io.canopy.common.grpc.GrpcServer;
 import io.canopy.common.grpc.GrpcTransports;
+import io.canopy.common.testing.Await;
 import io.canopy.common.testing.GrpcCleanup;
 import io.canopy.common.testing.ListenerProbes;
+import io.canopy.common.testing.ProcessSuite;
 import io.canopy.common.testing.TestCertificates;
 import io.canopy.common.tls.ClientTls;
 import io.canopy.common.tls.ServerTls;
@@ -21,9 +21,9 @@ import io.canopy.proto.features.v1.GetOnlineFeaturesRequest;
 import io.canopy.proto.inference.v1.DenseRows;
 import io.canopy.proto.inference.v1.EntityRows;
 import io.canopy.proto.inference.v1.GetModelStatusRequest;
+import io.canopy.proto.inference.v1.InferenceServiceGrpc;
 import io.canopy.proto.inference.v1.LoadState;
 import io.canopy.proto.inference.v1.ModelVersionStatus;
-import io.canopy.proto.inference.v1.InferenceServiceGrpc;
 import io.canopy.proto.inference.v1.PredictRequest;
 import io.canopy.proto.kserve.v2.GRPCInferenceServiceGrpc;
 import io.canopy.proto.kserve.v2.ModelInferRequest;
@@ -43,13 +43,14 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * serving-service's listeners over TLS with a generated CA, its channel to a TLS registry, and
- * the size limits of both listeners; the real wiring ({@link ServingServer#start}) on loopback.
+ * serving-service's listeners over TLS with a generated CA, its channel to a TLS registry, and the
+ * size limits of both listeners; the real wiring ({@link ServingServer#start}) on loopback.
  */
 @ProcessSuite
 class ServingSecurityTest {
 
-  // Not MainTest's model: ServingServer.start reports to the JVM-wide metrics registry MainTest reads.
+  // Not MainTest's model: ServingServer.start reports to the JVM-wide metrics registry MainTest
+  // reads.
   private static final String MODEL = "tls-model";
 
   @RegisterExtension final GrpcCleanup cleanup = new GrpcCleanup();
@@ -96,7 +97,8 @@ class ServingSecurityTest {
     Await.until(
         "serving loaded v1",
         () ->
-            health.withDeadlineAfter(10, TimeUnit.SECONDS)
+            health
+                    .withDeadlineAfter(10, TimeUnit.SECONDS)
                     .check(HealthCheckRequest.getDefaultInstance())
                     .getStatus()
                 == ServingStatus.SERVING);
@@ -156,8 +158,7 @@ class ServingSecurityTest {
   @Test
   void mutualTls_badSettings_failAtStartupNamingTheKey() {
     TestCertificates certs = TestCertificates.create(dir.resolve("ca"));
-    assertThatThrownBy(
-            () -> config(1, Map.of("serving.tls.client-ca", certs.caCert().toString())))
+    assertThatThrownBy(() -> config(1, Map.of("serving.tls.client-ca", certs.caCert().toString())))
         .hasMessageStartingWith("serving.tls.client-ca: needs serving.tls.cert-chain");
     assertThatThrownBy(
             () ->
@@ -211,7 +212,9 @@ class ServingSecurityTest {
   private static boolean failed(
       InferenceServiceGrpc.InferenceServiceBlockingStub inference, GetModelStatusRequest request) {
     try {
-      return inference.withDeadlineAfter(10, TimeUnit.SECONDS).getModelStatus(request)
+      return inference
+          .withDeadlineAfter(10, TimeUnit.SECONDS)
+          .getModelStatus(request)
           .getVersionsList()
           .stream()
           .anyMatch(v -> v.getState() == LoadState.LOAD_STATE_FAILED);
@@ -345,8 +348,7 @@ class ServingSecurityTest {
                 .getVersion())
         .isEqualTo(1);
 
-    assertThat(
-            ListenerProbes.httpPostDeclaring(server.adminPort(), "/observe/health", 64 * 1024))
+    assertThat(ListenerProbes.httpPostDeclaring(server.adminPort(), "/observe/health", 64 * 1024))
         .isEqualTo(413);
     assertThat(ListenerProbes.httpGet("http", server.adminPort(), "/observe/health", null))
         .isEqualTo(200);

@@ -1,7 +1,5 @@
 package io.canopy.serving;
 
-import io.canopy.common.testing.ProcessSuite;
-import io.canopy.common.testing.Await;
 import static io.canopy.serving.Fixtures.BREAST_CANCER_JSON;
 import static io.canopy.serving.Fixtures.BREAST_CANCER_UBJ;
 import static io.canopy.serving.GrpcAssertions.assertCode;
@@ -10,7 +8,9 @@ import static io.canopy.serving.ServingHarness.breastCancerRequest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.canopy.common.testing.Await;
 import io.canopy.common.testing.GrpcCleanup;
+import io.canopy.common.testing.ProcessSuite;
 import io.canopy.proto.inference.v1.DenseRows;
 import io.canopy.proto.inference.v1.EntityRows;
 import io.canopy.proto.inference.v1.GetModelStatusRequest;
@@ -20,8 +20,8 @@ import io.canopy.proto.inference.v1.NamedRow;
 import io.canopy.proto.inference.v1.NamedRows;
 import io.canopy.proto.inference.v1.OutputKind;
 import io.canopy.proto.inference.v1.PredictRequest;
-import io.canopy.proto.inference.v1.PredictionEngine;
 import io.canopy.proto.inference.v1.PredictResponse;
+import io.canopy.proto.inference.v1.PredictionEngine;
 import io.canopy.proto.registry.v1.ModelVersion;
 import io.canopy.serving.ServingHarness.Serving;
 import io.grpc.Status;
@@ -85,13 +85,16 @@ class ServingServiceTest {
     for (int i = 0; i < 10; i++) {
       rows.addValues(0.01f * i);
     }
-    PredictRequest.Builder request = PredictRequest.newBuilder().setModel("diabetes").setDense(rows);
+    PredictRequest.Builder request =
+        PredictRequest.newBuilder().setModel("diabetes").setDense(rows);
 
     assertInvalidField(
         () -> serving.inference().predict(request.setOutput(OutputKind.OUTPUT_KIND_CLASS).build()),
         "output");
     assertThat(
-            serving.inference().predict(request.setOutput(OutputKind.OUTPUT_KIND_VALUE).build())
+            serving
+                .inference()
+                .predict(request.setOutput(OutputKind.OUTPUT_KIND_VALUE).build())
                 .getValuesCount())
         .isEqualTo(1);
   }

@@ -1,8 +1,8 @@
 package io.canopy.serving;
 
-import io.canopy.common.testing.Await;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.canopy.common.testing.Await;
 import io.canopy.common.testing.GrpcCleanup;
 import io.canopy.proto.inference.v1.DenseRows;
 import io.canopy.proto.inference.v1.InferenceServiceGrpc.InferenceServiceBlockingStub;

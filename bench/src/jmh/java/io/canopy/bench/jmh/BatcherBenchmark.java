@@ -31,10 +31,10 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The gateway's micro-batcher ({@link Batchers}, used as is) coalescing {@code callers} single-row
- * requests and splitting the response back. One upstream slot: the first request goes up alone
- * and is held, the others queue; releasing it sends them as one merged request, which the fake
- * upstream answers at once, and the batcher splits that answer per caller. No network, no model:
- * the cost the batcher adds per batch.
+ * requests and splitting the response back. One upstream slot: the first request goes up alone and
+ * is held, the others queue; releasing it sends them as one merged request, which the fake upstream
+ * answers at once, and the batcher splits that answer per caller. No network, no model: the cost
+ * the batcher adds per batch.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -57,28 +57,35 @@ public class BatcherBenchmark {
   @Setup(Level.Trial)
   public void setUp() {
     scheduler = Executors.newSingleThreadScheduledExecutor();
-    PredictCall upstream = (request, deadline) -> {
-      int rows = request.getDense().getValuesCount() / FEATURES;
-      if (held == null) {
-        held = new CompletableFuture<>();
-        return held;
-      }
-      return CompletableFuture.completedFuture(answer(rows));
-    };
-    batchers = new Batchers(
-        upstream,
-        new BatchingSettings(true, 512, 1, Duration.ZERO, Set.of()),
-        scheduler,
-        System::nanoTime,
-        GatewayMetrics.NOOP);
+    PredictCall upstream =
+        (request, deadline) -> {
+          int rows = request.getDense().getValuesCount() / FEATURES;
+          if (held == null) {
+            held = new CompletableFuture<>();
+            return held;
+          }
+          return CompletableFuture.completedFuture(answer(rows));
+        };
+    batchers =
+        new Batchers(
+            upstream,
+            new BatchingSettings(true, 512, 1, Duration.ZERO, Set.of()),
+            scheduler,
+            System::nanoTime,
+            GatewayMetrics.NOOP);
     requests = new PredictRequest[callers];
     for (int i = 0; i < callers; i++) {
       DenseRows.Builder dense = DenseRows.newBuilder().setNumFeatures(FEATURES);
       for (int f = 0; f < FEATURES; f++) {
         dense.addValues(i + f);
       }
-      requests[i] = PredictRequest.newBuilder()
-          .setModel("m").setVersion(1).setRequestId("r" + i).setDense(dense).build();
+      requests[i] =
+          PredictRequest.newBuilder()
+              .setModel("m")
+              .setVersion(1)
+              .setRequestId("r" + i)
+              .setDense(dense)
+              .build();
     }
   }
 
@@ -88,15 +95,21 @@ public class BatcherBenchmark {
   }
 
   private static PredictResponse answer(int rows) {
-    PredictResponse.Builder response = PredictResponse.newBuilder()
-        .setModel("m").setVersion(1).setOutput(OutputKind.OUTPUT_KIND_VALUE).addShape(rows);
+    PredictResponse.Builder response =
+        PredictResponse.newBuilder()
+            .setModel("m")
+            .setVersion(1)
+            .setOutput(OutputKind.OUTPUT_KIND_VALUE)
+            .addShape(rows);
     for (int r = 0; r < rows; r++) {
       response.addValues(r / 100f);
     }
     return response.build();
   }
 
-  /** {@code callers} requests in, one held + one merged upstream call, {@code callers} answers out. */
+  /**
+   * {@code callers} requests in, one held + one merged upstream call, {@code callers} answers out.
+   */
   @Benchmark
   public int coalesceAndSplit() {
     Deadline deadline = Deadline.after(10, TimeUnit.SECONDS);

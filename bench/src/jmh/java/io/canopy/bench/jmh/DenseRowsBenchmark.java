@@ -20,8 +20,8 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Proto {@code DenseRows} → the {@code float[]} XGBoost takes, at 30 features and batch 1 to 512
- * rows: the indexed getter (no boxing), the boxed {@code List<Float>} view, and the whole path
- * from wire bytes (parse + copy) that a server pays per request.
+ * rows: the indexed getter (no boxing), the boxed {@code List<Float>} view, and the whole path from
+ * wire bytes (parse + copy) that a server pays per request.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)

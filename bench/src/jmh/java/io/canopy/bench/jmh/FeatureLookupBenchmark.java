@@ -64,14 +64,15 @@ public class FeatureLookupBenchmark {
   @Setup
   public void setUp() throws IOException {
     dir = Files.createTempDirectory("canopy-jmh-features");
-    FeatureSettings settings = new FeatureSettings(
-        FeatureSettings.Backend.valueOf(backend.toUpperCase(java.util.Locale.ROOT)),
-        dir,
-        "redis://127.0.0.1:6379",
-        "canopy-jmh:" + UUID.randomUUID() + ":",
-        Duration.ofSeconds(2),
-        Duration.ofMinutes(5),
-        io.canopy.serving.features.FeatureLimits.DEFAULTS);
+    FeatureSettings settings =
+        new FeatureSettings(
+            FeatureSettings.Backend.valueOf(backend.toUpperCase(java.util.Locale.ROOT)),
+            dir,
+            "redis://127.0.0.1:6379",
+            "canopy-jmh:" + UUID.randomUUID() + ":",
+            Duration.ofSeconds(2),
+            Duration.ofMinutes(5),
+            io.canopy.serving.features.FeatureLimits.DEFAULTS);
     store = FeatureStore.open(settings, Clock.systemUTC());
     FeatureView.Builder view = FeatureView.newBuilder().setName(VIEW).setEntity("id");
     for (int f = 0; f < FEATURES; f++) {

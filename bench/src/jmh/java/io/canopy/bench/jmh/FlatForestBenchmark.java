@@ -1,8 +1,8 @@
 package io.canopy.bench.jmh;
 
 import io.canopy.common.digest.Sha256;
-import io.canopy.serving.predict.FastPathSettings;
 import io.canopy.serving.predict.Engine;
+import io.canopy.serving.predict.FastPathSettings;
 import io.canopy.serving.predict.Prediction;
 import io.canopy.serving.predict.PredictionKind;
 import io.canopy.serving.predict.Predictor;

@@ -5,9 +5,9 @@ import ml.dmlc.xgboost4j.java.DMatrix;
 import ml.dmlc.xgboost4j.java.XGBoostError;
 
 /**
- * The benchmarks' training set: {@code rows} × {@code features} standard-normal values and a
- * binary label driven mostly by the first ten features, from a fixed seed, so every benchmark that
- * trains "the same model" trains it on the same data.
+ * The benchmarks' training set: {@code rows} × {@code features} standard-normal values and a binary
+ * label driven mostly by the first ten features, from a fixed seed, so every benchmark that trains
+ * "the same model" trains it on the same data.
  */
 record SyntheticTraining(float[] data, float[] labels, int rows, int features) {
 

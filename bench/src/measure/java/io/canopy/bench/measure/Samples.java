@@ -3,8 +3,8 @@ package io.canopy.bench.measure;
 import org.HdrHistogram.Histogram;
 
 /**
- * The measurement programs' one way to summarize latencies: an HdrHistogram (3 significant
- * digits) of nanosecond samples, read as percentiles, as {@code canopy bench} does.
+ * The measurement programs' one way to summarize latencies: an HdrHistogram (3 significant digits)
+ * of nanosecond samples, read as percentiles, as {@code canopy bench} does.
  */
 public final class Samples {
 

@@ -10,15 +10,14 @@ import io.grpc.ManagedChannel;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthGrpc;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Figures for the closing note, not a test (performance is never asserted): what TLS costs a
- * unary call on an open connection and a first call on a new connection, each as a ratio to
- * plaintext measured in the same run, rounds interleaved. Run after {@code mvn -o -q
- * test-compile -pl common}:
+ * Figures for the closing note, not a test (performance is never asserted): what TLS costs a unary
+ * call on an open connection and a first call on a new connection, each as a ratio to plaintext
+ * measured in the same run, rounds interleaved. Run after {@code mvn -o -q test-compile -pl
+ * common}:
  *
  * <pre>
  * java -cp common/target/test-classes:common/target/classes:$(cat /tmp/common.cp) io.canopy.common.tls.TlsMeasurements
@@ -42,8 +41,13 @@ final class TlsMeasurements {
       System.out.printf(
           "round %d: unary call p50 plaintext %.0f us, TLS %.0f us (x%.2f);"
               + " first call on a new connection p50 plaintext %.0f us, TLS %.0f us (x%.2f)%n",
-          round, plainCall / 1e3, tlsCall / 1e3, tlsCall / plainCall,
-          plainFirst / 1e3, tlsFirst / 1e3, tlsFirst / plainFirst);
+          round,
+          plainCall / 1e3,
+          tlsCall / 1e3,
+          tlsCall / plainCall,
+          plainFirst / 1e3,
+          tlsFirst / 1e3,
+          tlsFirst / plainFirst);
     }
     plain.close();
     tls.close();

@@ -1,9 +1,10 @@
 package io.canopy.registry.measure;
 
-import io.canopy.bench.measure.Samples;
 import com.google.protobuf.ByteString;
+import io.canopy.bench.measure.Samples;
 import io.canopy.common.grpc.GrpcTransports;
 import io.canopy.proto.registry.v1.CreateModelRequest;
+import io.canopy.proto.registry.v1.ModelFormat;
 import io.canopy.proto.registry.v1.ModelRegistryServiceGrpc;
 import io.canopy.proto.registry.v1.ModelVersion;
 import io.canopy.proto.registry.v1.UploadVersionHeader;
@@ -18,8 +19,6 @@ import io.canopy.registry.RegistryServer;
 import io.canopy.registry.TestConfigs;
 import io.canopy.registry.validation.ProbeCommand;
 import io.canopy.registry.validation.ValidatorPool;
-import io.canopy.proto.registry.v1.ModelFormat;
-import java.time.Duration;
 import io.grpc.ManagedChannel;
 import io.grpc.stub.StreamObserver;
 import java.io.IOException;
@@ -27,6 +26,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -38,19 +38,19 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Figures for the closing note, each next to a floor measured in the same run (not a test;
- * nothing is asserted). Runs the real wiring ({@code RegistryServer.start}, Netty on loopback):
+ * Figures for the closing note, each next to a floor measured in the same run (not a test; nothing
+ * is asserted). Runs the real wiring ({@code RegistryServer.start}, Netty on loopback):
  *
  * <ol>
- *   <li>upload throughput of a 50 MB model (a valid JSON model padded with whitespace, so the
- *       child really parses 50 MB) against a plain copy of the same bytes to a file with fsync;
- *       the time of the validation child alone is reported too;
- *   <li>watch fan-out: p50/p99 from the start of a write to each of 100 watchers (100
- *       channels) seeing it, against the write RPC's own round trip.
+ *   <li>upload throughput of a 50 MB model (a valid JSON model padded with whitespace, so the child
+ *       really parses 50 MB) against a plain copy of the same bytes to a file with fsync; the time
+ *       of the validation child alone is reported too;
+ *   <li>watch fan-out: p50/p99 from the start of a write to each of 100 watchers (100 channels)
+ *       seeing it, against the write RPC's own round trip.
  * </ol>
  *
- * <p>Run: {@code mvn -o -q install -pl registry-service -DskipTests && cd registry-service &&
- * java --enable-native-access=ALL-UNNAMED -cp "target/test-classes:target/classes:target/lib/*"
+ * <p>Run: {@code mvn -o -q install -pl registry-service -DskipTests && cd registry-service && java
+ * --enable-native-access=ALL-UNNAMED -cp "target/test-classes:target/classes:target/lib/*"
  * io.canopy.registry.measure.RegistryMeasurements [sqlite|postgresql]}.
  */
 public final class RegistryMeasurements {
@@ -72,7 +72,8 @@ public final class RegistryMeasurements {
       overrides.put("registry.store.backend", "postgresql");
       overrides.put("registry.artifacts.backend", "postgresql");
       overrides.put("registry.store.postgresql.url", "jdbc:postgresql://127.0.0.1:5432/test");
-      overrides.put("registry.store.postgresql.schema", "registry_measure_" + ProcessHandle.current().pid());
+      overrides.put(
+          "registry.store.postgresql.schema", "registry_measure_" + ProcessHandle.current().pid());
     }
     RegistryConfig config = TestConfigs.registry(dir, overrides);
     try (RegistryServer server = RegistryServer.start(config)) {

@@ -23,11 +23,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The feature-read amplification attack of issue 13 (item 1), measured by hand, not in the suite
- * (the name does not match the test pattern): run with
- * {@code mvn -pl serving-service -am verify -Dtest=FeatureAmplificationMeasurement
- * -Dsurefire.failIfNoSpecifiedTests=false -DargLine=-Xmx1g}. A view of 100 STRING features of
- * 1,000 characters, one entity, and a 30 KB request for 10,000 copies of it; prints the answer,
- * how long it took and the heap's peak growth.
+ * (the name does not match the test pattern): run with {@code mvn -pl serving-service -am verify
+ * -Dtest=FeatureAmplificationMeasurement -Dsurefire.failIfNoSpecifiedTests=false -DargLine=-Xmx1g}.
+ * A view of 100 STRING features of 1,000 characters, one entity, and a 30 KB request for 10,000
+ * copies of it; prints the answer, how long it took and the heap's peak growth.
  */
 class FeatureAmplificationMeasurement {
 
@@ -43,10 +42,15 @@ class FeatureAmplificationMeasurement {
       view.addFeatures(Feature.newBuilder().setName("s" + f).setType(ValueType.VALUE_TYPE_STRING));
       row.putValues("s" + f, FeatureValue.newBuilder().setStringValue("x".repeat(1000)).build());
     }
-    serving.features().createFeatureView(CreateFeatureViewRequest.newBuilder().setFeatureView(view).build());
-    var done = new java.util.concurrent.CompletableFuture<io.canopy.proto.features.v1.WriteFeaturesResponse>();
-    var stream = io.canopy.proto.features.v1.FeatureStoreServiceGrpc.newStub(serving.channel())
-        .writeFeatures(io.canopy.common.testing.Observers.completing(done));
+    serving
+        .features()
+        .createFeatureView(CreateFeatureViewRequest.newBuilder().setFeatureView(view).build());
+    var done =
+        new java.util.concurrent.CompletableFuture<
+            io.canopy.proto.features.v1.WriteFeaturesResponse>();
+    var stream =
+        io.canopy.proto.features.v1.FeatureStoreServiceGrpc.newStub(serving.channel())
+            .writeFeatures(io.canopy.common.testing.Observers.completing(done));
     stream.onNext(WriteFeaturesRequest.newBuilder().setFeatureView("wide").addRows(row).build());
     stream.onCompleted();
     done.join();
@@ -62,7 +66,8 @@ class FeatureAmplificationMeasurement {
     long start = System.nanoTime();
     String outcome;
     try {
-      var answer = serving.features().withDeadlineAfter(60, TimeUnit.SECONDS).getOnlineFeatures(attack);
+      var answer =
+          serving.features().withDeadlineAfter(60, TimeUnit.SECONDS).getOnlineFeatures(attack);
       outcome = "OK, " + answer.getSerializedSize() + " bytes";
     } catch (StatusRuntimeException e) {
       outcome = e.getStatus().getCode() + ": " + e.getStatus().getDescription();
@@ -76,7 +81,12 @@ class FeatureAmplificationMeasurement {
     }
     System.out.printf(
         "feature-read amplification: request %d bytes; answer in %d ms: %s; heap before %d MB, peak %d MB (max %d MB)%n",
-        attack.getSerializedSize(), millis, outcome, before >> 20, peak >> 20, Runtime.getRuntime().maxMemory() >> 20);
+        attack.getSerializedSize(),
+        millis,
+        outcome,
+        before >> 20,
+        peak >> 20,
+        Runtime.getRuntime().maxMemory() >> 20);
   }
 
   private static long heapUsed() {

@@ -24,7 +24,10 @@ import picocli.CommandLine.Parameters;
 public final class PredictCommand implements Callable<Integer> {
 
   // Not picocli's standard help mixin: its -V/--version would clash with --version VERSION.
-  @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
+  @Option(
+      names = {"-h", "--help"},
+      usageHelp = true,
+      description = "Show this help message and exit.")
   boolean help;
 
   @Parameters(index = "0", description = "model name")
@@ -48,7 +51,10 @@ public final class PredictCommand implements Callable<Integer> {
       description = "value | margin | class | leaf | contributions")
   String output;
 
-  @Option(names = "--target", defaultValue = "127.0.0.1:9090", description = "gateway (or serving) gRPC target")
+  @Option(
+      names = "--target",
+      defaultValue = "127.0.0.1:9090",
+      description = "gateway (or serving) gRPC target")
   String target;
 
   @Mixin TlsOptions tls;
@@ -63,7 +69,8 @@ public final class PredictCommand implements Callable<Integer> {
       for (int r = 0; r < rows.size(); r++) {
         String[] cells = rows.get(r).split(",", -1);
         if (cells.length != width) {
-          System.err.printf("canopy: --row %d has %d values, the first has %d%n", r + 1, cells.length, width);
+          System.err.printf(
+              "canopy: --row %d has %d values, the first has %d%n", r + 1, cells.length, width);
           return 2;
         }
         for (int c = 0; c < width; c++) {
@@ -103,7 +110,10 @@ public final class PredictCommand implements Callable<Integer> {
               .predict(request.build());
       System.out.printf(
           "%s version %d (sha256 %s) shape %s%n",
-          response.getModel(), response.getVersion(), response.getSha256(), response.getShapeList());
+          response.getModel(),
+          response.getVersion(),
+          response.getSha256(),
+          response.getShapeList());
       int perRow = response.getValuesCount() / Math.max(1, rows.size());
       for (int r = 0; r < rows.size(); r++) {
         System.out.println(response.getValuesList().subList(r * perRow, (r + 1) * perRow));

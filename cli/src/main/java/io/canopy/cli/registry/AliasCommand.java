@@ -19,11 +19,20 @@ import picocli.CommandLine.Parameters;
 public final class AliasCommand {
 
   /** {@code canopy alias set MODEL ALIAS VERSION}. */
-  @Command(name = "set", mixinStandardHelpOptions = true, description = "Point ALIAS of MODEL at VERSION (must be READY).")
+  @Command(
+      name = "set",
+      mixinStandardHelpOptions = true,
+      description = "Point ALIAS of MODEL at VERSION (must be READY).")
   static final class Set implements Callable<Integer> {
-    @Parameters(index = "0") String model;
-    @Parameters(index = "1") String alias;
-    @Parameters(index = "2") long version;
+    @Parameters(index = "0")
+    String model;
+
+    @Parameters(index = "1")
+    String alias;
+
+    @Parameters(index = "2")
+    long version;
+
     @Mixin RegistryOptions registry;
 
     @Override
@@ -44,8 +53,12 @@ public final class AliasCommand {
   /** {@code canopy alias rm MODEL ALIAS}. */
   @Command(name = "rm", mixinStandardHelpOptions = true, description = "Remove ALIAS from MODEL.")
   static final class Remove implements Callable<Integer> {
-    @Parameters(index = "0") String model;
-    @Parameters(index = "1") String alias;
+    @Parameters(index = "0")
+    String model;
+
+    @Parameters(index = "1")
+    String alias;
+
     @Mixin RegistryOptions registry;
 
     @Override
@@ -53,7 +66,8 @@ public final class AliasCommand {
       return change(
           registry,
           stub ->
-              stub.deleteAlias(DeleteAliasRequest.newBuilder().setModel(model).setAlias(alias).build())
+              stub.deleteAlias(
+                      DeleteAliasRequest.newBuilder().setModel(model).setAlias(alias).build())
                   .getModel());
     }
   }
@@ -74,7 +88,9 @@ public final class AliasCommand {
           } else {
             System.out.printf(
                 "%s  aliases %s  traffic %s%n",
-                model.getName(), Printer.aliases(model.getAliasesMap()), RouteCommand.describe(model));
+                model.getName(),
+                Printer.aliases(model.getAliasesMap()),
+                RouteCommand.describe(model));
           }
           return 0;
         });

@@ -1,7 +1,7 @@
 package io.canopy.cli.registry;
 
-import io.canopy.common.grpc.FutureObserver;
 import com.google.protobuf.ByteString;
+import io.canopy.common.grpc.FutureObserver;
 import io.canopy.proto.registry.v1.ModelRegistryServiceGrpc;
 import io.canopy.proto.registry.v1.ModelVersion;
 import io.canopy.proto.registry.v1.UploadVersionHeader;

@@ -20,7 +20,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code canopy register MODEL FILE [--alias production]}: uploads a model version. */
-@Command(name = "register", mixinStandardHelpOptions = true, description = "Upload a model file as a new version.")
+@Command(
+    name = "register",
+    mixinStandardHelpOptions = true,
+    description = "Upload a model file as a new version.")
 public final class RegisterCommand implements Callable<Integer> {
 
   @Parameters(index = "0", description = "model name (created if missing)")

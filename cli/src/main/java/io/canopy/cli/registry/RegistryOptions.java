@@ -48,7 +48,8 @@ public final class RegistryOptions {
     String value = token == null || token.isBlank() ? null : "Bearer " + token.trim();
     return new CallCredentials() {
       @Override
-      public void applyRequestMetadata(RequestInfo info, Executor executor, MetadataApplier applier) {
+      public void applyRequestMetadata(
+          RequestInfo info, Executor executor, MetadataApplier applier) {
         Metadata headers = new Metadata();
         if (value != null) {
           headers.put(AUTHORIZATION, value);

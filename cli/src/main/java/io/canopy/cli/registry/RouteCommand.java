@@ -16,7 +16,10 @@ import picocli.CommandLine.Parameters;
  * {@code canopy route MODEL 3=90,4=10 [--sticky] [--shadow 5:0.1]}: sets the traffic policy for
  * requests that name no version. Targets are version numbers or aliases ({@code production=95}).
  */
-@Command(name = "route", mixinStandardHelpOptions = true, description = "Split traffic over versions (canary), with optional shadow.")
+@Command(
+    name = "route",
+    mixinStandardHelpOptions = true,
+    description = "Split traffic over versions (canary), with optional shadow.")
 public final class RouteCommand implements Callable<Integer> {
 
   @Parameters(index = "0", description = "model name")
@@ -25,16 +28,21 @@ public final class RouteCommand implements Callable<Integer> {
   @Parameters(
       index = "1",
       arity = "0..1",
-      description = "TARGET=PERCENT,...; TARGET is a version number or an alias; percents sum to 100")
+      description =
+          "TARGET=PERCENT,...; TARGET is a version number or an alias; percents sum to 100")
   String splits;
 
   @Option(names = "--sticky", description = "the same routing key always reaches the same target")
   boolean sticky;
 
-  @Option(names = "--shadow", description = "VERSION:RATE, e.g. 5:0.1 copies 10%% of requests to v5")
+  @Option(
+      names = "--shadow",
+      description = "VERSION:RATE, e.g. 5:0.1 copies 10%% of requests to v5")
   String shadow;
 
-  @Option(names = "--clear", description = "remove the policy (requests go to production, else latest)")
+  @Option(
+      names = "--clear",
+      description = "remove the policy (requests go to production, else latest)")
   boolean clear;
 
   @Mixin RegistryOptions registry;
@@ -109,7 +117,9 @@ public final class RouteCommand implements Callable<Integer> {
         p.getSplitsList().stream()
             .map(
                 s ->
-                    (s.hasAlias() ? s.getAlias() : Long.toString(s.getVersion())) + "=" + s.getPercent())
+                    (s.hasAlias() ? s.getAlias() : Long.toString(s.getVersion()))
+                        + "="
+                        + s.getPercent())
             .collect(Collectors.joining(","));
     if (p.getSticky()) {
       text += " sticky";

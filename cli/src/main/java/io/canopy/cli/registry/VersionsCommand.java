@@ -14,7 +14,10 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 /** {@code canopy versions MODEL}: a model's versions, newest first. */
-@Command(name = "versions", mixinStandardHelpOptions = true, description = "List a model's versions.")
+@Command(
+    name = "versions",
+    mixinStandardHelpOptions = true,
+    description = "List a model's versions.")
 public final class VersionsCommand implements Callable<Integer> {
 
   @Parameters(index = "0", description = "model name")

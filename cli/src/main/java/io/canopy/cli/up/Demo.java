@@ -21,8 +21,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -68,7 +68,9 @@ final class Demo {
         services.add("gateway");
       }
       throw new IllegalArgumentException(
-          "the suite serves TLS (" + String.join(", ", services) + "): pass --tls-ca with the CA"
+          "the suite serves TLS ("
+              + String.join(", ", services)
+              + "): pass --tls-ca with the CA"
               + " its certificates chain to, so the demo's client can reach it");
     }
     if (suite.clientCertificates() && !client.presentsCertificate()) {
@@ -101,7 +103,8 @@ final class Demo {
                   120,
                   sent -> {});
       if (version.getState() != VersionState.VERSION_STATE_READY) {
-        throw new IllegalStateException("demo model FAILED validation: " + version.getFailureReason());
+        throw new IllegalStateException(
+            "demo model FAILED validation: " + version.getFailureReason());
       }
       ModelRegistryServiceGrpc.newBlockingStub(registry)
           .setAlias(
@@ -120,8 +123,12 @@ final class Demo {
           DemoFeatures.VIEW, String.join(", ", DemoFeatures.CUSTOMERS.keySet()));
       String body = "{\"instances\": [" + Arrays.toString(DemoModel.EXAMPLE_ROW) + "]}";
       String url =
-          (served.gateway() ? "https" : "http") + "://127.0.0.1:" + suite.gateway().httpPort()
-              + "/v1/models/" + MODEL + ":predict";
+          (served.gateway() ? "https" : "http")
+              + "://127.0.0.1:"
+              + suite.gateway().httpPort()
+              + "/v1/models/"
+              + MODEL
+              + ":predict";
       String answer = post(url, body, served.gateway());
       double seconds = (System.nanoTime() - startNanos) / 1e9;
       out.printf("demo: first prediction %.1f s after start: %s%n", seconds, answer);
@@ -153,7 +160,8 @@ final class Demo {
           return;
         }
         if (s.getVersion() == version && s.getState() == LoadState.LOAD_STATE_FAILED) {
-          throw new IllegalStateException("serving could not load the demo model: " + s.getReason());
+          throw new IllegalStateException(
+              "serving could not load the demo model: " + s.getReason());
         }
       }
       LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));

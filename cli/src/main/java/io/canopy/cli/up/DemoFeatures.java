@@ -47,7 +47,8 @@ final class DemoFeatures {
         (key, values) -> {
           FeatureRow.Builder row = FeatureRow.newBuilder().setEntityKey(key);
           for (int i = 0; i < values.length; i++) {
-            row.putValues(DemoModel.FEATURES[i], FeatureValue.newBuilder().setFloatValue(values[i]).build());
+            row.putValues(
+                DemoModel.FEATURES[i], FeatureValue.newBuilder().setFloatValue(values[i]).build());
           }
           rows.addRows(row);
         });

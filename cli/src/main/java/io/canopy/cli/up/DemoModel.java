@@ -14,7 +14,10 @@ import ml.dmlc.xgboost4j.java.XGBoostError;
  */
 public final class DemoModel {
 
-  public static final String[] FEATURES = {"tenure_months", "monthly_spend", "support_calls", "age"};
+  public static final String[] FEATURES = {
+    "tenure_months", "monthly_spend", "support_calls", "age"
+  };
+
   /** A customer the demo's curl line predicts for: short tenure, many support calls. */
   public static final float[] EXAMPLE_ROW = {2f, 80f, 6f, 31f};
 

@@ -11,8 +11,8 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The three services in one process, wired to each other's real ports: what {@code canopy up}
- * runs, and what the end-to-end test starts on port 0.
+ * The three services in one process, wired to each other's real ports: what {@code canopy up} runs,
+ * and what the end-to-end test starts on port 0.
  */
 public final class Suite implements AutoCloseable {
 

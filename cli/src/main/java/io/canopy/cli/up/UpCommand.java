@@ -15,11 +15,14 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code canopy up [--demo]}: registry, serving and gateway in one process with embedded stores
- * (SQLite, a content-addressed directory, RocksDB) under {@code ./.canopy}. Ctrl-C stops all.
- * When the suite's configuration turns TLS on, the demo's client needs {@code --tls-ca} (and
- * {@code --tls-cert}/{@code --tls-key} for mutual TLS).
+ * (SQLite, a content-addressed directory, RocksDB) under {@code ./.canopy}. Ctrl-C stops all. When
+ * the suite's configuration turns TLS on, the demo's client needs {@code --tls-ca} (and {@code
+ * --tls-cert}/{@code --tls-key} for mutual TLS).
  */
-@Command(name = "up", mixinStandardHelpOptions = true, description = "Run registry, serving and gateway in one process.")
+@Command(
+    name = "up",
+    mixinStandardHelpOptions = true,
+    description = "Run registry, serving and gateway in one process.")
 public final class UpCommand implements Callable<Integer> {
 
   @Option(names = "--demo", description = "also train, register and serve a demo model")
@@ -55,12 +58,30 @@ public final class UpCommand implements Callable<Integer> {
                 "canopy-shutdown"));
     Suite.Tls tls = suite.tls();
     new Table("SERVICE", "LISTENS ON", "WHAT")
-        .row("gateway", http(tls.gateway(), suite.gateway().httpPort()), "HTTP/JSON API, /observe/health")
-        .row("gateway", "127.0.0.1:" + suite.gateway().grpcPort(), grpc(tls.gateway(), "gRPC Inference + KServe v2"))
-        .row("serving", "127.0.0.1:" + suite.serving().grpcPort(), grpc(tls.serving(), "gRPC Inference + KServe v2"))
-        .row("serving", http(tls.serving(), suite.serving().adminPort()), "admin: /observe/health, /observe/metrics")
-        .row("registry", "127.0.0.1:" + suite.registry().grpcPort(), grpc(tls.registry(), "gRPC ModelRegistryService"))
-        .row("registry", http(tls.registry(), suite.registry().adminPort()), "admin: /observe/health, /observe/metrics")
+        .row(
+            "gateway",
+            http(tls.gateway(), suite.gateway().httpPort()),
+            "HTTP/JSON API, /observe/health")
+        .row(
+            "gateway",
+            "127.0.0.1:" + suite.gateway().grpcPort(),
+            grpc(tls.gateway(), "gRPC Inference + KServe v2"))
+        .row(
+            "serving",
+            "127.0.0.1:" + suite.serving().grpcPort(),
+            grpc(tls.serving(), "gRPC Inference + KServe v2"))
+        .row(
+            "serving",
+            http(tls.serving(), suite.serving().adminPort()),
+            "admin: /observe/health, /observe/metrics")
+        .row(
+            "registry",
+            "127.0.0.1:" + suite.registry().grpcPort(),
+            grpc(tls.registry(), "gRPC ModelRegistryService"))
+        .row(
+            "registry",
+            http(tls.registry(), suite.registry().adminPort()),
+            "admin: /observe/health, /observe/metrics")
         .print(System.out);
     if (tls.clientCertificates()) {
       System.out.println(

@@ -1,12 +1,12 @@
 package io.canopy.cli.up;
 
-import io.canopy.common.testing.ProcessSuite;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.canopy.cli.Main;
 import io.canopy.cli.TestSuites;
+import io.canopy.common.testing.ProcessSuite;
 import io.canopy.common.testing.TestCertificates;
 import io.canopy.common.tls.ClientTls;
 import java.io.ByteArrayOutputStream;
@@ -71,10 +71,14 @@ class DemoTlsTest {
           .contains("demo: registered churn version 1")
           .containsPattern("demo: first prediction [0-9.]+ s after start: \\{.*\"predictions\"")
           .contains(
-              "curl -s --cacert " + certs.caCert().toAbsolutePath()
-                  + " --cert " + certs.clientCertChain().toAbsolutePath()
-                  + " --key " + certs.clientPrivateKey().toAbsolutePath()
-                  + " -X POST https://127.0.0.1:" + suite.gateway().httpPort()
+              "curl -s --cacert "
+                  + certs.caCert().toAbsolutePath()
+                  + " --cert "
+                  + certs.clientCertChain().toAbsolutePath()
+                  + " --key "
+                  + certs.clientPrivateKey().toAbsolutePath()
+                  + " -X POST https://127.0.0.1:"
+                  + suite.gateway().httpPort()
                   + "/v1/models/churn:predict");
       assertThat(out).doesNotContain("http://");
     }

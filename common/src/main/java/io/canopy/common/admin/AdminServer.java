@@ -12,9 +12,9 @@ import io.helidon.webserver.observe.metrics.MetricsObserver;
 import java.util.function.BooleanSupplier;
 
 /**
- * A service's admin HTTP port (Helidon SE): {@code /observe/health} (liveness and readiness;
- * 503 while not ready) and {@code /observe/metrics} (Prometheus text format). A service may add
- * its own admin routes. Serves HTTPS when the service has a certificate ({@link AdminSettings}).
+ * A service's admin HTTP port (Helidon SE): {@code /observe/health} (liveness and readiness; 503
+ * while not ready) and {@code /observe/metrics} (Prometheus text format). A service may add its own
+ * admin routes. Serves HTTPS when the service has a certificate ({@link AdminSettings}).
  */
 public final class AdminServer implements AutoCloseable {
 

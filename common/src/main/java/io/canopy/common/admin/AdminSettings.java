@@ -23,9 +23,9 @@ public record AdminSettings(Listen listen, long maxPayloadBytes, ServerTls tls) 
   }
 
   /**
-   * Reads {@code host}, {@code port} and {@code max-payload-bytes} under {@code node} (e.g.
-   * {@code serving.admin}); a bad value fails naming its full key. {@code tls} is the service's
-   * own certificate.
+   * Reads {@code host}, {@code port} and {@code max-payload-bytes} under {@code node} (e.g. {@code
+   * serving.admin}); a bad value fails naming its full key. {@code tls} is the service's own
+   * certificate.
    */
   public static AdminSettings create(Config node, ServerTls tls) {
     Listen listen = Listen.create(node);

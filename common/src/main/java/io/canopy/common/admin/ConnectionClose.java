@@ -5,9 +5,9 @@ import io.helidon.webserver.CloseConnectionException;
 import io.helidon.webserver.http.HttpRouting;
 
 /**
- * Honours {@code Connection: close} from the client: the reply says so and the connection is
- * closed after it (Helidon answered and kept the socket open). On every Helidon listener of
- * Canopy: the admin ports and the gateway's HTTP port.
+ * Honours {@code Connection: close} from the client: the reply says so and the connection is closed
+ * after it (Helidon answered and kept the socket open). On every Helidon listener of Canopy: the
+ * admin ports and the gateway's HTTP port.
  */
 public final class ConnectionClose {
 
@@ -17,7 +17,10 @@ public final class ConnectionClose {
     routing.addFilter(
         (chain, req, res) -> {
           boolean close =
-              req.headers().first(HeaderNames.CONNECTION).map(v -> v.equalsIgnoreCase("close")).orElse(false);
+              req.headers()
+                  .first(HeaderNames.CONNECTION)
+                  .map(v -> v.equalsIgnoreCase("close"))
+                  .orElse(false);
           if (close) {
             res.header(HeaderNames.CONNECTION, "close");
           }

@@ -19,9 +19,9 @@ import java.util.function.BooleanSupplier;
  * HTTP/1.0, which Helidon does not speak (it dropped such connections without a word), for the
  * health checks that use it: HAProxy's default check is {@code OPTIONS / HTTP/1.0}. Every Helidon
  * listener of Canopy adds it ({@code addProtocol(new Http10.Config(ready))}): the admin ports and
- * the gateway's HTTP port. A request to
- * {@code /}, {@code /observe/health} or under it answers the gateway's readiness (200 or 503); any
- * other gets 505 asking for HTTP/1.1. One request per connection, then it closes.
+ * the gateway's HTTP port. A request to {@code /}, {@code /observe/health} or under it answers the
+ * gateway's readiness (200 or 503); any other gets 505 asking for HTTP/1.1. One request per
+ * connection, then it closes.
  */
 public final class Http10 {
 
@@ -57,7 +57,8 @@ public final class Http10 {
     }
 
     @Override
-    public ServerConnectionSelector create(String listenerName, Config config, ProtocolConfigs configs) {
+    public ServerConnectionSelector create(
+        String listenerName, Config config, ProtocolConfigs configs) {
       return new Selector(config.ready());
     }
   }
@@ -133,20 +134,30 @@ public final class Http10 {
       String[] parts = requestLine.split(" ");
       String path = parts.length == 3 ? parts[1] : "";
       String reply;
-      if (path.equals("/") || path.equals("/observe/health") || path.startsWith("/observe/health/")) {
+      if (path.equals("/")
+          || path.equals("/observe/health")
+          || path.startsWith("/observe/health/")) {
         boolean up = ready.getAsBoolean();
-        reply = response(up ? "200 OK" : "503 Service Unavailable", "{\"status\":\"" + (up ? "UP" : "DOWN") + "\"}");
+        reply =
+            response(
+                up ? "200 OK" : "503 Service Unavailable",
+                "{\"status\":\"" + (up ? "UP" : "DOWN") + "\"}");
       } else {
-        reply = response(
-            "505 HTTP Version Not Supported",
-            "{\"error\":\"HTTP/1.0 is answered for health checks (/, /observe/health) only; use HTTP/1.1\"}");
+        reply =
+            response(
+                "505 HTTP Version Not Supported",
+                "{\"error\":\"HTTP/1.0 is answered for health checks (/, /observe/health) only; use HTTP/1.1\"}");
       }
       ctx.dataWriter().writeNow(BufferData.create(reply.getBytes(StandardCharsets.US_ASCII)));
     }
 
     private static String response(String status, String body) {
-      return "HTTP/1.0 " + status + "\r\nContent-Type: application/json\r\nContent-Length: "
-          + body.length() + "\r\nConnection: close\r\n\r\n" + body;
+      return "HTTP/1.0 "
+          + status
+          + "\r\nContent-Type: application/json\r\nContent-Length: "
+          + body.length()
+          + "\r\nConnection: close\r\n\r\n"
+          + body;
     }
 
     @Override

@@ -11,15 +11,16 @@ import java.util.Optional;
 
 /**
  * Requires {@code authorization: Bearer <token>} with the role a gRPC method needs ({@link
- * MethodRoles}), when tokens are configured. No or an unknown token: UNAUTHENTICATED; a token
- * whose role does not cover the method: PERMISSION_DENIED; a method the table does not list:
+ * MethodRoles}), when tokens are configured. No or an unknown token: UNAUTHENTICATED; a token whose
+ * role does not cover the method: PERMISSION_DENIED; a method the table does not list:
  * PERMISSION_DENIED for everyone. The caller's principal is put in {@link #PRINCIPAL} for audit
  * records ("anonymous" otherwise).
  */
 public final class AuthInterceptor implements ServerInterceptor {
 
   /** The authenticated principal of the current call. */
-  public static final Context.Key<String> PRINCIPAL = Context.keyWithDefault("canopy-principal", "anonymous");
+  public static final Context.Key<String> PRINCIPAL =
+      Context.keyWithDefault("canopy-principal", "anonymous");
 
   public static final Metadata.Key<String> AUTHORIZATION =
       Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
@@ -44,18 +45,24 @@ public final class AuthInterceptor implements ServerInterceptor {
       String method = call.getMethodDescriptor().getFullMethodName();
       Optional<Role> needed = roles.needed(method);
       if (needed == null) {
-        return refuse(call, Status.PERMISSION_DENIED.withDescription(method + " is not open to any token"));
+        return refuse(
+            call, Status.PERMISSION_DENIED.withDescription(method + " is not open to any token"));
       }
       if (needed.isPresent()) {
         if (caller.isEmpty()) {
-          return refuse(call, Status.UNAUTHENTICATED.withDescription("a valid bearer token is required"));
+          return refuse(
+              call, Status.UNAUTHENTICATED.withDescription("a valid bearer token is required"));
         }
         if (!caller.get().role().covers(needed.get())) {
           return refuse(
               call,
               Status.PERMISSION_DENIED.withDescription(
-                  "this token's role (" + caller.get().role().configName() + ") may not call "
-                      + method + "; it needs " + needed.get().configName()));
+                  "this token's role ("
+                      + caller.get().role().configName()
+                      + ") may not call "
+                      + method
+                      + "; it needs "
+                      + needed.get().configName()));
         }
       }
     }

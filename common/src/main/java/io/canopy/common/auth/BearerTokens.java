@@ -13,8 +13,8 @@ public final class BearerTokens {
 
   /**
    * One accepted token and who presents it (for audit logs). Fails closed: a blank, too short,
-   * whitespace-holding or placeholder-looking secret is refused (the service does not start)
-   * rather than quietly accepted or quietly turning authentication off.
+   * whitespace-holding or placeholder-looking secret is refused (the service does not start) rather
+   * than quietly accepted or quietly turning authentication off.
    */
   public record Token(String principal, String secret, Role role) {
 
@@ -48,13 +48,18 @@ public final class BearerTokens {
       }
       if (PLACEHOLDER.matcher(secret).find() || secret.chars().distinct().count() < 4) {
         throw new IllegalArgumentException(
-            who + ": looks like a placeholder, not a secret; generate one, e.g. 'openssl rand -hex 32'");
+            who
+                + ": looks like a placeholder, not a secret; generate one, e.g. 'openssl rand -hex 32'");
       }
     }
 
     @Override
     public String toString() {
-      return "Token[principal=" + principal + ", role=" + role.configName() + ", secret=<redacted>]";
+      return "Token[principal="
+          + principal
+          + ", role="
+          + role.configName()
+          + ", secret=<redacted>]";
     }
   }
 
@@ -83,11 +88,12 @@ public final class BearerTokens {
   }
 
   /**
-   * Who presents the token in an {@code Authorization} header value ("Bearer …") and their role,
-   * or empty when the header is missing, malformed or the token unknown. Checks every entry.
+   * Who presents the token in an {@code Authorization} header value ("Bearer …") and their role, or
+   * empty when the header is missing, malformed or the token unknown. Checks every entry.
    */
   public Optional<Caller> caller(String authorizationHeader) {
-    if (authorizationHeader == null || !authorizationHeader.regionMatches(true, 0, "Bearer ", 0, 7)) {
+    if (authorizationHeader == null
+        || !authorizationHeader.regionMatches(true, 0, "Bearer ", 0, 7)) {
       return Optional.empty();
     }
     byte[] presented = digest(authorizationHeader.substring(7).trim());
@@ -101,6 +107,7 @@ public final class BearerTokens {
   }
 
   private static byte[] digest(String secret) {
-    return io.canopy.common.digest.Sha256.newDigest().digest(secret.getBytes(StandardCharsets.UTF_8));
+    return io.canopy.common.digest.Sha256.newDigest()
+        .digest(secret.getBytes(StandardCharsets.UTF_8));
   }
 }

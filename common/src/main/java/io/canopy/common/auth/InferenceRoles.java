@@ -6,8 +6,8 @@ import io.canopy.proto.kserve.v2.GRPCInferenceServiceGrpc;
 
 /**
  * Who may call the prediction and feature APIs, on the gateway's gRPC front and on serving alike:
- * predictions, KServe and feature reads need {@code predict}; writing feature values needs
- * {@code write-features}; creating, replacing and deleting feature views needs {@code admin}.
+ * predictions, KServe and feature reads need {@code predict}; writing feature values needs {@code
+ * write-features}; creating, replacing and deleting feature views needs {@code admin}.
  */
 public final class InferenceRoles {
 

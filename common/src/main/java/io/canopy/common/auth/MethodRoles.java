@@ -7,8 +7,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The one table per service that says which role each gRPC method needs (or that it is open).
- * A method missing from the table is refused to everyone, so a new RPC cannot be left open by
+ * The one table per service that says which role each gRPC method needs (or that it is open). A
+ * method missing from the table is refused to everyone, so a new RPC cannot be left open by
  * accident; {@link #missing} lets a test check that every method is listed.
  */
 public final class MethodRoles {

@@ -3,8 +3,8 @@ package io.canopy.common.auth;
 import java.util.Locale;
 
 /**
- * What a token may do. Each role includes the ones before it: {@code admin} may also write
- * features and predict; {@code write-features} may also predict.
+ * What a token may do. Each role includes the ones before it: {@code admin} may also write features
+ * and predict; {@code write-features} may also predict.
  */
 public enum Role {
   /** Predict, KServe inference and metadata, read features, feature views and the registry. */

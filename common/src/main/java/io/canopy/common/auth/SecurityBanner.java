@@ -20,8 +20,12 @@ public final class SecurityBanner {
     String auth =
         tokens.isEmpty()
             ? "auth OFF (no tokens configured: " + protects + " are open to anyone who can connect)"
-            : "auth ON (" + tokens.size() + (tokens.size() == 1 ? " token" : " tokens") + " for "
-                + protects + ")";
+            : "auth ON ("
+                + tokens.size()
+                + (tokens.size() == 1 ? " token" : " tokens")
+                + " for "
+                + protects
+                + ")";
     String transport =
         !tls.enabled()
             ? "TLS OFF (plaintext)"

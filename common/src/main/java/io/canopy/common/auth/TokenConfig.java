@@ -19,7 +19,8 @@ public final class TokenConfig {
    *
    * @param key the full key, for errors
    */
-  public static Optional<BearerTokens.Token> single(Config node, String key, String principal, Role role) {
+  public static Optional<BearerTokens.Token> single(
+      Config node, String key, String principal, Role role) {
     String secret = node.asString().orElse("");
     if (secret.isEmpty()) {
       return Optional.empty();

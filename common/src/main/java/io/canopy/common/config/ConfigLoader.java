@@ -11,14 +11,16 @@ import java.util.Map;
  * Loads a service's configuration once, in {@code Main}. Precedence, highest first: system
  * properties ({@code -Dserving.grpc.port=9300}), environment variables ({@code
  * SERVING_GRPC_PORT=9300}), an optional YAML file named by {@code CANOPY_CONFIG} or {@code
- * -Dcanopy.config}, then the service's bundled defaults ({@code <service>.yaml} on the
- * classpath). Each service has its own top-level key, so the three can share one process.
+ * -Dcanopy.config}, then the service's bundled defaults ({@code <service>.yaml} on the classpath).
+ * Each service has its own top-level key, so the three can share one process.
  */
 public final class ConfigLoader {
 
   private ConfigLoader() {}
 
-  /** @param defaultsResource e.g. "serving.yaml" */
+  /**
+   * @param defaultsResource e.g. "serving.yaml"
+   */
   public static Config load(String defaultsResource) {
     return load(defaultsResource, Map.of());
   }
@@ -75,8 +77,8 @@ public final class ConfigLoader {
   /**
    * Reads a duration that older releases configured as an integer count of milliseconds under
    * {@code legacyMillisKey} (e.g. {@code reconnect-initial-ms: 200}, now {@code reconnect-initial:
-   * 200ms}). The old key still works and, when set anywhere, wins over the new one (whose value
-   * may be only the bundled default).
+   * 200ms}). The old key still works and, when set anywhere, wins over the new one (whose value may
+   * be only the bundled default).
    */
   public static Duration duration(Config node, String key, String legacyMillisKey) {
     Config legacy = node.get(legacyMillisKey);

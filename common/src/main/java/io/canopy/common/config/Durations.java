@@ -9,10 +9,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The one duration grammar of Canopy's configuration and command line: a number and a unit
- * ({@code 250ms}, {@code 1.5s}, {@code 2m}, {@code 1h}, {@code 7d}; units ns, us, ms, s, m, h, d,
- * any case, a space allowed between), a bare {@code 0}, or ISO-8601 ({@code PT10S}). Negative
- * durations are refused.
+ * The one duration grammar of Canopy's configuration and command line: a number and a unit ({@code
+ * 250ms}, {@code 1.5s}, {@code 2m}, {@code 1h}, {@code 7d}; units ns, us, ms, s, m, h, d, any case,
+ * a space allowed between), a bare {@code 0}, or ISO-8601 ({@code PT10S}). Negative durations are
+ * refused.
  */
 public final class Durations {
 
@@ -47,9 +47,11 @@ public final class Durations {
     }
     Matcher m = SHORT.matcher(t);
     if (m.matches()) {
-      BigDecimal nanos = new BigDecimal(m.group(1)).multiply(BigDecimal.valueOf(nanosPer(m.group(2))));
+      BigDecimal nanos =
+          new BigDecimal(m.group(1)).multiply(BigDecimal.valueOf(nanosPer(m.group(2))));
       try {
-        return Optional.of(Duration.ofNanos(nanos.setScale(0, java.math.RoundingMode.HALF_UP).longValueExact()));
+        return Optional.of(
+            Duration.ofNanos(nanos.setScale(0, java.math.RoundingMode.HALF_UP).longValueExact()));
       } catch (ArithmeticException tooLong) {
         return Optional.empty();
       }

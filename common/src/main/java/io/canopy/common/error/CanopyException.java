@@ -3,8 +3,8 @@ package io.canopy.common.error;
 import java.util.Objects;
 
 /**
- * The one family of domain errors. Domain code throws these; {@link ErrorMapping} turns them into
- * a gRPC status or an HTTP code, so no service decides on status codes itself.
+ * The one family of domain errors. Domain code throws these; {@link ErrorMapping} turns them into a
+ * gRPC status or an HTTP code, so no service decides on status codes itself.
  */
 public abstract sealed class CanopyException extends RuntimeException
     permits CanopyException.InvalidArgument,

@@ -8,9 +8,9 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
 
 /**
- * The one place that maps errors to transports: domain exceptions to gRPC statuses (with
- * {@code google.rpc.BadRequest} details naming the field), and gRPC codes to HTTP statuses.
- * Anything unexpected becomes INTERNAL with a generic message: internal text never leaks.
+ * The one place that maps errors to transports: domain exceptions to gRPC statuses (with {@code
+ * google.rpc.BadRequest} details naming the field), and gRPC codes to HTTP statuses. Anything
+ * unexpected becomes INTERNAL with a generic message: internal text never leaks.
  */
 public final class ErrorMapping {
 

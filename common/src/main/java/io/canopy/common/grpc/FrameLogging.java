@@ -6,8 +6,8 @@ import java.util.logging.Logger;
 
 /**
  * Keeps grpc-netty's HTTP/2 frame loggers at INFO. At FINE they print every HEADERS frame, bearer
- * tokens included, so turning on debug logging for {@code io.grpc} would write credentials to
- * the log. Applied by every server and channel {@link GrpcTransports} builds; frame traces are a
+ * tokens included, so turning on debug logging for {@code io.grpc} would write credentials to the
+ * log. Applied by every server and channel {@link GrpcTransports} builds; frame traces are a
  * debugging aid one can still get from a packet capture.
  */
 public final class FrameLogging {

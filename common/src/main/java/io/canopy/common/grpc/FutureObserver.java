@@ -8,8 +8,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.BiConsumer;
 
 /**
- * The project's one adapter from a gRPC response observer to a {@link CompletableFuture}, for
- * unary and client-streaming calls: the future completes with the call's single response, or
+ * The project's one adapter from a gRPC response observer to a {@link CompletableFuture}, for unary
+ * and client-streaming calls: the future completes with the call's single response, or
  * exceptionally with its error, or with INTERNAL when the server ends the call without a response.
  * {@link #cancel} cancels the call (a hedged attempt that lost the race, a caller that left).
  *
@@ -61,7 +61,9 @@ public final class FutureObserver<Q, R> implements ClientResponseObserver<Q, R> 
   public void onCompleted() {
     if (!result.isDone()) {
       result.completeExceptionally(
-          Status.INTERNAL.withDescription("the call ended without a response").asRuntimeException());
+          Status.INTERNAL
+              .withDescription("the call ended without a response")
+              .asRuntimeException());
     }
   }
 }

@@ -5,8 +5,8 @@ import io.helidon.config.Config;
 
 /**
  * What one inbound call may carry on a gRPC server: a larger message is refused with
- * RESOURCE_EXHAUSTED, larger metadata (headers) is refused before the call starts. The
- * connection stays open for other calls either way.
+ * RESOURCE_EXHAUSTED, larger metadata (headers) is refused before the call starts. The connection
+ * stays open for other calls either way.
  *
  * @param maxInboundMessageBytes {@code <service>.grpc.max-inbound-message-bytes}
  * @param maxInboundMetadataBytes {@code <service>.grpc.max-inbound-metadata-bytes}

@@ -22,9 +22,9 @@ import java.util.logging.Logger;
 /**
  * A gRPC server with the standard services every Canopy server carries: {@code
  * grpc.health.v1.Health}, server reflection (v1 and v1alpha, so grpcurl, Postman and evans work)
- * and the error-mapping interceptor; request bytes that do not parse are answered
- * INVALID_ARGUMENT ({@link RequestParsing}). Takes a {@link ServerBuilder} so tests can pass the
- * in-process transport.
+ * and the error-mapping interceptor; request bytes that do not parse are answered INVALID_ARGUMENT
+ * ({@link RequestParsing}). Takes a {@link ServerBuilder} so tests can pass the in-process
+ * transport.
  */
 public final class GrpcServer implements AutoCloseable {
 

@@ -24,8 +24,8 @@ public final class GrpcTransports {
   private GrpcTransports() {}
 
   /**
-   * Clients ping idle connections this often, so a long-lived stream (WatchModels) over a
-   * silently dead connection is noticed; servers permit pings at this rate.
+   * Clients ping idle connections this often, so a long-lived stream (WatchModels) over a silently
+   * dead connection is noticed; servers permit pings at this rate.
    */
   static final Duration KEEPALIVE = Duration.ofSeconds(30);
 
@@ -58,8 +58,8 @@ public final class GrpcTransports {
   }
 
   /**
-   * A channel to {@code target}: plaintext, or TLS trusting only {@code tls}'s CA (a server
-   * whose certificate does not chain to it fails the handshake: UNAVAILABLE).
+   * A channel to {@code target}: plaintext, or TLS trusting only {@code tls}'s CA (a server whose
+   * certificate does not chain to it fails the handshake: UNAVAILABLE).
    */
   public static ManagedChannel channel(String target, int maxInboundMessageBytes, ClientTls tls) {
     FrameLogging.withoutHeaders();

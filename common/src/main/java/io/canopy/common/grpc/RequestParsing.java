@@ -50,10 +50,13 @@ public final class RequestParsing {
   private <Q, R> ServerMethodDefinition<Parsed<Q>, R> guard(ServerMethodDefinition<Q, R> method) {
     MethodDescriptor<Q, R> original = method.getMethodDescriptor();
     MethodDescriptor<Parsed<Q>, R> guarded =
-        original.toBuilder(new ParsingMarshaller<>(original.getRequestMarshaller()), original.getResponseMarshaller())
+        original.toBuilder(
+                new ParsingMarshaller<>(original.getRequestMarshaller()),
+                original.getResponseMarshaller())
             .build();
     ServerCallHandler<Q, R> handler = method.getServerCallHandler();
-    return ServerMethodDefinition.create(guarded, (call, headers) -> start(call, headers, original, handler));
+    return ServerMethodDefinition.create(
+        guarded, (call, headers) -> start(call, headers, original, handler));
   }
 
   private <Q, R> ServerCall.Listener<Parsed<Q>> start(
@@ -61,7 +64,8 @@ public final class RequestParsing {
       Metadata headers,
       MethodDescriptor<Q, R> original,
       ServerCallHandler<Q, R> handler) {
-    ServerCall.Listener<Q> delegate = handler.startCall(new UnwrappedCall<>(call, original), headers);
+    ServerCall.Listener<Q> delegate =
+        handler.startCall(new UnwrappedCall<>(call, original), headers);
     return new ServerCall.Listener<>() {
       private boolean refused;
 
@@ -75,16 +79,25 @@ public final class RequestParsing {
           return;
         }
         refused = true;
-        String type = original.getRequestMarshaller() instanceof MethodDescriptor.ReflectableMarshaller<?> r
-            ? r.getMessageClass().getSimpleName()
-            : "request";
-        log.log("refused " + original.getFullMethodName() + ": request bytes are not a valid " + type
-            + " (" + message.failure().getClass().getSimpleName() + ")");
+        String type =
+            original.getRequestMarshaller() instanceof MethodDescriptor.ReflectableMarshaller<?> r
+                ? r.getMessageClass().getSimpleName()
+                : "request";
+        log.log(
+            "refused "
+                + original.getFullMethodName()
+                + ": request bytes are not a valid "
+                + type
+                + " ("
+                + message.failure().getClass().getSimpleName()
+                + ")");
         StatusRuntimeException status =
             ErrorMapping.toStatusException(
                 new CanopyException.InvalidArgument(
                     "request", "the request bytes are not a valid " + type + " message"));
-        call.close(status.getStatus(), status.getTrailers() != null ? status.getTrailers() : new Metadata());
+        call.close(
+            status.getStatus(),
+            status.getTrailers() != null ? status.getTrailers() : new Metadata());
         delegate.onCancel();
       }
 

@@ -8,9 +8,9 @@ import java.util.logging.Logger;
 
 /**
  * One short log line per interval for a kind of event a remote peer can cause at will (garbage
- * bytes, half-sent requests): the first occurrence logs at once, later ones within the interval
- * are counted and the count is reported with the next line. Never logs a stack trace, so a
- * client cannot fill the disk or hide other lines.
+ * bytes, half-sent requests): the first occurrence logs at once, later ones within the interval are
+ * counted and the count is reported with the next line. Never logs a stack trace, so a client
+ * cannot fill the disk or hide other lines.
  */
 public final class RateLimitedLog {
 
@@ -45,7 +45,8 @@ public final class RateLimitedLog {
     }
     long skipped = suppressed.getAndSet(0);
     if (logger.isLoggable(level)) {
-      logger.log(level, skipped == 0 ? message : message + " (" + skipped + " more like it not logged)");
+      logger.log(
+          level, skipped == 0 ? message : message + " (" + skipped + " more like it not logged)");
     }
   }
 }

@@ -5,12 +5,12 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Keeps model and version labels of metrics bounded. A name or version number comes from a
- * client, and every new one used to add a meter series that was never removed: only names that
- * exist (per the service's view of the registry) become labels, the rest fold into
- * {@value #UNKNOWN}; each metric takes at most {@code maxPerMetric} model/version pairs, later ones
- * fold into {@value #OTHER}; and {@link #forget} drops a deleted model's pairs, so its slots are
- * free again (the service removes its meters at the same time).
+ * Keeps model and version labels of metrics bounded. A name or version number comes from a client,
+ * and every new one used to add a meter series that was never removed: only names that exist (per
+ * the service's view of the registry) become labels, the rest fold into {@value #UNKNOWN}; each
+ * metric takes at most {@code maxPerMetric} model/version pairs, later ones fold into {@value
+ * #OTHER}; and {@link #forget} drops a deleted model's pairs, so its slots are free again (the
+ * service removes its meters at the same time).
  */
 public final class MetricLabels {
 
@@ -40,7 +40,8 @@ public final class MetricLabels {
    */
   public MetricLabels(Known known, int maxPerMetric) {
     if (maxPerMetric < 1) {
-      throw new IllegalArgumentException("max-series-per-metric: " + maxPerMetric + " must be at least 1");
+      throw new IllegalArgumentException(
+          "max-series-per-metric: " + maxPerMetric + " must be at least 1");
     }
     this.known = known;
     this.maxPerMetric = maxPerMetric;

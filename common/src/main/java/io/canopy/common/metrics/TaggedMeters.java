@@ -12,7 +12,8 @@ public final class TaggedMeters {
   /** Removes every meter of {@code registry} whose tags include all of {@code tags}; how many. */
   public static int remove(MeterRegistry registry, Map<String, String> tags) {
     int removed = 0;
-    for (Meter meter : registry.meters(m -> m.id().tagsMap().entrySet().containsAll(tags.entrySet()))) {
+    for (Meter meter :
+        registry.meters(m -> m.id().tagsMap().entrySet().containsAll(tags.entrySet()))) {
       if (registry.remove(meter).isPresent()) {
         removed++;
       }

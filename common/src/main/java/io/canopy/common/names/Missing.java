@@ -3,8 +3,8 @@ package io.canopy.common.names;
 import io.canopy.common.error.CanopyException;
 
 /**
- * The errors for a model, version or alias a request names but that does not exist: one wording
- * and one status for serving and the gateway, whichever of them finds it missing.
+ * The errors for a model, version or alias a request names but that does not exist: one wording and
+ * one status for serving and the gateway, whichever of them finds it missing.
  */
 public final class Missing {
 

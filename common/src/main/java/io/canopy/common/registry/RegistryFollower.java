@@ -20,13 +20,13 @@ import java.util.logging.Logger;
 
 /**
  * Follows the registry's WatchModels stream for as long as it runs, for serving's model manager and
- * the gateway's routing table alike: opens it after the last revision its view applied, hands
- * every event to the view on one thread ({@code control}, never two events at once), and when the
- * stream breaks or ends reconnects after a jittered, bounded {@link Backoff}, resuming after the
- * last revision applied so no change is missed. The channel's own connect backoff (which grows to
- * two minutes while the registry is down) is reset before each reconnect, so the channel follows
- * this pace once the registry is back. The stream runs outside any caller's gRPC context, so a
- * request that happened to start it cannot cancel it.
+ * the gateway's routing table alike: opens it after the last revision its view applied, hands every
+ * event to the view on one thread ({@code control}, never two events at once), and when the stream
+ * breaks or ends reconnects after a jittered, bounded {@link Backoff}, resuming after the last
+ * revision applied so no change is missed. The channel's own connect backoff (which grows to two
+ * minutes while the registry is down) is reset before each reconnect, so the channel follows this
+ * pace once the registry is back. The stream runs outside any caller's gRPC context, so a request
+ * that happened to start it cannot cancel it.
  */
 public final class RegistryFollower implements AutoCloseable {
 

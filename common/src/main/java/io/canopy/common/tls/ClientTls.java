@@ -19,11 +19,11 @@ import javax.net.ssl.TrustManagerFactory;
 
 /**
  * How a client reaches a service: plaintext, or TLS trusting only the CA certificates in {@code
- * trustCa} (PEM), so a server whose certificate does not chain to them fails the handshake.
- * {@code authority}, when set, is the name the server certificate must carry instead of the
- * target's host (for targets reached by an address not in the certificate). {@code certChain}
- * and {@code privateKey} (PEM, the key unencrypted PKCS#8; both or neither), when set, are the
- * client certificate presented to servers that require one (mutual TLS).
+ * trustCa} (PEM), so a server whose certificate does not chain to them fails the handshake. {@code
+ * authority}, when set, is the name the server certificate must carry instead of the target's host
+ * (for targets reached by an address not in the certificate). {@code certChain} and {@code
+ * privateKey} (PEM, the key unencrypted PKCS#8; both or neither), when set, are the client
+ * certificate presented to servers that require one (mutual TLS).
  */
 public record ClientTls(Path trustCa, String authority, Path certChain, Path privateKey) {
 
@@ -106,8 +106,8 @@ public record ClientTls(Path trustCa, String authority, Path certChain, Path pri
   }
 
   /**
-   * Sets the channel's security: plaintext, or TLS trusting only {@link #trustCa()} and
-   * presenting {@link #certChain()} when set.
+   * Sets the channel's security: plaintext, or TLS trusting only {@link #trustCa()} and presenting
+   * {@link #certChain()} when set.
    */
   public NettyChannelBuilder applyTo(NettyChannelBuilder channel) {
     if (!enabled()) {
@@ -121,7 +121,9 @@ public record ClientTls(Path trustCa, String authority, Path certChain, Path pri
       channel.sslContext(ssl.build());
     } catch (SSLException | IllegalArgumentException e) {
       throw new IllegalArgumentException(
-          "tls: cannot use trust-ca '" + trustCa + "'"
+          "tls: cannot use trust-ca '"
+              + trustCa
+              + "'"
               + (presentsCertificate() ? " with cert-chain '" + certChain + "'" : ""),
           e);
     }
@@ -133,8 +135,8 @@ public record ClientTls(Path trustCa, String authority, Path certChain, Path pri
 
   /**
    * A JDK context (for {@code java.net.http.HttpClient}) trusting only {@link #trustCa()} and
-   * presenting {@link #certChain()} when set. {@link #authority()} is not part of it: JDK
-   * clients check the certificate against the URL's host.
+   * presenting {@link #certChain()} when set. {@link #authority()} is not part of it: JDK clients
+   * check the certificate against the URL's host.
    *
    * @throws IllegalStateException when plaintext
    * @throws IllegalArgumentException when a file can no longer be read or parsed
@@ -184,7 +186,9 @@ public record ClientTls(Path trustCa, String authority, Path certChain, Path pri
     if (!enabled()) {
       return "ClientTls[plaintext]";
     }
-    return "ClientTls[trust-ca=" + trustCa
-        + (presentsCertificate() ? ", cert-chain=" + certChain : "") + "]";
+    return "ClientTls[trust-ca="
+        + trustCa
+        + (presentsCertificate() ? ", cert-chain=" + certChain : "")
+        + "]";
   }
 }

@@ -27,8 +27,7 @@ import java.util.regex.Pattern;
 final class PemFiles {
 
   private static final Pattern PKCS8 =
-      Pattern.compile(
-          "-----BEGIN PRIVATE KEY-----([A-Za-z0-9+/=\\s]+)-----END PRIVATE KEY-----");
+      Pattern.compile("-----BEGIN PRIVATE KEY-----([A-Za-z0-9+/=\\s]+)-----END PRIVATE KEY-----");
   private static final List<String> KEY_ALGORITHMS = List.of("RSA", "EC", "Ed25519", "Ed448");
 
   /** A certificate chain (leaf first) and the private key of its leaf. */
@@ -46,8 +45,12 @@ final class PemFiles {
     }
     if (chain.isEmpty() || key.isEmpty()) {
       throw new IllegalArgumentException(
-          chainKey + " and " + keyKey + ": set both or neither ("
-              + (chain.isEmpty() ? chainKey : keyKey) + " is empty)");
+          chainKey
+              + " and "
+              + keyKey
+              + ": set both or neither ("
+              + (chain.isEmpty() ? chainKey : keyKey)
+              + " is empty)");
     }
     return true;
   }
@@ -95,7 +98,10 @@ final class PemFiles {
     Matcher m = PKCS8.matcher(text);
     if (!m.find()) {
       throw new IllegalArgumentException(
-          key + ": '" + file + "' holds no unencrypted PKCS#8 key (-----BEGIN PRIVATE KEY-----);"
+          key
+              + ": '"
+              + file
+              + "' holds no unencrypted PKCS#8 key (-----BEGIN PRIVATE KEY-----);"
               + " convert with: openssl pkcs8 -topk8 -nocrypt -in old.pem -out key.pem");
     }
     byte[] der;
@@ -116,8 +122,8 @@ final class PemFiles {
   }
 
   /**
-   * Fails unless {@code privateKey} belongs to {@code certificate}: signs random bytes with the
-   * key and verifies them with the certificate's public key.
+   * Fails unless {@code privateKey} belongs to {@code certificate}: signs random bytes with the key
+   * and verifies them with the certificate's public key.
    */
   static void requireMatch(String key, PrivateKey privateKey, X509Certificate certificate) {
     byte[] probe = new byte[32];
@@ -139,8 +145,10 @@ final class PemFiles {
       // a key of another type than the certificate's: fall through
     }
     throw new IllegalArgumentException(
-        key + ": the private key does not belong to the first certificate of the chain ("
-            + certificate.getSubjectX500Principal().getName() + ")");
+        key
+            + ": the private key does not belong to the first certificate of the chain ("
+            + certificate.getSubjectX500Principal().getName()
+            + ")");
   }
 
   private static String signatureAlgorithm(String keyAlgorithm) {

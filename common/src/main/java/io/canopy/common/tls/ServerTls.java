@@ -14,12 +14,12 @@ import javax.net.ssl.SSLException;
 /**
  * The certificate a service's listeners present ({@code <service>.tls.cert-chain} and {@code
  * <service>.tls.private-key}, PEM; the key unencrypted PKCS#8). Both empty: plaintext. Both files
- * are read, parsed and checked to belong together when the configuration is created, so a bad
- * file stops the service at startup naming its setting.
+ * are read, parsed and checked to belong together when the configuration is created, so a bad file
+ * stops the service at startup naming its setting.
  *
- * <p>{@code <service>.tls.client-ca} (PEM CA bundle), when set, turns on mutual TLS: every
- * listener then requires a client certificate chaining to one of those CAs and refuses the
- * handshake otherwise. It needs the listeners' own certificate.
+ * <p>{@code <service>.tls.client-ca} (PEM CA bundle), when set, turns on mutual TLS: every listener
+ * then requires a client certificate chaining to one of those CAs and refuses the handshake
+ * otherwise. It needs the listeners' own certificate.
  */
 public record ServerTls(Path certChain, Path privateKey, Path clientCa) {
 
@@ -54,7 +54,11 @@ public record ServerTls(Path certChain, Path privateKey, Path clientCa) {
     if (!PemFiles.pairSet(chainKey, chain, keyKey, key)) {
       if (!clientCa.isEmpty()) {
         throw new IllegalArgumentException(
-            clientCaKey + ": needs " + chainKey + " and " + keyKey
+            clientCaKey
+                + ": needs "
+                + chainKey
+                + " and "
+                + keyKey
                 + " (mutual TLS needs the listeners' own certificate)");
       }
       return PLAINTEXT;
@@ -103,15 +107,19 @@ public record ServerTls(Path certChain, Path privateKey, Path clientCa) {
       return builder.build();
     } catch (SSLException | IllegalArgumentException e) {
       throw new IllegalArgumentException(
-          "tls: cannot build a TLS context from '" + certChain + "' and '" + privateKey + "'"
+          "tls: cannot build a TLS context from '"
+              + certChain
+              + "' and '"
+              + privateKey
+              + "'"
               + (requiresClientCertificates() ? " with client CA '" + clientCa + "'" : ""),
           e);
     }
   }
 
   /**
-   * Makes a Helidon listener serve HTTPS with this certificate, requiring client certificates
-   * when {@link #requiresClientCertificates()}; plaintext: leaves it as is.
+   * Makes a Helidon listener serve HTTPS with this certificate, requiring client certificates when
+   * {@link #requiresClientCertificates()}; plaintext: leaves it as is.
    */
   public void applyTo(WebServerConfig.Builder server) {
     if (!enabled()) {
@@ -141,7 +149,9 @@ public record ServerTls(Path certChain, Path privateKey, Path clientCa) {
     if (!enabled()) {
       return "ServerTls[plaintext]";
     }
-    return "ServerTls[cert-chain=" + certChain
-        + (requiresClientCertificates() ? ", client-ca=" + clientCa : "") + "]";
+    return "ServerTls[cert-chain="
+        + certChain
+        + (requiresClientCertificates() ? ", client-ca=" + clientCa : "")
+        + "]";
   }
 }

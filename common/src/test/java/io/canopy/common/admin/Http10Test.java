@@ -29,7 +29,8 @@ class Http10Test {
       socket.setSoTimeout(10_000);
       socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
       socket.getOutputStream().flush();
-      return new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII); // until closed
+      return new String(
+          socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII); // until closed
     }
   }
 
@@ -43,10 +44,15 @@ class Http10Test {
             .start();
 
     // Before: the connection was dropped without a byte.
-    assertThat(exchange("OPTIONS / HTTP/1.0\r\n\r\n")).startsWith("HTTP/1.0 200").contains("\"UP\"");
+    assertThat(exchange("OPTIONS / HTTP/1.0\r\n\r\n"))
+        .startsWith("HTTP/1.0 200")
+        .contains("\"UP\"");
     ready.set(false);
-    assertThat(exchange("GET /observe/health HTTP/1.0\r\n\r\n")).startsWith("HTTP/1.0 503").contains("\"DOWN\"");
+    assertThat(exchange("GET /observe/health HTTP/1.0\r\n\r\n"))
+        .startsWith("HTTP/1.0 503")
+        .contains("\"DOWN\"");
     assertThat(exchange("GET /observe/metrics HTTP/1.0\r\n\r\n")).startsWith("HTTP/1.0 505");
-    assertThat(exchange("GET /observe/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")).startsWith("HTTP/1.1 503");
+    assertThat(exchange("GET /observe/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"))
+        .startsWith("HTTP/1.1 503");
   }
 }

@@ -16,15 +16,19 @@ class BearerTokensTest {
 
   @Test
   void authenticate_knownToken_namesItsPrincipal() {
-    assertThat(tokens.caller("Bearer 0123456789abcdef-alice").map(BearerTokens.Caller::principal)).contains("alice");
-    assertThat(tokens.caller("bearer 0123456789abcdef-ci").map(BearerTokens.Caller::principal)).contains("ci");
+    assertThat(tokens.caller("Bearer 0123456789abcdef-alice").map(BearerTokens.Caller::principal))
+        .contains("alice");
+    assertThat(tokens.caller("bearer 0123456789abcdef-ci").map(BearerTokens.Caller::principal))
+        .contains("ci");
   }
 
   @Test
   void authenticate_unknownMissingOrMalformed_isEmpty() {
-    assertThat(tokens.caller("Bearer 0123456789abcdef-bob").map(BearerTokens.Caller::principal)).isEmpty();
+    assertThat(tokens.caller("Bearer 0123456789abcdef-bob").map(BearerTokens.Caller::principal))
+        .isEmpty();
     assertThat(tokens.caller(null).map(BearerTokens.Caller::principal)).isEmpty();
-    assertThat(tokens.caller("Basic 0123456789abcdef-ci").map(BearerTokens.Caller::principal)).isEmpty();
+    assertThat(tokens.caller("Basic 0123456789abcdef-ci").map(BearerTokens.Caller::principal))
+        .isEmpty();
     assertThat(tokens.caller("0123456789abcdef-ci").map(BearerTokens.Caller::principal)).isEmpty();
   }
 
@@ -37,11 +41,15 @@ class BearerTokensTest {
   @Test
   void token_blankWhitespaceShortOrPlaceholder_refusedNamingWhy() {
     assertThatThrownBy(() -> new BearerTokens.Token("x", "")).hasMessageContaining("blank");
-    assertThatThrownBy(() -> new BearerTokens.Token("x", "                    ")).hasMessageContaining("blank");
-    assertThatThrownBy(() -> new BearerTokens.Token("x", "0123456789 abcdef-x")).hasMessageContaining("white space");
-    assertThatThrownBy(() -> new BearerTokens.Token("x", "0123456789abcdef\t")).hasMessageContaining("white space");
+    assertThatThrownBy(() -> new BearerTokens.Token("x", "                    "))
+        .hasMessageContaining("blank");
+    assertThatThrownBy(() -> new BearerTokens.Token("x", "0123456789 abcdef-x"))
+        .hasMessageContaining("white space");
+    assertThatThrownBy(() -> new BearerTokens.Token("x", "0123456789abcdef\t"))
+        .hasMessageContaining("white space");
     // 15 bytes, though the check counts bytes, not characters: 8 two-byte characters pass.
-    assertThatThrownBy(() -> new BearerTokens.Token("x", "0123456789abcde")).hasMessageContaining("16 bytes");
+    assertThatThrownBy(() -> new BearerTokens.Token("x", "0123456789abcde"))
+        .hasMessageContaining("16 bytes");
     assertThat(new BearerTokens.Token("x", "äöüéàèìò").secret()).hasSize(8);
     for (String placeholder :
         List.of(

@@ -23,15 +23,28 @@ class MethodRolesTest {
   void inferenceTable_predictReadsWriteFeaturesAdministerViews() {
     MethodRoles table = InferenceRoles.table();
 
-    assertThat(table.needed(InferenceServiceGrpc.getPredictMethod().getFullMethodName())).contains(Role.PREDICT);
-    assertThat(table.needed(GRPCInferenceServiceGrpc.getModelInferMethod().getFullMethodName())).contains(Role.PREDICT);
-    assertThat(table.needed(FeatureStoreServiceGrpc.getGetOnlineFeaturesMethod().getFullMethodName())).contains(Role.PREDICT);
-    assertThat(table.needed(FeatureStoreServiceGrpc.getWriteFeaturesMethod().getFullMethodName())).contains(Role.WRITE_FEATURES);
-    assertThat(table.needed(FeatureStoreServiceGrpc.getCreateFeatureViewMethod().getFullMethodName())).contains(Role.ADMIN);
-    assertThat(table.needed(FeatureStoreServiceGrpc.getDeleteFeatureViewMethod().getFullMethodName())).contains(Role.ADMIN);
-    assertThat(table.needed("some.new.Service/Method")).as("unlisted: refused to everyone").isNull();
-    assertThat(new MethodRoles().open(InferenceServiceGrpc.getPredictMethod())
-            .needed(InferenceServiceGrpc.getPredictMethod().getFullMethodName()))
+    assertThat(table.needed(InferenceServiceGrpc.getPredictMethod().getFullMethodName()))
+        .contains(Role.PREDICT);
+    assertThat(table.needed(GRPCInferenceServiceGrpc.getModelInferMethod().getFullMethodName()))
+        .contains(Role.PREDICT);
+    assertThat(
+            table.needed(FeatureStoreServiceGrpc.getGetOnlineFeaturesMethod().getFullMethodName()))
+        .contains(Role.PREDICT);
+    assertThat(table.needed(FeatureStoreServiceGrpc.getWriteFeaturesMethod().getFullMethodName()))
+        .contains(Role.WRITE_FEATURES);
+    assertThat(
+            table.needed(FeatureStoreServiceGrpc.getCreateFeatureViewMethod().getFullMethodName()))
+        .contains(Role.ADMIN);
+    assertThat(
+            table.needed(FeatureStoreServiceGrpc.getDeleteFeatureViewMethod().getFullMethodName()))
+        .contains(Role.ADMIN);
+    assertThat(table.needed("some.new.Service/Method"))
+        .as("unlisted: refused to everyone")
+        .isNull();
+    assertThat(
+            new MethodRoles()
+                .open(InferenceServiceGrpc.getPredictMethod())
+                .needed(InferenceServiceGrpc.getPredictMethod().getFullMethodName()))
         .isEqualTo(Optional.empty());
   }
 
@@ -42,7 +55,8 @@ class MethodRolesTest {
     assertThat(Role.PREDICT.covers(Role.WRITE_FEATURES)).isFalse();
     assertThat(Role.WRITE_FEATURES.covers(Role.ADMIN)).isFalse();
     assertThat(Role.parse("write-features", "k")).isEqualTo(Role.WRITE_FEATURES);
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> Role.parse("root", "gateway.auth.tokens.0.role"))
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> Role.parse("root", "gateway.auth.tokens.0.role"))
         .hasMessageContaining("gateway.auth.tokens.0.role");
   }
 }

@@ -10,7 +10,9 @@ class SecurityBannerTest {
 
   @Test
   void line_saysWhetherAuthAndTlsAreOn_andNeverTheSecret() {
-    String off = SecurityBanner.line("registry", new BearerTokens(List.of()), "mutations", ServerTls.PLAINTEXT);
+    String off =
+        SecurityBanner.line(
+            "registry", new BearerTokens(List.of()), "mutations", ServerTls.PLAINTEXT);
     assertThat(off).contains("auth OFF", "mutations", "open", "TLS OFF");
 
     String on =
@@ -19,6 +21,8 @@ class SecurityBannerTest {
             new BearerTokens(List.of(new BearerTokens.Token("client", "0123456789abcdef-q"))),
             "predictions",
             ServerTls.PLAINTEXT);
-    assertThat(on).contains("auth ON (1 token for predictions)").doesNotContain("0123456789abcdef-q");
+    assertThat(on)
+        .contains("auth ON (1 token for predictions)")
+        .doesNotContain("0123456789abcdef-q");
   }
 }

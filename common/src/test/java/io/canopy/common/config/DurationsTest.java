@@ -38,7 +38,8 @@ class DurationsTest {
 
   @Test
   void parse_garbageNegativeOrHuge_refusedNamingTheKey() {
-    for (String bad : new String[] {"", "10", "ten seconds", "-5s", "PT-1S", "5 weeks", "999999999999999d"}) {
+    for (String bad :
+        new String[] {"", "10", "ten seconds", "-5s", "PT-1S", "5 weeks", "999999999999999d"}) {
       assertThatThrownBy(() -> Durations.parse(bad, "gateway.upstream.timeout"))
           .as(bad)
           .isInstanceOf(IllegalArgumentException.class)
@@ -53,9 +54,13 @@ class DurationsTest {
         config(Map.of("svc.reconnect-initial", "5s", "svc.reconnect-initial-ms", "200"));
     Config withoutLegacy = config(Map.of("svc.reconnect-initial", "5s"));
 
-    assertThat(ConfigLoader.duration(withLegacy.get("svc"), "reconnect-initial", "reconnect-initial-ms"))
+    assertThat(
+            ConfigLoader.duration(
+                withLegacy.get("svc"), "reconnect-initial", "reconnect-initial-ms"))
         .isEqualTo(Duration.ofMillis(200));
-    assertThat(ConfigLoader.duration(withoutLegacy.get("svc"), "reconnect-initial", "reconnect-initial-ms"))
+    assertThat(
+            ConfigLoader.duration(
+                withoutLegacy.get("svc"), "reconnect-initial", "reconnect-initial-ms"))
         .isEqualTo(Duration.ofSeconds(5));
   }
 

@@ -12,14 +12,18 @@ class ListenTest {
 
   @Test
   void create_readsHostAndPort() {
-    Listen listen = Listen.create(TestConfig.from(Map.of("svc.grpc.host", "0.0.0.0", "svc.grpc.port", "9300")).get("svc.grpc"));
+    Listen listen =
+        Listen.create(
+            TestConfig.from(Map.of("svc.grpc.host", "0.0.0.0", "svc.grpc.port", "9300"))
+                .get("svc.grpc"));
     assertThat(listen).isEqualTo(new Listen("0.0.0.0", 9300));
     assertThat(listen.target()).isEqualTo("0.0.0.0:9300");
   }
 
   @Test
   void create_missingPort_failsNamingTheKey() {
-    assertThatThrownBy(() -> Listen.create(TestConfig.from(Map.of("svc.grpc.host", "h")).get("svc.grpc")))
+    assertThatThrownBy(
+            () -> Listen.create(TestConfig.from(Map.of("svc.grpc.host", "h")).get("svc.grpc")))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("svc.grpc.port");
   }
@@ -29,7 +33,8 @@ class ListenTest {
     assertThatThrownBy(
             () ->
                 Listen.create(
-                    TestConfig.from(Map.of("svc.grpc.host", "h", "svc.grpc.port", "http")).get("svc.grpc")))
+                    TestConfig.from(Map.of("svc.grpc.host", "h", "svc.grpc.port", "http"))
+                        .get("svc.grpc")))
         .hasMessageContaining("svc.grpc.port");
   }
 

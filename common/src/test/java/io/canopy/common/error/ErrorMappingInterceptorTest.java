@@ -6,6 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.google.rpc.BadRequest;
 import io.canopy.common.grpc.GrpcServer;
 import io.canopy.common.testing.GrpcCleanup;
+import io.canopy.proto.inference.v1.GetModelStatusRequest;
+import io.canopy.proto.inference.v1.GetModelStatusResponse;
+import io.canopy.proto.inference.v1.InferenceServiceGrpc;
+import io.canopy.proto.inference.v1.PredictRequest;
+import io.canopy.proto.inference.v1.PredictResponse;
 import io.grpc.BindableService;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
@@ -17,11 +22,6 @@ import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
 import io.grpc.protobuf.StatusProto;
 import io.grpc.stub.StreamObserver;
-import io.canopy.proto.inference.v1.GetModelStatusRequest;
-import io.canopy.proto.inference.v1.GetModelStatusResponse;
-import io.canopy.proto.inference.v1.InferenceServiceGrpc;
-import io.canopy.proto.inference.v1.PredictRequest;
-import io.canopy.proto.inference.v1.PredictResponse;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -36,7 +36,8 @@ class ErrorMappingInterceptorTest {
     public void predict(PredictRequest request, StreamObserver<PredictResponse> response) {
       RuntimeException error =
           switch (request.getModel()) {
-            case "invalid" -> new CanopyException.InvalidArgument("dense.values", "NaN not allowed");
+            case "invalid" ->
+                new CanopyException.InvalidArgument("dense.values", "NaN not allowed");
             case "missing" -> new CanopyException.NotFound("model 'missing' not found");
             case "busy" -> new CanopyException.Unavailable("too many requests in flight");
             default -> new IllegalStateException("secret internal detail");
@@ -86,7 +87,8 @@ class ErrorMappingInterceptorTest {
     for (String mode : List.of("sync", "async")) {
       assertThat(call(stub, "invalid", mode).getStatus().getCode())
           .isEqualTo(Status.Code.INVALID_ARGUMENT);
-      assertThat(call(stub, "missing", mode).getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
+      assertThat(call(stub, "missing", mode).getStatus().getCode())
+          .isEqualTo(Status.Code.NOT_FOUND);
       assertThat(call(stub, "busy", mode).getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
     }
   }

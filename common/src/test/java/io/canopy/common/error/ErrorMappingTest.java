@@ -18,7 +18,8 @@ class ErrorMappingTest {
     StatusRuntimeException notFound =
         ErrorMapping.toStatusException(new CanopyException.NotFound(message));
     StatusRuntimeException invalid =
-        ErrorMapping.toStatusException(new CanopyException.InvalidArgument("labels", "key '" + name + "' is bad"));
+        ErrorMapping.toStatusException(
+            new CanopyException.InvalidArgument("labels", "key '" + name + "' is bad"));
 
     assertThat(notFound.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
     assertThat(notFound.getStatus().getDescription())
@@ -33,7 +34,8 @@ class ErrorMappingTest {
   @Test
   void toStatusException_shortMessage_isKeptWhole() throws Exception {
     StatusRuntimeException invalid =
-        ErrorMapping.toStatusException(new CanopyException.InvalidArgument("dense.values", "value 3 is infinite"));
+        ErrorMapping.toStatusException(
+            new CanopyException.InvalidArgument("dense.values", "value 3 is infinite"));
 
     com.google.rpc.Status details = StatusProto.fromThrowable(invalid);
     assertThat(details.getMessage()).isEqualTo("dense.values: value 3 is infinite");

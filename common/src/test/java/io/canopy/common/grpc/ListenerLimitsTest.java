@@ -38,7 +38,8 @@ class ListenerLimitsTest {
   static final class CountingService extends InferenceServiceGrpc.InferenceServiceImplBase {
     @Override
     public void predict(PredictRequest request, StreamObserver<PredictResponse> response) {
-      response.onNext(PredictResponse.newBuilder().addShape(request.getDense().getValuesCount()).build());
+      response.onNext(
+          PredictResponse.newBuilder().addShape(request.getDense().getValuesCount()).build());
       response.onCompleted();
     }
   }
@@ -79,9 +80,9 @@ class ListenerLimitsTest {
 
   /**
    * The server advertises its metadata limit (HTTP/2 SETTINGS_MAX_HEADER_LIST_SIZE); a grpc-java
-   * client then refuses to send larger headers itself (INTERNAL, naming the server's limit), and
-   * a client that sends them anyway has its stream reset by the server. Either way the call
-   * never reaches the service and the connection keeps serving.
+   * client then refuses to send larger headers itself (INTERNAL, naming the server's limit), and a
+   * client that sends them anyway has its stream reset by the server. Either way the call never
+   * reaches the service and the connection keeps serving.
    */
   @Test
   void grpc_metadataOverLimit_isRefusedAndServerKeepsServing() {

@@ -29,7 +29,9 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** Request bytes that are not the method's protobuf message: INVALID_ARGUMENT, one short log line. */
+/**
+ * Request bytes that are not the method's protobuf message: INVALID_ARGUMENT, one short log line.
+ */
 class RequestParsingTest {
 
   @RegisterExtension final GrpcCleanup cleanup = new GrpcCleanup();
@@ -41,17 +43,18 @@ class RequestParsingTest {
   static final class EchoService extends InferenceServiceGrpc.InferenceServiceImplBase {
     @Override
     public void predict(PredictRequest request, StreamObserver<PredictResponse> response) {
-      response.onNext(PredictResponse.newBuilder().addShape(request.getDense().getValuesCount()).build());
+      response.onNext(
+          PredictResponse.newBuilder().addShape(request.getDense().getValuesCount()).build());
       response.onCompleted();
     }
   }
-
 
   private ManagedChannel channel() {
     GrpcServer server =
         cleanup.register(
             new GrpcServer(
-                    GrpcTransports.server(new Listen("127.0.0.1", 0), GrpcLimits.DEFAULTS, ServerTls.PLAINTEXT),
+                    GrpcTransports.server(
+                        new Listen("127.0.0.1", 0), GrpcLimits.DEFAULTS, ServerTls.PLAINTEXT),
                     List.of(new EchoService()),
                     List.of())
                 .start());
@@ -59,32 +62,43 @@ class RequestParsingTest {
         GrpcTransports.channel("127.0.0.1:" + server.port(), 1 << 20, ClientTls.PLAINTEXT));
   }
 
-  private static StatusRuntimeException sendRaw(ManagedChannel channel, String fullMethod, byte[] body) {
+  private static StatusRuntimeException sendRaw(
+      ManagedChannel channel, String fullMethod, byte[] body) {
     return catchThrowableOfType(
         StatusRuntimeException.class,
-        () -> ClientCalls.blockingUnaryCall(channel, RawBytes.unary(fullMethod), CallOptions.DEFAULT, body));
+        () ->
+            ClientCalls.blockingUnaryCall(
+                channel, RawBytes.unary(fullMethod), CallOptions.DEFAULT, body));
   }
 
   @Test
   void garbageBytes_applicationMethod_invalidArgumentNamingTheMessage() {
     ManagedChannel channel = channel();
 
-    StatusRuntimeException e = sendRaw(channel, "canopy.inference.v1.InferenceService/Predict", GARBAGE);
+    StatusRuntimeException e =
+        sendRaw(channel, "canopy.inference.v1.InferenceService/Predict", GARBAGE);
 
     assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
-    assertThat(e.getStatus().getDescription()).contains("PredictRequest").doesNotContain("Exception");
+    assertThat(e.getStatus().getDescription())
+        .contains("PredictRequest")
+        .doesNotContain("Exception");
     com.google.rpc.Status details = StatusProto.fromThrowable(e);
-    assertThat(details.getDetailsList()).anySatisfy(any -> assertThat(any.is(BadRequest.class)).isTrue());
+    assertThat(details.getDetailsList())
+        .anySatisfy(any -> assertThat(any.is(BadRequest.class)).isTrue());
     // The server keeps serving the same channel.
     PredictResponse ok =
         InferenceServiceGrpc.newBlockingStub(channel)
-            .predict(PredictRequest.newBuilder().setDense(DenseRows.newBuilder().setNumFeatures(1).addValues(1f)).build());
+            .predict(
+                PredictRequest.newBuilder()
+                    .setDense(DenseRows.newBuilder().setNumFeatures(1).addValues(1f))
+                    .build());
     assertThat(ok.getShapeList()).containsExactly(1);
   }
 
   @Test
   void garbageBytes_standardService_invalidArgument() {
-    StatusRuntimeException e = sendRaw(channel(), HealthGrpc.getCheckMethod().getFullMethodName(), GARBAGE);
+    StatusRuntimeException e =
+        sendRaw(channel(), HealthGrpc.getCheckMethod().getFullMethodName(), GARBAGE);
 
     assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
   }
@@ -130,11 +144,17 @@ class RequestParsingTest {
     ManagedChannel channel = channel();
 
     for (int i = 0; i < 50; i++) {
-      assertThat(sendRaw(channel, "canopy.inference.v1.InferenceService/Predict", GARBAGE).getStatus().getCode())
+      assertThat(
+              sendRaw(channel, "canopy.inference.v1.InferenceService/Predict", GARBAGE)
+                  .getStatus()
+                  .getCode())
           .isEqualTo(Status.Code.INVALID_ARGUMENT);
     }
 
-    List<String> mentions = logs.records().stream().filter(l -> l.contains("PredictRequest") || l.contains("Exception while")).toList();
+    List<String> mentions =
+        logs.records().stream()
+            .filter(l -> l.contains("PredictRequest") || l.contains("Exception while"))
+            .toList();
     assertThat(mentions).hasSize(1);
     assertThat(mentions.getFirst()).contains("not a valid PredictRequest").doesNotContain("\tat ");
     assertThat(logs.records()).noneMatch(l -> l.contains("SEVERE"));

@@ -58,8 +58,7 @@ class RowLimitTest {
     }
     assertThatThrownBy(() -> limit.check(PredictRequest.newBuilder().setNamed(named).build()))
         .hasMessageStartingWith("named: 4 rows");
-    assertThatThrownBy(
-            () -> limit.check(PredictRequest.newBuilder().setEntities(entities).build()))
+    assertThatThrownBy(() -> limit.check(PredictRequest.newBuilder().setEntities(entities).build()))
         .hasMessageStartingWith("entities: 4 rows");
     assertThatThrownBy(() -> limit.check(4, "entity_keys"))
         .isInstanceOf(CanopyException.ResourceExhausted.class)

@@ -37,7 +37,8 @@ class RateLimitedLogTest {
 
   @Test
   void log_burstWithinInterval_firstLineOnlyThenCountOfTheRest() {
-    RateLimitedLog log = new RateLimitedLog(logger, Level.WARNING, Duration.ofSeconds(10), now::get);
+    RateLimitedLog log =
+        new RateLimitedLog(logger, Level.WARNING, Duration.ofSeconds(10), now::get);
 
     for (int i = 0; i < 100; i++) {
       log.log("bad bytes");
@@ -51,7 +52,8 @@ class RateLimitedLogTest {
 
   @Test
   void log_justBeforeIntervalEnds_stillSuppressed() {
-    RateLimitedLog log = new RateLimitedLog(logger, Level.WARNING, Duration.ofSeconds(10), now::get);
+    RateLimitedLog log =
+        new RateLimitedLog(logger, Level.WARNING, Duration.ofSeconds(10), now::get);
     log.log("a");
     now.addAndGet(Duration.ofSeconds(10).toNanos() - 1);
     log.log("b");

@@ -26,7 +26,8 @@ class MetricLabelsTest {
     MetricLabels labels = new MetricLabels(KNOWN, 100);
 
     assertThat(labels.of("m", "a", "2")).isEqualTo(new MetricLabels.Labels("a", "2"));
-    assertThat(labels.of("m", "zzz", "2")).isEqualTo(new MetricLabels.Labels("_unknown", "_unknown"));
+    assertThat(labels.of("m", "zzz", "2"))
+        .isEqualTo(new MetricLabels.Labels("_unknown", "_unknown"));
     assertThat(labels.of("m", "a", "999")).isEqualTo(new MetricLabels.Labels("a", "_unknown"));
     assertThat(labels.of("m", "a", "x'; drop")).isEqualTo(new MetricLabels.Labels("a", "_unknown"));
     assertThat(labels.of("m", "zzz", "")).isEqualTo(new MetricLabels.Labels("_unknown", ""));
@@ -42,7 +43,9 @@ class MetricLabelsTest {
     assertThat(labels.of("m", "c", "1").model()).isEqualTo("c");
     assertThat(labels.of("m", "d", "1")).isEqualTo(new MetricLabels.Labels("_other", "_other"));
     assertThat(labels.of("m", "a", "1").model()).as("a pair already counted").isEqualTo("a");
-    assertThat(labels.of("other-metric", "d", "1").model()).as("the cap is per metric").isEqualTo("d");
+    assertThat(labels.of("other-metric", "d", "1").model())
+        .as("the cap is per metric")
+        .isEqualTo("d");
 
     labels.forget("a");
     assertThat(labels.of("m", "d", "1").model()).isEqualTo("d");
@@ -56,6 +59,8 @@ class MetricLabelsTest {
     for (int i = 0; i < 10_000; i++) {
       labels.of("m", "made-up-" + i, Integer.toString(i));
     }
-    assertThat(labels.of("m", "a", "1")).as("the real model still gets its own labels").isEqualTo(new MetricLabels.Labels("a", "1"));
+    assertThat(labels.of("m", "a", "1"))
+        .as("the real model still gets its own labels")
+        .isEqualTo(new MetricLabels.Labels("a", "1"));
   }
 }

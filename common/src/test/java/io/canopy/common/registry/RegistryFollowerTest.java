@@ -30,6 +30,7 @@ class RegistryFollowerTest {
   @RegisterExtension final GrpcCleanup grpc = new GrpcCleanup();
 
   private final ScheduledExecutorService control = Executors.newSingleThreadScheduledExecutor();
+
   /** Each WatchModels call the fake registry received, as its stream and since_revision. */
   private final BlockingQueue<Watch> watches = new LinkedBlockingQueue<>();
 
@@ -119,7 +120,12 @@ class RegistryFollowerTest {
     Backoff fast = Backoff.jittered(Duration.ofMillis(1), Duration.ofMillis(5));
     return grpc.register(
         new RegistryFollower(
-                "test", ModelRegistryServiceGrpc.newStub(channel), control, fast, applied::get, onEvent)
+                "test",
+                ModelRegistryServiceGrpc.newStub(channel),
+                control,
+                fast,
+                applied::get,
+                onEvent)
             .start());
   }
 

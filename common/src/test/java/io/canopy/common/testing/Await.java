@@ -5,8 +5,8 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 
 /**
- * The tests' one way to wait: for a condition, with a bound, failing the test when it does not
- * come true in time (no fixed sleeps in tests).
+ * The tests' one way to wait: for a condition, with a bound, failing the test when it does not come
+ * true in time (no fixed sleeps in tests).
  */
 public final class Await {
 

@@ -9,8 +9,8 @@ import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * JUnit 5 extension that shuts down registered servers, channels and other closeables after
- * each test, newest first. Use with {@code @RegisterExtension final GrpcCleanup grpc = new
+ * JUnit 5 extension that shuts down registered servers, channels and other closeables after each
+ * test, newest first. Use with {@code @RegisterExtension final GrpcCleanup grpc = new
  * GrpcCleanup();}.
  */
 public final class GrpcCleanup implements AfterEachCallback {

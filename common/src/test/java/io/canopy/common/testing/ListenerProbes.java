@@ -27,8 +27,8 @@ import javax.net.ssl.SSLContext;
 /**
  * One-call probes of a listener on loopback, for the TLS tests of every service: a gRPC health
  * check over a channel with given security, an HTTP(S) GET, and a plaintext POST that declares an
- * over-limit body. Each is bounded by a deadline.
- * {@link #assertOnlyTheCaGetsThrough} runs the set every TLS test asserts.
+ * over-limit body. Each is bounded by a deadline. {@link #assertOnlyTheCaGetsThrough} runs the set
+ * every TLS test asserts.
  */
 public final class ListenerProbes {
 

@@ -4,8 +4,8 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Map;
 import java.util.List;
+import java.util.Map;
 import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
@@ -16,9 +16,9 @@ import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * JUnit 5 extension that records every JUL log record of a test, at every level, as the text a
- * log file would hold (message with its parameters, and stack traces). For tests asserting that
- * a secret never reaches a log. Use with {@code @RegisterExtension final LogCapture logs = new
+ * JUnit 5 extension that records every JUL log record of a test, at every level, as the text a log
+ * file would hold (message with its parameters, and stack traces). For tests asserting that a
+ * secret never reaches a log. Use with {@code @RegisterExtension final LogCapture logs = new
  * LogCapture();}.
  */
 public final class LogCapture implements BeforeEachCallback, AfterEachCallback {

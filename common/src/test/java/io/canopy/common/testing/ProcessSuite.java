@@ -10,9 +10,9 @@ import org.junit.jupiter.api.Tag;
 
 /**
  * Marks a process-level suite: end-to-end, topology, fault, fuzz, real backends (PostgreSQL,
- * Redis), child JVMs, the real wiring on Netty, or anything taking more than a few seconds. Failsafe
- * runs these after the jar is built ({@code ./canopy test} runs both tiers); Surefire runs the
- * rest, the fast tier a developer runs alone with {@code ./canopy test --fast}.
+ * Redis), child JVMs, the real wiring on Netty, or anything taking more than a few seconds.
+ * Failsafe runs these after the jar is built ({@code ./canopy test} runs both tiers); Surefire runs
+ * the rest, the fast tier a developer runs alone with {@code ./canopy test --fast}.
  */
 @Documented
 @Inherited

@@ -6,7 +6,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 
-/** A gRPC method that sends and receives raw bytes: to send what no generated stub would (tests). */
+/**
+ * A gRPC method that sends and receives raw bytes: to send what no generated stub would (tests).
+ */
 public final class RawBytes implements MethodDescriptor.Marshaller<byte[]> {
 
   private static final RawBytes INSTANCE = new RawBytes();

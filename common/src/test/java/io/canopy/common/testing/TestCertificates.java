@@ -38,13 +38,13 @@ import org.bouncycastle.util.io.pem.PemObject;
 
 /**
  * A throwaway certificate authority, a server certificate it signed for {@code 127.0.0.1} and
- * {@code localhost} and a client certificate it signed (for mutual TLS), generated fresh (EC
- * P-256) and written as PEM files into a directory: the CA certificate, each chain (leaf then
- * CA) and each unencrypted PKCS#8 key. Nothing is checked in; every test run has its own keys.
- * Needs bcpkix-jdk18on on the test classpath.
+ * {@code localhost} and a client certificate it signed (for mutual TLS), generated fresh (EC P-256)
+ * and written as PEM files into a directory: the CA certificate, each chain (leaf then CA) and each
+ * unencrypted PKCS#8 key. Nothing is checked in; every test run has its own keys. Needs
+ * bcpkix-jdk18on on the test classpath.
  *
- * @param caCert PEM certificate of the CA (what clients trust, and what a server requiring
- *     client certificates of this CA trusts)
+ * @param caCert PEM certificate of the CA (what clients trust, and what a server requiring client
+ *     certificates of this CA trusts)
  * @param certChain PEM chain the server presents
  * @param privateKey the server's PEM PKCS#8 key
  * @param clientCertChain PEM chain a client presents (CN=canopy-test-client, clientAuth)
@@ -68,28 +68,42 @@ public record TestCertificates(
 
       X509v3CertificateBuilder ca =
           new JcaX509v3CertificateBuilder(
-              caName, serial(), Date.from(now.minus(Duration.ofHours(1))),
-              Date.from(now.plus(VALIDITY)), caName, caKeys.getPublic());
+              caName,
+              serial(),
+              Date.from(now.minus(Duration.ofHours(1))),
+              Date.from(now.plus(VALIDITY)),
+              caName,
+              caKeys.getPublic());
       ca.addExtension(Extension.basicConstraints, true, new BasicConstraints(0));
       ca.addExtension(
           Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
       ca.addExtension(
-          Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(caKeys.getPublic()));
+          Extension.subjectKeyIdentifier,
+          false,
+          ext.createSubjectKeyIdentifier(caKeys.getPublic()));
       X509Certificate caCert = sign(ca, caKeys);
 
       X509v3CertificateBuilder server =
           new JcaX509v3CertificateBuilder(
-              caCert, serial(), Date.from(now.minus(Duration.ofHours(1))),
-              Date.from(now.plus(VALIDITY)), new X500Name("CN=localhost"), serverKeys.getPublic());
+              caCert,
+              serial(),
+              Date.from(now.minus(Duration.ofHours(1))),
+              Date.from(now.plus(VALIDITY)),
+              new X500Name("CN=localhost"),
+              serverKeys.getPublic());
       server.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
       server.addExtension(
-          Extension.keyUsage, true,
-          new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment | KeyUsage.keyAgreement));
+          Extension.keyUsage,
+          true,
+          new KeyUsage(
+              KeyUsage.digitalSignature | KeyUsage.keyEncipherment | KeyUsage.keyAgreement));
       server.addExtension(
-          Extension.extendedKeyUsage, false,
+          Extension.extendedKeyUsage,
+          false,
           new ExtendedKeyUsage(new KeyPurposeId[] {KeyPurposeId.id_kp_serverAuth}));
       server.addExtension(
-          Extension.subjectAlternativeName, false,
+          Extension.subjectAlternativeName,
+          false,
           new GeneralNames(
               new GeneralName[] {
                 new GeneralName(GeneralName.iPAddress, "127.0.0.1"),
@@ -101,8 +115,11 @@ public record TestCertificates(
 
       X509v3CertificateBuilder client =
           new JcaX509v3CertificateBuilder(
-              caCert, serial(), Date.from(now.minus(Duration.ofHours(1))),
-              Date.from(now.plus(VALIDITY)), new X500Name("CN=canopy-test-client"),
+              caCert,
+              serial(),
+              Date.from(now.minus(Duration.ofHours(1))),
+              Date.from(now.plus(VALIDITY)),
+              new X500Name("CN=canopy-test-client"),
               clientKeys.getPublic());
       client.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
       client.addExtension(
@@ -110,7 +127,8 @@ public record TestCertificates(
           true,
           new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyAgreement));
       client.addExtension(
-          Extension.extendedKeyUsage, false,
+          Extension.extendedKeyUsage,
+          false,
           new ExtendedKeyUsage(new KeyPurposeId[] {KeyPurposeId.id_kp_clientAuth}));
       client.addExtension(
           Extension.authorityKeyIdentifier, false, ext.createAuthorityKeyIdentifier(caCert));
@@ -143,8 +161,8 @@ public record TestCertificates(
   }
 
   /**
-   * The server side requiring client certificates issued by {@code clientIssuer}'s CA (mutual
-   * TLS), checked as a service would at startup.
+   * The server side requiring client certificates issued by {@code clientIssuer}'s CA (mutual TLS),
+   * checked as a service would at startup.
    */
   public ServerTls serverTlsRequiringClientsOf(TestCertificates clientIssuer) {
     return serverTls().requiringClientsOf("test.client-ca", clientIssuer.caCert());
@@ -156,8 +174,8 @@ public record TestCertificates(
   }
 
   /**
-   * A client trusting this CA only and presenting the client certificate of {@code
-   * clientIssuer} (this one, or another CA's to test a refused certificate).
+   * A client trusting this CA only and presenting the client certificate of {@code clientIssuer}
+   * (this one, or another CA's to test a refused certificate).
    */
   public ClientTls clientTlsPresenting(TestCertificates clientIssuer) {
     return clientTls()
@@ -191,7 +209,8 @@ public record TestCertificates(
 
   private static X509Certificate sign(X509v3CertificateBuilder builder, KeyPair issuer)
       throws OperatorCreationException, GeneralSecurityException {
-    ContentSigner signer = new JcaContentSignerBuilder("SHA256withECDSA").build(issuer.getPrivate());
+    ContentSigner signer =
+        new JcaContentSignerBuilder("SHA256withECDSA").build(issuer.getPrivate());
     return new JcaX509CertificateConverter().getCertificate(builder.build(signer));
   }
 

@@ -6,8 +6,8 @@ import java.util.Map;
 
 /**
  * A configuration for tests: the given settings over the given bundled defaults (e.g. {@code
- * "serving.yaml"}), and nothing from the environment or system properties, so a developer's
- * shell cannot change a test's outcome.
+ * "serving.yaml"}), and nothing from the environment or system properties, so a developer's shell
+ * cannot change a test's outcome.
  */
 public final class TestConfig {
 

@@ -3,9 +3,9 @@ package io.canopy.common.testing;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * A test that needs a tool this machine may lack (a Python package, node_modules, root): skipped
- * on a developer's machine without it, a failure under {@code CI=true}, where {@code .ci/run}
- * installs every tool, so a missing one is a broken CI and never a silent pass.
+ * A test that needs a tool this machine may lack (a Python package, node_modules, root): skipped on
+ * a developer's machine without it, a failure under {@code CI=true}, where {@code .ci/run} installs
+ * every tool, so a missing one is a broken CI and never a silent pass.
  */
 public final class Tools {
 

@@ -42,9 +42,7 @@ class ClientTlsTest {
     return cleanup
         .register(
             new AdminServer(
-                    new AdminSettings(new Listen("127.0.0.1", 0), 1024, tls),
-                    "test",
-                    () -> true)
+                    new AdminSettings(new Listen("127.0.0.1", 0), 1024, tls), "test", () -> true)
                 .start())
         .port();
   }

@@ -26,8 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Mutual TLS on the shared listeners ({@code <svc>.tls.client-ca}) and client certificates on
- * channels ({@code <client>.tls.cert-chain|private-key}): only clients presenting a certificate
- * of the configured CA get through; bad settings fail naming the key.
+ * channels ({@code <client>.tls.cert-chain|private-key}): only clients presenting a certificate of
+ * the configured CA get through; bad settings fail naming the key.
  */
 class MutualTlsTest {
 
@@ -55,9 +55,7 @@ class MutualTlsTest {
   private AdminServer admin(ServerTls tls) {
     return cleanup.register(
         new AdminServer(
-                new AdminSettings(new Listen("127.0.0.1", 0), 1024, tls),
-                "test",
-                () -> true)
+                new AdminSettings(new Listen("127.0.0.1", 0), 1024, tls), "test", () -> true)
             .start());
   }
 
@@ -124,7 +122,8 @@ class MutualTlsTest {
     assertThatThrownBy(
             () ->
                 ServerTls.create(
-                    TestConfig.from(Map.of("svc.tls.client-ca", certs.caCert().toString())).get("svc.tls")))
+                    TestConfig.from(Map.of("svc.tls.client-ca", certs.caCert().toString()))
+                        .get("svc.tls")))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageStartingWith("svc.tls.client-ca: needs svc.tls.cert-chain");
   }
@@ -138,8 +137,7 @@ class MutualTlsTest {
   @Test
   void serverCreate_unparseableClientCa_namesClientCa() throws Exception {
     Path junk = Files.writeString(dir.resolve("junk.pem"), "not a certificate\n");
-    assertThatThrownBy(() -> server(junk.toString()))
-        .hasMessageStartingWith("svc.tls.client-ca:");
+    assertThatThrownBy(() -> server(junk.toString())).hasMessageStartingWith("svc.tls.client-ca:");
   }
 
   private ServerTls server(String clientCa) {

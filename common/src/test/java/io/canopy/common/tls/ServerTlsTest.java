@@ -48,14 +48,18 @@ class ServerTlsTest {
   @Test
   void create_missingFile_namesKey() {
     TestCertificates certs = TestCertificates.create(dir);
-    assertThatThrownBy(() -> server(dir.resolve("nope.pem").toString(), certs.privateKey().toString()))
+    assertThatThrownBy(
+            () -> server(dir.resolve("nope.pem").toString(), certs.privateKey().toString()))
         .hasMessageStartingWith("svc.tls.cert-chain: cannot read");
   }
 
   @Test
   void create_keyIsNotPkcs8_namesKey() throws Exception {
     TestCertificates certs = TestCertificates.create(dir);
-    Path pkcs1 = Files.writeString(dir.resolve("rsa.pem"), "-----BEGIN RSA PRIVATE KEY-----\nAAAA\n-----END RSA PRIVATE KEY-----\n");
+    Path pkcs1 =
+        Files.writeString(
+            dir.resolve("rsa.pem"),
+            "-----BEGIN RSA PRIVATE KEY-----\nAAAA\n-----END RSA PRIVATE KEY-----\n");
     assertThatThrownBy(() -> server(certs.certChain().toString(), pkcs1.toString()))
         .hasMessageStartingWith("svc.tls.private-key:")
         .hasMessageContaining("PKCS#8");
@@ -79,7 +83,8 @@ class ServerTlsTest {
 
   @Test
   void clientCreate_authorityWithoutCa_namesKey() {
-    assertThatThrownBy(() -> ClientTls.create(TestConfig.from(Map.of("c.tls.authority", "x")).get("c.tls")))
+    assertThatThrownBy(
+            () -> ClientTls.create(TestConfig.from(Map.of("c.tls.authority", "x")).get("c.tls")))
         .hasMessageStartingWith("c.tls.authority: needs c.tls.trust-ca");
   }
 
@@ -88,7 +93,8 @@ class ServerTlsTest {
     assertThatThrownBy(
             () ->
                 ClientTls.create(
-                    TestConfig.from(Map.of("c.tls.trust-ca", dir.resolve("none.pem").toString())).get("c.tls")))
+                    TestConfig.from(Map.of("c.tls.trust-ca", dir.resolve("none.pem").toString()))
+                        .get("c.tls")))
         .hasMessageStartingWith("c.tls.trust-ca: cannot read");
   }
 

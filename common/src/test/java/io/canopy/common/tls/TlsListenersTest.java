@@ -22,8 +22,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The shared listeners with a generated CA: a client trusting it gets through, a plaintext
- * client and a client trusting another CA do not.
+ * The shared listeners with a generated CA: a client trusting it gets through, a plaintext client
+ * and a client trusting another CA do not.
  */
 class TlsListenersTest {
 
@@ -60,7 +60,8 @@ class TlsListenersTest {
 
   @Test
   void grpc_clientTrustingTheCa_getsThrough() {
-    assertThat(ListenerProbes.grpcHealth(grpc().port(), certs.clientTls())).isEqualTo(Status.Code.OK);
+    assertThat(ListenerProbes.grpcHealth(grpc().port(), certs.clientTls()))
+        .isEqualTo(Status.Code.OK);
   }
 
   @Test
@@ -77,7 +78,8 @@ class TlsListenersTest {
 
   @Test
   void admin_clientTrustingTheCa_getsHealth() throws Exception {
-    assertThat(ListenerProbes.httpGet("https", admin().port(), "/observe/health", certs.sslContext()))
+    assertThat(
+            ListenerProbes.httpGet("https", admin().port(), "/observe/health", certs.sslContext()))
         .isEqualTo(200);
   }
 
@@ -113,7 +115,9 @@ class TlsListenersTest {
                     "test",
                     () -> true)
                 .start());
-    assertThat(ListenerProbes.grpcHealth(grpc.port(), ClientTls.PLAINTEXT)).isEqualTo(Status.Code.OK);
-    assertThat(ListenerProbes.httpGet("http", admin.port(), "/observe/health", null)).isEqualTo(200);
+    assertThat(ListenerProbes.grpcHealth(grpc.port(), ClientTls.PLAINTEXT))
+        .isEqualTo(Status.Code.OK);
+    assertThat(ListenerProbes.httpGet("http", admin.port(), "/observe/health", null))
+        .isEqualTo(200);
   }
 }

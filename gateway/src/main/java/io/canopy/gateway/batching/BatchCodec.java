@@ -38,7 +38,8 @@ final class BatchCodec {
             .setOutput(first.getOutput());
     switch (first.getRowsCase()) {
       case DENSE -> {
-        DenseRows.Builder dense = DenseRows.newBuilder().setNumFeatures(first.getDense().getNumFeatures());
+        DenseRows.Builder dense =
+            DenseRows.newBuilder().setNumFeatures(first.getDense().getNumFeatures());
         for (Pending p : batch) {
           dense.addAllValues(p.request().getDense().getValuesList());
         }
@@ -64,7 +65,8 @@ final class BatchCodec {
   }
 
   /** The part of {@code response} that belongs to rows [offset, offset + rows) of the batch. */
-  static PredictResponse slice(PredictResponse response, Pending caller, int offset, int totalRows) {
+  static PredictResponse slice(
+      PredictResponse response, Pending caller, int offset, int totalRows) {
     if (response.getShapeCount() == 0 || response.getShape(0) != totalRows) {
       throw new IllegalStateException(
           "upstream returned shape " + response.getShapeList() + " for " + totalRows + " rows");

@@ -15,8 +15,8 @@ import java.util.function.LongSupplier;
 /**
  * The adaptive micro-batch queue of one (model, version, output, row layout). A request goes
  * upstream at once while fewer than {@code maxInFlight} batches are in flight; otherwise it waits
- * and, when a batch returns, every waiting row (up to {@code maxBatchRows}) leaves together. With
- * a {@code maxDelay} a lone request also waits up to that long for company.
+ * and, when a batch returns, every waiting row (up to {@code maxBatchRows}) leaves together. With a
+ * {@code maxDelay} a lone request also waits up to that long for company.
  */
 final class Batcher {
 
@@ -77,7 +77,8 @@ final class Batcher {
     }
     List<Pending> batch = new ArrayList<>();
     int rows = 0;
-    while (!queue.isEmpty() && (batch.isEmpty() || rows + queue.peekFirst().rows() <= maxBatchRows)) {
+    while (!queue.isEmpty()
+        && (batch.isEmpty() || rows + queue.peekFirst().rows() <= maxBatchRows)) {
       Pending next = queue.pollFirst();
       rows += next.rows();
       batch.add(next);
@@ -106,8 +107,11 @@ final class Batcher {
     for (Pending p : taken) {
       metrics.queueWait(now - p.enqueuedNanos());
       if (p.deadline().isExpired()) {
-        p.result().completeExceptionally(
-            Status.DEADLINE_EXCEEDED.withDescription("deadline passed in the batch queue").asRuntimeException());
+        p.result()
+            .completeExceptionally(
+                Status.DEADLINE_EXCEEDED
+                    .withDescription("deadline passed in the batch queue")
+                    .asRuntimeException());
         continue;
       }
       batch.add(p);
@@ -139,7 +143,11 @@ final class Batcher {
 
   private void complete(List<Pending> batch, PredictResponse response, int totalRows) {
     if (batch.size() == 1) {
-      batch.get(0).result().complete(response.toBuilder().setRequestId(batch.get(0).request().getRequestId()).build());
+      batch
+          .get(0)
+          .result()
+          .complete(
+              response.toBuilder().setRequestId(batch.get(0).request().getRequestId()).build());
       return;
     }
     int offset = 0;
@@ -158,13 +166,16 @@ final class Batcher {
     if (batch.size() > 1 && status.getCode() == Status.Code.INVALID_ARGUMENT) {
       // One caller's bad row must not fail the others: each goes again on its own.
       for (Pending p : batch) {
-        upstream.predict(p.request(), p.deadline()).whenComplete((r, t) -> {
-          if (t != null) {
-            p.result().completeExceptionally(t);
-          } else {
-            p.result().complete(r);
-          }
-        });
+        upstream
+            .predict(p.request(), p.deadline())
+            .whenComplete(
+                (r, t) -> {
+                  if (t != null) {
+                    p.result().completeExceptionally(t);
+                  } else {
+                    p.result().complete(r);
+                  }
+                });
       }
       return;
     }

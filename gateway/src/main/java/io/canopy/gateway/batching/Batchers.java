@@ -45,9 +45,11 @@ public final class Batchers implements PredictCall {
     }
     Batcher batcher =
         queues.computeIfAbsent(
-            BatchKey.of(request), k -> new Batcher(upstream, settings, scheduler, nanoTime, metrics));
+            BatchKey.of(request),
+            k -> new Batcher(upstream, settings, scheduler, nanoTime, metrics));
     CompletableFuture<PredictResponse> result = new CompletableFuture<>();
-    batcher.submit(new Pending(request, BatchCodec.rows(request), deadline, nanoTime.getAsLong(), result));
+    batcher.submit(
+        new Pending(request, BatchCodec.rows(request), deadline, nanoTime.getAsLong(), result));
     return result;
   }
 }

@@ -13,17 +13,24 @@ import java.util.Set;
  * @param unbatchedModels models whose requests are never batched (for comparison)
  */
 public record BatchingSettings(
-    boolean enabled, int maxBatchRows, int maxInFlight, Duration maxDelay, Set<String> unbatchedModels) {
+    boolean enabled,
+    int maxBatchRows,
+    int maxInFlight,
+    Duration maxDelay,
+    Set<String> unbatchedModels) {
 
   public BatchingSettings {
     if (maxBatchRows <= 0) {
-      throw new IllegalArgumentException("gateway.batching.max-batch-rows: " + maxBatchRows + " must be positive");
+      throw new IllegalArgumentException(
+          "gateway.batching.max-batch-rows: " + maxBatchRows + " must be positive");
     }
     if (maxInFlight <= 0) {
-      throw new IllegalArgumentException("gateway.batching.max-in-flight: " + maxInFlight + " must be positive");
+      throw new IllegalArgumentException(
+          "gateway.batching.max-in-flight: " + maxInFlight + " must be positive");
     }
     if (maxDelay == null || maxDelay.isNegative()) {
-      throw new IllegalArgumentException("gateway.batching.max-delay: " + maxDelay + " must not be negative");
+      throw new IllegalArgumentException(
+          "gateway.batching.max-delay: " + maxDelay + " must not be negative");
     }
     unbatchedModels = Set.copyOf(unbatchedModels);
   }

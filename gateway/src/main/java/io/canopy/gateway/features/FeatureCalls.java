@@ -62,8 +62,8 @@ public final class FeatureCalls {
   }
 
   /**
-   * Opens a WriteFeatures stream relayed as it is, flow control included (the gRPC front): a
-   * client stream cannot be replayed, so it is never retried.
+   * Opens a WriteFeatures stream relayed as it is, flow control included (the gRPC front): a client
+   * stream cannot be replayed, so it is never retried.
    */
   public StreamObserver<WriteFeaturesRequest> writeStream(
       StreamObserver<WriteFeaturesResponse> responses) {

@@ -8,8 +8,8 @@ import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 
 /**
- * Carries the {@code x-routing-key} metadata into the call's Context, so a front can use it as
- * the sticky routing key when the request itself names none (the request field keeps priority).
+ * Carries the {@code x-routing-key} metadata into the call's Context, so a front can use it as the
+ * sticky routing key when the request itself names none (the request field keeps priority).
  */
 public final class RoutingKeyInterceptor implements ServerInterceptor {
 

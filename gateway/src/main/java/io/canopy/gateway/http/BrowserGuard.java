@@ -12,11 +12,11 @@ import java.util.Set;
 /**
  * Keeps browsers from driving the API on a visitor's behalf. A page on another site can make a
  * browser POST a "simple" request (text/plain, form or no content type) without asking the server
- * first, and with authentication off (the default) that wrote features and moved predictions.
- * So: a request carrying an {@code Origin} that is neither this gateway's own nor in
- * {@code gateway.http.allowed-origins} gets 403, and a POST or PUT body must be
- * {@code application/json} (415 otherwise), which a browser never sends cross-site without a
- * preflight that nothing here answers. Clients that are not browsers send no Origin.
+ * first, and with authentication off (the default) that wrote features and moved predictions. So: a
+ * request carrying an {@code Origin} that is neither this gateway's own nor in {@code
+ * gateway.http.allowed-origins} gets 403, and a POST or PUT body must be {@code application/json}
+ * (415 otherwise), which a browser never sends cross-site without a preflight that nothing here
+ * answers. Clients that are not browsers send no Origin.
  */
 final class BrowserGuard {
 
@@ -25,7 +25,9 @@ final class BrowserGuard {
   private final Set<String> allowedOrigins;
   private final JsonReplies replies;
 
-  /** @param allowedOrigins exact origins ({@code scheme://host[:port]}), already validated */
+  /**
+   * @param allowedOrigins exact origins ({@code scheme://host[:port]}), already validated
+   */
   BrowserGuard(List<String> allowedOrigins, JsonReplies replies) {
     this.allowedOrigins =
         Set.copyOf(allowedOrigins.stream().map(o -> o.toLowerCase(Locale.ROOT)).toList());

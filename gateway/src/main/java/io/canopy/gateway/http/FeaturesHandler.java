@@ -61,10 +61,12 @@ final class FeaturesHandler {
   private void get(ServerRequest req, ServerResponse res) {
     String view = Names.featureView(req.path().pathParameters().get("view"));
     JsonNode body = body(req);
-    GetOnlineFeaturesRequest.Builder request = GetOnlineFeaturesRequest.newBuilder().setFeatureView(view);
+    GetOnlineFeaturesRequest.Builder request =
+        GetOnlineFeaturesRequest.newBuilder().setFeatureView(view);
     JsonNode entities = body.path("entities");
     if (!entities.isArray() || entities.isEmpty()) {
-      throw new CanopyException.InvalidArgument("entities", "a non-empty array of keys is required");
+      throw new CanopyException.InvalidArgument(
+          "entities", "a non-empty array of keys is required");
     }
     entities.forEach(k -> request.addEntityKeys(text(k, "entities")));
     body.path("features").forEach(f -> request.addFeatures(text(f, "features")));
@@ -144,7 +146,8 @@ final class FeaturesHandler {
     if (row.hasNonNull("event_time")) {
       try {
         Instant t = Instant.parse(row.get("event_time").asText());
-        out.setEventTime(Timestamp.newBuilder().setSeconds(t.getEpochSecond()).setNanos(t.getNano()));
+        out.setEventTime(
+            Timestamp.newBuilder().setSeconds(t.getEpochSecond()).setNanos(t.getNano()));
       } catch (DateTimeParseException e) {
         throw new CanopyException.InvalidArgument(field + ".event_time", "not an RFC 3339 time");
       }
@@ -201,7 +204,8 @@ final class FeaturesHandler {
   /** Entity keys and feature names are JSON strings; anything else is the caller's mistake. */
   private static String text(JsonNode value, String field) {
     if (!value.isTextual()) {
-      throw new CanopyException.InvalidArgument(field, "holds " + value.getNodeType().name().toLowerCase(Locale.ROOT) + ", not a string");
+      throw new CanopyException.InvalidArgument(
+          field, "holds " + value.getNodeType().name().toLowerCase(Locale.ROOT) + ", not a string");
     }
     return JsonInput.wellFormed(field, value.textValue());
   }

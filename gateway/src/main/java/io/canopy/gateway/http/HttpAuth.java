@@ -8,11 +8,11 @@ import io.helidon.webserver.http.ServerRequest;
 import java.util.Optional;
 
 /**
- * When tokens are configured, every HTTP route but health, metrics and KServe liveness /
- * readiness needs {@code Authorization: Bearer …} with the role the route needs: writing feature
- * values needs {@code write-features}, everything else {@code predict} (the HTTP API has no
- * route that administers feature views). No or an unknown token: 401; a token whose role does not
- * cover the route: 403.
+ * When tokens are configured, every HTTP route but health, metrics and KServe liveness / readiness
+ * needs {@code Authorization: Bearer …} with the role the route needs: writing feature values needs
+ * {@code write-features}, everything else {@code predict} (the HTTP API has no route that
+ * administers feature views). No or an unknown token: 401; a token whose role does not cover the
+ * route: 403.
  */
 final class HttpAuth {
 
@@ -58,8 +58,13 @@ final class HttpAuth {
             replies.error(
                 res,
                 403,
-                "this token's role (" + caller.get().role().configName() + ") may not "
-                    + req.prologue().method().text() + " " + req.path().path() + "; it needs "
+                "this token's role ("
+                    + caller.get().role().configName()
+                    + ") may not "
+                    + req.prologue().method().text()
+                    + " "
+                    + req.path().path()
+                    + "; it needs "
                     + needed.get().configName());
             return;
           }

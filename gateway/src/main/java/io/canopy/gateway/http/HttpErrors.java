@@ -1,15 +1,14 @@
 package io.canopy.gateway.http;
 
-import io.helidon.http.HeaderNames;
-import io.helidon.webserver.CloseConnectionException;
-
 import io.canopy.common.error.CanopyException;
 import io.canopy.common.error.ErrorMapping;
 import io.canopy.gateway.upstream.UpstreamErrors;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.helidon.http.HeaderNames;
 import io.helidon.http.HttpException;
 import io.helidon.http.NotFoundException;
+import io.helidon.webserver.CloseConnectionException;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerResponse;
 import java.util.logging.Level;

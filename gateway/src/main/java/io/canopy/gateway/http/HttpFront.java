@@ -5,14 +5,14 @@ import com.fasterxml.jackson.core.StreamReadFeature;
 import io.canopy.common.admin.AdminServer;
 import io.canopy.common.admin.ConnectionClose;
 import io.canopy.common.admin.Http10;
+import io.canopy.common.auth.BearerTokens;
 import io.canopy.common.config.Listen;
+import io.canopy.common.tls.ServerTls;
 import io.canopy.gateway.features.FeatureCalls;
-import io.canopy.gateway.upstream.RegistryClient;
-import io.canopy.gateway.upstream.ServingClient;
 import io.canopy.gateway.predict.KServeCalls;
 import io.canopy.gateway.predict.PredictPipeline;
-import io.canopy.common.auth.BearerTokens;
-import io.canopy.common.tls.ServerTls;
+import io.canopy.gateway.upstream.RegistryClient;
+import io.canopy.gateway.upstream.ServingClient;
 import io.helidon.http.DirectHandler;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.WebServerConfig;
@@ -80,7 +80,11 @@ public final class HttpFront implements AutoCloseable {
     RequestBodies bodies = new RequestBodies(maxBodyBytes, limits.maxBufferedBytes(), stalls);
     PredictHandler predict =
         new PredictHandler(
-            calls.serving(), calls.pipeline(), bodies, new PredictBodyParser(json, maxRows), replies);
+            calls.serving(),
+            calls.pipeline(),
+            bodies,
+            new PredictBodyParser(json, maxRows),
+            replies);
     KServeHandler kserve =
         new KServeHandler(
             calls.serving(), calls.kserve(), bodies, new InferBodyParser(json, maxRows), replies);
@@ -99,7 +103,8 @@ public final class HttpFront implements AutoCloseable {
             // HTTP/1.0 health checks (HAProxy's default), which Helidon would drop unanswered.
             .addProtocol(new Http10.Config(ready))
             // A request line Helidon cannot route (a control character in the method): 400.
-            .directHandlers(d -> d.addHandler(DirectHandler.EventType.INTERNAL_ERROR, new MalformedRequests()))
+            .directHandlers(
+                d -> d.addHandler(DirectHandler.EventType.INTERNAL_ERROR, new MalformedRequests()))
             .idleConnectionTimeout(limits.idleTimeout())
             .idleConnectionPeriod(limits.idleTimeout().dividedBy(4))
             .maxTcpConnections(limits.maxConnections())

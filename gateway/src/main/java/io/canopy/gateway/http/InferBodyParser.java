@@ -14,9 +14,9 @@ import java.io.IOException;
 import java.util.function.BiConsumer;
 
 /**
- * Parses an Open Inference Protocol REST infer body ({@code {"id", "parameters", "inputs":
- * [{name, shape, datatype, data}], "outputs"}}) into a ModelInferRequest. Inputs are FP32; {@code
- * data} may be flat or nested row-major, null meaning missing.
+ * Parses an Open Inference Protocol REST infer body ({@code {"id", "parameters", "inputs": [{name,
+ * shape, datatype, data}], "outputs"}}) into a ModelInferRequest. Inputs are FP32; {@code data} may
+ * be flat or nested row-major, null meaning missing.
  */
 final class InferBodyParser {
 
@@ -140,8 +140,7 @@ final class InferBodyParser {
     }
   }
 
-  private static InferRequestedOutputTensor readOutput(JsonParser p, String at)
-      throws IOException {
+  private static InferRequestedOutputTensor readOutput(JsonParser p, String at) throws IOException {
     JsonInput.expect(p, JsonToken.START_OBJECT, at, "must be an object");
     InferRequestedOutputTensor.Builder output = InferRequestedOutputTensor.newBuilder();
     while (p.nextToken() == JsonToken.FIELD_NAME) {
@@ -166,7 +165,8 @@ final class InferBodyParser {
         case VALUE_TRUE, VALUE_FALSE -> value.setBoolParam(p.getBooleanValue());
         case VALUE_NUMBER_INT -> value.setInt64Param(JsonInput.integer(p, at + "." + name));
         case VALUE_NUMBER_FLOAT -> value.setDoubleParam(p.getDoubleValue());
-        case VALUE_STRING -> value.setStringParam(JsonInput.wellFormed(at + "." + name, p.getText()));
+        case VALUE_STRING ->
+            value.setStringParam(JsonInput.wellFormed(at + "." + name, p.getText()));
         default -> throw invalid(at + "." + name, "must be a boolean, number or string");
       }
       into.accept(name, value.build());

@@ -43,15 +43,14 @@ final class JsonInput {
 
   static CanopyException.InvalidArgument malformed(JsonProcessingException e) {
     JsonLocation at = e.getLocation();
-    String where =
-        at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
+    String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
     return invalid("body", "malformed JSON" + where + ": " + inUserWords(e.getOriginalMessage()));
   }
 
   /**
-   * Jackson's message without what only a Java developer could use: its own source-location
-   * details (the line/column says it) and the library methods and classes it names in backquotes
-   * ("exceeds the maximum allowed (1000, from `StreamReadConstraints.getMaxNestingDepth()`)").
+   * Jackson's message without what only a Java developer could use: its own source-location details
+   * (the line/column says it) and the library methods and classes it names in backquotes ("exceeds
+   * the maximum allowed (1000, from `StreamReadConstraints.getMaxNestingDepth()`)").
    */
   static String inUserWords(String jacksonMessage) {
     return jacksonMessage
@@ -70,20 +69,24 @@ final class JsonInput {
   }
 
   /**
-   * {@code text}, unless it holds a lone UTF-16 surrogate (JSON lets an escaped lone surrogate through):
-   * such a string has no UTF-8 form, and encoding it (for protobuf, for a store key) would turn
-   * it into '?', so two different keys could read the same entity. INVALID_ARGUMENT instead.
+   * {@code text}, unless it holds a lone UTF-16 surrogate (JSON lets an escaped lone surrogate
+   * through): such a string has no UTF-8 form, and encoding it (for protobuf, for a store key)
+   * would turn it into '?', so two different keys could read the same entity. INVALID_ARGUMENT
+   * instead.
    */
   static String wellFormed(String field, String text) {
     for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);
-      if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+      if (Character.isHighSurrogate(c)
+          && i + 1 < text.length()
+          && Character.isLowSurrogate(text.charAt(i + 1))) {
         i++;
       } else if (Character.isSurrogate(c)) {
         throw invalid(
             field,
             String.format(
-                "holds a lone UTF-16 surrogate (\\u%04x) at character %d: not valid Unicode", (int) c, i));
+                "holds a lone UTF-16 surrogate (\\u%04x) at character %d: not valid Unicode",
+                (int) c, i));
       }
     }
     return text;

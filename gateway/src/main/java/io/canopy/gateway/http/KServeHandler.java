@@ -15,9 +15,9 @@ import io.helidon.webserver.http.ServerResponse;
 /**
  * KServe v2 (Open Inference Protocol) REST routes, each translated to the matching {@code
  * inference.GRPCInferenceService} call on serving-service; model calls are routed and retried by
- * {@link KServeCalls} (no version in the path: the routing policy picks one, sticky by the
- * {@code x-routing-key} header). Health and readiness answer 200 when
- * true and 503 when false (as KServe's own server does), with a JSON body either way.
+ * {@link KServeCalls} (no version in the path: the routing policy picks one, sticky by the {@code
+ * x-routing-key} header). Health and readiness answer 200 when true and 503 when false (as KServe's
+ * own server does), with a JSON body either way.
  */
 final class KServeHandler {
 
@@ -73,14 +73,12 @@ final class KServeHandler {
   }
 
   private void live(ServerRequest req, ServerResponse res) {
-    boolean live =
-        PredictHandler.await(serving.serverLive(serving.deadlineForCall())).getLive();
+    boolean live = PredictHandler.await(serving.serverLive(serving.deadlineForCall())).getLive();
     sendFlag(res, null, "live", live);
   }
 
   private void ready(ServerRequest req, ServerResponse res) {
-    boolean ready =
-        PredictHandler.await(serving.serverReady(serving.deadlineForCall())).getReady();
+    boolean ready = PredictHandler.await(serving.serverReady(serving.deadlineForCall())).getReady();
     sendFlag(res, null, "ready", ready);
   }
 

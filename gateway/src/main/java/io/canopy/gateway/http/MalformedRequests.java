@@ -7,8 +7,8 @@ import io.helidon.http.Status;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Answers what fails in Helidon before any route runs. A request line whose method is no HTTP
- * token (a control character in it) ended in Helidon's bare 500 with no body; it is the client's
+ * Answers what fails in Helidon before any route runs. A request line whose method is no HTTP token
+ * (a control character in it) ended in Helidon's bare 500 with no body; it is the client's
  * malformed request: 400 in the API's error shape, and the connection closes. Every other
  * transport-level event keeps Helidon's own answer.
  */

@@ -5,7 +5,6 @@ import io.canopy.common.names.ResourceNames;
 /** Validates the names and numbers that arrive in URL paths, naming the field at fault. */
 final class Names {
 
-
   private Names() {}
 
   static String model(String value) {

@@ -14,9 +14,9 @@ import java.io.IOException;
 
 /**
  * Parses a TF-Serving-style predict body ({@code {"instances": [...], "output": ...}}) into a
- * PredictRequest. Rows are arrays of numbers (null = missing), objects of named features, or
- * {@code {"entity": key}}. Dense values stream straight into the proto's float list: no boxing,
- * no intermediate row objects.
+ * PredictRequest. Rows are arrays of numbers (null = missing), objects of named features, or {@code
+ * {"entity": key}}. Dense values stream straight into the proto's float list: no boxing, no
+ * intermediate row objects.
  */
 final class PredictBodyParser {
 

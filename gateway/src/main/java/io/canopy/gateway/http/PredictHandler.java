@@ -1,23 +1,22 @@
 package io.canopy.gateway.http;
 
+import io.canopy.gateway.predict.PredictPipeline;
 import io.canopy.gateway.upstream.ServingClient;
 import io.canopy.proto.inference.v1.PredictRequest;
 import io.canopy.proto.inference.v1.PredictResponse;
+import io.grpc.Status;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
-import java.util.function.Consumer;
-import io.canopy.gateway.predict.PredictPipeline;
-import io.grpc.Status;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.function.Consumer;
 
 /**
- * TF-Serving-style predict routes: {@code POST /v1/models/{m}:predict} (the model's routing
- * policy picks the version), {@code .../versions/{v}:predict} and {@code
- * .../labels/{alias}:predict}.
+ * TF-Serving-style predict routes: {@code POST /v1/models/{m}:predict} (the model's routing policy
+ * picks the version), {@code .../versions/{v}:predict} and {@code .../labels/{alias}:predict}.
  */
 final class PredictHandler {
 
@@ -73,7 +72,8 @@ final class PredictHandler {
     if (request.getRoutingKey().isEmpty()) {
       req.headers().first(ROUTING_KEY).ifPresent(request::setRoutingKey);
     }
-    PredictResponse response = await(pipeline.predict(request.build(), serving.deadlineForCall(), "http"));
+    PredictResponse response =
+        await(pipeline.predict(request.build(), serving.deadlineForCall(), "http"));
     String requestId =
         response.getRequestId().isEmpty() ? request.getRequestId() : response.getRequestId();
     if (!requestId.isEmpty()) {

@@ -12,16 +12,15 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Writes registry models and versions as JSON with snake_case names, numbers as numbers, enum
- * names without their prefix ("READY", "UBJ") and times as RFC 3339.
+ * Writes registry models and versions as JSON with snake_case names, numbers as numbers, enum names
+ * without their prefix ("READY", "UBJ") and times as RFC 3339.
  */
 final class RegistryJson {
 
   private RegistryJson() {}
 
   /** A model; with its versions when {@code versions} is not null. */
-  static void writeModel(JsonGenerator g, Model m, List<ModelVersion> versions)
-      throws IOException {
+  static void writeModel(JsonGenerator g, Model m, List<ModelVersion> versions) throws IOException {
     g.writeStartObject();
     g.writeStringField("name", m.getName());
     g.writeStringField("description", m.getDescription());

@@ -1,23 +1,22 @@
 package io.canopy.gateway.http;
 
 import io.canopy.common.error.CanopyException;
+import io.canopy.common.log.RateLimitedLog;
 import io.helidon.webserver.http.ServerRequest;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.time.Duration;
-import java.util.logging.Level;
-import java.util.logging.Logger;
-import io.canopy.common.log.RateLimitedLog;
 import java.util.OptionalLong;
 import java.util.concurrent.Semaphore;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * Reads request bodies into memory: never more than the per-request limit, and never more than
- * {@code maxBufferedBytes} across all requests being received at once, so bodies that arrive
- * slowly (or never finish) cannot fill the heap between them. A body that would go over the total
- * gets 503 (retry later); the bytes are counted while they arrive, then given back.
+ * {@code maxBufferedBytes} across all requests being received at once, so bodies that arrive slowly
+ * (or never finish) cannot fill the heap between them. A body that would go over the total gets 503
+ * (retry later); the bytes are counted while they arrive, then given back.
  */
 final class RequestBodies {
 
@@ -26,7 +25,10 @@ final class RequestBodies {
   /** One line per minute at most, however many clients stall (no stack traces). */
   private final RateLimitedLog stalledLog =
       new RateLimitedLog(
-          Logger.getLogger(RequestBodies.class.getName()), Level.INFO, Duration.ofMinutes(1), System::nanoTime);
+          Logger.getLogger(RequestBodies.class.getName()),
+          Level.INFO,
+          Duration.ofMinutes(1),
+          System::nanoTime);
 
   private final int maxBytes;
   private final long maxBufferedBytes;
@@ -50,7 +52,8 @@ final class RequestBodies {
     int held = 0;
     try (InputStream in = request.content().inputStream()) {
       ByteArrayOutputStream body =
-          new ByteArrayOutputStream(declared.isPresent() ? (int) Math.min(declared.getAsLong(), CHUNK) : 256);
+          new ByteArrayOutputStream(
+              declared.isPresent() ? (int) Math.min(declared.getAsLong(), CHUNK) : 256);
       byte[] chunk = new byte[CHUNK];
       while (true) {
         // Counted before it is read: one byte past the limit tells an oversized chunked body
@@ -62,7 +65,9 @@ final class RequestBodies {
         if (!buffered.tryAcquire(want)) {
           throw new CanopyException.Unavailable(
               "the gateway is receiving too many request bodies at once"
-                  + " (gateway.http.max-buffered-bytes: " + maxBufferedBytes + "); retry");
+                  + " (gateway.http.max-buffered-bytes: "
+                  + maxBufferedBytes
+                  + "); retry");
         }
         int n = -1;
         java.util.concurrent.ScheduledFuture<?> deadline = stalls.arm();
@@ -102,7 +107,8 @@ final class RequestBodies {
       stalledLog.log("closed a request whose chunked body was malformed");
       return new BodyStalled(400, "body: malformed chunked transfer encoding");
     }
-    stalledLog.log("closed a request whose body stopped arriving (" + e.getClass().getSimpleName() + ")");
+    stalledLog.log(
+        "closed a request whose body stopped arriving (" + e.getClass().getSimpleName() + ")");
     return new BodyStalled(
         408, "body: nothing arrived for gateway.http.read-timeout, or the connection broke");
   }

@@ -11,11 +11,12 @@ public interface GatewayMetrics {
    * One finished prediction: front ("grpc"/"http"), model and version ("0" when none resolved),
    * route ("split", "alias"…), gRPC code.
    */
-  default void request(String front, String model, String version, String route, String code, long nanos) {}
+  default void request(
+      String front, String model, String version, String route, String code, long nanos) {}
 
   /**
-   * From now on, label models and versions only as {@code labels} allows (names that exist, a
-   * cap per metric); until then labels are recorded as given. The same call as serving's.
+   * From now on, label models and versions only as {@code labels} allows (names that exist, a cap
+   * per metric); until then labels are recorded as given. The same call as serving's.
    */
   default void restrictLabels(MetricLabels labels) {}
 

@@ -2,7 +2,6 @@ package io.canopy.gateway.metrics;
 
 import io.canopy.common.metrics.MetricLabels;
 import io.canopy.common.metrics.TaggedMeters;
-
 import io.helidon.metrics.api.Counter;
 import io.helidon.metrics.api.DistributionSummary;
 import io.helidon.metrics.api.Gauge;
@@ -48,7 +47,8 @@ public final class HelidonGatewayMetrics implements GatewayMetrics {
   }
 
   @Override
-  public void request(String front, String model, String version, String route, String code, long nanos) {
+  public void request(
+      String front, String model, String version, String route, String code, long nanos) {
     MetricLabels restrict = labels;
     if (restrict != null) {
       MetricLabels.Labels l = restrict.of("canopy.gateway.requests", model, version);
@@ -122,8 +122,7 @@ public final class HelidonGatewayMetrics implements GatewayMetrics {
       registry.remove("canopy.gateway.upstream.channel.state", tags);
       registry.getOrCreate(
           Gauge.builder(
-                  "canopy.gateway.upstream.channel.state",
-                  () -> name.equals(state.get()) ? 1 : 0)
+                  "canopy.gateway.upstream.channel.state", () -> name.equals(state.get()) ? 1 : 0)
               .tags(tags));
     }
   }
@@ -156,7 +155,12 @@ public final class HelidonGatewayMetrics implements GatewayMetrics {
     return registry.getOrCreate(
         Timer.builder(name)
             .publishPercentileHistogram(true)
-            .buckets(Duration.ofNanos(100_000), Duration.ofMillis(1), Duration.ofMillis(10), Duration.ofMillis(100), Duration.ofSeconds(1))
+            .buckets(
+                Duration.ofNanos(100_000),
+                Duration.ofMillis(1),
+                Duration.ofMillis(10),
+                Duration.ofMillis(100),
+                Duration.ofSeconds(1))
             .tags(with(tags)));
   }
 

@@ -68,7 +68,8 @@ public final class KServeCalls {
   /** The route of a call without a version; null when the caller named one. */
   private Route route(String model, String version, String routingKey) {
     return version.isEmpty()
-        ? router.route(PredictRequest.newBuilder().setModel(model).setRoutingKey(routingKey).build())
+        ? router.route(
+            PredictRequest.newBuilder().setModel(model).setRoutingKey(routingKey).build())
         : null;
   }
 
@@ -86,7 +87,8 @@ public final class KServeCalls {
       return CompletableFuture.failedFuture(e);
     }
     // The caller's version, else the routed one, else "" (serving picks).
-    String target = route == null ? version : route.resolved() ? Long.toString(route.version()) : "";
+    String target =
+        route == null ? version : route.resolved() ? Long.toString(route.version()) : "";
     CompletableFuture<R> result = call(withVersion.apply(target), method, deadline);
     return route == null
         ? result

@@ -1,5 +1,6 @@
 package io.canopy.gateway.predict;
 
+import io.canopy.common.admission.InFlightLimit;
 import io.canopy.gateway.metrics.GatewayMetrics;
 import io.canopy.gateway.routing.Route;
 import io.canopy.gateway.routing.Router;
@@ -7,7 +8,6 @@ import io.canopy.gateway.upstream.PredictCall;
 import io.canopy.gateway.upstream.UpstreamErrors;
 import io.canopy.proto.inference.v1.PredictRequest;
 import io.canopy.proto.inference.v1.PredictResponse;
-import io.canopy.common.admission.InFlightLimit;
 import io.grpc.Deadline;
 import io.grpc.Status;
 import java.time.Duration;
@@ -18,11 +18,12 @@ import java.util.function.LongSupplier;
 
 /**
  * A prediction through the gateway, shared by both fronts: route to a concrete version, admit
- * through the model's admission limit ({@link InFlightLimit}), batch, call upstream with retries, then (sampled) shadow-compare.
- * When the route came through an alias that moved moments ago and serving does not serve the new
- * target yet (UNAVAILABLE or FAILED_PRECONDITION after the retries), one more call goes to the
- * alias's previous target, batched like any other, within the same deadline; the response names
- * the version that answered, and the request is measured with route {@code <via>-fallback}.
+ * through the model's admission limit ({@link InFlightLimit}), batch, call upstream with retries,
+ * then (sampled) shadow-compare. When the route came through an alias that moved moments ago and
+ * serving does not serve the new target yet (UNAVAILABLE or FAILED_PRECONDITION after the retries),
+ * one more call goes to the alias's previous target, batched like any other, within the same
+ * deadline; the response names the version that answered, and the request is measured with route
+ * {@code <via>-fallback}.
  */
 public final class PredictPipeline {
 
@@ -57,24 +58,36 @@ public final class PredictPipeline {
   }
 
   /** The response names the version that served; failures are gRPC statuses or CanopyExceptions. */
-  public CompletableFuture<PredictResponse> predict(PredictRequest request, Deadline deadline, String front) {
+  public CompletableFuture<PredictResponse> predict(
+      PredictRequest request, Deadline deadline, String front) {
     long start = nanoTime.getAsLong();
     Route route;
     try {
       if (deadline.isExpired()) {
-        throw Status.DEADLINE_EXCEEDED.withDescription("deadline exceeded before routing").asRuntimeException();
+        throw Status.DEADLINE_EXCEEDED
+            .withDescription("deadline exceeded before routing")
+            .asRuntimeException();
       }
       route = router.route(request);
     } catch (RuntimeException e) {
-      metrics.request(front, request.getModel(), "0", "none", code(e), nanoTime.getAsLong() - start);
+      metrics.request(
+          front, request.getModel(), "0", "none", code(e), nanoTime.getAsLong() - start);
       return CompletableFuture.failedFuture(e);
     }
     InFlightLimit limit =
         limits.computeIfAbsent(request.getModel(), m -> new InFlightLimit(maxConcurrentPerModel));
     if (!limit.tryAcquire()) {
-      metrics.request(front, request.getModel(), Long.toString(route.version()), route.via(), "UNAVAILABLE", nanoTime.getAsLong() - start);
+      metrics.request(
+          front,
+          request.getModel(),
+          Long.toString(route.version()),
+          route.via(),
+          "UNAVAILABLE",
+          nanoTime.getAsLong() - start);
       return CompletableFuture.failedFuture(
-          Status.UNAVAILABLE.withDescription("too many requests in flight for model " + request.getModel()).asRuntimeException());
+          Status.UNAVAILABLE
+              .withDescription("too many requests in flight for model " + request.getModel())
+              .asRuntimeException());
     }
     PredictRequest upstreamRequest =
         route.resolved() && request.getVersion() != route.version()
@@ -95,14 +108,21 @@ public final class PredictPipeline {
           limit.release();
           long version = response != null ? response.getVersion() : route.version();
           String via = fellBack.get() ? route.via() + "-fallback" : route.via();
-          metrics.request(front, request.getModel(), Long.toString(version), via, failure == null ? "OK" : code(failure), nanoTime.getAsLong() - start);
+          metrics.request(
+              front,
+              request.getModel(),
+              Long.toString(version),
+              via,
+              failure == null ? "OK" : code(failure),
+              nanoTime.getAsLong() - start);
           if (failure == null && route.shadowVersion() > 0) {
             shadow.compare(upstreamRequest, response, route.shadowVersion());
           }
         });
   }
 
-  private CompletableFuture<PredictResponse> call(PredictRequest upstreamRequest, Deadline deadline) {
+  private CompletableFuture<PredictResponse> call(
+      PredictRequest upstreamRequest, Deadline deadline) {
     try {
       return batched.predict(upstreamRequest, deadline);
     } catch (RuntimeException e) {
@@ -112,6 +132,9 @@ public final class PredictPipeline {
 
   private static String code(Throwable t) {
     Throwable cause = UpstreamErrors.unwrap(t);
-    return io.canopy.common.error.ErrorMapping.toStatusException(cause).getStatus().getCode().name();
+    return io.canopy.common.error.ErrorMapping.toStatusException(cause)
+        .getStatus()
+        .getCode()
+        .name();
   }
 }

@@ -11,8 +11,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Sends a copy of a request to the shadow version after the primary answered, compares the two
- * outputs and counts the result. The caller never waits for it nor sees it; copies beyond
- * {@code maxInFlight} are dropped (and counted) rather than queued.
+ * outputs and counts the result. The caller never waits for it nor sees it; copies beyond {@code
+ * maxInFlight} are dropped (and counted) rather than queued.
  */
 final class ShadowComparer {
 
@@ -57,7 +57,8 @@ final class ShadowComparer {
     }
   }
 
-  private void record(String model, long shadowVersion, PredictResponse primary, PredictResponse shadow) {
+  private void record(
+      String model, long shadowVersion, PredictResponse primary, PredictResponse shadow) {
     if (!primary.getShapeList().equals(shadow.getShapeList())
         || primary.getValuesCount() != shadow.getValuesCount()) {
       metrics.shadow(model, shadowVersion, false, Double.POSITIVE_INFINITY);
@@ -67,7 +68,10 @@ final class ShadowComparer {
     for (int i = 0; i < primary.getValuesCount(); i++) {
       double diff = Math.abs((double) primary.getValues(i) - shadow.getValues(i));
       if (Double.isNaN(diff)) {
-        diff = Float.isNaN(primary.getValues(i)) && Float.isNaN(shadow.getValues(i)) ? 0 : Double.POSITIVE_INFINITY;
+        diff =
+            Float.isNaN(primary.getValues(i)) && Float.isNaN(shadow.getValues(i))
+                ? 0
+                : Double.POSITIVE_INFINITY;
       }
       maxDiff = Math.max(maxDiff, diff);
     }

@@ -8,8 +8,8 @@ package io.canopy.gateway.routing;
  * @param version the version to call upstream; 0 means "forward the selector as given"
  * @param via how the version was chosen: version, alias, split, production, latest, passthrough
  * @param shadowVersion the version a copy goes to, 0 for none
- * @param fallbackVersion the alias's previous target, asked once when {@code version} is not
- *     served yet (UNAVAILABLE or FAILED_PRECONDITION after the retries); 0 for none
+ * @param fallbackVersion the alias's previous target, asked once when {@code version} is not served
+ *     yet (UNAVAILABLE or FAILED_PRECONDITION after the retries); 0 for none
  */
 public record Route(long version, String via, long shadowVersion, long fallbackVersion) {
 

@@ -1,7 +1,7 @@
 package io.canopy.gateway.routing;
 
-import io.canopy.common.names.Missing;
 import io.canopy.common.error.CanopyException;
+import io.canopy.common.names.Missing;
 import io.canopy.proto.inference.v1.PredictRequest;
 import io.canopy.proto.registry.v1.Model;
 import io.canopy.proto.registry.v1.TrafficPolicy;
@@ -11,12 +11,12 @@ import java.util.Optional;
 import java.util.function.DoubleSupplier;
 
 /**
- * Resolves a request's model and selector to a concrete version: an explicit version as given;
- * an alias through the model's aliases ("latest" is the newest READY version); no selector
- * through the traffic policy's weighted splits (sticky by routing key when the policy says so),
- * else "production", else "latest". Models the watch has not shown yet pass through unchanged.
- * A route through an alias (also the default "production" or "latest", never a split) carries the
- * alias's previous target while its move is recent ({@link RoutingTable#fallback}).
+ * Resolves a request's model and selector to a concrete version: an explicit version as given; an
+ * alias through the model's aliases ("latest" is the newest READY version); no selector through the
+ * traffic policy's weighted splits (sticky by routing key when the policy says so), else
+ * "production", else "latest". Models the watch has not shown yet pass through unchanged. A route
+ * through an alias (also the default "production" or "latest", never a split) carries the alias's
+ * previous target while its move is recent ({@link RoutingTable#fallback}).
  */
 public final class Router {
 
@@ -27,7 +27,9 @@ public final class Router {
   private final RoutingTable table;
   private final DoubleSupplier random;
 
-  /** @param random uniform in [0, 1): weighted picks without a sticky key, shadow sampling */
+  /**
+   * @param random uniform in [0, 1): weighted picks without a sticky key, shadow sampling
+   */
   public Router(RoutingTable table, DoubleSupplier random) {
     this.table = table;
     this.random = random;
@@ -37,13 +39,15 @@ public final class Router {
     Optional<Model> known = table.model(request.getModel());
     if (request.getVersionSelectorCase() == PredictRequest.VersionSelectorCase.VERSION) {
       if (request.getVersion() < 1) {
-        throw new CanopyException.InvalidArgument("version", "must be a version number (1 or more)");
+        throw new CanopyException.InvalidArgument(
+            "version", "must be a version number (1 or more)");
       }
       return new Route(request.getVersion(), "version", 0);
     }
     if (request.getVersionSelectorCase() == PredictRequest.VersionSelectorCase.ALIAS
         && request.getAlias().isEmpty()) {
-      throw new CanopyException.InvalidArgument("alias", "is empty; leave the selector unset for the default");
+      throw new CanopyException.InvalidArgument(
+          "alias", "is empty; leave the selector unset for the default");
     }
     if (known.isEmpty()) {
       return Route.passthrough();
@@ -63,13 +67,13 @@ public final class Router {
       return new Route(version, alias, shadow(policy), fallback(model, alias, version));
     }
     TrafficSplit split = pick(policy, request.getRoutingKey());
-    long version =
-        split.hasVersion() ? split.getVersion() : alias(model, split.getAlias());
+    long version = split.hasVersion() ? split.getVersion() : alias(model, split.getAlias());
     return new Route(version, "split", shadow(policy));
   }
 
   private long alias(Model model, String alias) {
-    long version = LATEST.equals(alias) ? model.getLatestVersion() : model.getAliasesOrDefault(alias, 0);
+    long version =
+        LATEST.equals(alias) ? model.getLatestVersion() : model.getAliasesOrDefault(alias, 0);
     if (version <= 0) {
       throw Missing.alias(model.getName(), alias);
     }
@@ -105,7 +109,9 @@ public final class Router {
     if (policy == null || !policy.hasShadow() || policy.getShadow().getVersion() <= 0) {
       return 0;
     }
-    return random.getAsDouble() < policy.getShadow().getSampleRate() ? policy.getShadow().getVersion() : 0;
+    return random.getAsDouble() < policy.getShadow().getSampleRate()
+        ? policy.getShadow().getVersion()
+        : 0;
   }
 
   /** FNV-1a 64 then a finalizer: stable across JVMs, unlike String.hashCode's weak low bits. */

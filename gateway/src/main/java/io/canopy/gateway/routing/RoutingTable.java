@@ -1,8 +1,8 @@
 package io.canopy.gateway.routing;
 
+import io.canopy.common.metrics.MetricLabels;
 import io.canopy.proto.registry.v1.Model;
 import io.canopy.proto.registry.v1.WatchModelsResponse;
-import java.util.logging.Logger;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -10,15 +10,16 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import io.canopy.common.metrics.MetricLabels;
-import java.util.function.Consumer;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import java.util.logging.Logger;
 
 /**
- * The models the registry's watch stream has shown so far (fed by {@link #apply}) (aliases, latest version, traffic
- * policy), replaced copy-on-write so that routing reads never lock. When an alias (or "latest")
- * moves, the table remembers its previous target for {@code aliasFallbackWindow}: serving replicas
- * may still be loading the new target then, and keep the old one loaded for their retire grace.
+ * The models the registry's watch stream has shown so far (fed by {@link #apply}) (aliases, latest
+ * version, traffic policy), replaced copy-on-write so that routing reads never lock. When an alias
+ * (or "latest") moves, the table remembers its previous target for {@code aliasFallbackWindow}:
+ * serving replicas may still be loading the new target then, and keep the old one loaded for their
+ * retire grace.
  */
 public final class RoutingTable implements MetricLabels.Known {
 
@@ -44,7 +45,9 @@ public final class RoutingTable implements MetricLabels.Known {
   public RoutingTable(Duration aliasFallbackWindow, Clock clock) {
     if (aliasFallbackWindow == null || aliasFallbackWindow.isNegative()) {
       throw new IllegalArgumentException(
-          "gateway.routing.alias-fallback-window: " + aliasFallbackWindow + " must not be negative");
+          "gateway.routing.alias-fallback-window: "
+              + aliasFallbackWindow
+              + " must not be negative");
     }
     this.aliasFallbackWindow = aliasFallbackWindow;
     this.clock = Objects.requireNonNull(clock, "clock");
@@ -165,7 +168,9 @@ public final class RoutingTable implements MetricLabels.Known {
     return version <= highest;
   }
 
-  /** {@code model} with the moves of its aliases since {@code before}, and the earlier ones kept. */
+  /**
+   * {@code model} with the moves of its aliases since {@code before}, and the earlier ones kept.
+   */
   private static Entry entry(Entry before, Model model, Instant now) {
     Map<String, Long> targets = targets(model);
     Map<String, Moved> moved = new HashMap<>();
@@ -187,11 +192,14 @@ public final class RoutingTable implements MetricLabels.Known {
   /** The model's aliases and "latest", each with its version (only those that name one). */
   private static Map<String, Long> targets(Model model) {
     Map<String, Long> targets = new HashMap<>();
-    model.getAliasesMap().forEach((alias, version) -> {
-      if (version > 0) {
-        targets.put(alias, version);
-      }
-    });
+    model
+        .getAliasesMap()
+        .forEach(
+            (alias, version) -> {
+              if (version > 0) {
+                targets.put(alias, version);
+              }
+            });
     if (model.getLatestVersion() > 0) {
       targets.put(Router.LATEST, model.getLatestVersion());
     }

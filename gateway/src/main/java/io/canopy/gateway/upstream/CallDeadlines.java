@@ -6,8 +6,8 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The deadline of an upstream call: the caller's own (the gRPC {@link Context} carries it), so
- * the gateway never waits past it, else the configured default so no call waits forever.
+ * The deadline of an upstream call: the caller's own (the gRPC {@link Context} carries it), so the
+ * gateway never waits past it, else the configured default so no call waits forever.
  */
 final class CallDeadlines {
 

@@ -13,9 +13,9 @@ import java.util.function.Supplier;
 
 /**
  * Hedged upstream attempts: when the first has not answered after the delay, a second is sent
- * (round_robin hands it to the next replica), the first success wins and the other is cancelled.
- * A hedge spends the retry budget, so hedges and retries together stay within it. If every
- * attempt started fails, the last failure is the outcome (and the Retry around may try again).
+ * (round_robin hands it to the next replica), the first success wins and the other is cancelled. A
+ * hedge spends the retry budget, so hedges and retries together stay within it. If every attempt
+ * started fails, the last failure is the outcome (and the Retry around may try again).
  */
 final class Hedging {
 
@@ -27,15 +27,23 @@ final class Hedging {
   private final BooleanSupplier budget;
   private final GatewayMetrics metrics;
 
-  /** @param budget true, and counted, when one more attempt fits in the retry budget */
-  Hedging(Duration delay, ScheduledExecutorService scheduler, BooleanSupplier budget, GatewayMetrics metrics) {
+  /**
+   * @param budget true, and counted, when one more attempt fits in the retry budget
+   */
+  Hedging(
+      Duration delay,
+      ScheduledExecutorService scheduler,
+      BooleanSupplier budget,
+      GatewayMetrics metrics) {
     this.delayNanos = delay.toNanos();
     this.scheduler = scheduler;
     this.budget = budget;
     this.metrics = metrics;
   }
 
-  /** @param mayStart false when a hedge would start too late (the deadline passed) */
+  /**
+   * @param mayStart false when a hedge would start too late (the deadline passed)
+   */
   <T> CompletableFuture<T> run(Supplier<Attempt<T>> start, BooleanSupplier mayStart) {
     if (delayNanos == 0) {
       return start.get().result();

@@ -19,10 +19,10 @@ import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
- * The one place upstream calls are retried: Resilience4j Retry on UNAVAILABLE only, with
- * Canopy's jittered exponential {@link Backoff}, within a {@link RetryBudget}, and each attempt carrying what is
- * left of the caller's deadline (round_robin sends the next attempt to another replica). Calls
- * run outside the caller's gRPC context: a batch serves several callers and must not be
+ * The one place upstream calls are retried: Resilience4j Retry on UNAVAILABLE only, with Canopy's
+ * jittered exponential {@link Backoff}, within a {@link RetryBudget}, and each attempt carrying
+ * what is left of the caller's deadline (round_robin sends the next attempt to another replica).
+ * Calls run outside the caller's gRPC context: a batch serves several callers and must not be
  * cancelled by one of them. With {@code hedging.delay} set, each attempt may be hedged ({@link
  * Hedging}).
  */
@@ -47,7 +47,8 @@ public final class ResilientPredict implements PredictCall {
     this.nanoTime = nanoTime;
     this.metrics = metrics;
     this.budget =
-        new RetryBudget(settings.budgetRatio(), settings.budgetMinRetries(), settings.budgetWindow(), nanoTime);
+        new RetryBudget(
+            settings.budgetRatio(), settings.budgetMinRetries(), settings.budgetWindow(), nanoTime);
     Backoff backoff =
         new Backoff(
             settings.initialBackoff(),

@@ -3,8 +3,8 @@ package io.canopy.gateway.upstream;
 import java.util.function.LongSupplier;
 
 /**
- * Caps retries at a fraction of requests over a sliding window (ten buckets), plus a small floor
- * so that a quiet gateway can still retry. When replicas fail wholesale, retries stop adding load.
+ * Caps retries at a fraction of requests over a sliding window (ten buckets), plus a small floor so
+ * that a quiet gateway can still retry. When replicas fail wholesale, retries stop adding load.
  */
 final class RetryBudget {
 
@@ -20,7 +20,8 @@ final class RetryBudget {
 
   RetryBudget(double ratio, int minPerWindow, java.time.Duration window, LongSupplier nanoTime) {
     if (ratio < 0 || ratio > 1) {
-      throw new IllegalArgumentException("gateway.upstream.retry.budget-ratio: " + ratio + " not in [0, 1]");
+      throw new IllegalArgumentException(
+          "gateway.upstream.retry.budget-ratio: " + ratio + " not in [0, 1]");
     }
     this.ratio = ratio;
     this.minPerWindow = minPerWindow;

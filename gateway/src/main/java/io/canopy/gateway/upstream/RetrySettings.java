@@ -26,25 +26,32 @@ public record RetrySettings(
 
   public RetrySettings {
     if (maxAttempts < 1) {
-      throw new IllegalArgumentException("gateway.upstream.retry.max-attempts: " + maxAttempts + " must be >= 1");
+      throw new IllegalArgumentException(
+          "gateway.upstream.retry.max-attempts: " + maxAttempts + " must be >= 1");
     }
     if (initialBackoff.isNegative() || initialBackoff.isZero()) {
-      throw new IllegalArgumentException("gateway.upstream.retry.initial-backoff: " + initialBackoff + " must be positive");
+      throw new IllegalArgumentException(
+          "gateway.upstream.retry.initial-backoff: " + initialBackoff + " must be positive");
     }
     if (maxBackoff.compareTo(initialBackoff) < 0) {
-      throw new IllegalArgumentException("gateway.upstream.retry.max-backoff: " + maxBackoff + " is below initial-backoff");
+      throw new IllegalArgumentException(
+          "gateway.upstream.retry.max-backoff: " + maxBackoff + " is below initial-backoff");
     }
     if (budgetRatio < 0 || budgetRatio > 1) {
-      throw new IllegalArgumentException("gateway.upstream.retry.budget-ratio: " + budgetRatio + " not in [0, 1]");
+      throw new IllegalArgumentException(
+          "gateway.upstream.retry.budget-ratio: " + budgetRatio + " not in [0, 1]");
     }
     if (budgetMinRetries < 0) {
-      throw new IllegalArgumentException("gateway.upstream.retry.budget-min-retries: " + budgetMinRetries + " < 0");
+      throw new IllegalArgumentException(
+          "gateway.upstream.retry.budget-min-retries: " + budgetMinRetries + " < 0");
     }
     if (budgetWindow.isNegative() || budgetWindow.isZero()) {
-      throw new IllegalArgumentException("gateway.upstream.retry.budget-window: " + budgetWindow + " must be positive");
+      throw new IllegalArgumentException(
+          "gateway.upstream.retry.budget-window: " + budgetWindow + " must be positive");
     }
     if (hedgingDelay.isNegative()) {
-      throw new IllegalArgumentException("gateway.upstream.hedging.delay: " + hedgingDelay + " is negative");
+      throw new IllegalArgumentException(
+          "gateway.upstream.hedging.delay: " + hedgingDelay + " is negative");
     }
   }
 }

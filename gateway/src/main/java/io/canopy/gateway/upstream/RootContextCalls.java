@@ -10,9 +10,9 @@ import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 
 /**
- * Runs every upstream call outside the caller's gRPC Context. The channel's load balancer does
- * its work on whichever thread touches it, in that thread's Context: the health-check streams it
- * starts there would die with the caller's call. Deadlines still travel in the CallOptions.
+ * Runs every upstream call outside the caller's gRPC Context. The channel's load balancer does its
+ * work on whichever thread touches it, in that thread's Context: the health-check streams it starts
+ * there would die with the caller's call. Deadlines still travel in the CallOptions.
  */
 final class RootContextCalls implements ClientInterceptor {
 

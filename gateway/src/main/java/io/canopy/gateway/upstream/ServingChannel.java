@@ -13,12 +13,12 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The channel to the serving replicas: round_robin with grpc.health.v1 health checking, wrapped
- * in grpc-java's outlier detection (a replica failing most of its calls is ejected, then
- * re-admitted after a growing ejection time), and grpc-java's own retries disabled because
- * {@link ResilientPredict} is the one place that retries. Call callbacks run on the Netty event
- * loop that read the response ({@code directExecutor}); blocking stubs still wait on their own
- * thread, and the load balancer's health checks and name resolution keep grpc-java's pools.
+ * The channel to the serving replicas: round_robin with grpc.health.v1 health checking, wrapped in
+ * grpc-java's outlier detection (a replica failing most of its calls is ejected, then re-admitted
+ * after a growing ejection time), and grpc-java's own retries disabled because {@link
+ * ResilientPredict} is the one place that retries. Call callbacks run on the Netty event loop that
+ * read the response ({@code directExecutor}); blocking stubs still wait on their own thread, and
+ * the load balancer's health checks and name resolution keep grpc-java's pools.
  */
 final class ServingChannel {
 
@@ -70,17 +70,22 @@ final class ServingChannel {
   static Map<String, Object> serviceConfig() {
     Map<String, Object> outlierDetection =
         Map.of(
-            "interval", "1s",
-            "baseEjectionTime", "2s",
-            "maxEjectionTime", "30s",
-            "maxEjectionPercent", 50.0,
+            "interval",
+            "1s",
+            "baseEjectionTime",
+            "2s",
+            "maxEjectionTime",
+            "30s",
+            "maxEjectionPercent",
+            50.0,
             "failurePercentageEjection",
-                Map.of(
-                    "threshold", 50.0,
-                    "enforcementPercentage", 100.0,
-                    "minimumHosts", 2.0,
-                    "requestVolume", 20.0),
-            "childPolicy", List.of(Map.of("round_robin", Map.of())));
+            Map.of(
+                "threshold", 50.0,
+                "enforcementPercentage", 100.0,
+                "minimumHosts", 2.0,
+                "requestVolume", 20.0),
+            "childPolicy",
+            List.of(Map.of("round_robin", Map.of())));
     return Map.of(
         "loadBalancingConfig", List.of(Map.of("outlier_detection_experimental", outlierDetection)),
         "healthCheckConfig", Map.of("serviceName", ""));

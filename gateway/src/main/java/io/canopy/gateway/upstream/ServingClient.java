@@ -38,11 +38,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 
 /**
- * The gateway's client of the serving replicas, over one balanced channel ({@link
- * ServingChannel}: round_robin, health checks, outlier ejection). It is the one place upstream
- * calls are retried ({@link ResilientPredict}: UNAVAILABLE only, jittered backoff, a retry budget,
- * hedging for Predict): Predict, GetModelStatus, the KServe model calls and the feature reads.
- * Mutations (feature view create/delete, WriteFeatures) and the KServe server calls go once.
+ * The gateway's client of the serving replicas, over one balanced channel ({@link ServingChannel}:
+ * round_robin, health checks, outlier ejection). It is the one place upstream calls are retried
+ * ({@link ResilientPredict}: UNAVAILABLE only, jittered backoff, a retry budget, hedging for
+ * Predict): Predict, GetModelStatus, the KServe model calls and the feature reads. Mutations
+ * (feature view create/delete, WriteFeatures) and the KServe server calls go once.
  *
  * <p>Every call carries a deadline: the caller's own ({@link #deadlineForCall()} reads it from the
  * current gRPC context), else {@code gateway.upstream.timeout}; no attempt starts after it. Calls
@@ -52,7 +52,10 @@ import java.util.concurrent.ScheduledExecutorService;
  */
 public final class ServingClient implements AutoCloseable {
 
-  /** A KServe v2 model call on the async stub, e.g. {@code (stub, q, out) -> stub.modelInfer(q, out)}. */
+  /**
+   * A KServe v2 model call on the async stub, e.g. {@code (stub, q, out) -> stub.modelInfer(q,
+   * out)}.
+   */
   @FunctionalInterface
   public interface KServeMethod<Q, R> {
     void call(GRPCInferenceServiceStub stub, Q request, StreamObserver<R> out);
@@ -118,22 +121,29 @@ public final class ServingClient implements AutoCloseable {
   /** GetModelStatus, retried. */
   public CompletableFuture<GetModelStatusResponse> modelStatus(
       GetModelStatusRequest request, Deadline deadline) {
-    return retried(deadline, () -> FutureObserver.unary(inference.withDeadline(deadline)::getModelStatus, request));
+    return retried(
+        deadline,
+        () -> FutureObserver.unary(inference.withDeadline(deadline)::getModelStatus, request));
   }
 
   /** A KServe v2 model call (infer, metadata, ready), retried. */
-  public <Q, R> CompletableFuture<R> kserve(KServeMethod<Q, R> method, Q request, Deadline deadline) {
+  public <Q, R> CompletableFuture<R> kserve(
+      KServeMethod<Q, R> method, Q request, Deadline deadline) {
     return retried(
         deadline,
-        () -> FutureObserver.unary((q, out) -> method.call(kserve.withDeadline(deadline), q, out), request));
+        () ->
+            FutureObserver.unary(
+                (q, out) -> method.call(kserve.withDeadline(deadline), q, out), request));
   }
 
   public CompletableFuture<ServerLiveResponse> serverLive(Deadline deadline) {
-    return FutureObserver.unary(kserve.withDeadline(deadline)::serverLive, ServerLiveRequest.getDefaultInstance());
+    return FutureObserver.unary(
+        kserve.withDeadline(deadline)::serverLive, ServerLiveRequest.getDefaultInstance());
   }
 
   public CompletableFuture<ServerReadyResponse> serverReady(Deadline deadline) {
-    return FutureObserver.unary(kserve.withDeadline(deadline)::serverReady, ServerReadyRequest.getDefaultInstance());
+    return FutureObserver.unary(
+        kserve.withDeadline(deadline)::serverReady, ServerReadyRequest.getDefaultInstance());
   }
 
   public CompletableFuture<ServerMetadataResponse> serverMetadata(Deadline deadline) {
@@ -144,19 +154,25 @@ public final class ServingClient implements AutoCloseable {
   /** GetOnlineFeatures, retried. */
   public CompletableFuture<GetOnlineFeaturesResponse> onlineFeatures(
       GetOnlineFeaturesRequest request, Deadline deadline) {
-    return retried(deadline, () -> FutureObserver.unary(features.withDeadline(deadline)::getOnlineFeatures, request));
+    return retried(
+        deadline,
+        () -> FutureObserver.unary(features.withDeadline(deadline)::getOnlineFeatures, request));
   }
 
   /** GetFeatureView, retried. */
   public CompletableFuture<GetFeatureViewResponse> featureView(
       GetFeatureViewRequest request, Deadline deadline) {
-    return retried(deadline, () -> FutureObserver.unary(features.withDeadline(deadline)::getFeatureView, request));
+    return retried(
+        deadline,
+        () -> FutureObserver.unary(features.withDeadline(deadline)::getFeatureView, request));
   }
 
   /** ListFeatureViews, retried. */
   public CompletableFuture<ListFeatureViewsResponse> listFeatureViews(
       ListFeatureViewsRequest request, Deadline deadline) {
-    return retried(deadline, () -> FutureObserver.unary(features.withDeadline(deadline)::listFeatureViews, request));
+    return retried(
+        deadline,
+        () -> FutureObserver.unary(features.withDeadline(deadline)::listFeatureViews, request));
   }
 
   /** CreateFeatureView, once (a mutation). */
@@ -184,7 +200,9 @@ public final class ServingClient implements AutoCloseable {
             deadline.isExpired()
                 // A backoff may end after the deadline: never call upstream past it.
                 ? CompletableFuture.failedFuture(
-                    Status.DEADLINE_EXCEEDED.withDescription("deadline exceeded").asRuntimeException())
+                    Status.DEADLINE_EXCEEDED
+                        .withDescription("deadline exceeded")
+                        .asRuntimeException())
                 : attempt.get());
   }
 

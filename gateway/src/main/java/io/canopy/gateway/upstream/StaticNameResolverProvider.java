@@ -12,9 +12,9 @@ import java.util.Collection;
 import java.util.List;
 
 /**
- * Resolves {@code static:///host1:port1,host2:port2} to a fixed list of replicas, one address
- * group each, so round_robin balances over them. (grpc-java 1.76 has no multi-address target of
- * its own.) Registered through {@code META-INF/services}.
+ * Resolves {@code static:///host1:port1,host2:port2} to a fixed list of replicas, one address group
+ * each, so round_robin balances over them. (grpc-java 1.76 has no multi-address target of its own.)
+ * Registered through {@code META-INF/services}.
  */
 public final class StaticNameResolverProvider extends NameResolverProvider {
 
@@ -56,11 +56,13 @@ public final class StaticNameResolverProvider extends NameResolverProvider {
       String trimmed = replica.trim();
       int colon = trimmed.lastIndexOf(':');
       if (colon <= 0) {
-        throw new IllegalArgumentException("static target " + targetUri + ": '" + trimmed + "' is not host:port");
+        throw new IllegalArgumentException(
+            "static target " + targetUri + ": '" + trimmed + "' is not host:port");
       }
       groups.add(
           new EquivalentAddressGroup(
-              new InetSocketAddress(trimmed.substring(0, colon), Integer.parseInt(trimmed.substring(colon + 1)))));
+              new InetSocketAddress(
+                  trimmed.substring(0, colon), Integer.parseInt(trimmed.substring(colon + 1)))));
     }
     return new NameResolver() {
       @Override
@@ -70,7 +72,10 @@ public final class StaticNameResolverProvider extends NameResolverProvider {
 
       @Override
       public void start(Listener2 listener) {
-        listener.onResult(ResolutionResult.newBuilder().setAddressesOrError(StatusOr.fromValue(List.copyOf(groups))).build());
+        listener.onResult(
+            ResolutionResult.newBuilder()
+                .setAddressesOrError(StatusOr.fromValue(List.copyOf(groups)))
+                .build());
       }
 
       @Override

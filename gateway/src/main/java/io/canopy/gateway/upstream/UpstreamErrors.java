@@ -9,11 +9,11 @@ import java.util.Locale;
 import java.util.concurrent.CompletionException;
 
 /**
- * Turns the failure of an upstream call into what the gateway's own caller sees: the upstream
- * code and description unchanged, its rich error details ({@code google.rpc.Status}, e.g. the
- * BadRequest naming the bad field) kept, and nothing of the gateway's own added. Statuses the
- * gateway's channel made up itself (they carry a cause, or are deadline/cancel statuses whose
- * text names upstream addresses) keep their code but get a generic description.
+ * Turns the failure of an upstream call into what the gateway's own caller sees: the upstream code
+ * and description unchanged, its rich error details ({@code google.rpc.Status}, e.g. the BadRequest
+ * naming the bad field) kept, and nothing of the gateway's own added. Statuses the gateway's
+ * channel made up itself (they carry a cause, or are deadline/cancel statuses whose text names
+ * upstream addresses) keep their code but get a generic description.
  */
 public final class UpstreamErrors {
 

@@ -53,12 +53,18 @@ class BatchersTest {
     for (int i = 0; i < count; i++) {
       dense.addValues(caller).addValues(i);
     }
-    return PredictRequest.newBuilder().setModel(model).setVersion(1).setDense(dense).setRequestId("r" + caller).build();
+    return PredictRequest.newBuilder()
+        .setModel(model)
+        .setVersion(1)
+        .setDense(dense)
+        .setRequestId("r" + caller)
+        .build();
   }
 
   /** Answers each row with caller * 1000 + row index, shape [rows, 1]. */
   private static PredictResponse echo(PredictRequest request) {
-    PredictResponse.Builder response = PredictResponse.newBuilder().setModel(request.getModel()).setVersion(request.getVersion());
+    PredictResponse.Builder response =
+        PredictResponse.newBuilder().setModel(request.getModel()).setVersion(request.getVersion());
     List<Float> v = request.getDense().getValuesList();
     int rows = v.size() / 2;
     response.addShape(rows).addShape(1);
@@ -78,7 +84,8 @@ class BatchersTest {
     ExecutorService callers = Executors.newFixedThreadPool(32);
     try {
       Batchers batchers =
-          batchers((r, d) -> CompletableFuture.supplyAsync(() -> echo(r), upstreamPool), settings(2));
+          batchers(
+              (r, d) -> CompletableFuture.supplyAsync(() -> echo(r), upstreamPool), settings(2));
       List<CompletableFuture<Void>> checks = new ArrayList<>();
       for (int caller = 0; caller < 2000; caller++) {
         int id = caller;
@@ -149,7 +156,10 @@ class BatchersTest {
     busy.complete(PredictResponse.getDefaultInstance());
     assertThatThrownBy(late::get)
         .isInstanceOf(ExecutionException.class)
-        .satisfies(e -> assertThat(Status.fromThrowable(e.getCause()).getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED));
+        .satisfies(
+            e ->
+                assertThat(Status.fromThrowable(e.getCause()).getCode())
+                    .isEqualTo(Status.Code.DEADLINE_EXCEEDED));
     assertThat(sent).hasSize(1);
   }
 
@@ -172,6 +182,9 @@ class BatchersTest {
     assertThat(first.join().getValues(0)).isEqualTo(1000f);
     assertThat(good.join().getValues(0)).isEqualTo(2000f);
     assertThatThrownBy(bad::join)
-        .satisfies(e -> assertThat(Status.fromThrowable(e.getCause()).getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT));
+        .satisfies(
+            e ->
+                assertThat(Status.fromThrowable(e.getCause()).getCode())
+                    .isEqualTo(Status.Code.INVALID_ARGUMENT));
   }
 }

@@ -27,12 +27,17 @@ class JsonInputTest {
 
   @Test
   void malformed_jacksonLimits_sayWhatIsWrongWithoutLibraryNames() {
-    CanopyException.InvalidArgument deep = parse("{\"a\": " + "[".repeat(2000) + "]".repeat(2000) + "}");
+    CanopyException.InvalidArgument deep =
+        parse("{\"a\": " + "[".repeat(2000) + "]".repeat(2000) + "}");
     CanopyException.InvalidArgument number = parse("{\"a\": " + "1".repeat(1001) + "}");
 
     assertThat(deep.field()).isEqualTo("body");
-    assertThat(deep.getMessage()).contains("nesting depth").doesNotContain("`", "StreamReadConstraints", "Exception");
-    assertThat(number.getMessage()).contains("Number value length").doesNotContain("`", "StreamReadConstraints");
+    assertThat(deep.getMessage())
+        .contains("nesting depth")
+        .doesNotContain("`", "StreamReadConstraints", "Exception");
+    assertThat(number.getMessage())
+        .contains("Number value length")
+        .doesNotContain("`", "StreamReadConstraints");
   }
 
   @Test
@@ -48,7 +53,8 @@ class JsonInputTest {
   void wellFormed_loneSurrogate_refusedNamingTheField() {
     assertThat(JsonInput.wellFormed("k", "ok-\ud83d\ude00")).isEqualTo("ok-\ud83d\ude00");
     CanopyException.InvalidArgument e =
-        catchThrowableOfType(CanopyException.InvalidArgument.class, () -> JsonInput.wellFormed("k", "x\udc00"));
+        catchThrowableOfType(
+            CanopyException.InvalidArgument.class, () -> JsonInput.wellFormed("k", "x\udc00"));
     assertThat(e.field()).isEqualTo("k");
     assertThat(e.getMessage()).contains("surrogate");
   }

@@ -27,7 +27,11 @@ class RouterTest {
   private final Router router = new Router(table, random::nextDouble);
 
   private static Model.Builder model() {
-    return Model.newBuilder().setName("m").putAliases("production", 3).putAliases("canary", 4).setLatestVersion(5);
+    return Model.newBuilder()
+        .setName("m")
+        .putAliases("production", 3)
+        .putAliases("canary", 4)
+        .setLatestVersion(5);
   }
 
   private static PredictRequest.Builder request() {
@@ -110,7 +114,8 @@ class RouterTest {
     // Aliases that did not move have none, and an unrelated change keeps the move's time.
     assertThat(router.route(request().setAlias("canary").build()).fallbackVersion()).isZero();
     table.upsert(model().putAliases("production", 4).setDescription("x").build(), 3);
-    assertThat(router.route(request().setAlias("production").build()).fallbackVersion()).isEqualTo(3);
+    assertThat(router.route(request().setAlias("production").build()).fallbackVersion())
+        .isEqualTo(3);
     clock.advance(Duration.ofSeconds(1));
     assertThat(router.route(request().setAlias("production").build()).fallbackVersion()).isZero();
   }
@@ -134,7 +139,8 @@ class RouterTest {
     RoutingTable off = new RoutingTable(Duration.ZERO, clock);
     off.replaceAll(List.of(model().build()), 1);
     off.upsert(model().putAliases("production", 4).build(), 2);
-    assertThat(new Router(off, random::nextDouble).route(request().build()).fallbackVersion()).isZero();
+    assertThat(new Router(off, random::nextDouble).route(request().build()).fallbackVersion())
+        .isZero();
   }
 
   @Test
@@ -173,8 +179,11 @@ class RouterTest {
   @Test
   void route_shadow_isSampledAtItsRate_andNeverTheServingVersion() {
     TrafficPolicy policy =
-        split(100, 0).clearSplits().addSplits(TrafficSplit.newBuilder().setVersion(3).setPercent(100))
-            .setShadow(ShadowTarget.newBuilder().setVersion(4).setSampleRate(0.25)).build();
+        split(100, 0)
+            .clearSplits()
+            .addSplits(TrafficSplit.newBuilder().setVersion(3).setPercent(100))
+            .setShadow(ShadowTarget.newBuilder().setVersion(4).setSampleRate(0.25))
+            .build();
     table.replaceAll(List.of(model().setTrafficPolicy(policy).build()), 1);
     int shadowed = 0;
     for (int i = 0; i < 10_000; i++) {

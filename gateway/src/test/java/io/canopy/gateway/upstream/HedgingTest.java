@@ -1,8 +1,8 @@
 package io.canopy.gateway.upstream;
 
-import io.canopy.common.testing.Await;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.canopy.common.testing.Await;
 import io.canopy.gateway.metrics.GatewayMetrics;
 import io.grpc.Status;
 import java.time.Duration;
@@ -50,7 +50,8 @@ class HedgingTest {
   @Test
   void off_sendsOneAttempt() {
     CompletableFuture<String> result =
-        new Hedging(Duration.ZERO, scheduler, () -> true, GatewayMetrics.NOOP).run(this::attempt, () -> true);
+        new Hedging(Duration.ZERO, scheduler, () -> true, GatewayMetrics.NOOP)
+            .run(this::attempt, () -> true);
     started.get(0).complete("a");
     assertThat(result).isCompletedWithValue("a");
     assertThat(started).hasSize(1);
@@ -59,14 +60,16 @@ class HedgingTest {
   @Test
   void slowFirst_isHedged_theFirstAnswerWins_andTheLoserIsCancelled() throws Exception {
     AtomicInteger hedges = new AtomicInteger();
-    GatewayMetrics metrics = new GatewayMetrics() {
-      @Override
-      public void hedge() {
-        hedges.incrementAndGet();
-      }
-    };
+    GatewayMetrics metrics =
+        new GatewayMetrics() {
+          @Override
+          public void hedge() {
+            hedges.incrementAndGet();
+          }
+        };
     CompletableFuture<String> result =
-        new Hedging(Duration.ofMillis(10), scheduler, () -> true, metrics).run(this::attempt, () -> true);
+        new Hedging(Duration.ofMillis(10), scheduler, () -> true, metrics)
+            .run(this::attempt, () -> true);
     assertThat(secondStarted.await(10, TimeUnit.SECONDS)).isTrue();
     started.get(1).complete("hedge");
     assertThat(result.get(10, TimeUnit.SECONDS)).isEqualTo("hedge");
@@ -77,7 +80,8 @@ class HedgingTest {
   @Test
   void hedgeFailing_waitsForTheOther_bothFailing_failsWithTheLast() throws Exception {
     CompletableFuture<String> result =
-        new Hedging(Duration.ofMillis(10), scheduler, () -> true, GatewayMetrics.NOOP).run(this::attempt, () -> true);
+        new Hedging(Duration.ofMillis(10), scheduler, () -> true, GatewayMetrics.NOOP)
+            .run(this::attempt, () -> true);
     assertThat(secondStarted.await(10, TimeUnit.SECONDS)).isTrue();
     awaitWatched(started.get(1));
     started.get(1).completeExceptionally(Status.UNAVAILABLE.asRuntimeException());
@@ -91,7 +95,8 @@ class HedgingTest {
   @Test
   void budgetSpent_orFirstFailedEarly_noHedge() throws Exception {
     CompletableFuture<String> noBudget =
-        new Hedging(Duration.ofMillis(1), scheduler, () -> false, GatewayMetrics.NOOP).run(this::attempt, () -> true);
+        new Hedging(Duration.ofMillis(1), scheduler, () -> false, GatewayMetrics.NOOP)
+            .run(this::attempt, () -> true);
     // The scheduler is single-threaded: once this runs, the hedge timer has run and declined.
     scheduler.schedule(() -> {}, 5, TimeUnit.MILLISECONDS).get();
     assertThat(started).hasSize(1);
@@ -100,7 +105,8 @@ class HedgingTest {
 
     started.clear();
     CompletableFuture<String> failed =
-        new Hedging(Duration.ofSeconds(30), scheduler, () -> true, GatewayMetrics.NOOP).run(this::attempt, () -> true);
+        new Hedging(Duration.ofSeconds(30), scheduler, () -> true, GatewayMetrics.NOOP)
+            .run(this::attempt, () -> true);
     started.get(0).completeExceptionally(Status.UNAVAILABLE.asRuntimeException());
     assertThat(failed).isCompletedExceptionally();
     assertThat(started).hasSize(1);

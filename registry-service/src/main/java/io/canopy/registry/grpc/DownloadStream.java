@@ -15,8 +15,8 @@ import java.util.logging.Logger;
 
 /**
  * Sends one artifact: the metadata first, then 1 MiB chunks, only while the client keeps up
- * (isReady/onReady), so a large model never sits in memory. The file's sha256 is checked before
- * the first byte goes out and again over the bytes actually sent; a mismatch is DATA_LOSS.
+ * (isReady/onReady), so a large model never sits in memory. The file's sha256 is checked before the
+ * first byte goes out and again over the bytes actually sent; a mismatch is DATA_LOSS.
  */
 final class DownloadStream {
 

@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.function.Function;
 
 /**
- * Opaque page tokens: the last key of the previous page, tagged with the list it belongs to so
- * a token from one list is refused by another.
+ * Opaque page tokens: the last key of the previous page, tagged with the list it belongs to so a
+ * token from one list is refused by another.
  */
 final class PageTokens {
 

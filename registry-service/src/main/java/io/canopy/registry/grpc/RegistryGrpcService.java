@@ -1,9 +1,8 @@
 package io.canopy.registry.grpc;
 
+import io.canopy.common.auth.AuthInterceptor;
 import io.canopy.common.auth.MethodRoles;
 import io.canopy.common.auth.Role;
-
-import io.canopy.common.auth.AuthInterceptor;
 import io.canopy.common.error.CanopyException;
 import io.canopy.proto.registry.v1.ArchiveVersionRequest;
 import io.canopy.proto.registry.v1.ArchiveVersionResponse;
@@ -48,14 +47,13 @@ import io.grpc.stub.StreamObserver;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
-import java.util.Set;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The gRPC face of the registry: validates requests, delegates to the stores, the upload
- * pipeline and the watch hub, and maps results. Domain errors are thrown (or passed to
- * onError) as CanopyExceptions; the error-mapping interceptor turns them into statuses.
+ * The gRPC face of the registry: validates requests, delegates to the stores, the upload pipeline
+ * and the watch hub, and maps results. Domain errors are thrown (or passed to onError) as
+ * CanopyExceptions; the error-mapping interceptor turns them into statuses.
  */
 public final class RegistryGrpcService
     extends ModelRegistryServiceGrpc.ModelRegistryServiceImplBase {
@@ -63,8 +61,8 @@ public final class RegistryGrpcService
   private static final Logger LOG = Logger.getLogger(RegistryGrpcService.class.getName());
 
   /**
-   * Who may call what, with admin tokens configured: reads (and the watch) stay open, every
-   * method that changes state needs an admin token.
+   * Who may call what, with admin tokens configured: reads (and the watch) stay open, every method
+   * that changes state needs an admin token.
    */
   public static MethodRoles roles() {
     return new MethodRoles()
@@ -174,7 +172,10 @@ public final class RegistryGrpcService
     if (v.getState() != VersionState.VERSION_STATE_READY
         && v.getState() != VersionState.VERSION_STATE_ARCHIVED) {
       throw new CanopyException.FailedPrecondition(
-          "version " + v.getVersion() + " is " + v.getState()
+          "version "
+              + v.getVersion()
+              + " is "
+              + v.getState()
               + "; only READY or ARCHIVED versions can be downloaded");
     }
     try {
@@ -237,8 +238,7 @@ public final class RegistryGrpcService
         out,
         SetTrafficPolicyResponse.newBuilder()
             .setModel(
-                store.setTrafficPolicy(
-                    model, TrafficPolicies.validate(req.getPolicy()), actor()))
+                store.setTrafficPolicy(model, TrafficPolicies.validate(req.getPolicy()), actor()))
             .build());
   }
 
@@ -284,9 +284,7 @@ public final class RegistryGrpcService
     return store
         .findVersion(model, version)
         .orElseThrow(
-            () ->
-                new CanopyException.NotFound(
-                    "model '" + model + "' has no version " + version));
+            () -> new CanopyException.NotFound("model '" + model + "' has no version " + version));
   }
 
   private static <T> void reply(StreamObserver<T> out, T message) {

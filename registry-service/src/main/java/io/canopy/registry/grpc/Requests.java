@@ -1,8 +1,8 @@
 package io.canopy.registry.grpc;
 
-import io.canopy.common.names.ResourceNames;
 import io.canopy.common.digest.Sha256;
 import io.canopy.common.error.CanopyException.InvalidArgument;
+import io.canopy.common.names.ResourceNames;
 import io.canopy.proto.registry.v1.InputBinding;
 import io.canopy.proto.registry.v1.ModelFormat;
 import io.canopy.proto.registry.v1.UploadVersionHeader;
@@ -96,8 +96,7 @@ final class Requests {
     if (h.getFeatureNamesCount() > 0
         && h.getFeatureTypesCount() > 0
         && h.getFeatureNamesCount() != h.getFeatureTypesCount()) {
-      throw new InvalidArgument(
-          "header.feature_types", "must have one type per feature name");
+      throw new InvalidArgument("header.feature_types", "must have one type per feature name");
     }
     if (h.hasInputBinding()) {
       InputBinding b = h.getInputBinding();

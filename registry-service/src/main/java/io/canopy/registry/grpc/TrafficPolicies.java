@@ -8,8 +8,8 @@ import java.util.Set;
 
 /**
  * Checks a traffic policy's shape: targets set and distinct, percents 1-100 summing to 100, a
- * shadow only beside splits with a rate in (0, 1]. Whether targets exist and are READY is
- * checked by the store, in the transaction that saves the policy.
+ * shadow only beside splits with a rate in (0, 1]. Whether targets exist and are READY is checked
+ * by the store, in the transaction that saves the policy.
  */
 final class TrafficPolicies {
 

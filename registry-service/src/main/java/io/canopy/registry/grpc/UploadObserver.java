@@ -14,8 +14,8 @@ import java.util.concurrent.CompletionException;
 /**
  * One UploadVersion call: a header, then chunks written to a staging file as they arrive (the
  * transport asks for the next message only when the previous one is written, so a fast client
- * cannot flood memory). An error or a cancelled call discards the staged bytes; a completed
- * one answers after validation, with the version's final state.
+ * cannot flood memory). An error or a cancelled call discards the staged bytes; a completed one
+ * answers after validation, with the version's final state.
  */
 final class UploadObserver implements StreamObserver<UploadVersionRequest> {
 

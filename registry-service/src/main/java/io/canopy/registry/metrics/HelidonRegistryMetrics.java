@@ -14,8 +14,8 @@ import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
 
 /**
- * {@link RegistryMetrics} on Helidon's meter registry (what {@code /observe/metrics} serves).
- * Every meter is tagged {@code service=registry} so the services can share one process.
+ * {@link RegistryMetrics} on Helidon's meter registry (what {@code /observe/metrics} serves). Every
+ * meter is tagged {@code service=registry} so the services can share one process.
  */
 public final class HelidonRegistryMetrics implements RegistryMetrics {
 
@@ -85,9 +85,9 @@ public final class HelidonRegistryMetrics implements RegistryMetrics {
   public AutoCloseable gauges(IntSupplier watchers, LongSupplier revision) {
     Meter open =
         registry.getOrCreate(
-        Gauge.builder("canopy.registry.watchers", () -> (Integer) watchers.getAsInt())
-            .description("open WatchModels streams")
-            .addTag(SERVICE));
+            Gauge.builder("canopy.registry.watchers", () -> (Integer) watchers.getAsInt())
+                .description("open WatchModels streams")
+                .addTag(SERVICE));
     Meter current =
         registry.getOrCreate(
             Gauge.builder("canopy.registry.revision", () -> (Long) revision.getAsLong())

@@ -7,16 +7,15 @@ import java.util.Optional;
 import java.util.function.Predicate;
 
 /**
- * Model artifacts by sha256. Only complete, validated files enter the store, atomically: a
- * reader sees a whole artifact or none. Implementations stream; none holds a whole artifact in
- * memory.
+ * Model artifacts by sha256. Only complete, validated files enter the store, atomically: a reader
+ * sees a whole artifact or none. Implementations stream; none holds a whole artifact in memory.
  */
 public interface ArtifactStore {
 
   /**
-   * Moves {@code source} (complete, already synced to disk) into the store as {@code sha256},
-   * and makes that durable. Storing a digest that is already present keeps the present copy
-   * (same digest, same bytes).
+   * Moves {@code source} (complete, already synced to disk) into the store as {@code sha256}, and
+   * makes that durable. Storing a digest that is already present keeps the present copy (same
+   * digest, same bytes).
    */
   void put(Path source, String sha256) throws IOException;
 
@@ -24,9 +23,9 @@ public interface ArtifactStore {
   Optional<InputStream> open(String sha256) throws IOException;
 
   /**
-   * Deletes the artifact unless {@code referenced} says some version still records it. Runs
-   * under the same lock as {@link #put}, so an upload that records the digest before putting
-   * the file never loses it to a concurrent delete.
+   * Deletes the artifact unless {@code referenced} says some version still records it. Runs under
+   * the same lock as {@link #put}, so an upload that records the digest before putting the file
+   * never loses it to a concurrent delete.
    */
   void deleteIfUnreferenced(String sha256, Predicate<String> referenced) throws IOException;
 }

@@ -13,9 +13,9 @@ import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteDataSource;
 
 /**
- * The metadata database: a connection pool over a migrated schema, and the two ways to use it
- * (a transaction, or a single autocommit read). Backend specifics stay in the factory methods;
- * the schema and every query are portable SQL.
+ * The metadata database: a connection pool over a migrated schema, and the two ways to use it (a
+ * transaction, or a single autocommit read). Backend specifics stay in the factory methods; the
+ * schema and every query are portable SQL.
  */
 final class Database implements AutoCloseable {
 
@@ -102,9 +102,8 @@ final class Database implements AutoCloseable {
   }
 
   /**
-   * Runs {@code work} in one write transaction: committed if it returns, rolled back if it
-   * throws. It is all or nothing, and the answer says which: an exception means nothing of it was
-   * applied.
+   * Runs {@code work} in one write transaction: committed if it returns, rolled back if it throws.
+   * It is all or nothing, and the answer says which: an exception means nothing of it was applied.
    */
   <T> T inTransaction(SqlWork<T> work) {
     T result = transaction(work, false);
@@ -200,7 +199,8 @@ final class Database implements AutoCloseable {
   /** A small real write (the revision counter rewritten with its own value): can we write now? */
   boolean probeWrite() {
     try {
-      inTransaction(c -> Sql.update(c, "UPDATE counters SET value = value WHERE name = 'revision'"));
+      inTransaction(
+          c -> Sql.update(c, "UPDATE counters SET value = value WHERE name = 'revision'"));
       return true;
     } catch (RuntimeException e) {
       return false;

@@ -32,7 +32,8 @@ public final class DiskFull {
   public static boolean is(IOException e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
       String m = t.getMessage();
-      if (m != null && (m.contains("No space left on device") || m.contains("Disk quota exceeded"))) {
+      if (m != null
+          && (m.contains("No space left on device") || m.contains("Disk quota exceeded"))) {
         return true;
       }
     }

@@ -14,9 +14,9 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Predicate;
 
 /**
- * A content-addressed directory: {@code <root>/sha256/ab/abcdef…}. Files arrive by atomic
- * rename from the staging area, followed by an fsync of the directory, so neither a crash nor
- * a concurrent reader ever sees half a file.
+ * A content-addressed directory: {@code <root>/sha256/ab/abcdef…}. Files arrive by atomic rename
+ * from the staging area, followed by an fsync of the directory, so neither a crash nor a concurrent
+ * reader ever sees half a file.
  */
 public final class FileArtifactStore implements ArtifactStore {
 
@@ -51,8 +51,7 @@ public final class FileArtifactStore implements ArtifactStore {
   }
 
   @Override
-  public void deleteIfUnreferenced(String sha256, Predicate<String> referenced)
-      throws IOException {
+  public void deleteIfUnreferenced(String sha256, Predicate<String> referenced) throws IOException {
     Path path = path(sha256);
     lock.lock();
     try {

@@ -11,9 +11,9 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Predicate;
 
 /**
- * Artifacts as rows of the metadata database ({@code artifacts} + {@code artifact_chunks}, at
- * most {@link #CHUNK_BYTES} per row): put writes every chunk in one transaction, so readers see
- * a whole artifact or none; reads fetch one chunk at a time.
+ * Artifacts as rows of the metadata database ({@code artifacts} + {@code artifact_chunks}, at most
+ * {@link #CHUNK_BYTES} per row): put writes every chunk in one transaction, so readers see a whole
+ * artifact or none; reads fetch one chunk at a time.
  */
 final class JdbcArtifactStore implements ArtifactStore {
 
@@ -74,7 +74,9 @@ final class JdbcArtifactStore implements ArtifactStore {
         db.read(
             c ->
                 Sql.queryOne(
-                    c, "SELECT chunks FROM artifacts WHERE sha256 = ?", rs -> rs.getInt(1),
+                    c,
+                    "SELECT chunks FROM artifacts WHERE sha256 = ?",
+                    rs -> rs.getInt(1),
                     sha256));
     return chunks.map(n -> new ChunkStream(sha256, n));
   }

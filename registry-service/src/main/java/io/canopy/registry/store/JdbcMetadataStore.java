@@ -48,8 +48,8 @@ public final class JdbcMetadataStore implements MetadataStore {
   }
 
   /**
-   * An artifact store in this same database (chunked rows), for registries that share nothing
-   * but the database. It lives and dies with this store.
+   * An artifact store in this same database (chunked rows), for registries that share nothing but
+   * the database. It lives and dies with this store.
    */
   public ArtifactStore artifactsInDatabase() {
     return new JdbcArtifactStore(db);
@@ -151,9 +151,7 @@ public final class JdbcMetadataStore implements MetadataStore {
     return db.consistentRead(
         c ->
             new Snapshot(
-                Journal.currentRevision(c),
-                ModelReader.all(c),
-                VersionReader.allNotArchived(c)));
+                Journal.currentRevision(c), ModelReader.all(c), VersionReader.allNotArchived(c)));
   }
 
   @Override

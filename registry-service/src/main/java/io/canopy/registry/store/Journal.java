@@ -96,7 +96,9 @@ final class Journal {
     return Sql.query(
         c,
         "SELECT id, actor, action, model, version, detail, event_time FROM audit_events"
-            + " WHERE id < ?" + filter + " ORDER BY id DESC LIMIT ?",
+            + " WHERE id < ?"
+            + filter
+            + " ORDER BY id DESC LIMIT ?",
         rs ->
             AuditEvent.newBuilder()
                 .setId(rs.getLong(1))

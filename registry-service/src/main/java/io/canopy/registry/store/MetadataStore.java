@@ -10,8 +10,8 @@ import java.util.Optional;
 
 /**
  * The registry's metadata: models, versions, aliases, traffic policies, the changes log and the
- * audit log. Every mutation is one transaction that also appends to the changes log and records
- * an audit event; rules that depend on stored state (a version must be READY to be aliased, a
+ * audit log. Every mutation is one transaction that also appends to the changes log and records an
+ * audit event; rules that depend on stored state (a version must be READY to be aliased, a
  * referenced model cannot be deleted) are enforced inside that transaction. Failures are {@code
  * CanopyException}s (NotFound, AlreadyExists, FailedPrecondition, Unavailable) or {@link
  * StoreException}.
@@ -26,24 +26,24 @@ public interface MetadataStore extends AutoCloseable {
   List<Model> listModels(String afterName, int limit);
 
   /**
-   * Deletes a model and its versions; refused while an alias, a traffic policy or a validation
-   * in progress refers to it.
+   * Deletes a model and its versions; refused while an alias, a traffic policy or a validation in
+   * progress refers to it.
    *
    * @return the sha256 of every deleted version, so unreferenced artifacts can be removed
    */
   List<String> deleteModel(String name, String actor);
 
   /**
-   * Allocates the model's next version number and records it as VALIDATING. Reads model,
-   * sha256, size_bytes, format, description, labels and input_binding from {@code upload}.
+   * Allocates the model's next version number and records it as VALIDATING. Reads model, sha256,
+   * size_bytes, format, description, labels and input_binding from {@code upload}.
    *
    * @param createModel create the model first if it does not exist (else NotFound)
    */
   ModelVersion createVersion(ModelVersion upload, boolean createModel, String actor);
 
   /**
-   * Records a validation outcome (READY or FAILED, with the facts read from the file) for a
-   * version that is still VALIDATING.
+   * Records a validation outcome (READY or FAILED, with the facts read from the file) for a version
+   * that is still VALIDATING.
    */
   ModelVersion completeValidation(String model, long version, ModelVersion outcome);
 
@@ -87,8 +87,8 @@ public interface MetadataStore extends AutoCloseable {
   boolean isOpen();
 
   /**
-   * False while writes fail for lack of space (the registry is then not ready); checks again
-   * with a small write at most once a second, so it turns true by itself once space returns.
+   * False while writes fail for lack of space (the registry is then not ready); checks again with a
+   * small write at most once a second, so it turns true by itself once space returns.
    */
   boolean isWritable();
 

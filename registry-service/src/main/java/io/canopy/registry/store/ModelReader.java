@@ -53,8 +53,7 @@ final class ModelReader {
         .setUpdateTime(Columns.time(rs.getLong("update_time")));
   }
 
-  private static List<Model> enrich(Connection c, List<Model.Builder> models)
-      throws SQLException {
+  private static List<Model> enrich(Connection c, List<Model.Builder> models) throws SQLException {
     if (models.isEmpty()) {
       return List.of();
     }

@@ -22,7 +22,11 @@ final class ModelWrites {
   private ModelWrites() {}
 
   static Model create(
-      Connection c, String name, String description, Map<String, String> labels, String actor,
+      Connection c,
+      String name,
+      String description,
+      Map<String, String> labels,
+      String actor,
       long now)
       throws SQLException {
     if (ModelReader.exists(c, name)) {
@@ -48,7 +52,10 @@ final class ModelWrites {
     Model model = require(c, name);
     if (!model.getAliasesMap().isEmpty()) {
       throw new CanopyException.FailedPrecondition(
-          "model '" + name + "' still has aliases " + model.getAliasesMap().keySet()
+          "model '"
+              + name
+              + "' still has aliases "
+              + model.getAliasesMap().keySet()
               + "; delete them first");
     }
     if (model.hasTrafficPolicy()) {
@@ -78,12 +85,16 @@ final class ModelWrites {
     ModelVersion target = VersionWrites.require(c, name, version);
     if (target.getState() != VersionState.VERSION_STATE_READY) {
       throw new CanopyException.FailedPrecondition(
-          "version " + version + " of model '" + name + "' is " + target.getState()
+          "version "
+              + version
+              + " of model '"
+              + name
+              + "' is "
+              + target.getState()
               + "; only READY versions can be aliased");
     }
     if (Sql.update(
-            c, "UPDATE aliases SET version = ? WHERE model = ? AND alias = ?", version, name,
-            alias)
+            c, "UPDATE aliases SET version = ? WHERE model = ? AND alias = ?", version, name, alias)
         == 0) {
       Sql.update(
           c, "INSERT INTO aliases (model, alias, version) VALUES (?, ?, ?)", name, alias, version);
@@ -100,15 +111,17 @@ final class ModelWrites {
     }
     if (model.hasTrafficPolicy() && PolicyReferences.alias(model.getTrafficPolicy(), alias)) {
       throw new CanopyException.FailedPrecondition(
-          "the traffic policy of model '" + name + "' routes to alias '" + alias
+          "the traffic policy of model '"
+              + name
+              + "' routes to alias '"
+              + alias
               + "'; change the policy first");
     }
     Sql.update(c, "DELETE FROM aliases WHERE model = ? AND alias = ?", name, alias);
     return changed(c, name, actor, "DeleteAlias", version, "removed " + alias, now);
   }
 
-  static Model setPolicy(
-      Connection c, String name, TrafficPolicy policy, String actor, long now)
+  static Model setPolicy(Connection c, String name, TrafficPolicy policy, String actor, long now)
       throws SQLException {
     Model model = require(c, name);
     if (policy.getSplitsCount() == 0) {
@@ -122,8 +135,13 @@ final class ModelWrites {
       } else if (!LATEST.equals(split.getAlias())
           && !model.getAliasesMap().containsKey(split.getAlias())) {
         throw new CanopyException.NotFound(
-            "policy.splits[" + i + "].alias: model '" + name + "' has no alias '"
-                + split.getAlias() + "'");
+            "policy.splits["
+                + i
+                + "].alias: model '"
+                + name
+                + "' has no alias '"
+                + split.getAlias()
+                + "'");
       }
     }
     if (policy.hasShadow()) {
@@ -137,8 +155,8 @@ final class ModelWrites {
   }
 
   /**
-   * The model, with its row locked until the transaction ends: mutations of one model run one
-   * at a time on PostgreSQL too (SQLite's writers are serialized anyway).
+   * The model, with its row locked until the transaction ends: mutations of one model run one at a
+   * time on PostgreSQL too (SQLite's writers are serialized anyway).
    */
   static Model require(Connection c, String name) throws SQLException {
     Sql.update(c, "UPDATE models SET update_time = update_time WHERE name = ?", name);
@@ -164,8 +182,7 @@ final class ModelWrites {
   }
 
   private static Model changed(
-      Connection c, String name, String actor, String action, long version, String detail,
-      long now)
+      Connection c, String name, String actor, String action, long version, String detail, long now)
       throws SQLException {
     Sql.update(c, "UPDATE models SET update_time = ? WHERE name = ?", now, name);
     Journal.appendChange(c, ChangeKind.CHANGE_KIND_MODEL_UPSERTED, name, 0, now);

@@ -28,7 +28,8 @@ public record PostgresSettings(
     Objects.requireNonNull(password, "registry.store.postgresql.password");
     if (schema == null || !SCHEMA.matcher(schema).matches()) {
       throw new IllegalArgumentException(
-          "registry.store.postgresql.schema: '" + schema
+          "registry.store.postgresql.schema: '"
+              + schema
               + "' must be a lower-case identifier ([a-z_][a-z0-9_]*)");
     }
     if (poolSize < 2 || poolSize > 100) {
@@ -39,7 +40,14 @@ public record PostgresSettings(
 
   @Override
   public String toString() {
-    return "PostgresSettings[url=" + url + ", user=" + user + ", schema=" + schema
-        + ", poolSize=" + poolSize + ", password=<redacted>]";
+    return "PostgresSettings[url="
+        + url
+        + ", user="
+        + user
+        + ", schema="
+        + schema
+        + ", poolSize="
+        + poolSize
+        + ", password=<redacted>]";
   }
 }

@@ -6,10 +6,10 @@ import java.util.function.LongSupplier;
 import java.util.logging.Logger;
 
 /**
- * Whether the metadata store can write. A write that failed for lack of space marks it unable;
- * the registry then reports not-ready. A later successful write clears the mark, and so does a
- * probe write, tried at most once per {@code probeInterval} while readiness is asked for, so the
- * registry recovers by itself once space returns, even when no client writes.
+ * Whether the metadata store can write. A write that failed for lack of space marks it unable; the
+ * registry then reports not-ready. A later successful write clears the mark, and so does a probe
+ * write, tried at most once per {@code probeInterval} while readiness is asked for, so the registry
+ * recovers by itself once space returns, even when no client writes.
  */
 public final class StoreHealth {
 
@@ -43,8 +43,8 @@ public final class StoreHealth {
   }
 
   /**
-   * True when the last write did not fail for lack of space, or when {@code probe} (a small
-   * write, which itself reports success or failure here) succeeds now.
+   * True when the last write did not fail for lack of space, or when {@code probe} (a small write,
+   * which itself reports success or failure here) succeeds now.
    */
   boolean writable(BooleanSupplier probe) {
     if (!full) {

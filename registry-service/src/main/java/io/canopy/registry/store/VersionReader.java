@@ -17,8 +17,7 @@ final class VersionReader {
 
   private VersionReader() {}
 
-  static Optional<ModelVersion> find(Connection c, String model, long version)
-      throws SQLException {
+  static Optional<ModelVersion> find(Connection c, String model, long version) throws SQLException {
     return Sql.queryOne(
         c, SELECT + "WHERE model = ? AND version = ?", VersionReader::map, model, version);
   }

@@ -55,8 +55,13 @@ final class VersionWrites {
         "UploadVersion",
         model,
         version,
-        "received " + upload.getSizeBytes() + " bytes (" + Columns.format(upload.getFormat())
-            + ", sha256 " + upload.getSha256() + "); validating",
+        "received "
+            + upload.getSizeBytes()
+            + " bytes ("
+            + Columns.format(upload.getFormat())
+            + ", sha256 "
+            + upload.getSha256()
+            + "); validating",
         now);
     return require(c, model, version);
   }
@@ -67,7 +72,12 @@ final class VersionWrites {
     ModelVersion current = require(c, model, version);
     if (current.getState() != VersionState.VERSION_STATE_VALIDATING) {
       throw new CanopyException.FailedPrecondition(
-          "version " + version + " of model '" + model + "' is " + current.getState()
+          "version "
+              + version
+              + " of model '"
+              + model
+              + "' is "
+              + current.getState()
               + ", not VALIDATING");
     }
     ModelVersion merged =
@@ -118,7 +128,12 @@ final class VersionWrites {
       case VERSION_STATE_READY, VERSION_STATE_FAILED -> {}
       default ->
           throw new CanopyException.FailedPrecondition(
-              "version " + version + " of model '" + model + "' is " + current.getState()
+              "version "
+                  + version
+                  + " of model '"
+                  + model
+                  + "' is "
+                  + current.getState()
                   + "; wait for validation to finish");
     }
     List<String> aliases =
@@ -134,7 +149,10 @@ final class VersionWrites {
     }
     if (ModelWrites.policy(c, model).map(p -> PolicyReferences.version(p, version)).orElse(false)) {
       throw new CanopyException.FailedPrecondition(
-          "the traffic policy of model '" + model + "' routes to version " + version
+          "the traffic policy of model '"
+              + model
+              + "' routes to version "
+              + version
               + "; change the policy first");
     }
     Sql.update(
@@ -173,8 +191,6 @@ final class VersionWrites {
   static ModelVersion require(Connection c, String model, long version) throws SQLException {
     return VersionReader.find(c, model, version)
         .orElseThrow(
-            () ->
-                new CanopyException.NotFound(
-                    "model '" + model + "' has no version " + version));
+            () -> new CanopyException.NotFound("model '" + model + "' has no version " + version));
   }
 }

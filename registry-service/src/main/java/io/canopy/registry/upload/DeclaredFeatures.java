@@ -7,8 +7,8 @@ import java.util.List;
 
 /**
  * Reconciles what an uploader declared (feature names and types, input binding) with what the
- * validator read from the file: a contradiction fails the version; declarations fill in what
- * the file does not say.
+ * validator read from the file: a contradiction fails the version; declarations fill in what the
+ * file does not say.
  */
 final class DeclaredFeatures {
 
@@ -30,8 +30,10 @@ final class DeclaredFeatures {
         && header.hasInputBinding()
         && header.getInputBinding().getFeaturesCount() != n) {
       problem =
-          "the input binding names " + header.getInputBinding().getFeaturesCount()
-              + " features but the model has " + n;
+          "the input binding names "
+              + header.getInputBinding().getFeaturesCount()
+              + " features but the model has "
+              + n;
     }
     if (problem != null) {
       return ModelVersion.newBuilder()
@@ -54,12 +56,15 @@ final class DeclaredFeatures {
       return null;
     }
     if (!inFile.isEmpty() && !declared.equals(inFile)) {
-      return "declared " + field + " " + abbreviate(declared)
-          + " disagree with the model file's " + abbreviate(inFile);
+      return "declared "
+          + field
+          + " "
+          + abbreviate(declared)
+          + " disagree with the model file's "
+          + abbreviate(inFile);
     }
     if (declared.size() != n) {
-      return "declared " + declared.size() + " " + field + " but the model has " + n
-          + " features";
+      return "declared " + declared.size() + " " + field + " but the model has " + n + " features";
     }
     return null;
   }

@@ -18,9 +18,9 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * An upload being received: bytes go to a private file in the staging area while their sha256
- * and size are tracked, with the size cap enforced per chunk. The file is never visible to
- * readers; it is either discarded or, once validated, moved into the artifact store.
+ * An upload being received: bytes go to a private file in the staging area while their sha256 and
+ * size are tracked, with the size cap enforced per chunk. The file is never visible to readers; it
+ * is either discarded or, once validated, moved into the artifact store.
  */
 public final class StagedUpload {
 
@@ -42,8 +42,7 @@ public final class StagedUpload {
   static StagedUpload create(Path stagingDir, long maxBytes) {
     try {
       Path file = Files.createTempFile(Files.createDirectories(stagingDir), "upload-", ".part");
-      return new StagedUpload(
-          file, FileChannel.open(file, StandardOpenOption.WRITE), maxBytes);
+      return new StagedUpload(file, FileChannel.open(file, StandardOpenOption.WRITE), maxBytes);
     } catch (IOException e) {
       throw failure("cannot create a staging file", e);
     }

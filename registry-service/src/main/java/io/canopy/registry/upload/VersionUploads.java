@@ -27,9 +27,9 @@ import java.util.logging.Logger;
 
 /**
  * The life of an uploaded version: staged bytes are checked (non-empty, expected digest, a
- * recognized format; otherwise refused and nothing is kept), recorded as VALIDATING, validated
- * on a bounded pool, then moved into the artifact store and marked READY, or discarded and
- * marked FAILED with the reason.
+ * recognized format; otherwise refused and nothing is kept), recorded as VALIDATING, validated on a
+ * bounded pool, then moved into the artifact store and marked READY, or discarded and marked FAILED
+ * with the reason.
  */
 public final class VersionUploads implements AutoCloseable {
 
@@ -38,6 +38,7 @@ public final class VersionUploads implements AutoCloseable {
   private final MetadataStore store;
   private final ArtifactStore artifacts;
   private final ModelValidator validator;
+
   /** Below this much free space on the staging disk an upload is refused before it starts. */
   private static final long MIN_FREE_BYTES = 1 << 20;
 
@@ -105,9 +106,9 @@ public final class VersionUploads implements AutoCloseable {
   }
 
   /**
-   * Finishes an upload whose bytes have all arrived. Throws INVALID_ARGUMENT (keeping nothing)
-   * for empty or unrecognized bytes or a digest mismatch; otherwise records the version as
-   * VALIDATING and returns a future of its final state.
+   * Finishes an upload whose bytes have all arrived. Throws INVALID_ARGUMENT (keeping nothing) for
+   * empty or unrecognized bytes or a digest mismatch; otherwise records the version as VALIDATING
+   * and returns a future of its final state.
    */
   public CompletableFuture<ModelVersion> complete(
       StagedUpload upload, UploadVersionHeader header, String actor) {
@@ -211,8 +212,10 @@ public final class VersionUploads implements AutoCloseable {
         interrupted = true; // restored below, after the outcome is recorded
         outcome = failed("the registry shut down during validation");
       } catch (RuntimeException e) {
-        LOG.log(Level.WARNING, "validation of " + version.getModel() + "/" + version.getVersion()
-            + " could not run", e);
+        LOG.log(
+            Level.WARNING,
+            "validation of " + version.getModel() + "/" + version.getVersion() + " could not run",
+            e);
         outcome = failed("validation could not run; see the registry log");
       }
       try {
@@ -235,8 +238,11 @@ public final class VersionUploads implements AutoCloseable {
       } catch (CanopyException.ResourceExhausted e) {
         retries.schedule(this::failForSpace, 1, TimeUnit.SECONDS);
         throw new CanopyException.ResourceExhausted(
-            "the registry's storage is full: version " + version.getVersion() + " of '"
-                + version.getModel() + "' was recorded as VALIDATING but could not be completed;"
+            "the registry's storage is full: version "
+                + version.getVersion()
+                + " of '"
+                + version.getModel()
+                + "' was recorded as VALIDATING but could not be completed;"
                 + " it will be marked FAILED once space returns. Free space and upload again");
       }
     }
@@ -244,13 +250,20 @@ public final class VersionUploads implements AutoCloseable {
     private void failForSpace() {
       try {
         store.completeValidation(
-            version.getModel(), version.getVersion(),
+            version.getModel(),
+            version.getVersion(),
             failed("the registry's storage was full when this version was uploaded"));
       } catch (CanopyException.ResourceExhausted e) {
         retries.schedule(this::failForSpace, 1, TimeUnit.SECONDS);
       } catch (RuntimeException e) {
-        LOG.log(Level.WARNING, "cannot mark " + version.getModel() + "/" + version.getVersion()
-            + " FAILED; it will be at the next start", e);
+        LOG.log(
+            Level.WARNING,
+            "cannot mark "
+                + version.getModel()
+                + "/"
+                + version.getVersion()
+                + " FAILED; it will be at the next start",
+            e);
       }
     }
 

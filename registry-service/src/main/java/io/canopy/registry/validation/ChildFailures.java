@@ -28,7 +28,7 @@ final class ChildFailures {
   /** What crashSignal reports when HotSpot's report says native memory ran out. */
   private static final String NATIVE_OOM = "native out of memory";
 
-  /** "#  SIGSEGV (0xb) at pc=…" in a HotSpot error report. */
+  /** "# SIGSEGV (0xb) at pc=…" in a HotSpot error report. */
   private static final Pattern CRASH_SIGNAL = Pattern.compile("#\\s+(SIG[A-Z]+) \\(0x");
 
   /** HotSpot's note on that line when the signal was sent by kill(), not raised by a fault. */
@@ -40,14 +40,15 @@ final class ChildFailures {
   private ChildFailures() {}
 
   static ModelVersion timedOut(Duration timeout) {
-    String text = timeout.toMillis() % 1000 == 0 ? timeout.toSeconds() + "s" : timeout.toMillis() + "ms";
+    String text =
+        timeout.toMillis() % 1000 == 0 ? timeout.toSeconds() + "s" : timeout.toMillis() + "ms";
     return failed("validation did not finish within " + text);
   }
 
   /**
    * Why a child with exit status {@code exit} died without answering. HotSpot's crash handler
-   * writes an error report into {@code scratch}, then exits with status 1 when core dumps are
-   * off: the report is the reliable sign of a native crash, and names the signal.
+   * writes an error report into {@code scratch}, then exits with status 1 when core dumps are off:
+   * the report is the reliable sign of a native crash, and names the signal.
    */
   static ModelVersion died(int exit, Path scratch, ProbeCommand command) {
     logStderr(exit, scratch.resolve("stderr"));
@@ -55,14 +56,17 @@ final class ChildFailures {
     if (crash.isPresent() && crash.get().equals(NATIVE_OOM)) {
       return failed(
           "validation ran out of native memory (address-space cap "
-              + command.maxAddressSpaceMb() + " MiB)");
+              + command.maxAddressSpaceMb()
+              + " MiB)");
     }
     if (crash.isPresent() && crash.get().endsWith(BY_KILL)) {
       return failed("the validation process crashed (" + crash.get() + ") while loading the model");
     }
     if (crash.isPresent()) {
       return failed(
-          "the validation process crashed (" + crash.get() + ") while loading the model:"
+          "the validation process crashed ("
+              + crash.get()
+              + ") while loading the model:"
               + " the file is corrupt or not a model XGBoost can load");
     }
     if (exit == OUT_OF_MEMORY_EXIT) {
@@ -70,7 +74,8 @@ final class ChildFailures {
     }
     if (exit > 128) {
       return failed(
-          "the validation process was killed by signal " + (exit - 128)
+          "the validation process was killed by signal "
+              + (exit - 128)
               + " while loading the model");
     }
     if (exit == 0) {
@@ -78,8 +83,11 @@ final class ChildFailures {
     }
     if (command.maxAddressSpaceMb() > 0) {
       return failed(
-          "the validation process failed with exit code " + exit + " (memory cap "
-              + command.maxAddressSpaceMb() + " MiB may have been reached)");
+          "the validation process failed with exit code "
+              + exit
+              + " (memory cap "
+              + command.maxAddressSpaceMb()
+              + " MiB may have been reached)");
     }
     return failed("the validation process failed with exit code " + exit);
   }

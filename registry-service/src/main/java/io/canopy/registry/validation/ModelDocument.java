@@ -16,12 +16,12 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Reads an XGBoost model file (UBJSON or JSON) into plain Java values, memory-safely and before
- * any native code sees it: objects become {@code Map<String, Object>}, arrays {@code List<Object>}
- * (UBJ typed integer arrays {@code long[]}, typed float arrays {@code double[]}), numbers {@code
- * Long} or {@code Double}, plus {@code String}, {@code Boolean} and null. Every length is checked
- * against the bytes that are left, and nesting is bounded, so a hostile file fails with an
- * IOException rather than exhausting memory or the stack.
+ * Reads an XGBoost model file (UBJSON or JSON) into plain Java values, memory-safely and before any
+ * native code sees it: objects become {@code Map<String, Object>}, arrays {@code List<Object>} (UBJ
+ * typed integer arrays {@code long[]}, typed float arrays {@code double[]}), numbers {@code Long}
+ * or {@code Double}, plus {@code String}, {@code Boolean} and null. Every length is checked against
+ * the bytes that are left, and nesting is bounded, so a hostile file fails with an IOException
+ * rather than exhausting memory or the stack.
  */
 final class ModelDocument {
 
@@ -69,7 +69,9 @@ final class ModelDocument {
       }
       case START_ARRAY -> jsonArray(p, depth);
       case VALUE_NUMBER_INT ->
-          p.getNumberType() == JsonParser.NumberType.BIG_INTEGER ? (Object) p.getDoubleValue() : (Object) p.getLongValue();
+          p.getNumberType() == JsonParser.NumberType.BIG_INTEGER
+              ? (Object) p.getDoubleValue()
+              : (Object) p.getLongValue();
       case VALUE_NUMBER_FLOAT -> p.getDoubleValue();
       case VALUE_STRING -> p.getText();
       case VALUE_TRUE -> Boolean.TRUE;
@@ -244,7 +246,8 @@ final class ModelDocument {
       }
       long n = integer(type);
       if (n < 0 || n > in.remaining()) {
-        throw new IOException("a UBJSON length of " + n + " with " + in.remaining() + " bytes left");
+        throw new IOException(
+            "a UBJSON length of " + n + " with " + in.remaining() + " bytes left");
       }
       return (int) n;
     }

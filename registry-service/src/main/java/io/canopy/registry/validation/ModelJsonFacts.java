@@ -10,9 +10,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Reads a few scalar settings out of XGBoost's model JSON by streaming it: only objects on the
- * way to a wanted path are entered, everything else (the trees) is skipped, so memory stays
- * flat however large the model.
+ * Reads a few scalar settings out of XGBoost's model JSON by streaming it: only objects on the way
+ * to a wanted path are entered, everything else (the trees) is skipped, so memory stays flat
+ * however large the model.
  */
 final class ModelJsonFacts {
 

@@ -8,10 +8,10 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * How to start a probe child: this JVM's {@code java} and class path, with a heap cap. The
- * class path is passed on as it is: under Maven Surefire it is a manifest-only jar whose
- * Class-Path the child JVM follows just as the parent did; under {@code java -cp 'lib/*'} the
- * launcher has already expanded it into the jar list.
+ * How to start a probe child: this JVM's {@code java} and class path, with a heap cap. The class
+ * path is passed on as it is: under Maven Surefire it is a manifest-only jar whose Class-Path the
+ * child JVM follows just as the parent did; under {@code java -cp 'lib/*'} the launcher has already
+ * expanded it into the jar list.
  *
  * @param java the {@code java} executable
  * @param classPath the class path holding ModelProbe, XGBoost4J and their dependencies
@@ -24,8 +24,8 @@ public record ProbeCommand(Path java, String classPath, int maxHeapMb, int maxAd
   static final String PRLIMIT = "prlimit";
 
   /**
-   * The probe's main class, by name: referring to {@code ModelProbe.class} here would load it
-   * (and possibly XGBoost's classes) into the registry's JVM for nothing.
+   * The probe's main class, by name: referring to {@code ModelProbe.class} here would load it (and
+   * possibly XGBoost's classes) into the registry's JVM for nothing.
    */
   static final String MAIN_CLASS = "io.canopy.registry.validation.ModelProbe";
 
@@ -71,7 +71,9 @@ public record ProbeCommand(Path java, String classPath, int maxHeapMb, int maxAd
       if (!entry.isEmpty()) {
         entries.add(
             entry.endsWith("*")
-                ? Path.of(entry.substring(0, entry.length() - 1)).toAbsolutePath() + File.separator + "*"
+                ? Path.of(entry.substring(0, entry.length() - 1)).toAbsolutePath()
+                    + File.separator
+                    + "*"
                 : Path.of(entry).toAbsolutePath().toString());
       }
     }
@@ -108,25 +110,26 @@ public record ProbeCommand(Path java, String classPath, int maxHeapMb, int maxAd
       // Caps native memory too (XGBoost allocates outside the heap); the JVM runs inside it.
       line.addAll(List.of(PRLIMIT, "--as=" + maxAddressSpaceMb * 1024L * 1024L, "--"));
     }
-    line.addAll(List.of(
-        java.toString(),
-        "-Xmx" + maxHeapMb + "m",
-        "-XX:+ExitOnOutOfMemoryError",
-        "-XX:+UseSerialGC",
-        "-XX:TieredStopAtLevel=1",
-        // Small reservations keep the JVM itself well inside an address-space cap.
-        "-XX:ReservedCodeCacheSize=32m",
-        "-XX:CompressedClassSpaceSize=64m",
-        "-XX:MaxMetaspaceSize=128m",
-        "-XX:-UsePerfData",
-        "-XX:-CreateCoredumpOnCrash",
-        "-XX:ErrorFile=" + scratch.resolve("hs_err_pid%p.log"),
-        "-Djava.io.tmpdir=" + scratch,
-        "--enable-native-access=ALL-UNNAMED",
-        "-cp",
-        classPath,
-        MAIN_CLASS,
-        argument));
+    line.addAll(
+        List.of(
+            java.toString(),
+            "-Xmx" + maxHeapMb + "m",
+            "-XX:+ExitOnOutOfMemoryError",
+            "-XX:+UseSerialGC",
+            "-XX:TieredStopAtLevel=1",
+            // Small reservations keep the JVM itself well inside an address-space cap.
+            "-XX:ReservedCodeCacheSize=32m",
+            "-XX:CompressedClassSpaceSize=64m",
+            "-XX:MaxMetaspaceSize=128m",
+            "-XX:-UsePerfData",
+            "-XX:-CreateCoredumpOnCrash",
+            "-XX:ErrorFile=" + scratch.resolve("hs_err_pid%p.log"),
+            "-Djava.io.tmpdir=" + scratch,
+            "--enable-native-access=ALL-UNNAMED",
+            "-cp",
+            classPath,
+            MAIN_CLASS,
+            argument));
     return line;
   }
 }

@@ -21,9 +21,9 @@ import java.util.logging.Logger;
 
 /**
  * One warm validation child ({@code ModelProbe --serve}) with a private scratch directory. It
- * validates one model at a time: the path goes down stdin (length-prefixed), the result comes
- * back as a marker line on stdout (anything else a native library prints there is skipped). A
- * child that crashes, times out or stops making sense is killed and marked {@link #broken()}.
+ * validates one model at a time: the path goes down stdin (length-prefixed), the result comes back
+ * as a marker line on stdout (anything else a native library prints there is skipped). A child that
+ * crashes, times out or stops making sense is killed and marked {@link #broken()}.
  */
 final class ProbeWorker implements AutoCloseable {
 
@@ -47,8 +47,7 @@ final class ProbeWorker implements AutoCloseable {
     this.readers = readers;
     this.requests = new DataOutputStream(process.getOutputStream());
     this.replies =
-        new BufferedReader(
-            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
   }
 
   /**

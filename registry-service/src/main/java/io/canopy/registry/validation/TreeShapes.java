@@ -7,18 +7,19 @@ import java.util.Optional;
 
 /**
  * Checks the node arrays of every tree in a parsed model ({@link ModelDocument}) before XGBoost
- * loads it. XGBoost's loader trusts node indices: a parent, child or split index out of range
- * makes it (or a later prediction) read outside its arrays, which may crash the process or may
- * not, depending on the memory layout. A child that happened to survive is no proof the file is
- * safe for serving, so these are checked here, deterministically: array lengths against
- * {@code num_nodes}, children and parents inside the tree and acyclic, split features inside
- * {@code num_feature}, and the forest's tree counts, groups and categorical segments.
+ * loads it. XGBoost's loader trusts node indices: a parent, child or split index out of range makes
+ * it (or a later prediction) read outside its arrays, which may crash the process or may not,
+ * depending on the memory layout. A child that happened to survive is no proof the file is safe for
+ * serving, so these are checked here, deterministically: array lengths against {@code num_nodes},
+ * children and parents inside the tree and acyclic, split features inside {@code num_feature}, and
+ * the forest's tree counts, groups and categorical segments.
  */
 final class TreeShapes {
 
   private static final String[] NODE_ARRAYS = {
     "left_children", "right_children", "parents", "split_indices"
   };
+
   /** One entry per node when present (multi-target trees store some differently). */
   private static final String[] OPTIONAL_NODE_ARRAYS = {
     "split_conditions", "default_left", "loss_changes", "sum_hessian"
@@ -30,10 +31,15 @@ final class TreeShapes {
   static Optional<String> check(Object document) {
     try {
       Map<String, Object> learner = object(object(document, "the model").get("learner"), "learner");
-      Map<String, Object> params = object(learner.get("learner_model_param"), "learner_model_param");
+      Map<String, Object> params =
+          object(learner.get("learner_model_param"), "learner_model_param");
       long numFeature = number(params.get("num_feature"), "num_feature");
       long groups =
-          Math.max(1, Math.max(optionalNumber(params.get("num_class")), optionalNumber(params.get("num_target"))));
+          Math.max(
+              1,
+              Math.max(
+                  optionalNumber(params.get("num_class")),
+                  optionalNumber(params.get("num_target"))));
       List<Map<String, Object>> forests = new ArrayList<>();
       collectForests(learner.get("gradient_booster"), forests, 0);
       for (Map<String, Object> forest : forests) {
@@ -67,12 +73,14 @@ final class TreeShapes {
     if (forest.get("gbtree_model_param") instanceof Map<?, ?> param
         && param.get("num_trees") != null
         && number(param.get("num_trees"), "num_trees") != trees.size()) {
-      throw new Inconsistent("num_trees is " + param.get("num_trees") + " but " + trees.size() + " trees are stored");
+      throw new Inconsistent(
+          "num_trees is " + param.get("num_trees") + " but " + trees.size() + " trees are stored");
     }
     if (forest.containsKey("tree_info")) {
       long[] info = integers(forest.get("tree_info"), "tree_info");
       if (info.length != trees.size()) {
-        throw new Inconsistent("tree_info has " + info.length + " entries for " + trees.size() + " trees");
+        throw new Inconsistent(
+            "tree_info has " + info.length + " entries for " + trees.size() + " trees");
       }
       for (long group : info) {
         if (group < 0 || group >= groups) {
@@ -108,7 +116,8 @@ final class TreeShapes {
     }
     for (String name : OPTIONAL_NODE_ARRAYS) {
       if (tree.containsKey(name) && length(tree.get(name), at + "." + name) != n) {
-        throw new Inconsistent(at + "." + name + " has the wrong number of entries for " + n + " nodes");
+        throw new Inconsistent(
+            at + "." + name + " has the wrong number of entries for " + n + " nodes");
       }
     }
     long[] left = integers(tree.get("left_children"), at + ".left_children");
@@ -123,18 +132,22 @@ final class TreeShapes {
         throw new Inconsistent(at + " node " + i + " has one child");
       }
       if (i > 0 && (parents[i] < 0 || parents[i] >= n)) {
-        throw new Inconsistent(at + " node " + i + " has parent " + parents[i] + " outside the tree");
+        throw new Inconsistent(
+            at + " node " + i + " has parent " + parents[i] + " outside the tree");
       }
       if (leaf) {
         continue;
       }
       if (splits[i] < 0 || splits[i] >= numFeature) {
-        throw new Inconsistent(at + " node " + i + " splits on feature " + splits[i] + " of " + numFeature);
+        throw new Inconsistent(
+            at + " node " + i + " splits on feature " + splits[i] + " of " + numFeature);
       }
       for (long child : new long[] {left[i], right[i]}) {
-        // No node is anyone's child twice and the root is no one's: what the root reaches is a tree.
+        // No node is anyone's child twice and the root is no one's: what the root reaches is a
+        // tree.
         if (child < 1 || child >= n || seen[(int) child] || parents[(int) child] != i) {
-          throw new Inconsistent(at + " node " + i + " has child " + child + " that does not fit the tree");
+          throw new Inconsistent(
+              at + " node " + i + " has child " + child + " that does not fit the tree");
         }
         seen[(int) child] = true;
       }
@@ -154,7 +167,10 @@ final class TreeShapes {
       throw new Inconsistent(at + " categorical arrays differ in length");
     }
     for (int i = 0; i < nodes.length; i++) {
-      if (nodes[i] < 0 || nodes[i] >= n || segments[i] < 0 || sizes[i] < 0
+      if (nodes[i] < 0
+          || nodes[i] >= n
+          || segments[i] < 0
+          || sizes[i] < 0
           || segments[i] + sizes[i] > categories) {
         throw new Inconsistent(at + " categorical split " + i + " points outside its arrays");
       }

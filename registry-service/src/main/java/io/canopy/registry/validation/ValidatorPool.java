@@ -15,12 +15,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Logger;
 
 /**
- * Validates models in a small pool of warm child JVMs ({@link ProbeWorker}), each with a heap
- * cap, an optional address-space cap, and a time cap per model. Children start on first use and
- * are then reused; one that crashed (SIGSEGV in the native loader), timed out or ran out of
- * memory is killed and replaced by a fresh one on the next validation, and each is recycled
- * after {@link #MAX_USES} models so that nothing leaked in it lives long. Untrusted bytes are
- * only ever loaded in a child.
+ * Validates models in a small pool of warm child JVMs ({@link ProbeWorker}), each with a heap cap,
+ * an optional address-space cap, and a time cap per model. Children start on first use and are then
+ * reused; one that crashed (SIGSEGV in the native loader), timed out or ran out of memory is killed
+ * and replaced by a fresh one on the next validation, and each is recycled after {@link #MAX_USES}
+ * models so that nothing leaked in it lives long. Untrusted bytes are only ever loaded in a child.
  */
 public final class ValidatorPool implements ModelValidator {
 

@@ -1,8 +1,8 @@
 package io.canopy.registry.validation;
 
 /**
- * Turns an XGBoost error message into one line for people: the first line, without the
- * "[12:00:00] /path/file.cc:42: " prefix and the native stack trace.
+ * Turns an XGBoost error message into one line for people: the first line, without the "[12:00:00]
+ * /path/file.cc:42: " prefix and the native stack trace.
  */
 final class XGBoostErrors {
 

@@ -10,9 +10,9 @@ import io.canopy.registry.store.Snapshot;
 import java.util.Optional;
 
 /**
- * Turns the changes log into watch events: each change is sent with the entity's current
- * state. A change whose entity is gone since (a version of a deleted model) is skipped: the
- * deletion comes later in the log.
+ * Turns the changes log into watch events: each change is sent with the entity's current state. A
+ * change whose entity is gone since (a version of a deleted model) is skipped: the deletion comes
+ * later in the log.
  */
 final class ChangeFeed {
 

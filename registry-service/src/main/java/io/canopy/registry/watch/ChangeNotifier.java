@@ -1,8 +1,8 @@
 package io.canopy.registry.watch;
 
 /**
- * Tells the watch hub that a commit happened. The hub only flags work and hands it to its
- * executor, so a writer never waits for a watcher, however slow its client.
+ * Tells the watch hub that a commit happened. The hub only flags work and hands it to its executor,
+ * so a writer never waits for a watcher, however slow its client.
  */
 public final class ChangeNotifier {
 

@@ -8,10 +8,10 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The recent tail of the changes log as ready-to-send events, read from the store once per
- * commit for every stream: with a hundred watchers a write costs one read, not a hundred.
- * Revisions are gap-free, so the tail is contiguous and a cursor finds its place by index.
- * Streams whose cursor is older than the tail read the store themselves.
+ * The recent tail of the changes log as ready-to-send events, read from the store once per commit
+ * for every stream: with a hundred watchers a write costs one read, not a hundred. Revisions are
+ * gap-free, so the tail is contiguous and a cursor finds its place by index. Streams whose cursor
+ * is older than the tail read the store themselves.
  */
 final class RecentEvents {
 
@@ -36,8 +36,8 @@ final class RecentEvents {
   }
 
   /**
-   * Reads what was committed since the last refresh. Called by one thread at a time. If the
-   * store fails, the tail is dropped (streams read the store) and restarts at the next refresh.
+   * Reads what was committed since the last refresh. Called by one thread at a time. If the store
+   * fails, the tail is dropped (streams read the store) and restarts at the next refresh.
    */
   void refresh() {
     long from;

@@ -18,10 +18,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
- * Caps the open WatchModels streams, in total and per peer address: a watch is an open read
- * (no token needed) that holds a connection, a stream and its buffers for as long as the client
- * likes. Over a cap the call ends RESOURCE_EXHAUSTED naming the limit; serving and the gateway
- * retry their watch with backoff. A slot is freed when its stream ends, however it ends.
+ * Caps the open WatchModels streams, in total and per peer address: a watch is an open read (no
+ * token needed) that holds a connection, a stream and its buffers for as long as the client likes.
+ * Over a cap the call ends RESOURCE_EXHAUSTED naming the limit; serving and the gateway retry their
+ * watch with backoff. A slot is freed when its stream ends, however it ends.
  */
 public final class WatchAdmission implements ServerInterceptor {
 
@@ -117,11 +117,13 @@ public final class WatchAdmission implements ServerInterceptor {
   private String message(Refusal refusal) {
     return switch (refusal) {
       case TOTAL ->
-          "too many open watch streams (registry.watch.max-streams: " + limits.maxStreams()
+          "too many open watch streams (registry.watch.max-streams: "
+              + limits.maxStreams()
               + "); retry later";
       case PER_PEER ->
           "too many open watch streams from this address (registry.watch.max-streams-per-peer: "
-              + limits.maxStreamsPerPeer() + "); close one or retry later";
+              + limits.maxStreamsPerPeer()
+              + "); close one or retry later";
     };
   }
 

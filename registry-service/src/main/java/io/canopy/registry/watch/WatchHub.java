@@ -12,15 +12,15 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Serves WatchModels. After each commit (signalled by the {@link ChangeNotifier}) one task reads
- * the new changes into {@link RecentEvents} and wakes every open stream, which then sends from
- * that shared tail on a small pool (or from the store, when it is further behind). On close,
- * streams end with UNAVAILABLE so clients reconnect (elsewhere) with their last revision.
+ * the new changes into {@link RecentEvents} and wakes every open stream, which then sends from that
+ * shared tail on a small pool (or from the store, when it is further behind). On close, streams end
+ * with UNAVAILABLE so clients reconnect (elsewhere) with their last revision.
  */
 public final class WatchHub implements AutoCloseable {
 
@@ -93,8 +93,7 @@ public final class WatchHub implements AutoCloseable {
     if (closed) {
       throw new CanopyException.Unavailable("the registry is shutting down");
     }
-    WatchStream stream =
-        new WatchStream(store, recent, sinceRevision, out, executor, this::remove);
+    WatchStream stream = new WatchStream(store, recent, sinceRevision, out, executor, this::remove);
     streams.add(stream);
     out.setOnCancelHandler(stream::cancelled);
     out.setOnReadyHandler(stream::wake);

@@ -18,8 +18,11 @@ public record WatchLimits(int maxStreams, int maxStreamsPerPeer) {
     }
     if (maxStreamsPerPeer < 1 || maxStreamsPerPeer > maxStreams) {
       throw new IllegalArgumentException(
-          "registry.watch.max-streams-per-peer: " + maxStreamsPerPeer
-              + " must be between 1 and registry.watch.max-streams (" + maxStreams + ")");
+          "registry.watch.max-streams-per-peer: "
+              + maxStreamsPerPeer
+              + " must be between 1 and registry.watch.max-streams ("
+              + maxStreams
+              + ")");
     }
   }
 

@@ -16,8 +16,8 @@ import java.util.logging.Logger;
 /**
  * One WatchModels call. Any wake-up (new changes read, the transport becoming ready, shutdown)
  * schedules one drain at a time on the executor; a drain sends what follows the cursor (from the
- * hub's shared tail, or from the store when further behind) while the call is ready, and stops
- * when the client is slow: the next onReady resumes it.
+ * hub's shared tail, or from the store when further behind) while the call is ready, and stops when
+ * the client is slow: the next onReady resumes it.
  */
 final class WatchStream {
 
@@ -88,8 +88,7 @@ final class WatchStream {
       } catch (RuntimeException e) {
         LOG.log(Level.WARNING, "watch stream failed; the client will reconnect", e);
         finish(
-            Status.UNAVAILABLE.withDescription(
-                "watch interrupted; reconnect with since_revision"));
+            Status.UNAVAILABLE.withDescription("watch interrupted; reconnect with since_revision"));
       }
       scheduled.set(false);
       if (done || !pending || !scheduled.compareAndSet(false, true)) {

@@ -10,8 +10,10 @@ class PageTokensTest {
 
   @Test
   void decode_tokenOfTheSameList_returnsItsKey() {
-    assertThat(PageTokens.decode("models", PageTokens.encode("models", "churn.v2"), "")).isEqualTo("churn.v2");
-    assertThat(PageTokens.decodeLong("versions/m", PageTokens.encode("versions/m", "17"), 0)).isEqualTo(17);
+    assertThat(PageTokens.decode("models", PageTokens.encode("models", "churn.v2"), ""))
+        .isEqualTo("churn.v2");
+    assertThat(PageTokens.decodeLong("versions/m", PageTokens.encode("versions/m", "17"), 0))
+        .isEqualTo(17);
     assertThat(PageTokens.decode("models", "", "start")).isEqualTo("start");
   }
 
@@ -21,7 +23,8 @@ class PageTokensTest {
 
     assertThatThrownBy(() -> PageTokens.decodeLong("versions/b", versionsOfA, 0))
         .isInstanceOfSatisfying(
-            CanopyException.InvalidArgument.class, e -> assertThat(e.field()).isEqualTo("page_token"));
+            CanopyException.InvalidArgument.class,
+            e -> assertThat(e.field()).isEqualTo("page_token"));
     assertThatThrownBy(() -> PageTokens.decode("models", "%%%", ""))
         .isInstanceOf(CanopyException.InvalidArgument.class);
   }

@@ -1,13 +1,13 @@
 package io.canopy.registry.store;
 
-import io.canopy.common.testing.ProcessSuite;
-import io.canopy.common.testing.Await;
-import io.canopy.common.testing.Tools;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.canopy.common.grpc.GrpcTransports;
+import io.canopy.common.testing.Await;
 import io.canopy.common.testing.GrpcCleanup;
+import io.canopy.common.testing.ProcessSuite;
+import io.canopy.common.testing.Tools;
 import io.canopy.common.tls.ClientTls;
 import io.canopy.proto.registry.v1.ArchiveVersionRequest;
 import io.canopy.proto.registry.v1.CreateModelRequest;
@@ -52,8 +52,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The registry's data directory on a small file system that the test mounts (tmpfs) and fills:
  * every mutation is all or nothing and says which (OK and applied, or RESOURCE_EXHAUSTED and
- * nothing applied), readiness turns 503, and once space returns the registry is ready again and
- * the same writes succeed without a restart.
+ * nothing applied), readiness turns 503, and once space returns the registry is ready again and the
+ * same writes succeed without a restart.
  */
 @ProcessSuite
 class DiskFullTest {
@@ -65,8 +65,7 @@ class DiskFullTest {
   @BeforeEach
   void mountSmallFileSystem() throws Exception {
     mount = Files.createDirectories(dir.resolve("small"));
-    boolean mounted =
-        run("mount", "-t", "tmpfs", "-o", "size=64m", "tmpfs", mount.toString()) == 0;
+    boolean mounted = run("mount", "-t", "tmpfs", "-o", "size=64m", "tmpfs", mount.toString()) == 0;
     Tools.require(mounted, "cannot mount a tmpfs here (needs root and mount permission)");
   }
 
@@ -135,7 +134,12 @@ class DiskFullTest {
     assertThat(v1.getState()).isEqualTo(VersionState.VERSION_STATE_READY);
     ModelVersion v2 = client.upload("churn", Fixtures.bytes(Fixtures.UBJ));
     ModelVersion v3 = client.upload("churn", Fixtures.bytes(Fixtures.UBJ));
-    stub.setAlias(SetAliasRequest.newBuilder().setModel("churn").setAlias("production").setVersion(1).build());
+    stub.setAlias(
+        SetAliasRequest.newBuilder()
+            .setModel("churn")
+            .setAlias("production")
+            .setVersion(1)
+            .build());
     stub.createModel(CreateModelRequest.newBuilder().setName("doomed").build());
     assertThat(health(server)).isEqualTo(200);
 
@@ -149,32 +153,61 @@ class DiskFullTest {
                 () -> models().contains("fresh")),
             new Write(
                 "SetAlias",
-                () -> stub.setAlias(SetAliasRequest.newBuilder().setModel("churn").setAlias("production").setVersion(2).build()),
+                () ->
+                    stub.setAlias(
+                        SetAliasRequest.newBuilder()
+                            .setModel("churn")
+                            .setAlias("production")
+                            .setVersion(2)
+                            .build()),
                 () -> model("churn").getAliasesMap().get("production") == 2L),
             new Write(
                 "SetAlias (new alias)",
-                () -> stub.setAlias(SetAliasRequest.newBuilder().setModel("churn").setAlias("canary").setVersion(2).build()),
+                () ->
+                    stub.setAlias(
+                        SetAliasRequest.newBuilder()
+                            .setModel("churn")
+                            .setAlias("canary")
+                            .setVersion(2)
+                            .build()),
                 () -> model("churn").getAliasesMap().containsKey("canary")),
             new Write(
                 "SetTrafficPolicy",
-                () -> stub.setTrafficPolicy(
-                    SetTrafficPolicyRequest.newBuilder().setModel("churn")
-                        .setPolicy(TrafficPolicy.newBuilder()
-                            .addSplits(TrafficSplit.newBuilder().setVersion(1).setPercent(90))
-                            .addSplits(TrafficSplit.newBuilder().setVersion(2).setPercent(10)))
-                        .build()),
+                () ->
+                    stub.setTrafficPolicy(
+                        SetTrafficPolicyRequest.newBuilder()
+                            .setModel("churn")
+                            .setPolicy(
+                                TrafficPolicy.newBuilder()
+                                    .addSplits(
+                                        TrafficSplit.newBuilder().setVersion(1).setPercent(90))
+                                    .addSplits(
+                                        TrafficSplit.newBuilder().setVersion(2).setPercent(10)))
+                            .build()),
                 () -> model("churn").hasTrafficPolicy()),
             new Write(
                 "ArchiveVersion",
-                () -> stub.archiveVersion(ArchiveVersionRequest.newBuilder().setModel("churn").setVersion(v3.getVersion()).build()),
-                () -> version("churn", v3.getVersion()).getState() == VersionState.VERSION_STATE_ARCHIVED),
+                () ->
+                    stub.archiveVersion(
+                        ArchiveVersionRequest.newBuilder()
+                            .setModel("churn")
+                            .setVersion(v3.getVersion())
+                            .build()),
+                () ->
+                    version("churn", v3.getVersion()).getState()
+                        == VersionState.VERSION_STATE_ARCHIVED),
             new Write(
                 "DeleteModel",
                 () -> stub.deleteModel(DeleteModelRequest.newBuilder().setName("doomed").build()),
                 () -> !models().contains("doomed")),
             new Write(
                 "DeleteAlias",
-                () -> stub.deleteAlias(DeleteAliasRequest.newBuilder().setModel("churn").setAlias("production").build()),
+                () ->
+                    stub.deleteAlias(
+                        DeleteAliasRequest.newBuilder()
+                            .setModel("churn")
+                            .setAlias("production")
+                            .build()),
                 () -> !model("churn").getAliasesMap().containsKey("production")),
             new Write(
                 "UploadVersion",
@@ -199,7 +232,8 @@ class DiskFullTest {
         wrong.add(w.name() + ": " + code + " " + e.getStatus().getDescription());
       }
     }
-    System.out.printf("disk full: %d of %d writes refused (%s), the rest applied whole%n",
+    System.out.printf(
+        "disk full: %d of %d writes refused (%s), the rest applied whole%n",
         refused.size(), writes.size(), refused.stream().map(Write::name).toList());
     assertThat(wrong).isEmpty();
     assertThat(refused).extracting(Write::name).contains("UploadVersion");
@@ -211,13 +245,16 @@ class DiskFullTest {
     for (Path p : filler) {
       Files.delete(p);
     }
-    Await.until("ready again once space returns", Duration.ofSeconds(30), () -> {
-      try {
-        return health(server) == 200;
-      } catch (Exception e) {
-        return false;
-      }
-    });
+    Await.until(
+        "ready again once space returns",
+        Duration.ofSeconds(30),
+        () -> {
+          try {
+            return health(server) == 200;
+          } catch (Exception e) {
+            return false;
+          }
+        });
     for (Write w : refused) {
       StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class, w.call()::run);
       assertThat(e).as(w.name() + " after space returned").isNull();
@@ -230,23 +267,31 @@ class DiskFullTest {
   }
 
   private ModelVersion version(String model, long version) {
-    return stub().getVersion(GetVersionRequest.newBuilder().setModel(model).setVersion(version).build()).getVersion();
+    return stub()
+        .getVersion(GetVersionRequest.newBuilder().setModel(model).setVersion(version).build())
+        .getVersion();
   }
 
   private boolean versionExists(String model, long version) {
-    StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class, () -> version(model, version));
+    StatusRuntimeException e =
+        catchThrowableOfType(StatusRuntimeException.class, () -> version(model, version));
     return e == null;
   }
 
   private List<String> models() {
-    return stub().listModels(ListModelsRequest.newBuilder().setPageSize(100).build()).getModelsList().stream()
+    return stub()
+        .listModels(ListModelsRequest.newBuilder().setPageSize(100).build())
+        .getModelsList()
+        .stream()
         .map(Model::getName)
         .toList();
   }
 
-  private io.canopy.proto.registry.v1.ModelRegistryServiceGrpc.ModelRegistryServiceBlockingStub stub;
+  private io.canopy.proto.registry.v1.ModelRegistryServiceGrpc.ModelRegistryServiceBlockingStub
+      stub;
 
-  private io.canopy.proto.registry.v1.ModelRegistryServiceGrpc.ModelRegistryServiceBlockingStub stub() {
+  private io.canopy.proto.registry.v1.ModelRegistryServiceGrpc.ModelRegistryServiceBlockingStub
+      stub() {
     return stub;
   }
 }

@@ -29,7 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
 class JdbcMetadataStoreTest {
 
   private static final String SHA = "a".repeat(64);
-  private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-01-02T03:04:05Z"), ZoneOffset.UTC);
+  private static final Clock CLOCK =
+      Clock.fixed(Instant.parse("2026-01-02T03:04:05Z"), ZoneOffset.UTC);
 
   @TempDir Path dir;
   private final AtomicInteger commits = new AtomicInteger();

@@ -20,13 +20,17 @@ class DeclaredFeaturesTest {
   }
 
   private static UploadVersionHeader declaring(List<String> names, List<String> types) {
-    return UploadVersionHeader.newBuilder().addAllFeatureNames(names).addAllFeatureTypes(types).build();
+    return UploadVersionHeader.newBuilder()
+        .addAllFeatureNames(names)
+        .addAllFeatureTypes(types)
+        .build();
   }
 
   @Test
   void reconcile_nothingDeclared_keepsTheFileFacts() {
     ModelVersion out =
-        DeclaredFeatures.reconcile(ready(List.of("a", "b")), UploadVersionHeader.getDefaultInstance());
+        DeclaredFeatures.reconcile(
+            ready(List.of("a", "b")), UploadVersionHeader.getDefaultInstance());
 
     assertThat(out.getState()).isEqualTo(VersionState.VERSION_STATE_READY);
     assertThat(out.getFeatureNamesList()).containsExactly("a", "b");
@@ -35,7 +39,8 @@ class DeclaredFeaturesTest {
   @Test
   void reconcile_fileWithoutNames_adoptsTheDeclaredOnes() {
     ModelVersion out =
-        DeclaredFeatures.reconcile(ready(List.of()), declaring(List.of("x", "y"), List.of("q", "c")));
+        DeclaredFeatures.reconcile(
+            ready(List.of()), declaring(List.of("x", "y"), List.of("q", "c")));
 
     assertThat(out.getState()).isEqualTo(VersionState.VERSION_STATE_READY);
     assertThat(out.getFeatureNamesList()).containsExactly("x", "y");
@@ -45,7 +50,8 @@ class DeclaredFeaturesTest {
   @Test
   void reconcile_contradictionsOrWrongCounts_failed() {
     assertThat(
-            DeclaredFeatures.reconcile(ready(List.of("a", "b")), declaring(List.of("b", "a"), List.of()))
+            DeclaredFeatures.reconcile(
+                    ready(List.of("a", "b")), declaring(List.of("b", "a"), List.of()))
                 .getState())
         .isEqualTo(VersionState.VERSION_STATE_FAILED);
     assertThat(
@@ -63,8 +69,12 @@ class DeclaredFeaturesTest {
   @Test
   void reconcile_failedOutcome_untouched() {
     ModelVersion failed =
-        ModelVersion.newBuilder().setState(VersionState.VERSION_STATE_FAILED).setFailureReason("x").build();
+        ModelVersion.newBuilder()
+            .setState(VersionState.VERSION_STATE_FAILED)
+            .setFailureReason("x")
+            .build();
 
-    assertThat(DeclaredFeatures.reconcile(failed, declaring(List.of("a"), List.of()))).isEqualTo(failed);
+    assertThat(DeclaredFeatures.reconcile(failed, declaring(List.of("a"), List.of())))
+        .isEqualTo(failed);
   }
 }

@@ -1,8 +1,8 @@
 package io.canopy.registry.validation;
 
-import io.canopy.common.testing.ProcessSuite;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.canopy.common.testing.ProcessSuite;
 import io.canopy.proto.registry.v1.ModelFormat;
 import io.canopy.proto.registry.v1.ModelVersion;
 import io.canopy.proto.registry.v1.VersionState;
@@ -33,8 +33,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 /**
  * A warm validation child that dies in the middle of a validation, by a native crash (SIGSEGV,
  * which HotSpot answers with an error report) or killed outright (SIGKILL). The model is a named
- * pipe: once the test's open of its writing end returns, the child has opened the model inside
- * its probe and waits for bytes, so the signal always lands mid-validation.
+ * pipe: once the test's open of its writing end returns, the child has opened the model inside its
+ * probe and waits for bytes, so the signal always lands mid-validation.
  */
 @EnabledOnOs(OS.LINUX)
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
@@ -98,9 +98,9 @@ class ChildDeathTest {
 
   /**
    * The one live validation child of the pool working under {@code scratch}. Looks at every
-   * descendant, not only direct children (a launcher such as prlimit may stand between this JVM
-   * and the child's), and matches its arguments in /proc: ProcessHandle.Info cuts long command
-   * lines short, before the main class.
+   * descendant, not only direct children (a launcher such as prlimit may stand between this JVM and
+   * the child's), and matches its arguments in /proc: ProcessHandle.Info cuts long command lines
+   * short, before the main class.
    */
   private static ProcessHandle onlyChild(Path scratch) {
     List<ProcessHandle> children =

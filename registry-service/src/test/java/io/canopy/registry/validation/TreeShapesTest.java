@@ -32,7 +32,8 @@ class TreeShapesTest {
   void check_fixturesInBothFormats_consistent() throws Exception {
     assertThat(TreeShapes.check(read(Fixtures.UBJ, Fixtures.bytes(Fixtures.UBJ)))).isEmpty();
     assertThat(TreeShapes.check(read(Fixtures.JSON, Fixtures.bytes(Fixtures.JSON)))).isEmpty();
-    assertThat(TreeShapes.check(read(Fixtures.DIABETES, Fixtures.bytes(Fixtures.DIABETES)))).isEmpty();
+    assertThat(TreeShapes.check(read(Fixtures.DIABETES, Fixtures.bytes(Fixtures.DIABETES))))
+        .isEmpty();
   }
 
   @Test
@@ -51,7 +52,8 @@ class TreeShapesTest {
     b[DIABETES_PARENT_OFFSET] = (byte) 0xFF;
     b[DIABETES_PARENT_OFFSET + 1] = (byte) 0xFF;
 
-    assertThat(TreeShapes.check(read(Fixtures.DIABETES, b))).hasValueSatisfying(r -> assertThat(r).contains("trees[184]"));
+    assertThat(TreeShapes.check(read(Fixtures.DIABETES, b)))
+        .hasValueSatisfying(r -> assertThat(r).contains("trees[184]"));
   }
 
   @Test
@@ -63,9 +65,11 @@ class TreeShapesTest {
     assertFails(t -> longs(t, "split_indices")[0] = -1, "feature -1");
     assertFails(t -> longs(t, "parents")[1] = -7, "node 0 has child 1");
     assertFails(t -> longs(t, "parents")[0] = -7, null);
-    assertFails(t -> t.put("parents", Arrays.copyOf(longs(t, "parents"), 3)), "parents has 3 entries");
+    assertFails(
+        t -> t.put("parents", Arrays.copyOf(longs(t, "parents"), 3)), "parents has 3 entries");
     assertFails(t -> t.remove("split_indices"), "split_indices is missing");
-    assertFails(t -> ((Map<String, Object>) t.get("tree_param")).put("num_nodes", "x"), "num_nodes is 'x'");
+    assertFails(
+        t -> ((Map<String, Object>) t.get("tree_param")).put("num_nodes", "x"), "num_nodes is 'x'");
   }
 
   @Test
@@ -80,7 +84,8 @@ class TreeShapesTest {
 
     doc = read(Fixtures.JSON, Fixtures.bytes(Fixtures.JSON));
     longs(forest(doc), "tree_info")[3] = 1;
-    assertThat(TreeShapes.check(doc)).hasValueSatisfying(r -> assertThat(r).contains("group 1 of 1"));
+    assertThat(TreeShapes.check(doc))
+        .hasValueSatisfying(r -> assertThat(r).contains("group 1 of 1"));
   }
 
   @Test
@@ -96,7 +101,9 @@ class TreeShapesTest {
   @Test
   void read_jsonNestedTooDeep_ioException() {
     byte[] deep = ("{\"a\":" + "[".repeat(100) + "]".repeat(100) + "}").getBytes();
-    assertThatThrownBy(() -> read("deep.json", deep)).isInstanceOf(IOException.class).hasMessageContaining("deeper");
+    assertThatThrownBy(() -> read("deep.json", deep))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("deeper");
   }
 
   @Test
@@ -111,20 +118,24 @@ class TreeShapesTest {
     assertThat(v.getFailureReason()).startsWith("the model's trees are inconsistent: trees[184]");
   }
 
-  private void assertFails(Consumer<Map<String, Object>> breakTree, String reason) throws Exception {
+  private void assertFails(Consumer<Map<String, Object>> breakTree, String reason)
+      throws Exception {
     Object doc = read(Fixtures.JSON, Fixtures.bytes(Fixtures.JSON));
     breakTree.accept(firstTree(doc));
     if (reason == null) {
       assertThat(TreeShapes.check(doc)).isEmpty(); // the root's parent is never read
       return;
     }
-    assertThat(TreeShapes.check(doc)).as(reason).hasValueSatisfying(r -> assertThat(r).contains(reason));
+    assertThat(TreeShapes.check(doc))
+        .as(reason)
+        .hasValueSatisfying(r -> assertThat(r).contains(reason));
   }
 
   private Object read(String name, byte[] bytes) throws IOException {
     Path file = Files.write(dir.resolve("model-" + name), bytes);
     return ModelDocument.read(
-        file, name.endsWith(".json") ? ModelFormat.MODEL_FORMAT_JSON : ModelFormat.MODEL_FORMAT_UBJ);
+        file,
+        name.endsWith(".json") ? ModelFormat.MODEL_FORMAT_JSON : ModelFormat.MODEL_FORMAT_UBJ);
   }
 
   @SuppressWarnings("unchecked")

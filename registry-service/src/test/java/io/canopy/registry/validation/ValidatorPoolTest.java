@@ -1,8 +1,8 @@
 package io.canopy.registry.validation;
 
-import io.canopy.common.testing.ProcessSuite;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.canopy.common.testing.ProcessSuite;
 import io.canopy.proto.registry.v1.ModelFormat;
 import io.canopy.proto.registry.v1.ModelVersion;
 import io.canopy.proto.registry.v1.VersionState;
@@ -27,8 +27,7 @@ class ValidatorPoolTest {
 
   private ValidatorPool pool(Duration timeout) {
     pool =
-        new ValidatorPool(
-            ProbeCommand.currentJvm(256, 1024), dir.resolve("scratch"), timeout, 2);
+        new ValidatorPool(ProbeCommand.currentJvm(256, 1024), dir.resolve("scratch"), timeout, 2);
     return pool;
   }
 
@@ -47,7 +46,8 @@ class ValidatorPoolTest {
   void validate_regressionModel_readyWithItsFacts() throws Exception {
     ModelVersion v =
         pool(Duration.ofSeconds(60))
-            .validate(write("m.part", Fixtures.bytes(Fixtures.DIABETES)), ModelFormat.MODEL_FORMAT_UBJ);
+            .validate(
+                write("m.part", Fixtures.bytes(Fixtures.DIABETES)), ModelFormat.MODEL_FORMAT_UBJ);
 
     assertThat(v.getState()).isEqualTo(VersionState.VERSION_STATE_READY);
     assertThat(v.getObjective()).isEqualTo("reg:squarederror");
@@ -91,7 +91,8 @@ class ValidatorPoolTest {
     ValidatorPool p = pool(Duration.ofMillis(1));
 
     ModelVersion v =
-        p.validate(write("m.part", Fixtures.bytes(Fixtures.DIABETES)), ModelFormat.MODEL_FORMAT_UBJ);
+        p.validate(
+            write("m.part", Fixtures.bytes(Fixtures.DIABETES)), ModelFormat.MODEL_FORMAT_UBJ);
 
     assertThat(v.getState()).isEqualTo(VersionState.VERSION_STATE_FAILED);
     assertThat(v.getFailureReason()).contains("1ms");

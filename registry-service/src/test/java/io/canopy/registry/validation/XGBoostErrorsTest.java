@@ -12,7 +12,8 @@ class XGBoostErrorsTest {
         "[21:30:05] /workspace/include/xgboost/string_view.h:46: Check failed: beg <= size_"
             + " (5031 vs. 5000) : \nStack trace:\n  [bt] (0) /tmp/libxgboost4j.so(...)";
 
-    assertThat(XGBoostErrors.summary(message)).isEqualTo("Check failed: beg <= size_ (5031 vs. 5000)");
+    assertThat(XGBoostErrors.summary(message))
+        .isEqualTo("Check failed: beg <= size_ (5031 vs. 5000)");
   }
 
   @Test

@@ -1,15 +1,15 @@
 package io.canopy.registry.watch;
 
-import io.canopy.common.testing.ProcessSuite;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.canopy.common.grpc.GrpcTransports;
 import io.canopy.common.testing.GrpcCleanup;
+import io.canopy.common.testing.ProcessSuite;
 import io.canopy.common.tls.ClientTls;
+import io.canopy.proto.registry.v1.WatchModelsResponse;
 import io.canopy.registry.RegistryClient;
 import io.canopy.registry.RegistryServer;
 import io.canopy.registry.TestConfigs;
-import io.canopy.proto.registry.v1.WatchModelsResponse;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -21,7 +21,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-/** WatchModels streams are capped in total and per client address; a closed stream frees its slot. */
+/**
+ * WatchModels streams are capped in total and per client address; a closed stream frees its slot.
+ */
 @ProcessSuite
 class WatchAdmissionTest {
 
@@ -54,7 +56,8 @@ class WatchAdmissionTest {
     return watches;
   }
 
-  private static StatusRuntimeException refusal(RegistryClient.Watch watch) throws InterruptedException {
+  private static StatusRuntimeException refusal(RegistryClient.Watch watch)
+      throws InterruptedException {
     Throwable error = watch.error();
     assertThat(error).isInstanceOf(StatusRuntimeException.class);
     return (StatusRuntimeException) error;

@@ -20,7 +20,9 @@ public record FeatureLimits(int maxResponseBytes, int maxValueBytes) {
     if (maxValueBytes < 1 || maxValueBytes > maxResponseBytes) {
       throw new IllegalArgumentException(
           "serving.features.max-value-bytes: must be between 1 and max-response-bytes ("
-              + maxResponseBytes + "), got " + maxValueBytes);
+              + maxResponseBytes
+              + "), got "
+              + maxValueBytes);
     }
   }
 

@@ -44,12 +44,14 @@ public record FeatureSettings(
     }
     if (redisTimeout.isZero() || redisTimeout.isNegative()) {
       throw new IllegalArgumentException(
-          "serving.features.redis.timeout (or serving.features.redis.timeout-ms): must be > 0, got " + redisTimeout);
+          "serving.features.redis.timeout (or serving.features.redis.timeout-ms): must be > 0, got "
+              + redisTimeout);
     }
     Objects.requireNonNull(limits, "serving.features");
     if (viewCacheTtl.isNegative()) {
       throw new IllegalArgumentException(
-          "serving.features.view-cache (or serving.features.view-cache-ms): must be >= 0, got " + viewCacheTtl);
+          "serving.features.view-cache (or serving.features.view-cache-ms): must be >= 0, got "
+              + viewCacheTtl);
     }
   }
 

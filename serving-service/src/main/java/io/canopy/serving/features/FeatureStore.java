@@ -147,8 +147,13 @@ public final class FeatureStore implements AutoCloseable {
           if (bytes > valueLimit) {
             throw new CanopyException.InvalidArgument(
                 "rows[" + r + "].values",
-                "feature '" + value.getKey() + "' holds " + bytes + " bytes, over the limit of "
-                    + valueLimit + " bytes (the view's max_value_bytes, at most"
+                "feature '"
+                    + value.getKey()
+                    + "' holds "
+                    + bytes
+                    + " bytes, over the limit of "
+                    + valueLimit
+                    + " bytes (the view's max_value_bytes, at most"
                     + " serving.features.max-value-bytes)");
           }
         }
@@ -230,9 +235,9 @@ public final class FeatureStore implements AutoCloseable {
   }
 
   /**
-   * Reads {@code keys} in slices sized so that even values at the view's size limit stay within
-   * the response budget, and stops as soon as what was read exceeds it: a lookup never holds much
-   * more than the budget, whatever the request asks for.
+   * Reads {@code keys} in slices sized so that even values at the view's size limit stay within the
+   * response budget, and stops as soon as what was read exceeds it: a lookup never holds much more
+   * than the budget, whatever the request asks for.
    */
   private byte[][][] readWithinBudget(
       FeatureView view, List<String> keys, List<Feature> columns, List<String> names) {
@@ -273,8 +278,11 @@ public final class FeatureStore implements AutoCloseable {
 
   private CanopyException.ResourceExhausted tooLarge(String what) {
     return new CanopyException.ResourceExhausted(
-        "feature lookup too large: " + what + ", over serving.features.max-response-bytes ("
-            + limits.maxResponseBytes() + "); ask for fewer entities or features");
+        "feature lookup too large: "
+            + what
+            + ", over serving.features.max-response-bytes ("
+            + limits.maxResponseBytes()
+            + "); ask for fewer entities or features");
   }
 
   /**

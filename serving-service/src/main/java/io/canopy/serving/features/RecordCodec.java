@@ -11,9 +11,9 @@ import java.util.Map;
 
 /**
  * RocksDB's form of an entity record: a format version byte, a count, then (feature name, cell)
- * pairs. The version byte lets the format change later without a migration guessing: a reader
- * knows each record's layout. Records written before it existed start with the count's high byte,
- * always 0 (no entity has 2^24 features), and are read as they were written.
+ * pairs. The version byte lets the format change later without a migration guessing: a reader knows
+ * each record's layout. Records written before it existed start with the count's high byte, always
+ * 0 (no entity has 2^24 features), and are read as they were written.
  */
 final class RecordCodec {
 

@@ -9,10 +9,10 @@ import io.canopy.proto.inference.v1.InferenceServiceGrpc;
 import io.canopy.proto.inference.v1.LoadState;
 import io.canopy.proto.inference.v1.MissingFeatures;
 import io.canopy.proto.inference.v1.ModelVersionStatus;
-import io.canopy.proto.inference.v1.PredictionEngine;
 import io.canopy.proto.inference.v1.OutputKind;
 import io.canopy.proto.inference.v1.PredictRequest;
 import io.canopy.proto.inference.v1.PredictResponse;
+import io.canopy.proto.inference.v1.PredictionEngine;
 import io.canopy.proto.registry.v1.InputBinding;
 import io.canopy.serving.features.EntityMatrix;
 import io.canopy.serving.features.FeatureStore;
@@ -53,9 +53,9 @@ public final class InferenceGrpcService extends InferenceServiceGrpc.InferenceSe
 
   /**
    * @param work where predictions run that are too heavy for the transport thread
-   * @param inlineMaxRows dense or named Predicts of at most this many rows, whose version
-   *     computes them in pure Java (VALUE, MARGIN or CLASS), finish on the thread that received
-   *     them; 0 sends every prediction to {@code work}
+   * @param inlineMaxRows dense or named Predicts of at most this many rows, whose version computes
+   *     them in pure Java (VALUE, MARGIN or CLASS), finish on the thread that received them; 0
+   *     sends every prediction to {@code work}
    * @param maxRows most rows (dense, named or entity keys) one Predict may carry; more:
    *     RESOURCE_EXHAUSTED before any row is decoded or looked up
    */
@@ -137,7 +137,8 @@ public final class InferenceGrpcService extends InferenceServiceGrpc.InferenceSe
     if (inlineMaxRows == 0 || !lease.computesInJava()) {
       return false;
     }
-    if (kind != PredictionKind.VALUE && kind != PredictionKind.MARGIN
+    if (kind != PredictionKind.VALUE
+        && kind != PredictionKind.MARGIN
         && kind != PredictionKind.CLASS) {
       return false;
     }
@@ -256,7 +257,8 @@ public final class InferenceGrpcService extends InferenceServiceGrpc.InferenceSe
               .addAllAliases(status.aliases());
       status
           .engine()
-          .ifPresent(e -> v.setEngine(engine(e.engine())).setEngineReason(e.reason() + ": " + e.detail()));
+          .ifPresent(
+              e -> v.setEngine(engine(e.engine())).setEngineReason(e.reason() + ": " + e.detail()));
       status
           .availableSince()
           .ifPresent(

@@ -12,9 +12,9 @@ import io.grpc.ServerInterceptors;
 import java.util.concurrent.Executor;
 
 /**
- * Moves a service's call handling off the transport thread. Serving's gRPC server runs calls on
- * its Netty event loops (no executor hop for the cheap single-row Predict); services whose calls
- * may block or compute for long (feature store I/O, KServe batches) are wrapped with this, so their
+ * Moves a service's call handling off the transport thread. Serving's gRPC server runs calls on its
+ * Netty event loops (no executor hop for the cheap single-row Predict); services whose calls may
+ * block or compute for long (feature store I/O, KServe batches) are wrapped with this, so their
  * callbacks run on the work pool instead, in order, inside the call's context.
  */
 public final class Offload implements ServerInterceptor {

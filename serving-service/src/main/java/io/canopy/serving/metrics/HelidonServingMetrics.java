@@ -2,7 +2,6 @@ package io.canopy.serving.metrics;
 
 import io.canopy.common.metrics.MetricLabels;
 import io.canopy.common.metrics.TaggedMeters;
-
 import io.canopy.proto.features.v1.EntityFeatures;
 import io.canopy.proto.features.v1.FeatureStatus;
 import io.canopy.proto.features.v1.GetOnlineFeaturesResponse;
@@ -152,7 +151,8 @@ public final class HelidonServingMetrics implements ServingMetrics {
       // It serves no more: its series go (they would otherwise stay until the process ends).
       String v = Long.toString(version);
       perVersion.remove(new VersionKey(model, version));
-      TaggedMeters.remove(registry, java.util.Map.of("service", "serving", "model", model, "version", v));
+      TaggedMeters.remove(
+          registry, java.util.Map.of("service", "serving", "model", model, "version", v));
       MetricLabels restrict = labels;
       if (restrict != null) {
         restrict.forget(model, v);

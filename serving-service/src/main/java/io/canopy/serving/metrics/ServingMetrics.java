@@ -1,7 +1,6 @@
 package io.canopy.serving.metrics;
 
 import io.canopy.common.metrics.MetricLabels;
-
 import io.canopy.proto.features.v1.GetOnlineFeaturesResponse;
 import java.util.function.IntSupplier;
 
@@ -36,8 +35,8 @@ public interface ServingMetrics {
   default void engineSelected(String model, long version, String engine, String reason) {}
 
   /**
-   * From now on, label models and versions only as {@code labels} allows (names that exist, a
-   * cap per metric); until then labels are recorded as given.
+   * From now on, label models and versions only as {@code labels} allows (names that exist, a cap
+   * per metric); until then labels are recorded as given.
    */
   default void restrictLabels(MetricLabels labels) {}
 

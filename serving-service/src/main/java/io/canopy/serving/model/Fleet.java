@@ -12,8 +12,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.LongSupplier;
 import java.util.TreeMap;
+import java.util.function.LongSupplier;
 
 /**
  * The model manager's working state: the registry view, a slot per referenced version, and the
@@ -37,8 +37,10 @@ final class Fleet {
   private final int maxInFlightPerModel;
   private final long retireGraceNanos;
   private final LongSupplier nanoTime;
+
   /** When each still-loaded version stopped being referenced (it lingers for the grace). */
   private final Map<VersionKey, Long> unreferencedSince = new HashMap<>();
+
   private ServingSnapshot snapshot = ServingSnapshot.EMPTY;
 
   /**

@@ -1,7 +1,7 @@
 package io.canopy.serving.model;
 
-import io.canopy.common.error.CanopyException;
 import io.canopy.common.admission.InFlightLimit;
+import io.canopy.common.error.CanopyException;
 import io.canopy.proto.registry.v1.InputBinding;
 import io.canopy.serving.predict.Engine;
 import io.canopy.serving.predict.Prediction;
@@ -91,8 +91,8 @@ public final class Lease implements AutoCloseable {
 
   /**
    * True for a classifier (or a version whose objective the registry did not record): regression,
-   * count, survival and ranking outputs are not classes, and thresholding them at 0.5 would
-   * answer nonsense.
+   * count, survival and ranking outputs are not classes, and thresholding them at 0.5 would answer
+   * nonsense.
    */
   private boolean classifies() {
     String objective = version.meta().getObjective();

@@ -1,10 +1,9 @@
 package io.canopy.serving.model;
 
+import io.canopy.common.error.CanopyException;
+import io.canopy.common.metrics.MetricLabels;
 import io.canopy.common.registry.RegistryFollower;
 import io.canopy.common.retry.Backoff;
-import io.canopy.common.metrics.MetricLabels;
-
-import io.canopy.common.error.CanopyException;
 import io.canopy.proto.registry.v1.ModelRegistryServiceGrpc;
 import io.canopy.proto.registry.v1.WatchModelsResponse;
 import io.canopy.serving.metrics.ServingMetrics;
@@ -65,11 +64,11 @@ public final class ModelManager implements AutoCloseable, MetricLabels.Known {
             1, Thread.ofPlatform().name("canopy-model-manager").daemon(true).factory());
     control.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
     control.setRemoveOnCancelPolicy(true);
-    this.fleet = new Fleet(settings.maxInFlightPerModel(), settings.retireGrace(), System::nanoTime);
+    this.fleet =
+        new Fleet(settings.maxInFlightPerModel(), settings.retireGrace(), System::nanoTime);
     this.retireGrace = settings.retireGrace();
     this.cache = new ArtifactCache(settings.cacheDir());
-    this.backoff =
-        Backoff.jittered(settings.reconnectInitial(), settings.reconnectMax());
+    this.backoff = Backoff.jittered(settings.reconnectInitial(), settings.reconnectMax());
     VersionLoader loader =
         new VersionLoader(
             cache,
@@ -119,8 +118,8 @@ public final class ModelManager implements AutoCloseable, MetricLabels.Known {
   /**
    * True once every version that served traffic at start-up was loaded (or failed for good), and
    * from then on. A replica that turned unready while it loads a newly referenced version would
-   * take all its other models out of rotation, and every replica would do so at the same moment:
-   * an outage. After start-up a version still loading answers UNAVAILABLE per request instead.
+   * take all its other models out of rotation, and every replica would do so at the same moment: an
+   * outage. After start-up a version still loading answers UNAVAILABLE per request instead.
    */
   public boolean isReady() {
     return lastReady;

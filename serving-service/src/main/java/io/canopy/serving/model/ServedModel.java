@@ -1,7 +1,7 @@
 package io.canopy.serving.model;
 
-import io.canopy.common.names.Missing;
 import io.canopy.common.admission.InFlightLimit;
+import io.canopy.common.names.Missing;
 import java.util.Map;
 
 /**

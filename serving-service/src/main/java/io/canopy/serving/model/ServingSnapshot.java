@@ -1,7 +1,7 @@
 package io.canopy.serving.model;
 
-import io.canopy.common.names.Missing;
 import io.canopy.common.error.CanopyException;
+import io.canopy.common.names.Missing;
 import io.canopy.serving.predict.EngineChoice;
 import java.util.ArrayList;
 import java.util.Comparator;

@@ -7,8 +7,8 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * The hot-swap policy, as a pure function (the way TF Serving's availability-preserving policy
- * is): given what the registry asks for and what this process has loaded, which version each alias
+ * The hot-swap policy, as a pure function (the way TF Serving's availability-preserving policy is):
+ * given what the registry asks for and what this process has loaded, which version each alias
  * serves now, and which loaded versions leave. {@link Fleet#reconcile()} applies it.
  *
  * <ul>
@@ -17,8 +17,8 @@ import java.util.TreeMap;
  *   <li>A version is kept while anything references it (an alias, a split, the shadow, latest) or
  *       an alias still serves it.
  *   <li>A loaded version nothing keeps lingers for the retire grace (gateways learn of an alias
- *       move a moment after serving does), then retires; one of a deleted model retires at once,
- *       as does any slot that is not loaded (a load in progress, a failure, a blocked version).
+ *       move a moment after serving does), then retires; one of a deleted model retires at once, as
+ *       does any slot that is not loaded (a load in progress, a failure, a blocked version).
  * </ul>
  */
 final class SwapPolicy {
@@ -60,7 +60,9 @@ final class SwapPolicy {
    * @param lingering loaded versions kept only for the grace, with when they stopped being kept
    */
   record Decision(
-      Map<String, Map<String, Long>> served, Set<VersionKey> drop, Map<VersionKey, Long> lingering) {}
+      Map<String, Map<String, Long>> served,
+      Set<VersionKey> drop,
+      Map<VersionKey, Long> lingering) {}
 
   private SwapPolicy() {}
 

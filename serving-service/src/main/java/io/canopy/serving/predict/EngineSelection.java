@@ -46,8 +46,7 @@ final class EngineSelection {
   }
 
   /** Checks a compiled forest against this booster's {@code inplace_predict}. */
-  static EngineChoice verify(FlatForest forest, Booster booster, int numFeatures)
-      throws Exception {
+  static EngineChoice verify(FlatForest forest, Booster booster, int numFeatures) throws Exception {
     if (forest.numFeatures() != numFeatures) {
       return new EngineChoice(
           Engine.XGBOOST,

@@ -7,8 +7,8 @@ import io.helidon.config.Config;
  * The pure-Java fast path for small batches.
  *
  * @param enabled compile and verify a flat forest for every version at load time
- * @param maxRows the crossover: requests of at most this many rows use the flat forest, larger
- *     ones XGBoost4J
+ * @param maxRows the crossover: requests of at most this many rows use the flat forest, larger ones
+ *     XGBoost4J
  */
 public record FastPathSettings(boolean enabled, int maxRows) {
 

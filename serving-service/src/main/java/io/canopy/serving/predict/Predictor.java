@@ -17,9 +17,10 @@ import ml.dmlc.xgboost4j.java.XGBoostError;
  * contributions need a DMatrix, whose predict path serializes on the Booster.
  *
  * <p>When the fast path is on, the model is also compiled at load time into a {@link FlatForest}
- * and verified against {@code inplace_predict} on sample rows; if it passes, VALUE, MARGIN and CLASS
- * requests of at most {@link FastPathSettings#maxRows()} rows are computed by it in pure Java,
- * which skips the native call's fixed cost. {@link #engine()} says which engine the version got.
+ * and verified against {@code inplace_predict} on sample rows; if it passes, VALUE, MARGIN and
+ * CLASS requests of at most {@link FastPathSettings#maxRows()} rows are computed by it in pure
+ * Java, which skips the native call's fixed cost. {@link #engine()} says which engine the version
+ * got.
  *
  * <p>{@link #close()} frees the native model; callers make sure no prediction is running then (the
  * model manager reference-counts every request).

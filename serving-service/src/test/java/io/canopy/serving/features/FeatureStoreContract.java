@@ -1,6 +1,5 @@
 package io.canopy.serving.features;
 
-import io.canopy.common.testing.Await;
 import static io.canopy.serving.GrpcAssertions.assertCode;
 import static io.canopy.serving.GrpcAssertions.assertInvalidField;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -18,8 +17,8 @@ import io.canopy.proto.features.v1.EntityFeatures;
 import io.canopy.proto.features.v1.Feature;
 import io.canopy.proto.features.v1.FeatureRow;
 import io.canopy.proto.features.v1.FeatureStatus;
-import io.canopy.proto.features.v1.FeatureStoreServiceGrpc.FeatureStoreServiceBlockingStub;
 import io.canopy.proto.features.v1.FeatureStoreServiceGrpc;
+import io.canopy.proto.features.v1.FeatureStoreServiceGrpc.FeatureStoreServiceBlockingStub;
 import io.canopy.proto.features.v1.FeatureValue;
 import io.canopy.proto.features.v1.FeatureView;
 import io.canopy.proto.features.v1.GetFeatureViewRequest;
@@ -148,8 +147,7 @@ abstract class FeatureStoreContract {
   /** Streams each list of rows as one message; the response, or the failure. */
   WriteFeaturesResponse write(String view, List<List<FeatureRow>> messages) throws Exception {
     CompletableFuture<WriteFeaturesResponse> done = new CompletableFuture<>();
-    StreamObserver<WriteFeaturesRequest> requests =
-        async.writeFeatures(Observers.completing(done));
+    StreamObserver<WriteFeaturesRequest> requests = async.writeFeatures(Observers.completing(done));
     for (List<FeatureRow> rows : messages) {
       requests.onNext(
           WriteFeaturesRequest.newBuilder().setFeatureView(view).addAllRows(rows).build());
@@ -258,10 +256,15 @@ abstract class FeatureStoreContract {
     create(customers(0));
     write("customers", row("alice", T0, "age", 41L), row("bob", T0, "age", 29L));
 
-    GetOnlineFeaturesResponse found = read("customers", List.of("alice", "bob", "alice", "alice"), "age");
+    GetOnlineFeaturesResponse found =
+        read("customers", List.of("alice", "bob", "alice", "alice"), "age");
 
-    assertThat(found.getRowsList()).extracting(EntityFeatures::getEntityKey).containsExactly("alice", "bob", "alice", "alice");
-    assertThat(found.getRowsList()).extracting(r -> r.getValues(0).getInt64Value()).containsExactly(41L, 29L, 41L, 41L);
+    assertThat(found.getRowsList())
+        .extracting(EntityFeatures::getEntityKey)
+        .containsExactly("alice", "bob", "alice", "alice");
+    assertThat(found.getRowsList())
+        .extracting(r -> r.getValues(0).getInt64Value())
+        .containsExactly(41L, 29L, 41L, 41L);
   }
 
   /** 20 STRING features; each entity written holds 20 values of 1,000 characters (20 KB). */
@@ -290,7 +293,9 @@ abstract class FeatureStoreContract {
 
     // 2,000 copies of one 20 KB entity: a 30 KB request asking for a 40 MB answer.
     io.grpc.StatusRuntimeException e =
-        org.assertj.core.api.Assertions.catchThrowableOfType(io.grpc.StatusRuntimeException.class, () -> read("wide", java.util.Collections.nCopies(2000, "k")));
+        org.assertj.core.api.Assertions.catchThrowableOfType(
+            io.grpc.StatusRuntimeException.class,
+            () -> read("wide", java.util.Collections.nCopies(2000, "k")));
     assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
     assertThat(e.getStatus().getDescription()).contains("serving.features.max-response-bytes");
     // Within the budget the same key is answered.
@@ -306,7 +311,8 @@ abstract class FeatureStoreContract {
     wideView(keys); // 4 MB stored
 
     io.grpc.StatusRuntimeException e =
-        org.assertj.core.api.Assertions.catchThrowableOfType(io.grpc.StatusRuntimeException.class, () -> read("wide", List.of(keys)));
+        org.assertj.core.api.Assertions.catchThrowableOfType(
+            io.grpc.StatusRuntimeException.class, () -> read("wide", List.of(keys)));
     assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
     assertThat(e.getStatus().getDescription()).contains("serving.features.max-response-bytes");
   }
@@ -314,27 +320,34 @@ abstract class FeatureStoreContract {
   @Test
   void writeFeatures_stringOverTheValueLimit_refusedNamingTheFeature() throws Exception {
     create(
-        FeatureView.newBuilder().setName("notes").setEntity("id")
+        FeatureView.newBuilder()
+            .setName("notes")
+            .setEntity("id")
             .addFeatures(feature("note", ValueType.VALUE_TYPE_STRING))
             .setMaxValueBytes(100)
             .build());
 
     assertThat(write("notes", row("a", T0, "note", "x".repeat(100))).getRowsWritten()).isEqualTo(1);
-    assertInvalidField(() -> write("notes", row("b", T0, "note", "x".repeat(101))), "rows[0].values");
+    assertInvalidField(
+        () -> write("notes", row("b", T0, "note", "x".repeat(101))), "rows[0].values");
     // UTF-8 bytes, not characters: 51 two-byte characters are 102 bytes.
-    assertInvalidField(() -> write("notes", row("c", T0, "note", "é".repeat(51))), "rows[0].values");
+    assertInvalidField(
+        () -> write("notes", row("c", T0, "note", "é".repeat(51))), "rows[0].values");
     // The server's ceiling applies to views without a limit of their own.
     create(customers(0));
-    assertInvalidField(() -> write("customers", row("d", T0, "city", "x".repeat((64 << 10) + 1))), "rows[0].values");
+    assertInvalidField(
+        () -> write("customers", row("d", T0, "city", "x".repeat((64 << 10) + 1))),
+        "rows[0].values");
     assertThat(read("notes", List.of("b", "c"), "note").getRowsList())
-        .allSatisfy(r -> assertThat(r.getStatuses(0)).isEqualTo(FeatureStatus.FEATURE_STATUS_NOT_FOUND));
+        .allSatisfy(
+            r -> assertThat(r.getStatuses(0)).isEqualTo(FeatureStatus.FEATURE_STATUS_NOT_FOUND));
   }
 
   /**
-   * What a cancelled WriteFeatures stream leaves (issue 13, item 6): each message is applied
-   * whole as it arrives, so a cancelled stream leaves the messages before the cancellation and
-   * none of the rest; sending the same rows again (same event times) converges to exactly the
-   * state one uninterrupted stream gives.
+   * What a cancelled WriteFeatures stream leaves (issue 13, item 6): each message is applied whole
+   * as it arrives, so a cancelled stream leaves the messages before the cancellation and none of
+   * the rest; sending the same rows again (same event times) converges to exactly the state one
+   * uninterrupted stream gives.
    */
   @Test
   void writeFeatures_cancelledStream_leavesWholeMessages_andARetryConverges() throws Exception {
@@ -353,11 +366,18 @@ abstract class FeatureStoreContract {
     StreamObserver<WriteFeaturesRequest> requests =
         call.call(() -> async.writeFeatures(Observers.completing(done)));
     for (int m = 0; m < 6; m++) {
-      requests.onNext(WriteFeaturesRequest.newBuilder().setFeatureView("customers").addAllRows(messages.get(m)).build());
+      requests.onNext(
+          WriteFeaturesRequest.newBuilder()
+              .setFeatureView("customers")
+              .addAllRows(messages.get(m))
+              .build());
     }
     io.canopy.common.testing.Await.until(
-        "the sixth message is applied", java.time.Duration.ofSeconds(20),
-        () -> read("customers", List.of("e599"), "age").getRows(0).getStatuses(0) == FeatureStatus.FEATURE_STATUS_PRESENT);
+        "the sixth message is applied",
+        java.time.Duration.ofSeconds(20),
+        () ->
+            read("customers", List.of("e599"), "age").getRows(0).getStatuses(0)
+                == FeatureStatus.FEATURE_STATUS_PRESENT);
     call.cancel(null); // the client goes away without half-closing
 
     assertThat(catchThrowable(() -> done.get(20, TimeUnit.SECONDS))).isNotNull();

@@ -86,16 +86,12 @@ class OffloadTest {
 
   @Test
   void call_domainErrorThrownOnThePool_isItsMappedStatus() {
-    assertCode(
-        () -> stub.modelReady(request("bad")),
-        Status.Code.INVALID_ARGUMENT);
+    assertCode(() -> stub.modelReady(request("bad")), Status.Code.INVALID_ARGUMENT);
   }
 
   @Test
   void call_unexpectedErrorThrownOnThePool_isInternal() {
-    assertCode(
-        () -> stub.modelReady(request("boom")),
-        Status.Code.INTERNAL);
+    assertCode(() -> stub.modelReady(request("boom")), Status.Code.INTERNAL);
   }
 
   @Test

@@ -80,8 +80,7 @@ class PredictDispatchTest {
   void predict_contributions_runOnThePoolEvenForOneRow() throws Exception {
     PredictResponse response =
         awaitAnswer(
-            service(1),
-            request(FEATURES).setOutput(OutputKind.OUTPUT_KIND_CONTRIBUTIONS).build());
+            service(1), request(FEATURES).setOutput(OutputKind.OUTPUT_KIND_CONTRIBUTIONS).build());
 
     assertThat(response.getValuesCount()).isEqualTo(FEATURES + 1);
     assertThat(handedOff.get()).isEqualTo(1);

@@ -1,8 +1,8 @@
 package io.canopy.serving.grpc;
 
-import io.canopy.common.testing.Await;
 import static io.canopy.serving.Fixtures.BREAST_CANCER_UBJ;
 
+import io.canopy.common.testing.Await;
 import io.canopy.common.testing.GrpcCleanup;
 import io.canopy.serving.FakeRegistry;
 import io.canopy.serving.model.ManagerSettings;

@@ -1,12 +1,12 @@
 package io.canopy.serving.model;
 
-import io.canopy.common.testing.Await;
 import static io.canopy.serving.Fixtures.BREAST_CANCER_JSON;
 import static io.canopy.serving.Fixtures.BREAST_CANCER_UBJ;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.canopy.common.error.CanopyException;
+import io.canopy.common.testing.Await;
 import io.canopy.common.testing.GrpcCleanup;
 import io.canopy.serving.FakeRegistry;
 import io.canopy.serving.Fixtures;

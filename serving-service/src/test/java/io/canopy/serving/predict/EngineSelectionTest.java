@@ -133,8 +133,7 @@ class EngineSelectionTest {
             .get(0)
             .getAsJsonObject();
     edit.accept(tree0);
-    FlatForest forest =
-        ForestCompiler.compile(model.toString().getBytes(StandardCharsets.UTF_8));
+    FlatForest forest = ForestCompiler.compile(model.toString().getBytes(StandardCharsets.UTF_8));
     return EngineSelection.verify(forest, breastCancer, 30);
   }
 

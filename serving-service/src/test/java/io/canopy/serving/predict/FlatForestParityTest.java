@@ -18,12 +18,12 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The flat forest against XGBoost4J's {@code inplace_predict}, the engine of record: margins
- * within 1 ulp of float32 (in practice bit-identical), values within {@link
- * ForestVerifier#VALUE_ULPS} (XGBoost's native expf is not always correctly rounded, Java's exp
- * rounded to float is, so about 1 value in 500 of an exp-based transform differs by an ulp or
- * two), classes equal; on every fixture (NaN rows included) and on models trained here for each
- * supported objective, deep trees and 1,000 trees, on random rows with NaN.
+ * The flat forest against XGBoost4J's {@code inplace_predict}, the engine of record: margins within
+ * 1 ulp of float32 (in practice bit-identical), values within {@link ForestVerifier#VALUE_ULPS}
+ * (XGBoost's native expf is not always correctly rounded, Java's exp rounded to float is, so about
+ * 1 value in 500 of an exp-based transform differs by an ulp or two), classes equal; on every
+ * fixture (NaN rows included) and on models trained here for each supported objective, deep trees
+ * and 1,000 trees, on random rows with NaN.
  */
 class FlatForestParityTest {
 
@@ -62,7 +62,9 @@ class FlatForestParityTest {
       forest.margins(
           java.util.Arrays.copyOfRange(rows, r * numFeatures, (r + 1) * numFeatures), 1, one);
       for (int g = 0; g < one.length; g++) {
-        assertThat(one[g]).as("row %d alone, group %d", r, g).isEqualTo(margins[r * one.length + g]);
+        assertThat(one[g])
+            .as("row %d alone, group %d", r, g)
+            .isEqualTo(margins[r * one.length + g]);
       }
     }
     float[] values = forest.values(margins, numRows);
@@ -86,7 +88,9 @@ class FlatForestParityTest {
       assertThat(fast.engine().engine()).as(fast.engine().toString()).isEqualTo(Engine.FLAT);
       assertThat(native_.engine().reason()).isEqualTo("disabled");
       for (PredictionKind kind :
-          new PredictionKind[] {PredictionKind.VALUE, PredictionKind.MARGIN, PredictionKind.CLASS}) {
+          new PredictionKind[] {
+            PredictionKind.VALUE, PredictionKind.MARGIN, PredictionKind.CLASS
+          }) {
         Prediction a = fast.predict(rows, numRows, kind);
         Prediction b = native_.predict(rows, numRows, kind);
         assertThat(a.shape()).as(kind.name()).containsExactly(b.shape());

@@ -50,7 +50,8 @@ final class ForestModels {
       labels[r] =
           switch (objective) {
             case "multi:softprob", "multi:softmax" -> s < -0.5 ? 0 : s < 0.5 ? 1 : 2;
-            case "rank:pairwise", "rank:ndcg" -> (float) Math.max(0, Math.min(3, Math.round(s + 1)));
+            case "rank:pairwise", "rank:ndcg" ->
+                (float) Math.max(0, Math.min(3, Math.round(s + 1)));
             case "reg:logistic" -> (float) (1 / (1 + Math.exp(-s)));
             case "count:poisson" -> (float) Math.floor(Math.exp(0.5 * s) * 2);
             case "reg:gamma", "reg:tweedie" -> (float) Math.exp(0.3 * s) + 0.01f;

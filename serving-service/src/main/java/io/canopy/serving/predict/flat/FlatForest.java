@@ -4,8 +4,8 @@ import java.util.Arrays;
 
 /**
  * A tree ensemble as flat arrays, evaluated in pure Java with XGBoost's semantics: {@code x <
- * threshold} goes left, a missing (NaN) value goes to the node's default child, and leaf values
- * are added in float, in tree order, onto the group's base margin.
+ * threshold} goes left, a missing (NaN) value goes to the node's default child, and leaf values are
+ * added in float, in tree order, onto the group's base margin.
  *
  * <p>Nodes of all trees are concatenated, struct-of-arrays. A leaf is its own child on both sides,
  * so every tree is walked a fixed number of steps (its depth) without a leaf test, and the step

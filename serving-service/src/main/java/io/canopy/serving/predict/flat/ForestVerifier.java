@@ -5,9 +5,9 @@ import java.util.SplittableRandom;
 /**
  * Checks a {@link FlatForest} against the engine of record on {@link SampleRows}: every margin
  * within 1 ulp of float32, every value within {@link #VALUE_ULPS}, and the same output widths. A
- * forest that fails is not used. Values get a few ulps because XGBoost's native {@code expf} is
- * not always correctly rounded (Java's exp rounded to float is): about 1 value in 500 of the
- * exp-based transforms (sigmoid, softmax, exp) differs by 1 ulp, softmax by up to 2.
+ * forest that fails is not used. Values get a few ulps because XGBoost's native {@code expf} is not
+ * always correctly rounded (Java's exp rounded to float is): about 1 value in 500 of the exp-based
+ * transforms (sigmoid, softmax, exp) differs by 1 ulp, softmax by up to 2.
  */
 public final class ForestVerifier {
 
@@ -83,7 +83,8 @@ public final class ForestVerifier {
     return null;
   }
 
-  private static String compare(String what, float[] actual, float[] expected, int width, int ulps) {
+  private static String compare(
+      String what, float[] actual, float[] expected, int width, int ulps) {
     if (actual.length != expected.length) {
       return what + "s: " + actual.length + " flat vs " + expected.length + " from XGBoost4J";
     }

@@ -1,9 +1,9 @@
 package io.canopy.serving.predict.flat;
 
 /**
- * The objectives whose output transform and base-score handling were checked against XGBoost
- * 3.0's sources ({@code regression_loss.h}, {@code regression_obj.cu}, {@code multiclass_obj.cu})
- * and are verified per model at load time. Any other objective keeps the model on XGBoost4J.
+ * The objectives whose output transform and base-score handling were checked against XGBoost 3.0's
+ * sources ({@code regression_loss.h}, {@code regression_obj.cu}, {@code multiclass_obj.cu}) and are
+ * verified per model at load time. Any other objective keeps the model on XGBoost4J.
  */
 final class Objectives {
 

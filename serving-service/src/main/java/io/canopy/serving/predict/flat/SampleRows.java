@@ -6,8 +6,8 @@ import java.util.SplittableRandom;
 /**
  * Rows that exercise every decision a forest makes: per feature, values just below, at and just
  * above its split thresholds (where {@code <} versus {@code <=} or a float rounding would show),
- * missing values (NaN, the default child) and random values across the thresholds' range. The
- * first two rows are all missing and all zero.
+ * missing values (NaN, the default child) and random values across the thresholds' range. The first
+ * two rows are all missing and all zero.
  */
 final class SampleRows {
 

@@ -7,9 +7,9 @@ import java.util.Arrays;
 
 /**
  * Lays XGBoost JSON trees out into the concatenated arrays of a {@link FlatForest}: each tree is
- * renumbered breadth-first from its root, so a node's two children sit next to each other and
- * the top levels, which every row visits, share cache lines; nodes no path reaches (pruned ones)
- * are dropped.
+ * renumbered breadth-first from its root, so a node's two children sit next to each other and the
+ * top levels, which every row visits, share cache lines; nodes no path reaches (pruned ones) are
+ * dropped.
  */
 final class TreeLayout {
 

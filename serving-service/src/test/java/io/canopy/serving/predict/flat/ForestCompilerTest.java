@@ -72,8 +72,7 @@ class ForestCompilerTest {
             UnsupportedModelException.class, e -> assertThat(e.reason()).isEqualTo("objective"));
     assertThatThrownBy(() -> ForestCompiler.compile(model("gbtree", "reg:squarederror", 0, "1")))
         .isInstanceOfSatisfying(
-            UnsupportedModelException.class,
-            e -> assertThat(e.reason()).isEqualTo("categorical"));
+            UnsupportedModelException.class, e -> assertThat(e.reason()).isEqualTo("categorical"));
     assertThatThrownBy(
             () -> ForestCompiler.compile("{\"learner\":[".getBytes(StandardCharsets.UTF_8)))
         .isInstanceOfSatisfying(
