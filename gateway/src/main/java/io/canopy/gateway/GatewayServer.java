@@ -5,6 +5,7 @@ import io.canopy.common.auth.InferenceRoles;
 import io.canopy.common.grpc.GrpcServer;
 import io.canopy.common.grpc.GrpcTransports;
 import io.canopy.common.metrics.MetricLabels;
+import io.canopy.common.process.Resources;
 import io.canopy.common.registry.RegistryFollower;
 import io.canopy.common.retry.Backoff;
 import io.canopy.gateway.batching.Batchers;
@@ -26,15 +27,11 @@ import io.grpc.ServerBuilder;
 import io.helidon.metrics.api.Metrics;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
  * A running gateway: its gRPC and HTTP fronts, the routing table following the registry, and the
@@ -59,7 +56,6 @@ import java.util.logging.Logger;
  */
 public final class GatewayServer implements AutoCloseable {
 
-  private static final Logger LOG = Logger.getLogger(GatewayServer.class.getName());
   private static final Duration GRACE = Duration.ofSeconds(5);
 
   /** Reconnect pace of the registry watch: 100 ms doubling to 5 s, jittered. */
@@ -92,13 +88,12 @@ public final class GatewayServer implements AutoCloseable {
   }
 
   private final AtomicBoolean ready;
-  private final Deque<AutoCloseable> resources;
+  private final Resources resources;
   private final GrpcServer grpc;
   private final HttpFront http;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  private GatewayServer(
-      AtomicBoolean ready, Deque<AutoCloseable> resources, GrpcServer grpc, HttpFront http) {
+  private GatewayServer(AtomicBoolean ready, Resources resources, GrpcServer grpc, HttpFront http) {
     this.ready = ready;
     this.resources = resources;
     this.grpc = grpc;
@@ -117,7 +112,7 @@ public final class GatewayServer implements AutoCloseable {
             ? seams.metrics()
             : new HelidonGatewayMetrics(Metrics.globalRegistry());
     Clock clock = seams.clock() != null ? seams.clock() : Clock.systemUTC();
-    Deque<AutoCloseable> opened = new ArrayDeque<>();
+    Resources opened = new Resources("gateway");
     try {
       // Model and version labels only for names that exist; a deleted model's series go with it.
       RoutingTable table = new RoutingTable(config.aliasFallbackWindow(), clock);
@@ -128,8 +123,7 @@ public final class GatewayServer implements AutoCloseable {
               Thread.ofPlatform().name("gateway-scheduler").daemon(true).factory());
       opened.push(scheduler::shutdownNow);
       ServingClient serving =
-          push(
-              opened,
+          opened.push(
               ServingClient.connect(
                   config.servingTarget(),
                   config.upstreamTls(),
@@ -139,12 +133,10 @@ public final class GatewayServer implements AutoCloseable {
                   scheduler,
                   metrics));
       RegistryClient registry =
-          push(
-              opened,
+          opened.push(
               RegistryClient.connect(
                   config.registryTarget(), config.upstreamTls(), config.upstreamTimeout()));
-      push(
-          opened,
+      opened.push(
           new RegistryFollower(
                   "gateway",
                   registry.watchStub(),
@@ -187,8 +179,7 @@ public final class GatewayServer implements AutoCloseable {
       opened.push(() -> grpc.stop(GRACE));
       AtomicBoolean ready = new AtomicBoolean();
       HttpFront http =
-          push(
-              opened,
+          opened.push(
               HttpFront.start(
                   config.http(),
                   config.maxBodyBytes(),
@@ -203,14 +194,9 @@ public final class GatewayServer implements AutoCloseable {
       grpc.setServing(true);
       return new GatewayServer(ready, opened, grpc, http);
     } catch (RuntimeException | Error e) {
-      closeAll(opened);
+      opened.close();
       throw e;
     }
-  }
-
-  private static <T extends AutoCloseable> T push(Deque<AutoCloseable> opened, T resource) {
-    opened.push(resource);
-    return resource;
   }
 
   /** The HTTP port (the real one when configured with port 0). */
@@ -234,16 +220,6 @@ public final class GatewayServer implements AutoCloseable {
     }
     ready.set(false);
     grpc.setServing(false);
-    closeAll(resources);
-  }
-
-  private static void closeAll(Deque<AutoCloseable> resources) {
-    while (!resources.isEmpty()) {
-      try {
-        resources.pop().close();
-      } catch (Exception e) {
-        LOG.log(Level.WARNING, "error while stopping the gateway", e);
-      }
-    }
+    resources.close();
   }
 }

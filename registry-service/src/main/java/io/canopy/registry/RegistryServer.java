@@ -5,6 +5,7 @@ import io.canopy.common.auth.AuthInterceptor;
 import io.canopy.common.auth.BearerTokens;
 import io.canopy.common.grpc.GrpcServer;
 import io.canopy.common.grpc.GrpcTransports;
+import io.canopy.common.process.Resources;
 import io.canopy.proto.registry.v1.ModelRegistryServiceGrpc;
 import io.canopy.registry.grpc.RegistryGrpcService;
 import io.canopy.registry.metrics.HelidonRegistryMetrics;
@@ -27,14 +28,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.Comparator;
-import java.util.Deque;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.stream.Stream;
 
@@ -52,11 +49,10 @@ public final class RegistryServer implements AutoCloseable {
 
   private final GrpcServer grpc;
   private final AdminServer admin;
-  private final Deque<AutoCloseable> resources;
+  private final Resources resources;
   private final AtomicBoolean closed = new AtomicBoolean();
-  private final CountDownLatch terminated = new CountDownLatch(1);
 
-  private RegistryServer(GrpcServer grpc, AdminServer admin, Deque<AutoCloseable> resources) {
+  private RegistryServer(GrpcServer grpc, AdminServer admin, Resources resources) {
     this.grpc = grpc;
     this.admin = admin;
     this.resources = resources;
@@ -106,13 +102,13 @@ public final class RegistryServer implements AutoCloseable {
             ? seams.metrics()
             : new HelidonRegistryMetrics(Metrics.globalRegistry());
     Clock clock = seams.clock() != null ? seams.clock() : Clock.systemUTC();
-    Deque<AutoCloseable> opened = new ArrayDeque<>();
+    Resources opened = new Resources("registry");
     try {
       Files.createDirectories(config.dataDir());
       clearStaging(config.stagingDir());
       clearStaging(config.validationDir());
       ChangeNotifier notifier = new ChangeNotifier();
-      MetadataStore store = push(opened, openStore(config, clock, notifier));
+      MetadataStore store = opened.push(openStore(config, clock, notifier));
       int stuck = store.failUnfinishedValidations("the registry restarted during validation");
       if (stuck > 0) {
         LOG.warning(stuck + " validations were interrupted by a restart; marked FAILED");
@@ -137,8 +133,7 @@ public final class RegistryServer implements AutoCloseable {
               config.validationTimeout(),
               config.validationProcesses());
       VersionUploads uploads =
-          push(
-              opened,
+          opened.push(
               new VersionUploads(
                   store,
                   artifacts,
@@ -172,14 +167,14 @@ public final class RegistryServer implements AutoCloseable {
       grpc.start();
       grpc.setServing(true);
       AdminServer admin =
-          push(opened, new AdminServer(config.admin(), "registry", store::isWritable));
+          opened.push(new AdminServer(config.admin(), "registry", store::isWritable));
       admin.start();
       return new RegistryServer(grpc, admin, opened);
     } catch (IOException e) {
-      closeAll(opened);
+      opened.close();
       throw new UncheckedIOException("registry failed to start: " + e.getMessage(), e);
     } catch (RuntimeException | Error e) {
-      closeAll(opened);
+      opened.close();
       throw e;
     }
   }
@@ -191,11 +186,6 @@ public final class RegistryServer implements AutoCloseable {
       case POSTGRESQL ->
           JdbcMetadataStore.postgres(config.postgres().orElseThrow(), clock, notifier::changed);
     };
-  }
-
-  private static <T extends AutoCloseable> T push(Deque<AutoCloseable> opened, T resource) {
-    opened.push(resource);
-    return resource;
   }
 
   /** Removes files a crash may have left behind in a scratch area; nothing there is referenced. */
@@ -222,29 +212,12 @@ public final class RegistryServer implements AutoCloseable {
     return admin.port();
   }
 
-  /** Blocks until {@link #close()} has finished. */
-  public void awaitTermination() throws InterruptedException {
-    terminated.await();
-  }
-
   @Override
   public void close() {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
     grpc.setServing(false);
-    closeAll(resources);
-    terminated.countDown();
-  }
-
-  /** Closes newest first: admin, watch hub, gRPC (with grace), uploads, then the store. */
-  private static void closeAll(Deque<AutoCloseable> resources) {
-    while (!resources.isEmpty()) {
-      try {
-        resources.pop().close();
-      } catch (Exception e) {
-        LOG.log(Level.WARNING, "error while stopping the registry", e);
-      }
-    }
+    resources.close();
   }
 }

@@ -24,13 +24,9 @@ public final class AliasCommand {
       mixinStandardHelpOptions = true,
       description = "Point ALIAS of MODEL at VERSION (must be READY).")
   static final class Set implements Callable<Integer> {
-    @Parameters(index = "0")
-    String model;
+    @Mixin ModelAlias target;
 
-    @Parameters(index = "1")
-    String alias;
-
-    @Parameters(index = "2")
+    @Parameters(index = "2", description = "the version the alias points at")
     long version;
 
     @Mixin RegistryOptions registry;
@@ -42,8 +38,8 @@ public final class AliasCommand {
           stub ->
               stub.setAlias(
                       SetAliasRequest.newBuilder()
-                          .setModel(model)
-                          .setAlias(alias)
+                          .setModel(target.model)
+                          .setAlias(target.alias)
                           .setVersion(version)
                           .build())
                   .getModel());
@@ -53,11 +49,7 @@ public final class AliasCommand {
   /** {@code canopy alias rm MODEL ALIAS}. */
   @Command(name = "rm", mixinStandardHelpOptions = true, description = "Remove ALIAS from MODEL.")
   static final class Remove implements Callable<Integer> {
-    @Parameters(index = "0")
-    String model;
-
-    @Parameters(index = "1")
-    String alias;
+    @Mixin ModelAlias target;
 
     @Mixin RegistryOptions registry;
 
@@ -67,9 +59,21 @@ public final class AliasCommand {
           registry,
           stub ->
               stub.deleteAlias(
-                      DeleteAliasRequest.newBuilder().setModel(model).setAlias(alias).build())
+                      DeleteAliasRequest.newBuilder()
+                          .setModel(target.model)
+                          .setAlias(target.alias)
+                          .build())
                   .getModel());
     }
+  }
+
+  /** The MODEL ALIAS both subcommands start with. */
+  static final class ModelAlias {
+    @Parameters(index = "0", description = "model name")
+    String model;
+
+    @Parameters(index = "1", description = "alias name, e.g. production")
+    String alias;
   }
 
   /** Runs one authenticated change and prints the model's aliases after it. */

@@ -6,8 +6,6 @@ import io.canopy.proto.registry.v1.ModelVersion;
 import io.canopy.proto.registry.v1.SetAliasRequest;
 import io.canopy.proto.registry.v1.UploadVersionHeader;
 import io.canopy.proto.registry.v1.VersionState;
-import io.grpc.ManagedChannel;
-import io.grpc.StatusRuntimeException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -73,48 +71,46 @@ public final class RegisterCommand implements Callable<Integer> {
               .setFeatureView(parts[0])
               .addAllFeatures(List.of(parts[1].split(","))));
     }
-    ManagedChannel channel = registry.channel();
-    try (InputStream in = Files.newInputStream(file)) {
-      ProgressBar bar = new ProgressBar(System.err, Files.size(file));
-      ModelVersion version =
-          new ModelUploader(channel, registry.credentials())
-              .upload(header.build(), in, timeoutSeconds, bar::update);
-      bar.finish();
-      if (registry.json()) {
-        System.out.println(Printer.json(version));
-      }
-      if (version.getState() != VersionState.VERSION_STATE_READY) {
-        System.err.printf(
-            "%s version %d FAILED: %s%n", model, version.getVersion(), version.getFailureReason());
-        return 1;
-      }
-      if (!registry.json()) {
-        System.out.printf(
-            "%s version %d READY  sha256 %s  %d features  %s  %d trees%n",
-            model,
-            version.getVersion(),
-            version.getSha256(),
-            version.getNumFeatures(),
-            version.getObjective(),
-            version.getNumTrees());
-      }
-      if (alias != null) {
-        ModelRegistryServiceGrpc.newBlockingStub(channel)
-            .withCallCredentials(registry.credentials())
-            .setAlias(
-                SetAliasRequest.newBuilder()
-                    .setModel(model)
-                    .setAlias(alias)
-                    .setVersion(version.getVersion())
-                    .build());
-        System.err.printf("%s@%s -> version %d%n", model, alias, version.getVersion());
-      }
-      return 0;
-    } catch (StatusRuntimeException e) {
-      System.err.println(RegistryOptions.describe(e.getStatus()));
-      return 1;
-    } finally {
-      channel.shutdownNow();
-    }
+    return registry.withChannel(
+        channel -> {
+          try (InputStream in = Files.newInputStream(file)) {
+            ProgressBar bar = new ProgressBar(System.err, Files.size(file));
+            ModelVersion version =
+                new ModelUploader(channel, registry.credentials())
+                    .upload(header.build(), in, timeoutSeconds, bar::update);
+            bar.finish();
+            if (registry.json()) {
+              System.out.println(Printer.json(version));
+            }
+            if (version.getState() != VersionState.VERSION_STATE_READY) {
+              System.err.printf(
+                  "%s version %d FAILED: %s%n",
+                  model, version.getVersion(), version.getFailureReason());
+              return 1;
+            }
+            if (!registry.json()) {
+              System.out.printf(
+                  "%s version %d READY  sha256 %s  %d features  %s  %d trees%n",
+                  model,
+                  version.getVersion(),
+                  version.getSha256(),
+                  version.getNumFeatures(),
+                  version.getObjective(),
+                  version.getNumTrees());
+            }
+            if (alias != null) {
+              ModelRegistryServiceGrpc.newBlockingStub(channel)
+                  .withCallCredentials(registry.credentials())
+                  .setAlias(
+                      SetAliasRequest.newBuilder()
+                          .setModel(model)
+                          .setAlias(alias)
+                          .setVersion(version.getVersion())
+                          .build());
+              System.err.printf("%s@%s -> version %d%n", model, alias, version.getVersion());
+            }
+            return 0;
+          }
+        });
   }
 }

@@ -32,15 +32,18 @@ public final class FeatureCalls {
   }
 
   public CompletableFuture<GetOnlineFeaturesResponse> get(GetOnlineFeaturesRequest request) {
-    return serving.onlineFeatures(request, serving.deadlineForCall());
+    return serving.featureRead(
+        (stub, q, out) -> stub.getOnlineFeatures(q, out), request, serving.deadlineForCall());
   }
 
   public CompletableFuture<GetFeatureViewResponse> view(GetFeatureViewRequest request) {
-    return serving.featureView(request, serving.deadlineForCall());
+    return serving.featureRead(
+        (stub, q, out) -> stub.getFeatureView(q, out), request, serving.deadlineForCall());
   }
 
   public CompletableFuture<ListFeatureViewsResponse> list(ListFeatureViewsRequest request) {
-    return serving.listFeatureViews(request, serving.deadlineForCall());
+    return serving.featureRead(
+        (stub, q, out) -> stub.listFeatureViews(q, out), request, serving.deadlineForCall());
   }
 
   public CompletableFuture<CreateFeatureViewResponse> create(CreateFeatureViewRequest request) {

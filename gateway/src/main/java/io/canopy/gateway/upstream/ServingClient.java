@@ -9,12 +9,6 @@ import io.canopy.proto.features.v1.DeleteFeatureViewRequest;
 import io.canopy.proto.features.v1.DeleteFeatureViewResponse;
 import io.canopy.proto.features.v1.FeatureStoreServiceGrpc;
 import io.canopy.proto.features.v1.FeatureStoreServiceGrpc.FeatureStoreServiceStub;
-import io.canopy.proto.features.v1.GetFeatureViewRequest;
-import io.canopy.proto.features.v1.GetFeatureViewResponse;
-import io.canopy.proto.features.v1.GetOnlineFeaturesRequest;
-import io.canopy.proto.features.v1.GetOnlineFeaturesResponse;
-import io.canopy.proto.features.v1.ListFeatureViewsRequest;
-import io.canopy.proto.features.v1.ListFeatureViewsResponse;
 import io.canopy.proto.features.v1.WriteFeaturesRequest;
 import io.canopy.proto.features.v1.WriteFeaturesResponse;
 import io.canopy.proto.inference.v1.GetModelStatusRequest;
@@ -31,6 +25,7 @@ import io.canopy.proto.kserve.v2.ServerReadyResponse;
 import io.grpc.Deadline;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
+import io.grpc.stub.AbstractStub;
 import io.grpc.stub.StreamObserver;
 import java.time.Duration;
 import java.util.Optional;
@@ -121,19 +116,13 @@ public final class ServingClient implements AutoCloseable {
   /** GetModelStatus, retried. */
   public CompletableFuture<GetModelStatusResponse> modelStatus(
       GetModelStatusRequest request, Deadline deadline) {
-    return retried(
-        deadline,
-        () -> FutureObserver.unary(inference.withDeadline(deadline)::getModelStatus, request));
+    return retried(inference, (stub, q, out) -> stub.getModelStatus(q, out), request, deadline);
   }
 
   /** A KServe v2 model call (infer, metadata, ready), retried. */
   public <Q, R> CompletableFuture<R> kserve(
       KServeMethod<Q, R> method, Q request, Deadline deadline) {
-    return retried(
-        deadline,
-        () ->
-            FutureObserver.unary(
-                (q, out) -> method.call(kserve.withDeadline(deadline), q, out), request));
+    return retried(kserve, method::call, request, deadline);
   }
 
   public CompletableFuture<ServerLiveResponse> serverLive(Deadline deadline) {
@@ -151,28 +140,19 @@ public final class ServingClient implements AutoCloseable {
         kserve.withDeadline(deadline)::serverMetadata, ServerMetadataRequest.getDefaultInstance());
   }
 
-  /** GetOnlineFeatures, retried. */
-  public CompletableFuture<GetOnlineFeaturesResponse> onlineFeatures(
-      GetOnlineFeaturesRequest request, Deadline deadline) {
-    return retried(
-        deadline,
-        () -> FutureObserver.unary(features.withDeadline(deadline)::getOnlineFeatures, request));
+  /**
+   * A FeatureStore call on the async stub, e.g. {@code (stub, q, out) -> stub.getFeatureView(q,
+   * out)}.
+   */
+  @FunctionalInterface
+  public interface FeatureMethod<Q, R> {
+    void call(FeatureStoreServiceStub stub, Q request, StreamObserver<R> out);
   }
 
-  /** GetFeatureView, retried. */
-  public CompletableFuture<GetFeatureViewResponse> featureView(
-      GetFeatureViewRequest request, Deadline deadline) {
-    return retried(
-        deadline,
-        () -> FutureObserver.unary(features.withDeadline(deadline)::getFeatureView, request));
-  }
-
-  /** ListFeatureViews, retried. */
-  public CompletableFuture<ListFeatureViewsResponse> listFeatureViews(
-      ListFeatureViewsRequest request, Deadline deadline) {
-    return retried(
-        deadline,
-        () -> FutureObserver.unary(features.withDeadline(deadline)::listFeatureViews, request));
+  /** A FeatureStore read (online features, a view, the view list), retried. */
+  public <Q, R> CompletableFuture<R> featureRead(
+      FeatureMethod<Q, R> method, Q request, Deadline deadline) {
+    return retried(features, method::call, request, deadline);
   }
 
   /** CreateFeatureView, once (a mutation). */
@@ -193,17 +173,28 @@ public final class ServingClient implements AutoCloseable {
     return features.withDeadline(deadline).writeFeatures(responses);
   }
 
-  private <T> CompletableFuture<T> retried(
-      Deadline deadline, java.util.function.Supplier<CompletableFuture<T>> attempt) {
+  /**
+   * One async stub method: {@code (stub, request, responses) -> stub.method(request, responses)}.
+   */
+  private interface StubMethod<S, Q, R> {
+    void call(S stub, Q request, StreamObserver<R> out);
+  }
+
+  /**
+   * Calls {@code method} on {@code stub} with {@code deadline}, retried at the one retry point;
+   * never started once the deadline has passed (a backoff may end after it).
+   */
+  private <S extends AbstractStub<S>, Q, R> CompletableFuture<R> retried(
+      S stub, StubMethod<S, Q, R> method, Q request, Deadline deadline) {
     return retries.withRetries(
         () ->
             deadline.isExpired()
-                // A backoff may end after the deadline: never call upstream past it.
                 ? CompletableFuture.failedFuture(
                     Status.DEADLINE_EXCEEDED
                         .withDescription("deadline exceeded")
                         .asRuntimeException())
-                : attempt.get());
+                : FutureObserver.unary(
+                    (q, out) -> method.call(stub.withDeadline(deadline), q, out), request));
   }
 
   /** Shuts the channel down, letting calls in flight finish for a few seconds. */

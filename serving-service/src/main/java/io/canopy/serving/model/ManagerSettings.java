@@ -27,26 +27,6 @@ public record ManagerSettings(
     Duration retireGrace,
     FastPathSettings fastPath) {
 
-  /** Settings with the default fast path. */
-  public ManagerSettings(
-      Path cacheDir,
-      int nthread,
-      int maxInFlightPerModel,
-      Duration reconnectInitial,
-      Duration reconnectMax,
-      Duration downloadTimeout,
-      Duration retireGrace) {
-    this(
-        cacheDir,
-        nthread,
-        maxInFlightPerModel,
-        reconnectInitial,
-        reconnectMax,
-        downloadTimeout,
-        retireGrace,
-        FastPathSettings.DEFAULT);
-  }
-
   /**
    * Checks every setting; a failure names the {@code serving.*} configuration key it comes from,
    * since {@code ServingConfig} validates those keys through this record.

@@ -7,6 +7,7 @@ import io.canopy.common.testing.GrpcCleanup;
 import io.canopy.serving.FakeRegistry;
 import io.canopy.serving.model.ManagerSettings;
 import io.canopy.serving.model.ModelManager;
+import io.canopy.serving.predict.FastPathSettings;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
 import java.io.IOException;
@@ -38,7 +39,8 @@ final class ReadyModels {
                 Duration.ofMillis(10),
                 Duration.ofMillis(50),
                 Duration.ofSeconds(30),
-                Duration.ZERO),
+                Duration.ZERO,
+                FastPathSettings.DEFAULT),
             cleanup.register(InProcessChannelBuilder.forName(name).build()),
             Clock.systemUTC());
     cleanup.register(models);

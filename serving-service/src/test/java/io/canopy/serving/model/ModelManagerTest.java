@@ -10,6 +10,7 @@ import io.canopy.common.testing.Await;
 import io.canopy.common.testing.GrpcCleanup;
 import io.canopy.serving.FakeRegistry;
 import io.canopy.serving.Fixtures;
+import io.canopy.serving.predict.FastPathSettings;
 import io.canopy.serving.predict.PredictionKind;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
@@ -55,7 +56,8 @@ class ModelManagerTest {
                 Duration.ofMillis(10),
                 Duration.ofMillis(50),
                 Duration.ofSeconds(30),
-                retireGrace),
+                retireGrace,
+                FastPathSettings.DEFAULT),
             cleanup.register(InProcessChannelBuilder.forName(registryName).build()),
             Clock.fixed(NOW, ZoneOffset.UTC));
     cleanup.register(manager);
