@@ -16,10 +16,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** A unary gRPC call with prebuilt requests, cycled; each call gets its own deadline. */
-final class GrpcTarget<Q, R> implements Target {
+final class GrpcTarget<Q, R> extends NamedTarget {
 
-  private final String name;
-  private final int rowsPerRequest;
   private final Channel channel;
   private final MethodDescriptor<Q, R> method;
   private final List<Q> requests;
@@ -33,25 +31,14 @@ final class GrpcTarget<Q, R> implements Target {
       MethodDescriptor<Q, R> method,
       List<Q> requests,
       Duration timeout) {
+    super(name, rowsPerRequest);
     if (requests.isEmpty()) {
       throw new IllegalArgumentException("no requests to send");
     }
-    this.name = name;
-    this.rowsPerRequest = rowsPerRequest;
     this.channel = channel;
     this.method = method;
     this.requests = List.copyOf(requests);
     this.timeoutNanos = timeout.toNanos();
-  }
-
-  @Override
-  public String name() {
-    return name;
-  }
-
-  @Override
-  public int rowsPerRequest() {
-    return rowsPerRequest;
   }
 
   @Override

@@ -16,10 +16,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * 200 fails the call with {@link Outcomes.HttpStatusException}. The response body is read and
  * dropped, as a client would read it.
  */
-final class HttpTarget implements Target {
+final class HttpTarget extends NamedTarget {
 
-  private final String name;
-  private final int rowsPerRequest;
   private final HttpClient client;
   private final List<HttpRequest> requests;
   private final byte[] firstBody;
@@ -33,8 +31,7 @@ final class HttpTarget implements Target {
       List<String> bodies,
       String token,
       Duration timeout) {
-    this.name = name;
-    this.rowsPerRequest = rowsPerRequest;
+    super(name, rowsPerRequest);
     this.client = client;
     List<HttpRequest> built = new ArrayList<>(bodies.size());
     for (String body : bodies) {
@@ -50,16 +47,6 @@ final class HttpTarget implements Target {
     }
     this.requests = List.copyOf(built);
     this.firstBody = bodies.get(0).getBytes(java.nio.charset.StandardCharsets.UTF_8);
-  }
-
-  @Override
-  public String name() {
-    return name;
-  }
-
-  @Override
-  public int rowsPerRequest() {
-    return rowsPerRequest;
   }
 
   @Override

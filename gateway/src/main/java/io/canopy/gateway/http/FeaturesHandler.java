@@ -35,7 +35,7 @@ import java.util.Map;
  * "features": [...]}} and {@code POST /v1/features/{view}:write} with {@code {"rows": [{"entity":
  * k, "values": {...}, "event_time": "RFC 3339"}]}}; values are typed per the view's schema.
  */
-final class FeaturesHandler {
+record FeaturesHandler(FeatureCalls calls, RequestBodies bodies, JsonReplies replies) {
 
   /** Duplicate keys and content after the body's value are refused, as by the predict parser. */
   private static final ObjectMapper JSON =
@@ -43,16 +43,6 @@ final class FeaturesHandler {
           .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
           .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
           .build();
-
-  private final FeatureCalls calls;
-  private final RequestBodies bodies;
-  private final JsonReplies replies;
-
-  FeaturesHandler(FeatureCalls calls, RequestBodies bodies, JsonReplies replies) {
-    this.calls = calls;
-    this.bodies = bodies;
-    this.replies = replies;
-  }
 
   void routes(HttpRules rules) {
     rules.post("/v1/features/{view}:get", this::get).post("/v1/features/{view}:write", this::write);

@@ -19,26 +19,12 @@ import io.helidon.webserver.http.ServerResponse;
  * x-routing-key} header). Health and readiness answer 200 when true and 503 when false (as KServe's
  * own server does), with a JSON body either way.
  */
-final class KServeHandler {
-
-  private final ServingClient serving;
-  private final KServeCalls calls;
-  private final RequestBodies bodies;
-  private final InferBodyParser parser;
-  private final JsonReplies replies;
-
-  KServeHandler(
-      ServingClient serving,
-      KServeCalls calls,
-      RequestBodies bodies,
-      InferBodyParser parser,
-      JsonReplies replies) {
-    this.serving = serving;
-    this.calls = calls;
-    this.bodies = bodies;
-    this.parser = parser;
-    this.replies = replies;
-  }
+record KServeHandler(
+    ServingClient serving,
+    KServeCalls calls,
+    RequestBodies bodies,
+    InferBodyParser parser,
+    JsonReplies replies) {
 
   void routes(HttpRules rules) {
     rules

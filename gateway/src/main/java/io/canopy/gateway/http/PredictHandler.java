@@ -18,29 +18,15 @@ import java.util.function.Consumer;
  * TF-Serving-style predict routes: {@code POST /v1/models/{m}:predict} (the model's routing policy
  * picks the version), {@code .../versions/{v}:predict} and {@code .../labels/{alias}:predict}.
  */
-final class PredictHandler {
+record PredictHandler(
+    ServingClient serving,
+    PredictPipeline pipeline,
+    RequestBodies bodies,
+    PredictBodyParser parser,
+    JsonReplies replies) {
 
   static final HeaderName REQUEST_ID = HeaderNames.create("x-request-id");
   static final HeaderName ROUTING_KEY = HeaderNames.create("x-routing-key");
-
-  private final ServingClient serving;
-  private final PredictPipeline pipeline;
-  private final RequestBodies bodies;
-  private final PredictBodyParser parser;
-  private final JsonReplies replies;
-
-  PredictHandler(
-      ServingClient serving,
-      PredictPipeline pipeline,
-      RequestBodies bodies,
-      PredictBodyParser parser,
-      JsonReplies replies) {
-    this.serving = serving;
-    this.pipeline = pipeline;
-    this.bodies = bodies;
-    this.parser = parser;
-    this.replies = replies;
-  }
 
   void routes(HttpRules rules) {
     // Helidon's path parameters match within a segment, so "{m}:predict" splits at the colon;

@@ -13,15 +13,7 @@ import io.helidon.webserver.http.ServerResponse;
  * page_size} and {@code page_token} query parameters) and {@code GET /v1/models/{m}} (the model
  * with its aliases, traffic policy and every version). Writes stay on the registry's gRPC API.
  */
-final class RegistryHandler {
-
-  private final RegistryClient registry;
-  private final JsonReplies replies;
-
-  RegistryHandler(RegistryClient registry, JsonReplies replies) {
-    this.registry = registry;
-    this.replies = replies;
-  }
+record RegistryHandler(RegistryClient registry, JsonReplies replies) {
 
   void routes(HttpRules rules) {
     rules.get("/v1/models", this::list).get("/v1/models/{m}", this::get);

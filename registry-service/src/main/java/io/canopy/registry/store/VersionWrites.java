@@ -71,14 +71,7 @@ final class VersionWrites {
       throws SQLException {
     ModelVersion current = require(c, model, version);
     if (current.getState() != VersionState.VERSION_STATE_VALIDATING) {
-      throw new CanopyException.FailedPrecondition(
-          "version "
-              + version
-              + " of model '"
-              + model
-              + "' is "
-              + current.getState()
-              + ", not VALIDATING");
+      throw wrongState(model, version, current, "not VALIDATING");
     }
     ModelVersion merged =
         current.toBuilder()
@@ -126,15 +119,7 @@ final class VersionWrites {
         return current;
       }
       case VERSION_STATE_READY, VERSION_STATE_FAILED -> {}
-      default ->
-          throw new CanopyException.FailedPrecondition(
-              "version "
-                  + version
-                  + " of model '"
-                  + model
-                  + "' is "
-                  + current.getState()
-                  + "; wait for validation to finish");
+      default -> throw wrongState(model, version, current, "wait for validation to finish");
     }
     List<String> aliases =
         Sql.query(
@@ -192,5 +177,12 @@ final class VersionWrites {
     return VersionReader.find(c, model, version)
         .orElseThrow(
             () -> new CanopyException.NotFound("model '" + model + "' has no version " + version));
+  }
+
+  /** FAILED_PRECONDITION: "version 3 of model 'm' is READY, not VALIDATING". */
+  private static CanopyException.FailedPrecondition wrongState(
+      String model, long version, ModelVersion current, String why) {
+    return new CanopyException.FailedPrecondition(
+        "version " + version + " of model '" + model + "' is " + current.getState() + ", " + why);
   }
 }
