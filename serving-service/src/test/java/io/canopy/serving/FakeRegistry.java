@@ -45,8 +45,13 @@ public final class FakeRegistry extends ModelRegistryServiceGrpc.ModelRegistrySe
   private long revision;
 
   private static List<String> breastCancerFeatures() {
+    return featureNames(30);
+  }
+
+  /** f0, f1, ... f(n-1). */
+  static List<String> featureNames(int n) {
     List<String> names = new ArrayList<>();
-    for (int i = 0; i < 30; i++) {
+    for (int i = 0; i < n; i++) {
       names.add("f" + i);
     }
     return List.copyOf(names);
@@ -66,12 +71,14 @@ public final class FakeRegistry extends ModelRegistryServiceGrpc.ModelRegistrySe
 
   /** Adds a READY version of the diabetes regression model (10 features, reg:squarederror). */
   public synchronized ModelVersion addDiabetes(String model, long version) {
-    List<String> names = new ArrayList<>();
-    for (int i = 0; i < 10; i++) {
-      names.add("f" + i);
-    }
     return addVersion(
-        model, version, Fixtures.bytes(Fixtures.DIABETES_UBJ), 10, names, null, "reg:squarederror");
+        model,
+        version,
+        Fixtures.bytes(Fixtures.DIABETES_UBJ),
+        10,
+        featureNames(10),
+        null,
+        "reg:squarederror");
   }
 
   /** Adds a READY version (creating the model) and makes it the model's latest. */
