@@ -1,6 +1,7 @@
 package io.canopy.serving;
 
 import io.canopy.bench.measure.Samples;
+import io.canopy.common.grpc.FutureObserver;
 import io.canopy.common.grpc.GrpcServer;
 import io.canopy.common.grpc.GrpcTransports;
 import io.canopy.common.testing.Await;
@@ -33,7 +34,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -223,27 +223,12 @@ public final class ServingMeasurements {
     }
     features.createFeatureView(
         CreateFeatureViewRequest.newBuilder().setFeatureView(view).setReplace(true).build());
-    CompletableFuture<WriteFeaturesResponse> done = new CompletableFuture<>();
+    FutureObserver<WriteFeaturesRequest, WriteFeaturesResponse> done = new FutureObserver<>();
     StreamObserver<WriteFeaturesRequest> write =
-        FeatureStoreServiceGrpc.newStub(features.getChannel())
-            .writeFeatures(
-                new StreamObserver<>() {
-                  @Override
-                  public void onNext(WriteFeaturesResponse value) {
-                    done.complete(value);
-                  }
-
-                  @Override
-                  public void onError(Throwable t) {
-                    done.completeExceptionally(t);
-                  }
-
-                  @Override
-                  public void onCompleted() {}
-                });
+        FeatureStoreServiceGrpc.newStub(features.getChannel()).writeFeatures(done);
     write.onNext(WriteFeaturesRequest.newBuilder().setFeatureView("bench32").addRows(row).build());
     write.onCompleted();
-    done.get(10, TimeUnit.SECONDS);
+    done.future().get(10, TimeUnit.SECONDS);
     GetOnlineFeaturesRequest request =
         GetOnlineFeaturesRequest.newBuilder().setFeatureView("bench32").addEntityKeys("e1").build();
     return latencies(() -> features.getOnlineFeatures(request));

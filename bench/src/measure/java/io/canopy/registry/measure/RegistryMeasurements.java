@@ -2,6 +2,7 @@ package io.canopy.registry.measure;
 
 import com.google.protobuf.ByteString;
 import io.canopy.bench.measure.Samples;
+import io.canopy.common.grpc.FutureObserver;
 import io.canopy.common.grpc.GrpcTransports;
 import io.canopy.proto.registry.v1.CreateModelRequest;
 import io.canopy.proto.registry.v1.ModelFormat;
@@ -170,24 +171,11 @@ public final class RegistryMeasurements {
 
   private static ModelVersion upload(ManagedChannel channel, String model, byte[] bytes)
       throws Exception {
-    CompletableFuture<ModelVersion> done = new CompletableFuture<>();
+    FutureObserver<UploadVersionRequest, UploadVersionResponse> reply = new FutureObserver<>();
+    CompletableFuture<ModelVersion> done =
+        reply.future().thenApply(UploadVersionResponse::getVersion);
     StreamObserver<UploadVersionRequest> out =
-        ModelRegistryServiceGrpc.newStub(channel)
-            .uploadVersion(
-                new StreamObserver<>() {
-                  @Override
-                  public void onNext(UploadVersionResponse r) {
-                    done.complete(r.getVersion());
-                  }
-
-                  @Override
-                  public void onError(Throwable t) {
-                    done.completeExceptionally(t);
-                  }
-
-                  @Override
-                  public void onCompleted() {}
-                });
+        ModelRegistryServiceGrpc.newStub(channel).uploadVersion(reply);
     out.onNext(
         UploadVersionRequest.newBuilder()
             .setHeader(UploadVersionHeader.newBuilder().setModel(model).setCreateModel(true))
