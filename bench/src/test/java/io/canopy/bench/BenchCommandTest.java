@@ -3,6 +3,7 @@ package io.canopy.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.canopy.common.testing.GrpcCleanup;
+import io.canopy.common.testing.ProcessSuite;
 import io.canopy.proto.kserve.v2.ModelInferRequest;
 import java.awt.image.BufferedImage;
 import java.io.PrintWriter;
@@ -19,6 +20,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import picocli.CommandLine;
 
+@ProcessSuite
 class BenchCommandTest {
 
   @RegisterExtension final GrpcCleanup cleanup = new GrpcCleanup();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.canopy.common.grpc.GrpcTransports;
 import io.canopy.common.testing.GrpcCleanup;
+import io.canopy.common.testing.ProcessSuite;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import java.time.Duration;
@@ -11,6 +12,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+@ProcessSuite
 class ClosedLoopTest {
 
   @RegisterExtension final GrpcCleanup cleanup = new GrpcCleanup();

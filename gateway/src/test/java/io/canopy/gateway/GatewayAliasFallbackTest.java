@@ -10,6 +10,7 @@ import io.canopy.common.grpc.GrpcTransports;
 import io.canopy.common.testing.Await;
 import io.canopy.common.testing.GrpcCleanup;
 import io.canopy.common.testing.MutableClock;
+import io.canopy.common.testing.ProcessSuite;
 import io.canopy.proto.inference.v1.InferenceServiceGrpc;
 import io.canopy.proto.inference.v1.PredictRequest;
 import io.canopy.proto.inference.v1.PredictResponse;
@@ -36,6 +37,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * by its previous target for {@code gateway.routing.alias-fallback-window} (10 s by default, on the
  * gateway's injected clock); explicit versions and splits get serving's error.
  */
+@ProcessSuite
 class GatewayAliasFallbackTest {
 
   @RegisterExtension final GrpcCleanup cleanup = new GrpcCleanup();

@@ -4,6 +4,7 @@ import static io.canopy.registry.Statuses.assertCode;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.canopy.common.testing.GrpcCleanup;
+import io.canopy.common.testing.ProcessSuite;
 import io.canopy.proto.registry.v1.AuditEvent;
 import io.canopy.proto.registry.v1.CreateModelRequest;
 import io.canopy.proto.registry.v1.DeleteModelRequest;
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Admin tokens: mutations need one when configured, reads never do, the audit names who. */
+@ProcessSuite
 class AdminTokenTest {
 
   private static final String ADMIN_TOKEN = "admin-secret-0123456789";

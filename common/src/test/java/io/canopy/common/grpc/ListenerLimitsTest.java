@@ -8,6 +8,7 @@ import io.canopy.common.admin.AdminSettings;
 import io.canopy.common.config.Listen;
 import io.canopy.common.testing.GrpcCleanup;
 import io.canopy.common.testing.ListenerProbes;
+import io.canopy.common.testing.ProcessSuite;
 import io.canopy.common.tls.ClientTls;
 import io.canopy.common.tls.ServerTls;
 import io.canopy.proto.inference.v1.DenseRows;
@@ -30,6 +31,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Over-limit messages, metadata and admin bodies are refused, and the listener keeps serving. */
+@ProcessSuite
 class ListenerLimitsTest {
 
   @RegisterExtension final GrpcCleanup cleanup = new GrpcCleanup();

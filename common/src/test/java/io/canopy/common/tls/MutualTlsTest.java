@@ -11,6 +11,7 @@ import io.canopy.common.grpc.GrpcServer;
 import io.canopy.common.grpc.GrpcTransports;
 import io.canopy.common.testing.GrpcCleanup;
 import io.canopy.common.testing.ListenerProbes;
+import io.canopy.common.testing.ProcessSuite;
 import io.canopy.common.testing.TestCertificates;
 import io.canopy.common.testing.TestConfig;
 import io.grpc.Status;
@@ -29,6 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  * channels ({@code <client>.tls.cert-chain|private-key}): only clients presenting a certificate of
  * the configured CA get through; bad settings fail naming the key.
  */
+@ProcessSuite
 class MutualTlsTest {
 
   @RegisterExtension final GrpcCleanup cleanup = new GrpcCleanup();

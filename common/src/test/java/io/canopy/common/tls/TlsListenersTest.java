@@ -11,6 +11,7 @@ import io.canopy.common.grpc.GrpcServer;
 import io.canopy.common.grpc.GrpcTransports;
 import io.canopy.common.testing.GrpcCleanup;
 import io.canopy.common.testing.ListenerProbes;
+import io.canopy.common.testing.ProcessSuite;
 import io.canopy.common.testing.TestCertificates;
 import io.grpc.Status;
 import java.io.IOException;
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The shared listeners with a generated CA: a client trusting it gets through, a plaintext client
  * and a client trusting another CA do not.
  */
+@ProcessSuite
 class TlsListenersTest {
 
   @RegisterExtension final GrpcCleanup cleanup = new GrpcCleanup();
