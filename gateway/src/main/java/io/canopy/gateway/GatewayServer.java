@@ -7,6 +7,7 @@ import io.canopy.common.grpc.GrpcTransports;
 import io.canopy.common.metrics.MetricLabels;
 import io.canopy.common.process.Resources;
 import io.canopy.common.registry.RegistryFollower;
+import io.canopy.common.requestid.RequestIdInterceptor;
 import io.canopy.common.retry.Backoff;
 import io.canopy.gateway.batching.Batchers;
 import io.canopy.gateway.features.FeatureCalls;
@@ -174,6 +175,7 @@ public final class GatewayServer implements AutoCloseable {
               // covers it (the same table serving uses).
               List.of(
                   new AuthInterceptor(config.tokens(), InferenceRoles.table()),
+                  new RequestIdInterceptor(),
                   new RoutingKeyInterceptor()));
       grpc.start();
       opened.push(() -> grpc.stop(GRACE));

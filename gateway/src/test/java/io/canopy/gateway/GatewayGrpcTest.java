@@ -66,6 +66,7 @@ class GatewayGrpcTest {
     return PredictRequest.newBuilder()
         .setModel("iris")
         .setAlias("production")
+        .setRequestId("two-rows")
         .setDense(
             DenseRows.newBuilder()
                 .setNumFeatures(2)
@@ -86,6 +87,44 @@ class GatewayGrpcTest {
     assertThat(seen).isNotNull();
     // The caller's 30 s, not the 90 s default: a gateway that dropped it would show more.
     assertThat(seen.timeRemaining(TimeUnit.SECONDS)).isBetween(1L, 30L);
+  }
+
+  @Test
+  void predict_requestId_fromTheFieldTheMetadataOrGenerated_reachesServingAndComesBack() {
+    PredictRequest anonymous = twoRows().toBuilder().clearRequestId().build();
+
+    PredictResponse generated = inference().predict(anonymous);
+    String sent = gw.serving.predictSeen.get().getRequestId();
+    assertThat(sent).matches("[0-9a-f]{32}");
+    PredictResponse viaMetadata =
+        inference()
+            .withInterceptors(
+                io.grpc.stub.MetadataUtils.newAttachHeadersInterceptor(requestIdHeader("m-7")))
+            .predict(anonymous);
+
+    assertThat(gw.serving.predictSeen.get().getRequestId()).isEqualTo("m-7");
+    assertThat(generated.getRequestId()).isEqualTo(sent);
+    assertThat(viaMetadata.getRequestId()).isEqualTo("m-7");
+    assertThat(inference().predict(twoRows()).getRequestId()).isEqualTo("two-rows");
+  }
+
+  @Test
+  void predict_requestIdTooLongOrWithSpaces_isInvalidNamingTheField() {
+    for (String bad : new String[] {"x".repeat(129), "has space"}) {
+      StatusRuntimeException e =
+          catchThrowableOfType(
+              StatusRuntimeException.class,
+              () -> inference().predict(twoRows().toBuilder().setRequestId(bad).build()));
+      assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+      assertThat(e.getStatus().getDescription()).contains("request_id");
+    }
+  }
+
+  private static io.grpc.Metadata requestIdHeader(String id) {
+    io.grpc.Metadata headers = new io.grpc.Metadata();
+    headers.put(
+        io.grpc.Metadata.Key.of("x-request-id", io.grpc.Metadata.ASCII_STRING_MARSHALLER), id);
+    return headers;
   }
 
   @Test
@@ -189,6 +228,7 @@ class GatewayGrpcTest {
     ModelInferRequest infer =
         ModelInferRequest.newBuilder()
             .setModelName("iris")
+            .setId("infer-1")
             .addInputs(
                 ModelInferRequest.InferInputTensor.newBuilder()
                     .setName("input-0")

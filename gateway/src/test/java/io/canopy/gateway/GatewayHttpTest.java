@@ -146,6 +146,33 @@ class GatewayHttpTest {
   }
 
   @Test
+  void predict_withoutRequestId_getsOneInTheHeaderAndTheBody() throws Exception {
+    HttpResponse<String> response =
+        gw.send(
+            HttpRequest.newBuilder(gw.uri("/v1/models/iris:predict"))
+                .header("content-type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"instances\": [[1]]}")));
+
+    String sent = gw.serving.predictSeen.get().getRequestId();
+    assertThat(sent).matches("[0-9a-f]{32}");
+    assertThat(response.headers().firstValue("x-request-id")).contains(sent);
+    assertThat(json(response).get("request_id").asText()).isEqualTo(sent);
+  }
+
+  @Test
+  void predict_requestIdWithSpaces_is400NamingTheHeader() throws Exception {
+    HttpResponse<String> response =
+        gw.send(
+            HttpRequest.newBuilder(gw.uri("/v1/models/iris:predict"))
+                .header("x-request-id", "not ok")
+                .header("content-type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"instances\": [[1]]}")));
+
+    assertThat(response.statusCode()).isEqualTo(400);
+    assertThat(response.body()).contains("x-request-id");
+  }
+
+  @Test
   void predict_upstreamNotFound_is404WithError() throws Exception {
     gw.serving.onPredict =
         r -> {

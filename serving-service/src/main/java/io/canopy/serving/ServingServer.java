@@ -7,6 +7,7 @@ import io.canopy.common.auth.InferenceRoles;
 import io.canopy.common.grpc.GrpcServer;
 import io.canopy.common.grpc.GrpcTransports;
 import io.canopy.common.metrics.MetricLabels;
+import io.canopy.common.requestid.RequestIdInterceptor;
 import io.canopy.serving.features.FeatureStore;
 import io.canopy.serving.grpc.FeatureStoreGrpcService;
 import io.canopy.serving.grpc.InferenceGrpcService;
@@ -153,7 +154,8 @@ public final class ServingServer implements AutoCloseable {
             // With tokens configured, every call needs one whose role covers it: the same table
             // as the gateway's front (health and reflection stay open).
             List.of(
-                new AuthInterceptor(new BearerTokens(config.tokens()), InferenceRoles.table())));
+                new AuthInterceptor(new BearerTokens(config.tokens()), InferenceRoles.table()),
+                new RequestIdInterceptor()));
     models.onReadinessChange(grpc::setServing);
     AdminServer admin = new AdminServer(config.admin(), "serving", models::isReady);
     ServingServer server = new ServingServer(models, features, grpc, admin, registry, work);

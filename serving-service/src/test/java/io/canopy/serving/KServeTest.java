@@ -98,6 +98,21 @@ class KServeTest {
   }
 
   @Test
+  void modelInfer_withoutId_answersWithAGeneratedOne() {
+    InferTensorContents.Builder contents = InferTensorContents.newBuilder();
+    for (float v : Fixtures.breastCancerRows()) {
+      contents.addFp32Contents(v);
+    }
+    ModelInferResponse first =
+        kserve.modelInfer(request().addInputs(input().setContents(contents)).build());
+    ModelInferResponse second =
+        kserve.modelInfer(request().addInputs(input().setContents(contents)).build());
+
+    assertThat(first.getId()).matches("[0-9a-f]{32}");
+    assertThat(second.getId()).matches("[0-9a-f]{32}").isNotEqualTo(first.getId());
+  }
+
+  @Test
   void modelInfer_rawLittleEndianInput_answersRaw() {
     float[] rows = Fixtures.breastCancerRows();
     ByteBuffer raw = ByteBuffer.allocate(rows.length * 4).order(ByteOrder.LITTLE_ENDIAN);

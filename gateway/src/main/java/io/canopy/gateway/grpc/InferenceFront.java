@@ -2,6 +2,7 @@ package io.canopy.gateway.grpc;
 
 import io.canopy.common.error.ErrorMapping;
 import io.canopy.common.grpc.RowLimit;
+import io.canopy.common.requestid.RequestIds;
 import io.canopy.gateway.predict.PredictPipeline;
 import io.canopy.gateway.upstream.ServingClient;
 import io.canopy.proto.inference.v1.GetModelStatusRequest;
@@ -30,14 +31,22 @@ public final class InferenceFront extends InferenceServiceGrpc.InferenceServiceI
 
   @Override
   public void predict(PredictRequest request, StreamObserver<PredictResponse> out) {
+    String requestId;
     try {
       rowLimit.check(request);
+      requestId = RequestIds.resolve("request_id", request.getRequestId());
     } catch (RuntimeException e) {
       out.onError(ErrorMapping.toStatusException(e));
       return;
     }
-    if (request.getRoutingKey().isEmpty() && !RoutingKeyInterceptor.current().isEmpty()) {
-      request = request.toBuilder().setRoutingKey(RoutingKeyInterceptor.current()).build();
+    boolean keyFromHeader =
+        request.getRoutingKey().isEmpty() && !RoutingKeyInterceptor.current().isEmpty();
+    if (keyFromHeader || !requestId.equals(request.getRequestId())) {
+      PredictRequest.Builder b = request.toBuilder().setRequestId(requestId);
+      if (keyFromHeader) {
+        b.setRoutingKey(RoutingKeyInterceptor.current());
+      }
+      request = b.build();
     }
     Relay.complete(pipeline.predict(request, serving.deadlineForCall(), "grpc"), out);
   }

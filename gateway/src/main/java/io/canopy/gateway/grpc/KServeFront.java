@@ -2,6 +2,7 @@ package io.canopy.gateway.grpc;
 
 import io.canopy.common.error.ErrorMapping;
 import io.canopy.common.grpc.RowLimit;
+import io.canopy.common.requestid.RequestIds;
 import io.canopy.gateway.predict.KServeCalls;
 import io.canopy.gateway.upstream.ServingClient;
 import io.canopy.proto.kserve.v2.GRPCInferenceServiceGrpc;
@@ -68,11 +69,16 @@ public final class KServeFront extends GRPCInferenceServiceGrpc.GRPCInferenceSer
 
   @Override
   public void modelInfer(ModelInferRequest request, StreamObserver<ModelInferResponse> out) {
+    String id;
     try {
       rowLimit.check(request);
+      id = RequestIds.resolve("id", request.getId());
     } catch (RuntimeException e) {
       out.onError(ErrorMapping.toStatusException(e));
       return;
+    }
+    if (!id.equals(request.getId())) {
+      request = request.toBuilder().setId(id).build();
     }
     Relay.complete(
         calls.infer(request, RoutingKeyInterceptor.current(), serving.deadlineForCall()), out);

@@ -1,5 +1,6 @@
 package io.canopy.gateway.http;
 
+import io.canopy.common.requestid.RequestIds;
 import io.canopy.gateway.predict.KServeCalls;
 import io.canopy.gateway.upstream.ServingClient;
 import io.canopy.proto.kserve.v2.ModelInferRequest;
@@ -91,12 +92,13 @@ record KServeHandler(
     String version = version(req);
     ModelInferRequest.Builder request = parser.parse(bodies.read(req));
     request.setModelName(model).setModelVersion(version);
-    if (request.getId().isEmpty()) {
-      req.headers().first(PredictHandler.REQUEST_ID).ifPresent(request::setId);
-    }
+    request.setId(
+        RequestIds.resolve(
+            "id", request.getId(), req.headers().first(PredictHandler.REQUEST_ID).orElse(null)));
     ModelInferResponse r =
         PredictHandler.await(
             calls.infer(request.build(), routingKey(req), serving.deadlineForCall()));
+    res.header(PredictHandler.REQUEST_ID, r.getId().isEmpty() ? request.getId() : r.getId());
     replies.send(res, 200, g -> KServeJson.writeInfer(g, r));
   }
 

@@ -1,5 +1,6 @@
 package io.canopy.gateway.http;
 
+import io.canopy.common.requestid.RequestIds;
 import io.canopy.gateway.predict.PredictPipeline;
 import io.canopy.gateway.upstream.ServingClient;
 import io.canopy.proto.inference.v1.PredictRequest;
@@ -25,7 +26,7 @@ record PredictHandler(
     PredictBodyParser parser,
     JsonReplies replies) {
 
-  static final HeaderName REQUEST_ID = HeaderNames.create("x-request-id");
+  static final HeaderName REQUEST_ID = HeaderNames.create(RequestIds.HEADER);
   static final HeaderName ROUTING_KEY = HeaderNames.create("x-routing-key");
 
   void routes(HttpRules rules) {
@@ -52,9 +53,9 @@ record PredictHandler(
     String model = Names.model(req.path().pathParameters().get("m"));
     PredictRequest.Builder request = parser.parse(bodies.read(req)).setModel(model);
     selector.accept(request);
-    if (request.getRequestId().isEmpty()) {
-      req.headers().first(REQUEST_ID).ifPresent(request::setRequestId);
-    }
+    request.setRequestId(
+        RequestIds.resolve(
+            "request_id", request.getRequestId(), req.headers().first(REQUEST_ID).orElse(null)));
     if (request.getRoutingKey().isEmpty()) {
       req.headers().first(ROUTING_KEY).ifPresent(request::setRoutingKey);
     }

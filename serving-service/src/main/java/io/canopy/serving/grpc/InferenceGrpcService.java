@@ -3,6 +3,7 @@ package io.canopy.serving.grpc;
 import com.google.protobuf.Timestamp;
 import io.canopy.common.error.CanopyException;
 import io.canopy.common.grpc.RowLimit;
+import io.canopy.common.requestid.RequestIds;
 import io.canopy.proto.inference.v1.GetModelStatusRequest;
 import io.canopy.proto.inference.v1.GetModelStatusResponse;
 import io.canopy.proto.inference.v1.InferenceServiceGrpc;
@@ -87,7 +88,9 @@ public final class InferenceGrpcService extends InferenceServiceGrpc.InferenceSe
     long arrived = System.nanoTime();
     Lease lease;
     PredictionKind kind;
+    String requestId;
     try {
+      requestId = RequestIds.resolve("request_id", request.getRequestId());
       if (request.getModel().isEmpty()) {
         throw new CanopyException.InvalidArgument("model", "a model name is required");
       }
@@ -112,7 +115,7 @@ public final class InferenceGrpcService extends InferenceServiceGrpc.InferenceSe
       throw e;
     }
     if (isLight(request, kind, lease)) {
-      complete(request, kind, lease, arrived, responses);
+      complete(request, requestId, kind, lease, arrived, responses);
       return;
     }
     Context context = Context.current();
@@ -121,7 +124,7 @@ public final class InferenceGrpcService extends InferenceServiceGrpc.InferenceSe
           context.wrap(
               () -> {
                 try {
-                  complete(request, kind, lease, arrived, responses);
+                  complete(request, requestId, kind, lease, arrived, responses);
                 } catch (RuntimeException e) {
                   // complete() counted it; the server's error mapping turns it into a status.
                   responses.onError(e);
@@ -155,6 +158,7 @@ public final class InferenceGrpcService extends InferenceServiceGrpc.InferenceSe
   /** Decodes, predicts and answers; takes ownership of {@code lease}. */
   private void complete(
       PredictRequest request,
+      String requestId,
       PredictionKind kind,
       Lease lease,
       long arrived,
@@ -172,7 +176,7 @@ public final class InferenceGrpcService extends InferenceServiceGrpc.InferenceSe
           .setVersion(lease.version())
           .setSha256(lease.sha256())
           .setOutput(outputKind(kind))
-          .setRequestId(request.getRequestId());
+          .setRequestId(requestId);
       for (int dim : prediction.shape()) {
         builder.addShape(dim);
       }

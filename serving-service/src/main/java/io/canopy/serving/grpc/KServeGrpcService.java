@@ -2,6 +2,7 @@ package io.canopy.serving.grpc;
 
 import io.canopy.common.error.CanopyException;
 import io.canopy.common.grpc.RowLimit;
+import io.canopy.common.requestid.RequestIds;
 import io.canopy.proto.kserve.v2.GRPCInferenceServiceGrpc;
 import io.canopy.proto.kserve.v2.ModelInferRequest;
 import io.canopy.proto.kserve.v2.ModelInferResponse;
@@ -108,6 +109,7 @@ public final class KServeGrpcService extends GRPCInferenceServiceGrpc.GRPCInfere
     long arrived = System.nanoTime();
     String served = "";
     try {
+      String id = RequestIds.resolve("id", request.getId());
       String name = requireName(request.getModelName(), "model_name");
       VersionSelector selector = KServeTensors.selector(request.getModelVersion(), "model_version");
       rowLimit.check(request);
@@ -127,7 +129,7 @@ public final class KServeGrpcService extends GRPCInferenceServiceGrpc.GRPCInfere
             rows,
             computeStart - arrived,
             System.nanoTime() - computeStart);
-        response.setModelName(lease.model()).setModelVersion(served).setId(request.getId());
+        response.setModelName(lease.model()).setModelVersion(served).setId(id);
         KServeTensors.addOutput(response, prediction, request.getRawInputContentsCount() > 0);
       }
       out.onNext(response.build());
