@@ -134,12 +134,7 @@ class GatewayHttpTest {
 
   @Test
   void predict_requestIdHeader_isForwardedAndEchoed() throws Exception {
-    HttpResponse<String> response =
-        gw.send(
-            HttpRequest.newBuilder(gw.uri("/v1/models/iris:predict"))
-                .header("x-request-id", "hdr-9")
-                .header("content-type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"instances\": [[1]]}")));
+    HttpResponse<String> response = predictOneRow("x-request-id", "hdr-9");
 
     assertThat(gw.serving.predictSeen.get().getRequestId()).isEqualTo("hdr-9");
     assertThat(response.headers().firstValue("x-request-id")).contains("hdr-9");
@@ -147,11 +142,7 @@ class GatewayHttpTest {
 
   @Test
   void predict_withoutRequestId_getsOneInTheHeaderAndTheBody() throws Exception {
-    HttpResponse<String> response =
-        gw.send(
-            HttpRequest.newBuilder(gw.uri("/v1/models/iris:predict"))
-                .header("content-type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"instances\": [[1]]}")));
+    HttpResponse<String> response = predictOneRow("x-canopy-test", "none");
 
     String sent = gw.serving.predictSeen.get().getRequestId();
     assertThat(sent).matches("[0-9a-f]{32}");
@@ -161,15 +152,19 @@ class GatewayHttpTest {
 
   @Test
   void predict_requestIdWithSpaces_is400NamingTheHeader() throws Exception {
-    HttpResponse<String> response =
-        gw.send(
-            HttpRequest.newBuilder(gw.uri("/v1/models/iris:predict"))
-                .header("x-request-id", "not ok")
-                .header("content-type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"instances\": [[1]]}")));
+    HttpResponse<String> response = predictOneRow("x-request-id", "not ok");
 
     assertThat(response.statusCode()).isEqualTo(400);
     assertThat(response.body()).contains("x-request-id");
+  }
+
+  /** POST one row to iris's :predict with one extra header. */
+  private HttpResponse<String> predictOneRow(String header, String value) throws Exception {
+    return gw.send(
+        HttpRequest.newBuilder(gw.uri("/v1/models/iris:predict"))
+            .header(header, value)
+            .header("content-type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString("{\"instances\": [[1]]}")));
   }
 
   @Test

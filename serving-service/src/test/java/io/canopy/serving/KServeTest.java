@@ -81,10 +81,7 @@ class KServeTest {
 
   @Test
   void modelInfer_fp32Contents_returnsFixtureProbabilities() {
-    InferTensorContents.Builder contents = InferTensorContents.newBuilder();
-    for (float v : Fixtures.breastCancerRows()) {
-      contents.addFp32Contents(v);
-    }
+    InferTensorContents.Builder contents = fixtureRows();
 
     ModelInferResponse response =
         kserve.modelInfer(request().setId("abc").addInputs(input().setContents(contents)).build());
@@ -99,10 +96,7 @@ class KServeTest {
 
   @Test
   void modelInfer_withoutId_answersWithAGeneratedOne() {
-    InferTensorContents.Builder contents = InferTensorContents.newBuilder();
-    for (float v : Fixtures.breastCancerRows()) {
-      contents.addFp32Contents(v);
-    }
+    InferTensorContents.Builder contents = fixtureRows();
     ModelInferResponse first =
         kserve.modelInfer(request().addInputs(input().setContents(contents)).build());
     ModelInferResponse second =
@@ -172,6 +166,15 @@ class KServeTest {
     assertCode(
         () -> kserve.modelInfer(request().setModelName("nope").addInputs(input()).build()),
         Status.Code.NOT_FOUND);
+  }
+
+  /** The breast-cancer fixture's 64 rows as FP32 contents. */
+  private static InferTensorContents.Builder fixtureRows() {
+    InferTensorContents.Builder contents = InferTensorContents.newBuilder();
+    for (float v : Fixtures.breastCancerRows()) {
+      contents.addFp32Contents(v);
+    }
+    return contents;
   }
 
   private static ModelInferRequest.Builder request() {
