@@ -4,6 +4,7 @@ import io.canopy.gateway.routing.Route;
 import io.canopy.gateway.routing.Router;
 import io.canopy.gateway.upstream.ServingClient;
 import io.canopy.proto.inference.v1.PredictRequest;
+import io.canopy.proto.kserve.v2.GRPCInferenceServiceGrpc.GRPCInferenceServiceStub;
 import io.canopy.proto.kserve.v2.ModelInferRequest;
 import io.canopy.proto.kserve.v2.ModelInferResponse;
 import io.canopy.proto.kserve.v2.ModelMetadataRequest;
@@ -78,7 +79,7 @@ public final class KServeCalls {
       String version,
       String routingKey,
       Function<String, Q> withVersion,
-      ServingClient.KServeMethod<Q, R> method,
+      ServingClient.StubMethod<GRPCInferenceServiceStub, Q, R> method,
       Deadline deadline) {
     Route route;
     try {
@@ -100,7 +101,9 @@ public final class KServeCalls {
   }
 
   private <Q, R> CompletableFuture<R> call(
-      Q request, ServingClient.KServeMethod<Q, R> method, Deadline deadline) {
+      Q request,
+      ServingClient.StubMethod<GRPCInferenceServiceStub, Q, R> method,
+      Deadline deadline) {
     return serving.kserve(method, request, deadline);
   }
 }

@@ -48,12 +48,12 @@ import java.util.concurrent.ScheduledExecutorService;
 public final class ServingClient implements AutoCloseable {
 
   /**
-   * A KServe v2 model call on the async stub, e.g. {@code (stub, q, out) -> stub.modelInfer(q,
-   * out)}.
+   * One async stub method, e.g. {@code (stub, q, out) -> stub.modelInfer(q, out)}: how callers name
+   * the KServe or FeatureStore call {@link #kserve} or {@link #featureRead} should retry.
    */
   @FunctionalInterface
-  public interface KServeMethod<Q, R> {
-    void call(GRPCInferenceServiceStub stub, Q request, StreamObserver<R> out);
+  public interface StubMethod<S, Q, R> {
+    void call(S stub, Q request, StreamObserver<R> out);
   }
 
   private final ManagedChannel channel;
@@ -121,8 +121,8 @@ public final class ServingClient implements AutoCloseable {
 
   /** A KServe v2 model call (infer, metadata, ready), retried. */
   public <Q, R> CompletableFuture<R> kserve(
-      KServeMethod<Q, R> method, Q request, Deadline deadline) {
-    return retried(kserve, method::call, request, deadline);
+      StubMethod<GRPCInferenceServiceStub, Q, R> method, Q request, Deadline deadline) {
+    return retried(kserve, method, request, deadline);
   }
 
   public CompletableFuture<ServerLiveResponse> serverLive(Deadline deadline) {
@@ -140,19 +140,10 @@ public final class ServingClient implements AutoCloseable {
         kserve.withDeadline(deadline)::serverMetadata, ServerMetadataRequest.getDefaultInstance());
   }
 
-  /**
-   * A FeatureStore call on the async stub, e.g. {@code (stub, q, out) -> stub.getFeatureView(q,
-   * out)}.
-   */
-  @FunctionalInterface
-  public interface FeatureMethod<Q, R> {
-    void call(FeatureStoreServiceStub stub, Q request, StreamObserver<R> out);
-  }
-
   /** A FeatureStore read (online features, a view, the view list), retried. */
   public <Q, R> CompletableFuture<R> featureRead(
-      FeatureMethod<Q, R> method, Q request, Deadline deadline) {
-    return retried(features, method::call, request, deadline);
+      StubMethod<FeatureStoreServiceStub, Q, R> method, Q request, Deadline deadline) {
+    return retried(features, method, request, deadline);
   }
 
   /** CreateFeatureView, once (a mutation). */
@@ -171,13 +162,6 @@ public final class ServingClient implements AutoCloseable {
   public StreamObserver<WriteFeaturesRequest> writeFeatures(
       StreamObserver<WriteFeaturesResponse> responses, Deadline deadline) {
     return features.withDeadline(deadline).writeFeatures(responses);
-  }
-
-  /**
-   * One async stub method: {@code (stub, request, responses) -> stub.method(request, responses)}.
-   */
-  private interface StubMethod<S, Q, R> {
-    void call(S stub, Q request, StreamObserver<R> out);
   }
 
   /**
