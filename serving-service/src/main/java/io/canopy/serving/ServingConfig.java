@@ -12,6 +12,7 @@ import io.canopy.common.tls.ServerTls;
 import io.canopy.serving.features.FeatureSettings;
 import io.canopy.serving.model.ManagerSettings;
 import io.canopy.serving.predict.FastPathSettings;
+import io.canopy.serving.recording.RecordingSettings;
 import io.helidon.config.Config;
 import java.nio.file.Path;
 import java.util.List;
@@ -39,6 +40,8 @@ import java.util.Objects;
  *     unset
  * @param registryTls {@code serving.registry.tls.*}: the CA the registry's certificate must chain
  *     to; plaintext when unset
+ * @param recording {@code serving.recording.*}: prediction records (store, buffer, sample rate and
+ *     privacy per model)
  */
 public record ServingConfig(
     Listen grpc,
@@ -52,7 +55,8 @@ public record ServingConfig(
     ServerTls tls,
     ClientTls registryTls,
     int maxSeriesPerMetric,
-    List<BearerTokens.Token> tokens) {
+    List<BearerTokens.Token> tokens,
+    RecordingSettings recording) {
 
   public ServingConfig {
     Objects.requireNonNull(features, "serving.features");
@@ -62,6 +66,7 @@ public record ServingConfig(
     Objects.requireNonNull(grpcLimits, "serving.grpc");
     Objects.requireNonNull(tls, "serving.tls");
     Objects.requireNonNull(registryTls, "serving.registry.tls");
+    Objects.requireNonNull(recording, "serving.recording");
     if (registryTarget == null || registryTarget.isBlank()) {
       throw new IllegalArgumentException("serving.registry.target: must not be blank");
     }
@@ -106,7 +111,8 @@ public record ServingConfig(
         tls,
         ClientTls.create(node.get("registry.tls")),
         ConfigLoader.intValue(node.get("metrics"), "max-series-per-metric"),
-        tokens(node.get("auth")));
+        tokens(node.get("auth")),
+        RecordingSettings.create(node.get("recording")));
   }
 
   /**

@@ -8,6 +8,8 @@ import io.canopy.common.grpc.GrpcServer;
 import io.canopy.common.grpc.GrpcTransports;
 import io.canopy.common.metrics.MetricLabels;
 import io.canopy.common.requestid.RequestIdInterceptor;
+import io.canopy.monitor.log.StoreRecordLog;
+import io.canopy.monitor.store.MonitorStore;
 import io.canopy.serving.features.FeatureStore;
 import io.canopy.serving.grpc.FeatureStoreGrpcService;
 import io.canopy.serving.grpc.InferenceGrpcService;
@@ -16,6 +18,8 @@ import io.canopy.serving.grpc.Offload;
 import io.canopy.serving.metrics.HelidonServingMetrics;
 import io.canopy.serving.metrics.ServingMetrics;
 import io.canopy.serving.model.ModelManager;
+import io.canopy.serving.recording.PredictionRecorder;
+import io.canopy.serving.recording.RecordingSettings;
 import io.grpc.ManagedChannel;
 import io.grpc.ServerBuilder;
 import io.helidon.metrics.api.Metrics;
@@ -42,6 +46,7 @@ public final class ServingServer implements AutoCloseable {
   private final AdminServer admin;
   private final ManagedChannel registry;
   private final ExecutorService work;
+  private final PredictionRecorder recorder;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private ServingServer(
@@ -50,13 +55,15 @@ public final class ServingServer implements AutoCloseable {
       GrpcServer grpc,
       AdminServer admin,
       ManagedChannel registry,
-      ExecutorService work) {
+      ExecutorService work,
+      PredictionRecorder recorder) {
     this.models = models;
     this.features = features;
     this.grpc = grpc;
     this.admin = admin;
     this.registry = registry;
     this.work = work;
+    this.recorder = recorder;
   }
 
   /**
@@ -127,6 +134,14 @@ public final class ServingServer implements AutoCloseable {
       registry.shutdownNow();
       throw e;
     }
+    PredictionRecorder recorder;
+    try {
+      recorder = recorder(config.recording(), metrics);
+    } catch (RuntimeException e) {
+      features.close();
+      registry.shutdownNow();
+      throw e;
+    }
     ModelManager models = new ModelManager(config.managerSettings(), registry, clock, metrics);
     // Model and version labels only for names the registry lists, and a cap per metric.
     metrics.restrictLabels(new MetricLabels(models, config.maxSeriesPerMetric()));
@@ -147,7 +162,8 @@ public final class ServingServer implements AutoCloseable {
                     work,
                     // Above the fast path's crossover a Predict would call XGBoost4J: not inline.
                     Math.min(config.inlineMaxRows(), config.managerSettings().fastPath().maxRows()),
-                    config.maxRows()),
+                    config.maxRows(),
+                    recorder),
                 Offload.onto(work, new KServeGrpcService(models, metrics, config.maxRows())),
                 Offload.onto(
                     work, new FeatureStoreGrpcService(features, metrics, config.maxRows()))),
@@ -158,7 +174,8 @@ public final class ServingServer implements AutoCloseable {
                 new RequestIdInterceptor()));
     models.onReadinessChange(grpc::setServing);
     AdminServer admin = new AdminServer(config.admin(), "serving", models::isReady);
-    ServingServer server = new ServingServer(models, features, grpc, admin, registry, work);
+    ServingServer server =
+        new ServingServer(models, features, grpc, admin, registry, work, recorder);
     try {
       models.start();
       grpc.start();
@@ -168,6 +185,31 @@ public final class ServingServer implements AutoCloseable {
       throw e;
     }
     return server;
+  }
+
+  private static PredictionRecorder recorder(RecordingSettings settings, ServingMetrics metrics) {
+    if (!settings.enabled()) {
+      return PredictionRecorder.OFF;
+    }
+    return new PredictionRecorder(
+        settings,
+        new StoreRecordLog(MonitorStore.open(settings.store())),
+        new PredictionRecorder.Counts() {
+          @Override
+          public void written(long records) {
+            metrics.recordsWritten(records);
+          }
+
+          @Override
+          public void dropped(String reason, long records) {
+            metrics.recordsDropped(reason, records);
+          }
+        });
+  }
+
+  /** Waits until the predictions recorded so far reached the record store (tests, the demo). */
+  public boolean awaitRecorded(java.time.Duration timeout) throws InterruptedException {
+    return recorder.awaitWritten(timeout);
   }
 
   /** The bound gRPC port (-1 for an in-process transport). */
@@ -199,6 +241,7 @@ public final class ServingServer implements AutoCloseable {
     } finally {
       grpc.stop(GRACE);
       work.shutdown(); // In-flight calls finished with the server; nothing new arrives.
+      recorder.close(); // after the last call: what they recorded is flushed
       models.close();
       features.close();
       registry.shutdownNow();

@@ -58,7 +58,14 @@ public final class RequestIds {
     return "0".repeat(16 - s.length()) + s;
   }
 
-  private static String check(String field, String id) {
+  /**
+   * Returns {@code id} when it is a valid request id, else throws InvalidArgument naming {@code
+   * field}.
+   */
+  public static String check(String field, String id) {
+    if (id.isEmpty()) {
+      throw new CanopyException.InvalidArgument(field, "a request id must not be empty");
+    }
     if (id.length() > MAX_LENGTH) {
       throw new CanopyException.InvalidArgument(
           field, "is " + id.length() + " characters; at most " + MAX_LENGTH);

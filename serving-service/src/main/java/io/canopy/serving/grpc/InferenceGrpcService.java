@@ -25,6 +25,8 @@ import io.canopy.serving.model.VersionStatus;
 import io.canopy.serving.predict.Engine;
 import io.canopy.serving.predict.Prediction;
 import io.canopy.serving.predict.PredictionKind;
+import io.canopy.serving.recording.Capture;
+import io.canopy.serving.recording.PredictionRecorder;
 import io.grpc.Context;
 import io.grpc.stub.StreamObserver;
 import java.util.List;
@@ -43,13 +45,21 @@ public final class InferenceGrpcService extends InferenceServiceGrpc.InferenceSe
   private final Executor work;
   private final int inlineMaxRows;
   private final RowLimit rowLimit;
+  private final PredictionRecorder recorder;
 
   /**
    * Without a feature store (entity rows are FAILED_PRECONDITION) or row cap. Computes on the
    * caller.
    */
   public InferenceGrpcService(ModelManager models) {
-    this(models, null, ServingMetrics.NOOP, Runnable::run, 0, Integer.MAX_VALUE);
+    this(
+        models,
+        null,
+        ServingMetrics.NOOP,
+        Runnable::run,
+        0,
+        Integer.MAX_VALUE,
+        PredictionRecorder.OFF);
   }
 
   /**
@@ -59,6 +69,7 @@ public final class InferenceGrpcService extends InferenceServiceGrpc.InferenceSe
    *     sends every prediction to {@code work}
    * @param maxRows most rows (dense, named or entity keys) one Predict may carry; more:
    *     RESOURCE_EXHAUSTED before any row is decoded or looked up
+   * @param recorder where each computed prediction is recorded (sampled, asynchronously)
    */
   public InferenceGrpcService(
       ModelManager models,
@@ -66,7 +77,8 @@ public final class InferenceGrpcService extends InferenceServiceGrpc.InferenceSe
       ServingMetrics metrics,
       Executor work,
       int inlineMaxRows,
-      int maxRows) {
+      int maxRows,
+      PredictionRecorder recorder) {
     if (inlineMaxRows < 0) {
       throw new IllegalArgumentException("inlineMaxRows must be >= 0, got " + inlineMaxRows);
     }
@@ -76,6 +88,7 @@ public final class InferenceGrpcService extends InferenceServiceGrpc.InferenceSe
     this.work = work;
     this.inlineMaxRows = inlineMaxRows;
     this.rowLimit = new RowLimit(maxRows, "serving's");
+    this.recorder = recorder;
   }
 
   /**
@@ -108,6 +121,7 @@ public final class InferenceGrpcService extends InferenceServiceGrpc.InferenceSe
         default -> {}
       }
       rowLimit.check(request);
+      RequestParts.check(request);
       Deadlines.checkNotExpired(Context.current());
       lease = models.acquire(request.getModel(), selector);
     } catch (RuntimeException e) {
@@ -183,6 +197,25 @@ public final class InferenceGrpcService extends InferenceServiceGrpc.InferenceSe
       for (float value : prediction.values()) {
         builder.addValues(value);
       }
+      if (recorder.wants(lease.model())) {
+        recorder.record(
+            new Capture(
+                lease.model(),
+                lease.version(),
+                lease.sha256(),
+                lease.objective(),
+                lease.featureNames(),
+                requestId,
+                request.getPartsList(),
+                rows.values(),
+                rows.count(),
+                rows.entities(),
+                kind.name().toLowerCase(java.util.Locale.ROOT),
+                prediction.values(),
+                rows.count() == 0 ? 0 : prediction.values().length / rows.count(),
+                System.currentTimeMillis(),
+                computed - arrived));
+      }
       metrics.predicted(
           lease.model(),
           lease.version(),
@@ -243,7 +276,7 @@ public final class InferenceGrpcService extends InferenceServiceGrpc.InferenceSe
         response.addMissingFeatures(MissingFeatures.newBuilder().setRow(r).addAllFeatures(missing));
       }
     }
-    return new RowDecoder.Rows(matrix.values(), matrix.rows());
+    return new RowDecoder.Rows(matrix.values(), matrix.rows(), matrix.found());
   }
 
   @Override

@@ -1,6 +1,7 @@
 package io.canopy.serving.grpc;
 
 import io.canopy.common.error.CanopyException;
+import io.canopy.proto.features.v1.GetOnlineFeaturesResponse;
 import io.canopy.proto.inference.v1.DenseRows;
 import io.canopy.proto.inference.v1.NamedRow;
 import io.canopy.proto.inference.v1.NamedRows;
@@ -15,7 +16,15 @@ import java.util.Map;
 final class RowDecoder {
 
   /** {@code count} rows, row-major in {@code values}. */
-  record Rows(float[] values, int count) {}
+  /**
+   * Decoded rows, row-major; {@code entities} is the feature lookup they came from (entity rows),
+   * else null.
+   */
+  record Rows(float[] values, int count, GetOnlineFeaturesResponse entities) {
+    Rows(float[] values, int count) {
+      this(values, count, null);
+    }
+  }
 
   private RowDecoder() {}
 

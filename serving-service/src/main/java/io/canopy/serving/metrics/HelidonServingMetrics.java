@@ -183,4 +183,19 @@ public final class HelidonServingMetrics implements ServingMetrics {
             .description("Versions loaded and serving")
             .tags(tags()));
   }
+
+  @Override
+  public void recordsWritten(long records) {
+    counter("canopy_prediction_records", "Prediction records appended to the record log", tags())
+        .increment(records);
+  }
+
+  @Override
+  public void recordsDropped(String reason, long records) {
+    counter(
+            "canopy_prediction_records_dropped",
+            "Prediction records dropped (buffer_full, sink_error, shutdown); predictions never wait",
+            tags("reason", reason))
+        .increment(records);
+  }
 }

@@ -40,6 +40,15 @@ public interface ServingMetrics {
    */
   default void restrictLabels(MetricLabels labels) {}
 
+  /** Prediction records appended to the record log. */
+  default void recordsWritten(long records) {}
+
+  /**
+   * Prediction records dropped instead of written: {@code buffer_full}, {@code sink_error} or
+   * {@code shutdown}.
+   */
+  default void recordsDropped(String reason, long records) {}
+
   /** Registers the source of the loaded-versions gauge. */
   default void loadedVersions(IntSupplier count) {}
 }

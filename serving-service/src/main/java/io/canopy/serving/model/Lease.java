@@ -37,6 +37,11 @@ public final class Lease implements AutoCloseable {
     return version.meta().getSha256();
   }
 
+  /** The version's XGBoost objective as the registry recorded it ("" when unknown). */
+  public String objective() {
+    return version.meta().getObjective();
+  }
+
   /** The online features that feed this version, when the registry recorded a binding. */
   public Optional<InputBinding> inputBinding() {
     return version.meta().hasInputBinding()

@@ -52,7 +52,8 @@ class PredictDispatchTest {
           pool.execute(task);
         },
         inlineMaxRows,
-        Integer.MAX_VALUE);
+        Integer.MAX_VALUE,
+        io.canopy.serving.recording.PredictionRecorder.OFF);
   }
 
   @Test

@@ -1,0 +1,118 @@
+package io.canopy.monitor;
+
+import io.canopy.common.admin.AdminSettings;
+import io.canopy.common.auth.BearerTokens;
+import io.canopy.common.auth.Role;
+import io.canopy.common.auth.TokenConfig;
+import io.canopy.common.config.ConfigLoader;
+import io.canopy.common.config.Durations;
+import io.canopy.common.config.Listen;
+import io.canopy.common.grpc.GrpcLimits;
+import io.canopy.common.tls.ServerTls;
+import io.canopy.monitor.quality.Slice;
+import io.canopy.monitor.store.StoreConfig;
+import io.canopy.monitor.store.StoreSettings;
+import io.helidon.config.Config;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+
+/**
+ * The monitor's settings, read once from the {@code monitor} key (defaults in {@code
+ * monitor.yaml}).
+ *
+ * @param windows quality windows by name ("1h" → one hour), shortest first
+ * @param joinWindow outcomes observed later than this after the prediction are not joined
+ * @param threshold binary accuracy threshold
+ * @param retention records older than this are deleted
+ * @param maxPredictions the store keeps at most this many predictions (oldest go first)
+ * @param pruneInterval how often the store is pruned
+ * @param slices per model, the features its quality is broken down by
+ */
+public record MonitorConfig(
+    Listen grpc,
+    AdminSettings admin,
+    GrpcLimits grpcLimits,
+    ServerTls tls,
+    List<BearerTokens.Token> tokens,
+    StoreSettings store,
+    Map<String, Duration> windows,
+    Duration joinWindow,
+    double threshold,
+    Duration retention,
+    long maxPredictions,
+    Duration pruneInterval,
+    Map<String, List<Slice>> slices) {
+
+  public MonitorConfig {
+    Objects.requireNonNull(store, "monitor.store");
+    if (windows.isEmpty()) {
+      throw new IllegalArgumentException("monitor.windows: name at least one window");
+    }
+    windows = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(windows));
+    if (!(threshold > 0 && threshold < 1)) {
+      throw new IllegalArgumentException("monitor.threshold: " + threshold + " is outside (0, 1)");
+    }
+    if (maxPredictions < 1) {
+      throw new IllegalArgumentException("monitor.max-predictions: must be positive");
+    }
+    if (pruneInterval.isZero()) {
+      throw new IllegalArgumentException("monitor.prune-interval: must be positive");
+    }
+    tokens = List.copyOf(tokens);
+    slices = Map.copyOf(slices);
+  }
+
+  /** The slices of {@code model} (none unless configured). */
+  public List<Slice> slicesOf(String model) {
+    return slices.getOrDefault(model, List.of());
+  }
+
+  /** Reads the {@code monitor} key of a configuration root. */
+  public static MonitorConfig create(Config root) {
+    Config node = root.get("monitor");
+    ServerTls tls = ServerTls.create(node.get("tls"));
+    List<String> names = node.get("windows").asList(String.class).orElse(List.of());
+    Map<String, Duration> ordered = new LinkedHashMap<>();
+    names.stream()
+        .sorted(
+            (a, b) ->
+                Durations.parse(a, "monitor.windows")
+                    .compareTo(Durations.parse(b, "monitor.windows")))
+        .forEach(n -> ordered.put(n, Durations.parse(n, "monitor.windows")));
+    Map<String, List<Slice>> slices = new TreeMap<>();
+    for (Config model : node.get("models").asNodeList().orElse(List.of())) {
+      List<Slice> list = new ArrayList<>();
+      for (Config s : model.get("slices").asNodeList().orElse(List.of())) {
+        list.add(
+            new Slice(
+                ConfigLoader.stringValue(s, "feature"),
+                s.get("edges").asList(Double.class).orElse(List.of())));
+      }
+      slices.put(model.name(), list);
+    }
+    List<BearerTokens.Token> tokens = new ArrayList<>();
+    TokenConfig.single(
+            node.get("auth.admin-token"), "monitor.auth.admin-token", "admin", Role.ADMIN)
+        .ifPresent(tokens::add);
+    tokens.addAll(TokenConfig.list(node.get("auth.tokens"), "monitor.auth.tokens", Role.PREDICT));
+    return new MonitorConfig(
+        Listen.create(node.get("grpc")),
+        AdminSettings.create(node.get("admin"), tls),
+        GrpcLimits.create(node.get("grpc")),
+        tls,
+        tokens,
+        StoreConfig.create(node.get("store"), "monitor.store"),
+        ordered,
+        ConfigLoader.duration(node, "join-window"),
+        node.get("threshold").asDouble().orElse(0.5),
+        ConfigLoader.duration(node, "retention"),
+        node.get("max-predictions").asLong().orElse(5_000_000L),
+        ConfigLoader.duration(node, "prune-interval"),
+        slices);
+  }
+}

@@ -1,0 +1,125 @@
+package io.canopy.monitor;
+
+import io.canopy.common.admin.AdminServer;
+import io.canopy.common.auth.AuthInterceptor;
+import io.canopy.common.auth.BearerTokens;
+import io.canopy.common.grpc.GrpcServer;
+import io.canopy.common.grpc.GrpcTransports;
+import io.canopy.monitor.grpc.MonitorGrpcService;
+import io.canopy.monitor.store.MonitorStore;
+import io.grpc.ServerBuilder;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * A running monitor: the record store, MonitorService on gRPC, the admin server, and the pruner
+ * that keeps the store within its age and size bounds.
+ */
+public final class MonitorServer implements AutoCloseable {
+
+  private static final Logger LOG = Logger.getLogger(MonitorServer.class.getName());
+  private static final Duration GRACE = Duration.ofSeconds(5);
+
+  private final MonitorStore store;
+  private final GrpcServer grpc;
+  private final AdminServer admin;
+  private final ScheduledExecutorService scheduler;
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  private MonitorServer(
+      MonitorStore store, GrpcServer grpc, AdminServer admin, ScheduledExecutorService scheduler) {
+    this.store = store;
+    this.grpc = grpc;
+    this.admin = admin;
+    this.scheduler = scheduler;
+  }
+
+  /**
+   * What a test may swap; {@code null} is the real thing.
+   *
+   * @param grpcTransport the gRPC transport (in-process in tests)
+   * @param clock "now" for windows and retention
+   */
+  public record Seams(ServerBuilder<?> grpcTransport, Clock clock) {
+    public static Seams real() {
+      return new Seams(null, null);
+    }
+  }
+
+  public static MonitorServer start(MonitorConfig config) {
+    return start(config, Seams.real());
+  }
+
+  public static MonitorServer start(MonitorConfig config, Seams seams) {
+    Clock clock = seams.clock() != null ? seams.clock() : Clock.systemUTC();
+    ServerBuilder<?> transport =
+        seams.grpcTransport() != null
+            ? seams.grpcTransport()
+            : GrpcTransports.server(config.grpc(), config.grpcLimits(), config.tls());
+    MonitorStore store = MonitorStore.open(config.store());
+    GrpcServer grpc =
+        new GrpcServer(
+            transport,
+            List.of(new MonitorGrpcService(store, config, clock)),
+            List.of(
+                new AuthInterceptor(
+                    new BearerTokens(config.tokens()), MonitorGrpcService.roles())));
+    AdminServer admin = new AdminServer(config.admin(), "monitor", () -> true);
+    ScheduledExecutorService scheduler =
+        Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("canopy-monitor-prune").daemon(true).factory());
+    MonitorServer server = new MonitorServer(store, grpc, admin, scheduler);
+    try {
+      grpc.start();
+      admin.start();
+      long every = config.pruneInterval().toMillis();
+      scheduler.scheduleWithFixedDelay(
+          () -> prune(store, config, clock), every, every, TimeUnit.MILLISECONDS);
+    } catch (RuntimeException e) {
+      server.close();
+      throw e;
+    }
+    return server;
+  }
+
+  private static void prune(MonitorStore store, MonitorConfig config, Clock clock) {
+    try {
+      long deleted =
+          store.prune(clock.millis() - config.retention().toMillis(), config.maxPredictions());
+      if (deleted > 0) {
+        LOG.fine("pruned " + deleted + " prediction records");
+      }
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "pruning the record store failed; trying again later", e);
+    }
+  }
+
+  public int grpcPort() {
+    return grpc.port();
+  }
+
+  public int adminPort() {
+    return admin.port();
+  }
+
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    try {
+      admin.close();
+    } finally {
+      grpc.stop(GRACE);
+      scheduler.shutdownNow();
+      store.close();
+    }
+  }
+}

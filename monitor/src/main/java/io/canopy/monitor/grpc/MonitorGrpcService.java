@@ -1,0 +1,80 @@
+package io.canopy.monitor.grpc;
+
+import io.canopy.common.auth.MethodRoles;
+import io.canopy.common.auth.Role;
+import io.canopy.common.error.CanopyException;
+import io.canopy.common.names.Missing;
+import io.canopy.monitor.MonitorConfig;
+import io.canopy.monitor.quality.QualityReports;
+import io.canopy.monitor.store.MonitorStore;
+import io.canopy.proto.monitor.v1.GetQualityRequest;
+import io.canopy.proto.monitor.v1.GetQualityResponse;
+import io.canopy.proto.monitor.v1.MonitorServiceGrpc;
+import io.grpc.stub.StreamObserver;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/** {@code canopy.monitor.v1.MonitorService}: quality per version, window and slice. */
+public final class MonitorGrpcService extends MonitorServiceGrpc.MonitorServiceImplBase {
+
+  /** Every read needs the predict role when tokens are configured. */
+  public static MethodRoles roles() {
+    return new MethodRoles().require(MonitorServiceGrpc.getServiceDescriptor(), Role.PREDICT);
+  }
+
+  private final MonitorStore store;
+  private final MonitorConfig config;
+  private final QualityReports quality;
+  private final Clock clock;
+
+  public MonitorGrpcService(MonitorStore store, MonitorConfig config, Clock clock) {
+    this.store = store;
+    this.config = config;
+    this.quality = new QualityReports(store, config.joinWindow(), config.threshold());
+    this.clock = clock;
+  }
+
+  @Override
+  public void getQuality(GetQualityRequest request, StreamObserver<GetQualityResponse> responses) {
+    String model = request.getModel();
+    if (model.isEmpty()) {
+      throw new CanopyException.InvalidArgument("model", "a model name is required");
+    }
+    if (request.getVersion() < 0) {
+      throw new CanopyException.InvalidArgument("version", "versions are numbered from 1");
+    }
+    Map.Entry<String, Duration> window = window(request.getWindow());
+    if (!store.hasModel(model)) {
+      throw Missing.model(model);
+    }
+    long end = clock.millis();
+    long start = end - window.getValue().toMillis();
+    List<Long> versions =
+        request.getVersion() > 0
+            ? List.of(request.getVersion())
+            : store.versions(model, start, end);
+    GetQualityResponse.Builder response = GetQualityResponse.newBuilder();
+    for (long version : versions) {
+      response.addReports(
+          quality.report(
+              model, version, window.getKey(), window.getValue(), end, config.slicesOf(model)));
+    }
+    responses.onNext(response.build());
+    responses.onCompleted();
+  }
+
+  private Map.Entry<String, Duration> window(String name) {
+    if (name.isEmpty()) {
+      return config.windows().entrySet().iterator().next();
+    }
+    Duration d = config.windows().get(name);
+    if (d == null) {
+      throw new CanopyException.InvalidArgument(
+          "window",
+          "'" + name + "' is not a configured window; one of " + config.windows().keySet());
+    }
+    return Map.entry(name, d);
+  }
+}

@@ -1,0 +1,133 @@
+package io.canopy.monitor.store;
+
+import static io.canopy.monitor.store.Records.label;
+import static io.canopy.monitor.store.Records.prediction;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class MonitorStoreTest {
+
+  private static final long HOUR = 3_600_000;
+  private static final long DAY = 24 * HOUR;
+
+  @TempDir Path dir;
+  private MonitorStore store;
+
+  @BeforeEach
+  void open() {
+    store = MonitorStore.open(StoreSettings.sqlite(dir.resolve("records/records.db")));
+  }
+
+  @AfterEach
+  void close() {
+    store.close();
+  }
+
+  private List<Joined> joined(long version, long from, long to, long joinWindow) {
+    List<Joined> rows = new ArrayList<>();
+    store.joined("m", version, from, to, joinWindow, rows::add);
+    return rows;
+  }
+
+  @Test
+  void open_newFile_readableByTheOwnerOnly() throws Exception {
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("records"))))
+        .isEqualTo("rwx------");
+    assertThat(
+            PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(dir.resolve("records/records.db"))))
+        .isEqualTo("rw-------");
+  }
+
+  @Test
+  void addPredictions_sameKeyTwice_countsOnce() {
+    store.addPredictions(List.of(prediction("m", 1, "a", 1000, "binary:logistic", 0.25f)));
+    store.addPredictions(
+        List.of(
+            prediction("m", 1, "a", 2000, "binary:logistic", 0.75f),
+            prediction("m", 2, "a", 2000, "binary:logistic", 0.5f)));
+
+    assertThat(store.predictionCount()).isEqualTo(2);
+    List<Joined> v1 = joined(1, 0, 10_000, DAY);
+    assertThat(v1)
+        .singleElement()
+        .satisfies(j -> assertThat(j.record().getOutputs(0)).isEqualTo(0.25f));
+  }
+
+  @Test
+  void addOutcomes_laterReport_replacesTheEarlierOne() {
+    store.addPredictions(List.of(prediction("m", 1, "a", 1000, "binary:logistic", 0.25f)));
+    store.addOutcomes(List.of(label("m", "a", 0, 2000)));
+    store.addOutcomes(List.of(label("m", "a", 1, 3000)));
+
+    assertThat(joined(1, 0, 10_000, DAY))
+        .singleElement()
+        .satisfies(j -> assertThat(j.outcome().label()).isEqualTo(1));
+  }
+
+  @Test
+  void joined_outcomeAfterTheJoinWindow_isNotJoined() {
+    store.addPredictions(
+        List.of(
+            prediction("m", 1, "early", 1000, "binary:logistic", 0.25f),
+            prediction("m", 1, "late", 1000, "binary:logistic", 0.25f)));
+    store.addOutcomes(
+        List.of(label("m", "early", 1, 1000 + HOUR), label("m", "late", 1, 1000 + 3 * DAY)));
+
+    List<Joined> rows = joined(1, 0, 10_000, DAY);
+    assertThat(rows).hasSize(2);
+    assertThat(rows)
+        .filteredOn(j -> j.outcome() != null)
+        .singleElement()
+        .satisfies(j -> assertThat(j.record().getRequestId()).isEqualTo("early"));
+  }
+
+  @Test
+  void unmatchedOutcomes_countsOutcomesWithoutAPrediction() {
+    store.addPredictions(List.of(prediction("m", 1, "a", 1000, "binary:logistic", 0.25f)));
+    store.addOutcomes(List.of(label("m", "a", 1, 2000), label("m", "nobody", 1, 2000)));
+
+    assertThat(store.unmatchedOutcomes("m", 0, 10_000)).isEqualTo(1);
+    assertThat(store.unmatchedOutcomes("other", 0, 10_000)).isZero();
+  }
+
+  @Test
+  void versions_inTheWindow_newestFirst() {
+    store.addPredictions(
+        List.of(
+            prediction("m", 1, "a", 1000, "binary:logistic", 0.25f),
+            prediction("m", 3, "b", 5000, "binary:logistic", 0.25f),
+            prediction("m", 2, "c", 50_000, "binary:logistic", 0.25f)));
+
+    assertThat(store.versions("m", 0, 10_000)).containsExactly(3L, 1L);
+    assertThat(store.hasModel("m")).isTrue();
+    assertThat(store.hasModel("x")).isFalse();
+  }
+
+  @Test
+  void prune_dropsOldRecordsThenTheOldestBeyondTheCap() {
+    List<io.canopy.proto.monitor.v1.PredictionRecord> records = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      records.add(prediction("m", 1, "r" + i, 1000L * (i + 1), "binary:logistic", 0.5f));
+    }
+    store.addPredictions(records);
+    store.addOutcomes(List.of(label("m", "r0", 1, 500)));
+
+    long deleted = store.prune(2500, 5);
+
+    assertThat(deleted).isEqualTo(5); // r0, r1 by age; r2..r4 beyond the cap of 5
+    assertThat(store.predictionCount()).isEqualTo(5);
+    assertThat(store.unmatchedOutcomes("m", 0, 10_000)).isZero(); // the old outcome went too
+    assertThat(store.versions("m", 0, 5500)).isEmpty();
+    assertThat(store.versions("m", 5500, 11_000)).containsExactly(1L);
+  }
+}

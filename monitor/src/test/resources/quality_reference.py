@@ -1,0 +1,59 @@
+"""Independent quality figures for QualityAgainstPythonTest: scikit-learn and numpy.
+
+Reads rows.csv (kind,score...,truth) and prints one JSON object. The AUC's confidence interval
+is DeLong's, computed here from its definition (placement values, O(m*n)), not with midranks as
+the Java code does.
+"""
+import json
+import sys
+
+import numpy as np
+from sklearn.metrics import accuracy_score, brier_score_loss, log_loss, mean_absolute_error
+from sklearn.metrics import mean_squared_error, roc_auc_score
+
+def delong(scores, labels):
+    x = scores[labels == 1]
+    y = scores[labels == 0]
+    m, n = len(x), len(y)
+    psi = (x[:, None] > y[None, :]).astype(float) + 0.5 * (x[:, None] == y[None, :])
+    auc = psi.mean()
+    v10 = psi.mean(axis=1)
+    v01 = psi.mean(axis=0)
+    var = v10.var(ddof=1) / m + v01.var(ddof=1) / n
+    z = 1.959963984540054
+    return auc, max(0.0, auc - z * np.sqrt(var)), min(1.0, auc + z * np.sqrt(var))
+
+rows = {"binary": [], "multi": [], "reg": []}
+with open(sys.argv[1]) as f:
+    for line in f:
+        kind, rest = line.strip().split(",", 1)
+        rows[kind].append([float(v) for v in rest.split(",")])
+
+out = {}
+b = np.array(rows["binary"])
+p, y = b[:, 0], b[:, 1].astype(int)
+auc, lower, upper = delong(p, y)
+out["binary"] = {
+    "auc": roc_auc_score(y, p),
+    "auc_delong": auc,
+    "auc_lower": lower,
+    "auc_upper": upper,
+    "log_loss": log_loss(y, np.clip(p, 1e-15, 1 - 1e-15), labels=[0, 1]),
+    "brier": brier_score_loss(y, p),
+    "accuracy": accuracy_score(y, (p >= 0.5).astype(int)),
+}
+m = np.array(rows["multi"])
+probs, labels = m[:, :-1], m[:, -1].astype(int)
+out["multi"] = {
+    "accuracy": accuracy_score(labels, probs.argmax(axis=1)),
+    # numpy directly: scikit-learn renormalises rows that float32 leaves a hair off 1.
+    "log_loss": float(-np.mean(np.log(np.clip(probs[np.arange(len(labels)), labels], 1e-15, 1)))),
+}
+r = np.array(rows["reg"])
+pred, obs = r[:, 0], r[:, 1]
+out["reg"] = {
+    "rmse": float(np.sqrt(mean_squared_error(obs, pred))),
+    "mae": mean_absolute_error(obs, pred),
+    "mean_bias": float(np.mean(pred - obs)),
+}
+print(json.dumps(out))

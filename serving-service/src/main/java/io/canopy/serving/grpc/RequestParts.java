@@ -1,0 +1,55 @@
+package io.canopy.serving.grpc;
+
+import io.canopy.common.error.CanopyException;
+import io.canopy.common.requestid.RequestIds;
+import io.canopy.proto.inference.v1.PredictRequest;
+import io.canopy.proto.inference.v1.RequestPart;
+
+/**
+ * Checks a merged request's parts (which rows came from which request, set by the gateway): each
+ * names a valid request id, at least one row and a short route, and together they cover every row.
+ */
+final class RequestParts {
+
+  private static final int MAX_ROUTE = 32;
+
+  private RequestParts() {}
+
+  static void check(PredictRequest request) {
+    if (request.getPartsCount() == 0) {
+      return;
+    }
+    long covered = 0;
+    for (int i = 0; i < request.getPartsCount(); i++) {
+      RequestPart part = request.getParts(i);
+      String field = "parts[" + i + "]";
+      RequestIds.check(field + ".request_id", part.getRequestId());
+      if (part.getRows() < 1) {
+        throw new CanopyException.InvalidArgument(field + ".rows", "must be at least 1");
+      }
+      String route = part.getRoute();
+      if (route.isEmpty() || route.length() > MAX_ROUTE || !route.matches("[a-z-]+")) {
+        throw new CanopyException.InvalidArgument(
+            field + ".route", "must be 1-" + MAX_ROUTE + " characters of a-z and '-'");
+      }
+      covered += part.getRows();
+    }
+    long rows = rows(request);
+    if (covered != rows) {
+      throw new CanopyException.InvalidArgument(
+          "parts", "cover " + covered + " rows; the request has " + rows);
+    }
+  }
+
+  private static long rows(PredictRequest request) {
+    return switch (request.getRowsCase()) {
+      case DENSE -> {
+        int columns = Math.max(1, request.getDense().getNumFeatures());
+        yield request.getDense().getValuesCount() / columns;
+      }
+      case NAMED -> request.getNamed().getRowsCount();
+      case ENTITIES -> request.getEntities().getKeysCount();
+      case ROWS_NOT_SET -> 0;
+    };
+  }
+}
