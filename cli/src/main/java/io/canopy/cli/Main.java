@@ -1,6 +1,7 @@
 package io.canopy.cli;
 
 import io.canopy.bench.BenchCommand;
+import io.canopy.cli.monitor.MonitorCommand;
 import io.canopy.cli.predict.PredictCommand;
 import io.canopy.cli.registry.AliasCommand;
 import io.canopy.cli.registry.ModelsCommand;
@@ -28,6 +29,7 @@ import picocli.CommandLine.Command;
       RouteCommand.class,
       VersionsCommand.class,
       PredictCommand.class,
+      MonitorCommand.class,
       BenchCommand.class,
       CommandLine.HelpCommand.class
     })

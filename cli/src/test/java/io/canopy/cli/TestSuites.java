@@ -41,6 +41,12 @@ public final class TestSuites {
     settings.put("serving.grpc.port", "0");
     settings.put("serving.admin.port", "0");
     settings.put("serving.cache-dir", dir.resolve("serving-cache").toString());
+    String records = dir.resolve("monitor/records.db").toString();
+    settings.put("serving.recording.store.sqlite", records);
+    settings.put("gateway.outcomes.store.sqlite", records);
+    settings.put("monitor.store.sqlite", records);
+    settings.put("monitor.grpc.port", "0");
+    settings.put("monitor.admin.port", "0");
     settings.put("serving.features.rocksdb.path", dir.resolve("features").toString());
     settings.put("gateway.http.port", "0");
     settings.put("gateway.grpc.port", "0");

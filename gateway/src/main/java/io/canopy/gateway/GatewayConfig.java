@@ -10,6 +10,7 @@ import io.canopy.common.tls.ClientTls;
 import io.canopy.common.tls.ServerTls;
 import io.canopy.gateway.batching.BatchingSettings;
 import io.canopy.gateway.http.HttpLimits;
+import io.canopy.gateway.outcomes.OutcomeSettings;
 import io.canopy.gateway.upstream.RetrySettings;
 import io.helidon.config.Config;
 import java.time.Duration;
@@ -46,6 +47,7 @@ import java.util.Set;
  *     gateway's own) whose requests the HTTP API accepts; others get 403
  * @param httpLimits {@code gateway.http.read-timeout}, {@code idle-timeout}, {@code
  *     max-connections} and {@code max-buffered-bytes}
+ * @param outcomes {@code gateway.outcomes.*}: where RecordOutcomes writes, and its item limit
  * @param maxSeriesPerMetric {@code gateway.metrics.max-series-per-metric}: model/version label
  *     pairs one metric may carry; more fold into {@code _other}
  * @param aliasFallbackWindow {@code gateway.routing.alias-fallback-window}: how long a moved
@@ -70,9 +72,11 @@ public record GatewayConfig(
     Duration aliasFallbackWindow,
     List<String> allowedOrigins,
     int maxSeriesPerMetric,
-    HttpLimits httpLimits) {
+    HttpLimits httpLimits,
+    OutcomeSettings outcomes) {
 
   public GatewayConfig {
+    Objects.requireNonNull(outcomes, "gateway.outcomes");
     Objects.requireNonNull(http, "gateway.http");
     Objects.requireNonNull(grpc, "gateway.grpc");
     if (maxBodyBytes <= 0) {
@@ -216,7 +220,8 @@ public record GatewayConfig(
         duration(gateway.get("routing"), "alias-fallback-window"),
         allowedOrigins(gateway.get("http").get("allowed-origins")),
         ConfigLoader.intValue(gateway.get("metrics"), "max-series-per-metric"),
-        HttpLimits.create(gateway.get("http"), GatewayConfig::duration));
+        HttpLimits.create(gateway.get("http"), GatewayConfig::duration),
+        OutcomeSettings.create(gateway.get("outcomes")));
   }
 
   private static RetrySettings retry(Config retry, Duration hedgingDelay) {

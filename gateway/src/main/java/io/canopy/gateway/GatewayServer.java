@@ -2,6 +2,7 @@ package io.canopy.gateway;
 
 import io.canopy.common.auth.AuthInterceptor;
 import io.canopy.common.auth.InferenceRoles;
+import io.canopy.common.auth.Role;
 import io.canopy.common.grpc.GrpcServer;
 import io.canopy.common.grpc.GrpcTransports;
 import io.canopy.common.metrics.MetricLabels;
@@ -14,21 +15,28 @@ import io.canopy.gateway.features.FeatureCalls;
 import io.canopy.gateway.grpc.FeatureStoreFront;
 import io.canopy.gateway.grpc.InferenceFront;
 import io.canopy.gateway.grpc.KServeFront;
+import io.canopy.gateway.grpc.OutcomeFront;
 import io.canopy.gateway.grpc.RoutingKeyInterceptor;
 import io.canopy.gateway.http.HttpFront;
 import io.canopy.gateway.metrics.GatewayMetrics;
 import io.canopy.gateway.metrics.HelidonGatewayMetrics;
+import io.canopy.gateway.outcomes.OutcomeIntake;
 import io.canopy.gateway.predict.KServeCalls;
 import io.canopy.gateway.predict.PredictPipeline;
 import io.canopy.gateway.routing.Router;
 import io.canopy.gateway.routing.RoutingTable;
 import io.canopy.gateway.upstream.RegistryClient;
 import io.canopy.gateway.upstream.ServingClient;
+import io.canopy.monitor.log.RecordLog;
+import io.canopy.monitor.log.StoreRecordLog;
+import io.canopy.monitor.store.MonitorStore;
+import io.canopy.proto.monitor.v1.OutcomeServiceGrpc;
 import io.grpc.ServerBuilder;
 import io.helidon.metrics.api.Metrics;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
@@ -159,6 +167,14 @@ public final class GatewayServer implements AutoCloseable {
               config.upstreamTimeout(),
               metrics,
               System::nanoTime);
+      OutcomeIntake outcomes = null;
+      if (config.outcomes().enabled()) {
+        RecordLog log =
+            opened.push(new StoreRecordLog(MonitorStore.open(config.outcomes().store())));
+        outcomes = OutcomeIntake.open(config.outcomes(), table, registry, log, clock);
+      }
+      ExecutorService blocking = Executors.newVirtualThreadPerTaskExecutor();
+      opened.push(blocking::shutdown);
       ServerBuilder<?> transport =
           GrpcTransports.server(config.grpc(), config.grpcLimits(), config.tls());
       // Calls run on Netty's event loops, no hand-off: every handler only forwards asynchronously
@@ -170,11 +186,15 @@ public final class GatewayServer implements AutoCloseable {
               List.of(
                   new InferenceFront(serving, pipeline, config.maxRows()),
                   new KServeFront(serving, kserve, config.maxRows()),
-                  new FeatureStoreFront(features)),
+                  new FeatureStoreFront(features),
+                  new OutcomeFront(outcomes, blocking)),
               // Health and reflection stay open; every Canopy method needs a token whose role
               // covers it (the same table serving uses).
               List.of(
-                  new AuthInterceptor(config.tokens(), InferenceRoles.table()),
+                  new AuthInterceptor(
+                      config.tokens(),
+                      InferenceRoles.table()
+                          .require(OutcomeServiceGrpc.getServiceDescriptor(), Role.PREDICT)),
                   new RequestIdInterceptor(),
                   new RoutingKeyInterceptor()));
       grpc.start();
@@ -187,7 +207,7 @@ public final class GatewayServer implements AutoCloseable {
                   config.maxBodyBytes(),
                   config.httpLimits(),
                   config.maxRows(),
-                  new HttpFront.Calls(serving, pipeline, kserve, features, registry),
+                  new HttpFront.Calls(serving, pipeline, kserve, features, registry, outcomes),
                   config.tokens(),
                   config.allowedOrigins(),
                   config.tls(),

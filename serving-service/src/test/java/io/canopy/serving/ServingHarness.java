@@ -57,6 +57,7 @@ public final class ServingHarness {
     values.put("serving.admin.port", "0");
     values.put("serving.cache-dir", cacheDir.toString());
     values.put("serving.features.rocksdb.path", cacheDir.resolve("features").toString());
+    values.put("serving.recording.store.sqlite", cacheDir.resolve("records.db").toString());
     values.put("serving.registry.reconnect-initial", "10ms");
     values.put("serving.registry.reconnect-max", "100ms");
     values.putAll(overrides);

@@ -45,6 +45,11 @@ public final class RegistryOptions {
 
   /** Sends the token, if one was given, as {@code authorization: Bearer …}. */
   public CallCredentials credentials() {
+    return bearer(token);
+  }
+
+  /** Call credentials sending {@code token}, when not blank, as {@code authorization: Bearer …}. */
+  public static CallCredentials bearer(String token) {
     String value = token == null || token.isBlank() ? null : "Bearer " + token.trim();
     return new CallCredentials() {
       @Override

@@ -3,6 +3,8 @@ package io.canopy.cli.up;
 import io.canopy.common.config.ConfigLoader;
 import io.canopy.gateway.GatewayConfig;
 import io.canopy.gateway.GatewayServer;
+import io.canopy.monitor.MonitorConfig;
+import io.canopy.monitor.MonitorServer;
 import io.canopy.registry.RegistryConfig;
 import io.canopy.registry.RegistryServer;
 import io.canopy.serving.ServingConfig;
@@ -30,19 +32,27 @@ public final class Suite implements AutoCloseable {
   }
 
   private final RegistryServer registry;
+  private final MonitorServer monitor;
   private final ServingServer serving;
   private final GatewayServer gateway;
   private final Tls tls;
 
-  private Suite(RegistryServer registry, ServingServer serving, GatewayServer gateway, Tls tls) {
+  private Suite(
+      RegistryServer registry,
+      MonitorServer monitor,
+      ServingServer serving,
+      GatewayServer gateway,
+      Tls tls) {
     this.registry = registry;
+    this.monitor = monitor;
     this.serving = serving;
     this.gateway = gateway;
     this.tls = tls;
   }
 
   /**
-   * Starts registry, then serving (pointed at the registry), then the gateway (pointed at both).
+   * Starts registry, then the monitor (which creates the record store), then serving (pointed at
+   * the registry), then the gateway (pointed at both).
    *
    * @param overrides settings above env/sysprops/defaults, e.g. ports 0 and data dirs in tests
    */
@@ -50,8 +60,11 @@ public final class Suite implements AutoCloseable {
     RegistryConfig registryConfig =
         RegistryConfig.create(ConfigLoader.load("registry.yaml", overrides));
     RegistryServer registry = io.canopy.registry.RegistryServer.start(registryConfig);
+    MonitorServer monitor = null;
     ServingServer serving = null;
     try {
+      monitor =
+          MonitorServer.start(MonitorConfig.create(ConfigLoader.load("monitor.yaml", overrides)));
       Map<String, String> servingOverrides = new HashMap<>(overrides);
       servingOverrides.put("serving.registry.target", "127.0.0.1:" + registry.grpcPort());
       ServingConfig servingConfig =
@@ -71,10 +84,13 @@ public final class Suite implements AutoCloseable {
               registryConfig.tls().requiresClientCertificates()
                   || servingConfig.tls().requiresClientCertificates()
                   || gatewayConfig.tls().requiresClientCertificates());
-      return new Suite(registry, serving, gateway, tls);
+      return new Suite(registry, monitor, serving, gateway, tls);
     } catch (RuntimeException e) {
       if (serving != null) {
         serving.close();
+      }
+      if (monitor != null) {
+        monitor.close();
       }
       registry.close();
       throw e;
@@ -83,6 +99,10 @@ public final class Suite implements AutoCloseable {
 
   public RegistryServer registry() {
     return registry;
+  }
+
+  public MonitorServer monitor() {
+    return monitor;
   }
 
   public ServingServer serving() {
@@ -106,7 +126,11 @@ public final class Suite implements AutoCloseable {
       try {
         serving.close();
       } finally {
-        registry.close();
+        try {
+          monitor.close();
+        } finally {
+          registry.close();
+        }
       }
     }
   }

@@ -2,6 +2,7 @@ package io.canopy.common.grpc;
 
 import io.canopy.common.error.CanopyException;
 import io.canopy.proto.inference.v1.PredictRequest;
+import io.canopy.proto.inference.v1.PredictRequestOrBuilder;
 import io.canopy.proto.kserve.v2.ModelInferRequest;
 import java.util.Locale;
 
@@ -46,6 +47,20 @@ public final class RowLimit {
         check(input.getShape(0), "inputs[" + i + "].shape");
       }
     }
+  }
+
+  /**
+   * Whole rows a Predict carries (dense values beyond the last whole row are not a row), the one
+   * count the gateway's batcher and request parts and serving's part check share.
+   */
+  public static int rows(PredictRequestOrBuilder request) {
+    return switch (request.getRowsCase()) {
+      case DENSE ->
+          request.getDense().getValuesCount() / Math.max(1, request.getDense().getNumFeatures());
+      case NAMED -> request.getNamed().getRowsCount();
+      case ENTITIES -> request.getEntities().getKeysCount();
+      case ROWS_NOT_SET -> 0;
+    };
   }
 
   private static long denseRows(PredictRequest request) {

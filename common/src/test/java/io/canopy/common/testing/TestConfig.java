@@ -2,6 +2,8 @@ package io.canopy.common.testing;
 
 import io.helidon.config.Config;
 import io.helidon.config.ConfigSources;
+import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -13,13 +15,33 @@ public final class TestConfig {
 
   private TestConfig() {}
 
-  /** {@code settings}, then each classpath resource of {@code defaults} in order, lowest last. */
+  /**
+   * Where tests that do not choose one keep the record store (serving's records, the gateway's
+   * outcomes, the monitor's reads): one file per test JVM under the system's temporary directory,
+   * never {@code .canopy/} in the module's directory.
+   */
+  private static final String RECORDS =
+      Path.of(
+              System.getProperty("java.io.tmpdir"),
+              "canopy-test-records-" + ProcessHandle.current().pid(),
+              "records.db")
+          .toString();
+
+  /**
+   * {@code settings}, then each classpath resource of {@code defaults} in order, lowest last; the
+   * record store defaults to a per-JVM temporary file.
+   */
   public static Config from(Map<String, String> settings, String... defaults) {
+    Map<String, String> values = new HashMap<>();
+    values.put("serving.recording.store.sqlite", RECORDS);
+    values.put("gateway.outcomes.store.sqlite", RECORDS);
+    values.put("monitor.store.sqlite", RECORDS);
+    values.putAll(settings);
     Config.Builder builder =
         Config.builder()
             .disableEnvironmentVariablesSource()
             .disableSystemPropertiesSource()
-            .addSource(ConfigSources.create(settings));
+            .addSource(ConfigSources.create(values));
     for (String resource : defaults) {
       builder.addSource(ConfigSources.classpath(resource));
     }

@@ -15,15 +15,7 @@ final class BatchCodec {
 
   /** Rows a request carries. */
   static int rows(PredictRequest request) {
-    return switch (request.getRowsCase()) {
-      case DENSE -> {
-        int columns = Math.max(1, request.getDense().getNumFeatures());
-        yield request.getDense().getValuesCount() / columns;
-      }
-      case NAMED -> request.getNamed().getRowsCount();
-      case ENTITIES -> request.getEntities().getKeysCount();
-      case ROWS_NOT_SET -> 0;
-    };
+    return io.canopy.common.grpc.RowLimit.rows(request);
   }
 
   static PredictRequest merge(List<Pending> batch) {
@@ -36,6 +28,9 @@ final class BatchCodec {
             .setModel(first.getModel())
             .setVersion(first.getVersion())
             .setOutput(first.getOutput());
+    for (Pending p : batch) {
+      merged.addAllParts(p.request().getPartsList());
+    }
     switch (first.getRowsCase()) {
       case DENSE -> {
         DenseRows.Builder dense =

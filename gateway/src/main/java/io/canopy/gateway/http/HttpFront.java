@@ -34,13 +34,15 @@ public final class HttpFront implements AutoCloseable {
    * @param kserve KServe v2 model calls: routing, retries
    * @param features feature reads and writes
    * @param registry registry reads
+   * @param outcomes outcomes for the monitor; null when they are off
    */
   public record Calls(
       ServingClient serving,
       PredictPipeline pipeline,
       KServeCalls kserve,
       FeatureCalls features,
-      RegistryClient registry) {}
+      RegistryClient registry,
+      io.canopy.gateway.outcomes.OutcomeIntake outcomes) {}
 
   private final WebServer server;
   private final StallGuard stalls;
@@ -90,6 +92,7 @@ public final class HttpFront implements AutoCloseable {
             calls.serving(), calls.kserve(), bodies, new InferBodyParser(json, maxRows), replies);
     RegistryHandler registry = new RegistryHandler(calls.registry(), replies);
     FeaturesHandler features = new FeaturesHandler(calls.features(), bodies, replies);
+    OutcomesHandler outcomes = new OutcomesHandler(calls.outcomes(), bodies, replies);
     HttpErrors errors = new HttpErrors(replies);
     WebServerConfig.Builder builder = WebServer.builder();
     tls.applyTo(builder);
@@ -119,6 +122,7 @@ public final class HttpFront implements AutoCloseable {
                   kserve.routes(routing);
                   registry.routes(routing);
                   features.routes(routing);
+                  outcomes.routes(routing);
                   errors.register(routing);
                 })
             .build();

@@ -89,10 +89,7 @@ public final class PredictPipeline {
               .withDescription("too many requests in flight for model " + request.getModel())
               .asRuntimeException());
     }
-    PredictRequest upstreamRequest =
-        route.resolved() && request.getVersion() != route.version()
-            ? request.toBuilder().setVersion(route.version()).build()
-            : request;
+    PredictRequest upstreamRequest = upstream(request, route);
     AtomicBoolean fellBack = new AtomicBoolean();
     CompletableFuture<PredictResponse> result =
         AliasFallback.orFallback(
@@ -101,7 +98,10 @@ public final class PredictPipeline {
             deadline,
             fallback -> {
               fellBack.set(true);
-              return call(upstreamRequest.toBuilder().setVersion(fallback).build(), deadline);
+              return call(
+                  RequestParts.routed(
+                      upstreamRequest.toBuilder().setVersion(fallback), route.via() + "-fallback"),
+                  deadline);
             });
     return result.whenComplete(
         (response, failure) -> {
@@ -119,6 +119,18 @@ public final class PredictPipeline {
             shadow.compare(upstreamRequest, response, route.shadowVersion());
           }
         });
+  }
+
+  /**
+   * The request as serving gets it: the routed version, and a part saying which request the rows
+   * came from and how it was routed (for its prediction records).
+   */
+  private static PredictRequest upstream(PredictRequest request, Route route) {
+    PredictRequest.Builder b = request.toBuilder();
+    if (route.resolved()) {
+      b.setVersion(route.version());
+    }
+    return RequestParts.routed(b, route.via());
   }
 
   private CompletableFuture<PredictResponse> call(

@@ -37,8 +37,8 @@ final class ShadowComparer {
       metrics.shadowSkipped(model);
       return;
     }
-    PredictRequest copy =
-        primaryRequest.toBuilder().setVersion(shadowVersion).clearRequestId().build();
+    // The copy keeps the request id: its record pairs with the primary's for comparisons.
+    PredictRequest copy = RequestParts.shadow(primaryRequest.toBuilder().setVersion(shadowVersion));
     try {
       upstream
           .predict(copy, Deadline.after(timeout.toNanos(), TimeUnit.NANOSECONDS))

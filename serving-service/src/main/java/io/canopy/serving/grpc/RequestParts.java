@@ -1,6 +1,7 @@
 package io.canopy.serving.grpc;
 
 import io.canopy.common.error.CanopyException;
+import io.canopy.common.grpc.RowLimit;
 import io.canopy.common.requestid.RequestIds;
 import io.canopy.proto.inference.v1.PredictRequest;
 import io.canopy.proto.inference.v1.RequestPart;
@@ -34,22 +35,10 @@ final class RequestParts {
       }
       covered += part.getRows();
     }
-    long rows = rows(request);
+    long rows = RowLimit.rows(request);
     if (covered != rows) {
       throw new CanopyException.InvalidArgument(
           "parts", "cover " + covered + " rows; the request has " + rows);
     }
-  }
-
-  private static long rows(PredictRequest request) {
-    return switch (request.getRowsCase()) {
-      case DENSE -> {
-        int columns = Math.max(1, request.getDense().getNumFeatures());
-        yield request.getDense().getValuesCount() / columns;
-      }
-      case NAMED -> request.getNamed().getRowsCount();
-      case ENTITIES -> request.getEntities().getKeysCount();
-      case ROWS_NOT_SET -> 0;
-    };
   }
 }

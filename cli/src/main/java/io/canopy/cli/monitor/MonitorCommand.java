@@ -1,0 +1,177 @@
+package io.canopy.cli.monitor;
+
+import com.google.protobuf.util.JsonFormat;
+import io.canopy.bench.TlsOptions;
+import io.canopy.cli.Table;
+import io.canopy.cli.registry.RegistryOptions;
+import io.canopy.common.grpc.GrpcTransports;
+import io.canopy.proto.monitor.v1.GetQualityRequest;
+import io.canopy.proto.monitor.v1.GetQualityResponse;
+import io.canopy.proto.monitor.v1.MonitorServiceGrpc;
+import io.canopy.proto.monitor.v1.QualityReport;
+import io.grpc.ManagedChannel;
+import io.grpc.StatusRuntimeException;
+import java.io.PrintStream;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code canopy monitor MODEL}: is the model still right? Quality per version and slice. */
+@Command(
+    name = "monitor",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Show a model's quality per version over a window (predictions joined to their outcomes):",
+      "AUC with its 95% interval, log loss, Brier and accuracy for binary models; accuracy and",
+      "log loss for multi-class ones; RMSE, MAE and bias for regression; and the same per slice."
+    })
+public final class MonitorCommand implements Callable<Integer> {
+
+  @Parameters(index = "0", description = "model name")
+  String model;
+
+  @Option(names = "--version", description = "one version (default: every version in the window)")
+  long version;
+
+  @Option(
+      names = "--window",
+      defaultValue = "",
+      description = "a configured window, e.g. 1h, 1d, 7d (default: the shortest)")
+  String window;
+
+  @Option(
+      names = "--monitor",
+      defaultValue = "${CANOPY_MONITOR:-127.0.0.1:9300}",
+      description = "monitor gRPC target (env CANOPY_MONITOR; default ${DEFAULT-VALUE})")
+  String target;
+
+  @Option(
+      names = "--token",
+      defaultValue = "${CANOPY_TOKEN}",
+      description = "bearer token when the monitor requires one (env CANOPY_TOKEN)")
+  String token;
+
+  @Option(names = "--json", description = "print JSON instead of text")
+  boolean json;
+
+  @Mixin TlsOptions tls;
+
+  @Override
+  public Integer call() throws Exception {
+    ManagedChannel channel =
+        GrpcTransports.channel(
+            target, GrpcTransports.DEFAULT_MAX_INBOUND_MESSAGE_BYTES, tls.clientTls());
+    try {
+      GetQualityResponse response =
+          MonitorServiceGrpc.newBlockingStub(channel)
+              .withCallCredentials(RegistryOptions.bearer(token))
+              .withDeadlineAfter(30, TimeUnit.SECONDS)
+              .getQuality(
+                  GetQualityRequest.newBuilder()
+                      .setModel(model)
+                      .setVersion(version)
+                      .setWindow(window)
+                      .build());
+      if (json) {
+        System.out.println(JsonFormat.printer().print(response));
+      } else {
+        print(System.out, response);
+      }
+      return 0;
+    } catch (StatusRuntimeException e) {
+      System.err.println(RegistryOptions.describe(e.getStatus()));
+      return 1;
+    } finally {
+      channel.shutdownNow();
+    }
+  }
+
+  static void print(PrintStream out, GetQualityResponse response) {
+    if (response.getReportsCount() == 0) {
+      out.println("no predictions in this window");
+      return;
+    }
+    for (QualityReport r : response.getReportsList()) {
+      out.printf(
+          Locale.ROOT,
+          "%s v%d, last %s: %d predictions, %d with an outcome (%.1f%%), %d outcomes matched no"
+              + " prediction%n",
+          r.getModel(),
+          r.getVersion(),
+          r.getWindow(),
+          r.getPredictions(),
+          r.getWithOutcome(),
+          100 * r.getOutcomeShare(),
+          r.getUnmatchedOutcomes());
+      out.println("  " + metrics(r));
+      if (r.hasBinary() && r.getBinary().getCalibrationCount() > 0) {
+        Table calibration = new Table("  P(1) BIN", "ROWS", "MEAN P", "OBSERVED");
+        for (var bin : r.getBinary().getCalibrationList()) {
+          if (bin.getCount() > 0) {
+            calibration.row(
+                String.format(Locale.ROOT, "  %.1f-%.1f", bin.getLower(), bin.getUpper()),
+                bin.getCount(),
+                f3(bin.getMeanPredicted()),
+                f3(bin.getObservedRate()));
+          }
+        }
+        calibration.print(out);
+      }
+      if (r.getSlicesCount() > 0) {
+        Table slices = new Table("  SLICE", "PREDICTIONS", "OUTCOMES", "QUALITY");
+        for (QualityReport s : r.getSlicesList()) {
+          slices.row(
+              "  " + s.getSliceFeature() + "=" + s.getSliceValue(),
+              s.getPredictions(),
+              s.getWithOutcome(),
+              metrics(s));
+        }
+        slices.print(out);
+      }
+      out.println();
+    }
+  }
+
+  static String metrics(QualityReport r) {
+    return switch (r.getMetricsCase()) {
+      case BINARY -> {
+        var b = r.getBinary();
+        yield String.format(
+            Locale.ROOT,
+            "AUC %s [%s, %s]  log loss %s  Brier %s  accuracy@%s %s  (%d positive, %d negative)",
+            f3(b.getAuc()),
+            f3(b.getAucLower()),
+            f3(b.getAucUpper()),
+            f3(b.getLogLoss()),
+            f3(b.getBrier()),
+            f3(b.getThreshold()),
+            f3(b.getAccuracy()),
+            b.getPositives(),
+            b.getNegatives());
+      }
+      case MULTICLASS ->
+          String.format(
+              Locale.ROOT,
+              "accuracy %s  log loss %s  (%d classes)",
+              f3(r.getMulticlass().getAccuracy()),
+              f3(r.getMulticlass().getLogLoss()),
+              r.getMulticlass().getClasses());
+      case REGRESSION ->
+          String.format(
+              Locale.ROOT,
+              "RMSE %s  MAE %s  mean bias %s",
+              f3(r.getRegression().getRmse()),
+              f3(r.getRegression().getMae()),
+              f3(r.getRegression().getMeanBias()));
+      case METRICS_NOT_SET -> "no outcomes yet";
+    };
+  }
+
+  private static String f3(double v) {
+    return Double.isNaN(v) ? "n/a" : String.format(Locale.ROOT, "%.3f", v);
+  }
+}

@@ -1,0 +1,213 @@
+package io.canopy.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.canopy.cli.up.Suite;
+import io.canopy.common.testing.ProcessSuite;
+import io.canopy.monitor.store.MonitorStore;
+import io.canopy.monitor.store.StoreSettings;
+import io.canopy.proto.inference.v1.DenseRows;
+import io.canopy.proto.inference.v1.InferenceServiceGrpc;
+import io.canopy.proto.inference.v1.PredictRequest;
+import io.canopy.proto.monitor.v1.GetQualityRequest;
+import io.canopy.proto.monitor.v1.MonitorServiceGrpc;
+import io.canopy.proto.monitor.v1.Outcome;
+import io.canopy.proto.monitor.v1.OutcomeServiceGrpc;
+import io.canopy.proto.monitor.v1.PredictionRecord;
+import io.canopy.proto.monitor.v1.QualityReport;
+import io.canopy.proto.monitor.v1.RecordOutcomesRequest;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Monitoring through the whole suite: predictions through the gateway are recorded by serving with
+ * their request id, route and inputs; outcomes come in over gRPC and HTTP (bad items refused by
+ * name, the rest kept); the monitor's AUC equals one computed here from the gateway's answers.
+ */
+@ProcessSuite
+class MonitoringEndToEndTest {
+
+  private static final String MODEL = "churn-like";
+  private static final int FEATURES = 30;
+
+  @TempDir static Path dir;
+  private static Suite suite;
+  private static ManagedChannel registry;
+  private static ManagedChannel gateway;
+  private static ManagedChannel monitor;
+  private static final List<Float> scores = new ArrayList<>();
+  private static final List<Integer> labels = new ArrayList<>();
+
+  @BeforeAll
+  static void predictAndReport() throws Exception {
+    suite = TestSuites.start(dir);
+    registry = TestSuites.channel(suite.registry().grpcPort());
+    gateway = TestSuites.channel(suite.gateway().grpcPort());
+    monitor = TestSuites.channel(suite.monitor().grpcPort());
+    TestSuites.publishBreastCancer(registry, gateway, MODEL);
+    float[] rows = Fixtures.matrix("breast_cancer_rows.csv", FEATURES);
+    var predict = InferenceServiceGrpc.newBlockingStub(gateway);
+    Random random = new Random(11);
+    for (int r = 0; r < rows.length / FEATURES; r++) {
+      DenseRows.Builder dense = DenseRows.newBuilder().setNumFeatures(FEATURES);
+      for (int f = 0; f < FEATURES; f++) {
+        dense.addValues(rows[r * FEATURES + f]);
+      }
+      float p =
+          predict
+              .withDeadlineAfter(30, TimeUnit.SECONDS)
+              .predict(
+                  PredictRequest.newBuilder()
+                      .setModel(MODEL)
+                      .setDense(dense)
+                      .setRequestId("q" + r)
+                      .build())
+              .getValues(0);
+      scores.add(p);
+      // The truth mostly agrees with the model; one in five is flipped.
+      labels.add((p >= 0.5) != (random.nextDouble() < 0.2) ? 1 : 0);
+    }
+    assertThat(suite.serving().awaitRecorded(Duration.ofSeconds(30))).isTrue();
+  }
+
+  @AfterAll
+  static void stop() {
+    for (ManagedChannel c : new ManagedChannel[] {registry, gateway, monitor}) {
+      if (c != null) {
+        c.shutdownNow();
+      }
+    }
+    if (suite != null) {
+      suite.close();
+    }
+  }
+
+  private static QualityReport quality() {
+    return MonitorServiceGrpc.newBlockingStub(monitor)
+        .withDeadlineAfter(30, TimeUnit.SECONDS)
+        .getQuality(GetQualityRequest.newBuilder().setModel(MODEL).build())
+        .getReports(0);
+  }
+
+  @Test
+  void recordsAndOutcomes_giveTheAucOfTheGatewaysAnswers() throws Exception {
+    int half = scores.size() / 2;
+    // The first half over gRPC, with one bad label and one unknown request id.
+    RecordOutcomesRequest.Builder grpc = RecordOutcomesRequest.newBuilder().setModel(MODEL);
+    for (int i = 0; i < half; i++) {
+      grpc.addOutcomes(Outcome.newBuilder().setRequestId("q" + i).setLabel(labels.get(i)));
+    }
+    grpc.addOutcomes(Outcome.newBuilder().setRequestId("nobody").setLabel(1));
+    grpc.addOutcomes(Outcome.newBuilder().setRequestId("q0").setLabel(3));
+    StatusRuntimeException refused = null;
+    try {
+      OutcomeServiceGrpc.newBlockingStub(gateway)
+          .withDeadlineAfter(30, TimeUnit.SECONDS)
+          .recordOutcomes(grpc.build());
+    } catch (StatusRuntimeException e) {
+      refused = e;
+    }
+    assertThat(refused).isNotNull();
+    assertThat(refused.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+    assertThat(refused.getStatus().getDescription())
+        .contains("outcomes[" + (half + 1) + "].label")
+        .contains(half + 1 + " kept");
+    // The second half over HTTP.
+    StringBuilder body = new StringBuilder("{\"outcomes\": [");
+    for (int i = half; i < scores.size(); i++) {
+      body.append(i == half ? "" : ",")
+          .append("{\"request_id\": \"q")
+          .append(i)
+          .append("\", \"label\": ")
+          .append(labels.get(i))
+          .append('}');
+    }
+    body.append("]}");
+    HttpResponse<String> http =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(
+                        URI.create(
+                            "http://127.0.0.1:"
+                                + suite.gateway().httpPort()
+                                + "/v1/models/"
+                                + MODEL
+                                + "/outcomes"))
+                    .header("content-type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+    assertThat(http.statusCode()).as(http.body()).isEqualTo(200);
+    assertThat(http.body()).contains("\"accepted\":" + (scores.size() - half));
+
+    QualityReport q = quality();
+
+    assertThat(q.getPredictions()).isEqualTo(scores.size());
+    assertThat(q.getWithOutcome()).isEqualTo(scores.size());
+    assertThat(q.getUnmatchedOutcomes()).isEqualTo(1);
+    assertThat(q.getBinary().getAuc()).isCloseTo(auc(), within(1e-12));
+    assertThat(q.getBinary().getPositives()).isEqualTo(labels.stream().filter(l -> l == 1).count());
+
+    CliRun cli =
+        CliRun.canopy("monitor", MODEL, "--monitor", "127.0.0.1:" + suite.monitor().grpcPort());
+    assertThat(cli.exit()).as(cli.err()).isZero();
+    assertThat(cli.out())
+        .contains(MODEL + " v1")
+        .contains(scores.size() + " with an outcome")
+        .contains(String.format(java.util.Locale.ROOT, "AUC %.3f", auc()));
+  }
+
+  @Test
+  void records_holdTheRowAsTheModelSawItWithTheRequestIdAndRoute() {
+    List<PredictionRecord> records = new ArrayList<>();
+    try (MonitorStore store =
+        MonitorStore.open(StoreSettings.sqlite(dir.resolve("monitor/records.db")))) {
+      store.joined(MODEL, 1, 0, Long.MAX_VALUE, 0, j -> records.add(j.record()));
+    }
+    float[] rows = Fixtures.matrix("breast_cancer_rows.csv", FEATURES);
+    assertThat(records).hasSize(scores.size());
+    PredictionRecord third =
+        records.stream().filter(r -> r.getRequestId().equals("q2")).findFirst().orElseThrow();
+    assertThat(third.getRoute()).isEqualTo("production");
+    assertThat(third.getShadow()).isFalse();
+    assertThat(third.getRow()).isZero();
+    assertThat(third.getVersion()).isEqualTo(1);
+    assertThat(third.getObjective()).isEqualTo("binary:logistic");
+    assertThat(third.getOutput()).isEqualTo("value");
+    assertThat(third.getOutputs(0)).isEqualTo(scores.get(2));
+    assertThat(third.getFeaturesCount()).isEqualTo(FEATURES);
+    assertThat(third.getFeatures(0).getName()).isEqualTo("f0");
+    assertThat(third.getFeatures(5).getValue()).isEqualTo(rows[2 * FEATURES + 5]);
+    assertThat(third.getLatencyNanos()).isPositive();
+  }
+
+  private static double auc() {
+    double pairs = 0;
+    double wins = 0;
+    for (int i = 0; i < scores.size(); i++) {
+      for (int j = 0; j < scores.size(); j++) {
+        if (labels.get(i) == 1 && labels.get(j) == 0) {
+          pairs++;
+          wins += scores.get(i) > scores.get(j) ? 1 : scores.get(i).equals(scores.get(j)) ? 0.5 : 0;
+        }
+      }
+    }
+    return wins / pairs;
+  }
+}
