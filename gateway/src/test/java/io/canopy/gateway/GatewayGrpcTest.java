@@ -82,7 +82,17 @@ class GatewayGrpcTest {
     PredictResponse response = inference().predict(twoRows());
 
     assertThat(response.getValuesList()).containsExactly(0.5f, 1.5f);
-    assertThat(gw.serving.predictSeen.get()).isEqualTo(twoRows());
+    // Unchanged but for the part that names the request and its route for prediction records.
+    PredictRequest upstream = gw.serving.predictSeen.get();
+    assertThat(upstream.toBuilder().clearParts().build()).isEqualTo(twoRows());
+    assertThat(upstream.getPartsList())
+        .singleElement()
+        .satisfies(
+            part -> {
+              assertThat(part.getRequestId()).isEqualTo("two-rows");
+              assertThat(part.getRows()).isEqualTo(2);
+              assertThat(part.getShadow()).isFalse();
+            });
     Deadline seen = gw.serving.deadlineSeen.get();
     assertThat(seen).isNotNull();
     // The caller's 30 s, not the 90 s default: a gateway that dropped it would show more.

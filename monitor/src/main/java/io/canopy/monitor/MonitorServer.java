@@ -31,11 +31,17 @@ public final class MonitorServer implements AutoCloseable {
   private final GrpcServer grpc;
   private final AdminServer admin;
   private final ScheduledExecutorService scheduler;
+  private final boolean tls;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private MonitorServer(
-      MonitorStore store, GrpcServer grpc, AdminServer admin, ScheduledExecutorService scheduler) {
+      MonitorStore store,
+      GrpcServer grpc,
+      AdminServer admin,
+      ScheduledExecutorService scheduler,
+      boolean tls) {
     this.store = store;
+    this.tls = tls;
     this.grpc = grpc;
     this.admin = admin;
     this.scheduler = scheduler;
@@ -75,7 +81,7 @@ public final class MonitorServer implements AutoCloseable {
     ScheduledExecutorService scheduler =
         Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("canopy-monitor-prune").daemon(true).factory());
-    MonitorServer server = new MonitorServer(store, grpc, admin, scheduler);
+    MonitorServer server = new MonitorServer(store, grpc, admin, scheduler, config.tls().enabled());
     try {
       grpc.start();
       admin.start();
@@ -99,6 +105,11 @@ public final class MonitorServer implements AutoCloseable {
     } catch (RuntimeException e) {
       LOG.log(Level.WARNING, "pruning the record store failed; trying again later", e);
     }
+  }
+
+  /** Whether both listeners serve TLS. */
+  public boolean tlsEnabled() {
+    return tls;
   }
 
   public int grpcPort() {

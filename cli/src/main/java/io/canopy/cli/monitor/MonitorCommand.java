@@ -23,13 +23,20 @@ import picocli.CommandLine.Parameters;
 /** {@code canopy monitor MODEL}: is the model still right? Quality per version and slice. */
 @Command(
     name = "monitor",
-    mixinStandardHelpOptions = true,
     description = {
-      "Show a model's quality per version over a window (predictions joined to their outcomes):",
-      "AUC with its 95% interval, log loss, Brier and accuracy for binary models; accuracy and",
-      "log loss for multi-class ones; RMSE, MAE and bias for regression; and the same per slice."
+      "Show a model's quality per version over a window (predictions joined to their",
+      "outcomes): AUC with its 95%% interval, log loss, Brier and accuracy for binary models;",
+      "accuracy and log loss for multi-class ones; RMSE, MAE and bias for regression; and the",
+      "same per slice."
     })
 public final class MonitorCommand implements Callable<Integer> {
+
+  // Not picocli's standard help mixin: its -V/--version would clash with --version VERSION.
+  @Option(
+      names = {"-h", "--help"},
+      usageHelp = true,
+      description = "Show this help message and exit.")
+  boolean help;
 
   @Parameters(index = "0", description = "model name")
   String model;

@@ -82,6 +82,14 @@ public final class UpCommand implements Callable<Integer> {
             "registry",
             http(tls.registry(), suite.registry().adminPort()),
             "admin: /observe/health, /observe/metrics")
+        .row(
+            "monitor",
+            "127.0.0.1:" + suite.monitor().grpcPort(),
+            grpc(suite.monitor().tlsEnabled(), "gRPC MonitorService (canopy monitor)"))
+        .row(
+            "monitor",
+            http(suite.monitor().tlsEnabled(), suite.monitor().adminPort()),
+            "admin: /observe/health, /observe/metrics")
         .print(System.out);
     if (tls.clientCertificates()) {
       System.out.println(
