@@ -23,7 +23,25 @@ def delong(scores, labels):
     z = 1.959963984540054
     return auc, max(0.0, auc - z * np.sqrt(var)), min(1.0, auc + z * np.sqrt(var))
 
-rows = {"binary": [], "multi": [], "reg": []}
+def placements(scores, labels):
+    x = scores[labels == 1]
+    y = scores[labels == 0]
+    psi = (x[:, None] > y[None, :]).astype(float) + 0.5 * (x[:, None] == y[None, :])
+    return psi.mean(), psi.mean(axis=1), psi.mean(axis=0)
+
+def delong_paired(a, b, labels):
+    """AUC(b) - AUC(a) on the same rows and its 95% interval (DeLong et al. 1988)."""
+    auc_a, v10a, v01a = placements(a, labels)
+    auc_b, v10b, v01b = placements(b, labels)
+    m, n = len(v10a), len(v01a)
+    s10 = np.cov(np.vstack([v10a, v10b]))
+    s01 = np.cov(np.vstack([v01a, v01b]))
+    var = (s10[0, 0] + s10[1, 1] - 2 * s10[0, 1]) / m + (s01[0, 0] + s01[1, 1] - 2 * s01[0, 1]) / n
+    z = 1.959963984540054
+    d = auc_b - auc_a
+    return d, d - z * np.sqrt(var), d + z * np.sqrt(var)
+
+rows = {"binary": [], "multi": [], "reg": [], "pair": []}
 with open(sys.argv[1]) as f:
     for line in f:
         kind, rest = line.strip().split(",", 1)
@@ -56,4 +74,7 @@ out["reg"] = {
     "mae": mean_absolute_error(obs, pred),
     "mean_bias": float(np.mean(pred - obs)),
 }
+pr = np.array(rows["pair"])
+d, lower, upper = delong_paired(pr[:, 0], pr[:, 1], pr[:, 2].astype(int))
+out["pair"] = {"difference": d, "lower": lower, "upper": upper}
 print(json.dumps(out))

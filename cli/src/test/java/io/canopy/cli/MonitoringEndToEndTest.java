@@ -10,6 +10,8 @@ import io.canopy.monitor.store.StoreSettings;
 import io.canopy.proto.inference.v1.DenseRows;
 import io.canopy.proto.inference.v1.InferenceServiceGrpc;
 import io.canopy.proto.inference.v1.PredictRequest;
+import io.canopy.proto.monitor.v1.CompareVersionsRequest;
+import io.canopy.proto.monitor.v1.CompareVersionsResponse;
 import io.canopy.proto.monitor.v1.GetQualityRequest;
 import io.canopy.proto.monitor.v1.MonitorServiceGrpc;
 import io.canopy.proto.monitor.v1.Outcome;
@@ -17,6 +19,13 @@ import io.canopy.proto.monitor.v1.OutcomeServiceGrpc;
 import io.canopy.proto.monitor.v1.PredictionRecord;
 import io.canopy.proto.monitor.v1.QualityReport;
 import io.canopy.proto.monitor.v1.RecordOutcomesRequest;
+import io.canopy.proto.monitor.v1.Verdict;
+import io.canopy.proto.registry.v1.ModelRegistryServiceGrpc;
+import io.canopy.proto.registry.v1.SetTrafficPolicyRequest;
+import io.canopy.proto.registry.v1.ShadowTarget;
+import io.canopy.proto.registry.v1.TrafficPolicy;
+import io.canopy.proto.registry.v1.TrafficSplit;
+import io.canopy.proto.registry.v1.UploadVersionHeader;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -56,11 +65,25 @@ class MonitoringEndToEndTest {
 
   @BeforeAll
   static void predictAndReport() throws Exception {
-    suite = TestSuites.start(dir);
+    suite = TestSuites.start(dir, java.util.Map.of("monitor.compare.min-outcomes", "20"));
     registry = TestSuites.channel(suite.registry().grpcPort());
     gateway = TestSuites.channel(suite.gateway().grpcPort());
     monitor = TestSuites.channel(suite.monitor().grpcPort());
     TestSuites.publishBreastCancer(registry, gateway, MODEL);
+    // Version 2 (the same trees) shadows version 1 on every request.
+    TestSuites.uploadBreastCancer(
+        registry, UploadVersionHeader.newBuilder().setModel(MODEL).build());
+    ModelRegistryServiceGrpc.newBlockingStub(registry)
+        .withDeadlineAfter(30, TimeUnit.SECONDS)
+        .setTrafficPolicy(
+            SetTrafficPolicyRequest.newBuilder()
+                .setModel(MODEL)
+                .setPolicy(
+                    TrafficPolicy.newBuilder()
+                        .addSplits(TrafficSplit.newBuilder().setVersion(1).setPercent(100))
+                        .setShadow(ShadowTarget.newBuilder().setVersion(2).setSampleRate(1.0)))
+                .build());
+    TestSuites.awaitAvailable(gateway, MODEL, 2, Duration.ofSeconds(60));
     float[] rows = Fixtures.matrix("breast_cancer_rows.csv", FEATURES);
     var predict = InferenceServiceGrpc.newBlockingStub(gateway);
     Random random = new Random(11);
@@ -83,7 +106,26 @@ class MonitoringEndToEndTest {
       // The truth mostly agrees with the model; one in five is flipped.
       labels.add((p >= 0.5) != (random.nextDouble() < 0.2) ? 1 : 0);
     }
-    assertThat(suite.serving().awaitRecorded(Duration.ofSeconds(30))).isTrue();
+    // Shadow copies go out after each answer: wait for both versions' records.
+    int expected = 2 * scores.size();
+    io.canopy.common.testing.Await.until(
+        "both versions' records are stored",
+        Duration.ofSeconds(30),
+        () -> {
+          try {
+            suite.serving().awaitRecorded(Duration.ofSeconds(5));
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+          }
+          try (MonitorStore store = store()) {
+            return store.predictionCount() == expected;
+          }
+        });
+  }
+
+  private static MonitorStore store() {
+    return MonitorStore.open(StoreSettings.sqlite(dir.resolve("monitor/records.db")));
   }
 
   @AfterAll
@@ -101,7 +143,7 @@ class MonitoringEndToEndTest {
   private static QualityReport quality() {
     return MonitorServiceGrpc.newBlockingStub(monitor)
         .withDeadlineAfter(30, TimeUnit.SECONDS)
-        .getQuality(GetQualityRequest.newBuilder().setModel(MODEL).build())
+        .getQuality(GetQualityRequest.newBuilder().setModel(MODEL).setVersion(1).build())
         .getReports(0);
   }
 
@@ -164,11 +206,26 @@ class MonitoringEndToEndTest {
     assertThat(q.getBinary().getAuc()).isCloseTo(auc(), within(1e-12));
     assertThat(q.getBinary().getPositives()).isEqualTo(labels.stream().filter(l -> l == 1).count());
 
+    CompareVersionsResponse shadow =
+        MonitorServiceGrpc.newBlockingStub(monitor)
+            .withDeadlineAfter(30, TimeUnit.SECONDS)
+            .compareVersions(CompareVersionsRequest.newBuilder().setModel(MODEL).build());
+    assertThat(shadow.getChampion()).isEqualTo(1);
+    assertThat(shadow.getChallenger()).isEqualTo(2);
+    assertThat(shadow.getPaired()).isTrue();
+    assertThat(shadow.getChallengerOutcomes()).isEqualTo(scores.size());
+    assertThat(shadow.getDifference()).isZero(); // the same trees
+    assertThat(shadow.getVerdict()).isEqualTo(Verdict.VERDICT_NO_CLEAR_DIFFERENCE);
+
     CliRun cli =
-        CliRun.canopy("monitor", MODEL, "--monitor", "127.0.0.1:" + suite.monitor().grpcPort());
+        CliRun.canopy(
+            "monitor", MODEL, "--compare", "--monitor", "127.0.0.1:" + suite.monitor().grpcPort());
     assertThat(cli.exit()).as(cli.err()).isZero();
     assertThat(cli.out())
         .contains(MODEL + " v1")
+        .contains(MODEL + " v2")
+        .contains("champion v1 vs challenger v2")
+        .contains("no clear difference between v1 and v2")
         .contains(scores.size() + " with an outcome")
         .contains(String.format(java.util.Locale.ROOT, "AUC %.3f", auc()));
   }
@@ -176,15 +233,26 @@ class MonitoringEndToEndTest {
   @Test
   void records_holdTheRowAsTheModelSawItWithTheRequestIdAndRoute() {
     List<PredictionRecord> records = new ArrayList<>();
-    try (MonitorStore store =
-        MonitorStore.open(StoreSettings.sqlite(dir.resolve("monitor/records.db")))) {
+    List<PredictionRecord> shadows = new ArrayList<>();
+    try (MonitorStore store = store()) {
       store.joined(MODEL, 1, 0, Long.MAX_VALUE, 0, j -> records.add(j.record()));
+      store.joined(MODEL, 2, 0, Long.MAX_VALUE, 0, j -> shadows.add(j.record()));
     }
+    assertThat(shadows).hasSize(scores.size());
+    assertThat(shadows)
+        .allSatisfy(
+            r -> {
+              assertThat(r.getShadow()).isTrue();
+              assertThat(r.getRoute()).isEqualTo("shadow");
+            });
+    assertThat(shadows.stream().map(PredictionRecord::getRequestId))
+        .containsExactlyInAnyOrderElementsOf(
+            records.stream().map(PredictionRecord::getRequestId).toList());
     float[] rows = Fixtures.matrix("breast_cancer_rows.csv", FEATURES);
     assertThat(records).hasSize(scores.size());
     PredictionRecord third =
         records.stream().filter(r -> r.getRequestId().equals("q2")).findFirst().orElseThrow();
-    assertThat(third.getRoute()).isEqualTo("production");
+    assertThat(third.getRoute()).isEqualTo("split");
     assertThat(third.getShadow()).isFalse();
     assertThat(third.getRow()).isZero();
     assertThat(third.getVersion()).isEqualTo(1);

@@ -32,6 +32,8 @@ import java.util.TreeMap;
  * @param maxPredictions the store keeps at most this many predictions (oldest go first)
  * @param pruneInterval how often the store is pruned
  * @param slices per model, the features its quality is broken down by
+ * @param minOutcomes {@code monitor.compare.min-outcomes}: rows with an outcome each version needs
+ *     before a comparison gives a verdict
  */
 public record MonitorConfig(
     Listen grpc,
@@ -46,7 +48,8 @@ public record MonitorConfig(
     Duration retention,
     long maxPredictions,
     Duration pruneInterval,
-    Map<String, List<Slice>> slices) {
+    Map<String, List<Slice>> slices,
+    int minOutcomes) {
 
   public MonitorConfig {
     Objects.requireNonNull(store, "monitor.store");
@@ -65,6 +68,10 @@ public record MonitorConfig(
     }
     tokens = List.copyOf(tokens);
     slices = Map.copyOf(slices);
+    if (minOutcomes < 2) {
+      throw new IllegalArgumentException(
+          "monitor.compare.min-outcomes: " + minOutcomes + " must be at least 2");
+    }
   }
 
   /** The slices of {@code model} (none unless configured). */
@@ -113,6 +120,7 @@ public record MonitorConfig(
         ConfigLoader.duration(node, "retention"),
         node.get("max-predictions").asLong().orElse(5_000_000L),
         ConfigLoader.duration(node, "prune-interval"),
-        slices);
+        slices,
+        ConfigLoader.intValue(node, "compare.min-outcomes"));
   }
 }

@@ -5,6 +5,8 @@ import io.canopy.bench.TlsOptions;
 import io.canopy.cli.Table;
 import io.canopy.cli.registry.RegistryOptions;
 import io.canopy.common.grpc.GrpcTransports;
+import io.canopy.proto.monitor.v1.CompareVersionsRequest;
+import io.canopy.proto.monitor.v1.CompareVersionsResponse;
 import io.canopy.proto.monitor.v1.GetQualityRequest;
 import io.canopy.proto.monitor.v1.GetQualityResponse;
 import io.canopy.proto.monitor.v1.MonitorServiceGrpc;
@@ -65,6 +67,17 @@ public final class MonitorCommand implements Callable<Integer> {
   @Option(names = "--json", description = "print JSON instead of text")
   boolean json;
 
+  @Option(
+      names = "--compare",
+      arity = "0..1",
+      fallbackValue = "newest",
+      paramLabel = "CHAMPION:CHALLENGER",
+      description = {
+        "also compare two versions (a split's, or a version and its shadow) over the window",
+        "(default for compare: the longest): e.g. 1:2; alone, the two newest versions"
+      })
+  String compare;
+
   @Mixin TlsOptions tls;
 
   @Override
@@ -83,10 +96,25 @@ public final class MonitorCommand implements Callable<Integer> {
                       .setVersion(version)
                       .setWindow(window)
                       .build());
+      CompareVersionsResponse comparison = compare == null ? null : compare(channel);
       if (json) {
         System.out.println(JsonFormat.printer().print(response));
+        if (comparison != null) {
+          System.out.println(JsonFormat.printer().print(comparison));
+        }
       } else {
         print(System.out, response);
+        if (comparison != null) {
+          System.out.println(
+              "champion v"
+                  + comparison.getChampion()
+                  + " vs challenger v"
+                  + comparison.getChallenger()
+                  + ", last "
+                  + comparison.getWindow()
+                  + ": "
+                  + comparison.getSummary());
+        }
       }
       return 0;
     } catch (StatusRuntimeException e) {
@@ -95,6 +123,30 @@ public final class MonitorCommand implements Callable<Integer> {
     } finally {
       channel.shutdownNow();
     }
+  }
+
+  private CompareVersionsResponse compare(ManagedChannel channel) {
+    CompareVersionsRequest.Builder request =
+        CompareVersionsRequest.newBuilder().setModel(model).setWindow(window);
+    if (!compare.equals("newest")) {
+      String[] parts = compare.split(":");
+      if (parts.length != 2) {
+        throw new picocli.CommandLine.ParameterException(
+            new picocli.CommandLine(this),
+            "--compare: '" + compare + "' is not CHAMPION:CHALLENGER");
+      }
+      try {
+        request.setChampion(Long.parseLong(parts[0])).setChallenger(Long.parseLong(parts[1]));
+      } catch (NumberFormatException e) {
+        throw new picocli.CommandLine.ParameterException(
+            new picocli.CommandLine(this),
+            "--compare: '" + compare + "' is not two version numbers");
+      }
+    }
+    return MonitorServiceGrpc.newBlockingStub(channel)
+        .withCallCredentials(RegistryOptions.bearer(token))
+        .withDeadlineAfter(30, TimeUnit.SECONDS)
+        .compareVersions(request.build());
   }
 
   static void print(PrintStream out, GetQualityResponse response) {

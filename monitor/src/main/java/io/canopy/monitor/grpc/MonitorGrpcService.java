@@ -5,8 +5,11 @@ import io.canopy.common.auth.Role;
 import io.canopy.common.error.CanopyException;
 import io.canopy.common.names.Missing;
 import io.canopy.monitor.MonitorConfig;
+import io.canopy.monitor.quality.Comparisons;
 import io.canopy.monitor.quality.QualityReports;
 import io.canopy.monitor.store.MonitorStore;
+import io.canopy.proto.monitor.v1.CompareVersionsRequest;
+import io.canopy.proto.monitor.v1.CompareVersionsResponse;
 import io.canopy.proto.monitor.v1.GetQualityRequest;
 import io.canopy.proto.monitor.v1.GetQualityResponse;
 import io.canopy.proto.monitor.v1.MonitorServiceGrpc;
@@ -27,12 +30,14 @@ public final class MonitorGrpcService extends MonitorServiceGrpc.MonitorServiceI
   private final MonitorStore store;
   private final MonitorConfig config;
   private final QualityReports quality;
+  private final Comparisons comparisons;
   private final Clock clock;
 
   public MonitorGrpcService(MonitorStore store, MonitorConfig config, Clock clock) {
     this.store = store;
     this.config = config;
     this.quality = new QualityReports(store, config.joinWindow(), config.threshold());
+    this.comparisons = new Comparisons(store, config.joinWindow(), config.minOutcomes());
     this.clock = clock;
   }
 
@@ -63,6 +68,59 @@ public final class MonitorGrpcService extends MonitorServiceGrpc.MonitorServiceI
     }
     responses.onNext(response.build());
     responses.onCompleted();
+  }
+
+  @Override
+  public void compareVersions(
+      CompareVersionsRequest request, StreamObserver<CompareVersionsResponse> responses) {
+    String model = request.getModel();
+    if (model.isEmpty()) {
+      throw new CanopyException.InvalidArgument("model", "a model name is required");
+    }
+    if (request.getChampion() < 0 || request.getChallenger() < 0) {
+      throw new CanopyException.InvalidArgument("champion", "versions are numbered from 1");
+    }
+    if ((request.getChampion() == 0) != (request.getChallenger() == 0)) {
+      throw new CanopyException.InvalidArgument(
+          request.getChampion() == 0 ? "champion" : "challenger",
+          "give both versions, or neither for the two newest in the window");
+    }
+    if (request.getChampion() != 0 && request.getChampion() == request.getChallenger()) {
+      throw new CanopyException.InvalidArgument("challenger", "compare two different versions");
+    }
+    Map.Entry<String, Duration> window =
+        request.getWindow().isEmpty() ? longest() : window(request.getWindow());
+    if (!store.hasModel(model)) {
+      throw Missing.model(model);
+    }
+    long end = clock.millis();
+    long champion = request.getChampion();
+    long challenger = request.getChallenger();
+    if (champion == 0) {
+      List<Long> versions = store.versions(model, end - window.getValue().toMillis(), end);
+      if (versions.size() < 2) {
+        throw new CanopyException.FailedPrecondition(
+            model
+                + " has predictions of "
+                + versions.size()
+                + " version(s) in the last "
+                + window.getKey()
+                + "; a comparison needs two");
+      }
+      challenger = versions.get(0);
+      champion = versions.get(1);
+    }
+    responses.onNext(
+        comparisons.compare(model, champion, challenger, window.getKey(), window.getValue(), end));
+    responses.onCompleted();
+  }
+
+  private Map.Entry<String, Duration> longest() {
+    Map.Entry<String, Duration> last = null;
+    for (var e : config.windows().entrySet()) {
+      last = e;
+    }
+    return last;
   }
 
   private Map.Entry<String, Duration> window(String name) {

@@ -28,15 +28,63 @@ public final class DeLong {
     }
   }
 
+  /**
+   * The AUC and DeLong's structural components: {@code v10[i]} for the i-th positive row (in row
+   * order) is the share of negatives it outranks, {@code v01[j]} for the j-th negative the share of
+   * positives that outrank it (ties count one half).
+   */
+  record Placements(double auc, double[] v10, double[] v01) {}
+
   /** {@code scores[i]} is row i's score, {@code positive[i]} whether its label is 1. */
   public static Result of(double[] scores, boolean[] positive) {
+    Placements p = placements(scores, positive);
+    if (p == null) {
+      return new Result(Double.NaN, Double.NaN);
+    }
+    int m = p.v10().length;
+    int n = p.v01().length;
+    if (m < 2 || n < 2) {
+      return new Result(p.auc(), Double.NaN);
+    }
+    return new Result(p.auc(), covariance(p.v10(), p.v10()) / m + covariance(p.v01(), p.v01()) / n);
+  }
+
+  /**
+   * AUC(b) - AUC(a) for two models scored on the same rows, and the variance of that difference
+   * (DeLong, DeLong and Clarke-Pearson 1988: the two AUCs' variances less twice their covariance).
+   */
+  public static Result difference(double[] a, double[] b, boolean[] positive) {
+    Placements pa = placements(a, positive);
+    Placements pb = placements(b, positive);
+    if (pa == null) {
+      return new Result(Double.NaN, Double.NaN);
+    }
+    int m = pa.v10().length;
+    int n = pa.v01().length;
+    double diff = pb.auc() - pa.auc();
+    if (m < 2 || n < 2) {
+      return new Result(diff, Double.NaN);
+    }
+    double var10 =
+        covariance(pa.v10(), pa.v10())
+            + covariance(pb.v10(), pb.v10())
+            - 2 * covariance(pa.v10(), pb.v10());
+    double var01 =
+        covariance(pa.v01(), pa.v01())
+            + covariance(pb.v01(), pb.v01())
+            - 2 * covariance(pa.v01(), pb.v01());
+    return new Result(diff, Math.max(0, var10 / m + var01 / n));
+  }
+
+  /** Null without both classes. */
+  static Placements placements(double[] scores, boolean[] positive) {
     int m = 0;
     for (boolean p : positive) {
       m += p ? 1 : 0;
     }
     int n = scores.length - m;
     if (m == 0 || n == 0) {
-      return new Result(Double.NaN, Double.NaN);
+      return null;
     }
     double[] x = new double[m];
     double[] y = new double[n];
@@ -58,9 +106,6 @@ public final class DeLong {
       sumPositiveRanks += tz[i];
     }
     double auc = sumPositiveRanks / ((double) m * n) - (m + 1.0) / (2.0 * n);
-    if (m < 2 || n < 2) {
-      return new Result(auc, Double.NaN);
-    }
     double[] v10 = new double[m];
     for (int i = 0; i < m; i++) {
       v10[i] = (tz[i] - tx[i]) / n;
@@ -69,7 +114,7 @@ public final class DeLong {
     for (int j = 0; j < n; j++) {
       v01[j] = 1.0 - (tz[m + j] - ty[j]) / m;
     }
-    return new Result(auc, sampleVariance(v10) / m + sampleVariance(v01) / n);
+    return new Placements(auc, v10, v01);
   }
 
   /** 1-based ranks, ties given the mean of the ranks they span. */
@@ -96,16 +141,20 @@ public final class DeLong {
     return ranks;
   }
 
-  private static double sampleVariance(double[] v) {
-    double mean = 0;
-    for (double d : v) {
-      mean += d;
+  /** Sample covariance (n - 1 in the denominator). */
+  private static double covariance(double[] a, double[] b) {
+    double ma = 0;
+    double mb = 0;
+    for (int i = 0; i < a.length; i++) {
+      ma += a[i];
+      mb += b[i];
     }
-    mean /= v.length;
+    ma /= a.length;
+    mb /= b.length;
     double sum = 0;
-    for (double d : v) {
-      sum += (d - mean) * (d - mean);
+    for (int i = 0; i < a.length; i++) {
+      sum += (a[i] - ma) * (b[i] - mb);
     }
-    return sum / (v.length - 1);
+    return sum / (a.length - 1);
   }
 }

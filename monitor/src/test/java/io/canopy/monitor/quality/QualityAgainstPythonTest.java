@@ -42,6 +42,7 @@ class QualityAgainstPythonTest {
   private static QualityReport binary;
   private static QualityReport multi;
   private static QualityReport regression;
+  private static io.canopy.proto.monitor.v1.CompareVersionsResponse comparison;
 
   @BeforeAll
   static void computeBothWays() throws Exception {
@@ -63,9 +64,30 @@ class QualityAgainstPythonTest {
                           / 50.0));
       String id = "b" + i;
       records.add(Records.prediction("bin", 1, id, NOW - 1000 - i, "binary:logistic", p));
+      // A shadow version scoring the same requests, a little better.
+      float shadow =
+          (float)
+              Math.min(
+                  1,
+                  Math.max(
+                      0,
+                      Math.round((random.nextGaussian() * 0.2 + (positive ? 0.65 : 0.35)) * 50)
+                          / 50.0));
+      records.add(
+          Records.prediction("bin", 2, id, NOW - 1000 - i, "binary:logistic", shadow).toBuilder()
+              .setShadow(true)
+              .setRoute("shadow")
+              .build());
       if (i % 10 != 0) { // every tenth prediction never gets an outcome
         outcomes.add(Records.label("bin", id, positive ? 1 : 0, NOW - 500));
         csv.append("binary,").append((double) p).append(',').append(positive ? 1 : 0).append('\n');
+        csv.append("pair,")
+            .append((double) p)
+            .append(',')
+            .append((double) shadow)
+            .append(',')
+            .append(positive ? 1 : 0)
+            .append('\n');
       }
     }
     for (int i = 0; i < 1000; i++) {
@@ -107,6 +129,9 @@ class QualityAgainstPythonTest {
       binary = reports.report("bin", 1, "1h", Duration.ofHours(1), NOW, List.of());
       multi = reports.report("multi", 4, "1h", Duration.ofHours(1), NOW, List.of());
       regression = reports.report("reg", 2, "1h", Duration.ofHours(1), NOW, List.of());
+      comparison =
+          new Comparisons(store, Duration.ofDays(7), 100)
+              .compare("bin", 1, 2, "1h", Duration.ofHours(1), NOW);
     }
     Path rows = dir.resolve("rows.csv");
     Files.writeString(rows, csv);
@@ -157,6 +182,20 @@ class QualityAgainstPythonTest {
     assertThat(q.getAccuracy()).isCloseTo(py("binary", "accuracy"), within(TOLERANCE));
     assertThat(q.getAucUpper() - q.getAucLower()).isBetween(0.01, 0.2);
     assertThat(q.getCalibrationList().stream().mapToLong(b -> b.getCount()).sum()).isEqualTo(1800);
+  }
+
+  @Test
+  void shadowComparison_equalsPairedDeLongFromItsDefinition() {
+    assertThat(comparison.getPaired()).isTrue();
+    assertThat(comparison.getMetric()).isEqualTo("auc");
+    assertThat(comparison.getChampionOutcomes()).isEqualTo(1800);
+    assertThat(comparison.getDifference()).isCloseTo(py("pair", "difference"), within(TOLERANCE));
+    assertThat(comparison.getLower()).isCloseTo(py("pair", "lower"), within(TOLERANCE));
+    assertThat(comparison.getUpper()).isCloseTo(py("pair", "upper"), within(TOLERANCE));
+    assertThat(comparison.getChampionValue()).isCloseTo(py("binary", "auc"), within(TOLERANCE));
+    assertThat(comparison.getVerdict())
+        .isEqualTo(io.canopy.proto.monitor.v1.Verdict.VERDICT_CHALLENGER_BETTER);
+    assertThat(comparison.getSummary()).startsWith("v2 better: AUC +");
   }
 
   @Test
