@@ -41,7 +41,24 @@ def delong_paired(a, b, labels):
     d = auc_b - auc_a
     return d, d - z * np.sqrt(var), d + z * np.sqrt(var)
 
-rows = {"binary": [], "multi": [], "reg": [], "pair": []}
+def psi(base, live):
+    """PSI over the baseline's decile bins: edges at ranks floor(k*n/10), shares floored at 1e-4."""
+    b = np.sort(base[~np.isnan(base)])
+    n = len(b)
+    edges = np.unique(np.array([b[(k * n) // 10] for k in range(1, 10)]))
+    l = live[~np.isnan(live)]
+    bb = np.bincount(np.searchsorted(edges, b, side="right"), minlength=len(edges) + 1)
+    lb = np.bincount(np.searchsorted(edges, l, side="right"), minlength=len(edges) + 1)
+    pb = np.maximum(bb / bb.sum(), 1e-4)
+    pl = np.maximum(lb / lb.sum(), 1e-4)
+    return {
+        "psi": float(np.sum((pl - pb) * np.log(pl / pb))),
+        "missing_share": float(np.isnan(live).mean()),
+        "baseline_missing_share": float(np.isnan(base).mean()),
+        "out_of_range_share": float(((l < b[0]) | (l > b[-1])).mean()),
+    }
+
+rows = {"binary": [], "multi": [], "reg": [], "pair": [], "dbase": [], "dlive": []}
 with open(sys.argv[1]) as f:
     for line in f:
         kind, rest = line.strip().split(",", 1)
@@ -77,4 +94,7 @@ out["reg"] = {
 pr = np.array(rows["pair"])
 d, lower, upper = delong_paired(pr[:, 0], pr[:, 1], pr[:, 2].astype(int))
 out["pair"] = {"difference": d, "lower": lower, "upper": upper}
+base = np.array(rows["dbase"])
+live = np.array(rows["dlive"])
+out["drift"] = {name: psi(base[:, i], live[:, i]) for i, name in enumerate(["a", "b", "c", "output"])}
 print(json.dumps(out))

@@ -65,7 +65,11 @@ class MonitoringEndToEndTest {
 
   @BeforeAll
   static void predictAndReport() throws Exception {
-    suite = TestSuites.start(dir, java.util.Map.of("monitor.compare.min-outcomes", "20"));
+    suite =
+        TestSuites.start(
+            dir,
+            java.util.Map.of(
+                "monitor.compare.min-outcomes", "20", "monitor.drift.baseline-rows", "10"));
     registry = TestSuites.channel(suite.registry().grpcPort());
     gateway = TestSuites.channel(suite.gateway().grpcPort());
     monitor = TestSuites.channel(suite.monitor().grpcPort());
@@ -226,6 +230,7 @@ class MonitoringEndToEndTest {
         .contains(MODEL + " v2")
         .contains("champion v1 vs challenger v2")
         .contains("no clear difference between v1 and v2")
+        .contains("drift against the live baseline (10 rows)")
         .contains(scores.size() + " with an outcome")
         .contains(String.format(java.util.Locale.ROOT, "AUC %.3f", auc()));
   }

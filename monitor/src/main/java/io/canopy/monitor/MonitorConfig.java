@@ -34,6 +34,8 @@ import java.util.TreeMap;
  * @param slices per model, the features its quality is broken down by
  * @param minOutcomes {@code monitor.compare.min-outcomes}: rows with an outcome each version needs
  *     before a comparison gives a verdict
+ * @param baselineRows {@code monitor.drift.baseline-rows}: a version's first predictions that form
+ *     its drift baseline
  */
 public record MonitorConfig(
     Listen grpc,
@@ -49,7 +51,8 @@ public record MonitorConfig(
     long maxPredictions,
     Duration pruneInterval,
     Map<String, List<Slice>> slices,
-    int minOutcomes) {
+    int minOutcomes,
+    int baselineRows) {
 
   public MonitorConfig {
     Objects.requireNonNull(store, "monitor.store");
@@ -68,6 +71,10 @@ public record MonitorConfig(
     }
     tokens = List.copyOf(tokens);
     slices = Map.copyOf(slices);
+    if (baselineRows < 10) {
+      throw new IllegalArgumentException(
+          "monitor.drift.baseline-rows: " + baselineRows + " must be at least 10");
+    }
     if (minOutcomes < 2) {
       throw new IllegalArgumentException(
           "monitor.compare.min-outcomes: " + minOutcomes + " must be at least 2");
@@ -121,6 +128,7 @@ public record MonitorConfig(
         node.get("max-predictions").asLong().orElse(5_000_000L),
         ConfigLoader.duration(node, "prune-interval"),
         slices,
-        ConfigLoader.intValue(node, "compare.min-outcomes"));
+        ConfigLoader.intValue(node, "compare.min-outcomes"),
+        ConfigLoader.intValue(node, "drift.baseline-rows"));
   }
 }

@@ -7,6 +7,10 @@ import io.canopy.cli.registry.RegistryOptions;
 import io.canopy.common.grpc.GrpcTransports;
 import io.canopy.proto.monitor.v1.CompareVersionsRequest;
 import io.canopy.proto.monitor.v1.CompareVersionsResponse;
+import io.canopy.proto.monitor.v1.DriftReport;
+import io.canopy.proto.monitor.v1.FeatureDrift;
+import io.canopy.proto.monitor.v1.GetDriftRequest;
+import io.canopy.proto.monitor.v1.GetDriftResponse;
 import io.canopy.proto.monitor.v1.GetQualityRequest;
 import io.canopy.proto.monitor.v1.GetQualityResponse;
 import io.canopy.proto.monitor.v1.MonitorServiceGrpc;
@@ -14,6 +18,8 @@ import io.canopy.proto.monitor.v1.QualityReport;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
 import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
@@ -96,14 +102,25 @@ public final class MonitorCommand implements Callable<Integer> {
                       .setVersion(version)
                       .setWindow(window)
                       .build());
+      GetDriftResponse drift =
+          MonitorServiceGrpc.newBlockingStub(channel)
+              .withCallCredentials(RegistryOptions.bearer(token))
+              .withDeadlineAfter(30, TimeUnit.SECONDS)
+              .getDrift(
+                  GetDriftRequest.newBuilder()
+                      .setModel(model)
+                      .setVersion(version)
+                      .setWindow(window)
+                      .build());
       CompareVersionsResponse comparison = compare == null ? null : compare(channel);
       if (json) {
         System.out.println(JsonFormat.printer().print(response));
+        System.out.println(JsonFormat.printer().print(drift));
         if (comparison != null) {
           System.out.println(JsonFormat.printer().print(comparison));
         }
       } else {
-        print(System.out, response);
+        print(System.out, response, drift);
         if (comparison != null) {
           System.out.println(
               "champion v"
@@ -149,49 +166,96 @@ public final class MonitorCommand implements Callable<Integer> {
         .compareVersions(request.build());
   }
 
-  static void print(PrintStream out, GetQualityResponse response) {
+  static void print(PrintStream out, GetQualityResponse response, GetDriftResponse drift) {
     if (response.getReportsCount() == 0) {
       out.println("no predictions in this window");
       return;
     }
     for (QualityReport r : response.getReportsList()) {
-      out.printf(
-          Locale.ROOT,
-          "%s v%d, last %s: %d predictions, %d with an outcome (%.1f%%), %d outcomes matched no"
-              + " prediction%n",
-          r.getModel(),
-          r.getVersion(),
-          r.getWindow(),
-          r.getPredictions(),
-          r.getWithOutcome(),
-          100 * r.getOutcomeShare(),
-          r.getUnmatchedOutcomes());
-      out.println("  " + metrics(r));
-      if (r.hasBinary() && r.getBinary().getCalibrationCount() > 0) {
-        Table calibration = new Table("  P(1) BIN", "ROWS", "MEAN P", "OBSERVED");
-        for (var bin : r.getBinary().getCalibrationList()) {
-          if (bin.getCount() > 0) {
-            calibration.row(
-                String.format(Locale.ROOT, "  %.1f-%.1f", bin.getLower(), bin.getUpper()),
-                bin.getCount(),
-                f3(bin.getMeanPredicted()),
-                f3(bin.getObservedRate()));
-          }
-        }
-        calibration.print(out);
-      }
-      if (r.getSlicesCount() > 0) {
-        Table slices = new Table("  SLICE", "PREDICTIONS", "OUTCOMES", "QUALITY");
-        for (QualityReport s : r.getSlicesList()) {
-          slices.row(
-              "  " + s.getSliceFeature() + "=" + s.getSliceValue(),
-              s.getPredictions(),
-              s.getWithOutcome(),
-              metrics(s));
-        }
-        slices.print(out);
-      }
+      printQuality(out, r);
+      drift.getReportsList().stream()
+          .filter(d -> d.getVersion() == r.getVersion())
+          .findFirst()
+          .ifPresent(d -> printDrift(out, d));
       out.println();
+    }
+  }
+
+  /** The features that moved most, at most this many (all of them with --json). */
+  private static final int DRIFT_ROWS = 10;
+
+  static void printDrift(PrintStream out, DriftReport d) {
+    if (!d.getNote().isEmpty()) {
+      out.println("  drift: " + d.getNote());
+      return;
+    }
+    out.printf(
+        Locale.ROOT,
+        "  drift against the %s baseline (%d rows), %d rows compared; PSI > 0.25 is a large"
+            + " shift%n",
+        d.getBaseline(),
+        d.getBaselineRows(),
+        d.getRows());
+    Table table = new Table("  FEATURE", "PSI", "MISSING", "BASELINE MISSING", "OUT OF RANGE");
+    List<FeatureDrift> rows = new ArrayList<>(d.getFeaturesList());
+    if (rows.size() > DRIFT_ROWS) {
+      rows = rows.subList(0, DRIFT_ROWS);
+    }
+    rows.add(d.getOutput());
+    for (FeatureDrift f : rows) {
+      table.row(
+          "  " + f.getFeature(),
+          f3(f.getPsi()) + (f.getPsi() > 0.25 ? " !" : ""),
+          percent(f.getMissingShare()),
+          percent(f.getBaselineMissingShare()),
+          percent(f.getOutOfRangeShare()));
+    }
+    table.print(out);
+    if (d.getFeaturesCount() > DRIFT_ROWS) {
+      out.println("  (" + (d.getFeaturesCount() - DRIFT_ROWS) + " more features: --json)");
+    }
+  }
+
+  private static String percent(double share) {
+    return String.format(Locale.ROOT, "%.1f%%", 100 * share);
+  }
+
+  static void printQuality(PrintStream out, QualityReport r) {
+    out.printf(
+        Locale.ROOT,
+        "%s v%d, last %s: %d predictions, %d with an outcome (%.1f%%), %d outcomes matched no"
+            + " prediction%n",
+        r.getModel(),
+        r.getVersion(),
+        r.getWindow(),
+        r.getPredictions(),
+        r.getWithOutcome(),
+        100 * r.getOutcomeShare(),
+        r.getUnmatchedOutcomes());
+    out.println("  " + metrics(r));
+    if (r.hasBinary() && r.getBinary().getCalibrationCount() > 0) {
+      Table calibration = new Table("  P(1) BIN", "ROWS", "MEAN P", "OBSERVED");
+      for (var bin : r.getBinary().getCalibrationList()) {
+        if (bin.getCount() > 0) {
+          calibration.row(
+              String.format(Locale.ROOT, "  %.1f-%.1f", bin.getLower(), bin.getUpper()),
+              bin.getCount(),
+              f3(bin.getMeanPredicted()),
+              f3(bin.getObservedRate()));
+        }
+      }
+      calibration.print(out);
+    }
+    if (r.getSlicesCount() > 0) {
+      Table slices = new Table("  SLICE", "PREDICTIONS", "OUTCOMES", "QUALITY");
+      for (QualityReport s : r.getSlicesList()) {
+        slices.row(
+            "  " + s.getSliceFeature() + "=" + s.getSliceValue(),
+            s.getPredictions(),
+            s.getWithOutcome(),
+            metrics(s));
+      }
+      slices.print(out);
     }
   }
 

@@ -5,11 +5,14 @@ import io.canopy.common.auth.Role;
 import io.canopy.common.error.CanopyException;
 import io.canopy.common.names.Missing;
 import io.canopy.monitor.MonitorConfig;
+import io.canopy.monitor.drift.DriftReports;
 import io.canopy.monitor.quality.Comparisons;
 import io.canopy.monitor.quality.QualityReports;
 import io.canopy.monitor.store.MonitorStore;
 import io.canopy.proto.monitor.v1.CompareVersionsRequest;
 import io.canopy.proto.monitor.v1.CompareVersionsResponse;
+import io.canopy.proto.monitor.v1.GetDriftRequest;
+import io.canopy.proto.monitor.v1.GetDriftResponse;
 import io.canopy.proto.monitor.v1.GetQualityRequest;
 import io.canopy.proto.monitor.v1.GetQualityResponse;
 import io.canopy.proto.monitor.v1.MonitorServiceGrpc;
@@ -31,6 +34,7 @@ public final class MonitorGrpcService extends MonitorServiceGrpc.MonitorServiceI
   private final MonitorConfig config;
   private final QualityReports quality;
   private final Comparisons comparisons;
+  private final DriftReports drift;
   private final Clock clock;
 
   public MonitorGrpcService(MonitorStore store, MonitorConfig config, Clock clock) {
@@ -38,6 +42,7 @@ public final class MonitorGrpcService extends MonitorServiceGrpc.MonitorServiceI
     this.config = config;
     this.quality = new QualityReports(store, config.joinWindow(), config.threshold());
     this.comparisons = new Comparisons(store, config.joinWindow(), config.minOutcomes());
+    this.drift = new DriftReports(store, config.baselineRows());
     this.clock = clock;
   }
 
@@ -65,6 +70,32 @@ public final class MonitorGrpcService extends MonitorServiceGrpc.MonitorServiceI
       response.addReports(
           quality.report(
               model, version, window.getKey(), window.getValue(), end, config.slicesOf(model)));
+    }
+    responses.onNext(response.build());
+    responses.onCompleted();
+  }
+
+  @Override
+  public void getDrift(GetDriftRequest request, StreamObserver<GetDriftResponse> responses) {
+    String model = request.getModel();
+    if (model.isEmpty()) {
+      throw new CanopyException.InvalidArgument("model", "a model name is required");
+    }
+    if (request.getVersion() < 0) {
+      throw new CanopyException.InvalidArgument("version", "versions are numbered from 1");
+    }
+    Map.Entry<String, Duration> window = window(request.getWindow());
+    if (!store.hasModel(model)) {
+      throw Missing.model(model);
+    }
+    long end = clock.millis();
+    List<Long> versions =
+        request.getVersion() > 0
+            ? List.of(request.getVersion())
+            : store.versions(model, end - window.getValue().toMillis(), end);
+    GetDriftResponse.Builder response = GetDriftResponse.newBuilder();
+    for (long version : versions) {
+      response.addReports(drift.report(model, version, window.getKey(), window.getValue(), end));
     }
     responses.onNext(response.build());
     responses.onCompleted();

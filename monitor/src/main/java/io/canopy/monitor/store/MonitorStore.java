@@ -245,6 +245,39 @@ public final class MonitorStore implements AutoCloseable {
         });
   }
 
+  /**
+   * Predictions of {@code version} made in [from, to), oldest first, at most {@code limit} of them.
+   */
+  public void predictions(
+      String model,
+      long version,
+      long fromMillis,
+      long toMillis,
+      long limit,
+      Consumer<PredictionRecord> each) {
+    read(
+        c -> {
+          try (PreparedStatement s =
+              c.prepareStatement(
+                  "SELECT record FROM predictions WHERE model = ? AND version = ?"
+                      + " AND predicted_at >= ? AND predicted_at < ?"
+                      + " ORDER BY predicted_at, request_id, row_index LIMIT ?")) {
+            s.setString(1, model);
+            s.setLong(2, version);
+            s.setLong(3, fromMillis);
+            s.setLong(4, toMillis);
+            s.setLong(5, limit);
+            s.setFetchSize(1000);
+            try (ResultSet rs = s.executeQuery()) {
+              while (rs.next()) {
+                each.accept(parse(rs.getBytes(1)));
+              }
+            }
+          }
+          return null;
+        });
+  }
+
   /** Outcomes of {@code model} received in [from, to) whose row has no stored prediction. */
   public long unmatchedOutcomes(String model, long fromMillis, long toMillis) {
     return read(

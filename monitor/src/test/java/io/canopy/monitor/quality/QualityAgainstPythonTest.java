@@ -43,6 +43,7 @@ class QualityAgainstPythonTest {
   private static QualityReport multi;
   private static QualityReport regression;
   private static io.canopy.proto.monitor.v1.CompareVersionsResponse comparison;
+  private static io.canopy.proto.monitor.v1.DriftReport drift;
 
   @BeforeAll
   static void computeBothWays() throws Exception {
@@ -122,6 +123,28 @@ class QualityAgainstPythonTest {
       outcomes.add(Records.value("reg", id, observed, NOW - 500));
       csv.append("reg,").append((double) predicted).append(',').append(observed).append('\n');
     }
+    // Drift: 1000 baseline rows, then 1500 live rows where a shifts, b's mix changes, c goes
+    // missing more often, and the output moves.
+    for (int i = 0; i < 2500; i++) {
+      boolean live = i >= 1000;
+      float a = (float) (live ? random.nextGaussian() * 1.2 + 0.5 : random.nextGaussian());
+      float b = live ? random.nextInt(6) : random.nextInt(4);
+      float c = random.nextDouble() < (live ? 0.3 : 0.1) ? Float.NaN : (float) random.nextDouble();
+      float out = (float) (1 / (1 + Math.exp(-(a + (live ? 0.3 : 0)))));
+      PredictionRecord r =
+          Records.prediction("drift", 1, "d" + i, NOW - 100_000 + i * 10L, "binary:logistic", out);
+      r = Records.withFeature(Records.withFeature(Records.withFeature(r, "a", a), "b", b), "c", c);
+      records.add(r);
+      csv.append(live ? "dlive," : "dbase,")
+          .append((double) a)
+          .append(',')
+          .append((double) b)
+          .append(',')
+          .append(Float.isNaN(c) ? "nan" : Double.toString(c))
+          .append(',')
+          .append((double) out)
+          .append('\n');
+    }
     try (MonitorStore store = MonitorStore.open(StoreSettings.sqlite(dir.resolve("r.db")))) {
       store.addPredictions(records);
       store.addOutcomes(outcomes);
@@ -129,6 +152,9 @@ class QualityAgainstPythonTest {
       binary = reports.report("bin", 1, "1h", Duration.ofHours(1), NOW, List.of());
       multi = reports.report("multi", 4, "1h", Duration.ofHours(1), NOW, List.of());
       regression = reports.report("reg", 2, "1h", Duration.ofHours(1), NOW, List.of());
+      drift =
+          new io.canopy.monitor.drift.DriftReports(store, 1000)
+              .report("drift", 1, "1h", Duration.ofHours(1), NOW);
       comparison =
           new Comparisons(store, Duration.ofDays(7), 100)
               .compare("bin", 1, 2, "1h", Duration.ofHours(1), NOW);
@@ -196,6 +222,33 @@ class QualityAgainstPythonTest {
     assertThat(comparison.getVerdict())
         .isEqualTo(io.canopy.proto.monitor.v1.Verdict.VERDICT_CHALLENGER_BETTER);
     assertThat(comparison.getSummary()).startsWith("v2 better: AUC +");
+  }
+
+  @Test
+  void drift_equalsNumpyPerFeatureAndForTheOutput() {
+    assertThat(drift.getBaselineRows()).isEqualTo(1000);
+    assertThat(drift.getRows()).isEqualTo(1500);
+    assertThat(drift.getNote()).isEmpty();
+    assertThat(drift.getFeaturesList())
+        .extracting(io.canopy.proto.monitor.v1.FeatureDrift::getFeature)
+        .containsExactlyInAnyOrder("a", "b", "c");
+    List<io.canopy.proto.monitor.v1.FeatureDrift> all = new ArrayList<>(drift.getFeaturesList());
+    all.add(drift.getOutput());
+    for (var f : all) {
+      var expected = python.getAsJsonObject("drift").getAsJsonObject(f.getFeature());
+      assertThat(f.getPsi())
+          .as(f.getFeature())
+          .isCloseTo(expected.get("psi").getAsDouble(), within(TOLERANCE));
+      assertThat(f.getMissingShare())
+          .isCloseTo(expected.get("missing_share").getAsDouble(), within(TOLERANCE));
+      assertThat(f.getBaselineMissingShare())
+          .isCloseTo(expected.get("baseline_missing_share").getAsDouble(), within(TOLERANCE));
+      assertThat(f.getOutOfRangeShare())
+          .isCloseTo(expected.get("out_of_range_share").getAsDouble(), within(TOLERANCE));
+    }
+    // Sorted by PSI, highest first; the shifted feature a drifts more than c.
+    assertThat(drift.getFeatures(0).getPsi()).isGreaterThanOrEqualTo(drift.getFeatures(1).getPsi());
+    assertThat(drift.getFeatures(0).getPsi()).isGreaterThan(0.1);
   }
 
   @Test
