@@ -210,6 +210,24 @@ class MonitoringEndToEndTest {
     assertThat(q.getBinary().getAuc()).isCloseTo(auc(), within(1e-12));
     assertThat(q.getBinary().getPositives()).isEqualTo(labels.stream().filter(l -> l == 1).count());
 
+    // The gauges catch up within their interval.
+    String auc = String.format(java.util.Locale.ROOT, "%.3f", auc());
+    io.canopy.common.testing.Await.until(
+        "canopy_monitor_auc for v1 on the monitor's /observe/metrics",
+        Duration.ofSeconds(30),
+        () -> {
+          String metrics = metrics();
+          return metrics
+              .lines()
+              .anyMatch(
+                  l ->
+                      l.startsWith("canopy_monitor_auc{")
+                          && l.contains("model=\"" + MODEL + "\"")
+                          && l.contains("version=\"1\"")
+                          && l.contains("window=\"1h\"")
+                          && l.contains(" " + auc.substring(0, 4)));
+        });
+
     CompareVersionsResponse shadow =
         MonitorServiceGrpc.newBlockingStub(monitor)
             .withDeadlineAfter(30, TimeUnit.SECONDS)
@@ -268,6 +286,24 @@ class MonitoringEndToEndTest {
     assertThat(third.getFeatures(0).getName()).isEqualTo("f0");
     assertThat(third.getFeatures(5).getValue()).isEqualTo(rows[2 * FEATURES + 5]);
     assertThat(third.getLatencyNanos()).isPositive();
+  }
+
+  private static String metrics() {
+    try {
+      return HttpClient.newHttpClient()
+          .send(
+              HttpRequest.newBuilder(
+                      URI.create(
+                          "http://127.0.0.1:" + suite.monitor().adminPort() + "/observe/metrics"))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString())
+          .body();
+    } catch (java.io.IOException e) {
+      return "";
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "";
+    }
   }
 
   private static double auc() {

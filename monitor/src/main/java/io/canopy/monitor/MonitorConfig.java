@@ -36,6 +36,9 @@ import java.util.TreeMap;
  *     before a comparison gives a verdict
  * @param baselineRows {@code monitor.drift.baseline-rows}: a version's first predictions that form
  *     its drift baseline
+ * @param metricsInterval {@code monitor.metrics.interval}: how often the canopy_monitor_* gauges
+ *     are recomputed
+ * @param metricsMaxModels {@code monitor.metrics.max-models}: most models the gauges cover
  */
 public record MonitorConfig(
     Listen grpc,
@@ -52,7 +55,9 @@ public record MonitorConfig(
     Duration pruneInterval,
     Map<String, List<Slice>> slices,
     int minOutcomes,
-    int baselineRows) {
+    int baselineRows,
+    Duration metricsInterval,
+    int metricsMaxModels) {
 
   public MonitorConfig {
     Objects.requireNonNull(store, "monitor.store");
@@ -71,6 +76,10 @@ public record MonitorConfig(
     }
     tokens = List.copyOf(tokens);
     slices = Map.copyOf(slices);
+    if (metricsInterval.isZero() || metricsMaxModels < 1) {
+      throw new IllegalArgumentException(
+          "monitor.metrics.interval and max-models: must be positive");
+    }
     if (baselineRows < 10) {
       throw new IllegalArgumentException(
           "monitor.drift.baseline-rows: " + baselineRows + " must be at least 10");
@@ -129,6 +138,8 @@ public record MonitorConfig(
         ConfigLoader.duration(node, "prune-interval"),
         slices,
         ConfigLoader.intValue(node, "compare.min-outcomes"),
-        ConfigLoader.intValue(node, "drift.baseline-rows"));
+        ConfigLoader.intValue(node, "drift.baseline-rows"),
+        ConfigLoader.duration(node, "metrics.interval"),
+        ConfigLoader.intValue(node, "metrics.max-models"));
   }
 }

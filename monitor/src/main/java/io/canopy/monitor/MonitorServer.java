@@ -6,8 +6,11 @@ import io.canopy.common.auth.BearerTokens;
 import io.canopy.common.grpc.GrpcServer;
 import io.canopy.common.grpc.GrpcTransports;
 import io.canopy.monitor.grpc.MonitorGrpcService;
+import io.canopy.monitor.metrics.HelidonMonitorMetrics;
+import io.canopy.monitor.metrics.MonitorMetrics;
 import io.canopy.monitor.store.MonitorStore;
 import io.grpc.ServerBuilder;
+import io.helidon.metrics.api.Metrics;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -52,10 +55,11 @@ public final class MonitorServer implements AutoCloseable {
    *
    * @param grpcTransport the gRPC transport (in-process in tests)
    * @param clock "now" for windows and retention
+   * @param metrics where the canopy_monitor_* figures go (the JVM's Helidon registry)
    */
-  public record Seams(ServerBuilder<?> grpcTransport, Clock clock) {
+  public record Seams(ServerBuilder<?> grpcTransport, Clock clock, MonitorMetrics metrics) {
     public static Seams real() {
-      return new Seams(null, null);
+      return new Seams(null, null, null);
     }
   }
 
@@ -88,6 +92,16 @@ public final class MonitorServer implements AutoCloseable {
       long every = config.pruneInterval().toMillis();
       scheduler.scheduleWithFixedDelay(
           () -> prune(store, config, clock), every, every, TimeUnit.MILLISECONDS);
+      MonitorMetrics metrics =
+          seams.metrics() != null
+              ? seams.metrics()
+              : new HelidonMonitorMetrics(Metrics.globalRegistry());
+      long refresh = config.metricsInterval().toMillis();
+      scheduler.scheduleWithFixedDelay(
+          new MetricsRefresh(store, config, metrics, clock),
+          Math.min(refresh, 5_000),
+          refresh,
+          TimeUnit.MILLISECONDS);
     } catch (RuntimeException e) {
       server.close();
       throw e;

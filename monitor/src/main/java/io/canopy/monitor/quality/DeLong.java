@@ -105,7 +105,8 @@ public final class DeLong {
     for (int i = 0; i < m; i++) {
       sumPositiveRanks += tz[i];
     }
-    double auc = sumPositiveRanks / ((double) m * n) - (m + 1.0) / (2.0 * n);
+    // Mann-Whitney U over m * n: exact for the half-integer rank sums ties give.
+    double auc = (sumPositiveRanks - m * (m + 1.0) / 2.0) / ((double) m * n);
     double[] v10 = new double[m];
     for (int i = 0; i < m; i++) {
       v10[i] = (tz[i] - tx[i]) / n;

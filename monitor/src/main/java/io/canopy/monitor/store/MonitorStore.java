@@ -183,6 +183,28 @@ public final class MonitorStore implements AutoCloseable {
         });
   }
 
+  /** Models with predictions in [from, to), by name, at most {@code limit}. */
+  public List<String> models(long fromMillis, long toMillis, int limit) {
+    return read(
+        c -> {
+          List<String> models = new ArrayList<>();
+          try (PreparedStatement s =
+              c.prepareStatement(
+                  "SELECT DISTINCT model FROM predictions"
+                      + " WHERE predicted_at >= ? AND predicted_at < ? ORDER BY model LIMIT ?")) {
+            s.setLong(1, fromMillis);
+            s.setLong(2, toMillis);
+            s.setInt(3, limit);
+            try (ResultSet rs = s.executeQuery()) {
+              while (rs.next()) {
+                models.add(rs.getString(1));
+              }
+            }
+          }
+          return models;
+        });
+  }
+
   /** Whether any prediction of {@code model} is stored. */
   public boolean hasModel(String model) {
     return read(
