@@ -142,6 +142,17 @@ final class Demo {
           "%s -X POST %s -H 'content-type: application/json' -d '{\"instances\": [{\"entity\": \"c-1001\"}]}'%n",
           curl, url);
       out.println("demo: more in examples/curl.md");
+      ManagedChannel gateway = channel(suite.gateway().grpcPort(), served.gateway());
+      try {
+        int sent = DemoTraffic.send(gateway);
+        suite.serving().awaitRecorded(Duration.ofSeconds(30));
+        out.printf(
+            "demo: sent %d predictions with their outcomes (after the first %d, customers are"
+                + " older: feature age drifts); see them with:%n  ./canopy monitor %s%n",
+            sent, DemoTraffic.BASELINE, MODEL);
+      } finally {
+        gateway.shutdownNow();
+      }
     } finally {
       registry.shutdownNow();
       serving.shutdownNow();

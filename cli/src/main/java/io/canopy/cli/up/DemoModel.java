@@ -25,23 +25,31 @@ public final class DemoModel {
 
   private DemoModel() {}
 
+  /** A generated customer: tenure_months, monthly_spend, support_calls, age. */
+  static float[] customer(SplittableRandom random) {
+    return new float[] {
+      (float) random.nextDouble(0, 72),
+      (float) random.nextDouble(20, 120),
+      random.nextInt(0, 10),
+      (float) random.nextDouble(18, 80)
+    };
+  }
+
+  /** Whether {@code c} churns: drawn from the generator's true churn probability. */
+  static boolean churns(float[] c, SplittableRandom random) {
+    double logit = -1.0 - 0.06 * c[0] + 0.02 * c[1] + 0.45 * c[2] - 0.01 * c[3];
+    return random.nextDouble() < 1 / (1 + Math.exp(-logit));
+  }
+
   /** Returns the trained model as UBJ bytes. */
   public static byte[] train() throws XGBoostError {
     SplittableRandom random = new SplittableRandom(42);
     float[] data = new float[ROWS * FEATURES.length];
     float[] labels = new float[ROWS];
     for (int r = 0; r < ROWS; r++) {
-      float tenure = (float) random.nextDouble(0, 72);
-      float spend = (float) random.nextDouble(20, 120);
-      float calls = random.nextInt(0, 10);
-      float age = (float) random.nextDouble(18, 80);
-      int o = r * FEATURES.length;
-      data[o] = tenure;
-      data[o + 1] = spend;
-      data[o + 2] = calls;
-      data[o + 3] = age;
-      double logit = -1.0 - 0.06 * tenure + 0.02 * spend + 0.45 * calls - 0.01 * age;
-      labels[r] = random.nextDouble() < 1 / (1 + Math.exp(-logit)) ? 1f : 0f;
+      float[] c = customer(random);
+      System.arraycopy(c, 0, data, r * FEATURES.length, FEATURES.length);
+      labels[r] = churns(c, random) ? 1f : 0f;
     }
     DMatrix train = new DMatrix(data, ROWS, FEATURES.length, Float.NaN);
     try {

@@ -9,6 +9,9 @@ import io.canopy.cli.TestSuites;
 import io.canopy.common.testing.ProcessSuite;
 import io.canopy.common.testing.TestCertificates;
 import io.canopy.common.tls.ClientTls;
+import io.canopy.proto.monitor.v1.GetDriftRequest;
+import io.canopy.proto.monitor.v1.GetQualityRequest;
+import io.canopy.proto.monitor.v1.MonitorServiceGrpc;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -81,6 +84,24 @@ class DemoTlsTest {
                   + suite.gateway().httpPort()
                   + "/v1/models/churn:predict");
       assertThat(out).doesNotContain("http://");
+      // The demo's traffic: a quality with every outcome in, and the drifted feature on top.
+      assertThat(out).contains("demo: sent 1500 predictions with their outcomes");
+      var channel =
+          io.canopy.common.grpc.GrpcTransports.channel(
+              "127.0.0.1:" + suite.monitor().grpcPort(),
+              io.canopy.common.grpc.GrpcTransports.DEFAULT_MAX_INBOUND_MESSAGE_BYTES);
+      try {
+        var monitor = MonitorServiceGrpc.newBlockingStub(channel);
+        var quality = monitor.getQuality(GetQualityRequest.newBuilder().setModel("churn").build());
+        assertThat(quality.getReports(0).getWithOutcome()).isEqualTo(1500);
+        assertThat(quality.getReports(0).getBinary().getAuc()).isBetween(0.7, 0.95);
+        var drift = monitor.getDrift(GetDriftRequest.newBuilder().setModel("churn").build());
+        assertThat(drift.getReports(0).getFeatures(0).getFeature()).isEqualTo("age");
+        assertThat(drift.getReports(0).getFeatures(0).getPsi()).isGreaterThan(0.25);
+        assertThat(drift.getReports(0).getFeatures(1).getPsi()).isLessThan(0.1);
+      } finally {
+        channel.shutdownNow();
+      }
     }
   }
 
