@@ -3,9 +3,11 @@ package io.canopy.monitor.log;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -13,11 +15,13 @@ import java.util.logging.Logger;
 /**
  * A bounded buffer in front of a slow sink, so that recording never blocks or fails the work that
  * produces the items: {@link #offer} never waits; an item that does not fit in the byte budget is
- * dropped and counted ({@code buffer_full}). One thread drains the buffer in batches; a batch the
- * sink refuses is dropped and counted ({@code sink_error}), and the thread waits a little longer
- * after each consecutive failure (up to {@code maxPause}), so a sink that is down costs no CPU and
- * recording resumes by itself when it returns. {@link #close} flushes what is buffered, for at most
- * the given time ({@code shutdown} counts what is left).
+ * dropped and counted ({@code buffer_full}). One thread drains the buffer in batches, woken when a
+ * batch's worth is waiting or every flush interval, never per item (a wake-up per item cost a
+ * thread switch and a one-row transaction per prediction); a batch the sink refuses is dropped and
+ * counted ({@code sink_error}), and the thread waits a little longer after each consecutive failure
+ * (up to {@code maxPause}), so a sink that is down costs no CPU and recording resumes by itself
+ * when it returns. {@link #close} flushes what is buffered, for at most the given time ({@code
+ * shutdown} counts what is left).
  *
  * @param <T> a buffered item
  */
@@ -41,10 +45,10 @@ public final class AsyncWriter<T> implements AutoCloseable {
 
   private record Entry<T>(T item, long bytes) {}
 
-  private static final Object STOP = new Object();
-
-  private final LinkedBlockingQueue<Object> queue = new LinkedBlockingQueue<>();
+  private final ConcurrentLinkedQueue<Entry<T>> queue = new ConcurrentLinkedQueue<>();
   private final AtomicLong bufferedBytes = new AtomicLong();
+  private final AtomicInteger waiting = new AtomicInteger();
+  private final long flushNanos;
   private final long budgetBytes;
   private final int batchItems;
   private final Consumer<List<T>> sink;
@@ -53,11 +57,13 @@ public final class AsyncWriter<T> implements AutoCloseable {
   private final Duration maxPause;
   private final Thread drainer;
   private volatile boolean closed;
+  private volatile boolean stopped;
 
   /**
    * @param budgetBytes items are refused while this many bytes are buffered
    * @param batchItems at most this many items per call to {@code sink}
    * @param sink writes a batch; throwing drops it
+   * @param flush how long an item may wait for its batch to fill
    */
   public AsyncWriter(
       String name,
@@ -66,7 +72,8 @@ public final class AsyncWriter<T> implements AutoCloseable {
       Consumer<List<T>> sink,
       Weigher<T> weigher,
       Drops drops,
-      Duration maxPause) {
+      Duration maxPause,
+      Duration flush) {
     if (budgetBytes <= 0 || batchItems <= 0) {
       throw new IllegalArgumentException(
           name + ": budget " + budgetBytes + " bytes and batch " + batchItems + " must be > 0");
@@ -77,6 +84,7 @@ public final class AsyncWriter<T> implements AutoCloseable {
     this.weigher = weigher;
     this.drops = drops;
     this.maxPause = maxPause;
+    this.flushNanos = flush.toNanos();
     this.drainer = Thread.ofPlatform().name(name).daemon().start(this::drain);
   }
 
@@ -93,6 +101,9 @@ public final class AsyncWriter<T> implements AutoCloseable {
       return false;
     }
     queue.add(new Entry<>(item, bytes));
+    if (waiting.incrementAndGet() == batchItems) {
+      LockSupport.unpark(drainer); // a batch is ready: no need to wait for the interval
+    }
     return true;
   }
 
@@ -101,55 +112,46 @@ public final class AsyncWriter<T> implements AutoCloseable {
     return bufferedBytes.get();
   }
 
-  @SuppressWarnings("unchecked")
   private void drain() {
     List<T> batch = new ArrayList<>(batchItems);
     long pauseMillis = 0;
-    boolean stopping = false;
-    while (!stopping) {
-      Object first;
-      try {
-        first = queue.take();
-      } catch (InterruptedException e) {
-        break; // close() timed out: what is left is counted there
+    while (true) {
+      if (waiting.get() < batchItems && !stopped) {
+        LockSupport.parkNanos(this, flushNanos);
       }
-      batch.clear();
-      long bytes = 0;
-      Object next = first;
-      while (next != null) {
-        if (next == STOP) {
-          stopping = true;
-          break;
+      if (Thread.interrupted()) {
+        return; // close() timed out: what is left is counted there
+      }
+      boolean last = stopped; // read before draining: nothing is added after it turns true
+      while (!queue.isEmpty()) {
+        batch.clear();
+        long bytes = 0;
+        for (Entry<T> e; batch.size() < batchItems && (e = queue.poll()) != null; ) {
+          batch.add(e.item());
+          bytes += e.bytes();
         }
-        Entry<T> entry = (Entry<T>) next;
-        batch.add(entry.item());
-        bytes += entry.bytes();
-        if (batch.size() >= batchItems) {
-          break;
-        }
-        next = queue.poll();
-      }
-      if (batch.isEmpty()) {
-        continue;
-      }
-      try {
-        sink.accept(batch);
-        pauseMillis = 0;
-      } catch (RuntimeException e) {
-        drops.dropped("sink_error", records(batch));
-        if (pauseMillis == 0) {
-          LOG.log(Level.WARNING, Thread.currentThread().getName() + ": the sink failed", e);
-        }
-        pauseMillis = Math.min(maxPause.toMillis(), Math.max(50, pauseMillis * 2));
-      } finally {
-        bufferedBytes.addAndGet(-bytes);
-      }
-      if (pauseMillis > 0 && !stopping && !closed) {
+        waiting.addAndGet(-batch.size());
         try {
-          Thread.sleep(pauseMillis);
-        } catch (InterruptedException e) {
-          break;
+          sink.accept(batch);
+          pauseMillis = 0;
+        } catch (RuntimeException e) {
+          drops.dropped("sink_error", records(batch));
+          if (pauseMillis == 0) {
+            LOG.log(Level.WARNING, Thread.currentThread().getName() + ": the sink failed", e);
+          }
+          pauseMillis = Math.min(maxPause.toMillis(), Math.max(50, pauseMillis * 2));
+        } finally {
+          bufferedBytes.addAndGet(-bytes);
         }
+        if (pauseMillis > 0 && !last) {
+          LockSupport.parkNanos(this, pauseMillis * 1_000_000);
+          if (Thread.interrupted()) {
+            return;
+          }
+        }
+      }
+      if (last) {
+        return;
       }
     }
   }
@@ -168,7 +170,8 @@ public final class AsyncWriter<T> implements AutoCloseable {
       return;
     }
     closed = true;
-    queue.add(STOP);
+    stopped = true;
+    LockSupport.unpark(drainer);
     try {
       if (!drainer.join(flush)) {
         drainer.interrupt();
@@ -178,12 +181,8 @@ public final class AsyncWriter<T> implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     long left = 0;
-    for (Object o; (o = queue.poll()) != null; ) {
-      if (o != STOP) {
-        @SuppressWarnings("unchecked")
-        Entry<T> entry = (Entry<T>) o;
-        left += weigher.records(entry.item());
-      }
+    for (Entry<T> e; (e = queue.poll()) != null; ) {
+      left += weigher.records(e.item());
     }
     if (left > 0) {
       drops.dropped("shutdown", left);
@@ -199,6 +198,7 @@ public final class AsyncWriter<T> implements AutoCloseable {
   public boolean awaitDrained(Duration timeout) throws InterruptedException {
     long end = System.nanoTime() + timeout.toNanos();
     while (bufferedBytes.get() > 0) {
+      LockSupport.unpark(drainer);
       if (System.nanoTime() - end > 0) {
         return false;
       }

@@ -37,7 +37,8 @@ class AsyncWriterTest {
         },
         (reason, records) ->
             drops.computeIfAbsent(reason, r -> new AtomicLong()).addAndGet(records),
-        Duration.ofMillis(100));
+        Duration.ofMillis(100),
+        Duration.ofMillis(20));
   }
 
   private long dropped(String reason) {

@@ -58,7 +58,8 @@ public final class PredictionRecorder implements AutoCloseable {
               }
             },
             counts::dropped,
-            Duration.ofSeconds(2));
+            Duration.ofSeconds(2),
+            settings.flushInterval());
   }
 
   /**

@@ -4,6 +4,7 @@ import io.canopy.common.config.ConfigLoader;
 import io.canopy.monitor.store.StoreConfig;
 import io.canopy.monitor.store.StoreSettings;
 import io.helidon.config.Config;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +18,7 @@ import java.util.TreeMap;
  * @param store the record store records are written to
  * @param bufferBytes records waiting for the store, in bytes; more are dropped and counted
  * @param batchCalls calls whose records are written in one transaction
+ * @param flushInterval how long a record may wait for its batch before it is written anyway
  * @param defaults settings of models not named in {@code models}
  * @param models per-model settings
  */
@@ -25,6 +27,7 @@ public record RecordingSettings(
     StoreSettings store,
     long bufferBytes,
     int batchCalls,
+    Duration flushInterval,
     ModelRecording defaults,
     Map<String, ModelRecording> models) {
 
@@ -38,6 +41,9 @@ public record RecordingSettings(
           "serving.recording.batch-calls: " + batchCalls + " must be positive");
     }
     models = Map.copyOf(models);
+    if (flushInterval.isZero() || flushInterval.isNegative()) {
+      throw new IllegalArgumentException("serving.recording.flush-interval: must be positive");
+    }
   }
 
   /** Nothing recorded. */
@@ -47,6 +53,7 @@ public record RecordingSettings(
         null,
         1024,
         1,
+        Duration.ofSeconds(1),
         new ModelRecording(0, java.util.Set.of(), java.util.Set.of(), false),
         Map.of());
   }
@@ -67,6 +74,7 @@ public record RecordingSettings(
         enabled ? StoreConfig.create(node.get("store"), "serving.recording.store") : null,
         node.get("buffer-bytes").asLong().orElse(32L << 20),
         ConfigLoader.intValue(node, "batch-calls"),
+        ConfigLoader.duration(node, "flush-interval"),
         defaults,
         models);
   }
