@@ -10,15 +10,18 @@ ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 ROUNDS="${1:-3}"
 SECONDS_PER_RUN="${2:-10}"
 WORK="$(mktemp -d)"
-trap 'kill $(jobs -p) 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$WORK"' EXIT
+PIDS=()
+# Each suite runs in its own process group, so stopping the group stops its JVM too.
+trap 'for p in "${PIDS[@]}"; do kill -- -"$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$WORK"' EXIT
 
 start() { # name offset recording
   mkdir -p "$WORK/$1"
-  (cd "$WORK/$1" && env REGISTRY_GRPC_PORT=$(( $2 + 9100 )) REGISTRY_ADMIN_PORT=$(( $2 + 9101 )) \
+  setsid bash -c 'cd "$0" && exec env "${@:1}"' "$WORK/$1" REGISTRY_GRPC_PORT=$(( $2 + 9100 )) REGISTRY_ADMIN_PORT=$(( $2 + 9101 )) \
     SERVING_GRPC_PORT=$(( $2 + 9200 )) SERVING_ADMIN_PORT=$(( $2 + 9201 )) \
     GATEWAY_HTTP_PORT=$(( $2 + 8080 )) GATEWAY_GRPC_PORT=$(( $2 + 9090 )) \
     MONITOR_GRPC_PORT=$(( $2 + 9300 )) MONITOR_ADMIN_PORT=$(( $2 + 9301 )) \
-    SERVING_RECORDING_ENABLED="$3" "$ROOT/canopy" up --demo > "$WORK/$1.log" 2>&1) &
+    SERVING_RECORDING_ENABLED="$3" "$ROOT/canopy" up --demo > "$WORK/$1.log" 2>&1 &
+  PIDS+=($!)
 }
 start on 10000 true
 start off 20000 false
