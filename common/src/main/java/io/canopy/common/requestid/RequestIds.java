@@ -47,10 +47,16 @@ public final class RequestIds {
     return resolve(field, fromRequest, CONTEXT.get());
   }
 
-  /** A new id: 128 random bits as 32 lowercase hex characters. */
+  /**
+   * A new id: 32 lowercase hex characters, the current time in milliseconds (48 bits) and then 80
+   * random bits, like a UUIDv7. Ids made later sort later, so the record store's index on them
+   * grows at its end instead of at random places (random ids made each stored record cost about
+   * eight times as much once the store held a few hundred thousand).
+   */
   public static String generate() {
     ThreadLocalRandom random = ThreadLocalRandom.current();
-    return hex16(random.nextLong()) + hex16(random.nextLong());
+    long high = (System.currentTimeMillis() << 16) | (random.nextInt() & 0xFFFFL);
+    return hex16(high) + hex16(random.nextLong());
   }
 
   private static String hex16(long v) {

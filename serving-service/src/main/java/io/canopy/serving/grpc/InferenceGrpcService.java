@@ -210,7 +210,7 @@ public final class InferenceGrpcService extends InferenceServiceGrpc.InferenceSe
                 rows.values(),
                 rows.count(),
                 rows.entities(),
-                kind.name().toLowerCase(java.util.Locale.ROOT),
+                kind.label(),
                 prediction.values(),
                 rows.count() == 0 ? 0 : prediction.values().length / rows.count(),
                 System.currentTimeMillis(),

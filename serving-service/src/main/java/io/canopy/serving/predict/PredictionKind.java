@@ -11,5 +11,12 @@ public enum PredictionKind {
   /** The leaf index reached in every tree. */
   LEAF,
   /** SHAP contributions per feature plus a bias column. */
-  CONTRIBUTIONS
+  CONTRIBUTIONS;
+
+  private final String label = name().toLowerCase(java.util.Locale.ROOT);
+
+  /** The lower-case name ("value", "margin", ...), as prediction records and metrics say it. */
+  public String label() {
+    return label;
+  }
 }
