@@ -1,7 +1,6 @@
 package io.canopy.gateway.outcomes;
 
 import io.canopy.common.error.CanopyException;
-import io.canopy.common.names.Missing;
 import io.canopy.common.requestid.RequestIds;
 import io.canopy.monitor.log.RecordLog;
 import io.canopy.monitor.quality.Task;
@@ -59,14 +58,21 @@ public final class OutcomeIntake {
       throw new CanopyException.InvalidArgument("outcomes", "at least one outcome is required");
     }
     if (request.getOutcomesCount() > maxItems) {
-      throw new CanopyException.ResourceExhausted(
-          "outcomes: "
-              + request.getOutcomesCount()
+      throw new CanopyException.InvalidArgument(
+          "outcomes",
+          request.getOutcomesCount()
               + " items exceed the gateway's limit of "
               + maxItems
-              + " per call");
+              + " per call (gateway.outcomes.max-items); send smaller batches");
     }
-    ModelTasks.Kind kind = tasks.of(model).orElseThrow(() -> Missing.model(model));
+    // An outcome names a model that must exist: a typo would otherwise vanish into the store.
+    ModelTasks.Kind kind =
+        tasks
+            .of(model)
+            .orElseThrow(
+                () ->
+                    new CanopyException.InvalidArgument(
+                        "model", "the registry has no model '" + model + "'"));
     long now = clock.millis();
     List<OutcomeRecord> good = new ArrayList<>(request.getOutcomesCount());
     List<CanopyException.InvalidArgument> bad = new ArrayList<>();
