@@ -250,7 +250,11 @@ class GatewayGrpcTest {
             .build();
     assertThat(kserve.modelInfer(infer).getOutputs(0).getContents().getFp32ContentsList())
         .containsExactly(2f, 6f);
-    assertThat(gw.serving.inferSeen.get()).isEqualTo(infer);
+    // Unchanged but for the route, which serving's prediction record carries.
+    assertThat(gw.serving.inferSeen.get().toBuilder().removeParameters("canopy_route").build())
+        .isEqualTo(infer);
+    assertThat(gw.serving.inferSeen.get().getParametersOrThrow("canopy_route").getStringParam())
+        .isEqualTo("passthrough");
   }
 
   @Test

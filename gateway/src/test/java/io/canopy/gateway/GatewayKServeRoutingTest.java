@@ -58,7 +58,12 @@ class GatewayKServeRoutingTest {
   void kserve_noVersion_isRoutedToProduction_explicitVersionStays_onBothFronts() throws Exception {
     assertThat(kserve().modelInfer(infer("")).getModelVersion()).isEqualTo("1");
     assertThat(gw.serving.inferSeen.get().getModelVersion()).isEqualTo("1");
+    // Serving's prediction record says how the call was routed.
+    assertThat(gw.serving.inferSeen.get().getParametersMap().get("canopy_route").getStringParam())
+        .isEqualTo("production");
     assertThat(kserve().modelInfer(infer("2")).getModelVersion()).isEqualTo("2");
+    assertThat(gw.serving.inferSeen.get().getParametersMap().get("canopy_route").getStringParam())
+        .isEqualTo("version");
     assertThat(
             kserve()
                 .modelMetadata(ModelMetadataRequest.newBuilder().setName("fraud").build())

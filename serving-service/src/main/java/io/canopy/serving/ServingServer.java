@@ -164,7 +164,8 @@ public final class ServingServer implements AutoCloseable {
                     Math.min(config.inlineMaxRows(), config.managerSettings().fastPath().maxRows()),
                     config.maxRows(),
                     recorder),
-                Offload.onto(work, new KServeGrpcService(models, metrics, config.maxRows())),
+                Offload.onto(
+                    work, new KServeGrpcService(models, metrics, config.maxRows(), recorder)),
                 Offload.onto(
                     work, new FeatureStoreGrpcService(features, metrics, config.maxRows()))),
             // With tokens configured, every call needs one whose role covers it: the same table

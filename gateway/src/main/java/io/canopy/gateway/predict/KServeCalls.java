@@ -3,8 +3,10 @@ package io.canopy.gateway.predict;
 import io.canopy.gateway.routing.Route;
 import io.canopy.gateway.routing.Router;
 import io.canopy.gateway.upstream.ServingClient;
+import io.canopy.monitor.log.Routes;
 import io.canopy.proto.inference.v1.PredictRequest;
 import io.canopy.proto.kserve.v2.GRPCInferenceServiceGrpc.GRPCInferenceServiceStub;
+import io.canopy.proto.kserve.v2.InferParameter;
 import io.canopy.proto.kserve.v2.ModelInferRequest;
 import io.canopy.proto.kserve.v2.ModelInferResponse;
 import io.canopy.proto.kserve.v2.ModelMetadataRequest;
@@ -13,7 +15,7 @@ import io.canopy.proto.kserve.v2.ModelReadyRequest;
 import io.canopy.proto.kserve.v2.ModelReadyResponse;
 import io.grpc.Deadline;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 
 /**
  * The KServe v2 model calls of both fronts, routed like Predict: an empty version goes through the
@@ -39,7 +41,14 @@ public final class KServeCalls {
         request.getModelName(),
         request.getModelVersion(),
         routingKey,
-        version -> request.toBuilder().setModelVersion(version).build(),
+        (version, via) ->
+            request.toBuilder()
+                .setModelVersion(version)
+                // Serving's prediction records say how the call was routed.
+                .putParameters(
+                    Routes.KSERVE_PARAMETER,
+                    InferParameter.newBuilder().setStringParam(via).build())
+                .build(),
         (stub, q, out) -> stub.modelInfer(q, out),
         deadline);
   }
@@ -50,7 +59,7 @@ public final class KServeCalls {
         request.getName(),
         request.getVersion(),
         routingKey,
-        version -> request.toBuilder().setVersion(version).build(),
+        (version, via) -> request.toBuilder().setVersion(version).build(),
         (stub, q, out) -> stub.modelMetadata(q, out),
         deadline);
   }
@@ -61,7 +70,7 @@ public final class KServeCalls {
         request.getName(),
         request.getVersion(),
         routingKey,
-        version -> request.toBuilder().setVersion(version).build(),
+        (version, via) -> request.toBuilder().setVersion(version).build(),
         (stub, q, out) -> stub.modelReady(q, out),
         deadline);
   }
@@ -78,7 +87,7 @@ public final class KServeCalls {
       String model,
       String version,
       String routingKey,
-      Function<String, Q> withVersion,
+      BiFunction<String, String, Q> withVersion,
       ServingClient.StubMethod<GRPCInferenceServiceStub, Q, R> method,
       Deadline deadline) {
     Route route;
@@ -90,14 +99,19 @@ public final class KServeCalls {
     // The caller's version, else the routed one, else "" (serving picks).
     String target =
         route == null ? version : route.resolved() ? Long.toString(route.version()) : "";
-    CompletableFuture<R> result = call(withVersion.apply(target), method, deadline);
+    String via = route == null ? "version" : route.via();
+    CompletableFuture<R> result = call(withVersion.apply(target, via), method, deadline);
     return route == null
         ? result
         : AliasFallback.orFallback(
             result,
             route.fallbackVersion(),
             deadline,
-            fallback -> call(withVersion.apply(Long.toString(fallback)), method, deadline));
+            fallback ->
+                call(
+                    withVersion.apply(Long.toString(fallback), via + "-fallback"),
+                    method,
+                    deadline));
   }
 
   private <Q, R> CompletableFuture<R> call(

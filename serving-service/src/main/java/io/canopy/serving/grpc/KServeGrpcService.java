@@ -3,7 +3,10 @@ package io.canopy.serving.grpc;
 import io.canopy.common.error.CanopyException;
 import io.canopy.common.grpc.RowLimit;
 import io.canopy.common.requestid.RequestIds;
+import io.canopy.monitor.log.Routes;
+import io.canopy.proto.inference.v1.RequestPart;
 import io.canopy.proto.kserve.v2.GRPCInferenceServiceGrpc;
+import io.canopy.proto.kserve.v2.InferParameter;
 import io.canopy.proto.kserve.v2.ModelInferRequest;
 import io.canopy.proto.kserve.v2.ModelInferResponse;
 import io.canopy.proto.kserve.v2.ModelMetadataRequest;
@@ -22,8 +25,11 @@ import io.canopy.serving.model.ModelManager;
 import io.canopy.serving.model.VersionSelector;
 import io.canopy.serving.predict.Prediction;
 import io.canopy.serving.predict.PredictionKind;
+import io.canopy.serving.recording.Capture;
+import io.canopy.serving.recording.PredictionRecorder;
 import io.grpc.Context;
 import io.grpc.stub.StreamObserver;
+import java.util.List;
 
 /**
  * The KServe v2 / Open Inference Protocol service ({@code inference.GRPCInferenceService}), so
@@ -39,6 +45,7 @@ public final class KServeGrpcService extends GRPCInferenceServiceGrpc.GRPCInfere
   private final ServingMetrics metrics;
   private final String serverVersion;
   private final RowLimit rowLimit;
+  private final PredictionRecorder recorder;
 
   public KServeGrpcService(ModelManager models) {
     this(models, ServingMetrics.NOOP, Integer.MAX_VALUE);
@@ -49,6 +56,15 @@ public final class KServeGrpcService extends GRPCInferenceServiceGrpc.GRPCInfere
    * rows is RESOURCE_EXHAUSTED before its tensor is decoded.
    */
   public KServeGrpcService(ModelManager models, ServingMetrics metrics, int maxRows) {
+    this(models, metrics, maxRows, PredictionRecorder.OFF);
+  }
+
+  /**
+   * @param recorder where each ModelInfer's rows are recorded (sampled, asynchronously)
+   */
+  public KServeGrpcService(
+      ModelManager models, ServingMetrics metrics, int maxRows, PredictionRecorder recorder) {
+    this.recorder = recorder;
     this.models = models;
     this.metrics = metrics;
     this.rowLimit = new RowLimit(maxRows, "serving's");
@@ -130,6 +146,30 @@ public final class KServeGrpcService extends GRPCInferenceServiceGrpc.GRPCInfere
             computeStart - arrived,
             System.nanoTime() - computeStart);
         response.setModelName(lease.model()).setModelVersion(served).setId(id);
+        if (recorder.wants(lease.model())) {
+          recorder.record(
+              new Capture(
+                  lease.model(),
+                  lease.version(),
+                  lease.sha256(),
+                  lease.objective(),
+                  lease.featureNames(),
+                  id,
+                  List.of(
+                      RequestPart.newBuilder()
+                          .setRequestId(id)
+                          .setRows(rows)
+                          .setRoute(route(request))
+                          .build()),
+                  values,
+                  rows,
+                  null,
+                  PredictionKind.VALUE.label(),
+                  prediction.values(),
+                  rows == 0 ? 0 : prediction.values().length / rows,
+                  System.currentTimeMillis(),
+                  System.nanoTime() - arrived));
+        }
         KServeTensors.addOutput(response, prediction, request.getRawInputContentsCount() > 0);
       }
       out.onNext(response.build());
@@ -138,6 +178,13 @@ public final class KServeGrpcService extends GRPCInferenceServiceGrpc.GRPCInfere
       FailureMetrics.record(metrics, request.getModelName(), served, e);
       throw e;
     }
+  }
+
+  /** How the gateway routed the call (its canopy_route parameter), else "direct". */
+  private static String route(ModelInferRequest request) {
+    InferParameter p = request.getParametersMap().get(Routes.KSERVE_PARAMETER);
+    String route = p == null ? "" : p.getStringParam();
+    return Routes.valid(route) ? route : "direct";
   }
 
   private static String requireName(String name, String field) {

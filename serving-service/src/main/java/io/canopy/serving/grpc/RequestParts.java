@@ -3,6 +3,7 @@ package io.canopy.serving.grpc;
 import io.canopy.common.error.CanopyException;
 import io.canopy.common.grpc.RowLimit;
 import io.canopy.common.requestid.RequestIds;
+import io.canopy.monitor.log.Routes;
 import io.canopy.proto.inference.v1.PredictRequest;
 import io.canopy.proto.inference.v1.RequestPart;
 
@@ -11,8 +12,6 @@ import io.canopy.proto.inference.v1.RequestPart;
  * names a valid request id, at least one row and a short route, and together they cover every row.
  */
 final class RequestParts {
-
-  private static final int MAX_ROUTE = 32;
 
   private RequestParts() {}
 
@@ -28,10 +27,9 @@ final class RequestParts {
       if (part.getRows() < 1) {
         throw new CanopyException.InvalidArgument(field + ".rows", "must be at least 1");
       }
-      String route = part.getRoute();
-      if (route.isEmpty() || route.length() > MAX_ROUTE || !route.matches("[a-z-]+")) {
+      if (!Routes.valid(part.getRoute())) {
         throw new CanopyException.InvalidArgument(
-            field + ".route", "must be 1-" + MAX_ROUTE + " characters of a-z and '-'");
+            field + ".route", "must be 1-" + Routes.MAX_LENGTH + " characters of a-z and '-'");
       }
       covered += part.getRows();
     }

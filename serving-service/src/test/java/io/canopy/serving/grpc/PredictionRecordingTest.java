@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.canopy.common.error.CanopyException;
 import io.canopy.common.testing.Await;
 import io.canopy.common.testing.GrpcCleanup;
+import io.canopy.monitor.log.Routes;
 import io.canopy.monitor.log.StoreRecordLog;
 import io.canopy.monitor.store.MonitorStore;
 import io.canopy.monitor.store.StoreSettings;
@@ -13,6 +14,10 @@ import io.canopy.proto.inference.v1.DenseRows;
 import io.canopy.proto.inference.v1.PredictRequest;
 import io.canopy.proto.inference.v1.PredictResponse;
 import io.canopy.proto.inference.v1.RequestPart;
+import io.canopy.proto.kserve.v2.InferParameter;
+import io.canopy.proto.kserve.v2.InferTensorContents;
+import io.canopy.proto.kserve.v2.ModelInferRequest;
+import io.canopy.proto.kserve.v2.ModelInferResponse;
 import io.canopy.proto.monitor.v1.PredictionRecord;
 import io.canopy.serving.Fixtures;
 import io.canopy.serving.metrics.ServingMetrics;
@@ -159,6 +164,58 @@ class PredictionRecordingTest {
     assertThat(b1.getFeaturesCount()).isEqualTo(FEATURES - 1);
     assertThat(b1.getFeaturesList()).noneMatch(f -> f.getName().equals("f3"));
     assertThat(b1.getSha256()).isEqualTo(response.getSha256());
+  }
+
+  @Test
+  void modelInfer_recordedWithItsIdAndTheGatewaysRoute() throws Exception {
+    service(1 << 20); // opens the recorder
+    KServeGrpcService kserve = new KServeGrpcService(models, ServingMetrics.NOOP, 1000, recorder);
+    ModelInferRequest.InferInputTensor.Builder input =
+        ModelInferRequest.InferInputTensor.newBuilder()
+            .setName("input-0")
+            .setDatatype("FP32")
+            .addShape(2)
+            .addShape(FEATURES);
+    float[] fixture = Fixtures.breastCancerRows();
+    InferTensorContents.Builder contents = InferTensorContents.newBuilder();
+    for (int i = 0; i < 2 * FEATURES; i++) {
+      contents.addFp32Contents(fixture[i]);
+    }
+    AtomicReference<ModelInferResponse> answer = new AtomicReference<>();
+    kserve.modelInfer(
+        ModelInferRequest.newBuilder()
+            .setModelName("bc")
+            .setId("k-1")
+            .putParameters(
+                Routes.KSERVE_PARAMETER,
+                InferParameter.newBuilder().setStringParam("split").build())
+            .addInputs(input.setContents(contents))
+            .build(),
+        new StreamObserver<>() {
+          @Override
+          public void onNext(ModelInferResponse value) {
+            answer.set(value);
+          }
+
+          @Override
+          public void onError(Throwable t) {}
+
+          @Override
+          public void onCompleted() {}
+        });
+
+    List<PredictionRecord> records = stored();
+
+    assertThat(answer.get()).isNotNull();
+    assertThat(records).hasSize(2);
+    assertThat(records)
+        .allSatisfy(
+            r -> {
+              assertThat(r.getRequestId()).isEqualTo("k-1");
+              assertThat(r.getRoute()).isEqualTo("split");
+              assertThat(r.getOutput()).isEqualTo("value");
+            });
+    assertThat(records).extracting(PredictionRecord::getRow).containsExactlyInAnyOrder(0, 1);
   }
 
   @Test
