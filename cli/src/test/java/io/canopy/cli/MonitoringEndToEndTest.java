@@ -239,6 +239,18 @@ class MonitoringEndToEndTest {
     assertThat(shadow.getDifference()).isZero(); // the same trees
     assertThat(shadow.getVerdict()).isEqualTo(Verdict.VERDICT_NO_CLEAR_DIFFERENCE);
 
+    // The same reads over the gateway's HTTP API.
+    HttpResponse<String> httpQuality = get("/v1/models/" + MODEL + "/quality?version=1&window=1h");
+    assertThat(httpQuality.statusCode()).as(httpQuality.body()).isEqualTo(200);
+    assertThat(httpQuality.body()).contains("\"with_outcome\": \"" + scores.size() + "\"");
+    assertThat(httpQuality.body()).contains("\"auc\": " + q.getBinary().getAuc());
+    assertThat(get("/v1/models/" + MODEL + "/drift").body()).contains("\"baseline\": \"live\"");
+    assertThat(get("/v1/models/" + MODEL + "/compare").body())
+        .contains("\"verdict\": \"VERDICT_NO_CLEAR_DIFFERENCE\"");
+    assertThat(get("/v1/models/nope/quality").statusCode()).isEqualTo(404);
+    assertThat(get("/v1/models/" + MODEL + "/quality?version=x").statusCode()).isEqualTo(400);
+    assertThat(get("/v1/models/" + MODEL + "/quality?window=2h").statusCode()).isEqualTo(400);
+
     CliRun cli =
         CliRun.canopy(
             "monitor", MODEL, "--compare", "--monitor", "127.0.0.1:" + suite.monitor().grpcPort());
@@ -286,6 +298,15 @@ class MonitoringEndToEndTest {
     assertThat(third.getFeatures(0).getName()).isEqualTo("f0");
     assertThat(third.getFeatures(5).getValue()).isEqualTo(rows[2 * FEATURES + 5]);
     assertThat(third.getLatencyNanos()).isPositive();
+  }
+
+  private static HttpResponse<String> get(String path) throws Exception {
+    return HttpClient.newHttpClient()
+        .send(
+            HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + suite.gateway().httpPort() + path))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
   }
 
   private static String metrics() {

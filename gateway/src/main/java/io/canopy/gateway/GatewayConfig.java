@@ -48,6 +48,8 @@ import java.util.Set;
  * @param httpLimits {@code gateway.http.read-timeout}, {@code idle-timeout}, {@code
  *     max-connections} and {@code max-buffered-bytes}
  * @param outcomes {@code gateway.outcomes.*}: where RecordOutcomes writes, and its item limit
+ * @param monitorTarget {@code gateway.monitor.target}: the monitor whose reads the HTTP API relays;
+ *     empty: none (those routes answer 503)
  * @param maxSeriesPerMetric {@code gateway.metrics.max-series-per-metric}: model/version label
  *     pairs one metric may carry; more fold into {@code _other}
  * @param aliasFallbackWindow {@code gateway.routing.alias-fallback-window}: how long a moved
@@ -73,10 +75,12 @@ public record GatewayConfig(
     List<String> allowedOrigins,
     int maxSeriesPerMetric,
     HttpLimits httpLimits,
-    OutcomeSettings outcomes) {
+    OutcomeSettings outcomes,
+    String monitorTarget) {
 
   public GatewayConfig {
     Objects.requireNonNull(outcomes, "gateway.outcomes");
+    Objects.requireNonNull(monitorTarget, "gateway.monitor.target");
     Objects.requireNonNull(http, "gateway.http");
     Objects.requireNonNull(grpc, "gateway.grpc");
     if (maxBodyBytes <= 0) {
@@ -221,7 +225,8 @@ public record GatewayConfig(
         allowedOrigins(gateway.get("http").get("allowed-origins")),
         ConfigLoader.intValue(gateway.get("metrics"), "max-series-per-metric"),
         HttpLimits.create(gateway.get("http"), GatewayConfig::duration),
-        OutcomeSettings.create(gateway.get("outcomes")));
+        OutcomeSettings.create(gateway.get("outcomes")),
+        gateway.get("monitor.target").asString().orElse("").trim());
   }
 
   private static RetrySettings retry(Config retry, Duration hedgingDelay) {

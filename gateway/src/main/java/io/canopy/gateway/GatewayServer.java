@@ -25,6 +25,7 @@ import io.canopy.gateway.predict.KServeCalls;
 import io.canopy.gateway.predict.PredictPipeline;
 import io.canopy.gateway.routing.Router;
 import io.canopy.gateway.routing.RoutingTable;
+import io.canopy.gateway.upstream.MonitorClient;
 import io.canopy.gateway.upstream.RegistryClient;
 import io.canopy.gateway.upstream.ServingClient;
 import io.canopy.monitor.log.RecordLog;
@@ -173,6 +174,15 @@ public final class GatewayServer implements AutoCloseable {
             opened.push(new StoreRecordLog(MonitorStore.open(config.outcomes().store())));
         outcomes = OutcomeIntake.open(config.outcomes(), table, registry, log, clock);
       }
+      MonitorClient monitor =
+          config.monitorTarget().isEmpty()
+              ? null
+              : opened.push(
+                  MonitorClient.connect(
+                      config.monitorTarget(),
+                      config.upstreamTls(),
+                      config.servingToken(),
+                      config.upstreamTimeout()));
       ExecutorService blocking = Executors.newVirtualThreadPerTaskExecutor();
       opened.push(blocking::shutdown);
       ServerBuilder<?> transport =
@@ -207,7 +217,8 @@ public final class GatewayServer implements AutoCloseable {
                   config.maxBodyBytes(),
                   config.httpLimits(),
                   config.maxRows(),
-                  new HttpFront.Calls(serving, pipeline, kserve, features, registry, outcomes),
+                  new HttpFront.Calls(
+                      serving, pipeline, kserve, features, registry, outcomes, monitor),
                   config.tokens(),
                   config.allowedOrigins(),
                   config.tls(),

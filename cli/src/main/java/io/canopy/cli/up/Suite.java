@@ -73,6 +73,7 @@ public final class Suite implements AutoCloseable {
       Map<String, String> gatewayOverrides = new HashMap<>(overrides);
       gatewayOverrides.put("gateway.upstream.serving-target", "127.0.0.1:" + serving.grpcPort());
       gatewayOverrides.put("gateway.upstream.registry-target", "127.0.0.1:" + registry.grpcPort());
+      gatewayOverrides.put("gateway.monitor.target", "127.0.0.1:" + monitor.grpcPort());
       GatewayConfig gatewayConfig =
           GatewayConfig.create(ConfigLoader.load("gateway.yaml", gatewayOverrides));
       GatewayServer gateway = io.canopy.gateway.GatewayServer.start(gatewayConfig);

@@ -35,6 +35,7 @@ public final class HttpFront implements AutoCloseable {
    * @param features feature reads and writes
    * @param registry registry reads
    * @param outcomes outcomes for the monitor; null when they are off
+   * @param monitor the monitor's reads (quality, drift, comparisons); null without a monitor
    */
   public record Calls(
       ServingClient serving,
@@ -42,7 +43,8 @@ public final class HttpFront implements AutoCloseable {
       KServeCalls kserve,
       FeatureCalls features,
       RegistryClient registry,
-      io.canopy.gateway.outcomes.OutcomeIntake outcomes) {}
+      io.canopy.gateway.outcomes.OutcomeIntake outcomes,
+      io.canopy.gateway.upstream.MonitorClient monitor) {}
 
   private final WebServer server;
   private final StallGuard stalls;
@@ -93,6 +95,7 @@ public final class HttpFront implements AutoCloseable {
     RegistryHandler registry = new RegistryHandler(calls.registry(), replies);
     FeaturesHandler features = new FeaturesHandler(calls.features(), bodies, replies);
     OutcomesHandler outcomes = new OutcomesHandler(calls.outcomes(), bodies, replies);
+    MonitorHandler monitor = new MonitorHandler(calls.monitor(), replies);
     HttpErrors errors = new HttpErrors(replies);
     WebServerConfig.Builder builder = WebServer.builder();
     tls.applyTo(builder);
@@ -123,6 +126,7 @@ public final class HttpFront implements AutoCloseable {
                   registry.routes(routing);
                   features.routes(routing);
                   outcomes.routes(routing);
+                  monitor.routes(routing);
                   errors.register(routing);
                 })
             .build();
