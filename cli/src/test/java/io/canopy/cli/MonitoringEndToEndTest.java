@@ -239,6 +239,41 @@ class MonitoringEndToEndTest {
     assertThat(shadow.getDifference()).isZero(); // the same trees
     assertThat(shadow.getVerdict()).isEqualTo(Verdict.VERDICT_NO_CLEAR_DIFFERENCE);
 
+    // History: every prediction in some bucket, and a plot drawn from it.
+    var history =
+        MonitorServiceGrpc.newBlockingStub(monitor)
+            .getHistory(
+                io.canopy.proto.monitor.v1.GetHistoryRequest.newBuilder()
+                    .setModel(MODEL)
+                    .setVersion(1)
+                    .build());
+    assertThat(history.getVersions(0).getPointsCount()).isEqualTo(12);
+    assertThat(history.getVersions(0).getMetric()).isEqualTo("auc");
+    assertThat(
+            history.getVersions(0).getPointsList().stream()
+                .mapToLong(io.canopy.proto.monitor.v1.HistoryPoint::getPredictions)
+                .sum())
+        .isEqualTo(scores.size());
+    java.nio.file.Path png = dir.resolve("churn-like.png");
+    CliRun plotted =
+        CliRun.canopy(
+            "monitor",
+            MODEL,
+            "--plot",
+            png.toString(),
+            "--monitor",
+            "127.0.0.1:" + suite.monitor().grpcPort());
+    assertThat(plotted.exit()).as(plotted.err()).isZero();
+    java.awt.image.BufferedImage image = javax.imageio.ImageIO.read(png.toFile());
+    assertThat(image.getWidth()).isEqualTo(1000);
+    long blue = 0; // version 1's colour: its AUC point was drawn
+    for (int x = 0; x < image.getWidth(); x++) {
+      for (int y = 0; y < image.getHeight() / 2; y++) {
+        blue += (image.getRGB(x, y) & 0xffffff) == 0x1f77b4 ? 1 : 0;
+      }
+    }
+    assertThat(blue).isPositive();
+
     // The same reads over the gateway's HTTP API.
     HttpResponse<String> httpQuality = get("/v1/models/" + MODEL + "/quality?version=1&window=1h");
     assertThat(httpQuality.statusCode()).as(httpQuality.body()).isEqualTo(200);

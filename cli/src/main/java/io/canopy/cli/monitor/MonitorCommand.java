@@ -11,6 +11,8 @@ import io.canopy.proto.monitor.v1.DriftReport;
 import io.canopy.proto.monitor.v1.FeatureDrift;
 import io.canopy.proto.monitor.v1.GetDriftRequest;
 import io.canopy.proto.monitor.v1.GetDriftResponse;
+import io.canopy.proto.monitor.v1.GetHistoryRequest;
+import io.canopy.proto.monitor.v1.GetHistoryResponse;
 import io.canopy.proto.monitor.v1.GetQualityRequest;
 import io.canopy.proto.monitor.v1.GetQualityResponse;
 import io.canopy.proto.monitor.v1.MonitorServiceGrpc;
@@ -84,6 +86,12 @@ public final class MonitorCommand implements Callable<Integer> {
       })
   String compare;
 
+  @Option(
+      names = "--plot",
+      paramLabel = "FILE.png",
+      description = "also draw quality and the largest feature PSI over the window, per version")
+  java.nio.file.Path plot;
+
   @Mixin TlsOptions tls;
 
   @Override
@@ -113,6 +121,20 @@ public final class MonitorCommand implements Callable<Integer> {
                       .setWindow(window)
                       .build());
       CompareVersionsResponse comparison = compare == null ? null : compare(channel);
+      if (plot != null) {
+        GetHistoryResponse history =
+            MonitorServiceGrpc.newBlockingStub(channel)
+                .withCallCredentials(RegistryOptions.bearer(token))
+                .withDeadlineAfter(60, TimeUnit.SECONDS)
+                .getHistory(
+                    GetHistoryRequest.newBuilder()
+                        .setModel(model)
+                        .setVersion(version)
+                        .setWindow(window)
+                        .build());
+        MonitorPlot.write(history, model, plot);
+        System.err.println("canopy: wrote " + plot.toAbsolutePath());
+      }
       if (json) {
         System.out.println(JsonFormat.printer().print(response));
         System.out.println(JsonFormat.printer().print(drift));

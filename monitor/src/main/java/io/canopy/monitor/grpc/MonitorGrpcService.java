@@ -6,6 +6,7 @@ import io.canopy.common.error.CanopyException;
 import io.canopy.common.names.Missing;
 import io.canopy.monitor.MonitorConfig;
 import io.canopy.monitor.drift.DriftReports;
+import io.canopy.monitor.history.Histories;
 import io.canopy.monitor.quality.Comparisons;
 import io.canopy.monitor.quality.QualityReports;
 import io.canopy.monitor.store.MonitorStore;
@@ -13,6 +14,8 @@ import io.canopy.proto.monitor.v1.CompareVersionsRequest;
 import io.canopy.proto.monitor.v1.CompareVersionsResponse;
 import io.canopy.proto.monitor.v1.GetDriftRequest;
 import io.canopy.proto.monitor.v1.GetDriftResponse;
+import io.canopy.proto.monitor.v1.GetHistoryRequest;
+import io.canopy.proto.monitor.v1.GetHistoryResponse;
 import io.canopy.proto.monitor.v1.GetQualityRequest;
 import io.canopy.proto.monitor.v1.GetQualityResponse;
 import io.canopy.proto.monitor.v1.MonitorServiceGrpc;
@@ -35,6 +38,7 @@ public final class MonitorGrpcService extends MonitorServiceGrpc.MonitorServiceI
   private final QualityReports quality;
   private final Comparisons comparisons;
   private final DriftReports drift;
+  private final Histories histories;
   private final Clock clock;
 
   public MonitorGrpcService(MonitorStore store, MonitorConfig config, Clock clock) {
@@ -43,6 +47,7 @@ public final class MonitorGrpcService extends MonitorServiceGrpc.MonitorServiceI
     this.quality = new QualityReports(store, config.joinWindow(), config.threshold());
     this.comparisons = new Comparisons(store, config.joinWindow(), config.minOutcomes());
     this.drift = new DriftReports(store, config.baselineRows());
+    this.histories = new Histories(quality, drift);
     this.clock = clock;
   }
 
@@ -96,6 +101,37 @@ public final class MonitorGrpcService extends MonitorServiceGrpc.MonitorServiceI
     GetDriftResponse.Builder response = GetDriftResponse.newBuilder();
     for (long version : versions) {
       response.addReports(drift.report(model, version, window.getKey(), window.getValue(), end));
+    }
+    responses.onNext(response.build());
+    responses.onCompleted();
+  }
+
+  @Override
+  public void getHistory(GetHistoryRequest request, StreamObserver<GetHistoryResponse> responses) {
+    String model = request.getModel();
+    if (model.isEmpty()) {
+      throw new CanopyException.InvalidArgument("model", "a model name is required");
+    }
+    if (request.getVersion() < 0) {
+      throw new CanopyException.InvalidArgument("version", "versions are numbered from 1");
+    }
+    int points = request.getPoints() == 0 ? 12 : request.getPoints();
+    if (points < 2 || points > 100) {
+      throw new CanopyException.InvalidArgument("points", points + " is outside 2-100");
+    }
+    Map.Entry<String, Duration> window =
+        request.getWindow().isEmpty() ? longest() : window(request.getWindow());
+    if (!store.hasModel(model)) {
+      throw Missing.model(model);
+    }
+    long end = clock.millis();
+    List<Long> versions =
+        request.getVersion() > 0
+            ? List.of(request.getVersion())
+            : store.versions(model, end - window.getValue().toMillis(), end);
+    GetHistoryResponse.Builder response = GetHistoryResponse.newBuilder();
+    for (long version : versions) {
+      response.addVersions(histories.history(model, version, window.getValue(), end, points));
     }
     responses.onNext(response.build());
     responses.onCompleted();
