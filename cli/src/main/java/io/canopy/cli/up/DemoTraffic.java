@@ -38,12 +38,14 @@ final class DemoTraffic {
     RecordOutcomesRequest.Builder outcomes =
         RecordOutcomesRequest.newBuilder().setModel(Demo.MODEL);
     int sent = 0;
+    // Ids of this run only: a second demo on the same .canopy/ must not pair with the first's.
+    String run = Long.toString(System.currentTimeMillis(), 36);
     for (int i = 0; i < BASELINE + DRIFTED; i++) {
       float[] customer = DemoModel.customer(random);
       if (i >= BASELINE) {
         customer[3] += AGE_SHIFT;
       }
-      String id = "demo-" + i;
+      String id = "demo-" + run + "-" + i;
       DenseRows.Builder row = DenseRows.newBuilder().setNumFeatures(customer.length);
       for (float v : customer) {
         row.addValues(v);

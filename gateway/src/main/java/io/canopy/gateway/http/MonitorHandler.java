@@ -24,7 +24,9 @@ import java.nio.charset.StandardCharsets;
  */
 record MonitorHandler(MonitorClient monitor, JsonReplies replies) {
 
-  private static final JsonFormat.Printer JSON = JsonFormat.printer().preservingProtoFieldNames();
+  /** Zeros printed too (a PSI or a missing share of 0 is an answer, not an absence). */
+  private static final JsonFormat.Printer JSON =
+      JsonFormat.printer().preservingProtoFieldNames().alwaysPrintFieldsWithNoPresence();
 
   void routes(HttpRules rules) {
     rules
