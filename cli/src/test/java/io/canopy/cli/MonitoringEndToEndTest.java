@@ -335,6 +335,69 @@ class MonitoringEndToEndTest {
     assertThat(third.getLatencyNanos()).isPositive();
   }
 
+  @Test
+  void register_withAReferenceSample_thatSampleIsTheVersionsDriftBaseline() throws Exception {
+    java.nio.file.Path model = dir.resolve("model.ubj");
+    java.nio.file.Files.write(model, Fixtures.bytes("breast_cancer_binary.ubj"));
+    java.nio.file.Path csv = dir.resolve("reference.csv");
+    java.nio.file.Files.write(csv, Fixtures.lines("breast_cancer_rows.csv", false));
+
+    CliRun registered =
+        CliRun.canopy(
+            "register",
+            MODEL,
+            model.toString(),
+            "--reference",
+            csv.toString(),
+            "--registry",
+            "127.0.0.1:" + suite.registry().grpcPort());
+
+    assertThat(registered.exit()).as(registered.err()).isZero();
+    assertThat(registered.err()).contains("reference sample of 64 rows stored");
+    long version =
+        Long.parseLong(registered.out().replaceAll("(?s).* version (\\d+) READY.*", "$1"));
+    var registryStub = ModelRegistryServiceGrpc.newBlockingStub(registry);
+    var sample =
+        registryStub
+            .getVersionReference(
+                io.canopy.proto.registry.v1.GetVersionReferenceRequest.newBuilder()
+                    .setModel(MODEL)
+                    .setVersion(version)
+                    .build())
+            .getSample();
+    assertThat(sample.getRows()).isEqualTo(64);
+    assertThat(sample.getValues(FEATURES + 5))
+        .isEqualTo(Fixtures.matrix("breast_cancer_rows.csv", FEATURES)[FEATURES + 5]);
+    var drift =
+        MonitorServiceGrpc.newBlockingStub(monitor)
+            .getDrift(
+                io.canopy.proto.monitor.v1.GetDriftRequest.newBuilder()
+                    .setModel(MODEL)
+                    .setVersion(version)
+                    .build())
+            .getReports(0);
+    assertThat(drift.getBaseline()).isEqualTo("reference");
+    assertThat(drift.getBaselineRows()).isEqualTo(64);
+    // Bad samples are refused by name; only an admin may set one (no tokens here: anyone).
+    StatusRuntimeException wrongWidth =
+        org.assertj.core.api.Assertions.catchThrowableOfType(
+            StatusRuntimeException.class,
+            () ->
+                registryStub.setVersionReference(
+                    io.canopy.proto.registry.v1.SetVersionReferenceRequest.newBuilder()
+                        .setModel(MODEL)
+                        .setVersion(version)
+                        .setSample(
+                            io.canopy.proto.registry.v1.ReferenceSample.newBuilder()
+                                .addFeatureNames("f0")
+                                .setRows(1)
+                                .addValues(1f))
+                        .build()));
+    assertThat(wrongWidth.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+    assertThat(wrongWidth.getStatus().getDescription())
+        .contains("30 features in its order: f0, f1");
+  }
+
   private static HttpResponse<String> get(String path) throws Exception {
     return HttpClient.newHttpClient()
         .send(

@@ -1,6 +1,7 @@
 package io.canopy.monitor;
 
 import io.canopy.monitor.drift.DriftReports;
+import io.canopy.monitor.drift.ReferenceSource;
 import io.canopy.monitor.metrics.MonitorMetrics;
 import io.canopy.monitor.metrics.Series;
 import io.canopy.monitor.quality.QualityReports;
@@ -33,11 +34,16 @@ final class MetricsRefresh implements Runnable {
   private final MonitorMetrics metrics;
   private final Clock clock;
 
-  MetricsRefresh(MonitorStore store, MonitorConfig config, MonitorMetrics metrics, Clock clock) {
+  MetricsRefresh(
+      MonitorStore store,
+      MonitorConfig config,
+      ReferenceSource references,
+      MonitorMetrics metrics,
+      Clock clock) {
     this.store = store;
     this.config = config;
     this.quality = new QualityReports(store, config.joinWindow(), config.threshold());
-    this.drift = new DriftReports(store, config.baselineRows());
+    this.drift = new DriftReports(store, config.baselineRows(), references);
     this.metrics = metrics;
     this.clock = clock;
   }

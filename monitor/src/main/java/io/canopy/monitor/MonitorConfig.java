@@ -8,6 +8,7 @@ import io.canopy.common.config.ConfigLoader;
 import io.canopy.common.config.Durations;
 import io.canopy.common.config.Listen;
 import io.canopy.common.grpc.GrpcLimits;
+import io.canopy.common.tls.ClientTls;
 import io.canopy.common.tls.ServerTls;
 import io.canopy.monitor.quality.Slice;
 import io.canopy.monitor.store.StoreConfig;
@@ -39,6 +40,9 @@ import java.util.TreeMap;
  * @param metricsInterval {@code monitor.metrics.interval}: how often the canopy_monitor_* gauges
  *     are recomputed
  * @param metricsMaxModels {@code monitor.metrics.max-models}: most models the gauges cover
+ * @param registryTarget {@code monitor.registry.target}: where versions' reference samples are
+ *     read; empty: none (live baselines only)
+ * @param registryTls {@code monitor.registry.tls.*}
  */
 public record MonitorConfig(
     Listen grpc,
@@ -57,7 +61,9 @@ public record MonitorConfig(
     int minOutcomes,
     int baselineRows,
     Duration metricsInterval,
-    int metricsMaxModels) {
+    int metricsMaxModels,
+    String registryTarget,
+    ClientTls registryTls) {
 
   public MonitorConfig {
     Objects.requireNonNull(store, "monitor.store");
@@ -76,6 +82,8 @@ public record MonitorConfig(
     }
     tokens = List.copyOf(tokens);
     slices = Map.copyOf(slices);
+    Objects.requireNonNull(registryTarget, "monitor.registry.target");
+    Objects.requireNonNull(registryTls, "monitor.registry.tls");
     if (metricsInterval.isZero() || metricsMaxModels < 1) {
       throw new IllegalArgumentException(
           "monitor.metrics.interval and max-models: must be positive");
@@ -140,6 +148,8 @@ public record MonitorConfig(
         ConfigLoader.intValue(node, "compare.min-outcomes"),
         ConfigLoader.intValue(node, "drift.baseline-rows"),
         ConfigLoader.duration(node, "metrics.interval"),
-        ConfigLoader.intValue(node, "metrics.max-models"));
+        ConfigLoader.intValue(node, "metrics.max-models"),
+        node.get("registry.target").asString().orElse("").trim(),
+        ClientTls.create(node.get("registry.tls")));
   }
 }

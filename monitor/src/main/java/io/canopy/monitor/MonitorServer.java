@@ -5,10 +5,14 @@ import io.canopy.common.auth.AuthInterceptor;
 import io.canopy.common.auth.BearerTokens;
 import io.canopy.common.grpc.GrpcServer;
 import io.canopy.common.grpc.GrpcTransports;
+import io.canopy.monitor.drift.ReferenceSource;
+import io.canopy.monitor.drift.RegistryReferences;
 import io.canopy.monitor.grpc.MonitorGrpcService;
 import io.canopy.monitor.metrics.HelidonMonitorMetrics;
 import io.canopy.monitor.metrics.MonitorMetrics;
 import io.canopy.monitor.store.MonitorStore;
+import io.canopy.proto.registry.v1.ModelRegistryServiceGrpc;
+import io.grpc.ManagedChannel;
 import io.grpc.ServerBuilder;
 import io.helidon.metrics.api.Metrics;
 import java.time.Clock;
@@ -35,6 +39,7 @@ public final class MonitorServer implements AutoCloseable {
   private final AdminServer admin;
   private final ScheduledExecutorService scheduler;
   private final boolean tls;
+  private final ManagedChannel registry;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private MonitorServer(
@@ -42,8 +47,10 @@ public final class MonitorServer implements AutoCloseable {
       GrpcServer grpc,
       AdminServer admin,
       ScheduledExecutorService scheduler,
-      boolean tls) {
+      boolean tls,
+      ManagedChannel registry) {
     this.store = store;
+    this.registry = registry;
     this.tls = tls;
     this.grpc = grpc;
     this.admin = admin;
@@ -74,10 +81,25 @@ public final class MonitorServer implements AutoCloseable {
             ? seams.grpcTransport()
             : GrpcTransports.server(config.grpc(), config.grpcLimits(), config.tls());
     MonitorStore store = MonitorStore.open(config.store());
+    ManagedChannel registry =
+        config.registryTarget().isEmpty()
+            ? null
+            : GrpcTransports.channel(
+                config.registryTarget(),
+                GrpcTransports.DEFAULT_MAX_INBOUND_MESSAGE_BYTES,
+                config.registryTls());
+    ReferenceSource references =
+        registry == null
+            ? ReferenceSource.NONE
+            : new RegistryReferences(
+                ModelRegistryServiceGrpc.newBlockingStub(registry),
+                Duration.ofSeconds(60),
+                64L << 20,
+                clock);
     GrpcServer grpc =
         new GrpcServer(
             transport,
-            List.of(new MonitorGrpcService(store, config, clock)),
+            List.of(new MonitorGrpcService(store, config, references, clock)),
             List.of(
                 new AuthInterceptor(
                     new BearerTokens(config.tokens()), MonitorGrpcService.roles())));
@@ -85,7 +107,8 @@ public final class MonitorServer implements AutoCloseable {
     ScheduledExecutorService scheduler =
         Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("canopy-monitor-prune").daemon(true).factory());
-    MonitorServer server = new MonitorServer(store, grpc, admin, scheduler, config.tls().enabled());
+    MonitorServer server =
+        new MonitorServer(store, grpc, admin, scheduler, config.tls().enabled(), registry);
     try {
       grpc.start();
       admin.start();
@@ -98,7 +121,7 @@ public final class MonitorServer implements AutoCloseable {
               : new HelidonMonitorMetrics(Metrics.globalRegistry());
       long refresh = config.metricsInterval().toMillis();
       scheduler.scheduleWithFixedDelay(
-          new MetricsRefresh(store, config, metrics, clock),
+          new MetricsRefresh(store, config, references, metrics, clock),
           Math.min(refresh, 5_000),
           refresh,
           TimeUnit.MILLISECONDS);
@@ -144,6 +167,9 @@ public final class MonitorServer implements AutoCloseable {
     } finally {
       grpc.stop(GRACE);
       scheduler.shutdownNow();
+      if (registry != null) {
+        registry.shutdownNow();
+      }
       store.close();
     }
   }

@@ -50,6 +50,7 @@ class MetricsRefreshTest {
           new MetricsRefresh(
                   store,
                   config,
+                  io.canopy.monitor.drift.ReferenceSource.NONE,
                   values -> {},
                   Clock.fixed(Instant.ofEpochMilli(NOW), ZoneOffset.UTC))
               .figures();

@@ -3,7 +3,9 @@ package io.canopy.cli.registry;
 import io.canopy.proto.registry.v1.InputBinding;
 import io.canopy.proto.registry.v1.ModelRegistryServiceGrpc;
 import io.canopy.proto.registry.v1.ModelVersion;
+import io.canopy.proto.registry.v1.ReferenceSample;
 import io.canopy.proto.registry.v1.SetAliasRequest;
+import io.canopy.proto.registry.v1.SetVersionReferenceRequest;
 import io.canopy.proto.registry.v1.UploadVersionHeader;
 import io.canopy.proto.registry.v1.VersionState;
 import java.io.InputStream;
@@ -44,6 +46,15 @@ public final class RegisterCommand implements Callable<Integer> {
       description = "VIEW=f1,f2,...: the feature view features feeding the model, in input order")
   String binding;
 
+  @Option(
+      names = "--reference",
+      paramLabel = "DATA.csv",
+      description = {
+        "rows like the training data (a header of feature names; other columns are left out):",
+        "the version's drift baseline, stored with it in the registry"
+      })
+  Path reference;
+
   @Option(names = "--timeout", defaultValue = "300", description = "seconds to wait")
   long timeoutSeconds;
 
@@ -53,6 +64,13 @@ public final class RegisterCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     if (!Files.isReadable(file)) {
       System.err.println("canopy: cannot read " + file);
+      return 2;
+    }
+    ReferenceCsv sample;
+    try {
+      sample = reference == null ? null : ReferenceCsv.read(reference);
+    } catch (IllegalArgumentException | java.io.IOException e) {
+      System.err.println("canopy: --reference: " + e.getMessage());
       return 2;
     }
     UploadVersionHeader.Builder header =
@@ -97,6 +115,31 @@ public final class RegisterCommand implements Callable<Integer> {
                   version.getNumFeatures(),
                   version.getObjective(),
                   version.getNumTrees());
+            }
+            if (sample != null) {
+              ReferenceSample rows;
+              try {
+                rows = sample.sampleFor(version);
+              } catch (IllegalArgumentException e) {
+                System.err.printf(
+                    "canopy: version %d is READY, but --reference does not fit it: %s%n",
+                    version.getVersion(), e.getMessage());
+                return 1;
+              }
+              int stored =
+                  ModelRegistryServiceGrpc.newBlockingStub(channel)
+                      .withCallCredentials(registry.credentials())
+                      .withDeadlineAfter(timeoutSeconds, java.util.concurrent.TimeUnit.SECONDS)
+                      .setVersionReference(
+                          SetVersionReferenceRequest.newBuilder()
+                              .setModel(model)
+                              .setVersion(version.getVersion())
+                              .setSample(rows)
+                              .build())
+                      .getRows();
+              System.err.printf(
+                  "%s version %d: reference sample of %d rows stored (its drift baseline)%n",
+                  model, version.getVersion(), stored);
             }
             if (alias != null) {
               ModelRegistryServiceGrpc.newBlockingStub(channel)

@@ -63,8 +63,11 @@ public final class Suite implements AutoCloseable {
     MonitorServer monitor = null;
     ServingServer serving = null;
     try {
+      Map<String, String> monitorOverrides = new HashMap<>(overrides);
+      monitorOverrides.put("monitor.registry.target", "127.0.0.1:" + registry.grpcPort());
       monitor =
-          MonitorServer.start(MonitorConfig.create(ConfigLoader.load("monitor.yaml", overrides)));
+          MonitorServer.start(
+              MonitorConfig.create(ConfigLoader.load("monitor.yaml", monitorOverrides)));
       Map<String, String> servingOverrides = new HashMap<>(overrides);
       servingOverrides.put("serving.registry.target", "127.0.0.1:" + registry.grpcPort());
       ServingConfig servingConfig =

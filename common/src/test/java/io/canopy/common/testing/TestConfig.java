@@ -29,13 +29,15 @@ public final class TestConfig {
 
   /**
    * {@code settings}, then each classpath resource of {@code defaults} in order, lowest last; the
-   * record store defaults to a per-JVM temporary file.
+   * record store defaults to a per-JVM temporary file and the monitor to no registry.
    */
   public static Config from(Map<String, String> settings, String... defaults) {
     Map<String, String> values = new HashMap<>();
     values.put("serving.recording.store.sqlite", RECORDS);
     values.put("gateway.outcomes.store.sqlite", RECORDS);
     values.put("monitor.store.sqlite", RECORDS);
+    // No registry on a fixed port: a test that wants reference samples names its own.
+    values.put("monitor.registry.target", "");
     values.putAll(settings);
     Config.Builder builder =
         Config.builder()

@@ -6,12 +6,14 @@ import io.canopy.proto.monitor.v1.DriftReport;
 import io.canopy.proto.monitor.v1.FeatureDrift;
 import io.canopy.proto.monitor.v1.PredictionRecord;
 import io.canopy.proto.monitor.v1.RecordedFeature;
+import io.canopy.proto.registry.v1.ReferenceSample;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * How far a version's live rows moved from its baseline, per feature and for the output. The
@@ -23,14 +25,28 @@ public final class DriftReports {
 
   private final MonitorStore store;
   private final int baselineRows;
+  private final ReferenceSource references;
 
+  /** Live baselines only. */
   public DriftReports(MonitorStore store, int baselineRows) {
+    this(store, baselineRows, ReferenceSource.NONE);
+  }
+
+  /**
+   * @param references a version's reference sample, when it has one, is its baseline
+   */
+  public DriftReports(MonitorStore store, int baselineRows, ReferenceSource references) {
     this.store = store;
     this.baselineRows = baselineRows;
+    this.references = references;
   }
 
   public DriftReport report(
       String model, long version, String windowName, Duration window, long endMillis) {
+    Optional<ReferenceSample> reference = references.of(model, version);
+    if (reference.isPresent()) {
+      return againstReference(model, version, windowName, window, endMillis, reference.get());
+    }
     List<PredictionRecord> baseline = new ArrayList<>();
     store.predictions(model, version, Long.MIN_VALUE, endMillis, baselineRows, baseline::add);
     long start = endMillis - window.toMillis();
@@ -69,12 +85,75 @@ public final class DriftReports {
       outputs[r] = output(baseline.get(r));
     }
     Column output = new Column("output", outputs);
+    long rows = count(model, version, start, endMillis, columns, output);
+    report.setRows(rows);
+    if (rows == 0) {
+      return report.setNote("no predictions after the baseline in this window").build();
+    }
+    return report.addAllFeatures(sorted(names, columns)).setOutput(output.drift()).build();
+  }
+
+  /**
+   * Drift against a registered reference sample: every row of the window is compared. The sample
+   * has no outputs, so the output's drift is not reported (NaN).
+   */
+  private DriftReport againstReference(
+      String model,
+      long version,
+      String windowName,
+      Duration window,
+      long endMillis,
+      ReferenceSample sample) {
+    long start = endMillis - window.toMillis();
+    int width = sample.getFeatureNamesCount();
+    Map<String, Column> columns = new HashMap<>();
+    for (int f = 0; f < width; f++) {
+      double[] values = new double[sample.getRows()];
+      for (int r = 0; r < values.length; r++) {
+        values[r] = sample.getValues(r * width + f);
+      }
+      columns.put(sample.getFeatureNames(f), new Column(sample.getFeatureNames(f), values));
+    }
+    DriftReport.Builder report =
+        DriftReport.newBuilder()
+            .setModel(model)
+            .setVersion(version)
+            .setWindow(windowName)
+            .setStart(Times.timestamp(start))
+            .setEnd(Times.timestamp(endMillis))
+            .setBaseline("reference")
+            .setBaselineRows(sample.getRows());
+    long rows = count(model, version, start, endMillis, columns, null);
+    report.setRows(rows);
+    if (rows == 0) {
+      return report.setNote("no predictions in this window").build();
+    }
+    return report
+        .addAllFeatures(sorted(sample.getFeatureNamesList(), columns))
+        .setOutput(
+            FeatureDrift.newBuilder()
+                .setFeature("output")
+                .setPsi(Double.NaN)
+                .setMissingShare(Double.NaN)
+                .setBaselineMissingShare(Double.NaN)
+                .setOutOfRangeShare(Double.NaN))
+        .build();
+  }
+
+  /** Counts the window's records into the columns (and the output); returns how many. */
+  private long count(
+      String model,
+      long version,
+      long start,
+      long end,
+      Map<String, Column> columns,
+      Column output) {
     long[] rows = {0};
     store.predictions(
         model,
         version,
         start,
-        endMillis,
+        end,
         Long.MAX_VALUE,
         record -> {
           rows[0]++;
@@ -86,12 +165,14 @@ public final class DriftReports {
             Float v = seen.get(c.getKey());
             c.getValue().add(v == null ? Double.NaN : v);
           }
-          output.add(output(record));
+          if (output != null) {
+            output.add(output(record));
+          }
         });
-    report.setRows(rows[0]);
-    if (rows[0] == 0) {
-      return report.setNote("no predictions after the baseline in this window").build();
-    }
+    return rows[0];
+  }
+
+  private static List<FeatureDrift> sorted(List<String> names, Map<String, Column> columns) {
     List<FeatureDrift> drifts = new ArrayList<>();
     for (String name : names) {
       drifts.add(columns.get(name).drift());
@@ -99,7 +180,7 @@ public final class DriftReports {
     drifts.sort(
         Comparator.comparingDouble((FeatureDrift d) -> Double.isNaN(d.getPsi()) ? -1 : d.getPsi())
             .reversed());
-    return report.addAllFeatures(drifts).setOutput(output.drift()).build();
+    return drifts;
   }
 
   private static double value(PredictionRecord r, String name) {

@@ -6,6 +6,7 @@ import io.canopy.common.error.CanopyException;
 import io.canopy.common.names.Missing;
 import io.canopy.monitor.MonitorConfig;
 import io.canopy.monitor.drift.DriftReports;
+import io.canopy.monitor.drift.ReferenceSource;
 import io.canopy.monitor.history.Histories;
 import io.canopy.monitor.quality.Comparisons;
 import io.canopy.monitor.quality.QualityReports;
@@ -41,12 +42,13 @@ public final class MonitorGrpcService extends MonitorServiceGrpc.MonitorServiceI
   private final Histories histories;
   private final Clock clock;
 
-  public MonitorGrpcService(MonitorStore store, MonitorConfig config, Clock clock) {
+  public MonitorGrpcService(
+      MonitorStore store, MonitorConfig config, ReferenceSource references, Clock clock) {
     this.store = store;
     this.config = config;
     this.quality = new QualityReports(store, config.joinWindow(), config.threshold());
     this.comparisons = new Comparisons(store, config.joinWindow(), config.minOutcomes());
-    this.drift = new DriftReports(store, config.baselineRows());
+    this.drift = new DriftReports(store, config.baselineRows(), references);
     this.histories = new Histories(quality, drift);
     this.clock = clock;
   }

@@ -17,6 +17,8 @@ import io.canopy.proto.registry.v1.DownloadVersionRequest;
 import io.canopy.proto.registry.v1.DownloadVersionResponse;
 import io.canopy.proto.registry.v1.GetModelRequest;
 import io.canopy.proto.registry.v1.GetModelResponse;
+import io.canopy.proto.registry.v1.GetVersionReferenceRequest;
+import io.canopy.proto.registry.v1.GetVersionReferenceResponse;
 import io.canopy.proto.registry.v1.GetVersionRequest;
 import io.canopy.proto.registry.v1.GetVersionResponse;
 import io.canopy.proto.registry.v1.ListAuditEventsRequest;
@@ -32,6 +34,8 @@ import io.canopy.proto.registry.v1.SetAliasRequest;
 import io.canopy.proto.registry.v1.SetAliasResponse;
 import io.canopy.proto.registry.v1.SetTrafficPolicyRequest;
 import io.canopy.proto.registry.v1.SetTrafficPolicyResponse;
+import io.canopy.proto.registry.v1.SetVersionReferenceRequest;
+import io.canopy.proto.registry.v1.SetVersionReferenceResponse;
 import io.canopy.proto.registry.v1.UploadVersionRequest;
 import io.canopy.proto.registry.v1.UploadVersionResponse;
 import io.canopy.proto.registry.v1.VersionState;
@@ -73,7 +77,8 @@ public final class RegistryGrpcService
         .require(ModelRegistryServiceGrpc.getArchiveVersionMethod(), Role.ADMIN)
         .require(ModelRegistryServiceGrpc.getSetAliasMethod(), Role.ADMIN)
         .require(ModelRegistryServiceGrpc.getDeleteAliasMethod(), Role.ADMIN)
-        .require(ModelRegistryServiceGrpc.getSetTrafficPolicyMethod(), Role.ADMIN);
+        .require(ModelRegistryServiceGrpc.getSetTrafficPolicyMethod(), Role.ADMIN)
+        .require(ModelRegistryServiceGrpc.getSetVersionReferenceMethod(), Role.ADMIN);
   }
 
   private final MetadataStore store;
@@ -239,6 +244,36 @@ public final class RegistryGrpcService
         SetTrafficPolicyResponse.newBuilder()
             .setModel(
                 store.setTrafficPolicy(model, TrafficPolicies.validate(req.getPolicy()), actor()))
+            .build());
+  }
+
+  @Override
+  public void setVersionReference(
+      SetVersionReferenceRequest req, StreamObserver<SetVersionReferenceResponse> out) {
+    String model = Requests.name("model", req.getModel());
+    long version = Requests.version("version", req.getVersion());
+    reply(
+        out,
+        SetVersionReferenceResponse.newBuilder()
+            .setRows(store.setReference(model, version, req.getSample(), actor()))
+            .build());
+  }
+
+  @Override
+  public void getVersionReference(
+      GetVersionReferenceRequest req, StreamObserver<GetVersionReferenceResponse> out) {
+    String model = Requests.name("model", req.getModel());
+    long version = Requests.version("version", req.getVersion());
+    reply(
+        out,
+        GetVersionReferenceResponse.newBuilder()
+            .setSample(
+                store
+                    .findReference(model, version)
+                    .orElseThrow(
+                        () ->
+                            new CanopyException.NotFound(
+                                model + " v" + version + " has no reference sample")))
             .build());
   }
 

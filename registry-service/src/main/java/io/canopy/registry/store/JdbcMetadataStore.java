@@ -4,6 +4,7 @@ import io.canopy.common.error.CanopyException;
 import io.canopy.proto.registry.v1.AuditEvent;
 import io.canopy.proto.registry.v1.Model;
 import io.canopy.proto.registry.v1.ModelVersion;
+import io.canopy.proto.registry.v1.ReferenceSample;
 import io.canopy.proto.registry.v1.TrafficPolicy;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -138,6 +139,16 @@ public final class JdbcMetadataStore implements MetadataStore {
   @Override
   public Model setTrafficPolicy(String model, TrafficPolicy policy, String actor) {
     return write(c -> ModelWrites.setPolicy(c, model, policy, actor, now()));
+  }
+
+  @Override
+  public int setReference(String model, long version, ReferenceSample sample, String actor) {
+    return write(c -> References.set(c, model, version, sample, actor, now()));
+  }
+
+  @Override
+  public Optional<ReferenceSample> findReference(String model, long version) {
+    return db.read(c -> References.find(c, model, version));
   }
 
   @Override

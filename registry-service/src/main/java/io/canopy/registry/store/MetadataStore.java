@@ -3,6 +3,7 @@ package io.canopy.registry.store;
 import io.canopy.proto.registry.v1.AuditEvent;
 import io.canopy.proto.registry.v1.Model;
 import io.canopy.proto.registry.v1.ModelVersion;
+import io.canopy.proto.registry.v1.ReferenceSample;
 import io.canopy.proto.registry.v1.TrafficPolicy;
 import java.util.List;
 import java.util.Map;
@@ -62,6 +63,12 @@ public interface MetadataStore extends AutoCloseable {
 
   /** Replaces the policy (targets must exist and be READY); a policy without splits clears it. */
   Model setTrafficPolicy(String model, TrafficPolicy policy, String actor);
+
+  /** Stores (replacing) a READY version's reference sample; returns its rows. */
+  int setReference(String model, long version, ReferenceSample sample, String actor);
+
+  /** A version's reference sample, if it has one. */
+  Optional<ReferenceSample> findReference(String model, long version);
 
   /** Up to {@code limit} audit events with id below {@code beforeId}, newest first. */
   List<AuditEvent> listAuditEvents(String model, long beforeId, int limit);
