@@ -53,30 +53,41 @@ public final class MonitorGrpcService extends MonitorServiceGrpc.MonitorServiceI
     this.clock = clock;
   }
 
-  @Override
-  public void getQuality(GetQualityRequest request, StreamObserver<GetQualityResponse> responses) {
-    String model = request.getModel();
+  /**
+   * What a read is about: a model that has records, a window, now, and the versions asked for (one,
+   * or every version with predictions in the window, newest first).
+   */
+  private record Scope(
+      String model, String windowName, Duration window, long end, List<Long> versions) {}
+
+  private Scope scope(String model, long version, String windowName, boolean longestByDefault) {
     if (model.isEmpty()) {
       throw new CanopyException.InvalidArgument("model", "a model name is required");
     }
-    if (request.getVersion() < 0) {
+    if (version < 0) {
       throw new CanopyException.InvalidArgument("version", "versions are numbered from 1");
     }
-    Map.Entry<String, Duration> window = window(request.getWindow());
+    Map.Entry<String, Duration> window =
+        windowName.isEmpty() && longestByDefault ? longest() : window(windowName);
     if (!store.hasModel(model)) {
       throw Missing.model(model);
     }
     long end = clock.millis();
-    long start = end - window.getValue().toMillis();
     List<Long> versions =
-        request.getVersion() > 0
-            ? List.of(request.getVersion())
-            : store.versions(model, start, end);
+        version > 0
+            ? List.of(version)
+            : store.versions(model, end - window.getValue().toMillis(), end);
+    return new Scope(model, window.getKey(), window.getValue(), end, versions);
+  }
+
+  @Override
+  public void getQuality(GetQualityRequest request, StreamObserver<GetQualityResponse> responses) {
+    Scope s = scope(request.getModel(), request.getVersion(), request.getWindow(), false);
     GetQualityResponse.Builder response = GetQualityResponse.newBuilder();
-    for (long version : versions) {
+    for (long version : s.versions()) {
       response.addReports(
           quality.report(
-              model, version, window.getKey(), window.getValue(), end, config.slicesOf(model)));
+              s.model(), version, s.windowName(), s.window(), s.end(), config.slicesOf(s.model())));
     }
     responses.onNext(response.build());
     responses.onCompleted();
@@ -84,25 +95,10 @@ public final class MonitorGrpcService extends MonitorServiceGrpc.MonitorServiceI
 
   @Override
   public void getDrift(GetDriftRequest request, StreamObserver<GetDriftResponse> responses) {
-    String model = request.getModel();
-    if (model.isEmpty()) {
-      throw new CanopyException.InvalidArgument("model", "a model name is required");
-    }
-    if (request.getVersion() < 0) {
-      throw new CanopyException.InvalidArgument("version", "versions are numbered from 1");
-    }
-    Map.Entry<String, Duration> window = window(request.getWindow());
-    if (!store.hasModel(model)) {
-      throw Missing.model(model);
-    }
-    long end = clock.millis();
-    List<Long> versions =
-        request.getVersion() > 0
-            ? List.of(request.getVersion())
-            : store.versions(model, end - window.getValue().toMillis(), end);
+    Scope s = scope(request.getModel(), request.getVersion(), request.getWindow(), false);
     GetDriftResponse.Builder response = GetDriftResponse.newBuilder();
-    for (long version : versions) {
-      response.addReports(drift.report(model, version, window.getKey(), window.getValue(), end));
+    for (long version : s.versions()) {
+      response.addReports(drift.report(s.model(), version, s.windowName(), s.window(), s.end()));
     }
     responses.onNext(response.build());
     responses.onCompleted();
@@ -110,30 +106,14 @@ public final class MonitorGrpcService extends MonitorServiceGrpc.MonitorServiceI
 
   @Override
   public void getHistory(GetHistoryRequest request, StreamObserver<GetHistoryResponse> responses) {
-    String model = request.getModel();
-    if (model.isEmpty()) {
-      throw new CanopyException.InvalidArgument("model", "a model name is required");
-    }
-    if (request.getVersion() < 0) {
-      throw new CanopyException.InvalidArgument("version", "versions are numbered from 1");
-    }
     int points = request.getPoints() == 0 ? 12 : request.getPoints();
     if (points < 2 || points > 100) {
       throw new CanopyException.InvalidArgument("points", points + " is outside 2-100");
     }
-    Map.Entry<String, Duration> window =
-        request.getWindow().isEmpty() ? longest() : window(request.getWindow());
-    if (!store.hasModel(model)) {
-      throw Missing.model(model);
-    }
-    long end = clock.millis();
-    List<Long> versions =
-        request.getVersion() > 0
-            ? List.of(request.getVersion())
-            : store.versions(model, end - window.getValue().toMillis(), end);
+    Scope s = scope(request.getModel(), request.getVersion(), request.getWindow(), true);
     GetHistoryResponse.Builder response = GetHistoryResponse.newBuilder();
-    for (long version : versions) {
-      response.addVersions(histories.history(model, version, window.getValue(), end, points));
+    for (long version : s.versions()) {
+      response.addVersions(histories.history(s.model(), version, s.window(), s.end(), points));
     }
     responses.onNext(response.build());
     responses.onCompleted();
@@ -142,45 +122,36 @@ public final class MonitorGrpcService extends MonitorServiceGrpc.MonitorServiceI
   @Override
   public void compareVersions(
       CompareVersionsRequest request, StreamObserver<CompareVersionsResponse> responses) {
-    String model = request.getModel();
-    if (model.isEmpty()) {
-      throw new CanopyException.InvalidArgument("model", "a model name is required");
-    }
-    if (request.getChampion() < 0 || request.getChallenger() < 0) {
-      throw new CanopyException.InvalidArgument("champion", "versions are numbered from 1");
-    }
-    if ((request.getChampion() == 0) != (request.getChallenger() == 0)) {
-      throw new CanopyException.InvalidArgument(
-          request.getChampion() == 0 ? "champion" : "challenger",
-          "give both versions, or neither for the two newest in the window");
-    }
-    if (request.getChampion() != 0 && request.getChampion() == request.getChallenger()) {
-      throw new CanopyException.InvalidArgument("challenger", "compare two different versions");
-    }
-    Map.Entry<String, Duration> window =
-        request.getWindow().isEmpty() ? longest() : window(request.getWindow());
-    if (!store.hasModel(model)) {
-      throw Missing.model(model);
-    }
-    long end = clock.millis();
     long champion = request.getChampion();
     long challenger = request.getChallenger();
+    if (champion < 0 || challenger < 0) {
+      throw new CanopyException.InvalidArgument(
+          champion < 0 ? "champion" : "challenger", "versions are numbered from 1");
+    }
+    if ((champion == 0) != (challenger == 0)) {
+      throw new CanopyException.InvalidArgument(
+          champion == 0 ? "champion" : "challenger",
+          "give both versions, or neither for the two newest in the window");
+    }
+    if (champion != 0 && champion == challenger) {
+      throw new CanopyException.InvalidArgument("challenger", "compare two different versions");
+    }
+    Scope s = scope(request.getModel(), 0, request.getWindow(), true);
     if (champion == 0) {
-      List<Long> versions = store.versions(model, end - window.getValue().toMillis(), end);
-      if (versions.size() < 2) {
+      if (s.versions().size() < 2) {
         throw new CanopyException.FailedPrecondition(
-            model
+            s.model()
                 + " has predictions of "
-                + versions.size()
+                + s.versions().size()
                 + " version(s) in the last "
-                + window.getKey()
+                + s.windowName()
                 + "; a comparison needs two");
       }
-      challenger = versions.get(0);
-      champion = versions.get(1);
+      challenger = s.versions().get(0);
+      champion = s.versions().get(1);
     }
     responses.onNext(
-        comparisons.compare(model, champion, challenger, window.getKey(), window.getValue(), end));
+        comparisons.compare(s.model(), champion, challenger, s.windowName(), s.window(), s.end()));
     responses.onCompleted();
   }
 

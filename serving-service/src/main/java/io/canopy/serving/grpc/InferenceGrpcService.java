@@ -199,21 +199,15 @@ public final class InferenceGrpcService extends InferenceServiceGrpc.InferenceSe
       }
       if (recorder.wants(lease.model())) {
         recorder.record(
-            new Capture(
-                lease.model(),
-                lease.version(),
-                lease.sha256(),
-                lease.objective(),
-                lease.featureNames(),
+            Capture.of(
+                lease,
                 requestId,
                 request.getPartsList(),
                 rows.values(),
                 rows.count(),
                 rows.entities(),
-                kind.label(),
+                kind,
                 prediction.values(),
-                rows.count() == 0 ? 0 : prediction.values().length / rows.count(),
-                System.currentTimeMillis(),
                 computed - arrived));
       }
       metrics.predicted(

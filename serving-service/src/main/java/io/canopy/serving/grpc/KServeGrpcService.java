@@ -148,12 +148,8 @@ public final class KServeGrpcService extends GRPCInferenceServiceGrpc.GRPCInfere
         response.setModelName(lease.model()).setModelVersion(served).setId(id);
         if (recorder.wants(lease.model())) {
           recorder.record(
-              new Capture(
-                  lease.model(),
-                  lease.version(),
-                  lease.sha256(),
-                  lease.objective(),
-                  lease.featureNames(),
+              Capture.of(
+                  lease,
                   id,
                   List.of(
                       RequestPart.newBuilder()
@@ -164,10 +160,8 @@ public final class KServeGrpcService extends GRPCInferenceServiceGrpc.GRPCInfere
                   values,
                   rows,
                   null,
-                  PredictionKind.VALUE.label(),
+                  PredictionKind.VALUE,
                   prediction.values(),
-                  rows == 0 ? 0 : prediction.values().length / rows,
-                  System.currentTimeMillis(),
                   System.nanoTime() - arrived));
         }
         KServeTensors.addOutput(response, prediction, request.getRawInputContentsCount() > 0);

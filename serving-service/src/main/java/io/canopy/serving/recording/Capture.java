@@ -2,6 +2,8 @@ package io.canopy.serving.recording;
 
 import io.canopy.proto.features.v1.GetOnlineFeaturesResponse;
 import io.canopy.proto.inference.v1.RequestPart;
+import io.canopy.serving.model.Lease;
+import io.canopy.serving.predict.PredictionKind;
 import java.util.List;
 
 /**
@@ -32,6 +34,38 @@ public record Capture(
     int outputWidth,
     long epochMillis,
     long latencyNanos) {
+
+  /**
+   * A call computed by {@code lease}: its version's identity and feature names, with the call's own
+   * arrays (not copied).
+   */
+  public static Capture of(
+      Lease lease,
+      String requestId,
+      List<RequestPart> parts,
+      float[] rows,
+      int rowCount,
+      GetOnlineFeaturesResponse entities,
+      PredictionKind kind,
+      float[] outputs,
+      long latencyNanos) {
+    return new Capture(
+        lease.model(),
+        lease.version(),
+        lease.sha256(),
+        lease.objective(),
+        lease.featureNames(),
+        requestId,
+        parts,
+        rows,
+        rowCount,
+        entities,
+        kind.label(),
+        outputs,
+        rowCount == 0 ? 0 : outputs.length / rowCount,
+        System.currentTimeMillis(),
+        latencyNanos);
+  }
 
   /** Approximate heap bytes held while buffered (what the writer's budget counts). */
   long bytes() {
