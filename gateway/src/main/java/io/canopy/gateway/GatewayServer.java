@@ -29,8 +29,6 @@ import io.canopy.gateway.upstream.MonitorClient;
 import io.canopy.gateway.upstream.RegistryClient;
 import io.canopy.gateway.upstream.ServingClient;
 import io.canopy.monitor.log.RecordLog;
-import io.canopy.monitor.log.StoreRecordLog;
-import io.canopy.monitor.store.MonitorStore;
 import io.canopy.proto.monitor.v1.OutcomeServiceGrpc;
 import io.grpc.ServerBuilder;
 import io.helidon.metrics.api.Metrics;
@@ -170,8 +168,7 @@ public final class GatewayServer implements AutoCloseable {
               System::nanoTime);
       OutcomeIntake outcomes = null;
       if (config.outcomes().enabled()) {
-        RecordLog log =
-            opened.push(new StoreRecordLog(MonitorStore.open(config.outcomes().store())));
+        RecordLog log = opened.push(config.outcomes().log().open("canopy-gateway"));
         outcomes = OutcomeIntake.open(config.outcomes(), table, registry, log, clock);
       }
       MonitorClient monitor =

@@ -10,6 +10,7 @@ import io.canopy.common.config.Listen;
 import io.canopy.common.grpc.GrpcLimits;
 import io.canopy.common.tls.ClientTls;
 import io.canopy.common.tls.ServerTls;
+import io.canopy.monitor.kafka.KafkaSettings;
 import io.canopy.monitor.quality.Slice;
 import io.canopy.monitor.store.StoreConfig;
 import io.canopy.monitor.store.StoreSettings;
@@ -20,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
@@ -43,6 +45,8 @@ import java.util.TreeMap;
  * @param registryTarget {@code monitor.registry.target}: where versions' reference samples are
  *     read; empty: none (live baselines only)
  * @param registryTls {@code monitor.registry.tls.*}
+ * @param ingest {@code monitor.ingest.kafka.*}: the Kafka record log to consume, when set
+ * @param ingestGroup {@code monitor.ingest.kafka.group}: the consumer group monitors share
  */
 public record MonitorConfig(
     Listen grpc,
@@ -63,7 +67,9 @@ public record MonitorConfig(
     Duration metricsInterval,
     int metricsMaxModels,
     String registryTarget,
-    ClientTls registryTls) {
+    ClientTls registryTls,
+    Optional<KafkaSettings> ingest,
+    String ingestGroup) {
 
   public MonitorConfig {
     Objects.requireNonNull(store, "monitor.store");
@@ -84,6 +90,10 @@ public record MonitorConfig(
     slices = Map.copyOf(slices);
     Objects.requireNonNull(registryTarget, "monitor.registry.target");
     Objects.requireNonNull(registryTls, "monitor.registry.tls");
+    Objects.requireNonNull(ingest, "monitor.ingest.kafka");
+    if (ingest.isPresent() && (ingestGroup == null || ingestGroup.isBlank())) {
+      throw new IllegalArgumentException("monitor.ingest.kafka.group: must not be blank");
+    }
     if (metricsInterval.isZero() || metricsMaxModels < 1) {
       throw new IllegalArgumentException(
           "monitor.metrics.interval and max-models: must be positive");
@@ -150,6 +160,19 @@ public record MonitorConfig(
         ConfigLoader.duration(node, "metrics.interval"),
         ConfigLoader.intValue(node, "metrics.max-models"),
         node.get("registry.target").asString().orElse("").trim(),
-        ClientTls.create(node.get("registry.tls")));
+        ClientTls.create(node.get("registry.tls")),
+        ingest(node.get("ingest.kafka")),
+        node.get("ingest.kafka.group").asString().orElse("canopy-monitor"));
+  }
+
+  private static Optional<KafkaSettings> ingest(Config kafka) {
+    if (kafka.get("bootstrap").asString().orElse("").isBlank()) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(KafkaSettings.create(kafka));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("monitor.ingest." + e.getMessage(), e);
+    }
   }
 }

@@ -8,6 +8,7 @@ import io.canopy.common.grpc.GrpcTransports;
 import io.canopy.monitor.drift.ReferenceSource;
 import io.canopy.monitor.drift.RegistryReferences;
 import io.canopy.monitor.grpc.MonitorGrpcService;
+import io.canopy.monitor.kafka.KafkaIngest;
 import io.canopy.monitor.metrics.HelidonMonitorMetrics;
 import io.canopy.monitor.metrics.MonitorMetrics;
 import io.canopy.monitor.store.MonitorStore;
@@ -40,6 +41,7 @@ public final class MonitorServer implements AutoCloseable {
   private final ScheduledExecutorService scheduler;
   private final boolean tls;
   private final ManagedChannel registry;
+  private volatile KafkaIngest ingest;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private MonitorServer(
@@ -112,6 +114,9 @@ public final class MonitorServer implements AutoCloseable {
     try {
       grpc.start();
       admin.start();
+      config
+          .ingest()
+          .ifPresent(kafka -> server.ingest = new KafkaIngest(kafka, config.ingestGroup(), store));
       long every = config.pruneInterval().toMillis();
       scheduler.scheduleWithFixedDelay(
           () -> prune(store, config, clock), every, every, TimeUnit.MILLISECONDS);
@@ -165,6 +170,9 @@ public final class MonitorServer implements AutoCloseable {
     try {
       admin.close();
     } finally {
+      if (ingest != null) {
+        ingest.close(); // before the store: what it polled is written or read again later
+      }
       grpc.stop(GRACE);
       scheduler.shutdownNow();
       if (registry != null) {

@@ -8,8 +8,6 @@ import io.canopy.common.grpc.GrpcServer;
 import io.canopy.common.grpc.GrpcTransports;
 import io.canopy.common.metrics.MetricLabels;
 import io.canopy.common.requestid.RequestIdInterceptor;
-import io.canopy.monitor.log.StoreRecordLog;
-import io.canopy.monitor.store.MonitorStore;
 import io.canopy.serving.features.FeatureStore;
 import io.canopy.serving.grpc.FeatureStoreGrpcService;
 import io.canopy.serving.grpc.InferenceGrpcService;
@@ -194,7 +192,7 @@ public final class ServingServer implements AutoCloseable {
     }
     return new PredictionRecorder(
         settings,
-        new StoreRecordLog(MonitorStore.open(settings.store())),
+        settings.log().open("canopy-serving"),
         new PredictionRecorder.Counts() {
           @Override
           public void written(long records) {

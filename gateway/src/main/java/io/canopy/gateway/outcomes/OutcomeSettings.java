@@ -1,18 +1,17 @@
 package io.canopy.gateway.outcomes;
 
 import io.canopy.common.config.ConfigLoader;
-import io.canopy.monitor.store.StoreConfig;
-import io.canopy.monitor.store.StoreSettings;
+import io.canopy.monitor.log.RecordLogSettings;
 import io.helidon.config.Config;
 
 /**
  * {@code gateway.outcomes}: where outcomes are written and how many one call may carry.
  *
  * @param enabled false: RecordOutcomes answers UNIMPLEMENTED-like FAILED_PRECONDITION
- * @param store the record store the monitor reads
+ * @param log where outcomes are written: the record store the monitor reads, or Kafka
  * @param maxItems most outcomes per call; more: RESOURCE_EXHAUSTED
  */
-public record OutcomeSettings(boolean enabled, StoreSettings store, int maxItems) {
+public record OutcomeSettings(boolean enabled, RecordLogSettings log, int maxItems) {
 
   public OutcomeSettings {
     if (maxItems < 1) {
@@ -25,7 +24,7 @@ public record OutcomeSettings(boolean enabled, StoreSettings store, int maxItems
     boolean enabled = node.get("enabled").asBoolean().orElse(true);
     return new OutcomeSettings(
         enabled,
-        enabled ? StoreConfig.create(node.get("store"), "gateway.outcomes.store") : null,
+        enabled ? RecordLogSettings.create(node, "gateway.outcomes") : null,
         ConfigLoader.intValue(node, "max-items"));
   }
 }

@@ -1,8 +1,7 @@
 package io.canopy.serving.recording;
 
 import io.canopy.common.config.ConfigLoader;
-import io.canopy.monitor.store.StoreConfig;
-import io.canopy.monitor.store.StoreSettings;
+import io.canopy.monitor.log.RecordLogSettings;
 import io.helidon.config.Config;
 import java.time.Duration;
 import java.util.HashSet;
@@ -15,7 +14,7 @@ import java.util.TreeMap;
  * sink, and per model the sample rate and privacy settings.
  *
  * @param enabled false: nothing is recorded
- * @param store the record store records are written to
+ * @param log where records are written: the record store, or Kafka
  * @param bufferBytes records waiting for the store, in bytes; more are dropped and counted
  * @param batchCalls calls whose records are written in one transaction
  * @param flushInterval how long a record may wait for its batch before it is written anyway
@@ -24,7 +23,7 @@ import java.util.TreeMap;
  */
 public record RecordingSettings(
     boolean enabled,
-    StoreSettings store,
+    RecordLogSettings log,
     long bufferBytes,
     int batchCalls,
     Duration flushInterval,
@@ -71,7 +70,7 @@ public record RecordingSettings(
     }
     return new RecordingSettings(
         enabled,
-        enabled ? StoreConfig.create(node.get("store"), "serving.recording.store") : null,
+        enabled ? RecordLogSettings.create(node, "serving.recording") : null,
         node.get("buffer-bytes").asLong().orElse(32L << 20),
         ConfigLoader.intValue(node, "batch-calls"),
         ConfigLoader.duration(node, "flush-interval"),

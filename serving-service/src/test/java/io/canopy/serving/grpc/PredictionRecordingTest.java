@@ -7,7 +7,6 @@ import io.canopy.common.error.CanopyException;
 import io.canopy.common.testing.Await;
 import io.canopy.common.testing.GrpcCleanup;
 import io.canopy.monitor.log.Routes;
-import io.canopy.monitor.log.StoreRecordLog;
 import io.canopy.monitor.store.MonitorStore;
 import io.canopy.monitor.store.StoreSettings;
 import io.canopy.proto.inference.v1.DenseRows;
@@ -73,7 +72,8 @@ class PredictionRecordingTest {
     RecordingSettings settings =
         new RecordingSettings(
             true,
-            StoreSettings.sqlite(db),
+            new io.canopy.monitor.log.RecordLogSettings(
+                io.canopy.monitor.log.RecordLogSettings.Sink.STORE, StoreSettings.sqlite(db), null),
             bufferBytes,
             16,
             Duration.ofMillis(20),
@@ -82,7 +82,7 @@ class PredictionRecordingTest {
     recorder =
         new PredictionRecorder(
             settings,
-            new StoreRecordLog(MonitorStore.open(settings.store())),
+            settings.log().open("test"),
             new PredictionRecorder.Counts() {
               @Override
               public void dropped(String reason, long records) {

@@ -1,0 +1,89 @@
+package io.canopy.monitor.kafka;
+
+import com.google.protobuf.MessageLite;
+import io.canopy.monitor.log.RecordLog;
+import io.canopy.proto.monitor.v1.OutcomeRecord;
+import io.canopy.proto.monitor.v1.PredictionRecord;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * The record log on Kafka: an idempotent producer with {@code acks=all}, one message per record,
+ * keyed by model. A batch returns once every message of it is acknowledged; a broker that is down
+ * fails the batch within a few seconds (the caller, an AsyncWriter, counts it and backs off) rather
+ * than blocking for the producer's default minute.
+ */
+public final class KafkaRecordLog implements RecordLog {
+
+  private final KafkaProducer<byte[], byte[]> producer;
+  private final KafkaSettings settings;
+
+  public KafkaRecordLog(KafkaSettings settings, String clientId) {
+    this.settings = settings;
+    Properties p = new Properties();
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrap());
+    p.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
+    p.put(ProducerConfig.ACKS_CONFIG, "all");
+    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    p.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+    p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+    // Fail a batch in seconds when the brokers are away; the writer drops, counts and retries
+    // later.
+    p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 3_000);
+    p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 3_000);
+    p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 8_000);
+    p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+    p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+    this.producer = new KafkaProducer<>(p);
+  }
+
+  @Override
+  public void appendPredictions(List<PredictionRecord> records) {
+    List<Future<RecordMetadata>> sent = new ArrayList<>(records.size());
+    for (PredictionRecord r : records) {
+      sent.add(send(settings.predictionsTopic(), r.getModel(), r));
+    }
+    await(sent);
+  }
+
+  @Override
+  public void appendOutcomes(List<OutcomeRecord> outcomes) {
+    List<Future<RecordMetadata>> sent = new ArrayList<>(outcomes.size());
+    for (OutcomeRecord o : outcomes) {
+      sent.add(send(settings.outcomesTopic(), o.getModel(), o));
+    }
+    await(sent);
+  }
+
+  private Future<RecordMetadata> send(String topic, String model, MessageLite value) {
+    return producer.send(
+        new ProducerRecord<>(topic, model.getBytes(StandardCharsets.UTF_8), value.toByteArray()));
+  }
+
+  private static void await(List<Future<RecordMetadata>> sent) {
+    for (Future<RecordMetadata> f : sent) {
+      try {
+        f.get();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while Kafka acknowledged records", e);
+      } catch (ExecutionException e) {
+        throw new IllegalStateException("Kafka did not take the records: " + e.getCause(), e);
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    producer.close(java.time.Duration.ofSeconds(5));
+  }
+}
