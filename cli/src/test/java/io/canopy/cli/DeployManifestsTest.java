@@ -120,7 +120,8 @@ class DeployManifestsTest {
   void everyServiceKindIsDeployed_servingWithSeveralReplicasAndAHeadlessService() {
     assertThat(all(Deployment.class))
         .extracting(d -> d.getMetadata().getName())
-        .containsExactlyInAnyOrder("canopy-registry", "canopy-serving", "canopy-gateway");
+        .containsExactlyInAnyOrder(
+            "canopy-registry", "canopy-serving", "canopy-gateway", "canopy-monitor");
     Deployment serving = deployment("canopy-serving");
     assertThat(serving.getSpec().getReplicas()).isGreaterThan(1);
     assertThat(all(Service.class))
@@ -192,7 +193,7 @@ class DeployManifestsTest {
     for (var p : policies) {
       byApp.put(p.getSpec().getPodSelector().getMatchLabels().get("app.kubernetes.io/name"), p);
     }
-    assertThat(byApp).containsKeys("canopy-serving", "canopy-registry");
+    assertThat(byApp).containsKeys("canopy-serving", "canopy-registry", "canopy-monitor");
     var serving = byApp.get("canopy-serving").getSpec();
     assertThat(serving.getPolicyTypes()).contains("Ingress");
     var grpc =
@@ -235,7 +236,8 @@ class DeployManifestsTest {
   @Test
   void everyCanopySettingInTheManifests_isAKeyTheServiceReads() {
     Set<String> known = new HashSet<>();
-    for (String defaults : List.of("registry.yaml", "serving.yaml", "gateway.yaml")) {
+    for (String defaults :
+        List.of("registry.yaml", "serving.yaml", "gateway.yaml", "monitor.yaml")) {
       Config config =
           Config.builder()
               .disableEnvironmentVariablesSource()
@@ -265,7 +267,8 @@ class DeployManifestsTest {
         }
       }
     }
-    assertThat(names.stream().filter(n -> n.matches("(REGISTRY|SERVING|GATEWAY)_.*")).toList())
+    assertThat(
+            names.stream().filter(n -> n.matches("(REGISTRY|SERVING|GATEWAY|MONITOR)_.*")).toList())
         .isNotEmpty()
         .allSatisfy(n -> assertThat(known).as("setting %s", n).contains(configKey(n)));
   }

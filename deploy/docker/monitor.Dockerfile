@@ -1,0 +1,12 @@
+# canopy/monitor image, built from the repository root after `./canopy build`:
+#   docker build -f deploy/docker/monitor.Dockerfile -t canopy/monitor:0.1.0 .
+# No Docker engine runs on our build machines, so no test builds this image.
+FROM eclipse-temurin:21-jre
+RUN useradd --system --uid 10001 canopy && mkdir -p /data && chown canopy /data
+COPY monitor/target/lib/ /app/lib/
+COPY monitor/target/classes/ /app/classes/
+USER 10001
+# Relative stores and caches (.canopy/...) live under /data.
+WORKDIR /data
+EXPOSE 9300 9301
+ENTRYPOINT ["sh", "-c", "exec java --enable-native-access=ALL-UNNAMED $JAVA_OPTS -cp '/app/classes:/app/lib/*' io.canopy.monitor.Main"]
