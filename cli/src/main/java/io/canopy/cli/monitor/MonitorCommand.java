@@ -101,9 +101,7 @@ public final class MonitorCommand implements Callable<Integer> {
             target, GrpcTransports.DEFAULT_MAX_INBOUND_MESSAGE_BYTES, tls.clientTls());
     try {
       GetQualityResponse response =
-          MonitorServiceGrpc.newBlockingStub(channel)
-              .withCallCredentials(RegistryOptions.bearer(token))
-              .withDeadlineAfter(30, TimeUnit.SECONDS)
+          stub(channel, 30)
               .getQuality(
                   GetQualityRequest.newBuilder()
                       .setModel(model)
@@ -111,9 +109,7 @@ public final class MonitorCommand implements Callable<Integer> {
                       .setWindow(window)
                       .build());
       GetDriftResponse drift =
-          MonitorServiceGrpc.newBlockingStub(channel)
-              .withCallCredentials(RegistryOptions.bearer(token))
-              .withDeadlineAfter(30, TimeUnit.SECONDS)
+          stub(channel, 30)
               .getDrift(
                   GetDriftRequest.newBuilder()
                       .setModel(model)
@@ -123,9 +119,7 @@ public final class MonitorCommand implements Callable<Integer> {
       CompareVersionsResponse comparison = compare == null ? null : compare(channel);
       if (plot != null) {
         GetHistoryResponse history =
-            MonitorServiceGrpc.newBlockingStub(channel)
-                .withCallCredentials(RegistryOptions.bearer(token))
-                .withDeadlineAfter(60, TimeUnit.SECONDS)
+            stub(channel, 60)
                 .getHistory(
                     GetHistoryRequest.newBuilder()
                         .setModel(model)
@@ -182,10 +176,14 @@ public final class MonitorCommand implements Callable<Integer> {
             "--compare: '" + compare + "' is not two version numbers");
       }
     }
+    return stub(channel, 30).compareVersions(request.build());
+  }
+
+  /** The monitor's stub with the token and a deadline of {@code seconds}. */
+  private MonitorServiceGrpc.MonitorServiceBlockingStub stub(ManagedChannel channel, int seconds) {
     return MonitorServiceGrpc.newBlockingStub(channel)
         .withCallCredentials(RegistryOptions.bearer(token))
-        .withDeadlineAfter(30, TimeUnit.SECONDS)
-        .compareVersions(request.build());
+        .withDeadlineAfter(seconds, TimeUnit.SECONDS);
   }
 
   static void print(PrintStream out, GetQualityResponse response, GetDriftResponse drift) {
