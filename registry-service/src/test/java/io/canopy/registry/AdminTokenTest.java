@@ -9,9 +9,13 @@ import io.canopy.proto.registry.v1.AuditEvent;
 import io.canopy.proto.registry.v1.CreateModelRequest;
 import io.canopy.proto.registry.v1.DeleteModelRequest;
 import io.canopy.proto.registry.v1.GetModelRequest;
+import io.canopy.proto.registry.v1.GetVersionReferenceRequest;
 import io.canopy.proto.registry.v1.ListAuditEventsRequest;
 import io.canopy.proto.registry.v1.ListModelsRequest;
+import io.canopy.proto.registry.v1.ModelVersion;
+import io.canopy.proto.registry.v1.ReferenceSample;
 import io.canopy.proto.registry.v1.SetAliasRequest;
+import io.canopy.proto.registry.v1.SetVersionReferenceRequest;
 import io.canopy.proto.registry.v1.VersionState;
 import io.grpc.Status;
 import java.nio.file.Path;
@@ -132,5 +136,45 @@ class AdminTokenTest {
                 .getEvents(0)
                 .getActor())
         .isEqualTo("anonymous");
+  }
+
+  @Test
+  void versionReference_setNeedsTheAdminToken_readStaysOpen_andIsChecked() {
+    InProcessRegistry registry = startWithTokens();
+    RegistryClient admin = registry.clientWithToken(ADMIN_TOKEN);
+    admin.blocking.createModel(create("m"));
+    ModelVersion v = admin.upload("m", Fixtures.bytes(Fixtures.UBJ));
+    ReferenceSample.Builder sample = ReferenceSample.newBuilder().setRows(2);
+    for (int f = 0; f < v.getNumFeatures(); f++) {
+      sample.addFeatureNames(v.getFeatureNamesCount() > 0 ? v.getFeatureNames(f) : "f" + f);
+    }
+    for (int row = 0; row < 2; row++) {
+      for (int f = 0; f < v.getNumFeatures(); f++) {
+        sample.addValues(row + f * 0.5f);
+      }
+    }
+    SetVersionReferenceRequest set =
+        SetVersionReferenceRequest.newBuilder()
+            .setModel("m")
+            .setVersion(1)
+            .setSample(sample)
+            .build();
+    GetVersionReferenceRequest get =
+        GetVersionReferenceRequest.newBuilder().setModel("m").setVersion(1).build();
+
+    assertCode(
+        Status.Code.UNAUTHENTICATED, () -> registry.client.blocking.setVersionReference(set));
+    assertCode(Status.Code.NOT_FOUND, () -> registry.client.blocking.getVersionReference(get));
+    assertThat(admin.blocking.setVersionReference(set).getRows()).isEqualTo(2);
+    assertThat(registry.client.blocking.getVersionReference(get).getSample())
+        .isEqualTo(sample.build());
+    assertCode(
+        Status.Code.INVALID_ARGUMENT,
+        () ->
+            admin.blocking.setVersionReference(
+                set.toBuilder().setSample(sample.clone().setRows(3)).build()));
+    assertCode(
+        Status.Code.NOT_FOUND,
+        () -> admin.blocking.setVersionReference(set.toBuilder().setVersion(9).build()));
   }
 }
