@@ -1,10 +1,6 @@
 package io.canopy.gateway.http;
 
-import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.google.protobuf.Timestamp;
 import io.canopy.common.error.CanopyException;
 import io.canopy.gateway.features.FeatureCalls;
@@ -22,7 +18,6 @@ import io.canopy.proto.features.v1.WriteFeaturesResponse;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
-import java.io.IOException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.HashMap;
@@ -36,13 +31,6 @@ import java.util.Map;
  * k, "values": {...}, "event_time": "RFC 3339"}]}}; values are typed per the view's schema.
  */
 record FeaturesHandler(FeatureCalls calls, RequestBodies bodies, JsonReplies replies) {
-
-  /** Duplicate keys and content after the body's value are refused, as by the predict parser. */
-  private static final ObjectMapper JSON =
-      JsonMapper.builder()
-          .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-          .build();
 
   void routes(HttpRules rules) {
     rules.post("/v1/features/{view}:get", this::get).post("/v1/features/{view}:write", this::write);
@@ -201,12 +189,6 @@ record FeaturesHandler(FeatureCalls calls, RequestBodies bodies, JsonReplies rep
   }
 
   private JsonNode body(ServerRequest req) {
-    try {
-      return JSON.readTree(bodies.read(req));
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      throw JsonInput.malformed(e);
-    } catch (IOException e) {
-      throw new CanopyException.InvalidArgument("body", "not valid JSON (or a key appears twice)");
-    }
+    return JsonInput.tree(bodies.read(req));
   }
 }

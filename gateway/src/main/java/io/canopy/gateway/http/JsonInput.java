@@ -5,6 +5,11 @@ import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.canopy.common.error.CanopyException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -17,7 +22,25 @@ final class JsonInput {
     T read(JsonParser parser) throws IOException;
   }
 
+  /** Duplicate keys and content after the body's value are refused, as by the predict parser. */
+  private static final ObjectMapper TREES =
+      JsonMapper.builder()
+          .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+          .build();
+
   private JsonInput() {}
+
+  /** {@code body} as a JSON tree, for the handlers that walk one (features, outcomes). */
+  static JsonNode tree(byte[] body) {
+    try {
+      return TREES.readTree(body);
+    } catch (JsonProcessingException e) {
+      throw malformed(e);
+    } catch (IOException e) {
+      throw new CanopyException.InvalidArgument("body", "not valid JSON (or a key appears twice)");
+    }
+  }
 
   /** Parses {@code body}, which must be one JSON object and nothing after it. */
   static <T> T parseObject(JsonFactory json, byte[] body, Reader<T> reader) {

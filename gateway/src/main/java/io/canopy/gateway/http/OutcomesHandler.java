@@ -1,10 +1,6 @@
 package io.canopy.gateway.http;
 
-import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.canopy.common.error.CanopyException;
 import io.canopy.gateway.outcomes.OutcomeIntake;
 import io.canopy.monitor.store.Times;
@@ -13,7 +9,6 @@ import io.canopy.proto.monitor.v1.RecordOutcomesRequest;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
-import java.io.IOException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Iterator;
@@ -26,12 +21,6 @@ import java.util.Iterator;
  * @param intake null when outcomes are off
  */
 record OutcomesHandler(OutcomeIntake intake, RequestBodies bodies, JsonReplies replies) {
-
-  private static final ObjectMapper JSON =
-      JsonMapper.builder()
-          .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-          .build();
 
   void routes(HttpRules rules) {
     rules.post("/v1/models/{m}/outcomes", this::record);
@@ -116,12 +105,6 @@ record OutcomesHandler(OutcomeIntake intake, RequestBodies bodies, JsonReplies r
   }
 
   private JsonNode body(ServerRequest req) {
-    try {
-      return JSON.readTree(bodies.read(req));
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      throw JsonInput.malformed(e);
-    } catch (IOException e) {
-      throw new CanopyException.InvalidArgument("body", "not valid JSON (or a key appears twice)");
-    }
+    return JsonInput.tree(bodies.read(req));
   }
 }
