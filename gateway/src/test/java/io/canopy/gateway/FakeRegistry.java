@@ -5,6 +5,8 @@ import io.canopy.common.tls.ServerTls;
 import io.canopy.proto.registry.v1.ChangeKind;
 import io.canopy.proto.registry.v1.GetModelRequest;
 import io.canopy.proto.registry.v1.GetModelResponse;
+import io.canopy.proto.registry.v1.GetVersionRequest;
+import io.canopy.proto.registry.v1.GetVersionResponse;
 import io.canopy.proto.registry.v1.ListModelsRequest;
 import io.canopy.proto.registry.v1.ListModelsResponse;
 import io.canopy.proto.registry.v1.ListVersionsRequest;
@@ -156,6 +158,18 @@ final class FakeRegistry implements AutoCloseable {
       listSeen.set(request);
       out.onNext(ListModelsResponse.newBuilder().addModels(IRIS).setNextPageToken("").build());
       out.onCompleted();
+    }
+
+    @Override
+    public void getVersion(GetVersionRequest request, StreamObserver<GetVersionResponse> out) {
+      for (ModelVersion v : IRIS_VERSIONS) {
+        if (request.getModel().equals(IRIS.getName()) && v.getVersion() == request.getVersion()) {
+          out.onNext(GetVersionResponse.newBuilder().setVersion(v).build());
+          out.onCompleted();
+          return;
+        }
+      }
+      out.onError(Status.NOT_FOUND.withDescription("no such version").asRuntimeException());
     }
 
     @Override

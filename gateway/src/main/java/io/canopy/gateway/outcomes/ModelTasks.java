@@ -5,6 +5,8 @@ import io.canopy.gateway.upstream.RegistryClient;
 import io.canopy.monitor.quality.Task;
 import io.canopy.proto.registry.v1.Model;
 import io.canopy.proto.registry.v1.ModelVersion;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -38,11 +40,16 @@ final class ModelTasks {
     if (kind != null && kind.version() == latest) {
       return Optional.of(kind);
     }
+    // Only the newest version is read, not the model's whole version list; one the registry no
+    // longer has takes any outcome (UNSCORED), as before.
     Kind fresh = new Kind(latest, Task.UNSCORED, 0);
-    for (ModelVersion v : registry.modelWithVersions(model).versions()) {
-      if (v.getVersion() == latest) {
-        int classes = v.getNumClasses() > 0 ? v.getNumClasses() : 2;
-        fresh = new Kind(latest, Task.of(v.getObjective()), classes);
+    try {
+      ModelVersion v = registry.version(model, latest);
+      int classes = v.getNumClasses() > 0 ? v.getNumClasses() : 2;
+      fresh = new Kind(latest, Task.of(v.getObjective()), classes);
+    } catch (StatusRuntimeException e) {
+      if (e.getStatus().getCode() != Status.Code.NOT_FOUND) {
+        throw e;
       }
     }
     kinds.put(model, fresh);

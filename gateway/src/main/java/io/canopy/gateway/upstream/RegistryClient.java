@@ -3,6 +3,7 @@ package io.canopy.gateway.upstream;
 import io.canopy.common.grpc.GrpcTransports;
 import io.canopy.common.tls.ClientTls;
 import io.canopy.proto.registry.v1.GetModelRequest;
+import io.canopy.proto.registry.v1.GetVersionRequest;
 import io.canopy.proto.registry.v1.ListModelsRequest;
 import io.canopy.proto.registry.v1.ListModelsResponse;
 import io.canopy.proto.registry.v1.ListVersionsRequest;
@@ -55,6 +56,13 @@ public final class RegistryClient implements AutoCloseable {
   /** One page of models. */
   public ListModelsResponse listModels(ListModelsRequest request) {
     return stub().listModels(request);
+  }
+
+  /** One version of a model. */
+  public ModelVersion version(String model, long version) {
+    return stub()
+        .getVersion(GetVersionRequest.newBuilder().setModel(model).setVersion(version).build())
+        .getVersion();
   }
 
   /** The model named {@code name} with all its versions, every page under one deadline. */
