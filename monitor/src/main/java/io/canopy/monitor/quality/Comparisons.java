@@ -3,7 +3,6 @@ package io.canopy.monitor.quality;
 import io.canopy.monitor.store.Joined;
 import io.canopy.monitor.store.MonitorStore;
 import io.canopy.proto.monitor.v1.CompareVersionsResponse;
-import io.canopy.proto.monitor.v1.PredictionRecord;
 import io.canopy.proto.monitor.v1.Verdict;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -11,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * Champion against challenger on a window's traffic with outcomes. When both versions answered the
@@ -37,13 +37,11 @@ public final class Comparisons {
     this.minOutcomes = minOutcomes;
   }
 
-  /** One scored row: the version's outputs and the truth. */
-  private record Row(PredictionRecord record, Joined.Observed truth) {}
-
   private record Key(String requestId, int row) {}
 
-  private Map<Key, Row> rows(String model, long version, long start, long end) {
-    Map<Key, Row> rows = new LinkedHashMap<>();
+  /** A version's rows with an outcome, by request and row. */
+  private Map<Key, Joined> rows(String model, long version, long start, long end) {
+    Map<Key, Joined> rows = new LinkedHashMap<>();
     store.joined(
         model,
         version,
@@ -51,9 +49,8 @@ public final class Comparisons {
         end,
         joinWindow.toMillis(),
         j -> {
-          PredictionRecord r = j.record();
-          if (j.outcome() != null && r.getOutput().equals("value") && r.getOutputsCount() > 0) {
-            rows.put(new Key(r.getRequestId(), r.getRow()), new Row(r, j.outcome()));
+          if (j.outcome() != null) {
+            rows.put(new Key(j.record().getRequestId(), j.record().getRow()), j);
           }
         });
     return rows;
@@ -67,21 +64,30 @@ public final class Comparisons {
       Duration window,
       long endMillis) {
     long start = endMillis - window.toMillis();
-    Map<Key, Row> a = rows(model, champion, start, endMillis);
-    Map<Key, Row> b = rows(model, challenger, start, endMillis);
-    List<Row[]> pairs = new ArrayList<>();
+    Map<Key, Joined> a = rows(model, champion, start, endMillis);
+    Map<Key, Joined> b = rows(model, challenger, start, endMillis);
+    // One objective per version: the champion's first row (else the challenger's) says the task;
+    // only rows its metrics can score are compared, as in the quality reports.
+    Task task =
+        Stream.concat(a.values().stream(), b.values().stream())
+            .findFirst()
+            .map(j -> Task.of(j.record().getObjective()))
+            .orElse(Task.UNSCORED);
+    a.values().removeIf(j -> !Scored.scoreable(task, j));
+    b.values().removeIf(j -> !Scored.scoreable(task, j));
+    List<Joined[]> pairs = new ArrayList<>();
     for (var e : a.entrySet()) {
-      Row twin = b.get(e.getKey());
+      Joined twin = b.get(e.getKey());
       if (twin != null) {
-        pairs.add(new Row[] {e.getValue(), twin});
+        pairs.add(new Joined[] {e.getValue(), twin});
       }
     }
     boolean paired =
         !pairs.isEmpty() && pairs.size() >= PAIRED_SHARE * Math.min(a.size(), b.size());
-    List<Row> left = new ArrayList<>();
-    List<Row> right = new ArrayList<>();
+    List<Joined> left = new ArrayList<>();
+    List<Joined> right = new ArrayList<>();
     if (paired) {
-      for (Row[] p : pairs) {
+      for (Joined[] p : pairs) {
         left.add(p[0]);
         right.add(p[1]);
       }
@@ -89,7 +95,6 @@ public final class Comparisons {
       left.addAll(a.values());
       right.addAll(b.values());
     }
-    Task task = left.isEmpty() ? Task.UNSCORED : Task.of(left.get(0).record().getObjective());
     CompareVersionsResponse.Builder out =
         CompareVersionsResponse.newBuilder()
             .setModel(model)
@@ -164,42 +169,46 @@ public final class Comparisons {
   private record Estimate(
       String metric, boolean higherIsBetter, double champion, double challenger, double variance) {}
 
-  private static Estimate auc(List<Row> left, List<Row> right, boolean paired) {
+  private static Estimate auc(List<Joined> left, List<Joined> right, boolean paired) {
     if (paired) {
       boolean[] positive = new boolean[left.size()];
       double[] a = new double[left.size()];
       double[] b = new double[left.size()];
       for (int i = 0; i < left.size(); i++) {
-        positive[i] = left.get(i).truth().label() == 1;
+        positive[i] = left.get(i).outcome().label() == 1;
         a[i] = left.get(i).record().getOutputs(0);
         b[i] = right.get(i).record().getOutputs(0);
       }
-      DeLong.Result da = DeLong.of(a, positive);
-      DeLong.Result diff = DeLong.difference(a, b, positive);
-      return new Estimate("auc", true, da.auc(), da.auc() + diff.auc(), diff.variance());
+      DeLong.Paired p = DeLong.difference(a, b, positive);
+      return new Estimate("auc", true, p.aucA(), p.aucB(), p.variance());
     }
     DeLong.Result da = auc(left);
     DeLong.Result db = auc(right);
     return new Estimate("auc", true, da.auc(), db.auc(), da.variance() + db.variance());
   }
 
-  private static DeLong.Result auc(List<Row> rows) {
+  private static DeLong.Result auc(List<Joined> rows) {
     boolean[] positive = new boolean[rows.size()];
     double[] scores = new double[rows.size()];
     for (int i = 0; i < rows.size(); i++) {
-      positive[i] = rows.get(i).truth().label() == 1;
+      positive[i] = rows.get(i).outcome().label() == 1;
       scores[i] = rows.get(i).record().getOutputs(0);
     }
     return DeLong.of(scores, positive);
   }
 
   private interface PerRow {
-    double of(Row row);
+    double of(Joined row);
   }
 
   /** A mean of a per-row figure: paired differences, or two independent means (Welch). */
   private static Estimate meanDifference(
-      List<Row> left, List<Row> right, boolean paired, PerRow figure, String metric, boolean up) {
+      List<Joined> left,
+      List<Joined> right,
+      boolean paired,
+      PerRow figure,
+      String metric,
+      boolean up) {
     int n = left.size();
     int k = right.size();
     if (n < 2 || k < 2) {
@@ -213,56 +222,28 @@ public final class Comparisons {
     for (int i = 0; i < k; i++) {
       b[i] = figure.of(right.get(i));
     }
-    double ma = mean(a);
-    double mb = mean(b);
+    double ma = Samples.mean(a);
+    double mb = Samples.mean(b);
     double variance;
     if (paired) {
       double[] d = new double[n];
       for (int i = 0; i < n; i++) {
         d[i] = b[i] - a[i];
       }
-      variance = variance(d) / n;
+      variance = Samples.variance(d) / n;
     } else {
-      variance = variance(a) / n + variance(b) / k;
+      variance = Samples.variance(a) / n + Samples.variance(b) / k;
     }
     return new Estimate(metric, up, ma, mb, variance);
   }
 
-  private static double correct(Row row) {
-    var outputs = row.record().getOutputsList();
-    long predicted;
-    if (outputs.size() == 1) {
-      predicted = Math.round(outputs.get(0));
-    } else {
-      int best = 0;
-      for (int c = 1; c < outputs.size(); c++) {
-        if (outputs.get(c) > outputs.get(best)) {
-          best = c;
-        }
-      }
-      predicted = best;
-    }
-    return predicted == row.truth().label() ? 1 : 0;
+  private static double correct(Joined row) {
+    return QualityMetrics.predictedClass(Scored.outputs(row.record())) == row.outcome().label()
+        ? 1
+        : 0;
   }
 
-  private static double absoluteError(Row row) {
-    return Math.abs(row.record().getOutputs(0) - row.truth().value());
-  }
-
-  private static double mean(double[] v) {
-    double sum = 0;
-    for (double x : v) {
-      sum += x;
-    }
-    return sum / v.length;
-  }
-
-  private static double variance(double[] v) {
-    double m = mean(v);
-    double sum = 0;
-    for (double x : v) {
-      sum += (x - m) * (x - m);
-    }
-    return sum / (v.length - 1);
+  private static double absoluteError(Joined row) {
+    return Math.abs(row.record().getOutputs(0) - row.outcome().value());
   }
 }

@@ -46,34 +46,42 @@ public final class DeLong {
     if (m < 2 || n < 2) {
       return new Result(p.auc(), Double.NaN);
     }
-    return new Result(p.auc(), covariance(p.v10(), p.v10()) / m + covariance(p.v01(), p.v01()) / n);
+    return new Result(
+        p.auc(),
+        Samples.covariance(p.v10(), p.v10()) / m + Samples.covariance(p.v01(), p.v01()) / n);
   }
 
   /**
-   * AUC(b) - AUC(a) for two models scored on the same rows, and the variance of that difference
-   * (DeLong, DeLong and Clarke-Pearson 1988: the two AUCs' variances less twice their covariance).
+   * Two models' AUCs on the same rows, and the variance of their difference (AUC(b) - AUC(a)).
+   *
+   * @param variance NaN without two rows of each class
    */
-  public static Result difference(double[] a, double[] b, boolean[] positive) {
+  public record Paired(double aucA, double aucB, double variance) {}
+
+  /**
+   * Both AUCs of two models scored on the same rows and the variance of AUC(b) - AUC(a) (DeLong,
+   * DeLong and Clarke-Pearson 1988: the two AUCs' variances less twice their covariance).
+   */
+  public static Paired difference(double[] a, double[] b, boolean[] positive) {
     Placements pa = placements(a, positive);
     Placements pb = placements(b, positive);
     if (pa == null) {
-      return new Result(Double.NaN, Double.NaN);
+      return new Paired(Double.NaN, Double.NaN, Double.NaN);
     }
     int m = pa.v10().length;
     int n = pa.v01().length;
-    double diff = pb.auc() - pa.auc();
     if (m < 2 || n < 2) {
-      return new Result(diff, Double.NaN);
+      return new Paired(pa.auc(), pb.auc(), Double.NaN);
     }
     double var10 =
-        covariance(pa.v10(), pa.v10())
-            + covariance(pb.v10(), pb.v10())
-            - 2 * covariance(pa.v10(), pb.v10());
+        Samples.covariance(pa.v10(), pa.v10())
+            + Samples.covariance(pb.v10(), pb.v10())
+            - 2 * Samples.covariance(pa.v10(), pb.v10());
     double var01 =
-        covariance(pa.v01(), pa.v01())
-            + covariance(pb.v01(), pb.v01())
-            - 2 * covariance(pa.v01(), pb.v01());
-    return new Result(diff, Math.max(0, var10 / m + var01 / n));
+        Samples.covariance(pa.v01(), pa.v01())
+            + Samples.covariance(pb.v01(), pb.v01())
+            - 2 * Samples.covariance(pa.v01(), pb.v01());
+    return new Paired(pa.auc(), pb.auc(), Math.max(0, var10 / m + var01 / n));
   }
 
   /** Null without both classes. */
@@ -140,22 +148,5 @@ public final class DeLong {
       i = j;
     }
     return ranks;
-  }
-
-  /** Sample covariance (n - 1 in the denominator). */
-  private static double covariance(double[] a, double[] b) {
-    double ma = 0;
-    double mb = 0;
-    for (int i = 0; i < a.length; i++) {
-      ma += a[i];
-      mb += b[i];
-    }
-    ma /= a.length;
-    mb /= b.length;
-    double sum = 0;
-    for (int i = 0; i < a.length; i++) {
-      sum += (a[i] - ma) * (b[i] - mb);
-    }
-    return sum / (a.length - 1);
   }
 }

@@ -81,18 +81,11 @@ public final class QualityMetrics {
     boolean probabilities = true;
     for (int i = 0; i < rows; i++) {
       float[] row = outputs[i];
+      correct += predictedClass(row) == labels[i] ? 1 : 0;
       if (row.length == 1) {
         probabilities = false;
-        correct += Math.round(row[0]) == labels[i] ? 1 : 0;
         continue;
       }
-      int best = 0;
-      for (int c = 1; c < row.length; c++) {
-        if (row[c] > row[best]) {
-          best = c;
-        }
-      }
-      correct += best == labels[i] ? 1 : 0;
       double p = labels[i] < row.length ? row[labels[i]] : 0;
       logLoss -= Math.log(Math.min(1, Math.max(EPS, p)));
     }
@@ -101,6 +94,23 @@ public final class QualityMetrics {
         .setLogLoss(probabilities ? logLoss / rows : Double.NaN)
         .setClasses(classes)
         .build();
+  }
+
+  /**
+   * The class a multi-class row predicts: the class itself when the output is one value
+   * (multi:softmax), else the most probable class (the first of equals).
+   */
+  static int predictedClass(float[] outputs) {
+    if (outputs.length == 1) {
+      return Math.round(outputs[0]);
+    }
+    int best = 0;
+    for (int c = 1; c < outputs.length; c++) {
+      if (outputs[c] > outputs[best]) {
+        best = c;
+      }
+    }
+    return best;
   }
 
   public static RegressionQuality regression(double[] predicted, double[] observed) {

@@ -53,9 +53,10 @@ public final class QualityReports {
         joinWindow.toMillis(),
         (Joined joined) -> {
           if (whole[0] == null) {
+            // One objective per version: its first record says which metrics apply.
             whole[0] = new Scored(Task.of(joined.record().getObjective()), threshold);
           }
-          Task task = Task.of(joined.record().getObjective());
+          Task task = whole[0].task();
           whole[0].add(joined);
           for (Slice slice : slices) {
             String bucket = slice.bucket(joined.record());

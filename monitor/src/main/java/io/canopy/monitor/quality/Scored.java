@@ -1,6 +1,7 @@
 package io.canopy.monitor.quality;
 
 import io.canopy.monitor.store.Joined;
+import io.canopy.proto.monitor.v1.PredictionRecord;
 import io.canopy.proto.monitor.v1.QualityReport;
 import io.canopy.proto.monitor.v1.RegressionQuality;
 import java.util.Arrays;
@@ -25,44 +26,63 @@ final class Scored {
     this.threshold = threshold;
   }
 
+  Task task() {
+    return task;
+  }
+
+  /**
+   * Whether a joined row counts in {@code task}'s metrics: it has an outcome of the task's kind (a
+   * 0 or 1 label for binary models) and the outputs are values (margins, classes, leaves and
+   * contributions are not scored).
+   */
+  static boolean scoreable(Task task, Joined joined) {
+    var record = joined.record();
+    var outcome = joined.outcome();
+    if (outcome == null
+        || task == Task.UNSCORED
+        || !record.getOutput().equals("value")
+        || record.getOutputsCount() == 0
+        || task.takesLabels() != outcome.isLabel()) {
+      return false;
+    }
+    return task != Task.BINARY || outcome.label() == 0 || outcome.label() == 1;
+  }
+
+  /** A record's outputs as an array. */
+  static float[] outputs(PredictionRecord record) {
+    float[] outputs = new float[record.getOutputsCount()];
+    for (int i = 0; i < outputs.length; i++) {
+      outputs[i] = record.getOutputs(i);
+    }
+    return outputs;
+  }
+
   void add(Joined joined) {
     predictions++;
     if (joined.outcome() == null) {
       return;
     }
     withOutcome++;
-    var record = joined.record();
-    var outcome = joined.outcome();
-    if (!record.getOutput().equals("value") || record.getOutputsCount() == 0) {
-      return; // margins, classes, leaves and contributions are not scored
-    }
-    if (task.takesLabels() != outcome.isLabel()) {
+    if (!scoreable(task, joined)) {
       return;
     }
+    var record = joined.record();
+    var outcome = joined.outcome();
     grow();
     switch (task) {
       case BINARY -> {
-        if (outcome.label() != 0 && outcome.label() != 1) {
-          return;
-        }
         predicted[rows] = record.getOutputs(0);
         observed[rows] = outcome.label();
       }
       case MULTICLASS -> {
-        float[] outputs = new float[record.getOutputsCount()];
-        for (int i = 0; i < outputs.length; i++) {
-          outputs[i] = record.getOutputs(i);
-        }
-        classOutputs[rows] = outputs;
+        classOutputs[rows] = outputs(record);
         observed[rows] = outcome.label();
       }
       case REGRESSION -> {
         predicted[rows] = record.getOutputs(0);
         observed[rows] = outcome.value();
       }
-      case UNSCORED -> {
-        return;
-      }
+      case UNSCORED -> throw new IllegalStateException("unscored rows are never kept");
     }
     rows++;
   }
