@@ -72,13 +72,18 @@ public final class DriftReports {
     for (RecordedFeature f : baseline.get(0).getFeaturesList()) {
       names.add(f.getName());
     }
-    Map<String, Column> columns = new HashMap<>();
-    for (String name : names) {
-      double[] values = new double[baseline.size()];
-      for (int r = 0; r < values.length; r++) {
-        values[r] = value(baseline.get(r), name);
+    // Each baseline row is read once (by name: a record leaves out features privacy excludes).
+    double[][] values = new double[names.size()][baseline.size()];
+    for (int r = 0; r < baseline.size(); r++) {
+      Map<String, Float> row = byName(baseline.get(r));
+      for (int f = 0; f < names.size(); f++) {
+        Float v = row.get(names.get(f));
+        values[f][r] = v == null ? Double.NaN : v;
       }
-      columns.put(name, new Column(name, values));
+    }
+    Map<String, Column> columns = new HashMap<>();
+    for (int f = 0; f < names.size(); f++) {
+      columns.put(names.get(f), new Column(names.get(f), values[f]));
     }
     double[] outputs = new double[baseline.size()];
     for (int r = 0; r < outputs.length; r++) {
@@ -157,10 +162,7 @@ public final class DriftReports {
         Long.MAX_VALUE,
         record -> {
           rows[0]++;
-          Map<String, Float> seen = new HashMap<>();
-          for (RecordedFeature f : record.getFeaturesList()) {
-            seen.put(f.getName(), f.getValue());
-          }
+          Map<String, Float> seen = byName(record);
           for (var c : columns.entrySet()) {
             Float v = seen.get(c.getKey());
             c.getValue().add(v == null ? Double.NaN : v);
@@ -183,13 +185,13 @@ public final class DriftReports {
     return drifts;
   }
 
-  private static double value(PredictionRecord r, String name) {
+  /** A record's feature values by name. */
+  private static Map<String, Float> byName(PredictionRecord r) {
+    Map<String, Float> values = new HashMap<>(r.getFeaturesCount() * 2);
     for (RecordedFeature f : r.getFeaturesList()) {
-      if (f.getName().equals(name)) {
-        return f.getValue();
-      }
+      values.put(f.getName(), f.getValue());
     }
-    return Double.NaN;
+    return values;
   }
 
   private static double output(PredictionRecord r) {
