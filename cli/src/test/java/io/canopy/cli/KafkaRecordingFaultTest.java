@@ -179,6 +179,7 @@ class KafkaRecordingFaultTest {
           0,
           Long.MAX_VALUE,
           0,
+          Long.MAX_VALUE,
           j -> found[0] += wanted.contains(j.record().getRequestId()) ? 1 : 0);
     }
     return found[0];

@@ -305,8 +305,8 @@ class MonitoringEndToEndTest {
     List<PredictionRecord> records = new ArrayList<>();
     List<PredictionRecord> shadows = new ArrayList<>();
     try (MonitorStore store = store()) {
-      store.joined(MODEL, 1, 0, Long.MAX_VALUE, 0, j -> records.add(j.record()));
-      store.joined(MODEL, 2, 0, Long.MAX_VALUE, 0, j -> shadows.add(j.record()));
+      store.joined(MODEL, 1, 0, Long.MAX_VALUE, 0, Long.MAX_VALUE, j -> records.add(j.record()));
+      store.joined(MODEL, 2, 0, Long.MAX_VALUE, 0, Long.MAX_VALUE, j -> shadows.add(j.record()));
     }
     assertThat(shadows).hasSize(scores.size());
     assertThat(shadows)

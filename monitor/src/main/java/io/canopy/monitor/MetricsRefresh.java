@@ -42,8 +42,9 @@ final class MetricsRefresh implements Runnable {
       Clock clock) {
     this.store = store;
     this.config = config;
-    this.quality = new QualityReports(store, config.joinWindow(), config.threshold());
-    this.drift = new DriftReports(store, config.baselineRows(), references);
+    this.quality =
+        new QualityReports(store, config.joinWindow(), config.threshold(), config.maxRows());
+    this.drift = new DriftReports(store, config.baselineRows(), config.maxRows(), references);
     this.metrics = metrics;
     this.clock = clock;
   }
@@ -65,48 +66,92 @@ final class MetricsRefresh implements Runnable {
       longest = d.compareTo(longest) > 0 ? d : longest;
     }
     for (String model : store.models(end - longest.toMillis(), end, config.metricsMaxModels())) {
+      // Windows go shortest first; a version whose first prediction is inside a shorter window
+      // has the same rows in every longer one, so its figures are reused, not read again.
+      Map<Long, Computed> shorter = new HashMap<>();
       for (var window : config.windows().entrySet()) {
         long start = end - window.getValue().toMillis();
         for (long version : store.versions(model, start, end)) {
-          QualityReport q =
-              quality.report(model, version, window.getKey(), window.getValue(), end, List.of());
-          put(values, "predictions", q, q.getPredictions());
-          put(values, "outcome_share", q, q.getOutcomeShare());
-          put(values, "unmatched_outcomes", q, q.getUnmatchedOutcomes());
-          switch (q.getMetricsCase()) {
-            case BINARY -> {
-              put(values, "auc", q, q.getBinary().getAuc());
-              put(values, "log_loss", q, q.getBinary().getLogLoss());
-              put(values, "brier", q, q.getBinary().getBrier());
-              put(values, "accuracy", q, q.getBinary().getAccuracy());
-            }
-            case MULTICLASS -> {
-              put(values, "accuracy", q, q.getMulticlass().getAccuracy());
-              put(values, "log_loss", q, q.getMulticlass().getLogLoss());
-            }
-            case REGRESSION -> {
-              put(values, "rmse", q, q.getRegression().getRmse());
-              put(values, "mae", q, q.getRegression().getMae());
-              put(values, "mean_bias", q, q.getRegression().getMeanBias());
-            }
-            case METRICS_NOT_SET -> {}
+          Computed previous = shorter.get(version);
+          Computed figures;
+          if (previous != null && previous.coversAllRows()) {
+            figures = previous;
+            put(
+                values,
+                "unmatched_outcomes",
+                model,
+                version,
+                window.getKey(),
+                store.unmatchedOutcomes(model, start, end));
+          } else {
+            QualityReport q =
+                quality.report(model, version, window.getKey(), window.getValue(), end, List.of());
+            DriftReport d = drift.report(model, version, window.getKey(), window.getValue(), end);
+            long earliest = store.earliest(model, version).orElse(end);
+            figures = new Computed(q, d, earliest >= start);
+            shorter.put(version, figures);
+            put(
+                values,
+                "unmatched_outcomes",
+                model,
+                version,
+                window.getKey(),
+                q.getUnmatchedOutcomes());
           }
-          DriftReport d = drift.report(model, version, window.getKey(), window.getValue(), end);
-          if (d.getNote().isEmpty()) {
-            double max = 0;
-            for (FeatureDrift f : d.getFeaturesList()) {
-              max = Double.isNaN(f.getPsi()) ? max : Math.max(max, f.getPsi());
-            }
-            put(values, "feature_psi_max", q, max);
-            put(values, "output_psi", q, d.getOutput().getPsi());
-          }
+          publish(values, model, version, window.getKey(), figures);
         }
       }
     }
     return values;
   }
 
-  private static void put(Map<Series, Double> values, String name, QualityReport q, double v) {
-    values.put(new Series(name, q.getModel(), q.getVersion(), q.getWindow()), v);
+  /**
+   * A version's figures over one window; {@code coversAllRows}: the window began before the
+   * version's first prediction, so every longer window holds the same rows.
+   */
+  private record Computed(QualityReport quality, DriftReport drift, boolean coversAllRows) {}
+
+  private static void publish(
+      Map<Series, Double> values, String model, long version, String window, Computed figures) {
+    QualityReport q = figures.quality();
+    put(values, "predictions", model, version, window, q.getPredictions());
+    put(values, "outcome_share", model, version, window, q.getOutcomeShare());
+    switch (q.getMetricsCase()) {
+      case BINARY -> {
+        put(values, "auc", model, version, window, q.getBinary().getAuc());
+        put(values, "log_loss", model, version, window, q.getBinary().getLogLoss());
+        put(values, "brier", model, version, window, q.getBinary().getBrier());
+        put(values, "accuracy", model, version, window, q.getBinary().getAccuracy());
+      }
+      case MULTICLASS -> {
+        put(values, "accuracy", model, version, window, q.getMulticlass().getAccuracy());
+        put(values, "log_loss", model, version, window, q.getMulticlass().getLogLoss());
+      }
+      case REGRESSION -> {
+        put(values, "rmse", model, version, window, q.getRegression().getRmse());
+        put(values, "mae", model, version, window, q.getRegression().getMae());
+        put(values, "mean_bias", model, version, window, q.getRegression().getMeanBias());
+      }
+      case METRICS_NOT_SET -> {}
+    }
+    DriftReport d = figures.drift();
+    if (d.getNote().isEmpty()) {
+      double max = 0;
+      for (FeatureDrift f : d.getFeaturesList()) {
+        max = Double.isNaN(f.getPsi()) ? max : Math.max(max, f.getPsi());
+      }
+      put(values, "feature_psi_max", model, version, window, max);
+      put(values, "output_psi", model, version, window, d.getOutput().getPsi());
+    }
+  }
+
+  private static void put(
+      Map<Series, Double> values,
+      String name,
+      String model,
+      long version,
+      String window,
+      double v) {
+    values.put(new Series(name, model, version, window), v);
   }
 }

@@ -31,6 +31,9 @@ import java.util.TreeMap;
  * @param windows quality windows by name ("1h" → one hour), shortest first
  * @param joinWindow outcomes observed later than this after the prediction are not joined
  * @param threshold binary accuracy threshold
+ * @param maxRows {@code monitor.max-rows}: a report reads at most about this many of a version's
+ *     rows in a window (a uniform sample by request id when there are more), which bounds its time
+ *     and memory
  * @param retention records older than this are deleted
  * @param maxPredictions the store keeps at most this many predictions (oldest go first)
  * @param pruneInterval how often the store is pruned
@@ -58,6 +61,7 @@ public record MonitorConfig(
     Map<String, Duration> windows,
     Duration joinWindow,
     double threshold,
+    long maxRows,
     Duration retention,
     long maxPredictions,
     Duration pruneInterval,
@@ -79,6 +83,9 @@ public record MonitorConfig(
     windows = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(windows));
     if (!(threshold > 0 && threshold < 1)) {
       throw new IllegalArgumentException("monitor.threshold: " + threshold + " is outside (0, 1)");
+    }
+    if (maxRows < 1000) {
+      throw new IllegalArgumentException("monitor.max-rows: " + maxRows + " must be at least 1000");
     }
     if (maxPredictions < 1) {
       throw new IllegalArgumentException("monitor.max-predictions: must be positive");
@@ -151,6 +158,7 @@ public record MonitorConfig(
         ordered,
         ConfigLoader.duration(node, "join-window"),
         node.get("threshold").asDouble().orElse(0.5),
+        ConfigLoader.intValue(node, "max-rows"),
         ConfigLoader.duration(node, "retention"),
         node.get("max-predictions").asLong().orElse(5_000_000L),
         ConfigLoader.duration(node, "prune-interval"),

@@ -216,6 +216,12 @@ public final class MonitorCommand implements Callable<Integer> {
         d.getBaseline(),
         d.getBaselineRows(),
         d.getRows());
+    if (d.getWindowRows() > d.getRows()) {
+      out.printf(
+          Locale.ROOT,
+          "  (a uniform sample of the window's %d rows: monitor.max-rows)%n",
+          d.getWindowRows());
+    }
     Table table = new Table("  FEATURE", "PSI", "MISSING", "BASELINE MISSING", "OUT OF RANGE");
     List<FeatureDrift> rows = new ArrayList<>(d.getFeaturesList());
     if (rows.size() > DRIFT_ROWS) {
@@ -252,6 +258,13 @@ public final class MonitorCommand implements Callable<Integer> {
         r.getWithOutcome(),
         100 * r.getOutcomeShare(),
         r.getUnmatchedOutcomes());
+    if (r.getSampledRows() < r.getPredictions()) {
+      out.printf(
+          Locale.ROOT,
+          "  figures from a uniform sample of %d of them (monitor.max-rows); outcomes counted in"
+              + " it%n",
+          r.getSampledRows());
+    }
     out.println("  " + metrics(r));
     if (r.hasBinary() && r.getBinary().getCalibrationCount() > 0) {
       Table calibration = new Table("  P(1) BIN", "ROWS", "MEAN P", "OBSERVED");

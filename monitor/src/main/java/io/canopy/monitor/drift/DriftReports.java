@@ -1,6 +1,7 @@
 package io.canopy.monitor.drift;
 
 import io.canopy.monitor.store.MonitorStore;
+import io.canopy.monitor.store.Scan;
 import io.canopy.monitor.store.Times;
 import io.canopy.proto.monitor.v1.DriftReport;
 import io.canopy.proto.monitor.v1.FeatureDrift;
@@ -25,19 +26,19 @@ public final class DriftReports {
 
   private final MonitorStore store;
   private final int baselineRows;
+  private final long maxRows;
   private final ReferenceSource references;
 
-  /** Live baselines only. */
-  public DriftReports(MonitorStore store, int baselineRows) {
-    this(store, baselineRows, ReferenceSource.NONE);
-  }
-
   /**
+   * @param maxRows a report compares at most about this many of the window's rows (a uniform sample
+   *     of them when there are more; {@link Scan})
    * @param references a version's reference sample, when it has one, is its baseline
    */
-  public DriftReports(MonitorStore store, int baselineRows, ReferenceSource references) {
+  public DriftReports(
+      MonitorStore store, int baselineRows, long maxRows, ReferenceSource references) {
     this.store = store;
     this.baselineRows = baselineRows;
+    this.maxRows = maxRows;
     this.references = references;
   }
 
@@ -90,8 +91,9 @@ public final class DriftReports {
       outputs[r] = output(baseline.get(r));
     }
     Column output = new Column("output", outputs);
-    long rows = count(model, version, start, endMillis, columns, output);
-    report.setRows(rows);
+    Counted counted = count(model, version, start, endMillis, columns, output);
+    long rows = counted.rows();
+    report.setRows(rows).setWindowRows(counted.scan().matched());
     if (rows == 0) {
       return report.setNote("no predictions after the baseline in this window").build();
     }
@@ -128,8 +130,9 @@ public final class DriftReports {
             .setEnd(Times.timestamp(endMillis))
             .setBaseline("reference")
             .setBaselineRows(sample.getRows());
-    long rows = count(model, version, start, endMillis, columns, null);
-    report.setRows(rows);
+    Counted counted = count(model, version, start, endMillis, columns, null);
+    long rows = counted.rows();
+    report.setRows(rows).setWindowRows(counted.scan().matched());
     if (rows == 0) {
       return report.setNote("no predictions in this window").build();
     }
@@ -145,8 +148,11 @@ public final class DriftReports {
         .build();
   }
 
-  /** Counts the window's records into the columns (and the output); returns how many. */
-  private long count(
+  /** What a count read: the window's scan, and the rows counted (all, or the sample). */
+  private record Counted(Scan scan, long rows) {}
+
+  /** Counts the window's records (or a sample of them) into the columns and the output. */
+  private Counted count(
       String model,
       long version,
       long start,
@@ -154,24 +160,25 @@ public final class DriftReports {
       Map<String, Column> columns,
       Column output) {
     long[] rows = {0};
-    store.predictions(
-        model,
-        version,
-        start,
-        end,
-        Long.MAX_VALUE,
-        record -> {
-          rows[0]++;
-          Map<String, Float> seen = byName(record);
-          for (var c : columns.entrySet()) {
-            Float v = seen.get(c.getKey());
-            c.getValue().add(v == null ? Double.NaN : v);
-          }
-          if (output != null) {
-            output.add(output(record));
-          }
-        });
-    return rows[0];
+    Scan scan =
+        store.sampled(
+            model,
+            version,
+            start,
+            end,
+            maxRows,
+            record -> {
+              rows[0]++;
+              Map<String, Float> seen = byName(record);
+              for (var c : columns.entrySet()) {
+                Float v = seen.get(c.getKey());
+                c.getValue().add(v == null ? Double.NaN : v);
+              }
+              if (output != null) {
+                output.add(output(record));
+              }
+            });
+    return new Counted(scan, rows[0]);
   }
 
   private static List<FeatureDrift> sorted(List<String> names, Map<String, Column> columns) {

@@ -46,9 +46,11 @@ public final class MonitorGrpcService extends MonitorServiceGrpc.MonitorServiceI
       MonitorStore store, MonitorConfig config, ReferenceSource references, Clock clock) {
     this.store = store;
     this.config = config;
-    this.quality = new QualityReports(store, config.joinWindow(), config.threshold());
-    this.comparisons = new Comparisons(store, config.joinWindow(), config.minOutcomes());
-    this.drift = new DriftReports(store, config.baselineRows(), references);
+    this.quality =
+        new QualityReports(store, config.joinWindow(), config.threshold(), config.maxRows());
+    this.comparisons =
+        new Comparisons(store, config.joinWindow(), config.minOutcomes(), config.maxRows());
+    this.drift = new DriftReports(store, config.baselineRows(), config.maxRows(), references);
     this.histories = new Histories(quality, drift);
     this.clock = clock;
   }

@@ -27,14 +27,18 @@ public final class Comparisons {
   private final MonitorStore store;
   private final Duration joinWindow;
   private final int minOutcomes;
+  private final long maxRows;
 
   /**
    * @param minOutcomes rows with an outcome each version needs before a verdict
+   * @param maxRows each version's rows are read up to about this many (a uniform sample by request
+   *     id when the window holds more: the same requests for both versions, so pairs stay pairs)
    */
-  public Comparisons(MonitorStore store, Duration joinWindow, int minOutcomes) {
+  public Comparisons(MonitorStore store, Duration joinWindow, int minOutcomes, long maxRows) {
     this.store = store;
     this.joinWindow = joinWindow;
     this.minOutcomes = minOutcomes;
+    this.maxRows = maxRows;
   }
 
   private record Key(String requestId, int row) {}
@@ -48,6 +52,7 @@ public final class Comparisons {
         start,
         end,
         joinWindow.toMillis(),
+        maxRows,
         j -> {
           if (j.outcome() != null) {
             rows.put(new Key(j.record().getRequestId(), j.record().getRow()), j);

@@ -99,6 +99,7 @@ final class Scored {
   QualityReport.Builder report(QualityReport.Builder report) {
     report
         .setPredictions(predictions)
+        .setSampledRows(predictions)
         .setWithOutcome(withOutcome)
         .setOutcomeShare(predictions == 0 ? 0 : (double) withOutcome / predictions);
     if (rows == 0) {

@@ -19,6 +19,7 @@ import java.sql.Statement;
 import java.sql.Types;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.function.Consumer;
 import org.flywaydb.core.Flyway;
 import org.sqlite.SQLiteConfig;
@@ -221,21 +222,24 @@ public final class MonitorStore implements AutoCloseable {
 
   /**
    * Each prediction of {@code version} made in [from, to), with its outcome when one was observed
-   * no later than {@code joinWindowMillis} after the prediction.
+   * no later than {@code joinWindowMillis} after the prediction; at most about {@code maxRows} of
+   * them (see {@link Scan}).
    */
-  public void joined(
+  public Scan joined(
       String model,
       long version,
       long fromMillis,
       long toMillis,
       long joinWindowMillis,
+      long maxRows,
       Consumer<Joined> each) {
-    read(
+    return read(
         c -> {
+          Scan scan = scan(c, model, version, fromMillis, toMillis, maxRows);
           try (PreparedStatement s =
               c.prepareStatement(
-                  "SELECT p.record, o.label, o.observed, o.request_id FROM predictions p"
-                      + " LEFT JOIN outcomes o ON o.model = p.model"
+                  "SELECT p.request_id, p.record, o.label, o.observed, o.request_id"
+                      + " FROM predictions p LEFT JOIN outcomes o ON o.model = p.model"
                       + " AND o.request_id = p.request_id AND o.row_index = p.row_index"
                       + " AND o.observed_at <= p.predicted_at + ?"
                       + " WHERE p.model = ? AND p.version = ?"
@@ -248,11 +252,14 @@ public final class MonitorStore implements AutoCloseable {
             s.setFetchSize(1000);
             try (ResultSet rs = s.executeQuery()) {
               while (rs.next()) {
-                PredictionRecord record = parse(rs.getBytes(1));
-                boolean hasOutcome = rs.getString(4) != null;
-                long label = rs.getLong(2);
+                if (!scan.keeps(rs.getString(1))) {
+                  continue; // not parsed: a sample costs what it keeps
+                }
+                PredictionRecord record = parse(rs.getBytes(2));
+                boolean hasOutcome = rs.getString(5) != null;
+                long label = rs.getLong(3);
                 boolean isLabel = !rs.wasNull();
-                double observed = rs.getDouble(3);
+                double observed = rs.getDouble(4);
                 Joined.Observed outcome =
                     !hasOutcome
                         ? null
@@ -263,7 +270,83 @@ public final class MonitorStore implements AutoCloseable {
               }
             }
           }
-          return null;
+          return scan;
+        });
+  }
+
+  /**
+   * Predictions of {@code version} made in [from, to), in no particular order; at most about {@code
+   * maxRows} of them (see {@link Scan}).
+   */
+  public Scan sampled(
+      String model,
+      long version,
+      long fromMillis,
+      long toMillis,
+      long maxRows,
+      Consumer<PredictionRecord> each) {
+    return read(
+        c -> {
+          Scan scan = scan(c, model, version, fromMillis, toMillis, maxRows);
+          try (PreparedStatement s =
+              c.prepareStatement(
+                  "SELECT request_id, record FROM predictions WHERE model = ? AND version = ?"
+                      + " AND predicted_at >= ? AND predicted_at < ?")) {
+            s.setString(1, model);
+            s.setLong(2, version);
+            s.setLong(3, fromMillis);
+            s.setLong(4, toMillis);
+            s.setFetchSize(1000);
+            try (ResultSet rs = s.executeQuery()) {
+              while (rs.next()) {
+                if (scan.keeps(rs.getString(1))) {
+                  each.accept(parse(rs.getBytes(2)));
+                }
+              }
+            }
+          }
+          return scan;
+        });
+  }
+
+  /** The window's row count, and the share of its rows a read of at most maxRows keeps. */
+  private static Scan scan(
+      Connection c, String model, long version, long fromMillis, long toMillis, long maxRows)
+      throws SQLException {
+    if (maxRows <= 0) {
+      throw new IllegalArgumentException("maxRows must be > 0, was " + maxRows);
+    }
+    try (PreparedStatement s =
+        c.prepareStatement(
+            "SELECT COUNT(*) FROM predictions WHERE model = ? AND version = ?"
+                + " AND predicted_at >= ? AND predicted_at < ?")) {
+      s.setString(1, model);
+      s.setLong(2, version);
+      s.setLong(3, fromMillis);
+      s.setLong(4, toMillis);
+      try (ResultSet rs = s.executeQuery()) {
+        rs.next();
+        long rows = rs.getLong(1);
+        return new Scan(rows, rows <= maxRows ? 1 : (double) maxRows / rows);
+      }
+    }
+  }
+
+  /** The earliest prediction time of {@code version}, if it has any stored. */
+  public OptionalLong earliest(String model, long version) {
+    return read(
+        c -> {
+          try (PreparedStatement s =
+              c.prepareStatement(
+                  "SELECT MIN(predicted_at) FROM predictions WHERE model = ? AND version = ?")) {
+            s.setString(1, model);
+            s.setLong(2, version);
+            try (ResultSet rs = s.executeQuery()) {
+              rs.next();
+              long millis = rs.getLong(1);
+              return rs.wasNull() ? OptionalLong.empty() : OptionalLong.of(millis);
+            }
+          }
         });
   }
 

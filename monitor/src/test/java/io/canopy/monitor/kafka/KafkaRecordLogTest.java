@@ -49,7 +49,8 @@ class KafkaRecordLogTest {
         }
         assertThat(store.predictionCount()).isEqualTo(2);
         List<Joined> rows = new ArrayList<>();
-        store.joined("m", 1, 0, Long.MAX_VALUE, Duration.ofDays(1).toMillis(), rows::add);
+        store.joined(
+            "m", 1, 0, Long.MAX_VALUE, Duration.ofDays(1).toMillis(), Long.MAX_VALUE, rows::add);
         assertThat(rows).allSatisfy(j -> assertThat(j.outcome()).isNotNull());
 
         log.appendPredictions(List.of(prediction("m", 1, "c", now, "binary:logistic", 0.5f)));

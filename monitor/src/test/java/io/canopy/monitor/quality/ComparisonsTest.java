@@ -53,7 +53,7 @@ class ComparisonsTest {
     }
     store.addPredictions(records);
     store.addOutcomes(outcomes);
-    return new Comparisons(store, Duration.ofDays(1), minOutcomes)
+    return new Comparisons(store, Duration.ofDays(1), minOutcomes, Long.MAX_VALUE)
         .compare("m", 1, 2, "1h", Duration.ofHours(1), NOW);
   }
 

@@ -148,15 +148,16 @@ class QualityAgainstPythonTest {
     try (MonitorStore store = MonitorStore.open(StoreSettings.sqlite(dir.resolve("r.db")))) {
       store.addPredictions(records);
       store.addOutcomes(outcomes);
-      QualityReports reports = new QualityReports(store, Duration.ofDays(7), 0.5);
+      QualityReports reports = new QualityReports(store, Duration.ofDays(7), 0.5, Long.MAX_VALUE);
       binary = reports.report("bin", 1, "1h", Duration.ofHours(1), NOW, List.of());
       multi = reports.report("multi", 4, "1h", Duration.ofHours(1), NOW, List.of());
       regression = reports.report("reg", 2, "1h", Duration.ofHours(1), NOW, List.of());
       drift =
-          new io.canopy.monitor.drift.DriftReports(store, 1000)
+          new io.canopy.monitor.drift.DriftReports(
+                  store, 1000, Long.MAX_VALUE, io.canopy.monitor.drift.ReferenceSource.NONE)
               .report("drift", 1, "1h", Duration.ofHours(1), NOW);
       comparison =
-          new Comparisons(store, Duration.ofDays(7), 100)
+          new Comparisons(store, Duration.ofDays(7), 100, Long.MAX_VALUE)
               .compare("bin", 1, 2, "1h", Duration.ofHours(1), NOW);
     }
     Path rows = dir.resolve("rows.csv");

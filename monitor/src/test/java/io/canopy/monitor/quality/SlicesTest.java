@@ -61,7 +61,7 @@ class SlicesTest {
       store.addPredictions(records);
       store.addOutcomes(outcomes);
       report =
-          new QualityReports(store, Duration.ofDays(1), 0.5)
+          new QualityReports(store, Duration.ofDays(1), 0.5, Long.MAX_VALUE)
               .report(
                   "m",
                   1,

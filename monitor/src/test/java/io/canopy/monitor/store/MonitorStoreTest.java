@@ -34,7 +34,7 @@ class MonitorStoreTest {
 
   private List<Joined> joined(long version, long from, long to, long joinWindow) {
     List<Joined> rows = new ArrayList<>();
-    store.joined("m", version, from, to, joinWindow, rows::add);
+    store.joined("m", version, from, to, joinWindow, Long.MAX_VALUE, rows::add);
     return rows;
   }
 
@@ -129,5 +129,44 @@ class MonitorStoreTest {
     assertThat(store.unmatchedOutcomes("m", 0, 10_000)).isZero(); // the old outcome went too
     assertThat(store.versions("m", 0, 5500)).isEmpty();
     assertThat(store.versions("m", 5500, 11_000)).containsExactly(1L);
+  }
+
+  @Test
+  void joined_windowOverMaxRows_readsTheSameUniformSampleForEveryVersionAndRead() {
+    List<io.canopy.proto.monitor.v1.PredictionRecord> records = new ArrayList<>();
+    for (int i = 0; i < 5000; i++) {
+      records.add(prediction("m", 1, "r" + i, 1000 + i, "binary:logistic", 0.5f));
+      records.add(prediction("m", 2, "r" + i, 1000 + i, "binary:logistic", 0.5f)); // a shadow
+    }
+    store.addPredictions(records);
+
+    List<String> v1 = new ArrayList<>();
+    Scan scan = store.joined("m", 1, 0, 10_000, DAY, 1000, j -> v1.add(j.record().getRequestId()));
+    List<String> v2 = new ArrayList<>();
+    store.joined("m", 2, 0, 10_000, DAY, 1000, j -> v2.add(j.record().getRequestId()));
+    List<String> again = new ArrayList<>();
+    store.sampled("m", 1, 0, 10_000, 1000, r -> again.add(r.getRequestId()));
+
+    assertThat(scan.matched()).isEqualTo(5000);
+    assertThat(scan.share()).isEqualTo(0.2);
+    assertThat(scan.whole()).isFalse();
+    assertThat(v1).hasSizeBetween(850, 1150);
+    assertThat(v2).containsExactlyInAnyOrderElementsOf(v1); // a shadow's pairs stay pairs
+    assertThat(again).containsExactlyInAnyOrderElementsOf(v1); // and figures do not flicker
+    // Under the bound, everything is read.
+    Scan whole = store.joined("m", 1, 0, 10_000, DAY, 5000, j -> {});
+    assertThat(whole.whole()).isTrue();
+  }
+
+  @Test
+  void earliest_firstPredictionOfTheVersion_orEmpty() {
+    store.addPredictions(
+        List.of(
+            prediction("m", 1, "a", 5000, "binary:logistic", 0.5f),
+            prediction("m", 1, "b", 3000, "binary:logistic", 0.5f),
+            prediction("m", 2, "c", 1000, "binary:logistic", 0.5f)));
+
+    assertThat(store.earliest("m", 1)).hasValue(3000);
+    assertThat(store.earliest("m", 3)).isEmpty();
   }
 }

@@ -2,6 +2,7 @@ package io.canopy.serving.recording;
 
 import io.canopy.monitor.log.AsyncWriter;
 import io.canopy.monitor.log.RecordLog;
+import io.canopy.monitor.log.Sampling;
 import io.canopy.proto.monitor.v1.PredictionRecord;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -30,6 +31,7 @@ public final class PredictionRecorder implements AutoCloseable {
   private final RecordingSettings settings;
   private final AsyncWriter<Capture> writer;
   private final RecordLog log;
+  private final Utf8Cache utf8 = new Utf8Cache(); // the writer's thread only
 
   private PredictionRecorder() {
     this.settings = RecordingSettings.off();
@@ -81,7 +83,12 @@ public final class PredictionRecorder implements AutoCloseable {
     List<PredictionRecord> records = new ArrayList<>();
     for (Capture c : batch) {
       ModelRecording model = settings.forModel(c.model());
-      RecordBuilder.records(c, model, id -> Sampling.sampled(id, model.sampleRate()), records::add);
+      RecordBuilder.records(
+          c,
+          model,
+          id -> Sampling.sampled(id, model.sampleRate(), Sampling.RECORDING),
+          utf8,
+          records::add);
     }
     if (!records.isEmpty()) {
       log.appendPredictions(records);

@@ -1,5 +1,6 @@
 package io.canopy.serving.recording;
 
+import com.google.protobuf.ByteString;
 import io.canopy.common.digest.Sha256;
 import io.canopy.monitor.store.Times;
 import io.canopy.proto.features.v1.EntityFeatures;
@@ -17,19 +18,26 @@ final class RecordBuilder {
 
   /**
    * Emits the records of the rows whose request is sampled ({@code sampled} decides per request
-   * id).
+   * id); {@code utf8} holds the encoded strings records repeat.
    */
   static void records(
       Capture c,
       ModelRecording settings,
       java.util.function.Predicate<String> sampled,
+      Utf8Cache utf8,
       Consumer<PredictionRecord> out) {
     int width = c.rowCount() == 0 ? 0 : c.rows().length / c.rowCount();
     List<String> names = c.featureNames();
     boolean[] recorded = new boolean[width];
+    ByteString[] encodedNames = new ByteString[width];
     for (int f = 0; f < width; f++) {
       recorded[f] = settings.records(name(names, f));
+      encodedNames[f] = utf8.of(name(names, f));
     }
+    ByteString model = utf8.of(c.model());
+    ByteString sha256 = utf8.of(c.sha256());
+    ByteString objective = utf8.of(c.objective());
+    ByteString output = utf8.of(c.output());
     List<RequestPart> parts =
         c.parts().isEmpty()
             ? List.of(
@@ -51,13 +59,13 @@ final class RecordBuilder {
                 .setRequestId(part.getRequestId())
                 .setRow(r)
                 .setTime(Times.timestamp(c.epochMillis()))
-                .setModel(c.model())
+                .setModelBytes(model)
                 .setVersion(c.version())
-                .setSha256(c.sha256())
-                .setObjective(c.objective())
-                .setRoute(part.getRoute())
+                .setSha256Bytes(sha256)
+                .setObjectiveBytes(objective)
+                .setRouteBytes(utf8.of(part.getRoute()))
                 .setShadow(part.getShadow())
-                .setOutput(c.output())
+                .setOutputBytes(output)
                 .setLatencyNanos(c.latencyNanos());
         EntityFeatures entity = c.entities() == null ? null : c.entities().getRows(row);
         if (entity != null) {
@@ -72,7 +80,7 @@ final class RecordBuilder {
           }
           RecordedFeature.Builder feature =
               RecordedFeature.newBuilder()
-                  .setName(name(names, f))
+                  .setNameBytes(encodedNames[f])
                   .setValue(c.rows()[row * width + f]);
           if (entity != null) {
             feature.setStatus(entity.getStatuses(f));

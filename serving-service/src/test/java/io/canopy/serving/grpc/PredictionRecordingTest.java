@@ -135,7 +135,7 @@ class PredictionRecordingTest {
     assertThat(recorder.awaitWritten(Duration.ofSeconds(30))).isTrue();
     List<PredictionRecord> records = new ArrayList<>();
     try (MonitorStore store = MonitorStore.open(StoreSettings.sqlite(db))) {
-      store.joined("bc", 1, 0, Long.MAX_VALUE, 0, j -> records.add(j.record()));
+      store.joined("bc", 1, 0, Long.MAX_VALUE, 0, Long.MAX_VALUE, j -> records.add(j.record()));
     }
     return records;
   }

@@ -43,7 +43,7 @@ class RecordBuilderTest {
 
   private static List<PredictionRecord> build(Capture c, ModelRecording settings) {
     List<PredictionRecord> out = new ArrayList<>();
-    RecordBuilder.records(c, settings, id -> !id.equals("skipped"), out::add);
+    RecordBuilder.records(c, settings, id -> !id.equals("skipped"), new Utf8Cache(), out::add);
     return out;
   }
 
@@ -155,19 +155,5 @@ class RecordBuilderTest {
     assertThat(r.getFeatures(2).getEventTime()).isEqualTo(t);
     PredictionRecord clear = build(c, new ModelRecording(1, Set.of(), Set.of(), false)).get(0);
     assertThat(clear.getEntityKey()).isEqualTo("c-1001");
-  }
-
-  @Test
-  void sampling_sameIdSameAnswer_andTheRateHolds() {
-    int sampled = 0;
-    for (int i = 0; i < 10_000; i++) {
-      String id = "req-" + i;
-      boolean first = Sampling.sampled(id, 0.25);
-      assertThat(Sampling.sampled(id, 0.25)).isEqualTo(first);
-      sampled += first ? 1 : 0;
-    }
-    assertThat(sampled).isBetween(2200, 2800);
-    assertThat(Sampling.sampled("x", 0)).isFalse();
-    assertThat(Sampling.sampled("x", 1)).isTrue();
   }
 }
