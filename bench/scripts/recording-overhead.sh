@@ -4,7 +4,10 @@
 #   serving single-row Predict, 1 client   (p50)
 #   gateway Predict, 64 clients            (throughput)
 # against each, and the median ratios on/off. Needs nothing else listening on 18xxx/19xxx/28xxx/29xxx.
-# Usage: bench/scripts/recording-overhead.sh [rounds] [seconds]
+# Usage: [SINK=store|kafka] [SAMPLE=1.0] bench/scripts/recording-overhead.sh [rounds] [seconds]
+# SINK=kafka starts a Kafka broker (bench/scripts/monitor-figures.sh broker) and points the "on"
+# suite's serving at it; nothing consumes the topic there (the aggregator runs elsewhere past one
+# machine: its cost is measured by monitor-figures.sh).
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 ROUNDS="${1:-3}"
@@ -14,9 +17,30 @@ PIDS=()
 # Each suite runs in its own process group, so stopping the group stops its JVM too.
 trap 'for p in "${PIDS[@]}"; do kill -- -"$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$WORK"' EXIT
 
+SINK="${SINK:-store}"
+SAMPLE="${SAMPLE:-1.0}"
+cat > "$WORK/on.yaml" <<YAML
+serving:
+  recording:
+    sink: $SINK
+    default:
+      sample-rate: $SAMPLE
+YAML
+if [ "$SINK" = kafka ]; then
+  setsid "$ROOT/bench/scripts/monitor-figures.sh" broker > "$WORK/broker.log" 2>&1 &
+  PIDS+=($!)
+  for _ in $(seq 1 300); do grep -q "^bootstrap " "$WORK/broker.log" && break; sleep 1; done
+  BOOTSTRAP="$(sed -n 's/^bootstrap //p' "$WORK/broker.log")"
+  [ -n "$BOOTSTRAP" ] || { cat "$WORK/broker.log"; exit 1; }
+  printf '    kafka:\n      bootstrap: %s\n' "$BOOTSTRAP" >> "$WORK/on.yaml"
+fi
+"$ROOT/canopy" build >/dev/null # once, before two launchers look
+
 start() { # name offset recording
   mkdir -p "$WORK/$1"
-  setsid bash -c 'cd "$0" && exec env "${@:1}"' "$WORK/$1" REGISTRY_GRPC_PORT=$(( $2 + 9100 )) REGISTRY_ADMIN_PORT=$(( $2 + 9101 )) \
+  local config=()
+  [ "$3" = true ] && config=(CANOPY_CONFIG="$WORK/on.yaml")
+  setsid bash -c 'cd "$0" && exec env "${@:1}"' "$WORK/$1" "${config[@]}" REGISTRY_GRPC_PORT=$(( $2 + 9100 )) REGISTRY_ADMIN_PORT=$(( $2 + 9101 )) \
     SERVING_GRPC_PORT=$(( $2 + 9200 )) SERVING_ADMIN_PORT=$(( $2 + 9201 )) \
     GATEWAY_HTTP_PORT=$(( $2 + 8080 )) GATEWAY_GRPC_PORT=$(( $2 + 9090 )) \
     MONITOR_GRPC_PORT=$(( $2 + 9300 )) MONITOR_ADMIN_PORT=$(( $2 + 9301 )) \

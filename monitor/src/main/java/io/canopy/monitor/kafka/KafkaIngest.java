@@ -3,7 +3,9 @@ package io.canopy.monitor.kafka;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.canopy.monitor.store.MonitorStore;
 import io.canopy.proto.monitor.v1.OutcomeRecord;
+import io.canopy.proto.monitor.v1.OutcomeRecordBatch;
 import io.canopy.proto.monitor.v1.PredictionRecord;
+import io.canopy.proto.monitor.v1.PredictionRecordBatch;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -53,7 +55,9 @@ public final class KafkaIngest implements AutoCloseable {
     p.put(ConsumerConfig.GROUP_ID_CONFIG, group);
     p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000);
+    // A message is a batch of up to ~512 KiB of records: a poll holds at most ~8 MiB of them.
+    p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 16);
+    p.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 8 * 1024 * 1024);
     p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
     p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
     KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p);
@@ -75,13 +79,13 @@ public final class KafkaIngest implements AutoCloseable {
           for (ConsumerRecord<byte[], byte[]> r : polled) {
             try {
               if (r.topic().equals(settings.predictionsTopic())) {
-                predictions.add(PredictionRecord.parseFrom(r.value()));
+                predictions.addAll(PredictionRecordBatch.parseFrom(r.value()).getRecordsList());
               } else {
-                outcomes.add(OutcomeRecord.parseFrom(r.value()));
+                outcomes.addAll(OutcomeRecordBatch.parseFrom(r.value()).getOutcomesList());
               }
             } catch (InvalidProtocolBufferException e) {
               LOG.warning(
-                  "skipping a message that is not a record: " + r.topic() + "@" + r.offset());
+                  "skipping a message that is not a record batch: " + r.topic() + "@" + r.offset());
             }
           }
           if (!predictions.isEmpty()) {

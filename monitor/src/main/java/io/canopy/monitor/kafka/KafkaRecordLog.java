@@ -3,10 +3,15 @@ package io.canopy.monitor.kafka;
 import com.google.protobuf.MessageLite;
 import io.canopy.monitor.log.RecordLog;
 import io.canopy.proto.monitor.v1.OutcomeRecord;
+import io.canopy.proto.monitor.v1.OutcomeRecordBatch;
 import io.canopy.proto.monitor.v1.PredictionRecord;
+import io.canopy.proto.monitor.v1.PredictionRecordBatch;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
@@ -17,12 +22,16 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
- * The record log on Kafka: an idempotent producer with {@code acks=all}, one message per record,
- * keyed by model. A batch returns once every message of it is acknowledged; a broker that is down
- * fails the batch within a few seconds (the caller, an AsyncWriter, counts it and backs off) rather
- * than blocking for the producer's default minute.
+ * The record log on Kafka: an idempotent producer with {@code acks=all}; each append becomes one
+ * message per model ({@link PredictionRecordBatch}, {@link OutcomeRecordBatch}, split at about
+ * {@value #MAX_MESSAGE_BYTES} bytes), keyed by the model. A batch returns once every message of it
+ * is acknowledged; a broker that is down fails the batch within a few seconds (the caller, an
+ * AsyncWriter, counts it and backs off) rather than blocking for the producer's default minute.
  */
 public final class KafkaRecordLog implements RecordLog {
+
+  /** A message stays well under the producer's and broker's default 1 MiB limit. */
+  static final int MAX_MESSAGE_BYTES = 512 * 1024;
 
   private final KafkaProducer<byte[], byte[]> producer;
   private final KafkaSettings settings;
@@ -48,25 +57,44 @@ public final class KafkaRecordLog implements RecordLog {
 
   @Override
   public void appendPredictions(List<PredictionRecord> records) {
-    List<Future<RecordMetadata>> sent = new ArrayList<>(records.size());
+    List<Future<RecordMetadata>> sent = new ArrayList<>();
+    Map<String, PredictionRecordBatch.Builder> byModel = new LinkedHashMap<>();
+    Map<String, Integer> bytes = new HashMap<>();
     for (PredictionRecord r : records) {
-      sent.add(send(settings.predictionsTopic(), r.getModel(), r));
+      int size = r.getSerializedSize();
+      if (bytes.merge(r.getModel(), size, Integer::sum) > MAX_MESSAGE_BYTES
+          && byModel.containsKey(r.getModel())) {
+        sent.add(send(settings.predictionsTopic(), r.getModel(), byModel.remove(r.getModel())));
+        bytes.put(r.getModel(), size);
+      }
+      byModel.computeIfAbsent(r.getModel(), m -> PredictionRecordBatch.newBuilder()).addRecords(r);
     }
+    byModel.forEach((model, batch) -> sent.add(send(settings.predictionsTopic(), model, batch)));
     await(sent);
   }
 
   @Override
   public void appendOutcomes(List<OutcomeRecord> outcomes) {
-    List<Future<RecordMetadata>> sent = new ArrayList<>(outcomes.size());
+    List<Future<RecordMetadata>> sent = new ArrayList<>();
+    Map<String, OutcomeRecordBatch.Builder> byModel = new LinkedHashMap<>();
+    Map<String, Integer> bytes = new HashMap<>();
     for (OutcomeRecord o : outcomes) {
-      sent.add(send(settings.outcomesTopic(), o.getModel(), o));
+      int size = o.getSerializedSize();
+      if (bytes.merge(o.getModel(), size, Integer::sum) > MAX_MESSAGE_BYTES
+          && byModel.containsKey(o.getModel())) {
+        sent.add(send(settings.outcomesTopic(), o.getModel(), byModel.remove(o.getModel())));
+        bytes.put(o.getModel(), size);
+      }
+      byModel.computeIfAbsent(o.getModel(), m -> OutcomeRecordBatch.newBuilder()).addOutcomes(o);
     }
+    byModel.forEach((model, batch) -> sent.add(send(settings.outcomesTopic(), model, batch)));
     await(sent);
   }
 
-  private Future<RecordMetadata> send(String topic, String model, MessageLite value) {
+  private Future<RecordMetadata> send(String topic, String model, MessageLite.Builder batch) {
     return producer.send(
-        new ProducerRecord<>(topic, model.getBytes(StandardCharsets.UTF_8), value.toByteArray()));
+        new ProducerRecord<>(
+            topic, model.getBytes(StandardCharsets.UTF_8), batch.build().toByteArray()));
   }
 
   private static void await(List<Future<RecordMetadata>> sent) {

@@ -61,6 +61,25 @@ class KafkaRecordLogTest {
         }
         assertThat(store.predictionCount()).isEqualTo(3);
 
+        // An append over the message limit is split (each message one model's, under ~512 KiB).
+        List<io.canopy.proto.monitor.v1.PredictionRecord> big = new ArrayList<>();
+        for (int i = 0; i < 3000; i++) {
+          var r = prediction(i % 10 == 0 ? "n" : "m", 1, "big" + i, now, "binary:logistic", 0.5f);
+          for (int f = 0; f < 40; f++) {
+            r = io.canopy.monitor.store.Records.withFeature(r, "feature_" + f, f);
+          }
+          big.add(r);
+        }
+        assertThat(big.stream().mapToLong(r -> r.getSerializedSize()).sum())
+            .isGreaterThan(3L * KafkaRecordLog.MAX_MESSAGE_BYTES);
+        log.appendPredictions(big);
+        try (KafkaIngest third = new KafkaIngest(settings, "canopy-monitor", store)) {
+          Await.until(
+              "3000 records ingested", Duration.ofSeconds(60), () -> third.ingested() == 3000);
+        }
+        assertThat(store.predictionCount()).isEqualTo(3003);
+        assertThat(store.hasModel("n")).isTrue();
+
         broker.stop();
         long start = System.nanoTime();
         assertThatThrownBy(
