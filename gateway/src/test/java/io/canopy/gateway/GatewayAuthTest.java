@@ -15,6 +15,7 @@ import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthGrpc;
 import io.grpc.stub.MetadataUtils;
 import java.net.http.HttpRequest;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
@@ -97,5 +98,44 @@ class GatewayAuthTest {
         .isEqualTo(200);
     assertThat(gw.get("/observe/health").statusCode()).isEqualTo(200);
     assertThat(gw.serving.predicts).hasSize(1);
+  }
+
+  @Test
+  void httpMonitorReadsAndOutcomes_needTheClientToken() throws Exception {
+    String outcomes = "{\"outcomes\": [{\"request_id\": \"r1\", \"label\": 1}]}";
+    for (String path :
+        List.of("/v1/models/m/quality", "/v1/models/m/drift", "/v1/models/m/compare")) {
+      assertThat(gw.get(path).statusCode()).as(path).isEqualTo(401);
+      int withToken =
+          gw.send(HttpRequest.newBuilder(gw.uri(path)).header("authorization", "Bearer " + TOKEN))
+              .statusCode();
+      assertThat(withToken).as(path).isNotIn(401, 403);
+    }
+    assertThat(gw.post("/v1/models/m/outcomes", outcomes).statusCode()).isEqualTo(401);
+    int withToken =
+        gw.send(
+                HttpRequest.newBuilder(gw.uri("/v1/models/m/outcomes"))
+                    .header("authorization", "Bearer " + TOKEN)
+                    .header("content-type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(outcomes)))
+            .statusCode();
+    assertThat(withToken).isNotIn(401, 403);
+  }
+
+  @Test
+  void grpcRecordOutcomes_withoutToken_isUnauthenticated() {
+    var request =
+        io.canopy.proto.monitor.v1.RecordOutcomesRequest.newBuilder()
+            .setModel("m")
+            .addOutcomes(
+                io.canopy.proto.monitor.v1.Outcome.newBuilder().setRequestId("r1").setLabel(1))
+            .build();
+    assertThatThrownBy(
+            () ->
+                io.canopy.proto.monitor.v1.OutcomeServiceGrpc.newBlockingStub(channel)
+                    .withDeadlineAfter(10, TimeUnit.SECONDS)
+                    .recordOutcomes(request))
+        .extracting(e -> Status.fromThrowable(e).getCode())
+        .isEqualTo(Status.Code.UNAUTHENTICATED);
   }
 }

@@ -35,6 +35,7 @@ import java.util.TreeMap;
  *     rows in a window (a uniform sample by request id when there are more), which bounds its time
  *     and memory
  * @param retention records older than this are deleted
+ * @param retentions per model ({@code monitor.models.<m>.retention}), a retention of its own
  * @param maxPredictions the store keeps at most this many predictions (oldest go first)
  * @param pruneInterval how often the store is pruned
  * @param slices per model, the features its quality is broken down by
@@ -63,6 +64,7 @@ public record MonitorConfig(
     double threshold,
     long maxRows,
     Duration retention,
+    Map<String, Duration> retentions,
     long maxPredictions,
     Duration pruneInterval,
     Map<String, List<Slice>> slices,
@@ -95,6 +97,13 @@ public record MonitorConfig(
     }
     tokens = List.copyOf(tokens);
     slices = Map.copyOf(slices);
+    retentions = Map.copyOf(retentions);
+    for (var r : retentions.entrySet()) {
+      if (r.getValue().isZero()) {
+        throw new IllegalArgumentException(
+            "monitor.models." + r.getKey() + ".retention: must be positive");
+      }
+    }
     Objects.requireNonNull(registryTarget, "monitor.registry.target");
     Objects.requireNonNull(registryTls, "monitor.registry.tls");
     Objects.requireNonNull(ingest, "monitor.ingest.kafka");
@@ -133,7 +142,11 @@ public record MonitorConfig(
                     .compareTo(Durations.parse(b, "monitor.windows")))
         .forEach(n -> ordered.put(n, Durations.parse(n, "monitor.windows")));
     Map<String, List<Slice>> slices = new TreeMap<>();
+    Map<String, Duration> retentions = new TreeMap<>();
     for (Config model : node.get("models").asNodeList().orElse(List.of())) {
+      if (model.get("retention").exists()) {
+        retentions.put(model.name(), ConfigLoader.duration(model, "retention"));
+      }
       List<Slice> list = new ArrayList<>();
       for (Config s : model.get("slices").asNodeList().orElse(List.of())) {
         list.add(
@@ -160,6 +173,7 @@ public record MonitorConfig(
         node.get("threshold").asDouble().orElse(0.5),
         ConfigLoader.intValue(node, "max-rows"),
         ConfigLoader.duration(node, "retention"),
+        retentions,
         node.get("max-predictions").asLong().orElse(5_000_000L),
         ConfigLoader.duration(node, "prune-interval"),
         slices,

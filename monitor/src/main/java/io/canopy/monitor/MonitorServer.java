@@ -18,7 +18,9 @@ import io.grpc.ServerBuilder;
 import io.helidon.metrics.api.Metrics;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -139,8 +141,11 @@ public final class MonitorServer implements AutoCloseable {
 
   private static void prune(MonitorStore store, MonitorConfig config, Clock clock) {
     try {
+      long now = clock.millis();
+      Map<String, Long> modelsBefore = new HashMap<>();
+      config.retentions().forEach((model, d) -> modelsBefore.put(model, now - d.toMillis()));
       long deleted =
-          store.prune(clock.millis() - config.retention().toMillis(), config.maxPredictions());
+          store.prune(now - config.retention().toMillis(), modelsBefore, config.maxPredictions());
       if (deleted > 0) {
         LOG.fine("pruned " + deleted + " prediction records");
       }

@@ -19,6 +19,7 @@ import java.sql.Statement;
 import java.sql.Types;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalLong;
 import java.util.function.Consumer;
 import org.flywaydb.core.Flyway;
@@ -405,22 +406,47 @@ public final class MonitorStore implements AutoCloseable {
   }
 
   /**
-   * Deletes predictions made and outcomes received before {@code beforeMillis}, then the oldest
-   * predictions beyond {@code maxPredictions}. Returns the predictions deleted.
+   * Deletes predictions made and outcomes received before {@code beforeMillis} — or, for a model in
+   * {@code modelsBefore}, before its own time — then the oldest predictions beyond {@code
+   * maxPredictions}. Returns the predictions deleted.
    */
-  public long prune(long beforeMillis, long maxPredictions) {
+  public long prune(long beforeMillis, Map<String, Long> modelsBefore, long maxPredictions) {
     return write(
         c -> {
-          long deleted;
-          try (PreparedStatement s =
-              c.prepareStatement("DELETE FROM predictions WHERE predicted_at < ?")) {
-            s.setLong(1, beforeMillis);
-            deleted = s.executeUpdate();
+          long deleted = 0;
+          for (var model : modelsBefore.entrySet()) {
+            for (String sql :
+                List.of(
+                    "DELETE FROM predictions WHERE model = ? AND predicted_at < ?",
+                    "DELETE FROM outcomes WHERE model = ? AND received_at < ?")) {
+              try (PreparedStatement s = c.prepareStatement(sql)) {
+                s.setString(1, model.getKey());
+                s.setLong(2, model.getValue());
+                int rows = s.executeUpdate();
+                deleted += sql.contains("predictions") ? rows : 0;
+              }
+            }
           }
-          try (PreparedStatement s =
-              c.prepareStatement("DELETE FROM outcomes WHERE received_at < ?")) {
-            s.setLong(1, beforeMillis);
-            s.executeUpdate();
+          // Every other model: the common retention.
+          String others =
+              modelsBefore.isEmpty()
+                  ? ""
+                  : " AND model NOT IN ("
+                      + String.join(", ", java.util.Collections.nCopies(modelsBefore.size(), "?"))
+                      + ")";
+          for (String sql :
+              List.of(
+                  "DELETE FROM predictions WHERE predicted_at < ?" + others,
+                  "DELETE FROM outcomes WHERE received_at < ?" + others)) {
+            try (PreparedStatement s = c.prepareStatement(sql)) {
+              s.setLong(1, beforeMillis);
+              int i = 2;
+              for (String model : modelsBefore.keySet()) {
+                s.setString(i++, model);
+              }
+              int rows = s.executeUpdate();
+              deleted += sql.contains("predictions") ? rows : 0;
+            }
           }
           try (PreparedStatement s =
               c.prepareStatement(

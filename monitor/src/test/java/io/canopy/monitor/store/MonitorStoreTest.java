@@ -122,13 +122,44 @@ class MonitorStoreTest {
     store.addPredictions(records);
     store.addOutcomes(List.of(label("m", "r0", 1, 500)));
 
-    long deleted = store.prune(2500, 5);
+    long deleted = store.prune(2500, java.util.Map.of(), 5);
 
     assertThat(deleted).isEqualTo(5); // r0, r1 by age; r2..r4 beyond the cap of 5
     assertThat(store.predictionCount()).isEqualTo(5);
     assertThat(store.unmatchedOutcomes("m", 0, 10_000)).isZero(); // the old outcome went too
     assertThat(store.versions("m", 0, 5500)).isEmpty();
     assertThat(store.versions("m", 5500, 11_000)).containsExactly(1L);
+  }
+
+  @Test
+  void prune_modelWithItsOwnRetention_keepsOrDropsByIt_othersByTheCommonOne() {
+    store.addPredictions(
+        List.of(
+            prediction("short", 1, "s-old", 1000, "binary:logistic", 0.5f),
+            prediction("short", 1, "s-new", 9000, "binary:logistic", 0.5f),
+            prediction("long", 1, "l-old", 1000, "binary:logistic", 0.5f),
+            prediction("other", 1, "o-old", 1000, "binary:logistic", 0.5f),
+            prediction("other", 1, "o-mid", 4000, "binary:logistic", 0.5f)));
+    store.addOutcomes(List.of(label("short", "s-old", 1, 1000), label("long", "l-old", 1, 1000)));
+
+    // Common: before 2000. short: before 5000 (a shorter retention). long: before 0 (longer).
+    long deleted = store.prune(2000, java.util.Map.of("short", 5000L, "long", 0L), Long.MAX_VALUE);
+
+    assertThat(deleted).isEqualTo(2); // s-old (its own), o-old (the common one)
+    assertThat(store.versions("short", 0, 10_000)).containsExactly(1L);
+    assertThat(joined("short", 0, 10_000))
+        .extracting(j -> j.record().getRequestId())
+        .containsExactly("s-new");
+    assertThat(store.hasModel("long")).isTrue(); // kept past the common retention
+    assertThat(store.unmatchedOutcomes("long", 0, 10_000)).isZero(); // its outcome too
+    assertThat(store.unmatchedOutcomes("short", 0, 10_000)).isZero(); // s-old's went with it
+    assertThat(store.predictionCount()).isEqualTo(3);
+  }
+
+  private List<Joined> joined(String model, long from, long to) {
+    List<Joined> rows = new ArrayList<>();
+    store.joined(model, 1, from, to, DAY, Long.MAX_VALUE, rows::add);
+    return rows;
   }
 
   @Test
