@@ -74,15 +74,10 @@ final class MetricsRefresh implements Runnable {
         for (long version : store.versions(model, start, end)) {
           Computed previous = shorter.get(version);
           Computed figures;
+          long unmatched;
           if (previous != null && previous.coversAllRows()) {
             figures = previous;
-            put(
-                values,
-                "unmatched_outcomes",
-                model,
-                version,
-                window.getKey(),
-                store.unmatchedOutcomes(model, start, end));
+            unmatched = store.unmatchedOutcomes(model, start, end); // the window's own
           } else {
             QualityReport q =
                 quality.report(model, version, window.getKey(), window.getValue(), end, List.of());
@@ -90,14 +85,9 @@ final class MetricsRefresh implements Runnable {
             long earliest = store.earliest(model, version).orElse(end);
             figures = new Computed(q, d, earliest >= start);
             shorter.put(version, figures);
-            put(
-                values,
-                "unmatched_outcomes",
-                model,
-                version,
-                window.getKey(),
-                q.getUnmatchedOutcomes());
+            unmatched = q.getUnmatchedOutcomes();
           }
+          put(values, "unmatched_outcomes", model, version, window.getKey(), unmatched);
           publish(values, model, version, window.getKey(), figures);
         }
       }

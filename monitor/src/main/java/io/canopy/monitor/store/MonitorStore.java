@@ -234,44 +234,30 @@ public final class MonitorStore implements AutoCloseable {
       long joinWindowMillis,
       long maxRows,
       Consumer<Joined> each) {
-    return read(
-        c -> {
-          Scan scan = scan(c, model, version, fromMillis, toMillis, maxRows);
-          try (PreparedStatement s =
-              c.prepareStatement(
-                  "SELECT p.request_id, p.record, o.label, o.observed, o.request_id"
-                      + " FROM predictions p LEFT JOIN outcomes o ON o.model = p.model"
-                      + " AND o.request_id = p.request_id AND o.row_index = p.row_index"
-                      + " AND o.observed_at <= p.predicted_at + ?"
-                      + " WHERE p.model = ? AND p.version = ?"
-                      + " AND p.predicted_at >= ? AND p.predicted_at < ?")) {
-            s.setLong(1, joinWindowMillis);
-            s.setString(2, model);
-            s.setLong(3, version);
-            s.setLong(4, fromMillis);
-            s.setLong(5, toMillis);
-            s.setFetchSize(1000);
-            try (ResultSet rs = s.executeQuery()) {
-              while (rs.next()) {
-                if (!scan.keeps(rs.getString(1))) {
-                  continue; // not parsed: a sample costs what it keeps
-                }
-                PredictionRecord record = parse(rs.getBytes(2));
-                boolean hasOutcome = rs.getString(5) != null;
-                long label = rs.getLong(3);
-                boolean isLabel = !rs.wasNull();
-                double observed = rs.getDouble(4);
-                Joined.Observed outcome =
-                    !hasOutcome
-                        ? null
-                        : isLabel
-                            ? new Joined.Observed(true, label, Double.NaN)
-                            : new Joined.Observed(false, 0, observed);
-                each.accept(new Joined(record, outcome));
-              }
-            }
-          }
-          return scan;
+    return window(
+        "SELECT p.request_id, p.record, o.label, o.observed, o.request_id"
+            + " FROM predictions p LEFT JOIN outcomes o ON o.model = p.model"
+            + " AND o.request_id = p.request_id AND o.row_index = p.row_index"
+            + " AND o.observed_at <= p.predicted_at + ?",
+        OptionalLong.of(joinWindowMillis),
+        model,
+        version,
+        fromMillis,
+        toMillis,
+        maxRows,
+        rs -> {
+          PredictionRecord record = parse(rs.getBytes(2));
+          boolean hasOutcome = rs.getString(5) != null;
+          long label = rs.getLong(3);
+          boolean isLabel = !rs.wasNull();
+          double observed = rs.getDouble(4);
+          Joined.Observed outcome =
+              !hasOutcome
+                  ? null
+                  : isLabel
+                      ? new Joined.Observed(true, label, Double.NaN)
+                      : new Joined.Observed(false, 0, observed);
+          each.accept(new Joined(record, outcome));
         });
   }
 
@@ -286,22 +272,57 @@ public final class MonitorStore implements AutoCloseable {
       long toMillis,
       long maxRows,
       Consumer<PredictionRecord> each) {
+    return window(
+        "SELECT p.request_id, p.record FROM predictions p",
+        OptionalLong.empty(),
+        model,
+        version,
+        fromMillis,
+        toMillis,
+        maxRows,
+        rs -> each.accept(parse(rs.getBytes(2))));
+  }
+
+  @FunctionalInterface
+  private interface RowReader {
+    void read(ResultSet rs) throws SQLException;
+  }
+
+  /**
+   * The one windowed read: {@code selectFrom} (its first two columns the request id and the record,
+   * {@code p} the predictions; its one parameter, when it has one, {@code parameter}) over the
+   * version's rows in [from, to), each row the {@link Scan} keeps handed to {@code reader}; the
+   * others are never parsed.
+   */
+  private Scan window(
+      String selectFrom,
+      OptionalLong parameter,
+      String model,
+      long version,
+      long fromMillis,
+      long toMillis,
+      long maxRows,
+      RowReader reader) {
+    String sql =
+        selectFrom
+            + " WHERE p.model = ? AND p.version = ? AND p.predicted_at >= ? AND p.predicted_at < ?";
     return read(
         c -> {
           Scan scan = scan(c, model, version, fromMillis, toMillis, maxRows);
-          try (PreparedStatement s =
-              c.prepareStatement(
-                  "SELECT request_id, record FROM predictions WHERE model = ? AND version = ?"
-                      + " AND predicted_at >= ? AND predicted_at < ?")) {
-            s.setString(1, model);
-            s.setLong(2, version);
-            s.setLong(3, fromMillis);
-            s.setLong(4, toMillis);
+          try (PreparedStatement s = c.prepareStatement(sql)) {
+            int i = 1;
+            if (parameter.isPresent()) {
+              s.setLong(i++, parameter.getAsLong());
+            }
+            s.setString(i++, model);
+            s.setLong(i++, version);
+            s.setLong(i++, fromMillis);
+            s.setLong(i, toMillis);
             s.setFetchSize(1000);
             try (ResultSet rs = s.executeQuery()) {
               while (rs.next()) {
-                if (scan.keeps(rs.getString(1))) {
-                  each.accept(parse(rs.getBytes(2)));
+                if (scan.keeps(rs.getString(1))) { // a row left out is never parsed
+                  reader.read(rs);
                 }
               }
             }
