@@ -26,14 +26,17 @@ class MetricsRefreshTest {
 
   @TempDir Path dir;
 
+  private static MonitorConfig config(Path db, Map<String, String> more) {
+    Map<String, String> values = new java.util.HashMap<>(more);
+    values.put("monitor.store.sqlite", db.toString());
+    values.put("monitor.drift.baseline-rows", "10");
+    return MonitorConfig.create(TestConfig.from(values, "monitor.yaml"));
+  }
+
   @Test
   void figures_perVersionAndWindow_forEveryModelWithPredictions() {
     Path db = dir.resolve("r.db");
-    MonitorConfig config =
-        MonitorConfig.create(
-            TestConfig.from(
-                Map.of("monitor.store.sqlite", db.toString(), "monitor.drift.baseline-rows", "10"),
-                "monitor.yaml"));
+    MonitorConfig config = config(db, Map.of());
     try (MonitorStore store = MonitorStore.open(StoreSettings.sqlite(db))) {
       List<PredictionRecord> records = new ArrayList<>();
       List<OutcomeRecord> outcomes = new ArrayList<>();
@@ -78,11 +81,7 @@ class MetricsRefreshTest {
   @Test
   void figures_longerWindowWithOlderRows_isComputed_andOneWithTheSameRows_reused() {
     Path db = dir.resolve("w.db");
-    MonitorConfig config =
-        MonitorConfig.create(
-            TestConfig.from(
-                Map.of("monitor.store.sqlite", db.toString(), "monitor.drift.baseline-rows", "10"),
-                "monitor.yaml"));
+    MonitorConfig config = config(db, Map.of());
     try (MonitorStore store = MonitorStore.open(StoreSettings.sqlite(db))) {
       List<PredictionRecord> records = new ArrayList<>();
       List<OutcomeRecord> outcomes = new ArrayList<>();
@@ -120,14 +119,7 @@ class MetricsRefreshTest {
   @Test
   void figures_windowOverMaxRows_countEveryPrediction_computedFromASample() {
     Path db = dir.resolve("s.db");
-    MonitorConfig config =
-        MonitorConfig.create(
-            TestConfig.from(
-                Map.of(
-                    "monitor.store.sqlite", db.toString(),
-                    "monitor.drift.baseline-rows", "10",
-                    "monitor.max-rows", "1000"),
-                "monitor.yaml"));
+    MonitorConfig config = config(db, Map.of("monitor.max-rows", "1000"));
     try (MonitorStore store = MonitorStore.open(StoreSettings.sqlite(db))) {
       List<PredictionRecord> records = new ArrayList<>();
       List<OutcomeRecord> outcomes = new ArrayList<>();
