@@ -1,0 +1,93 @@
+package io.canopy.lightgbm;
+
+/**
+ * One tree of a LightGBM model, as the file states it. Internal nodes are numbered 0 to {@code
+ * numLeaves - 2} (the root is 0), leaves 0 to {@code numLeaves - 1}; a child {@code c >= 0} is an
+ * internal node, {@code c < 0} the leaf {@code ~c}. The parser has checked that every node and leaf
+ * is reached from the root exactly once, so a walk always ends at a leaf.
+ *
+ * @param decisionType per node: bit 0 categorical, bit 1 missing values go left, bits 2-3 the
+ *     missing type (0 none, 1 zero, 2 NaN)
+ * @param threshold per node: the split value, or for a categorical node the index of its category
+ *     set in {@code catBoundaries}
+ * @param catBoundaries where each category set starts in {@code catThreshold} (one more than sets)
+ * @param catThreshold the category sets as 32-bit words of a bitset (bit {@code c}: category c goes
+ *     left)
+ * @param linear whether leaves hold linear models ({@code linear_tree}): leaf values alone do not
+ *     give its output
+ */
+public record Tree(
+    int numLeaves,
+    int[] splitFeature,
+    double[] threshold,
+    int[] decisionType,
+    int[] leftChild,
+    int[] rightChild,
+    double[] leafValue,
+    int[] catBoundaries,
+    int[] catThreshold,
+    boolean linear,
+    double shrinkage) {
+
+  /** Missing type "none": NaN is read as 0 and compared as a number. */
+  public static final int MISSING_NONE = 0;
+
+  /** Missing type "zero": 0 (and NaN, read as 0) takes the default direction. */
+  public static final int MISSING_ZERO = 1;
+
+  /** Missing type "NaN": NaN takes the default direction. */
+  public static final int MISSING_NAN = 2;
+
+  /** LightGBM's kZeroThreshold: |x| at most this counts as zero. */
+  public static final double ZERO_THRESHOLD = 1e-35;
+
+  public boolean categorical(int node) {
+    return (decisionType[node] & 1) != 0;
+  }
+
+  public boolean defaultLeft(int node) {
+    return (decisionType[node] & 2) != 0;
+  }
+
+  public int missingType(int node) {
+    return (decisionType[node] >> 2) & 3;
+  }
+
+  /** The leaf {@code row} ends in, by LightGBM's decision rules (tree.h). */
+  public int leaf(double[] row) {
+    if (numLeaves == 1) {
+      return 0;
+    }
+    int node = 0;
+    while (node >= 0) {
+      node = goesLeft(node, row[splitFeature[node]]) ? leftChild[node] : rightChild[node];
+    }
+    return ~node;
+  }
+
+  private boolean goesLeft(int node, double value) {
+    if (categorical(node)) {
+      if (Double.isNaN(value)) {
+        return false;
+      }
+      int category = (int) value; // toward zero, as C++'s static_cast<int>: -0.5 is category 0
+      if (category < 0) {
+        return false;
+      }
+      int set = (int) threshold[node];
+      int from = catBoundaries[set];
+      int words = catBoundaries[set + 1] - from;
+      int word = category / 32;
+      return word < words && ((catThreshold[from + word] >>> (category % 32)) & 1) != 0;
+    }
+    int missing = missingType(node);
+    if (Double.isNaN(value) && missing != MISSING_NAN) {
+      value = 0.0;
+    }
+    if ((missing == MISSING_ZERO && Math.abs(value) <= ZERO_THRESHOLD)
+        || (missing == MISSING_NAN && Double.isNaN(value))) {
+      return defaultLeft(node);
+    }
+    return value <= threshold[node];
+  }
+}

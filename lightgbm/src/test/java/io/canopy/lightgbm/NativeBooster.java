@@ -1,0 +1,85 @@
+package io.canopy.lightgbm;
+
+import com.microsoft.ml.lightgbm.SWIGTYPE_p_double;
+import com.microsoft.ml.lightgbm.SWIGTYPE_p_float;
+import com.microsoft.ml.lightgbm.SWIGTYPE_p_int;
+import com.microsoft.ml.lightgbm.SWIGTYPE_p_long_long;
+import com.microsoft.ml.lightgbm.SWIGTYPE_p_p_void;
+import com.microsoft.ml.lightgbm.SWIGTYPE_p_void;
+import com.microsoft.ml.lightgbm.lightgbmlib;
+import io.github.metarank.lightgbm4j.LGBMBooster;
+
+/**
+ * LightGBM's C API through lightgbm4j's SWIG bindings, with output buffers sized by LightGBM itself
+ * ({@code LGBM_BoosterCalcNumPredict}). lightgbm4j's own {@code predictForMat} sizes its buffer as
+ * two values per row (times the iterations for leaf indices): a model with three or more classes
+ * writes past it and corrupts the heap (found here: "double free or corruption").
+ */
+final class NativeBooster implements AutoCloseable {
+
+  /** C_API_PREDICT_NORMAL, RAW_SCORE, LEAF_INDEX, CONTRIB. */
+  static final int NORMAL = 0;
+
+  static final int RAW = 1;
+  static final int LEAF = 2;
+  static final int CONTRIB = 3;
+
+  private final SWIGTYPE_p_void handle;
+  private final int features;
+
+  NativeBooster(String text, int features) throws Exception {
+    LGBMBooster.loadNative();
+    SWIGTYPE_p_p_void out = lightgbmlib.new_voidpp();
+    SWIGTYPE_p_int iterations = lightgbmlib.new_intp();
+    check(lightgbmlib.LGBM_BoosterLoadModelFromString(text, iterations, out));
+    this.handle = lightgbmlib.voidpp_value(out);
+    this.features = features;
+  }
+
+  double[] predict(float[] rows, int count, int type) {
+    SWIGTYPE_p_long_long length = lightgbmlib.new_int64_tp();
+    check(lightgbmlib.LGBM_BoosterCalcNumPredict(handle, count, type, 0, -1, length));
+    long size = lightgbmlib.int64_tp_value(length);
+    SWIGTYPE_p_double out = lightgbmlib.new_doubleArray(size);
+    SWIGTYPE_p_float data = lightgbmlib.new_floatArray(rows.length);
+    try {
+      for (int i = 0; i < rows.length; i++) {
+        lightgbmlib.floatArray_setitem(data, i, rows[i]);
+      }
+      check(
+          lightgbmlib.LGBM_BoosterPredictForMat(
+              handle,
+              lightgbmlib.float_to_voidp_ptr(data),
+              lightgbmlib.C_API_DTYPE_FLOAT32,
+              count,
+              features,
+              1,
+              type,
+              0,
+              -1,
+              "",
+              length,
+              out));
+      double[] values = new double[(int) lightgbmlib.int64_tp_value(length)];
+      for (int i = 0; i < values.length; i++) {
+        values[i] = lightgbmlib.doubleArray_getitem(out, i);
+      }
+      return values;
+    } finally {
+      lightgbmlib.delete_floatArray(data);
+      lightgbmlib.delete_doubleArray(out);
+      lightgbmlib.delete_int64_tp(length);
+    }
+  }
+
+  private static void check(int rc) {
+    if (rc != 0) {
+      throw new IllegalStateException("LightGBM: " + lightgbmlib.LGBM_GetLastError());
+    }
+  }
+
+  @Override
+  public void close() {
+    lightgbmlib.LGBM_BoosterFree(handle);
+  }
+}
