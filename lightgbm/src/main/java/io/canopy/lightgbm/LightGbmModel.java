@@ -56,4 +56,11 @@ public record LightGbmModel(
     }
     return scores;
   }
+
+  /** The outputs of one row, as LightGBM's normal prediction gives them ({@link Outputs}). */
+  public double[] predict(double[] row) {
+    double[] scores = rawScores(row);
+    Outputs.apply(this, scores);
+    return scores;
+  }
 }

@@ -24,6 +24,17 @@ class LightGbmTextTest {
         Arguments.of("regression", "objective=regression num_leaves=31"),
         Arguments.of("regression", "objective=huber num_leaves=31"),
         Arguments.of("count", "objective=poisson num_leaves=15"),
+        Arguments.of("positive", "objective=gamma num_leaves=15"),
+        Arguments.of("count", "objective=tweedie num_leaves=15"),
+        Arguments.of("regression", "objective=regression_l1 num_leaves=15"),
+        Arguments.of("regression", "objective=fair num_leaves=15"),
+        Arguments.of("regression", "objective=quantile alpha=0.8 num_leaves=15"),
+        Arguments.of("count", "objective=mape num_leaves=15"),
+        Arguments.of("count", "objective=regression reg_sqrt=true num_leaves=15"),
+        Arguments.of("binary", "objective=cross_entropy num_leaves=15"),
+        Arguments.of("binary", "objective=cross_entropy_lambda num_leaves=15"),
+        Arguments.of("binary", "objective=binary sigmoid=0.7 num_leaves=15"),
+        Arguments.of("rank", "objective=rank_xendcg num_leaves=15"),
         Arguments.of("rank", "objective=lambdarank num_leaves=15"),
         Arguments.of(
             "binary",
@@ -58,10 +69,12 @@ class LightGbmTextTest {
 
       assertThat(model.featureNames()).containsExactly("f0", "f1", "f2", "f3", "f4", "f5");
       assertThat(model.trees()).hasSize(20 * model.treesPerIteration());
-      assertThat(model.objective().name()).isEqualTo(parameters.split("[= ]")[1]);
+
       float[] rows = probeRows(trained.features);
       int count = rows.length / trained.features;
       double[] expected = trained.predict(rows, count, NativeBooster.RAW);
+      double[] outputs = trained.predict(rows, count, NativeBooster.NORMAL);
+      assertThat(Outputs.supports(model.objective())).isTrue();
       double[] leaves = trained.predict(rows, count, NativeBooster.LEAF);
       int k = model.treesPerIteration();
       for (int r = 0; r < count; r++) {
@@ -72,6 +85,12 @@ class LightGbmTextTest {
         double[] scores = model.rawScores(row);
         for (int c = 0; c < k; c++) {
           assertThat(scores[c]).as("row %d class %d", r, c).isEqualTo(expected[r * k + c]);
+        }
+        double[] predicted = model.predict(row);
+        for (int c = 0; c < k; c++) {
+          assertThat(predicted[c])
+              .as("row %d class %d output", r, c)
+              .isCloseTo(outputs[r * k + c], org.assertj.core.data.Offset.offset(1e-12));
         }
         for (int t = 0; t < model.trees().size(); t++) {
           assertThat(model.trees().get(t).leaf(row))

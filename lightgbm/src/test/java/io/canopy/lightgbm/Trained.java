@@ -29,7 +29,7 @@ final class Trained implements AutoCloseable {
   /**
    * Trains on {@code rows} generated rows.
    *
-   * @param labels "binary", "multiclass3", "regression", "count", "rank"
+   * @param labels "binary", "multiclass3", "regression", "count", "positive", "rank"
    * @param parameters LightGBM parameters, e.g. "objective=binary num_leaves=15"
    */
   static Trained train(String labels, String parameters, int rows, int iterations, long seed)
@@ -51,6 +51,7 @@ final class Trained implements AutoCloseable {
             case "multiclass3" -> signal < -0.5 ? 0 : signal < 0.8 ? 1 : 2;
             case "regression" -> (float) signal;
             case "count" -> (float) Math.floor(Math.exp(Math.min(3, signal)));
+            case "positive" -> (float) Math.exp(Math.min(3, signal));
             case "rank" -> (float) Math.max(0, Math.min(3, Math.round(signal + 1)));
             default -> throw new IllegalArgumentException(labels);
           };
