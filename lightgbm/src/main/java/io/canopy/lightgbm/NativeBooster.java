@@ -10,33 +10,55 @@ import com.microsoft.ml.lightgbm.lightgbmlib;
 import io.github.metarank.lightgbm4j.LGBMBooster;
 
 /**
- * LightGBM's C API through lightgbm4j's SWIG bindings, with output buffers sized by LightGBM itself
- * ({@code LGBM_BoosterCalcNumPredict}). lightgbm4j's own {@code predictForMat} sizes its buffer as
- * two values per row (times the iterations for leaf indices): a model with three or more classes
- * writes past it and corrupts the heap (found here: "double free or corruption").
+ * A model loaded by LightGBM's own native library (its C API through lightgbm4j's SWIG bindings),
+ * with output buffers sized by LightGBM itself ({@code LGBM_BoosterCalcNumPredict}). lightgbm4j's
+ * own {@code predictForMat} sizes its buffer as two values per row (times the iterations for leaf
+ * indices): a model with three or more classes writes past it and corrupts the heap (found in this
+ * module's tests: "double free or corruption"), so it is never used. Only for bytes that {@link
+ * LightGbmText} has accepted; in a serving process only for files the registry validated.
+ * Predictions may run from many threads at once; {@link #close} only when none is running.
  */
-final class NativeBooster implements AutoCloseable {
+public final class NativeBooster implements AutoCloseable {
 
-  /** C_API_PREDICT_NORMAL, RAW_SCORE, LEAF_INDEX, CONTRIB. */
-  static final int NORMAL = 0;
+  /** LightGBM's C_API_PREDICT_NORMAL: the objective's outputs. */
+  public static final int NORMAL = 0;
 
-  static final int RAW = 1;
-  static final int LEAF = 2;
-  static final int CONTRIB = 3;
+  /** C_API_PREDICT_RAW_SCORE: the raw scores (margins). */
+  public static final int RAW = 1;
+
+  /** C_API_PREDICT_LEAF_INDEX: one leaf index per tree. */
+  public static final int LEAF = 2;
+
+  /** C_API_PREDICT_CONTRIB: SHAP contributions, features + 1 (the bias) per class. */
+  public static final int CONTRIB = 3;
+
+  /** Every prediction on one thread: the caller's pool decides the parallelism. */
+  private static final String PREDICT_PARAMETERS = "num_threads=1";
 
   private final SWIGTYPE_p_void handle;
   private final int features;
 
-  NativeBooster(String text, int features) throws Exception {
+  /**
+   * Loads {@code text} with LightGBM's parser.
+   *
+   * @throws IllegalStateException when LightGBM refuses it (with LightGBM's message)
+   */
+  public NativeBooster(String text, int features) throws java.io.IOException {
     LGBMBooster.loadNative();
     SWIGTYPE_p_p_void out = lightgbmlib.new_voidpp();
     SWIGTYPE_p_int iterations = lightgbmlib.new_intp();
-    check(lightgbmlib.LGBM_BoosterLoadModelFromString(text, iterations, out));
-    this.handle = lightgbmlib.voidpp_value(out);
+    try {
+      check(lightgbmlib.LGBM_BoosterLoadModelFromString(text, iterations, out));
+      this.handle = lightgbmlib.voidpp_value(out);
+    } finally {
+      lightgbmlib.delete_intp(iterations);
+      lightgbmlib.delete_voidpp(out);
+    }
     this.features = features;
   }
 
-  double[] predict(float[] rows, int count, int type) {
+  /** LightGBM's predictions of {@code count} row-major rows, {@code type} one of NORMAL ... */
+  public double[] predict(float[] rows, int count, int type) {
     SWIGTYPE_p_long_long length = lightgbmlib.new_int64_tp();
     check(lightgbmlib.LGBM_BoosterCalcNumPredict(handle, count, type, 0, -1, length));
     long size = lightgbmlib.int64_tp_value(length);
@@ -57,7 +79,7 @@ final class NativeBooster implements AutoCloseable {
               type,
               0,
               -1,
-              "",
+              PREDICT_PARAMETERS,
               length,
               out));
       double[] values = new double[(int) lightgbmlib.int64_tp_value(length)];
