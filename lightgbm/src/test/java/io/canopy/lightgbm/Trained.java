@@ -10,11 +10,11 @@ import java.util.Random;
  * LightGBM's predictions, for the tests. Rows have missing values (NaN), zeros, negatives, and for
  * categorical models small non-negative integers in the categorical columns.
  */
-final class Trained implements AutoCloseable {
+public final class Trained implements AutoCloseable {
 
-  final String text;
+  public final String text;
   final NativeBooster booster;
-  final int features;
+  public final int features;
 
   private Trained(String text, NativeBooster booster, int features) {
     this.text = text;
@@ -22,7 +22,7 @@ final class Trained implements AutoCloseable {
     this.features = features;
   }
 
-  byte[] bytes() {
+  public byte[] bytes() {
     return text.getBytes(StandardCharsets.UTF_8);
   }
 
@@ -32,7 +32,7 @@ final class Trained implements AutoCloseable {
    * @param labels "binary", "multiclass3", "regression", "count", "positive", "rank"
    * @param parameters LightGBM parameters, e.g. "objective=binary num_leaves=15"
    */
-  static Trained train(String labels, String parameters, int rows, int iterations, long seed)
+  public static Trained train(String labels, String parameters, int rows, int iterations, long seed)
       throws Exception {
     int features = 6;
     Random random = new Random(seed);
@@ -80,7 +80,7 @@ final class Trained implements AutoCloseable {
   }
 
   /** Generated rows: column 0 with NaNs, 1 with zeros, 2 and 3 small integers, 4-5 uniform. */
-  static float[] rows(int rows, int features, Random random) {
+  public static float[] rows(int rows, int features, Random random) {
     float[] x = new float[rows * features];
     for (int r = 0; r < rows; r++) {
       int o = r * features;
@@ -95,7 +95,7 @@ final class Trained implements AutoCloseable {
   }
 
   /** LightGBM's predictions ({@link NativeBooster#RAW} ...), row-major. */
-  double[] predict(float[] rows, int count, int type) {
+  public double[] predict(float[] rows, int count, int type) {
     return booster.predict(rows, count, type);
   }
 

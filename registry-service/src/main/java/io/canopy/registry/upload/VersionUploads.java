@@ -154,7 +154,8 @@ public final class VersionUploads implements AutoCloseable {
     }
     if (file.format() == ModelFormat.MODEL_FORMAT_UNSPECIFIED) {
       throw new CanopyException.InvalidArgument(
-          "chunk", "the bytes are not an XGBoost model in UBJ or JSON format");
+          "chunk",
+          "the bytes are not a model in a known format (XGBoost UBJ or JSON, LightGBM text)");
     }
     if (header.getFormat() != ModelFormat.MODEL_FORMAT_UNSPECIFIED
         && header.getFormat() != file.format()) {

@@ -1,11 +1,13 @@
 package io.canopy.registry.validation;
 
+import io.canopy.lightgbm.LightGbmText;
 import io.canopy.proto.registry.v1.ModelFormat;
 
 /**
- * Recognizes XGBoost model formats from the first bytes of a file, without parsing it: JSON is
- * a {@code '{'} followed (after optional whitespace) by {@code '"'}; UBJ is a {@code '{'}
- * followed directly by a UBJSON length or container marker.
+ * Recognizes model formats from the first bytes of a file, without parsing it: XGBoost's JSON is a
+ * {@code '{'} followed (after optional whitespace) by {@code '"'}; its UBJ is a {@code '{'}
+ * followed directly by a UBJSON length or container marker; LightGBM's text starts with a {@code
+ * tree} line.
  */
 public final class ModelFormats {
 
@@ -19,6 +21,9 @@ public final class ModelFormats {
   /** The format of a file starting with {@code head[0..length)}, or UNSPECIFIED if neither. */
   public static ModelFormat detect(byte[] head, int length) {
     int n = Math.min(length, head.length);
+    if (LightGbmText.looksLike(head, n)) {
+      return ModelFormat.MODEL_FORMAT_LIGHTGBM;
+    }
     int i = skipWhitespace(head, 0, n);
     if (i >= n || head[i] != '{') {
       return ModelFormat.MODEL_FORMAT_UNSPECIFIED;
@@ -33,11 +38,12 @@ public final class ModelFormats {
     return ModelFormat.MODEL_FORMAT_UNSPECIFIED;
   }
 
-  /** The file name extension XGBoost uses to pick its parser. */
+  /** The file name extension that says the format (XGBoost picks its parser by it). */
   public static String extension(ModelFormat format) {
     return switch (format) {
       case MODEL_FORMAT_UBJ -> "ubj";
       case MODEL_FORMAT_JSON -> "json";
+      case MODEL_FORMAT_LIGHTGBM -> "txt";
       default -> throw new IllegalArgumentException("no file extension for " + format);
     };
   }

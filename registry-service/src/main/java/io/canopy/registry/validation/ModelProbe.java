@@ -20,12 +20,13 @@ import ml.dmlc.xgboost4j.java.XGBoost;
 import ml.dmlc.xgboost4j.java.XGBoostError;
 
 /**
- * Entry point of the validation child process: loads a model file with XGBoost4J, predicts one
- * all-missing row, and prints the facts (or why it failed) as one {@link ProbeOutput} line. Runs
- * only in a child JVM: if the native loader crashes on corrupt bytes, only this process dies.
- * Usage: {@code ModelProbe <model.ubj|model.json>} probes one file; {@code ModelProbe --serve}
- * prints a ready line, then probes each file named on stdin (a 4-byte big-endian length, then the
- * UTF-8 path) until stdin closes.
+ * Entry point of the validation child process: loads a model file with XGBoost4J (or a LightGBM
+ * text model with LightGBM's library, {@link LightGbmProbe}), predicts one all-missing row, and
+ * prints the facts (or why it failed) as one {@link ProbeOutput} line. Runs only in a child JVM: if
+ * the native loader crashes on corrupt bytes, only this process dies. Usage: {@code ModelProbe
+ * <model.ubj|model.json|model.txt>} probes one file; {@code ModelProbe --serve} prints a ready
+ * line, then probes each file named on stdin (a 4-byte big-endian length, then the UTF-8 path)
+ * until stdin closes.
  */
 public final class ModelProbe {
 
@@ -78,6 +79,11 @@ public final class ModelProbe {
   }
 
   static ModelVersion probe(Path file) {
+    if (file.getFileName()
+        .toString()
+        .endsWith("." + ModelFormats.extension(ModelFormat.MODEL_FORMAT_LIGHTGBM))) {
+      return LightGbmProbe.probe(file);
+    }
     Optional<String> inconsistent;
     try {
       inconsistent = TreeShapes.check(ModelDocument.read(file, formatOf(file)));

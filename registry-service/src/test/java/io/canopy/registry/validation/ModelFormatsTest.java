@@ -27,7 +27,16 @@ class ModelFormatsTest {
   }
 
   @Test
+  void detect_lightGbmText_lightgbm() {
+    assertThat(detect("tree\nversion=v4\n")).isEqualTo(ModelFormat.MODEL_FORMAT_LIGHTGBM);
+    assertThat(detect("tree\r\nversion=v4\r\n")).isEqualTo(ModelFormat.MODEL_FORMAT_LIGHTGBM);
+    assertThat(ModelFormats.extension(ModelFormat.MODEL_FORMAT_LIGHTGBM)).isEqualTo("txt");
+  }
+
+  @Test
   void detect_anythingElse_unspecified() {
+    assertThat(detect("trees\n")).isEqualTo(ModelFormat.MODEL_FORMAT_UNSPECIFIED);
+    assertThat(detect("tree")).isEqualTo(ModelFormat.MODEL_FORMAT_UNSPECIFIED);
     assertThat(detect("")).isEqualTo(ModelFormat.MODEL_FORMAT_UNSPECIFIED);
     assertThat(detect("   ")).isEqualTo(ModelFormat.MODEL_FORMAT_UNSPECIFIED);
     assertThat(detect("{")).isEqualTo(ModelFormat.MODEL_FORMAT_UNSPECIFIED);

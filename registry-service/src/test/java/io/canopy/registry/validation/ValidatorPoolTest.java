@@ -121,4 +121,62 @@ class ValidatorPoolTest {
       assertThat(left).isEmpty();
     }
   }
+
+  @Test
+  void validate_lightGbmMulticlass_readyWithItsFacts() throws Exception {
+    String text;
+    try (io.canopy.lightgbm.Trained trained =
+        io.canopy.lightgbm.Trained.train(
+            "multiclass3", "objective=multiclass num_class=3 num_leaves=7", 600, 5, 1)) {
+      text = trained.text;
+    }
+    ModelVersion v =
+        pool(Duration.ofSeconds(60))
+            .validate(
+                write("m.part", text.getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+                ModelFormat.MODEL_FORMAT_LIGHTGBM);
+
+    assertThat(v.getFailureReason()).isEmpty();
+    assertThat(v.getState()).isEqualTo(VersionState.VERSION_STATE_READY);
+    assertThat(v.getObjective()).isEqualTo("multiclass");
+    assertThat(v.getNumFeatures()).isEqualTo(6);
+    assertThat(v.getFeatureNamesList()).containsExactly("f0", "f1", "f2", "f3", "f4", "f5");
+    assertThat(v.getNumTrees()).isEqualTo(15);
+    assertThat(v.getNumClasses()).isEqualTo(3);
+  }
+
+  @Test
+  void validate_lightGbmHostileOrUnsupported_failedWithTheReason_andTheChildStays()
+      throws Exception {
+    String text;
+    try (io.canopy.lightgbm.Trained trained =
+        io.canopy.lightgbm.Trained.train("binary", "objective=binary num_leaves=7", 300, 3, 1)) {
+      text = trained.text;
+    }
+    ValidatorPool p = pool(Duration.ofSeconds(60));
+    java.util.function.Function<String, ModelVersion> validate =
+        t -> {
+          try {
+            return p.validate(
+                write("m.part", t.getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+                ModelFormat.MODEL_FORMAT_LIGHTGBM);
+          } catch (Exception e) {
+            throw new IllegalStateException(e);
+          }
+        };
+
+    ModelVersion outOfRange =
+        validate.apply(text.replaceFirst("split_feature=\\d+", "split_feature=77"));
+    ModelVersion truncated = validate.apply(text.substring(0, text.indexOf("Tree=2")));
+    ModelVersion custom =
+        validate.apply(text.replaceFirst("objective=binary sigmoid:1", "objective=custom"));
+
+    assertThat(outOfRange.getState()).isEqualTo(VersionState.VERSION_STATE_FAILED);
+    assertThat(outOfRange.getFailureReason())
+        .contains("LightGBM model is malformed")
+        .contains("Tree=0 split_feature");
+    assertThat(truncated.getFailureReason()).contains("truncated");
+    assertThat(custom.getFailureReason()).contains("objective 'custom' is not supported");
+    assertThat(p.idleChildren()).isEqualTo(1); // refused before LightGBM saw them
+  }
 }
