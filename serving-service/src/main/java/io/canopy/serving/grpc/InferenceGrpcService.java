@@ -306,6 +306,7 @@ public final class InferenceGrpcService extends InferenceServiceGrpc.InferenceSe
     return switch (engine) {
       case FLAT -> PredictionEngine.PREDICTION_ENGINE_FLAT;
       case XGBOOST -> PredictionEngine.PREDICTION_ENGINE_XGBOOST;
+      case LIGHTGBM -> PredictionEngine.PREDICTION_ENGINE_LIGHTGBM;
     };
   }
 

@@ -101,7 +101,13 @@ public final class Lease implements AutoCloseable {
    */
   private boolean classifies() {
     String objective = version.meta().getObjective();
-    return objective.isEmpty() || objective.startsWith("binary:") || objective.startsWith("multi:");
+    return objective.isEmpty()
+        || objective.startsWith("binary:")
+        || objective.startsWith("multi:")
+        // LightGBM's names (they never hold a ':')
+        || objective.equals("binary")
+        || objective.equals("multiclass")
+        || objective.equals("multiclassova");
   }
 
   @Override

@@ -4,6 +4,8 @@ package io.canopy.serving.predict;
 public enum Engine {
   /** XGBoost4J's native {@code inplace_predict}: the engine of record. */
   XGBOOST,
+  /** LightGBM's native library (lightgbm4j): the engine of record for LightGBM models. */
+  LIGHTGBM,
   /** The verified pure-Java flat forest ({@link io.canopy.serving.predict.flat.FlatForest}). */
   FLAT
 }

@@ -65,15 +65,17 @@ final class EngineSelection {
     return new ReferenceEngine() {
       @Override
       public float[] margins(float[] rows, int numRows) throws XGBoostError {
-        return Predictor.flatten(
-                Predictor.inplace(booster, rows, numRows, numFeatures, PredictionType.kMargin))
+        return XGBoostPredictor.flatten(
+                XGBoostPredictor.inplace(
+                    booster, rows, numRows, numFeatures, PredictionType.kMargin))
             .values();
       }
 
       @Override
       public float[] values(float[] rows, int numRows) throws XGBoostError {
-        return Predictor.flatten(
-                Predictor.inplace(booster, rows, numRows, numFeatures, PredictionType.kValue))
+        return XGBoostPredictor.flatten(
+                XGBoostPredictor.inplace(
+                    booster, rows, numRows, numFeatures, PredictionType.kValue))
             .values();
       }
     };

@@ -1,0 +1,153 @@
+package io.canopy.serving.predict;
+
+import io.canopy.lightgbm.LightGbmFormatException;
+import io.canopy.lightgbm.LightGbmModel;
+import io.canopy.lightgbm.LightGbmText;
+import io.canopy.lightgbm.NativeBooster;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/**
+ * One loaded LightGBM model. Canopy's bounded reader ({@link LightGbmText}) reads the file first
+ * (the registry validated it the same way, in its sandboxed child, before the version became
+ * READY); LightGBM's own library then loads it and computes every kind of prediction: values (the
+ * objective's outputs), margins (raw scores), classes, leaf indices and SHAP contributions ({@code
+ * pred_contrib}). The flat forest does not compile LightGBM trees yet, so {@link #engine} says
+ * LightGBM for every request.
+ */
+final class LightGbmPredictor implements Predictor {
+
+  private final NativeBooster booster;
+  private final LightGbmModel model;
+  private final EngineChoice engine;
+  private boolean closed;
+
+  private LightGbmPredictor(NativeBooster booster, LightGbmModel model) {
+    this.booster = booster;
+    this.model = model;
+    this.engine =
+        new EngineChoice(
+            Engine.LIGHTGBM,
+            "lightgbm",
+            "LightGBM's library; the flat forest does not compile LightGBM trees yet");
+  }
+
+  static Predictor load(byte[] bytes) throws ModelLoadException {
+    LightGbmModel model;
+    try {
+      model = LightGbmText.parse(bytes);
+    } catch (LightGbmFormatException e) {
+      throw new ModelLoadException("the LightGBM model is malformed: " + e.getMessage(), e);
+    }
+    NativeBooster booster;
+    try {
+      booster = new NativeBooster(new String(bytes, StandardCharsets.UTF_8), model.numFeatures());
+    } catch (IOException | RuntimeException e) {
+      throw new ModelLoadException("LightGBM could not load the model: " + e.getMessage(), e);
+    }
+    LightGbmPredictor predictor = new LightGbmPredictor(booster, model);
+    try {
+      float[] probe = new float[2 * model.numFeatures()];
+      java.util.Arrays.fill(probe, 0, model.numFeatures(), Float.NaN);
+      predictor.predict(probe, 2, PredictionKind.VALUE); // warm-up
+      return predictor;
+    } catch (RuntimeException e) {
+      predictor.close();
+      throw new ModelLoadException("model failed its warm-up: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public int numFeatures() {
+    return model.numFeatures();
+  }
+
+  @Override
+  public List<String> featureNames() {
+    return model.featureNames();
+  }
+
+  @Override
+  public EngineChoice engine() {
+    return engine;
+  }
+
+  @Override
+  public int valueWidth() {
+    return model.treesPerIteration();
+  }
+
+  @Override
+  public Prediction predict(float[] rows, int numRows, PredictionKind kind) {
+    int n = model.numFeatures();
+    if (numRows < 1 || (long) numRows * n != rows.length) {
+      throw new IllegalArgumentException(
+          rows.length + " values are not " + numRows + " rows of " + n + " features");
+    }
+    int classes = model.treesPerIteration();
+    return switch (kind) {
+      case VALUE ->
+          shaped(floats(booster.predict(rows, numRows, NativeBooster.NORMAL)), numRows, classes);
+      case MARGIN ->
+          shaped(floats(booster.predict(rows, numRows, NativeBooster.RAW)), numRows, classes);
+      case CLASS -> classes(booster.predict(rows, numRows, NativeBooster.NORMAL), numRows, classes);
+      case LEAF ->
+          shaped(
+              floats(booster.predict(rows, numRows, NativeBooster.LEAF)),
+              numRows,
+              model.trees().size());
+      case CONTRIBUTIONS -> {
+        float[] values = floats(booster.predict(rows, numRows, NativeBooster.CONTRIB));
+        yield classes > 1
+            ? new Prediction(values, new int[] {numRows, classes, n + 1})
+            : shaped(values, numRows, n + 1);
+      }
+    };
+  }
+
+  /** Argmax of the class outputs for multi-class models, else output above 0.5. */
+  private static Prediction classes(double[] outputs, int numRows, int width) {
+    float[] classes = new float[numRows];
+    for (int r = 0; r < numRows; r++) {
+      int from = r * width;
+      if (width > 1) {
+        int best = 0;
+        for (int c = 1; c < width; c++) {
+          if (outputs[from + c] > outputs[from + best]) {
+            best = c;
+          }
+        }
+        classes[r] = best;
+      } else {
+        classes[r] = outputs[from] > 0.5 ? 1f : 0f;
+      }
+    }
+    return new Prediction(classes, new int[] {numRows});
+  }
+
+  private static float[] floats(double[] values) {
+    float[] out = new float[values.length];
+    for (int i = 0; i < values.length; i++) {
+      out[i] = (float) values[i];
+    }
+    return out;
+  }
+
+  private static Prediction shaped(float[] values, int numRows, int width) {
+    return new Prediction(values, width == 1 ? new int[] {numRows} : new int[] {numRows, width});
+  }
+
+  @Override
+  public synchronized void close() {
+    if (!closed) {
+      closed = true;
+      booster.close();
+    }
+  }
+
+  @Override
+  public synchronized boolean isClosed() {
+    return closed;
+  }
+}
