@@ -1,6 +1,7 @@
 package io.canopy.cli.registry;
 
 import io.canopy.proto.registry.v1.InputBinding;
+import io.canopy.proto.registry.v1.ModelFormat;
 import io.canopy.proto.registry.v1.ModelRegistryServiceGrpc;
 import io.canopy.proto.registry.v1.ModelVersion;
 import io.canopy.proto.registry.v1.ReferenceSample;
@@ -29,8 +30,32 @@ public final class RegisterCommand implements Callable<Integer> {
   @Parameters(index = "0", description = "model name (created if missing)")
   String model;
 
-  @Parameters(index = "1", description = "XGBoost model file (.ubj or .json)")
+  @Parameters(
+      index = "1",
+      description = "model file: XGBoost (.ubj or .json) or LightGBM text (model.txt)")
   Path file;
+
+  /** What --format names, as the upload header says it. */
+  enum Format {
+    auto(ModelFormat.MODEL_FORMAT_UNSPECIFIED),
+    ubj(ModelFormat.MODEL_FORMAT_UBJ),
+    json(ModelFormat.MODEL_FORMAT_JSON),
+    lightgbm(ModelFormat.MODEL_FORMAT_LIGHTGBM);
+
+    final ModelFormat proto;
+
+    Format(ModelFormat proto) {
+      this.proto = proto;
+    }
+  }
+
+  @Option(
+      names = "--format",
+      defaultValue = "auto",
+      description =
+          "auto (the registry tells the format from the bytes), ubj, json or lightgbm; a format"
+              + " that the bytes contradict is refused")
+  Format format;
 
   @Option(names = "--alias", description = "point this alias at the new version when READY")
   String alias;
@@ -74,7 +99,11 @@ public final class RegisterCommand implements Callable<Integer> {
       return 2;
     }
     UploadVersionHeader.Builder header =
-        UploadVersionHeader.newBuilder().setModel(model).setCreateModel(true).putAllLabels(labels);
+        UploadVersionHeader.newBuilder()
+            .setModel(model)
+            .setCreateModel(true)
+            .setFormat(format.proto)
+            .putAllLabels(labels);
     if (description != null) {
       header.setDescription(description);
     }

@@ -1,0 +1,115 @@
+package io.canopy.cli;
+
+import static io.canopy.cli.CliRun.canopy;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.canopy.cli.up.Suite;
+import io.canopy.common.testing.ProcessSuite;
+import io.canopy.lightgbm.NativeBooster;
+import io.canopy.lightgbm.Trained;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Random;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A LightGBM model as a user ships one: trained by LightGBM, registered with {@code canopy
+ * register}, validated in the registry's child, loaded by serving, and answering through the
+ * gateway's HTTP API with LightGBM's own outputs.
+ */
+@ProcessSuite
+class LightGbmEndToEndTest {
+
+  @TempDir static Path dir;
+  private static Suite suite;
+  private static String registry;
+
+  @BeforeAll
+  static void start() {
+    suite = TestSuites.start(dir);
+    registry = "127.0.0.1:" + suite.registry().grpcPort();
+  }
+
+  @AfterAll
+  static void stop() {
+    if (suite != null) {
+      suite.close();
+    }
+  }
+
+  @Test
+  void register_lightGbmMulticlass_predictsLightGbmsOutputsThroughTheGateway() throws Exception {
+    try (Trained trained =
+        Trained.train("multiclass3", "objective=multiclass num_class=3 num_leaves=7", 800, 10, 4)) {
+      Path model = Files.writeString(dir.resolve("model.txt"), trained.text);
+
+      CliRun wrongFormat =
+          canopy("register", "lgbm", model.toString(), "--format", "ubj", "--registry", registry);
+      CliRun registered =
+          canopy(
+              "register",
+              "lgbm",
+              model.toString(),
+              "--format",
+              "lightgbm",
+              "--alias",
+              "production",
+              "--registry",
+              registry);
+
+      assertThat(wrongFormat.exit()).isNotZero();
+      assertThat(wrongFormat.err()).contains("header.format");
+      assertThat(registered.exit()).as(registered.err()).isZero();
+      assertThat(registered.out()).contains("lgbm version 1 READY").contains("6 features");
+      assertThat(canopy("versions", "lgbm", "--registry", registry).out()).contains("multiclass");
+      assertThat(canopy("versions", "lgbm", "--json", "--registry", registry).out())
+          .contains("LIGHTGBM");
+
+      int rows = 5;
+      float[] x = Trained.rows(rows, trained.features, new Random(11));
+      StringBuilder body = new StringBuilder("{\"instances\": [");
+      for (int r = 0; r < rows; r++) {
+        body.append(r == 0 ? "[" : ", [");
+        for (int f = 0; f < trained.features; f++) {
+          float v = x[r * trained.features + f];
+          body.append(f == 0 ? "" : ", ").append(Float.isNaN(v) ? "null" : Float.toString(v));
+        }
+        body.append(']');
+      }
+      body.append("]}");
+      HttpResponse<String> response = predict(body.toString());
+      assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+      JsonNode predictions = new ObjectMapper().readTree(response.body()).get("predictions");
+      double[] expected = trained.predict(x, rows, NativeBooster.NORMAL);
+      for (int r = 0; r < rows; r++) {
+        for (int c = 0; c < 3; c++) {
+          assertThat((float) predictions.get(r).get(c).asDouble())
+              .as("row %d class %d", r, c)
+              .isEqualTo((float) expected[r * 3 + c]);
+        }
+      }
+    }
+  }
+
+  private static HttpResponse<String> predict(String body) throws Exception {
+    try (HttpClient http = HttpClient.newHttpClient()) {
+      return http.send(
+          HttpRequest.newBuilder(
+                  URI.create(
+                      "http://127.0.0.1:" + suite.gateway().httpPort() + "/v1/models/lgbm:predict"))
+              .header("content-type", "application/json")
+              .POST(HttpRequest.BodyPublishers.ofString(body))
+              .build(),
+          HttpResponse.BodyHandlers.ofString());
+    }
+  }
+}
