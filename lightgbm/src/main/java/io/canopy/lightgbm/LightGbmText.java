@@ -62,6 +62,13 @@ public final class LightGbmText {
       throw new LightGbmFormatException("file", "not UTF-8 text");
     }
     String[] lines = text.split("\r?\n", -1);
+    // Where each line starts in the bytes: LightGBM's own loader jumps by the header's tree_sizes.
+    int[] lineStart = new int[lines.length + 1];
+    for (int i = 0, line = 1; i < bytes.length && line < lineStart.length; i++) {
+      if (bytes[i] == '\n') {
+        lineStart[line++] = i + 1;
+      }
+    }
     int[] at = {0};
     if (lines.length == 0 || !lines[0].equals("tree")) {
       throw new LightGbmFormatException("file", "does not start with LightGBM's 'tree' line");
@@ -87,6 +94,7 @@ public final class LightGbmText {
           "feature_names", names.size() + " names for max_feature_idx " + maxFeature);
     }
     List<Tree> trees = new ArrayList<>();
+    List<Integer> treeLines = new ArrayList<>();
     while (true) {
       skipBlank(lines, at);
       if (at[0] >= lines.length) {
@@ -104,15 +112,50 @@ public final class LightGbmText {
       if (trees.size() == MAX_TREES) {
         throw new LightGbmFormatException("trees", "more than " + MAX_TREES);
       }
+      treeLines.add(at[0]);
       at[0]++;
       trees.add(tree(section(lines, at, expected), expected, maxFeature));
     }
+    treeLines.add(at[0]); // the "end of trees" line
+    checkTreeSizes(header.get("tree_sizes"), treeLines, lineStart);
     if (trees.size() % perIteration != 0) {
       throw new LightGbmFormatException(
           "trees", trees.size() + " trees is not a whole number of iterations of " + perIteration);
     }
     return new LightGbmModel(
         version, numClass, perIteration, objective, names, averageOutput, trees);
+  }
+
+  /**
+   * LightGBM's loader finds each tree by the header's {@code tree_sizes} (bytes from a tree's
+   * {@code Tree=} line to the next one's, or to {@code end of trees}): they must be what the file
+   * holds, or LightGBM would read across trees.
+   */
+  private static void checkTreeSizes(String sizes, List<Integer> treeLines, int[] lineStart)
+      throws LightGbmFormatException {
+    if (sizes == null) {
+      return; // LightGBM then reads the trees one after another, as this reader does
+    }
+    String[] words = sizes.isEmpty() ? new String[0] : sizes.split(" ", -1);
+    int trees = treeLines.size() - 1;
+    if (words.length != trees) {
+      throw new LightGbmFormatException(
+          "tree_sizes", words.length + " sizes for " + trees + " trees");
+    }
+    for (int t = 0; t < trees; t++) {
+      long actual = (long) lineStart[treeLines.get(t + 1)] - lineStart[treeLines.get(t)];
+      long declared;
+      try {
+        declared = Long.parseLong(words[t]);
+      } catch (NumberFormatException e) {
+        throw new LightGbmFormatException(
+            "tree_sizes", "'" + abbreviate(words[t]) + "' is not a size");
+      }
+      if (declared != actual) {
+        throw new LightGbmFormatException(
+            "tree_sizes", "Tree=" + t + " is " + actual + " bytes, the header says " + declared);
+      }
+    }
   }
 
   /** key=value lines (and bare words) up to a blank line, "Tree=", or "end of trees". */
@@ -151,6 +194,11 @@ public final class LightGbmText {
       }
     }
     boolean linear = s.containsKey("is_linear") && !s.get("is_linear").equals("0");
+    if (linear) {
+      // Their leaves' models (leaf_features, leaf_coeff) are not checked here, so LightGBM's
+      // library would index features by what the file says: refused until they are.
+      throw new LightGbmFormatException(where + " is_linear", "linear trees are not supported yet");
+    }
     double shrinkage =
         s.containsKey("shrinkage") ? number(s.get("shrinkage"), where + " shrinkage") : 1.0;
     int nodes = numLeaves - 1;

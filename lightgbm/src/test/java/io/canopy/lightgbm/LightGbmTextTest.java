@@ -169,6 +169,13 @@ class LightGbmTextTest {
         "Tree=0 decision_type",
         "decision type 12");
     refused(good.replaceFirst("(num_cat=0\n)", "$1num_cat=0\n"), "Tree=0 num_cat", "twice");
+    refused(
+        good.replaceFirst("tree_sizes=(\\d+)", "tree_sizes=1$1"), "tree_sizes", "the header says");
+    refused(good.replaceFirst("tree_sizes=\\d+ ", "tree_sizes="), "tree_sizes", "2 sizes for 3");
+    refused(good.replaceFirst("is_linear=0", "is_linear=1"), "Tree=0 is_linear", "not supported");
+    String withoutSizes = good.replaceFirst("\ntree_sizes=[^\n]*", "");
+    assertThat(LightGbmText.parse(withoutSizes.getBytes(StandardCharsets.UTF_8)).trees())
+        .hasSize(3);
     assertThatThrownBy(() -> LightGbmText.parse(new byte[] {'t', 'r', 'e', 'e', '\n', (byte) 0xff}))
         .hasMessageContaining("not UTF-8");
   }
