@@ -114,6 +114,11 @@ class FuzzedModelsTest {
             "breast_cancer_binary.ubj", "breast_cancer_binary.json", "diabetes_regression.ubj")) {
       sources.put(name, Fixtures.bytes(name));
     }
+    try (io.canopy.lightgbm.Trained lightgbm =
+        io.canopy.lightgbm.Trained.train(
+            "binary", "objective=binary num_leaves=7 categorical_feature=3", 400, 4, 9)) {
+      sources.put("lightgbm_binary.txt", lightgbm.bytes());
+    }
     List<Mutant> mutants = new ModelMutants(SEED, sources).generate(MUTANTS);
 
     long start = System.nanoTime();

@@ -63,7 +63,7 @@ final class ModelMutants {
   private final List<String> names;
 
   /**
-   * @param sources file name (ending .json for JSON models) to its bytes
+   * @param sources file name (ending .json for JSON models, .txt for LightGBM text) to its bytes
    */
   ModelMutants(long seed, Map<String, byte[]> sources) {
     this.random = new SplittableRandom(seed);
@@ -92,6 +92,11 @@ final class ModelMutants {
 
   private Mutant mutate(int index, String source, byte[] original) {
     boolean json = source.endsWith(".json");
+    if (source.endsWith(".txt") && random.nextInt(10) >= 7) { // LightGBM's text format
+      return random.nextBoolean()
+          ? new Mutant(index, source, "text-number", changeNumber(original))
+          : new Mutant(index, source, "text-deleted-line", deleteLine(original));
+    }
     int choice = random.nextInt(json ? 10 : 7);
     return switch (choice) {
       case 0 -> new Mutant(index, source, "bit-flips", flipBits(original));
@@ -180,6 +185,14 @@ final class ModelMutants {
             : Integer.toString(random.nextInt(-100, 100));
     String mutated = text.substring(0, span[0]) + replacement + text.substring(span[1]);
     return mutated.getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** One line of a text model removed. */
+  private byte[] deleteLine(byte[] original) {
+    List<String> lines =
+        new ArrayList<>(List.of(new String(original, StandardCharsets.UTF_8).split("\n", -1)));
+    lines.remove(random.nextInt(lines.size()));
+    return String.join("\n", lines).getBytes(StandardCharsets.UTF_8);
   }
 
   /** One key of one (randomly chosen) object removed; the rest re-serialized unchanged. */

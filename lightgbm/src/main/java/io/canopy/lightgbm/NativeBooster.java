@@ -7,7 +7,6 @@ import com.microsoft.ml.lightgbm.SWIGTYPE_p_long_long;
 import com.microsoft.ml.lightgbm.SWIGTYPE_p_p_void;
 import com.microsoft.ml.lightgbm.SWIGTYPE_p_void;
 import com.microsoft.ml.lightgbm.lightgbmlib;
-import io.github.metarank.lightgbm4j.LGBMBooster;
 
 /**
  * A model loaded by LightGBM's own native library (its C API through lightgbm4j's SWIG bindings),
@@ -44,7 +43,7 @@ public final class NativeBooster implements AutoCloseable {
    * @throws IllegalStateException when LightGBM refuses it (with LightGBM's message)
    */
   public NativeBooster(String text, int features) throws java.io.IOException {
-    LGBMBooster.loadNative();
+    LightGbmNative.load();
     SWIGTYPE_p_p_void out = lightgbmlib.new_voidpp();
     SWIGTYPE_p_int iterations = lightgbmlib.new_intp();
     try {
