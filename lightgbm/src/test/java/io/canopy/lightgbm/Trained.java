@@ -1,11 +1,5 @@
 package io.canopy.lightgbm;
 
-import com.microsoft.ml.lightgbm.SWIGTYPE_p_float;
-import com.microsoft.ml.lightgbm.SWIGTYPE_p_int;
-import com.microsoft.ml.lightgbm.SWIGTYPE_p_long_long;
-import com.microsoft.ml.lightgbm.SWIGTYPE_p_p_void;
-import com.microsoft.ml.lightgbm.SWIGTYPE_p_void;
-import com.microsoft.ml.lightgbm.lightgbmlib;
 import java.nio.charset.StandardCharsets;
 import java.util.Random;
 
@@ -70,100 +64,8 @@ public final class Trained implements AutoCloseable {
       groups = new int[rows / 20];
       java.util.Arrays.fill(groups, 20);
     }
-    String text = trainedText(x, y, rows, features, names, groups, params, iterations);
+    String text = Training.train(x, y, features, names, groups, params, iterations);
     return new Trained(text, new NativeBooster(text, features), features);
-  }
-
-  /**
-   * Trains through LightGBM's C API (SWIG), with the libraries {@link LightGbmNative} loaded:
-   * lightgbm4j's own classes would extract them to a fixed path in /tmp, shared with every other
-   * process doing the same (which crashed test JVMs here while a validation child rewrote it).
-   */
-  private static String trainedText(
-      float[] x,
-      float[] y,
-      int rows,
-      int features,
-      String[] names,
-      int[] groups,
-      String params,
-      int iterations)
-      throws java.io.IOException {
-    LightGbmNative.load();
-    SWIGTYPE_p_float data = lightgbmlib.new_floatArray(x.length);
-    SWIGTYPE_p_float label = lightgbmlib.new_floatArray(rows);
-    SWIGTYPE_p_p_void datasetOut = lightgbmlib.new_voidpp();
-    SWIGTYPE_p_p_void boosterOut = lightgbmlib.new_voidpp();
-    SWIGTYPE_p_int finished = lightgbmlib.new_intp();
-    SWIGTYPE_p_long_long length = lightgbmlib.new_int64_tp();
-    try {
-      for (int i = 0; i < x.length; i++) {
-        lightgbmlib.floatArray_setitem(data, i, x[i]);
-      }
-      for (int i = 0; i < rows; i++) {
-        lightgbmlib.floatArray_setitem(label, i, y[i]);
-      }
-      check(
-          lightgbmlib.LGBM_DatasetCreateFromMat(
-              lightgbmlib.float_to_voidp_ptr(data),
-              lightgbmlib.C_API_DTYPE_FLOAT32,
-              rows,
-              features,
-              1,
-              params,
-              null,
-              datasetOut));
-      SWIGTYPE_p_void dataset = lightgbmlib.voidpp_value(datasetOut);
-      try {
-        check(
-            lightgbmlib.LGBM_DatasetSetField(
-                dataset,
-                "label",
-                lightgbmlib.float_to_voidp_ptr(label),
-                rows,
-                lightgbmlib.C_API_DTYPE_FLOAT32));
-        if (groups != null) {
-          SWIGTYPE_p_int group = lightgbmlib.new_intArray(groups.length);
-          for (int i = 0; i < groups.length; i++) {
-            lightgbmlib.intArray_setitem(group, i, groups[i]);
-          }
-          check(
-              lightgbmlib.LGBM_DatasetSetField(
-                  dataset,
-                  "group",
-                  lightgbmlib.int_to_voidp_ptr(group),
-                  groups.length,
-                  lightgbmlib.C_API_DTYPE_INT32));
-          lightgbmlib.delete_intArray(group);
-        }
-        check(lightgbmlib.LGBM_DatasetSetFeatureNames(dataset, names, names.length));
-        check(lightgbmlib.LGBM_BoosterCreate(dataset, params, boosterOut));
-        SWIGTYPE_p_void booster = lightgbmlib.voidpp_value(boosterOut);
-        try {
-          for (int i = 0; i < iterations; i++) {
-            check(lightgbmlib.LGBM_BoosterUpdateOneIter(booster, finished));
-          }
-          return lightgbmlib.LGBM_BoosterSaveModelToStringSWIG(booster, 0, -1, 0, 1 << 20, length);
-        } finally {
-          lightgbmlib.LGBM_BoosterFree(booster);
-        }
-      } finally {
-        lightgbmlib.LGBM_DatasetFree(dataset);
-      }
-    } finally {
-      lightgbmlib.delete_floatArray(data);
-      lightgbmlib.delete_floatArray(label);
-      lightgbmlib.delete_voidpp(datasetOut);
-      lightgbmlib.delete_voidpp(boosterOut);
-      lightgbmlib.delete_intp(finished);
-      lightgbmlib.delete_int64_tp(length);
-    }
-  }
-
-  private static void check(int rc) {
-    if (rc != 0) {
-      throw new IllegalStateException("LightGBM: " + lightgbmlib.LGBM_GetLastError());
-    }
   }
 
   /** Generated rows: column 0 with NaNs, 1 with zeros, 2 and 3 small integers, 4-5 uniform. */

@@ -30,13 +30,17 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * The {@code --demo} path: train, register as {@code churn@production}, wait until served. Its
- * calls to a service that serves TLS use the given client TLS ({@code up --tls-*}); to the others,
- * plaintext.
+ * The {@code --demo} path: train, register as {@code churn@production} (XGBoost) and {@code
+ * churn-lgbm@production} (LightGBM), wait until served. Its calls to a service that serves TLS use
+ * the given client TLS ({@code up --tls-*}); to the others, plaintext.
  */
 final class Demo {
 
   static final String MODEL = "churn";
+
+  /** The same classifier trained by LightGBM, so a newcomer sees both formats answer. */
+  static final String LIGHTGBM_MODEL = "churn-lgbm";
+
   private static final Duration LOAD_TIMEOUT = Duration.ofSeconds(60);
 
   private final Suite suite;
@@ -88,35 +92,11 @@ final class Demo {
     ManagedChannel serving = channel(suite.serving().grpcPort(), served.serving());
     try {
       ModelVersion version =
-          new ModelUploader(registry)
-              .upload(
-                  UploadVersionHeader.newBuilder()
-                      .setModel(MODEL)
-                      .setCreateModel(true)
-                      .setDescription("demo: churn classifier on generated data")
-                      .setInputBinding(
-                          InputBinding.newBuilder()
-                              .setFeatureView(DemoFeatures.VIEW)
-                              .addAllFeatures(List.of(DemoModel.FEATURES)))
-                      .build(),
-                  new ByteArrayInputStream(model),
-                  120,
-                  sent -> {});
-      if (version.getState() != VersionState.VERSION_STATE_READY) {
-        throw new IllegalStateException(
-            "demo model FAILED validation: " + version.getFailureReason());
-      }
-      ModelRegistryServiceGrpc.newBlockingStub(registry)
-          .setAlias(
-              SetAliasRequest.newBuilder()
-                  .setModel(MODEL)
-                  .setAlias("production")
-                  .setVersion(version.getVersion())
-                  .build());
+          register(registry, MODEL, model, "demo: churn classifier on generated data");
       out.printf(
           "demo: registered %s version %d (sha256 %s), alias production%n",
           MODEL, version.getVersion(), version.getSha256());
-      awaitLoaded(serving, version.getVersion());
+      awaitLoaded(serving, MODEL, version.getVersion());
       DemoFeatures.write(serving);
       out.printf(
           "demo: feature view %s holds customers %s%n",
@@ -142,6 +122,17 @@ final class Demo {
           "%s -X POST %s -H 'content-type: application/json' -d '{\"instances\": [{\"entity\": \"c-1001\"}]}'%n",
           curl, url);
       out.println("demo: more in examples/curl.md");
+      ModelVersion lightgbm =
+          register(
+              registry,
+              LIGHTGBM_MODEL,
+              DemoModel.trainLightGbm(),
+              "demo: the same churn classifier trained by LightGBM");
+      awaitLoaded(serving, LIGHTGBM_MODEL, lightgbm.getVersion());
+      String lightgbmUrl = url.replace("/" + MODEL + ":", "/" + LIGHTGBM_MODEL + ":");
+      out.printf(
+          "demo: %s, the same model trained by LightGBM, answers the same customer: %s%n",
+          LIGHTGBM_MODEL, post(lightgbmUrl, body, served.gateway()));
       ManagedChannel gateway = channel(suite.gateway().grpcPort(), served.gateway());
       try {
         int sent = DemoTraffic.send(gateway);
@@ -159,13 +150,45 @@ final class Demo {
     }
   }
 
-  private void awaitLoaded(ManagedChannel serving, long version) {
+  /** Uploads a demo model bound to the customers feature view and points production at it. */
+  private static ModelVersion register(
+      ManagedChannel registry, String model, byte[] bytes, String description) throws Exception {
+    ModelVersion version =
+        new ModelUploader(registry)
+            .upload(
+                UploadVersionHeader.newBuilder()
+                    .setModel(model)
+                    .setCreateModel(true)
+                    .setDescription(description)
+                    .setInputBinding(
+                        InputBinding.newBuilder()
+                            .setFeatureView(DemoFeatures.VIEW)
+                            .addAllFeatures(List.of(DemoModel.FEATURES)))
+                    .build(),
+                new ByteArrayInputStream(bytes),
+                120,
+                sent -> {});
+    if (version.getState() != VersionState.VERSION_STATE_READY) {
+      throw new IllegalStateException(
+          "demo model " + model + " FAILED validation: " + version.getFailureReason());
+    }
+    ModelRegistryServiceGrpc.newBlockingStub(registry)
+        .setAlias(
+            SetAliasRequest.newBuilder()
+                .setModel(model)
+                .setAlias("production")
+                .setVersion(version.getVersion())
+                .build());
+    return version;
+  }
+
+  private void awaitLoaded(ManagedChannel serving, String model, long version) {
     long deadline = System.nanoTime() + LOAD_TIMEOUT.toNanos();
     var stub = InferenceServiceGrpc.newBlockingStub(serving);
     while (System.nanoTime() < deadline) {
       for (ModelVersionStatus s :
           stub.withDeadlineAfter(5, TimeUnit.SECONDS)
-              .getModelStatus(GetModelStatusRequest.newBuilder().setModel(MODEL).build())
+              .getModelStatus(GetModelStatusRequest.newBuilder().setModel(model).build())
               .getVersionsList()) {
         if (s.getVersion() == version && s.getState() == LoadState.LOAD_STATE_AVAILABLE) {
           return;

@@ -41,8 +41,10 @@ public final class DemoModel {
     return random.nextDouble() < 1 / (1 + Math.exp(-logit));
   }
 
-  /** Returns the trained model as UBJ bytes. */
-  public static byte[] train() throws XGBoostError {
+  /** The generated customers (row-major) and whether each churned, the same for both models. */
+  private record Customers(float[] data, float[] labels) {}
+
+  private static Customers customers() {
     SplittableRandom random = new SplittableRandom(42);
     float[] data = new float[ROWS * FEATURES.length];
     float[] labels = new float[ROWS];
@@ -51,6 +53,33 @@ public final class DemoModel {
       System.arraycopy(c, 0, data, r * FEATURES.length, FEATURES.length);
       labels[r] = churns(c, random) ? 1f : 0f;
     }
+    return new Customers(data, labels);
+  }
+
+  /**
+   * The same churn classifier trained by LightGBM on the same customers (the demo's {@code
+   * churn-lgbm}), as LightGBM's text model.
+   */
+  public static byte[] trainLightGbm() throws java.io.IOException {
+    Customers customers = customers();
+    String text =
+        io.canopy.lightgbm.Training.train(
+            customers.data(),
+            customers.labels(),
+            FEATURES.length,
+            FEATURES,
+            null,
+            "objective=binary num_leaves=15 learning_rate=0.1 verbosity=-1 num_threads=1"
+                + " deterministic=true seed=42",
+            40);
+    return text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  /** Returns the trained model as UBJ bytes. */
+  public static byte[] train() throws XGBoostError {
+    Customers customers = customers();
+    float[] data = customers.data();
+    float[] labels = customers.labels();
     DMatrix train = new DMatrix(data, ROWS, FEATURES.length, Float.NaN);
     try {
       train.setLabel(labels);
