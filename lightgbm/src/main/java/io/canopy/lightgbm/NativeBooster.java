@@ -93,7 +93,8 @@ public final class NativeBooster implements AutoCloseable {
     }
   }
 
-  private static void check(int rc) {
+  /** LightGBM's C API returns non-zero on failure, with the reason in its last error. */
+  static void check(int rc) {
     if (rc != 0) {
       throw new IllegalStateException("LightGBM: " + lightgbmlib.LGBM_GetLastError());
     }

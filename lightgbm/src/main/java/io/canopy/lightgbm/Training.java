@@ -47,7 +47,7 @@ public final class Training {
       for (int i = 0; i < rows; i++) {
         lightgbmlib.floatArray_setitem(label, i, y[i]);
       }
-      check(
+      NativeBooster.check(
           lightgbmlib.LGBM_DatasetCreateFromMat(
               lightgbmlib.float_to_voidp_ptr(data),
               lightgbmlib.C_API_DTYPE_FLOAT32,
@@ -59,7 +59,7 @@ public final class Training {
               datasetOut));
       SWIGTYPE_p_void dataset = lightgbmlib.voidpp_value(datasetOut);
       try {
-        check(
+        NativeBooster.check(
             lightgbmlib.LGBM_DatasetSetField(
                 dataset,
                 "label",
@@ -69,12 +69,12 @@ public final class Training {
         if (groups != null) {
           setGroups(dataset, groups);
         }
-        check(lightgbmlib.LGBM_DatasetSetFeatureNames(dataset, names, names.length));
-        check(lightgbmlib.LGBM_BoosterCreate(dataset, parameters, boosterOut));
+        NativeBooster.check(lightgbmlib.LGBM_DatasetSetFeatureNames(dataset, names, names.length));
+        NativeBooster.check(lightgbmlib.LGBM_BoosterCreate(dataset, parameters, boosterOut));
         SWIGTYPE_p_void booster = lightgbmlib.voidpp_value(boosterOut);
         try {
           for (int i = 0; i < iterations; i++) {
-            check(lightgbmlib.LGBM_BoosterUpdateOneIter(booster, finished));
+            NativeBooster.check(lightgbmlib.LGBM_BoosterUpdateOneIter(booster, finished));
           }
           String text =
               lightgbmlib.LGBM_BoosterSaveModelToStringSWIG(booster, 0, -1, 0, 1 << 20, length);
@@ -104,7 +104,7 @@ public final class Training {
       for (int i = 0; i < groups.length; i++) {
         lightgbmlib.intArray_setitem(group, i, groups[i]);
       }
-      check(
+      NativeBooster.check(
           lightgbmlib.LGBM_DatasetSetField(
               dataset,
               "group",
@@ -113,12 +113,6 @@ public final class Training {
               lightgbmlib.C_API_DTYPE_INT32));
     } finally {
       lightgbmlib.delete_intArray(group);
-    }
-  }
-
-  private static void check(int rc) {
-    if (rc != 0) {
-      throw new IllegalStateException("LightGBM: " + lightgbmlib.LGBM_GetLastError());
     }
   }
 }

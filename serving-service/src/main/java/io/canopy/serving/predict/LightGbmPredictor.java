@@ -88,12 +88,19 @@ final class LightGbmPredictor implements Predictor {
     int classes = model.treesPerIteration();
     return switch (kind) {
       case VALUE ->
-          shaped(floats(booster.predict(rows, numRows, NativeBooster.NORMAL)), numRows, classes);
+          Predictions.shaped(
+              floats(booster.predict(rows, numRows, NativeBooster.NORMAL)), numRows, classes);
       case MARGIN ->
-          shaped(floats(booster.predict(rows, numRows, NativeBooster.RAW)), numRows, classes);
-      case CLASS -> classes(booster.predict(rows, numRows, NativeBooster.NORMAL), numRows, classes);
+          Predictions.shaped(
+              floats(booster.predict(rows, numRows, NativeBooster.RAW)), numRows, classes);
+      case CLASS ->
+          Predictions.classes(
+              floats(booster.predict(rows, numRows, NativeBooster.NORMAL)),
+              numRows,
+              classes,
+              classes > 1);
       case LEAF ->
-          shaped(
+          Predictions.shaped(
               floats(booster.predict(rows, numRows, NativeBooster.LEAF)),
               numRows,
               model.trees().size());
@@ -101,29 +108,9 @@ final class LightGbmPredictor implements Predictor {
         float[] values = floats(booster.predict(rows, numRows, NativeBooster.CONTRIB));
         yield classes > 1
             ? new Prediction(values, new int[] {numRows, classes, n + 1})
-            : shaped(values, numRows, n + 1);
+            : Predictions.shaped(values, numRows, n + 1);
       }
     };
-  }
-
-  /** Argmax of the class outputs for multi-class models, else output above 0.5. */
-  private static Prediction classes(double[] outputs, int numRows, int width) {
-    float[] classes = new float[numRows];
-    for (int r = 0; r < numRows; r++) {
-      int from = r * width;
-      if (width > 1) {
-        int best = 0;
-        for (int c = 1; c < width; c++) {
-          if (outputs[from + c] > outputs[from + best]) {
-            best = c;
-          }
-        }
-        classes[r] = best;
-      } else {
-        classes[r] = outputs[from] > 0.5 ? 1f : 0f;
-      }
-    }
-    return new Prediction(classes, new int[] {numRows});
   }
 
   private static float[] floats(double[] values) {
@@ -132,10 +119,6 @@ final class LightGbmPredictor implements Predictor {
       out[i] = (float) values[i];
     }
     return out;
-  }
-
-  private static Prediction shaped(float[] values, int numRows, int width) {
-    return new Prediction(values, width == 1 ? new int[] {numRows} : new int[] {numRows, width});
   }
 
   @Override

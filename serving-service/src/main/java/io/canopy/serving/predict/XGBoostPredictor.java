@@ -174,12 +174,12 @@ final class XGBoostPredictor implements Predictor {
     float[] margins = new float[numRows * marginWidth];
     flat.margins(rows, numRows, margins);
     return switch (kind) {
-      case MARGIN -> shaped(margins, numRows, marginWidth);
-      case VALUE -> shaped(flat.values(margins, numRows), numRows, valueWidth);
+      case MARGIN -> Predictions.shaped(margins, numRows, marginWidth);
+      case VALUE -> Predictions.shaped(flat.values(margins, numRows), numRows, valueWidth);
       case CLASS ->
           marginWidth > 1
-              ? classes(margins, numRows, marginWidth, true)
-              : classes(flat.values(margins, numRows), numRows, 1, false);
+              ? Predictions.classes(margins, numRows, marginWidth, true)
+              : Predictions.classes(flat.values(margins, numRows), numRows, 1, false);
       default -> throw new IllegalArgumentException(kind + " is not computed by the flat forest");
     };
   }
@@ -201,27 +201,7 @@ final class XGBoostPredictor implements Predictor {
                 numRows,
                 numFeatures,
                 multiClass ? PredictionType.kMargin : PredictionType.kValue));
-    return classes(out.values(), numRows, multiClass ? marginWidth : 1, multiClass);
-  }
-
-  /** Classes from row-major margins ({@code multiClass}) or values, {@code width} per row. */
-  private static Prediction classes(float[] out, int numRows, int width, boolean multiClass) {
-    float[] classes = new float[numRows];
-    for (int r = 0; r < numRows; r++) {
-      int from = r * width;
-      if (multiClass) {
-        int best = 0;
-        for (int c = 1; c < width; c++) {
-          if (out[from + c] > out[from + best]) {
-            best = c;
-          }
-        }
-        classes[r] = best;
-      } else {
-        classes[r] = out[from] > 0.5f ? 1f : 0f;
-      }
-    }
-    return new Prediction(classes, new int[] {numRows});
+    return Predictions.classes(out.values(), numRows, multiClass ? marginWidth : 1, multiClass);
   }
 
   private Prediction withMatrix(float[] rows, int numRows, boolean contributions)
@@ -248,11 +228,7 @@ final class XGBoostPredictor implements Predictor {
     for (int r = 0; r < numRows; r++) {
       System.arraycopy(out[r], 0, values, r * width, width);
     }
-    return shaped(values, numRows, width);
-  }
-
-  private static Prediction shaped(float[] values, int numRows, int width) {
-    return new Prediction(values, width == 1 ? new int[] {numRows} : new int[] {numRows, width});
+    return Predictions.shaped(values, numRows, width);
   }
 
   /** Frees the native model. Idempotent; no prediction may run concurrently or after. */
