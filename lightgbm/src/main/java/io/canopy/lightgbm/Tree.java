@@ -38,8 +38,11 @@ public record Tree(
   /** Missing type "NaN": NaN takes the default direction. */
   public static final int MISSING_NAN = 2;
 
-  /** LightGBM's kZeroThreshold: |x| at most this counts as zero. */
-  public static final double ZERO_THRESHOLD = 1e-35;
+  /**
+   * LightGBM's kZeroThreshold, declared there as the float {@code 1e-35f}: |x| at most this counts
+   * as zero (LightGBM's predictor also reads such an input as exactly 0).
+   */
+  public static final double ZERO_THRESHOLD = 1e-35f;
 
   public boolean categorical(int node) {
     return (decisionType[node] & 1) != 0;
@@ -81,6 +84,9 @@ public record Tree(
       return word < words && ((catThreshold[from + word] >>> (category % 32)) & 1) != 0;
     }
     int missing = missingType(node);
+    if (Math.abs(value) <= ZERO_THRESHOLD) {
+      value = 0.0; // LightGBM's predictor drops near-zero inputs: they read as 0
+    }
     if (Double.isNaN(value) && missing != MISSING_NAN) {
       value = 0.0;
     }

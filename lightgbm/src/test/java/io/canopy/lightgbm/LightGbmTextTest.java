@@ -51,6 +51,7 @@ class LightGbmTextTest {
       {1e30f, -1e30f, 1e9f, 3e9f, Float.MAX_VALUE, -Float.MAX_VALUE},
       {0.5f, 1.5f, 2.7f, 31.9f, -3f, 0.999f},
       {Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, -1, -7, 4.999f, 1},
+      {1e-35f, -1e-35f, Math.nextUp(1e-35f), Math.nextDown(-1e-35f), 1e-36f, Float.MIN_VALUE},
     };
     float[] rows = new float[generated.length + edges.length * features];
     System.arraycopy(generated, 0, rows, 0, generated.length);

@@ -4,6 +4,10 @@ import io.canopy.lightgbm.LightGbmFormatException;
 import io.canopy.lightgbm.LightGbmModel;
 import io.canopy.lightgbm.LightGbmText;
 import io.canopy.lightgbm.NativeBooster;
+import io.canopy.serving.predict.flat.ForestVerifier;
+import io.canopy.serving.predict.flat.LightGbmForest;
+import io.canopy.serving.predict.flat.LightGbmVerifier;
+import io.canopy.serving.predict.flat.UnsupportedModelException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -18,22 +22,34 @@ import java.util.List;
  */
 final class LightGbmPredictor implements Predictor {
 
+  private static final long VERIFY_SEED = 0x5EED;
+
   private final NativeBooster booster;
   private final LightGbmModel model;
+  private final LightGbmForest forest;
+  private final int forestMaxRows;
   private final EngineChoice engine;
   private boolean closed;
 
-  private LightGbmPredictor(NativeBooster booster, LightGbmModel model) {
+  private LightGbmPredictor(
+      NativeBooster booster,
+      LightGbmModel model,
+      LightGbmForest forest,
+      int forestMaxRows,
+      EngineChoice engine) {
     this.booster = booster;
     this.model = model;
-    this.engine =
-        new EngineChoice(
-            Engine.LIGHTGBM,
-            "lightgbm",
-            "LightGBM's library; the flat forest does not compile LightGBM trees yet");
+    this.forest = forest;
+    this.forestMaxRows = forestMaxRows;
+    this.engine = engine;
   }
 
-  static Predictor load(byte[] bytes) throws ModelLoadException {
+  /**
+   * Loads the model with LightGBM's library and, with the fast path on, lays its trees out for the
+   * pure-Java walk ({@link LightGbmForest}) and verifies them against LightGBM on sample rows; a
+   * model that fails stays on LightGBM's library with the reason (never a load failure).
+   */
+  static Predictor load(byte[] bytes, FastPathSettings fastPath) throws ModelLoadException {
     LightGbmModel model;
     try {
       model = LightGbmText.parse(bytes);
@@ -46,7 +62,13 @@ final class LightGbmPredictor implements Predictor {
     } catch (IOException | RuntimeException e) {
       throw new ModelLoadException("LightGBM could not load the model: " + e.getMessage(), e);
     }
-    LightGbmPredictor predictor = new LightGbmPredictor(booster, model);
+    LightGbmPredictor predictor;
+    try {
+      predictor = withEngine(booster, model, fastPath);
+    } catch (RuntimeException e) {
+      booster.close();
+      throw new ModelLoadException("model failed its warm-up: " + e.getMessage(), e);
+    }
     try {
       float[] probe = new float[2 * model.numFeatures()];
       java.util.Arrays.fill(probe, 0, model.numFeatures(), Float.NaN);
@@ -56,6 +78,41 @@ final class LightGbmPredictor implements Predictor {
       predictor.close();
       throw new ModelLoadException("model failed its warm-up: " + e.getMessage(), e);
     }
+  }
+
+  private static LightGbmPredictor withEngine(
+      NativeBooster booster, LightGbmModel model, FastPathSettings fastPath) {
+    if (!fastPath.enabled()) {
+      return native_(booster, model, "disabled", "serving.predict.fast-path.enabled is false");
+    }
+    LightGbmForest forest;
+    try {
+      forest = LightGbmForest.compile(model);
+    } catch (UnsupportedModelException e) {
+      return native_(booster, model, e.reason(), e.getMessage());
+    }
+    ForestVerifier.Verdict verdict =
+        LightGbmVerifier.verify(
+            forest,
+            (rows, numRows, raw) ->
+                booster.predict(rows, numRows, raw ? NativeBooster.RAW : NativeBooster.NORMAL),
+            EngineSelection.VERIFY_ROWS,
+            VERIFY_SEED);
+    if (!verdict.passed()) {
+      return native_(booster, model, "mismatch", verdict.detail());
+    }
+    return new LightGbmPredictor(
+        booster,
+        model,
+        forest,
+        fastPath.maxRows(),
+        new EngineChoice(Engine.FLAT, "verified", verdict.detail()));
+  }
+
+  private static LightGbmPredictor native_(
+      NativeBooster booster, LightGbmModel model, String reason, String detail) {
+    return new LightGbmPredictor(
+        booster, model, null, 0, new EngineChoice(Engine.LIGHTGBM, reason, detail));
   }
 
   @Override
@@ -86,6 +143,21 @@ final class LightGbmPredictor implements Predictor {
           rows.length + " values are not " + numRows + " rows of " + n + " features");
     }
     int classes = model.treesPerIteration();
+    if (forest != null
+        && numRows <= forestMaxRows
+        && kind != PredictionKind.LEAF
+        && kind != PredictionKind.CONTRIBUTIONS) {
+      double[] raw = new double[numRows * classes];
+      forest.rawScores(rows, numRows, raw);
+      if (kind == PredictionKind.MARGIN) {
+        return Predictions.shaped(floats(raw), numRows, classes);
+      }
+      double[] values = new double[raw.length];
+      forest.values(raw, numRows, values);
+      return kind == PredictionKind.VALUE
+          ? Predictions.shaped(floats(values), numRows, classes)
+          : Predictions.classes(floats(values), numRows, classes, classes > 1);
+    }
     return switch (kind) {
       case VALUE ->
           Predictions.shaped(

@@ -35,7 +35,7 @@ public interface Predictor extends AutoCloseable {
           "sha256 mismatch: expected " + expectedSha256 + ", bytes hash to " + actual);
     }
     return LightGbmText.looksLike(bytes, bytes.length)
-        ? LightGbmPredictor.load(bytes)
+        ? LightGbmPredictor.load(bytes, fastPath)
         : XGBoostPredictor.load(bytes, nthread, fastPath);
   }
 

@@ -13,9 +13,10 @@ import org.junit.jupiter.api.Test;
 /** A LightGBM model through serving's Predictor: every kind, shaped as for XGBoost. */
 class LightGbmPredictorTest {
 
+  /** On LightGBM's library alone (fast path off): every kind from the engine of record. */
   private static Predictor load(Trained trained) throws Exception {
     byte[] bytes = trained.bytes();
-    return Predictor.load(bytes, Sha256.hex(bytes), 1);
+    return Predictor.load(bytes, Sha256.hex(bytes), 1, new FastPathSettings(false, 64));
   }
 
   @Test

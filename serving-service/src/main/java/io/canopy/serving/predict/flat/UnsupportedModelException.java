@@ -13,7 +13,10 @@ public final class UnsupportedModelException extends Exception {
     this.reason = reason;
   }
 
-  /** One of: dart, gblinear, booster, categorical, multi-target, objective, malformed. */
+  /**
+   * One of: dart, gblinear, booster, categorical, multi-target, objective, malformed, linear
+   * (LightGBM linear trees).
+   */
   public String reason() {
     return reason;
   }

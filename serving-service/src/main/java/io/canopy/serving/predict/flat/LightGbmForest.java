@@ -1,0 +1,182 @@
+package io.canopy.serving.predict.flat;
+
+import io.canopy.lightgbm.LightGbmModel;
+import io.canopy.lightgbm.Outputs;
+import io.canopy.lightgbm.Tree;
+import java.util.List;
+
+/**
+ * A LightGBM model's trees laid out in concatenated arrays for a pure-Java walk: LightGBM's own
+ * decision rules (numerical splits with {@code <=} on double thresholds, missing types none / zero
+ * / NaN with their default direction, categorical splits by bitset) and its arithmetic (raw scores
+ * summed tree by tree in double, then the objective's transform), so the answers are LightGBM's to
+ * the bit before the final cast to float. Built from Canopy's reading of the file ({@link
+ * LightGbmModel}); verified against LightGBM's library before use (serving's {@code
+ * LightGbmPredictor}).
+ */
+public final class LightGbmForest {
+
+  private static final int CATEGORICAL = 1;
+  private static final int DEFAULT_LEFT = 2;
+
+  private final LightGbmModel model;
+  private final int numFeatures;
+  private final int perIteration;
+  private final int[] roots; // a node index, or ~leaf for a one-leaf tree
+  private final int[] feature;
+  private final double[] threshold;
+  private final byte[] decision;
+  private final int[] left; // a node index, or ~leaf (global leaf index)
+  private final int[] right;
+  private final int[] catFrom;
+  private final int[] catWords;
+  private final int[] catBits;
+  private final double[] leafValue;
+
+  private LightGbmForest(LightGbmModel model) {
+    this.model = model;
+    this.numFeatures = model.numFeatures();
+    this.perIteration = model.treesPerIteration();
+    List<Tree> trees = model.trees();
+    int nodes = 0;
+    int leaves = 0;
+    int words = 0;
+    for (Tree t : trees) {
+      nodes += t.numLeaves() - 1;
+      leaves += t.numLeaves();
+      words += t.catThreshold().length;
+    }
+    roots = new int[trees.size()];
+    feature = new int[nodes];
+    threshold = new double[nodes];
+    decision = new byte[nodes];
+    left = new int[nodes];
+    right = new int[nodes];
+    catFrom = new int[nodes];
+    catWords = new int[nodes];
+    catBits = new int[words];
+    leafValue = new double[leaves];
+    int nodeBase = 0;
+    int leafBase = 0;
+    int wordBase = 0;
+    for (int t = 0; t < trees.size(); t++) {
+      Tree tree = trees.get(t);
+      int n = tree.numLeaves() - 1;
+      roots[t] = n == 0 ? ~leafBase : nodeBase;
+      for (int i = 0; i < n; i++) {
+        int at = nodeBase + i;
+        feature[at] = tree.splitFeature()[i];
+        threshold[at] = tree.threshold()[i];
+        decision[at] = (byte) tree.decisionType()[i];
+        left[at] = child(tree.leftChild()[i], nodeBase, leafBase);
+        right[at] = child(tree.rightChild()[i], nodeBase, leafBase);
+        if (tree.categorical(i)) {
+          int set = (int) tree.threshold()[i];
+          catFrom[at] = wordBase + tree.catBoundaries()[set];
+          catWords[at] = tree.catBoundaries()[set + 1] - tree.catBoundaries()[set];
+        }
+      }
+      System.arraycopy(tree.leafValue(), 0, leafValue, leafBase, tree.numLeaves());
+      System.arraycopy(tree.catThreshold(), 0, catBits, wordBase, tree.catThreshold().length);
+      nodeBase += n;
+      leafBase += tree.numLeaves();
+      wordBase += tree.catThreshold().length;
+    }
+  }
+
+  private static int child(int c, int nodeBase, int leafBase) {
+    return c >= 0 ? nodeBase + c : ~(leafBase + ~c);
+  }
+
+  /** Lays out {@code model}, or says why it cannot be walked here. */
+  public static LightGbmForest compile(LightGbmModel model) throws UnsupportedModelException {
+    if (model.linear()) {
+      throw new UnsupportedModelException("linear", "linear trees");
+    }
+    if (!Outputs.supports(model.objective())) {
+      throw new UnsupportedModelException(
+          "objective", "objective '" + model.objective().name() + "'");
+    }
+    return new LightGbmForest(model);
+  }
+
+  public int numFeatures() {
+    return numFeatures;
+  }
+
+  /** Raw scores per row (one per class), row-major. */
+  public int width() {
+    return perIteration;
+  }
+
+  /** The raw scores of {@code numRows} row-major rows into {@code out} (numRows × width). */
+  public void rawScores(float[] rows, int numRows, double[] out) {
+    for (int r = 0; r < numRows; r++) {
+      int base = r * numFeatures;
+      int outBase = r * perIteration;
+      for (int k = 0; k < perIteration; k++) {
+        out[outBase + k] = 0;
+      }
+      for (int t = 0; t < roots.length; t++) {
+        int node = roots[t];
+        while (node >= 0) {
+          node = goesLeft(node, rows[base + feature[node]]) ? left[node] : right[node];
+        }
+        out[outBase + t % perIteration] += leafValue[~node];
+      }
+    }
+  }
+
+  /** The outputs of {@code numRows} rows (numRows × width), from their raw scores. */
+  public void values(double[] raw, int numRows, double[] out) {
+    double[] row = new double[perIteration];
+    for (int r = 0; r < numRows; r++) {
+      System.arraycopy(raw, r * perIteration, row, 0, perIteration);
+      Outputs.apply(model, row);
+      System.arraycopy(row, 0, out, r * perIteration, perIteration);
+    }
+  }
+
+  private boolean goesLeft(int node, float x) {
+    int d = decision[node];
+    if ((d & CATEGORICAL) != 0) {
+      if (Float.isNaN(x)) {
+        return false;
+      }
+      int category = (int) x; // toward zero, as LightGBM's static_cast<int>
+      if (category < 0) {
+        return false;
+      }
+      int word = category >>> 5;
+      return word < catWords[node]
+          && ((catBits[catFrom[node] + word] >>> (category & 31)) & 1) != 0;
+    }
+    double value = Math.abs(x) <= Tree.ZERO_THRESHOLD ? 0.0 : x; // read as 0, as LightGBM does
+    int missing = (d >> 2) & 3;
+    if (Double.isNaN(value) && missing != Tree.MISSING_NAN) {
+      value = 0.0;
+    }
+    if ((missing == Tree.MISSING_ZERO && Math.abs(value) <= Tree.ZERO_THRESHOLD)
+        || (missing == Tree.MISSING_NAN && Double.isNaN(value))) {
+      return (d & DEFAULT_LEFT) != 0;
+    }
+    return value <= threshold[node];
+  }
+
+  /** Every numerical threshold of {@code feature}, as floats (for sample rows). */
+  float[] thresholds(int f) {
+    int count = 0;
+    for (int i = 0; i < feature.length; i++) {
+      if (feature[i] == f && (decision[i] & CATEGORICAL) == 0) {
+        count++;
+      }
+    }
+    float[] out = new float[count];
+    for (int i = 0, j = 0; i < feature.length; i++) {
+      if (feature[i] == f && (decision[i] & CATEGORICAL) == 0) {
+        out[j++] = (float) threshold[i];
+      }
+    }
+    return out;
+  }
+}
