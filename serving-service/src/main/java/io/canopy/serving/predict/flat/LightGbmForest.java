@@ -16,8 +16,14 @@ import java.util.List;
  */
 public final class LightGbmForest {
 
+  /** Per-node flags: a categorical split; where NaN goes; where a zero (|x| <= 1e-35f) goes. */
   private static final int CATEGORICAL = 1;
-  private static final int DEFAULT_LEFT = 2;
+
+  private static final int NAN_LEFT = 2;
+  private static final int ZERO_LEFT = 4;
+
+  /** LightGBM's kZeroThreshold as the float it is declared as. */
+  private static final float ZERO = 1e-35f;
 
   private final LightGbmModel model;
   private final int numFeatures;
@@ -25,9 +31,8 @@ public final class LightGbmForest {
   private final int[] roots; // a node index, or ~leaf for a one-leaf tree
   private final int[] feature;
   private final double[] threshold;
-  private final byte[] decision;
-  private final int[] left; // a node index, or ~leaf (global leaf index)
-  private final int[] right;
+  private final byte[] flags;
+  private final int[] children; // left at 2n, right at 2n + 1: a node index, or ~leaf
   private final int[] catFrom;
   private final int[] catWords;
   private final int[] catBits;
@@ -49,9 +54,8 @@ public final class LightGbmForest {
     roots = new int[trees.size()];
     feature = new int[nodes];
     threshold = new double[nodes];
-    decision = new byte[nodes];
-    left = new int[nodes];
-    right = new int[nodes];
+    flags = new byte[nodes];
+    children = new int[2 * nodes];
     catFrom = new int[nodes];
     catWords = new int[nodes];
     catBits = new int[words];
@@ -67,9 +71,9 @@ public final class LightGbmForest {
         int at = nodeBase + i;
         feature[at] = tree.splitFeature()[i];
         threshold[at] = tree.threshold()[i];
-        decision[at] = (byte) tree.decisionType()[i];
-        left[at] = child(tree.leftChild()[i], nodeBase, leafBase);
-        right[at] = child(tree.rightChild()[i], nodeBase, leafBase);
+        flags[at] = flags(tree, i);
+        children[2 * at] = child(tree.leftChild()[i], nodeBase, leafBase);
+        children[2 * at + 1] = child(tree.rightChild()[i], nodeBase, leafBase);
         if (tree.categorical(i)) {
           int set = (int) tree.threshold()[i];
           catFrom[at] = wordBase + tree.catBoundaries()[set];
@@ -82,6 +86,35 @@ public final class LightGbmForest {
       leafBase += tree.numLeaves();
       wordBase += tree.catThreshold().length;
     }
+  }
+
+  /**
+   * LightGBM's rules for a node, settled at compile time where they do not depend on the input: NaN
+   * reads as 0 unless the missing type is NaN, a near-zero input reads as 0, and a zero (or a NaN)
+   * takes the default direction when the missing type says so.
+   */
+  private static byte flags(Tree tree, int node) {
+    if (tree.categorical(node)) {
+      return CATEGORICAL;
+    }
+    boolean zeroByThreshold = 0.0 <= tree.threshold()[node];
+    boolean nanLeft;
+    boolean zeroLeft;
+    switch (tree.missingType(node)) {
+      case Tree.MISSING_NAN -> {
+        nanLeft = tree.defaultLeft(node);
+        zeroLeft = zeroByThreshold;
+      }
+      case Tree.MISSING_ZERO -> {
+        nanLeft = tree.defaultLeft(node);
+        zeroLeft = tree.defaultLeft(node);
+      }
+      default -> {
+        nanLeft = zeroByThreshold;
+        zeroLeft = zeroByThreshold;
+      }
+    }
+    return (byte) ((nanLeft ? NAN_LEFT : 0) | (zeroLeft ? ZERO_LEFT : 0));
   }
 
   private static int child(int c, int nodeBase, int leafBase) {
@@ -120,7 +153,7 @@ public final class LightGbmForest {
       for (int t = 0; t < roots.length; t++) {
         int node = roots[t];
         while (node >= 0) {
-          node = goesLeft(node, rows[base + feature[node]]) ? left[node] : right[node];
+          node = children[2 * node + (goesLeft(node, rows[base + feature[node]]) ? 0 : 1)];
         }
         out[outBase + t % perIteration] += leafValue[~node];
       }
@@ -138,42 +171,42 @@ public final class LightGbmForest {
   }
 
   private boolean goesLeft(int node, float x) {
-    int d = decision[node];
-    if ((d & CATEGORICAL) != 0) {
-      if (Float.isNaN(x)) {
-        return false;
-      }
-      int category = (int) x; // toward zero, as LightGBM's static_cast<int>
-      if (category < 0) {
-        return false;
-      }
-      int word = category >>> 5;
-      return word < catWords[node]
-          && ((catBits[catFrom[node] + word] >>> (category & 31)) & 1) != 0;
+    int f = flags[node];
+    if (f == CATEGORICAL) {
+      return categoryGoesLeft(node, x);
     }
-    double value = Math.abs(x) <= Tree.ZERO_THRESHOLD ? 0.0 : x; // read as 0, as LightGBM does
-    int missing = (d >> 2) & 3;
-    if (Double.isNaN(value) && missing != Tree.MISSING_NAN) {
-      value = 0.0;
+    if (x != x) {
+      return (f & NAN_LEFT) != 0;
     }
-    if ((missing == Tree.MISSING_ZERO && Math.abs(value) <= Tree.ZERO_THRESHOLD)
-        || (missing == Tree.MISSING_NAN && Double.isNaN(value))) {
-      return (d & DEFAULT_LEFT) != 0;
+    if (Math.abs(x) <= ZERO) {
+      return (f & ZERO_LEFT) != 0;
     }
-    return value <= threshold[node];
+    return x <= threshold[node];
+  }
+
+  private boolean categoryGoesLeft(int node, float x) {
+    if (Float.isNaN(x)) {
+      return false;
+    }
+    int category = (int) x; // toward zero, as LightGBM's static_cast<int>
+    if (category < 0) {
+      return false;
+    }
+    int word = category >>> 5;
+    return word < catWords[node] && ((catBits[catFrom[node] + word] >>> (category & 31)) & 1) != 0;
   }
 
   /** Every numerical threshold of {@code feature}, as floats (for sample rows). */
   float[] thresholds(int f) {
     int count = 0;
     for (int i = 0; i < feature.length; i++) {
-      if (feature[i] == f && (decision[i] & CATEGORICAL) == 0) {
+      if (feature[i] == f && flags[i] != CATEGORICAL) {
         count++;
       }
     }
     float[] out = new float[count];
     for (int i = 0, j = 0; i < feature.length; i++) {
-      if (feature[i] == f && (decision[i] & CATEGORICAL) == 0) {
+      if (feature[i] == f && flags[i] != CATEGORICAL) {
         out[j++] = (float) threshold[i];
       }
     }
