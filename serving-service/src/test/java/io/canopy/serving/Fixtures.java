@@ -35,7 +35,7 @@ public final class Fixtures {
     return Sha256.hex(bytes(name));
   }
 
-  /** A CSV of floats ("nan" = NaN), with or without a header line, as rows. */
+  /** A CSV of floats ("nan" or an empty cell = NaN), with or without a header line, as rows. */
   public static float[][] csv(String name, boolean header) {
     List<String> lines =
         new String(bytes(name), StandardCharsets.UTF_8).lines().filter(l -> !l.isBlank()).toList();
@@ -43,10 +43,11 @@ public final class Fixtures {
         .skip(header ? 1 : 0)
         .map(
             line -> {
-              String[] cells = line.split(",");
+              String[] cells = line.split(",", -1);
               float[] row = new float[cells.length];
               for (int i = 0; i < cells.length; i++) {
-                row[i] = Float.parseFloat(cells[i].trim().replace("nan", "NaN"));
+                String cell = cells[i].trim();
+                row[i] = cell.isEmpty() ? Float.NaN : Float.parseFloat(cell.replace("nan", "NaN"));
               }
               return row;
             })

@@ -59,14 +59,14 @@ class EngineSelectionTest {
   }
 
   @Test
-  void load_dartModel_staysOnXgboost() throws Exception {
+  void load_dartModel_verifiedOnTheFlatForest_withItsTreeWeights() throws Exception {
     EngineChoice engine =
         engineOf(
             ForestModels.train(
-                "binary:logistic", 10, 3, Map.of("booster", "dart", "rate_drop", 0.2)));
+                "binary:logistic", 30, 3, Map.of("booster", "dart", "rate_drop", 0.2)));
 
-    assertThat(engine.engine()).isEqualTo(Engine.XGBOOST);
-    assertThat(engine.reason()).isEqualTo("dart");
+    assertThat(engine.engine()).as(engine.detail()).isEqualTo(Engine.FLAT);
+    assertThat(engine.reason()).isEqualTo("verified");
   }
 
   @Test

@@ -132,6 +132,30 @@ class FlatForestParityTest {
     }
   }
 
+  @Test
+  void dartFixture_matchesXgboostAndPython_includingMissingValues() throws Exception {
+    byte[] bytes = Fixtures.bytes("dart_regression.ubj");
+    Booster booster = XGBoost.loadModel(bytes);
+    try {
+      float[] rows = Fixtures.flat(Fixtures.csv("dart_regression_rows.csv", true));
+      assertParity(booster, withMissing(rows, 6));
+      // And Python xgboost's own values for the fixture rows, through serving's Predictor.
+      try (Predictor predictor =
+          Predictor.load(bytes, io.canopy.common.digest.Sha256.hex(bytes), 1)) {
+        assertThat(predictor.engine().engine()).isEqualTo(Engine.FLAT);
+        float[] values = predictor.predict(rows, rows.length / 6, PredictionKind.VALUE).values();
+        float[] python = Fixtures.column("dart_regression_expected_value.csv");
+        for (int i = 0; i < python.length; i++) {
+          assertThat(ForestVerifier.ulpDistance(values[i], python[i]))
+              .as("row %d: %s, Python %s", i, values[i], python[i])
+              .isLessThanOrEqualTo(ForestVerifier.MARGIN_ULPS);
+        }
+      }
+    } finally {
+      booster.dispose();
+    }
+  }
+
   static Stream<Arguments> trainedModels() {
     return Stream.of(
         Arguments.of("multi:softprob", 30, 4, Map.of()),

@@ -14,9 +14,10 @@ import java.util.Arrays;
 
 /**
  * Compiles a model's own JSON (XGBoost4J's {@code Booster.toByteArray("json")}) into a {@link
- * FlatForest}, or says why it cannot: only gbtree models with numerical splits, scalar leaves and
- * an objective whose transform is known here compile. Numbers are read from their decimal text
- * straight into float (XGBoost writes the shortest text that round-trips a float).
+ * FlatForest}, or says why it cannot: gbtree and dart models (dart's trees weighted by their {@code
+ * weight_drop}) with numerical splits, scalar leaves and an objective whose transform is known here
+ * compile. Numbers are read from their decimal text straight into float (XGBoost writes the
+ * shortest text that round-trips a float).
  */
 public final class ForestCompiler {
 
@@ -45,9 +46,15 @@ public final class ForestCompiler {
   private static FlatForest compile(JsonObject learner) throws UnsupportedModelException {
     JsonObject booster = learner.getAsJsonObject("gradient_booster");
     String boosterName = booster.get("name").getAsString();
+    // A dart model is, at inference, its trees each weighted by its weight_drop.
+    JsonObject gbtree;
+    JsonArray weights = null;
     switch (boosterName) {
-      case "gbtree" -> {}
-      case "dart" -> throw new UnsupportedModelException("dart", "dart booster (dropout weights)");
+      case "gbtree" -> gbtree = booster;
+      case "dart" -> {
+        gbtree = booster.getAsJsonObject("gbtree");
+        weights = booster.getAsJsonArray("weight_drop");
+      }
       case "gblinear" -> throw new UnsupportedModelException("gblinear", "linear booster");
       default -> throw new UnsupportedModelException("booster", "booster '" + boosterName + "'");
     }
@@ -65,12 +72,15 @@ public final class ForestCompiler {
     int groups = Math.max(1, intOf(param, "num_class", 0));
     float[] base = baseMargins(objective, baseScore(param, groups));
 
-    JsonObject model = booster.getAsJsonObject("model");
+    JsonObject model = gbtree.getAsJsonObject("model");
     if (model.has("weight_drop")) {
       // XGBoost 3.1+ saves a dart model as gbtree plus the trees' dropout weights.
-      throw new UnsupportedModelException("dart", "dart booster (dropout weights)");
+      weights = model.getAsJsonArray("weight_drop");
     }
     JsonArray trees = model.getAsJsonArray("trees");
+    if (weights != null && weights.size() != trees.size()) {
+      throw malformed(trees.size() + " trees but " + weights.size() + " dart weights");
+    }
     JsonArray treeInfo = model.getAsJsonArray("tree_info");
     if (treeInfo.size() != trees.size()) {
       throw malformed(trees.size() + " trees but " + treeInfo.size() + " tree_info entries");
@@ -85,7 +95,8 @@ public final class ForestCompiler {
       if (group < 0 || group >= groups) {
         throw malformed("tree " + t + " belongs to group " + group + " of " + groups);
       }
-      layout.add(t, group, trees.get(t).getAsJsonObject(), numFeatures);
+      float weight = weights == null ? 1f : weights.get(t).getAsFloat();
+      layout.add(t, group, trees.get(t).getAsJsonObject(), numFeatures, weight);
     }
     return layout.build(numFeatures, base, transform);
   }

@@ -32,7 +32,12 @@ final class TreeLayout {
     treeGroup = new int[numTrees];
   }
 
-  void add(int t, int group, JsonObject tree, int numFeatures) throws UnsupportedModelException {
+  /**
+   * @param weight every leaf value is multiplied by it (in float, as XGBoost's dart does before
+   *     adding a tree's output): a dart tree's {@code weight_drop}, else 1
+   */
+  void add(int t, int group, JsonObject tree, int numFeatures, float weight)
+      throws UnsupportedModelException {
     int sizeLeafVector =
         ForestCompiler.intOf(tree.getAsJsonObject("tree_param"), "size_leaf_vector", 0);
     if (sizeLeafVector > 1) {
@@ -66,7 +71,7 @@ final class TreeLayout {
       if (lefts[node] == -1) {
         // A leaf: its own child both ways, so extra steps stay on it.
         feature[at] = 0;
-        threshold[at] = conditions[node];
+        threshold[at] = weight == 1f ? conditions[node] : conditions[node] * weight;
         children[2 * at] = at;
         children[2 * at + 1] = at;
         depths[t] = Math.max(depths[t], level[head]);

@@ -64,9 +64,6 @@ class ForestCompilerTest {
 
   @Test
   void compile_unsupportedFeatures_sayWhich() {
-    assertThatThrownBy(() -> ForestCompiler.compile(model("dart", "reg:squarederror", 0, "0")))
-        .isInstanceOfSatisfying(
-            UnsupportedModelException.class, e -> assertThat(e.reason()).isEqualTo("dart"));
     assertThatThrownBy(() -> ForestCompiler.compile(model("gbtree", "binary:hinge", 0, "0")))
         .isInstanceOfSatisfying(
             UnsupportedModelException.class, e -> assertThat(e.reason()).isEqualTo("objective"));
