@@ -85,11 +85,11 @@ class EngineSelectionTest {
   }
 
   @Test
-  void load_categoricalSplits_stayOnXgboost() throws Exception {
+  void load_categoricalSplits_verifiedOnTheFlatForest() throws Exception {
     EngineChoice engine = engineOf(ForestModels.categorical());
 
-    assertThat(engine.engine()).isEqualTo(Engine.XGBOOST);
-    assertThat(engine.reason()).isEqualTo("categorical");
+    assertThat(engine.engine()).as(engine.detail()).isEqualTo(Engine.FLAT);
+    assertThat(engine.reason()).isEqualTo("verified");
   }
 
   @Test

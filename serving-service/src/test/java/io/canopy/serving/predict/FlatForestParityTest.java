@@ -133,6 +133,37 @@ class FlatForestParityTest {
   }
 
   @Test
+  void categoricalFixture_matchesXgboostAndPython_includingMissingAndOddCategories()
+      throws Exception {
+    byte[] bytes = Fixtures.bytes("categorical_binary.ubj");
+    Booster booster = XGBoost.loadModel(bytes);
+    try {
+      float[] rows = Fixtures.flat(Fixtures.csv("categorical_binary_rows.csv", true));
+      int n = 4;
+      // Odd categories too: negative, fractional, past every set, -0, huge.
+      float[] odd = {
+        -1f, 0.5f, 3.7f, -0.5f, 1e9f, -0f, 2.999f, 17f, 63f, 64f, 5e7f, 1f, Float.NaN, 0f, 2f, 3f
+      };
+      float[] all = java.util.Arrays.copyOf(withMissing(rows, n), 3 * rows.length + odd.length);
+      System.arraycopy(odd, 0, all, 3 * rows.length, odd.length);
+      assertParity(booster, all);
+      try (Predictor predictor =
+          Predictor.load(bytes, io.canopy.common.digest.Sha256.hex(bytes), 1)) {
+        assertThat(predictor.engine().engine()).isEqualTo(Engine.FLAT);
+        float[] values = predictor.predict(rows, rows.length / n, PredictionKind.VALUE).values();
+        float[] python = Fixtures.column("categorical_binary_expected_value.csv");
+        for (int i = 0; i < python.length; i++) {
+          assertThat(ForestVerifier.ulpDistance(values[i], python[i]))
+              .as("row %d: %s, Python %s", i, values[i], python[i])
+              .isLessThanOrEqualTo(ForestVerifier.VALUE_ULPS);
+        }
+      }
+    } finally {
+      booster.dispose();
+    }
+  }
+
+  @Test
   void dartFixture_matchesXgboostAndPython_includingMissingValues() throws Exception {
     byte[] bytes = Fixtures.bytes("dart_regression.ubj");
     Booster booster = XGBoost.loadModel(bytes);

@@ -13,10 +13,10 @@ import java.util.Arrays;
  */
 final class TreeLayout {
 
-  private final int[] feature;
-  private final float[] threshold;
-  private final int[] children;
-  private final byte[] defaultRight;
+  private int[] feature;
+  private float[] threshold;
+  private int[] children;
+  private byte[] defaultRight;
   private final int[] roots;
   private final int[] depths;
   private final int[] treeGroup;
@@ -43,27 +43,41 @@ final class TreeLayout {
     if (sizeLeafVector > 1) {
       throw new UnsupportedModelException("multi-target", "tree " + t + " has vector leaves");
     }
-    if (hasCategoricalSplit(tree)) {
-      throw new UnsupportedModelException("categorical", "tree " + t + " has categorical splits");
-    }
-    int[] lefts = ints(tree.getAsJsonArray("left_children"));
-    int[] rights = ints(tree.getAsJsonArray("right_children"));
-    int[] splits = ints(tree.getAsJsonArray("split_indices"));
-    float[] conditions = floats(tree.getAsJsonArray("split_conditions"));
-    int[] defaults = ints(tree.getAsJsonArray("default_left"));
-    int n = lefts.length;
-    if (n == 0
-        || rights.length != n
-        || splits.length != n
-        || conditions.length != n
-        || defaults.length != n) {
+    CategoricalSplits.Arrays5 arrays =
+        new CategoricalSplits.Arrays5(
+            ints(tree.getAsJsonArray("left_children")),
+            ints(tree.getAsJsonArray("right_children")),
+            ints(tree.getAsJsonArray("split_indices")),
+            floats(tree.getAsJsonArray("split_conditions")),
+            ints(tree.getAsJsonArray("default_left")));
+    int n0 = arrays.lefts().length;
+    if (n0 == 0
+        || arrays.rights().length != n0
+        || arrays.splits().length != n0
+        || arrays.conditions().length != n0
+        || arrays.defaults().length != n0) {
       throw ForestCompiler.malformed("tree " + t + " has arrays of different lengths");
     }
+    if (hasCategoricalSplit(tree)) {
+      arrays = CategoricalSplits.expand(t, tree, arrays);
+    }
+    int[] lefts = arrays.lefts();
+    int[] rights = arrays.rights();
+    int[] splits = arrays.splits();
+    float[] conditions = arrays.conditions();
+    int[] defaults = arrays.defaults();
+    int n = lefts.length;
+    ensureCapacity(size + n);
     roots[t] = size;
     treeGroup[t] = group;
-    // Breadth-first: order[i] is the JSON index of the i-th node laid out, level[i] its depth.
+    depths[t] = depth(t, lefts, rights);
+    // Breadth-first: order[i] is the index of the i-th node laid out; placed[node] its position
+    // (a node reached from two places, as a rewritten categorical split's children are, is laid
+    // out once).
     int[] order = new int[n];
-    int[] level = new int[n];
+    int[] placed = new int[n];
+    Arrays.fill(placed, -1);
+    placed[0] = 0;
     int tail = 1;
     for (int head = 0; head < tail; head++) {
       int node = order[head];
@@ -74,13 +88,7 @@ final class TreeLayout {
         threshold[at] = weight == 1f ? conditions[node] : conditions[node] * weight;
         children[2 * at] = at;
         children[2 * at + 1] = at;
-        depths[t] = Math.max(depths[t], level[head]);
         continue;
-      }
-      int l = lefts[node];
-      int r = rights[node];
-      if (tail + 2 > n || l <= 0 || r <= 0 || l >= n || r >= n) {
-        throw ForestCompiler.malformed("tree " + t + " node " + node + " has bad children");
       }
       if (splits[node] < 0 || splits[node] >= numFeatures) {
         throw ForestCompiler.malformed(
@@ -89,14 +97,76 @@ final class TreeLayout {
       feature[at] = splits[node];
       threshold[at] = conditions[node];
       defaultRight[at] = (byte) (defaults[node] != 0 ? 0 : 1);
-      children[2 * at] = roots[t] + tail;
-      children[2 * at + 1] = roots[t] + tail + 1;
-      level[tail] = level[head] + 1;
-      order[tail++] = l;
-      level[tail] = level[head] + 1;
-      order[tail++] = r;
+      for (int side = 0; side < 2; side++) {
+        int child = side == 0 ? lefts[node] : rights[node];
+        if (placed[child] < 0) {
+          placed[child] = tail;
+          order[tail++] = child;
+        }
+        children[2 * at + side] = roots[t] + placed[child];
+      }
     }
     size += tail;
+  }
+
+  /**
+   * Steps from the root to the deepest leaf (the fixed-step walk needs the longest path); refuses
+   * children out of range and cycles.
+   */
+  private static int depth(int t, int[] lefts, int[] rights) throws UnsupportedModelException {
+    int n = lefts.length;
+    int[] memo = new int[n];
+    byte[] state = new byte[n]; // 0 new, 1 on the path, 2 done
+    int[] stack = new int[2 * n + 2];
+    int top = 0;
+    stack[top++] = 0;
+    while (top > 0) {
+      int node = stack[top - 1];
+      if (state[node] == 2) {
+        top--;
+        continue;
+      }
+      if (lefts[node] == -1) {
+        memo[node] = 0;
+        state[node] = 2;
+        top--;
+        continue;
+      }
+      int l = lefts[node];
+      int r = rights[node];
+      if (l <= 0 || r <= 0 || l >= n || r >= n) {
+        throw ForestCompiler.malformed("tree " + t + " node " + node + " has bad children");
+      }
+      if (state[node] == 0) {
+        state[node] = 1;
+        for (int c : new int[] {l, r}) {
+          if (state[c] == 1) {
+            throw ForestCompiler.malformed("tree " + t + " has a cycle at node " + c);
+          }
+          if (state[c] == 0) {
+            if (top == stack.length) {
+              throw ForestCompiler.malformed("tree " + t + " is not a tree");
+            }
+            stack[top++] = c;
+          }
+        }
+        continue;
+      }
+      memo[node] = 1 + Math.max(memo[l], memo[r]);
+      state[node] = 2;
+      top--;
+    }
+    return memo[0];
+  }
+
+  private void ensureCapacity(int nodes) {
+    if (nodes > feature.length) {
+      int grown = Math.max(nodes, feature.length * 2);
+      feature = Arrays.copyOf(feature, grown);
+      threshold = Arrays.copyOf(threshold, grown);
+      children = Arrays.copyOf(children, 2 * grown);
+      defaultRight = Arrays.copyOf(defaultRight, grown);
+    }
   }
 
   private static boolean hasCategoricalSplit(JsonObject tree) {

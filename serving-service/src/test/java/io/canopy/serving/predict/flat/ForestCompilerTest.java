@@ -33,6 +33,32 @@ class ForestCompilerTest {
   }
 
   @Test
+  void compile_categoricalSplit_inTheSetGoesRight_otherwiseLeft_missingToTheDefault()
+      throws Exception {
+    for (int defaultLeft : new int[] {0, 1}) {
+      String json =
+          new String(model("gbtree", "reg:squarederror", defaultLeft, "1"), StandardCharsets.UTF_8)
+              .replace(
+                  "\"categories_nodes\":[]",
+                  "\"categories_nodes\":[0],\"categories_segments\":[0],"
+                      + "\"categories_sizes\":[3],\"categories\":[1,3,4]");
+      FlatForest forest = ForestCompiler.compile(json.getBytes(StandardCharsets.UTF_8));
+
+      // right (the set {1, 3, 4}): 2.5; left: -0.5; a value is the category (int) x
+      assertThat(margin(forest, 1f)).isEqualTo(2.5f);
+      assertThat(margin(forest, 1.9f)).isEqualTo(2.5f);
+      assertThat(margin(forest, 3f)).isEqualTo(2.5f);
+      assertThat(margin(forest, 4.5f)).isEqualTo(2.5f);
+      assertThat(margin(forest, 0f)).isEqualTo(-0.5f);
+      assertThat(margin(forest, 2f)).isEqualTo(-0.5f);
+      assertThat(margin(forest, 5f)).isEqualTo(-0.5f);
+      assertThat(margin(forest, -0.5f)).isEqualTo(-0.5f);
+      assertThat(margin(forest, 1e9f)).isEqualTo(-0.5f);
+      assertThat(margin(forest, Float.NaN)).isEqualTo(defaultLeft == 1 ? -0.5f : 2.5f);
+    }
+  }
+
+  @Test
   void compile_numericalSplit_lessThanGoesLeftEqualGoesRight() throws Exception {
     FlatForest forest = ForestCompiler.compile(model("gbtree", "reg:squarederror", 0, "0"));
 
@@ -69,7 +95,7 @@ class ForestCompilerTest {
             UnsupportedModelException.class, e -> assertThat(e.reason()).isEqualTo("objective"));
     assertThatThrownBy(() -> ForestCompiler.compile(model("gbtree", "reg:squarederror", 0, "1")))
         .isInstanceOfSatisfying(
-            UnsupportedModelException.class, e -> assertThat(e.reason()).isEqualTo("categorical"));
+            UnsupportedModelException.class, e -> assertThat(e.reason()).isEqualTo("malformed"));
     assertThatThrownBy(
             () -> ForestCompiler.compile("{\"learner\":[".getBytes(StandardCharsets.UTF_8)))
         .isInstanceOfSatisfying(
