@@ -100,12 +100,83 @@ class LightGbmEndToEndTest {
     }
   }
 
+  @Test
+  void register_lightGbmWithCategoricalFeatures_servedOnTheVerifiedWalk() throws Exception {
+    try (Trained trained =
+        Trained.train(
+            "binary", "objective=binary num_leaves=15 categorical_feature=2,3", 1500, 20, 6)) {
+      Path model = Files.writeString(dir.resolve("categorical.txt"), trained.text);
+      CliRun registered =
+          canopy(
+              "register",
+              "lgbm-cat",
+              model.toString(),
+              "--alias",
+              "production",
+              "--registry",
+              registry);
+      assertThat(registered.exit()).as(registered.err()).isZero();
+      assertThat(registered.out()).contains("lgbm-cat version 1 READY");
+
+      // Category codes as a client sends them, with a missing one and one never seen in training.
+      float[][] rows = {
+        {0.3f, 1.5f, 4f, 10f, 2f, 0.5f},
+        {Float.NaN, -2f, 11f, 35f, -1f, 0.1f},
+        {1f, 0f, 7f, Float.NaN, 0f, 0.9f},
+        {-0.7f, 0.2f, 250f, 999f, 4.5f, 0.3f}
+      };
+      StringBuilder body = new StringBuilder("{\"instances\": [");
+      float[] flat = new float[rows.length * trained.features];
+      for (int r = 0; r < rows.length; r++) {
+        body.append(r == 0 ? "[" : ", [");
+        for (int f = 0; f < trained.features; f++) {
+          float v = rows[r][f];
+          flat[r * trained.features + f] = v;
+          body.append(f == 0 ? "" : ", ").append(Float.isNaN(v) ? "null" : Float.toString(v));
+        }
+        body.append(']');
+      }
+      body.append("]}");
+      io.grpc.ManagedChannel serving = TestSuites.channel(suite.serving().grpcPort());
+      try {
+        var status =
+            io.canopy.proto.inference.v1.InferenceServiceGrpc.newBlockingStub(serving)
+                .withDeadlineAfter(10, java.util.concurrent.TimeUnit.SECONDS)
+                .getModelStatus(
+                    io.canopy.proto.inference.v1.GetModelStatusRequest.newBuilder()
+                        .setModel("lgbm-cat")
+                        .build());
+        assertThat(status.getVersions(0).getEngine())
+            .isEqualTo(io.canopy.proto.inference.v1.PredictionEngine.PREDICTION_ENGINE_FLAT);
+      } finally {
+        serving.shutdownNow();
+      }
+      HttpResponse<String> response = predict("lgbm-cat", body.toString());
+      assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+      JsonNode predictions = new ObjectMapper().readTree(response.body()).get("predictions");
+      double[] expected = trained.predict(flat, rows.length, NativeBooster.NORMAL);
+      for (int r = 0; r < rows.length; r++) {
+        assertThat((float) predictions.get(r).asDouble())
+            .as("row %d", r)
+            .isEqualTo((float) expected[r]);
+      }
+    }
+  }
+
   private static HttpResponse<String> predict(String body) throws Exception {
+    return predict("lgbm", body);
+  }
+
+  private static HttpResponse<String> predict(String model, String body) throws Exception {
     try (HttpClient http = HttpClient.newHttpClient()) {
       return http.send(
           HttpRequest.newBuilder(
                   URI.create(
-                      "http://127.0.0.1:" + suite.gateway().httpPort() + "/v1/models/lgbm:predict"))
+                      "http://127.0.0.1:"
+                          + suite.gateway().httpPort()
+                          + "/v1/models/"
+                          + model
+                          + ":predict"))
               .header("content-type", "application/json")
               .POST(HttpRequest.BodyPublishers.ofString(body))
               .build(),
