@@ -86,6 +86,7 @@ class LightGbmEndToEndTest {
         body.append(']');
       }
       body.append("]}");
+      awaitLoaded("lgbm");
       HttpResponse<String> response = predict(body.toString());
       assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
       JsonNode predictions = new ObjectMapper().readTree(response.body()).get("predictions");
@@ -137,20 +138,8 @@ class LightGbmEndToEndTest {
         body.append(']');
       }
       body.append("]}");
-      io.grpc.ManagedChannel serving = TestSuites.channel(suite.serving().grpcPort());
-      try {
-        var status =
-            io.canopy.proto.inference.v1.InferenceServiceGrpc.newBlockingStub(serving)
-                .withDeadlineAfter(10, java.util.concurrent.TimeUnit.SECONDS)
-                .getModelStatus(
-                    io.canopy.proto.inference.v1.GetModelStatusRequest.newBuilder()
-                        .setModel("lgbm-cat")
-                        .build());
-        assertThat(status.getVersions(0).getEngine())
-            .isEqualTo(io.canopy.proto.inference.v1.PredictionEngine.PREDICTION_ENGINE_FLAT);
-      } finally {
-        serving.shutdownNow();
-      }
+      assertThat(awaitLoaded("lgbm-cat").getEngine())
+          .isEqualTo(io.canopy.proto.inference.v1.PredictionEngine.PREDICTION_ENGINE_FLAT);
       HttpResponse<String> response = predict("lgbm-cat", body.toString());
       assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
       JsonNode predictions = new ObjectMapper().readTree(response.body()).get("predictions");
@@ -160,6 +149,31 @@ class LightGbmEndToEndTest {
             .as("row %d", r)
             .isEqualTo((float) expected[r]);
       }
+    }
+  }
+
+  /** Waits until serving has loaded the model's version 1, and returns its status. */
+  private static io.canopy.proto.inference.v1.ModelVersionStatus awaitLoaded(String model) {
+    io.grpc.ManagedChannel serving = TestSuites.channel(suite.serving().grpcPort());
+    try {
+      var stub = io.canopy.proto.inference.v1.InferenceServiceGrpc.newBlockingStub(serving);
+      java.util.function.Supplier<io.canopy.proto.inference.v1.ModelVersionStatus> status =
+          () ->
+              stub.withDeadlineAfter(10, java.util.concurrent.TimeUnit.SECONDS)
+                  .getModelStatus(
+                      io.canopy.proto.inference.v1.GetModelStatusRequest.newBuilder()
+                          .setModel(model)
+                          .build())
+                  .getVersions(0);
+      io.canopy.common.testing.Await.until(
+          model + " v1 loaded",
+          java.time.Duration.ofSeconds(60),
+          () ->
+              status.get().getState()
+                  == io.canopy.proto.inference.v1.LoadState.LOAD_STATE_AVAILABLE);
+      return status.get();
+    } finally {
+      serving.shutdownNow();
     }
   }
 
