@@ -19,7 +19,7 @@ final class EngineSelection {
   /** Rows the flat forest is verified on at load time, and their generator's seed. */
   static final int VERIFY_ROWS = 256;
 
-  private static final long VERIFY_SEED = 0x5EED;
+  static final long VERIFY_SEED = 0x5EED;
 
   /** The chosen engine and, when it is FLAT, the verified forest (else null). */
   record Selected(FlatForest forest, EngineChoice choice) {}

@@ -22,8 +22,6 @@ import java.util.List;
  */
 final class LightGbmPredictor implements Predictor {
 
-  private static final long VERIFY_SEED = 0x5EED;
-
   private final NativeBooster booster;
   private final LightGbmModel model;
   private final LightGbmForest forest;
@@ -97,7 +95,7 @@ final class LightGbmPredictor implements Predictor {
             (rows, numRows, raw) ->
                 booster.predict(rows, numRows, raw ? NativeBooster.RAW : NativeBooster.NORMAL),
             EngineSelection.VERIFY_ROWS,
-            VERIFY_SEED);
+            EngineSelection.VERIFY_SEED);
     if (!verdict.passed()) {
       return native_(booster, model, "mismatch", verdict.detail());
     }

@@ -90,6 +90,15 @@ public final class FlatForest {
     return children[2 * n] == n;
   }
 
+  /** Per feature, the thresholds of its splits (for sample rows). */
+  float[][] thresholds() {
+    float[][] out = new float[numFeatures][];
+    for (int f = 0; f < numFeatures; f++) {
+      out[f] = thresholds(f);
+    }
+    return out;
+  }
+
   /** Split thresholds of every node that splits on {@code f}, in node order (may repeat). */
   float[] thresholds(int f) {
     int count = 0;

@@ -28,7 +28,8 @@ public final class ForestVerifier {
   /** Verifies on {@code numRows} sample rows drawn with a generator seeded by {@code seed}. */
   public static Verdict verify(FlatForest forest, ReferenceEngine reference, int numRows, long seed)
       throws Exception {
-    float[] rows = SampleRows.generate(forest, numRows, new SplittableRandom(seed));
+    float[] rows =
+        SampleRows.generate(forest.thresholds(), numRows, new SplittableRandom(seed), false);
     return verify(forest, reference, rows, numRows);
   }
 

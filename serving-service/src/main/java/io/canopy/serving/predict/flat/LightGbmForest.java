@@ -196,6 +196,15 @@ public final class LightGbmForest {
     return word < catWords[node] && ((catBits[catFrom[node] + word] >>> (category & 31)) & 1) != 0;
   }
 
+  /** Per feature, its numerical thresholds as floats (for sample rows). */
+  float[][] thresholds() {
+    float[][] out = new float[numFeatures][];
+    for (int f = 0; f < numFeatures; f++) {
+      out[f] = thresholds(f);
+    }
+    return out;
+  }
+
   /** Every numerical threshold of {@code feature}, as floats (for sample rows). */
   float[] thresholds(int f) {
     int count = 0;

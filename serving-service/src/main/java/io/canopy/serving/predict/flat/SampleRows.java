@@ -6,38 +6,51 @@ import java.util.SplittableRandom;
 /**
  * Rows that exercise every decision a forest makes: per feature, values just below, at and just
  * above its split thresholds (where {@code <} versus {@code <=} or a float rounding would show),
- * missing values (NaN, the default child) and random values across the thresholds' range. The first
- * two rows are all missing and all zero.
+ * missing values (NaN, the default child) and random values across the thresholds' finite range.
+ * The first two rows are all missing and all zero. For LightGBM ({@code zerosAndCategoryCodes})
+ * also zeros of both signs (its zero-as-missing rule) and category codes with the edges a cast to
+ * int meets (negative, fractional).
  */
 final class SampleRows {
 
   private SampleRows() {}
 
-  static float[] generate(FlatForest forest, int numRows, SplittableRandom random) {
-    int numFeatures = forest.numFeatures();
-    float[][] thresholds = new float[numFeatures][];
-    for (int f = 0; f < numFeatures; f++) {
-      thresholds[f] = forest.thresholds(f);
-    }
+  /**
+   * @param thresholds per feature, its numerical split thresholds
+   */
+  static float[] generate(
+      float[][] thresholds, int numRows, SplittableRandom random, boolean zerosAndCategoryCodes) {
+    int numFeatures = thresholds.length;
     float[] rows = new float[numRows * numFeatures];
     Arrays.fill(rows, 0, Math.min(numRows, 1) * numFeatures, Float.NaN);
     for (int r = 2; r < numRows; r++) {
       for (int f = 0; f < numFeatures; f++) {
-        rows[r * numFeatures + f] = value(thresholds[f], random);
+        rows[r * numFeatures + f] = value(thresholds[f], random, zerosAndCategoryCodes);
       }
     }
     return rows;
   }
 
-  private static float value(float[] thresholds, SplittableRandom random) {
+  private static float value(float[] thresholds, SplittableRandom random, boolean codes) {
     double dice = random.nextDouble();
     if (dice < 0.1) {
       return Float.NaN;
     }
+    if (codes && dice < 0.15) {
+      return random.nextBoolean() ? 0f : -0f;
+    }
+    if (codes && dice < 0.35) {
+      return switch (random.nextInt(4)) {
+        case 0 -> random.nextInt(64);
+        case 1 -> -random.nextInt(1, 5);
+        case 2 -> random.nextInt(40) + 0.5f;
+        default -> -0.5f;
+      };
+    }
     if (thresholds.length == 0) {
       return (float) random.nextGaussian();
     }
-    if (dice < 0.6) {
+    if (dice < (codes ? 0.7 : 0.6)) {
       float t = thresholds[random.nextInt(thresholds.length)];
       return switch (random.nextInt(3)) {
         case 0 -> Math.nextDown(t);
@@ -45,11 +58,17 @@ final class SampleRows {
         default -> Math.nextUp(t);
       };
     }
-    float min = thresholds[0];
-    float max = thresholds[0];
+    // A categorical split with an empty set is a test against -inf: the range is the finite ones.
+    float min = Float.POSITIVE_INFINITY;
+    float max = Float.NEGATIVE_INFINITY;
     for (float t : thresholds) {
-      min = Math.min(min, t);
-      max = Math.max(max, t);
+      if (Float.isFinite(t)) {
+        min = Math.min(min, t);
+        max = Math.max(max, t);
+      }
+    }
+    if (min > max) {
+      return (float) random.nextGaussian();
     }
     double margin = (max - min) * 0.1 + 1e-3;
     return (float) (min - margin + random.nextDouble() * (max - min + 2 * margin));
