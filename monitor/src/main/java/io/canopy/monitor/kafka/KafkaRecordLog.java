@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import java.util.function.Function;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -57,44 +58,51 @@ public final class KafkaRecordLog implements RecordLog {
 
   @Override
   public void appendPredictions(List<PredictionRecord> records) {
-    List<Future<RecordMetadata>> sent = new ArrayList<>();
-    Map<String, PredictionRecordBatch.Builder> byModel = new LinkedHashMap<>();
-    Map<String, Integer> bytes = new HashMap<>();
-    for (PredictionRecord r : records) {
-      int size = r.getSerializedSize();
-      if (bytes.merge(r.getModel(), size, Integer::sum) > MAX_MESSAGE_BYTES
-          && byModel.containsKey(r.getModel())) {
-        sent.add(send(settings.predictionsTopic(), r.getModel(), byModel.remove(r.getModel())));
-        bytes.put(r.getModel(), size);
-      }
-      byModel.computeIfAbsent(r.getModel(), m -> PredictionRecordBatch.newBuilder()).addRecords(r);
-    }
-    byModel.forEach((model, batch) -> sent.add(send(settings.predictionsTopic(), model, batch)));
-    await(sent);
+    append(
+        settings.predictionsTopic(),
+        records,
+        PredictionRecord::getModel,
+        batch -> PredictionRecordBatch.newBuilder().addAllRecords(batch).build());
   }
 
   @Override
   public void appendOutcomes(List<OutcomeRecord> outcomes) {
+    append(
+        settings.outcomesTopic(),
+        outcomes,
+        OutcomeRecord::getModel,
+        batch -> OutcomeRecordBatch.newBuilder().addAllOutcomes(batch).build());
+  }
+
+  /**
+   * Sends {@code items} as messages of one model each (split at about {@link #MAX_MESSAGE_BYTES}),
+   * keyed by the model, in order, and waits until Kafka acknowledged every one.
+   */
+  private <T extends MessageLite> void append(
+      String topic,
+      List<T> items,
+      Function<T, String> modelOf,
+      Function<List<T>, MessageLite> message) {
     List<Future<RecordMetadata>> sent = new ArrayList<>();
-    Map<String, OutcomeRecordBatch.Builder> byModel = new LinkedHashMap<>();
+    Map<String, List<T>> byModel = new LinkedHashMap<>();
     Map<String, Integer> bytes = new HashMap<>();
-    for (OutcomeRecord o : outcomes) {
-      int size = o.getSerializedSize();
-      if (bytes.merge(o.getModel(), size, Integer::sum) > MAX_MESSAGE_BYTES
-          && byModel.containsKey(o.getModel())) {
-        sent.add(send(settings.outcomesTopic(), o.getModel(), byModel.remove(o.getModel())));
-        bytes.put(o.getModel(), size);
+    for (T item : items) {
+      String model = modelOf.apply(item);
+      int size = item.getSerializedSize();
+      if (bytes.merge(model, size, Integer::sum) > MAX_MESSAGE_BYTES
+          && byModel.containsKey(model)) {
+        sent.add(send(topic, model, message.apply(byModel.remove(model))));
+        bytes.put(model, size);
       }
-      byModel.computeIfAbsent(o.getModel(), m -> OutcomeRecordBatch.newBuilder()).addOutcomes(o);
+      byModel.computeIfAbsent(model, m -> new ArrayList<>()).add(item);
     }
-    byModel.forEach((model, batch) -> sent.add(send(settings.outcomesTopic(), model, batch)));
+    byModel.forEach((model, batch) -> sent.add(send(topic, model, message.apply(batch))));
     await(sent);
   }
 
-  private Future<RecordMetadata> send(String topic, String model, MessageLite.Builder batch) {
+  private Future<RecordMetadata> send(String topic, String model, MessageLite message) {
     return producer.send(
-        new ProducerRecord<>(
-            topic, model.getBytes(StandardCharsets.UTF_8), batch.build().toByteArray()));
+        new ProducerRecord<>(topic, model.getBytes(StandardCharsets.UTF_8), message.toByteArray()));
   }
 
   private static void await(List<Future<RecordMetadata>> sent) {

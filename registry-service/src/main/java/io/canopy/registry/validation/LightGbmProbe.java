@@ -34,12 +34,13 @@ final class LightGbmProbe {
       bytes = Files.readAllBytes(file);
       model = LightGbmText.parse(bytes);
     } catch (IOException e) {
-      return failed("the model file cannot be read: " + e.getMessage());
+      return ModelProbe.failed("the model file cannot be read: " + e.getMessage());
     } catch (LightGbmFormatException e) {
-      return failed("the LightGBM model is malformed: " + e.getMessage());
+      return ModelProbe.failed("the LightGBM model is malformed: " + e.getMessage());
     }
     if (!Outputs.supports(model.objective())) {
-      return failed("LightGBM objective '" + model.objective().name() + "' is not supported");
+      return ModelProbe.failed(
+          "LightGBM objective '" + model.objective().name() + "' is not supported");
     }
     int n = model.numFeatures();
     float[] probe = new float[2 * n];
@@ -48,15 +49,15 @@ final class LightGbmProbe {
     try (NativeBooster booster = new NativeBooster(new String(bytes, StandardCharsets.UTF_8), n)) {
       native_ = booster.predict(probe, 2, NativeBooster.NORMAL);
     } catch (IOException | RuntimeException e) {
-      return failed("LightGBM cannot load the model: " + e.getMessage());
+      return ModelProbe.failed("LightGBM cannot load the model: " + e.getMessage());
     }
     int width = model.treesPerIteration();
     if (native_.length != 2 * width) {
-      return failed("LightGBM answered " + native_.length + " outputs for 2 probe rows");
+      return ModelProbe.failed("LightGBM answered " + native_.length + " outputs for 2 probe rows");
     }
     for (double v : native_) {
       if (!Double.isFinite(v)) {
-        return failed("the probe prediction is not a finite number");
+        return ModelProbe.failed("the probe prediction is not a finite number");
       }
     }
     if (!model.linear()) {
@@ -69,7 +70,7 @@ final class LightGbmProbe {
         for (int k = 0; k < width; k++) {
           double theirs = native_[r * width + k];
           if (Math.abs(ours[k] - theirs) > TOLERANCE * Math.max(1, Math.abs(theirs))) {
-            return failed(
+            return ModelProbe.failed(
                 "LightGBM and Canopy's reader of the file disagree on a probe row ("
                     + theirs
                     + " against "
@@ -86,13 +87,6 @@ final class LightGbmProbe {
         .addAllFeatureNames(model.featureNames())
         .setNumTrees(model.trees().size())
         .setNumClasses(model.objective().name().startsWith("multiclass") ? model.numClass() : 0)
-        .build();
-  }
-
-  private static ModelVersion failed(String reason) {
-    return ModelVersion.newBuilder()
-        .setState(VersionState.VERSION_STATE_FAILED)
-        .setFailureReason(reason)
         .build();
   }
 }

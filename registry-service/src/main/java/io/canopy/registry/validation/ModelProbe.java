@@ -191,7 +191,7 @@ public final class ModelProbe {
     return true;
   }
 
-  private static ModelVersion failed(String reason) {
+  static ModelVersion failed(String reason) {
     return ModelVersion.newBuilder()
         .setState(VersionState.VERSION_STATE_FAILED)
         .setFailureReason(reason)
