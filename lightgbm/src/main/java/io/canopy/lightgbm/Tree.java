@@ -68,20 +68,29 @@ public record Tree(
     return ~node;
   }
 
+  /**
+   * LightGBM's categorical decision: whether {@code value}, read as the category {@code (int)
+   * value} (toward zero, as C++'s {@code static_cast<int>}: -0.5 is category 0), is in the bitset
+   * of {@code words} 32-bit words at {@code from} in {@code bits}. NaN and negative categories are
+   * not; they go right.
+   */
+  public static boolean inCategorySet(int[] bits, int from, int words, double value) {
+    if (Double.isNaN(value)) {
+      return false;
+    }
+    int category = (int) value;
+    if (category < 0) {
+      return false;
+    }
+    int word = category >>> 5;
+    return word < words && ((bits[from + word] >>> (category & 31)) & 1) != 0;
+  }
+
   private boolean goesLeft(int node, double value) {
     if (categorical(node)) {
-      if (Double.isNaN(value)) {
-        return false;
-      }
-      int category = (int) value; // toward zero, as C++'s static_cast<int>: -0.5 is category 0
-      if (category < 0) {
-        return false;
-      }
       int set = (int) threshold[node];
       int from = catBoundaries[set];
-      int words = catBoundaries[set + 1] - from;
-      int word = category / 32;
-      return word < words && ((catThreshold[from + word] >>> (category % 32)) & 1) != 0;
+      return inCategorySet(catThreshold, from, catBoundaries[set + 1] - from, value);
     }
     int missing = missingType(node);
     if (Math.abs(value) <= ZERO_THRESHOLD) {

@@ -173,7 +173,7 @@ public final class LightGbmForest {
   private boolean goesLeft(int node, float x) {
     int f = flags[node];
     if (f == CATEGORICAL) {
-      return categoryGoesLeft(node, x);
+      return Tree.inCategorySet(catBits, catFrom[node], catWords[node], x);
     }
     if (x != x) {
       return (f & NAN_LEFT) != 0;
@@ -182,18 +182,6 @@ public final class LightGbmForest {
       return (f & ZERO_LEFT) != 0;
     }
     return x <= threshold[node];
-  }
-
-  private boolean categoryGoesLeft(int node, float x) {
-    if (Float.isNaN(x)) {
-      return false;
-    }
-    int category = (int) x; // toward zero, as LightGBM's static_cast<int>
-    if (category < 0) {
-      return false;
-    }
-    int word = category >>> 5;
-    return word < catWords[node] && ((catBits[catFrom[node] + word] >>> (category & 31)) & 1) != 0;
   }
 
   /** Per feature, its numerical thresholds as floats (for sample rows). */
