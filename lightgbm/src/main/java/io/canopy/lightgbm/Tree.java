@@ -56,6 +56,24 @@ public record Tree(
     return (decisionType[node] >> 2) & 3;
   }
 
+  /**
+   * Where a NaN input goes at numerical {@code node}: the default direction when the missing type
+   * is NaN or zero (NaN reads as 0, which is missing there), otherwise where 0 goes by the
+   * threshold.
+   */
+  public boolean nanGoesLeft(int node) {
+    return missingType(node) == MISSING_NONE ? 0.0 <= threshold[node] : defaultLeft(node);
+  }
+
+  /**
+   * Where a zero input (|x| at most {@link #ZERO_THRESHOLD}, which LightGBM reads as 0) goes at
+   * numerical {@code node}: the default direction when the missing type is zero, otherwise by the
+   * threshold.
+   */
+  public boolean zeroGoesLeft(int node) {
+    return missingType(node) == MISSING_ZERO ? defaultLeft(node) : 0.0 <= threshold[node];
+  }
+
   /** The leaf {@code row} ends in, by LightGBM's decision rules (tree.h). */
   public int leaf(double[] row) {
     if (numLeaves == 1) {

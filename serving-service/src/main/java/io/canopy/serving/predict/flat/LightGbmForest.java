@@ -23,7 +23,7 @@ public final class LightGbmForest {
   private static final int ZERO_LEFT = 4;
 
   /** LightGBM's kZeroThreshold as the float it is declared as. */
-  private static final float ZERO = 1e-35f;
+  static final float ZERO = 1e-35f;
 
   private final LightGbmModel model;
   private final int numFeatures;
@@ -37,6 +37,7 @@ public final class LightGbmForest {
   private final int[] catWords;
   private final int[] catBits;
   private final double[] leafValue;
+  private final BitVectorScorer scorer; // null when a tree has more leaves than it takes
 
   private LightGbmForest(LightGbmModel model) {
     this.model = model;
@@ -86,35 +87,17 @@ public final class LightGbmForest {
       leafBase += tree.numLeaves();
       wordBase += tree.catThreshold().length;
     }
+    scorer =
+        BitVectorScorer.fits(trees) ? new BitVectorScorer(trees, numFeatures, perIteration) : null;
   }
 
-  /**
-   * LightGBM's rules for a node, settled at compile time where they do not depend on the input: NaN
-   * reads as 0 unless the missing type is NaN, a near-zero input reads as 0, and a zero (or a NaN)
-   * takes the default direction when the missing type says so.
-   */
+  /** LightGBM's rules for a node, settled at compile time where they do not depend on the input. */
   private static byte flags(Tree tree, int node) {
     if (tree.categorical(node)) {
       return CATEGORICAL;
     }
-    boolean zeroByThreshold = 0.0 <= tree.threshold()[node];
-    boolean nanLeft;
-    boolean zeroLeft;
-    switch (tree.missingType(node)) {
-      case Tree.MISSING_NAN -> {
-        nanLeft = tree.defaultLeft(node);
-        zeroLeft = zeroByThreshold;
-      }
-      case Tree.MISSING_ZERO -> {
-        nanLeft = tree.defaultLeft(node);
-        zeroLeft = tree.defaultLeft(node);
-      }
-      default -> {
-        nanLeft = zeroByThreshold;
-        zeroLeft = zeroByThreshold;
-      }
-    }
-    return (byte) ((nanLeft ? NAN_LEFT : 0) | (zeroLeft ? ZERO_LEFT : 0));
+    return (byte)
+        ((tree.nanGoesLeft(node) ? NAN_LEFT : 0) | (tree.zeroGoesLeft(node) ? ZERO_LEFT : 0));
   }
 
   private static int child(int c, int nodeBase, int leafBase) {
@@ -142,8 +125,24 @@ public final class LightGbmForest {
     return perIteration;
   }
 
+  /** How the rows are scored, for the engine's detail. */
+  public String method() {
+    return scorer != null
+        ? "bit-vector scoring"
+        : "tree walk (a tree has more than " + BitVectorScorer.MAX_LEAVES + " leaves)";
+  }
+
   /** The raw scores of {@code numRows} row-major rows into {@code out} (numRows × width). */
   public void rawScores(float[] rows, int numRows, double[] out) {
+    if (scorer != null) {
+      scorer.rawScores(rows, numRows, out);
+    } else {
+      walk(rows, numRows, out);
+    }
+  }
+
+  /** {@link #rawScores} by walking each tree from its root. */
+  void walk(float[] rows, int numRows, double[] out) {
     for (int r = 0; r < numRows; r++) {
       int base = r * numFeatures;
       int outBase = r * perIteration;

@@ -51,6 +51,11 @@ public final class LightGbmVerifier {
       }
     }
     return new ForestVerifier.Verdict(
-        true, numRows, "matched LightGBM on " + numRows + " sample rows (raw scores bit for bit)");
+        true,
+        numRows,
+        "matched LightGBM on "
+            + numRows
+            + " sample rows (raw scores bit for bit); "
+            + forest.method());
   }
 }
