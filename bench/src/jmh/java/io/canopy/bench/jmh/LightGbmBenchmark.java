@@ -38,7 +38,8 @@ import org.openjdk.jmh.infra.Blackhole;
  * LGBM_BoosterPredictForMatSingleRowFast}, critical JNI array, no copy) row by row, and its batch
  * API ({@code LGBM_BoosterPredictForMat}) on input already in native memory (the copy is not timed,
  * which favours LightGBM) — at batch 1/8/64/512, one thread, for a 100-tree and a 1,000-tree binary
- * model (31 leaves, 30 features, trained by LightGBM on synthetic data, 5 % NaN inputs).
+ * model (31 leaves, 30 features, trained by LightGBM on synthetic data, 5 % NaN inputs), cycling
+ * through 16,384 generated rows.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -50,7 +51,11 @@ public class LightGbmBenchmark {
 
   static final int FEATURES = 30;
   static final int TRAIN_ROWS = 5_000;
-  private static final int POOL = 64;
+  /**
+   * Rows cycled through, whatever the batch: enough that no branch predictor learns the paths (with
+   * 64 single rows, a walk's branches are learned and LightGBM's single-row time halves).
+   */
+  private static final int POOL_ROWS = 16_384;
 
   @Param({"100", "1000"})
   public int trees;
@@ -69,6 +74,7 @@ public class LightGbmBenchmark {
   private SWIGTYPE_p_float[] nativePool;
   private SWIGTYPE_p_long_long outLength;
   private SWIGTYPE_p_double out;
+  private int pools;
   private int next;
 
   @Setup
@@ -76,9 +82,10 @@ public class LightGbmBenchmark {
     SplittableRandom random = new SplittableRandom(7);
     String text = train(random);
     byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-    pool = new float[POOL][batch * FEATURES];
-    doublePool = new double[POOL][batch * FEATURES];
-    for (int p = 0; p < POOL; p++) {
+    pools = Math.max(16, POOL_ROWS / batch);
+    pool = new float[pools][batch * FEATURES];
+    doublePool = new double[pools][batch * FEATURES];
+    for (int p = 0; p < pools; p++) {
       for (int i = 0; i < batch * FEATURES; i++) {
         pool[p][i] = random.nextDouble() < 0.05 ? Float.NaN : (float) random.nextGaussian();
         doublePool[p][i] = pool[p][i];
@@ -112,8 +119,8 @@ public class LightGbmBenchmark {
               config));
       fastConfig = lightgbmlib.voidpp_value(config);
     } else {
-      nativePool = new SWIGTYPE_p_float[POOL];
-      for (int p = 0; p < POOL; p++) {
+      nativePool = new SWIGTYPE_p_float[pools];
+      for (int p = 0; p < pools; p++) {
         nativePool[p] = lightgbmlib.new_floatArray(batch * FEATURES);
         for (int i = 0; i < batch * FEATURES; i++) {
           lightgbmlib.floatArray_setitem(nativePool[p], i, pool[p][i]);
@@ -170,7 +177,7 @@ public class LightGbmBenchmark {
   @Benchmark
   public void predict(Blackhole sink) {
     int p = next;
-    next = next + 1 == POOL ? 0 : next + 1;
+    next = next + 1 == pools ? 0 : next + 1;
     switch (engine) {
       case "flat" -> sink.consume(predictor.predict(pool[p], batch, PredictionKind.VALUE));
       case "lightgbm-single-row" -> {
