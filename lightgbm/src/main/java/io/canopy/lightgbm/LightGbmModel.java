@@ -39,20 +39,16 @@ public record LightGbmModel(
    * The raw scores of one row, one per tree of an iteration, summed in LightGBM's order (tree by
    * tree, in double): what LightGBM's {@code C_API_PREDICT_RAW_SCORE} answers. An averaged model
    * ({@link #averageOutput}) divides them by the iterations before its objective's transform, as
-   * LightGBM's normal prediction does. Not for linear trees.
+   * LightGBM's normal prediction does.
    */
   public double[] rawScores(double[] row) {
     if (row.length != numFeatures()) {
       throw new IllegalArgumentException(
           "the row has " + row.length + " values; the model has " + numFeatures() + " features");
     }
-    if (linear()) {
-      throw new UnsupportedOperationException("linear trees: leaf values alone are not outputs");
-    }
     double[] scores = new double[treesPerIteration];
     for (int t = 0; t < trees.size(); t++) {
-      Tree tree = trees.get(t);
-      scores[t % treesPerIteration] += tree.leafValue()[tree.leaf(row)];
+      scores[t % treesPerIteration] += trees.get(t).output(row);
     }
     return scores;
   }

@@ -193,12 +193,10 @@ public final class LightGbmText {
         throw new LightGbmFormatException(where + " leaf_value", "not finite: " + v);
       }
     }
-    boolean linear = s.containsKey("is_linear") && !s.get("is_linear").equals("0");
-    if (linear) {
-      // Their leaves' models (leaf_features, leaf_coeff) are not checked here, so LightGBM's
-      // library would index features by what the file says: refused until they are.
-      throw new LightGbmFormatException(where + " is_linear", "linear trees are not supported yet");
-    }
+    LinearLeaves linear =
+        s.containsKey("is_linear") && !s.get("is_linear").equals("0")
+            ? linearLeaves(s, numLeaves, maxFeature, where)
+            : null;
     double shrinkage =
         s.containsKey("shrinkage") ? number(s.get("shrinkage"), where + " shrinkage") : 1.0;
     int nodes = numLeaves - 1;
@@ -268,6 +266,69 @@ public final class LightGbmText {
         catThreshold,
         linear,
         shrinkage);
+  }
+
+  /**
+   * A linear tree's leaf models, checked so that LightGBM's library never indexes past the row:
+   * every feature within {@code max_feature_idx}, one finite coefficient per feature.
+   */
+  private static LinearLeaves linearLeaves(
+      Map<String, String> s, int numLeaves, int maxFeature, String where)
+      throws LightGbmFormatException {
+    double[] constant = doubles(s, "leaf_const", numLeaves, where);
+    int[] counts = ints(s, "num_features", numLeaves, where);
+    long total = 0;
+    for (int count : counts) {
+      if (count < 0 || count > maxFeature + 1) {
+        throw new LightGbmFormatException(
+            where + " num_features", count + " is outside 0.." + (maxFeature + 1));
+      }
+      total += count;
+    }
+    String[] featureWords = spaced(s, "leaf_features", total, where);
+    String[] coeffWords = spaced(s, "leaf_coeff", total, where);
+    int[][] features = new int[numLeaves][];
+    double[][] coeff = new double[numLeaves][];
+    for (int leaf = 0, at = 0; leaf < numLeaves; leaf++) {
+      if (!Double.isFinite(constant[leaf])) {
+        throw new LightGbmFormatException(where + " leaf_const", "not finite: " + constant[leaf]);
+      }
+      features[leaf] = new int[counts[leaf]];
+      coeff[leaf] = new double[counts[leaf]];
+      for (int j = 0; j < counts[leaf]; j++, at++) {
+        int f = integer(featureWords[at], where + " leaf_features");
+        if (f < 0 || f > maxFeature) {
+          throw new LightGbmFormatException(
+              where + " leaf_features",
+              "leaf " + leaf + " uses feature " + f + " of 0.." + maxFeature);
+        }
+        double c = number(coeffWords[at], where + " leaf_coeff");
+        if (!Double.isFinite(c)) {
+          throw new LightGbmFormatException(where + " leaf_coeff", "not finite: " + c);
+        }
+        features[leaf][j] = f;
+        coeff[leaf][j] = c;
+      }
+    }
+    return new LinearLeaves(constant, features, coeff);
+  }
+
+  /**
+   * {@code count} words separated by runs of spaces (how LightGBM writes a linear tree's lists).
+   */
+  private static String[] spaced(Map<String, String> s, String key, long count, String where)
+      throws LightGbmFormatException {
+    String v = s.get(key);
+    if (v == null) {
+      throw new LightGbmFormatException(where + " " + key, "missing");
+    }
+    String trimmed = v.strip();
+    String[] words = trimmed.isEmpty() ? new String[0] : trimmed.split(" +");
+    if (words.length != count) {
+      throw new LightGbmFormatException(
+          where + " " + key, words.length + " values where " + count + " are needed");
+    }
+    return words;
   }
 
   /** Every internal node and leaf is reached from the root exactly once. */

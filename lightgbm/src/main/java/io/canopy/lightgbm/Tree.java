@@ -13,8 +13,8 @@ package io.canopy.lightgbm;
  * @param catBoundaries where each category set starts in {@code catThreshold} (one more than sets)
  * @param catThreshold the category sets as 32-bit words of a bitset (bit {@code c}: category c goes
  *     left)
- * @param linear whether leaves hold linear models ({@code linear_tree}): leaf values alone do not
- *     give its output
+ * @param linearLeaves the leaves' linear models ({@code linear_tree}), or null when the leaf values
+ *     are the outputs
  */
 public record Tree(
     int numLeaves,
@@ -26,7 +26,7 @@ public record Tree(
     double[] leafValue,
     int[] catBoundaries,
     int[] catThreshold,
-    boolean linear,
+    LinearLeaves linearLeaves,
     double shrinkage) {
 
   /** Missing type "none": NaN is read as 0 and compared as a number. */
@@ -43,6 +43,17 @@ public record Tree(
    * as zero (LightGBM's predictor also reads such an input as exactly 0).
    */
   public static final double ZERO_THRESHOLD = 1e-35f;
+
+  /** Whether leaves hold linear models: leaf values alone are not the outputs. */
+  public boolean linear() {
+    return linearLeaves != null;
+  }
+
+  /** The tree's output for {@code row}: its leaf's value, or its leaf's linear model. */
+  public double output(double[] row) {
+    int leaf = leaf(row);
+    return linearLeaves == null ? leafValue[leaf] : linearLeaves.output(leaf, row, leafValue[leaf]);
+  }
 
   public boolean categorical(int node) {
     return (decisionType[node] & 1) != 0;

@@ -36,6 +36,8 @@ class LightGbmTextTest {
         Arguments.of("binary", "objective=binary sigmoid=0.7 num_leaves=15"),
         Arguments.of("rank", "objective=rank_xendcg num_leaves=15"),
         Arguments.of("rank", "objective=lambdarank num_leaves=15"),
+        Arguments.of("regression", "objective=regression linear_tree=true num_leaves=15"),
+        Arguments.of("binary", "objective=binary linear_tree=true num_leaves=7"),
         Arguments.of(
             "binary",
             "objective=binary boosting=rf bagging_freq=1 bagging_fraction=0.7 num_leaves=15"));
@@ -85,10 +87,16 @@ class LightGbmTextTest {
         }
         double[] scores = model.rawScores(row);
         for (int c = 0; c < k; c++) {
-          assertThat(scores[c]).as("row %d class %d", r, c).isEqualTo(expected[r * k + c]);
+          assertThat(Double.valueOf(scores[c])) // NaN is equal to NaN here
+              .as("row %d class %d", r, c)
+              .isEqualTo(Double.valueOf(expected[r * k + c]));
         }
         double[] predicted = model.predict(row);
         for (int c = 0; c < k; c++) {
+          if (Double.isNaN(outputs[r * k + c])) { // a linear leaf times an infinite input
+            assertThat(predicted[c]).as("row %d class %d output", r, c).isNaN();
+            continue;
+          }
           assertThat(predicted[c])
               .as("row %d class %d output", r, c)
               .isCloseTo(outputs[r * k + c], org.assertj.core.data.Offset.offset(1e-12));
@@ -173,12 +181,37 @@ class LightGbmTextTest {
     refused(
         good.replaceFirst("tree_sizes=(\\d+)", "tree_sizes=1$1"), "tree_sizes", "the header says");
     refused(good.replaceFirst("tree_sizes=\\d+ ", "tree_sizes="), "tree_sizes", "2 sizes for 3");
-    refused(good.replaceFirst("is_linear=0", "is_linear=1"), "Tree=0 is_linear", "not supported");
+    refused(good.replaceFirst("is_linear=0", "is_linear=1"), "Tree=0 leaf_const", "missing");
     String withoutSizes = good.replaceFirst("\ntree_sizes=[^\n]*", "");
     assertThat(LightGbmText.parse(withoutSizes.getBytes(StandardCharsets.UTF_8)).trees())
         .hasSize(3);
     assertThatThrownBy(() -> LightGbmText.parse(new byte[] {'t', 'r', 'e', 'e', '\n', (byte) 0xff}))
         .hasMessageContaining("not UTF-8");
+  }
+
+  @Test
+  void parse_linearTrees_leafModelsCheckedAgainstTheFeatures() throws Exception {
+    String good;
+    try (Trained trained =
+        Trained.train(
+            "regression", "objective=regression linear_tree=true num_leaves=4", 500, 3, 5)) {
+      good = trained.text;
+    }
+    assertThat(LightGbmText.parse(good.getBytes(StandardCharsets.UTF_8)).linear()).isTrue();
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("\\nleaf_features=\\s*(\\d+)").matcher(good);
+    assertThat(m.find()).as("a leaf with a linear model").isTrue();
+    String tree = "Tree=" + (good.substring(0, m.start()).split("\\nTree=", -1).length - 2);
+    String before = good.substring(0, m.start(1));
+    String after = good.substring(m.end(1));
+    refused(before + "6" + after, tree + " leaf_features", "feature 6 of 0..5");
+    refused(before + "-1" + after, tree + " leaf_features", "feature -1");
+    refused(before + "1 2" + after, tree + " leaf_features", "values where");
+    refused(
+        good.replaceFirst("leaf_coeff=\\s*[-0-9.e]+", "leaf_coeff=inf"),
+        tree + " leaf_coeff",
+        "not finite");
+    refused(good.replaceFirst("num_features=\\d+", "num_features=7"), "Tree=0 num_features", "7");
   }
 
   @Test

@@ -60,23 +60,21 @@ final class LightGbmProbe {
         return ModelProbe.failed("the probe prediction is not a finite number");
       }
     }
-    if (!model.linear()) {
-      for (int r = 0; r < 2; r++) {
-        double[] row = new double[n];
-        for (int f = 0; f < n; f++) {
-          row[f] = probe[r * n + f];
-        }
-        double[] ours = model.predict(row);
-        for (int k = 0; k < width; k++) {
-          double theirs = native_[r * width + k];
-          if (Math.abs(ours[k] - theirs) > TOLERANCE * Math.max(1, Math.abs(theirs))) {
-            return ModelProbe.failed(
-                "LightGBM and Canopy's reader of the file disagree on a probe row ("
-                    + theirs
-                    + " against "
-                    + ours[k]
-                    + ")");
-          }
+    for (int r = 0; r < 2; r++) {
+      double[] row = new double[n];
+      for (int f = 0; f < n; f++) {
+        row[f] = probe[r * n + f];
+      }
+      double[] ours = model.predict(row);
+      for (int k = 0; k < width; k++) {
+        double theirs = native_[r * width + k];
+        if (Math.abs(ours[k] - theirs) > TOLERANCE * Math.max(1, Math.abs(theirs))) {
+          return ModelProbe.failed(
+              "LightGBM and Canopy's reader of the file disagree on a probe row ("
+                  + theirs
+                  + " against "
+                  + ours[k]
+                  + ")");
         }
       }
     }

@@ -179,4 +179,31 @@ class ValidatorPoolTest {
     assertThat(custom.getFailureReason()).contains("objective 'custom' is not supported");
     assertThat(p.idleChildren()).isEqualTo(1); // refused before LightGBM saw them
   }
+
+  @Test
+  void validate_lightGbmLinearTrees_ready_andALeafModelPastTheFeaturesFailed() throws Exception {
+    String text;
+    try (io.canopy.lightgbm.Trained trained =
+        io.canopy.lightgbm.Trained.train(
+            "regression", "objective=regression linear_tree=true num_leaves=4", 500, 3, 5)) {
+      text = trained.text;
+    }
+    ValidatorPool p = pool(Duration.ofSeconds(60));
+    ModelVersion linear =
+        p.validate(
+            write("m.part", text.getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+            ModelFormat.MODEL_FORMAT_LIGHTGBM);
+    String hostile = text.replaceFirst("(\\nleaf_features=\\s*)\\d+", "$19999");
+    ModelVersion pastTheFeatures =
+        p.validate(
+            write("n.part", hostile.getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+            ModelFormat.MODEL_FORMAT_LIGHTGBM);
+
+    assertThat(linear.getFailureReason()).isEmpty();
+    assertThat(linear.getState()).isEqualTo(VersionState.VERSION_STATE_READY);
+    assertThat(hostile).isNotEqualTo(text);
+    assertThat(pastTheFeatures.getState()).isEqualTo(VersionState.VERSION_STATE_FAILED);
+    assertThat(pastTheFeatures.getFailureReason()).contains("leaf_features").contains("9999");
+    assertThat(p.idleChildren()).isEqualTo(1);
+  }
 }

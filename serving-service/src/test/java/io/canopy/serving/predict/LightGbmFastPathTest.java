@@ -64,6 +64,25 @@ class LightGbmFastPathTest {
   }
 
   @Test
+  void load_linearTrees_stayOnLightGbmsLibrary_withTheReason() throws Exception {
+    String params = "objective=regression linear_tree=true num_leaves=7";
+    try (Trained trained = Trained.train("regression", params, 1000, 5, 8)) {
+      byte[] bytes = trained.bytes();
+      try (Predictor predictor = Predictor.load(bytes, Sha256.hex(bytes), 1)) {
+        assertThat(predictor.engine().engine()).isEqualTo(Engine.LIGHTGBM);
+        assertThat(predictor.engine().reason()).isEqualTo("linear");
+        int rows = 32;
+        float[] x = Trained.rows(rows, trained.features, new Random(3));
+        float[] values = predictor.predict(x, rows, PredictionKind.VALUE).values();
+        double[] expected = trained.predict(x, rows, NativeBooster.NORMAL);
+        for (int i = 0; i < rows; i++) {
+          assertThat(values[i]).as("row %d", i).isEqualTo((float) expected[i]);
+        }
+      }
+    }
+  }
+
+  @Test
   void load_fastPathOff_staysOnLightGbmsLibrary_withTheReason() throws Exception {
     try (Trained trained = Trained.train("binary", "objective=binary num_leaves=7", 300, 3, 8)) {
       byte[] bytes = trained.bytes();
