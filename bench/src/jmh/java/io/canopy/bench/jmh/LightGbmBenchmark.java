@@ -51,6 +51,7 @@ public class LightGbmBenchmark {
 
   static final int FEATURES = 30;
   static final int TRAIN_ROWS = 5_000;
+
   /**
    * Rows cycled through, whatever the batch: enough that no branch predictor learns the paths (with
    * 64 single rows, a walk's branches are learned and LightGBM's single-row time halves).
