@@ -65,7 +65,8 @@ final class VersionReader {
         ModelVersion.newBuilder()
             .addAllFeatureNames(v.getFeatureNamesList())
             .addAllFeatureTypes(v.getFeatureTypesList())
-            .putAllLabels(v.getLabelsMap());
+            .putAllLabels(v.getLabelsMap())
+            .setNativeBytes(v.getNativeBytes());
     if (v.hasInputBinding()) {
       details.setInputBinding(v.getInputBinding());
     }

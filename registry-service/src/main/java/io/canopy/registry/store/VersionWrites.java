@@ -81,6 +81,7 @@ final class VersionWrites {
             .setNumFeatures(outcome.getNumFeatures())
             .setNumTrees(outcome.getNumTrees())
             .setNumClasses(outcome.getNumClasses())
+            .setNativeBytes(outcome.getNativeBytes())
             .clearFeatureNames()
             .addAllFeatureNames(outcome.getFeatureNamesList())
             .clearFeatureTypes()

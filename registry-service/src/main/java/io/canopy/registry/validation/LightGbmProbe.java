@@ -2,6 +2,7 @@ package io.canopy.registry.validation;
 
 import io.canopy.lightgbm.LightGbmFormatException;
 import io.canopy.lightgbm.LightGbmModel;
+import io.canopy.lightgbm.LightGbmNative;
 import io.canopy.lightgbm.LightGbmText;
 import io.canopy.lightgbm.NativeBooster;
 import io.canopy.lightgbm.Outputs;
@@ -46,11 +47,25 @@ final class LightGbmProbe {
     float[] probe = new float[2 * n];
     Arrays.fill(probe, 0, n, Float.NaN);
     double[] native_;
-    try (NativeBooster booster = new NativeBooster(new String(bytes, StandardCharsets.UTF_8), n)) {
-      native_ = booster.predict(probe, 2, NativeBooster.NORMAL);
+    long nativeBytes;
+    try {
+      LightGbmNative.load(); // the library's own start-up is not the model's
+    } catch (IOException e) {
+      return ModelProbe.failed("LightGBM's library cannot be loaded: " + e.getMessage());
+    }
+    NativeBooster booster;
+    try {
+      booster = new NativeBooster(new String(bytes, StandardCharsets.UTF_8), n);
     } catch (IOException | RuntimeException e) {
       return ModelProbe.failed("LightGBM cannot load the model: " + e.getMessage());
     }
+    try {
+      native_ = booster.predict(probe, 2, NativeBooster.NORMAL);
+    } catch (RuntimeException e) {
+      booster.close();
+      return ModelProbe.failed("LightGBM cannot load the model: " + e.getMessage());
+    }
+    nativeBytes = ModelProbe.freedBy(booster::close);
     int width = model.treesPerIteration();
     if (native_.length != 2 * width) {
       return ModelProbe.failed("LightGBM answered " + native_.length + " outputs for 2 probe rows");
@@ -85,6 +100,7 @@ final class LightGbmProbe {
         .addAllFeatureNames(model.featureNames())
         .setNumTrees(model.trees().size())
         .setNumClasses(model.objective().name().startsWith("multiclass") ? model.numClass() : 0)
+        .setNativeBytes(nativeBytes)
         .build();
   }
 }

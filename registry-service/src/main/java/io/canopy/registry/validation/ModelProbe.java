@@ -1,5 +1,6 @@
 package io.canopy.registry.validation;
 
+import io.canopy.common.memory.NativeHeap;
 import io.canopy.proto.registry.v1.ModelFormat;
 import io.canopy.proto.registry.v1.ModelVersion;
 import io.canopy.proto.registry.v1.VersionState;
@@ -120,22 +121,39 @@ public final class ModelProbe {
       booster.saveModel(json.toString());
       Map<String, String> facts = ModelJsonFacts.read(json);
       Files.deleteIfExists(json);
-      return ModelVersion.newBuilder()
-          .setState(VersionState.VERSION_STATE_READY)
-          .setObjective(facts.getOrDefault(ModelJsonFacts.OBJECTIVE, ""))
-          .setNumFeatures((int) numFeatures)
-          .addAllFeatureNames(names)
-          .addAllFeatureTypes(types)
-          .setNumTrees(numTrees(facts))
-          .setNumClasses(integer(facts.get(ModelJsonFacts.NUM_CLASS)))
-          .build();
+      ModelVersion.Builder ready =
+          ModelVersion.newBuilder()
+              .setState(VersionState.VERSION_STATE_READY)
+              .setObjective(facts.getOrDefault(ModelJsonFacts.OBJECTIVE, ""))
+              .setNumFeatures((int) numFeatures)
+              .addAllFeatureNames(names)
+              .addAllFeatureTypes(types)
+              .setNumTrees(numTrees(facts))
+              .setNumClasses(integer(facts.get(ModelJsonFacts.NUM_CLASS)));
+      Booster loaded = booster;
+      booster = null;
+      return ready.setNativeBytes(freedBy(loaded::dispose)).build();
     } catch (XGBoostError e) {
       return failed("XGBoost cannot use the model: " + XGBoostErrors.summary(e.getMessage()));
     } catch (Exception e) {
       return failed("the model could not be inspected: " + e.getClass().getSimpleName());
     } finally {
-      booster.dispose();
+      if (booster != null) {
+        booster.dispose();
+      }
     }
+  }
+
+  /**
+   * The native memory a loaded model holds, measured as what {@code dispose} gives back to the C
+   * heap (caches a library keeps per thread across models stay out of it); 0 when it cannot be
+   * measured here.
+   */
+  static long freedBy(Runnable dispose) {
+    long with = NativeHeap.inUse().orElse(-1);
+    dispose.run();
+    long without = NativeHeap.inUse().orElse(-1);
+    return with < 0 || without < 0 ? 0 : Math.max(0, with - without);
   }
 
   /** The worker names each file after its format (XGBoost picks its parser the same way). */

@@ -63,12 +63,31 @@ class ValidatorPoolTest {
     ValidatorPool p = pool(Duration.ofSeconds(60));
     Path model = write("m.part", Fixtures.bytes(Fixtures.UBJ));
 
+    java.util.List<Long> nativeBytes = new java.util.ArrayList<>();
     for (int i = 0; i < 3; i++) {
-      assertThat(p.validate(model, ModelFormat.MODEL_FORMAT_UBJ).getState())
-          .isEqualTo(VersionState.VERSION_STATE_READY);
+      ModelVersion v = p.validate(model, ModelFormat.MODEL_FORMAT_UBJ);
+      assertThat(v.getState()).isEqualTo(VersionState.VERSION_STATE_READY);
+      nativeBytes.add(v.getNativeBytes());
     }
 
     assertThat(p.idleChildren()).isEqualTo(1);
+    // The measure of a warm child does not drift with what earlier validations left behind.
+    assertThat(nativeBytes).allSatisfy(b -> assertThat(b).isPositive());
+    assertThat(java.util.Collections.max(nativeBytes))
+        .isLessThanOrEqualTo(java.util.Collections.min(nativeBytes) * 6 / 5);
+  }
+
+  @Test
+  void validate_nativeBytes_measuredPerModel_biggerForABiggerForest() throws Exception {
+    ValidatorPool p = pool(Duration.ofSeconds(60));
+    ModelVersion small =
+        p.validate(write("s.part", Fixtures.bytes(Fixtures.UBJ)), ModelFormat.MODEL_FORMAT_UBJ);
+    ModelVersion big =
+        p.validate(
+            write("b.part", Fixtures.bytes(Fixtures.DIABETES)), ModelFormat.MODEL_FORMAT_UBJ);
+
+    assertThat(small.getNativeBytes()).isPositive();
+    assertThat(big.getNativeBytes()).isGreaterThan(small.getNativeBytes());
   }
 
   @Test
@@ -143,6 +162,7 @@ class ValidatorPoolTest {
     assertThat(v.getFeatureNamesList()).containsExactly("f0", "f1", "f2", "f3", "f4", "f5");
     assertThat(v.getNumTrees()).isEqualTo(15);
     assertThat(v.getNumClasses()).isEqualTo(3);
+    assertThat(v.getNativeBytes()).isPositive();
   }
 
   @Test
