@@ -4,6 +4,7 @@ import io.canopy.common.admin.AdminSettings;
 import io.canopy.common.auth.BearerTokens;
 import io.canopy.common.auth.Role;
 import io.canopy.common.auth.TokenConfig;
+import io.canopy.common.config.ByteSizes;
 import io.canopy.common.config.ConfigLoader;
 import io.canopy.common.config.Listen;
 import io.canopy.common.grpc.GrpcLimits;
@@ -85,6 +86,17 @@ public record ServingConfig(
     }
   }
 
+  /** {@code serving.models.memory-budget}: a size, or "auto" for half the machine's memory. */
+  static long memoryBudget(String value) {
+    if (value.strip().equalsIgnoreCase("auto")) {
+      return ((com.sun.management.OperatingSystemMXBean)
+                  java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+              .getTotalMemorySize()
+          / 2;
+    }
+    return ByteSizes.parse(value, "serving.models.memory-budget");
+  }
+
   /** Reads the {@code serving} key of a configuration root. */
   public static ServingConfig create(Config root) {
     Config node = root.get("serving");
@@ -103,7 +115,8 @@ public record ServingConfig(
             ConfigLoader.duration(
                 node, "registry.download-timeout", "registry.download-timeout-ms"),
             ConfigLoader.duration(node, "retire-grace", "retire-grace-ms"),
-            FastPathSettings.create(node.get("predict.fast-path"))),
+            FastPathSettings.create(node.get("predict.fast-path")),
+            memoryBudget(ConfigLoader.stringValue(node, "models.memory-budget"))),
         FeatureSettings.create(node.get("features")),
         ConfigLoader.intValue(node, "predict.inline-max-rows"),
         ConfigLoader.intValue(node, "predict.max-rows"),

@@ -293,9 +293,14 @@ class ServingServiceTest {
 
     assertThat(health.check(HealthCheckRequest.getDefaultInstance()).getStatus())
         .isEqualTo(ServingStatus.NOT_SERVING);
+    // A request for a version still loading waits for it, within its deadline.
     assertCode(
-        () -> serving.inference().predict(breastCancerRequest(MODEL).build()),
-        Status.Code.UNAVAILABLE);
+        () ->
+            serving
+                .inference()
+                .withDeadlineAfter(300, java.util.concurrent.TimeUnit.MILLISECONDS)
+                .predict(breastCancerRequest(MODEL).build()),
+        Status.Code.DEADLINE_EXCEEDED);
 
     gate.countDown();
     Await.until(

@@ -30,7 +30,11 @@ import io.canopy.serving.recording.PredictionRecorder;
 import io.grpc.Context;
 import io.grpc.stub.StreamObserver;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * {@code canopy.inference.v1.InferenceService}: validates a request, leases the version it selects,
@@ -123,7 +127,16 @@ public final class InferenceGrpcService extends InferenceServiceGrpc.InferenceSe
       rowLimit.check(request);
       RequestParts.check(request);
       Deadlines.checkNotExpired(Context.current());
-      lease = models.acquire(request.getModel(), selector);
+      try {
+        lease = models.acquire(request.getModel(), selector);
+      } catch (CanopyException.Unavailable e) {
+        CompletableFuture<Void> loaded = models.whenResident(request.getModel(), selector);
+        if (loaded == null) {
+          throw e;
+        }
+        predictOnceLoaded(loaded, request, selector, requestId, kind, arrived, responses);
+        return;
+      }
     } catch (RuntimeException e) {
       FailureMetrics.record(metrics, request.getModel(), "", e);
       throw e;
@@ -148,6 +161,51 @@ public final class InferenceGrpcService extends InferenceServiceGrpc.InferenceSe
       lease.close(); // The pool refused (shutting down): the task that would close it never runs.
       throw e;
     }
+  }
+
+  /**
+   * The selected version is not in memory: once it has loaded (within the call's deadline), lease
+   * it and predict on the work pool; the event loop does not wait.
+   */
+  private void predictOnceLoaded(
+      CompletableFuture<Void> loaded,
+      PredictRequest request,
+      VersionSelector selector,
+      String requestId,
+      PredictionKind kind,
+      long arrived,
+      StreamObserver<PredictResponse> responses) {
+    Context context = Context.current();
+    loaded
+        .orTimeout(Deadlines.loadWaitNanos(context), TimeUnit.NANOSECONDS)
+        .whenCompleteAsync(
+            (ignored, error) ->
+                context.run(
+                    () -> {
+                      try {
+                        if (error != null) {
+                          throw loadFailure(error, request.getModel());
+                        }
+                        Deadlines.checkNotExpired(context);
+                        Lease lease = models.acquire(request.getModel(), selector);
+                        complete(request, requestId, kind, lease, arrived, responses);
+                      } catch (RuntimeException e) {
+                        FailureMetrics.record(metrics, request.getModel(), "", e);
+                        responses.onError(e);
+                      }
+                    }),
+            work);
+  }
+
+  private static RuntimeException loadFailure(Throwable error, String model) {
+    Throwable cause = error instanceof CompletionException ? error.getCause() : error;
+    if (cause instanceof TimeoutException) {
+      return new CanopyException.DeadlineExceeded(
+          "the deadline passed while " + model + " was loading");
+    }
+    return cause instanceof RuntimeException r
+        ? r
+        : new CanopyException.Unavailable(model + " could not be loaded; retry");
   }
 
   private boolean isLight(PredictRequest request, PredictionKind kind, Lease lease) {
@@ -285,6 +343,8 @@ public final class InferenceGrpcService extends InferenceServiceGrpc.InferenceSe
               .setSha256(status.sha256())
               .setState(loadState(status.state()))
               .setReason(status.reason())
+              .setChargedBytes(status.chargedBytes())
+              .setPinned(status.pinned())
               .addAllAliases(status.aliases());
       status
           .engine()
@@ -356,6 +416,7 @@ public final class InferenceGrpcService extends InferenceServiceGrpc.InferenceSe
       case AVAILABLE -> LoadState.LOAD_STATE_AVAILABLE;
       case FAILED -> LoadState.LOAD_STATE_FAILED;
       case UNLOADING -> LoadState.LOAD_STATE_UNLOADING;
+      case NOT_RESIDENT -> LoadState.LOAD_STATE_NOT_RESIDENT;
     };
   }
 }

@@ -109,7 +109,8 @@ public final class KServeGrpcService extends GRPCInferenceServiceGrpc.GRPCInfere
     ModelMetadataResponse.Builder response =
         ModelMetadataResponse.newBuilder().setName(name).setPlatform(PLATFORM);
     models.availableVersions(name).forEach(v -> response.addVersions(Long.toString(v)));
-    try (Lease lease = models.acquire(name, selector)) {
+    try (Lease lease =
+        models.acquireWaiting(name, selector, Deadlines.loadWaitNanos(Context.current()))) {
       response.addInputs(tensor(KServeTensors.INPUT, -1, lease.numFeatures()));
       response.addOutputs(
           lease.valueWidth() == 1
@@ -132,7 +133,7 @@ public final class KServeGrpcService extends GRPCInferenceServiceGrpc.GRPCInfere
       Context context = Context.current();
       Deadlines.checkNotExpired(context);
       ModelInferResponse.Builder response = ModelInferResponse.newBuilder();
-      try (Lease lease = models.acquire(name, selector)) {
+      try (Lease lease = models.acquireWaiting(name, selector, Deadlines.loadWaitNanos(context))) {
         served = Long.toString(lease.version());
         int rows = KServeTensors.rows(request, lease.numFeatures());
         float[] values = KServeTensors.values(request, rows * lease.numFeatures());

@@ -160,7 +160,7 @@ public final class HelidonServingMetrics implements ServingMetrics {
     }
     counter(
             "canopy_serving_version_events",
-            "Model manager events: loaded, failed, retired",
+            "Model manager events: loaded, failed, retired, evicted (for the memory budget)",
             tags("model", model, "version", Long.toString(version), "event", event))
         .increment();
   }
@@ -182,6 +182,31 @@ public final class HelidonServingMetrics implements ServingMetrics {
         Gauge.builder("canopy_serving_loaded_versions", count::getAsInt)
             .description("Versions loaded and serving")
             .tags(tags()));
+  }
+
+  @Override
+  public void memory(
+      java.util.function.LongSupplier budget, java.util.function.LongSupplier charged) {
+    registry.remove("canopy_serving_memory_budget_bytes", tags());
+    registry.remove("canopy_serving_memory_charged_bytes", tags());
+    registry.getOrCreate(
+        Gauge.builder("canopy_serving_memory_budget_bytes", budget::getAsLong)
+            .description(
+                "The replica's memory budget for loaded versions (serving.models.memory-budget)")
+            .tags(tags()));
+    registry.getOrCreate(
+        Gauge.builder("canopy_serving_memory_charged_bytes", charged::getAsLong)
+            .description("What loaded and loading versions are charged against the memory budget")
+            .tags(tags()));
+  }
+
+  @Override
+  public void coldLoaded(String model, long version, long nanos) {
+    timer(
+            "canopy_serving_cold_load",
+            "Time from the first request for a version not in memory to its load",
+            tags("model", model, "version", Long.toString(version)))
+        .record(java.time.Duration.ofNanos(nanos));
   }
 
   @Override

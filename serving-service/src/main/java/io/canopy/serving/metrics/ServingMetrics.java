@@ -25,7 +25,7 @@ public interface ServingMetrics {
   /** One GetOnlineFeatures (direct or for predict-by-entity): counts values by status. */
   default void featureLookups(String view, GetOnlineFeaturesResponse found) {}
 
-  /** A version event of the model manager: loaded, failed or retired. */
+  /** A version event of the model manager: loaded, failed, retired or evicted. */
   default void versionEvent(String model, long version, String event) {}
 
   /**
@@ -51,4 +51,14 @@ public interface ServingMetrics {
 
   /** Registers the source of the loaded-versions gauge. */
   default void loadedVersions(IntSupplier count) {}
+
+  /** Registers the sources of the memory budget's gauges: the budget and what is charged. */
+  default void memory(
+      java.util.function.LongSupplier budget, java.util.function.LongSupplier charged) {}
+
+  /**
+   * A version loaded because a request asked for it (it was not resident), {@code nanos} after the
+   * first request began to wait.
+   */
+  default void coldLoaded(String model, long version, long nanos) {}
 }

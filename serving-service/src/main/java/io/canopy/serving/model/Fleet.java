@@ -7,6 +7,7 @@ import io.canopy.proto.registry.v1.VersionState;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -20,20 +21,33 @@ import java.util.function.LongSupplier;
  * aliases as served. {@link #reconcile()} turns it into the next snapshot plus the loads to start
  * and the versions to retire, deciding with the pure {@link SwapPolicy} (new before old, a retire
  * grace). Confined to the manager's thread.
+ *
+ * <p>The memory budget: a version that appears is loaded when it fits (or when it is pinned, or
+ * replaces a resident version behind an alias: those make room by eviction); otherwise it rests
+ * ({@link Slot.Resting}) until a request {@link #demand demands} it, which evicts the least
+ * recently used idle, unpinned versions ({@link MemoryBudget}) to make room.
  */
 final class Fleet {
 
-  /** What one reconcile decided. Publish the snapshot first, then retire, then load. */
+  /**
+   * What one reconcile decided. Publish the snapshot first, then retire (and evict: the same
+   * mechanism), then load.
+   */
   record Plan(
       ServingSnapshot snapshot,
       List<Slot.Loading> toLoad,
       List<LoadedVersion> toRetire,
+      List<LoadedVersion> toEvict,
       boolean lingering) {}
 
   private final RegistryView registry = new RegistryView();
   private final Map<VersionKey, Slot> slots = new HashMap<>();
   private final Map<String, InFlightLimit> limits = new HashMap<>();
   private final List<LoadedVersion> draining = new ArrayList<>();
+  private final List<LoadedVersion> evicted = new ArrayList<>();
+  private final Map<VersionKey, Long> knownCharge = new HashMap<>();
+  private Set<VersionKey> pinned = Set.of();
+  private final long budget;
   private final int maxInFlightPerModel;
   private final long retireGraceNanos;
   private final LongSupplier nanoTime;
@@ -47,7 +61,8 @@ final class Fleet {
    * @param retireGrace how long a version stays loaded after traffic leaves it: gateways learn of
    *     an alias move a moment after serving does and still send the old version meanwhile
    */
-  Fleet(int maxInFlightPerModel, Duration retireGrace, LongSupplier nanoTime) {
+  Fleet(int maxInFlightPerModel, Duration retireGrace, long budget, LongSupplier nanoTime) {
+    this.budget = budget;
     this.maxInFlightPerModel = maxInFlightPerModel;
     this.retireGraceNanos = retireGrace.toNanos();
     this.nanoTime = nanoTime;
@@ -62,11 +77,17 @@ final class Fleet {
     Set<VersionKey> referenced = new HashSet<>();
     Map<String, Map<String, Long>> aliases = new HashMap<>();
     Map<String, Map<String, Long>> previouslyServed = new HashMap<>();
-    for (Model model : registry.models()) {
+    pinned = pinned();
+    Set<VersionKey> eager = new HashSet<>(pinned);
+    eager.addAll(swapTargets());
+    List<Model> models = new ArrayList<>(registry.models());
+    // Pinned models first: they get the room.
+    models.sort(Comparator.comparing(m -> !m.getTrafficPolicy().getPinned()));
+    for (Model model : models) {
       for (long v : RegistryView.referenced(model)) {
         VersionKey key = new VersionKey(model.getName(), v);
         referenced.add(key);
-        ensureSlot(key, toLoad);
+        ensureSlot(key, eager.contains(key), toLoad);
       }
       aliases.put(model.getName(), RegistryView.aliases(model));
       ServedModel previous = snapshot.models().get(model.getName());
@@ -93,6 +114,8 @@ final class Fleet {
                 unreferencedSince,
                 nanoTime.getAsLong(),
                 retireGraceNanos));
+    List<LoadedVersion> toEvict = List.copyOf(evicted);
+    evicted.clear();
     List<LoadedVersion> toRetire = new ArrayList<>();
     for (VersionKey key : decision.drop()) {
       if (slots.remove(key) instanceof Slot.Available a) {
@@ -104,8 +127,9 @@ final class Fleet {
     limits.keySet().retainAll(decision.served().keySet());
     draining.removeIf(LoadedVersion::isDisposed);
     draining.addAll(toRetire);
+    draining.addAll(toEvict);
     snapshot = buildSnapshot(decision.served());
-    return new Plan(snapshot, toLoad, toRetire, !decision.lingering().isEmpty());
+    return new Plan(snapshot, toLoad, toRetire, toEvict, !decision.lingering().isEmpty());
   }
 
   private static SwapPolicy.Held held(Slot slot) {
@@ -114,28 +138,172 @@ final class Fleet {
       case Slot.Available a -> SwapPolicy.Held.LOADED;
       case Slot.Failed f -> SwapPolicy.Held.NOT_LOADABLE;
       case Slot.Blocked b -> SwapPolicy.Held.NOT_LOADABLE;
+      case Slot.Resting r -> SwapPolicy.Held.NOT_RESIDENT;
     };
   }
 
-  private void ensureSlot(VersionKey key, List<Slot.Loading> toLoad) {
+  /** Versions of pinned models that anything references. */
+  private Set<VersionKey> pinned() {
+    Set<VersionKey> out = new HashSet<>();
+    for (Model model : registry.models()) {
+      if (model.getTrafficPolicy().getPinned()) {
+        for (long v : RegistryView.referenced(model)) {
+          out.add(new VersionKey(model.getName(), v));
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Alias targets that replace a resident version: loaded at once (making room), or the alias would
+   * keep serving the old version and the new one would never be asked for.
+   */
+  private Set<VersionKey> swapTargets() {
+    Set<VersionKey> out = new HashSet<>();
+    for (Model model : registry.models()) {
+      ServedModel previous = snapshot.models().get(model.getName());
+      if (previous == null) {
+        continue;
+      }
+      RegistryView.aliases(model)
+          .forEach(
+              (alias, target) -> {
+                Long before = previous.aliases().get(alias);
+                if (before != null
+                    && before.longValue() != target
+                    && slots.get(new VersionKey(model.getName(), before))
+                        instanceof Slot.Available) {
+                  out.add(new VersionKey(model.getName(), target));
+                }
+              });
+    }
+    return out;
+  }
+
+  private void ensureSlot(VersionKey key, boolean eager, List<Slot.Loading> toLoad) {
     Slot slot = slots.get(key);
+    if (slot instanceof Slot.Resting resting && eager) {
+      admit(key, resting.meta(), true, toLoad);
+      return;
+    }
     if (slot != null && !(slot instanceof Slot.Blocked)) {
       return;
     }
     ModelVersion meta = registry.version(key);
-    Slot next;
     if (meta == null) {
-      next = new Slot.Blocked(key, false, "the registry does not list this version");
-    } else if (meta.getState() == VersionState.VERSION_STATE_READY) {
-      Slot.Loading loading = new Slot.Loading(key, meta, 0, "queued");
-      toLoad.add(loading);
-      next = loading;
-    } else if (meta.getState() == VersionState.VERSION_STATE_VALIDATING) {
+      slots.put(key, new Slot.Blocked(key, false, "the registry does not list this version"));
+      return;
+    }
+    if (meta.getState() == VersionState.VERSION_STATE_READY) {
+      admit(key, meta, eager, toLoad);
+      return;
+    }
+    Slot next;
+    if (meta.getState() == VersionState.VERSION_STATE_VALIDATING) {
       next = new Slot.Blocked(key, true, "the registry is still validating it");
     } else {
       next = new Slot.Blocked(key, false, "the registry marks it " + meta.getState());
     }
     slots.put(key, next);
+  }
+
+  /**
+   * A READY version this process should hold: loaded when it fits, or (eager) when eviction makes
+   * room, or eager over budget (pinned versions are loaded whatever the budget); else it rests.
+   */
+  private void admit(VersionKey key, ModelVersion meta, boolean eager, List<Slot.Loading> toLoad) {
+    List<VersionKey> evictions =
+        MemoryBudget.evictions(budget, charged(), expectedCharge(key, meta), residents());
+    if (evictions != null && (eager || evictions.isEmpty())) {
+      evict(evictions);
+    } else if (!eager) {
+      slots.put(key, new Slot.Resting(key, meta, "no room in the memory budget"));
+      return;
+    }
+    Slot.Loading loading = new Slot.Loading(key, meta, 0, "queued");
+    toLoad.add(loading);
+    slots.put(key, loading);
+  }
+
+  /**
+   * A request wants {@code key}: the load to start (evicting what makes room), or null when it does
+   * not rest here or no room can be made ({@link #rests} then still says true).
+   */
+  Slot.Loading demand(VersionKey key) {
+    if (!(slots.get(key) instanceof Slot.Resting resting)) {
+      return null;
+    }
+    List<VersionKey> evictions =
+        MemoryBudget.evictions(budget, charged(), expectedCharge(key, resting.meta()), residents());
+    if (evictions == null) {
+      return null;
+    }
+    evict(evictions);
+    Slot.Loading loading = new Slot.Loading(key, resting.meta(), 0, "loading on demand");
+    slots.put(key, loading);
+    return loading;
+  }
+
+  boolean rests(VersionKey key) {
+    return slots.get(key) instanceof Slot.Resting;
+  }
+
+  /** After a load: evicts the least recently used others while the charges exceed the budget. */
+  void trimToBudget() {
+    List<VersionKey> evictions = MemoryBudget.evictions(budget, charged(), 0, residents());
+    if (evictions != null) {
+      evict(evictions);
+    }
+  }
+
+  /** The bytes charged now: resident versions' charges, loading versions' expected charges. */
+  long charged() {
+    long total = 0;
+    for (Slot slot : slots.values()) {
+      total +=
+          switch (slot) {
+            case Slot.Available a -> a.version().charge();
+            case Slot.Loading l -> expectedCharge(l.key(), l.meta());
+            default -> 0;
+          };
+    }
+    return total;
+  }
+
+  long budget() {
+    return budget;
+  }
+
+  private long expectedCharge(VersionKey key, ModelVersion meta) {
+    Long known = knownCharge.get(key);
+    return known != null ? known : Charges.expected(meta);
+  }
+
+  private List<MemoryBudget.Resident> residents() {
+    List<MemoryBudget.Resident> out = new ArrayList<>();
+    for (Slot slot : slots.values()) {
+      if (slot instanceof Slot.Available a) {
+        LoadedVersion v = a.version();
+        out.add(
+            new MemoryBudget.Resident(
+                a.key(), v.charge(), v.lastUsed(), v.idle() && !pinned.contains(a.key())));
+      }
+    }
+    return out;
+  }
+
+  private void evict(List<VersionKey> keys) {
+    for (VersionKey key : keys) {
+      Slot.Available a = (Slot.Available) slots.get(key);
+      slots.put(key, new Slot.Resting(key, a.version().meta(), "evicted for room"));
+      evicted.add(a.version());
+    }
+  }
+
+  /** This process's slot for {@code key}, or null. */
+  Slot slot(VersionKey key) {
+    return slots.get(key);
   }
 
   private boolean isReady(VersionKey key) {
@@ -166,11 +334,22 @@ final class Fleet {
               name,
               Map.copyOf(served.get(name)),
               Collections.unmodifiableSortedMap(entries.getOrDefault(name, new TreeMap<>())),
-              limits.computeIfAbsent(name, n -> new InFlightLimit(maxInFlightPerModel)));
+              limits.computeIfAbsent(name, n -> new InFlightLimit(maxInFlightPerModel)),
+              pinnedVersions(name));
       models.put(name, m);
       ready &= m.settled(m.aliases().values()) && m.settled(RegistryView.splitVersions(model));
     }
     return new ServingSnapshot(Map.copyOf(models), List.copyOf(draining), ready);
+  }
+
+  private Set<Long> pinnedVersions(String model) {
+    Set<Long> out = new HashSet<>();
+    for (VersionKey key : pinned) {
+      if (key.model().equals(model)) {
+        out.add(key.version());
+      }
+    }
+    return out;
   }
 
   /** A load finished; false when the slot moved on meanwhile (the caller disposes the version). */
@@ -179,6 +358,7 @@ final class Fleet {
       return false;
     }
     slots.put(expected.key(), new Slot.Available(expected.key(), version));
+    knownCharge.put(expected.key(), version.charge());
     return true;
   }
 
@@ -216,6 +396,8 @@ final class Fleet {
         out.add(a.version());
       }
     }
+    out.addAll(evicted);
+    evicted.clear();
     slots.clear();
     snapshot = ServingSnapshot.EMPTY;
     return out;

@@ -9,5 +9,7 @@ public enum LoadState {
   /** Could not be loaded and will not be retried; see the reason. */
   FAILED,
   /** Retired; finishing its in-flight requests before its native memory is freed. */
-  UNLOADING
+  UNLOADING,
+  /** READY and deployed, not in memory (the memory budget): the next request loads it. */
+  NOT_RESIDENT
 }

@@ -23,6 +23,8 @@ final class LoadedVersion {
   private final Instant availableSince;
   private final AtomicInteger refs = new AtomicInteger(1);
   private final AtomicBoolean retired = new AtomicBoolean();
+  private final long charge;
+  private volatile long lastUsed = System.nanoTime();
 
   LoadedVersion(ModelVersion meta, Predictor predictor, Instant availableSince) {
     this.meta = meta;
@@ -38,6 +40,22 @@ final class LoadedVersion {
       index.put(featureNames.get(i), i);
     }
     this.featureIndex = Map.copyOf(index);
+    this.charge = predictor.heapBytes() + Charges.nativeBytes(meta);
+  }
+
+  /** What it is charged against the memory budget ({@link Charges}). */
+  long charge() {
+    return charge;
+  }
+
+  /** When a request last took it (nanoTime): the memory budget evicts the least recent. */
+  long lastUsed() {
+    return lastUsed;
+  }
+
+  /** No request holds it (only the manager's own reference is left). */
+  boolean idle() {
+    return refs.get() == 1;
   }
 
   VersionKey key() {
@@ -74,6 +92,7 @@ final class LoadedVersion {
         return false;
       }
       if (refs.compareAndSet(n, n + 1)) {
+        lastUsed = System.nanoTime();
         return true;
       }
     }

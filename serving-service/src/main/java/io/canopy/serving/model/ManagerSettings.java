@@ -16,6 +16,8 @@ import java.util.Objects;
  * @param downloadTimeout deadline of one artifact download
  * @param retireGrace how long a version stays loaded after traffic leaves it
  * @param fastPath the verified pure-Java fast path for small batches
+ * @param memoryBudget bytes loaded versions may be charged ({@link Charges}); versions beyond it
+ *     are loaded on demand, evicting the least recently used
  */
 public record ManagerSettings(
     Path cacheDir,
@@ -25,7 +27,8 @@ public record ManagerSettings(
     Duration reconnectMax,
     Duration downloadTimeout,
     Duration retireGrace,
-    FastPathSettings fastPath) {
+    FastPathSettings fastPath,
+    long memoryBudget) {
 
   /**
    * Checks every setting; a failure names the {@code serving.*} configuration key it comes from,
@@ -57,6 +60,10 @@ public record ManagerSettings(
           "serving.registry.download-timeout (or serving.registry.download-timeout-ms): must be > 0,"
               + " got "
               + downloadTimeout);
+    }
+    if (memoryBudget < 1) {
+      throw new IllegalArgumentException(
+          "serving.models.memory-budget: must be > 0, got " + memoryBudget);
     }
     if (retireGrace.isNegative()) {
       throw new IllegalArgumentException(

@@ -1,5 +1,6 @@
 package io.canopy.serving.model;
 
+import io.canopy.common.config.ByteSizes;
 import io.canopy.common.error.CanopyException;
 import io.canopy.common.metrics.MetricLabels;
 import io.canopy.common.registry.RegistryFollower;
@@ -13,7 +14,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -28,6 +32,11 @@ import java.util.logging.Logger;
  * once their in-flight requests finish.
  *
  * <p>All state changes run on one manager thread; requests only read the current snapshot.
+ *
+ * <p>Under a memory budget ({@link ManagerSettings#memoryBudget}), versions that do not fit rest
+ * until a request asks for one: {@link #lease} then loads it (once, however many requests wait),
+ * evicting the least recently used idle, unpinned versions to make room, and the requests go on
+ * when it has loaded. At most two versions load at once.
  */
 public final class ModelManager implements AutoCloseable, MetricLabels.Known {
 
@@ -47,9 +56,15 @@ public final class ModelManager implements AutoCloseable, MetricLabels.Known {
   private final AtomicBoolean started = new AtomicBoolean();
   private final AtomicBoolean closed = new AtomicBoolean();
   private volatile Consumer<Boolean> readinessListener = ready -> {};
+  private volatile long charged;
   private volatile boolean lastReady;
   private final ServingMetrics metrics;
   private final Duration retireGrace;
+
+  /** Versions requests wait for, with when the first began to wait (nanoTime). */
+  private final ConcurrentHashMap<VersionKey, Waiting> waiting = new ConcurrentHashMap<>();
+
+  private record Waiting(CompletableFuture<Void> loaded, long since) {}
 
   public ModelManager(ManagerSettings settings, Channel registry, Clock clock) {
     this(settings, registry, clock, ServingMetrics.NOOP);
@@ -65,7 +80,12 @@ public final class ModelManager implements AutoCloseable, MetricLabels.Known {
     control.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
     control.setRemoveOnCancelPolicy(true);
     this.fleet =
-        new Fleet(settings.maxInFlightPerModel(), settings.retireGrace(), System::nanoTime);
+        new Fleet(
+            settings.maxInFlightPerModel(),
+            settings.retireGrace(),
+            settings.memoryBudget(),
+            System::nanoTime);
+    metrics.memory(settings::memoryBudget, () -> charged);
     this.retireGrace = settings.retireGrace();
     this.cache = new ArtifactCache(settings.cacheDir());
     this.backoff = Backoff.jittered(settings.reconnectInitial(), settings.reconnectMax());
@@ -148,6 +168,131 @@ public final class ModelManager implements AutoCloseable, MetricLabels.Known {
     throw new CanopyException.Unavailable("model '" + model + "' is being swapped; retry");
   }
 
+  /**
+   * For a request that {@link #acquire} refused UNAVAILABLE: a future that completes once the
+   * version it selects is in memory — loading it now if the memory budget left it out (once,
+   * however many requests wait) — or fails why it cannot be (the load failed, no room: every
+   * resident version pinned or busy). Null when waiting would not help (the in-flight limit, a
+   * version retrying its download): the refusal stands. Each call returns its own future, which the
+   * caller may bound by its deadline; then {@code acquire} again.
+   */
+  public CompletableFuture<Void> whenResident(String model, VersionSelector selector) {
+    VersionKey key = worthWaitingFor(model, selector);
+    return key == null ? null : residentSoon(key).copy();
+  }
+
+  /**
+   * {@link #acquire}, waiting up to {@code timeoutNanos} for a version that is not in memory
+   * ({@link #whenResident}); for callers on a thread that may block.
+   *
+   * @throws CanopyException as {@code acquire}, or DEADLINE_EXCEEDED when the wait runs out
+   */
+  public Lease acquireWaiting(String model, VersionSelector selector, long timeoutNanos) {
+    try {
+      return acquire(model, selector);
+    } catch (CanopyException.Unavailable e) {
+      CompletableFuture<Void> loaded = whenResident(model, selector);
+      if (loaded == null) {
+        throw e;
+      }
+      try {
+        loaded.get(timeoutNanos, TimeUnit.NANOSECONDS);
+      } catch (java.util.concurrent.TimeoutException t) {
+        throw new CanopyException.DeadlineExceeded(
+            "the deadline passed while " + model + " was loading");
+      } catch (java.util.concurrent.ExecutionException x) {
+        throw x.getCause() instanceof RuntimeException r ? r : e;
+      } catch (InterruptedException i) {
+        Thread.currentThread().interrupt();
+        throw e;
+      }
+      return acquire(model, selector);
+    }
+  }
+
+  /** The version a selector picks when a request should wait for it to load, else null. */
+  private VersionKey worthWaitingFor(String model, VersionSelector selector) {
+    try {
+      ServedModel served = current.get().model(model);
+      VersionEntry entry = served.entry(served.resolve(selector));
+      return entry.worthWaitingFor() ? entry.key() : null;
+    } catch (CanopyException e) {
+      return null;
+    }
+  }
+
+  private CompletableFuture<Void> residentSoon(VersionKey key) {
+    Waiting w =
+        waiting.computeIfAbsent(
+            key,
+            k -> {
+              Waiting created = new Waiting(new CompletableFuture<>(), System.nanoTime());
+              try {
+                control.execute(() -> demand(k));
+              } catch (RejectedExecutionException e) {
+                created
+                    .loaded()
+                    .completeExceptionally(
+                        new CanopyException.Unavailable("serving is shutting down"));
+              }
+              return created;
+            });
+    return w.loaded();
+  }
+
+  /** On the manager thread: a request waits for {@code key}; load it if it rests. */
+  private void demand(VersionKey key) {
+    Slot.Loading load = fleet.demand(key);
+    if (load != null) {
+      LOG.fine(() -> key + " loading on demand");
+      republish();
+      loads.start(load);
+      return;
+    }
+    settle(key);
+  }
+
+  /**
+   * Completes or fails the requests waiting for {@code key} once its slot says how it went; they
+   * keep waiting while it loads for the first time.
+   */
+  private void settle(VersionKey key) {
+    Waiting w = waiting.get(key);
+    if (w == null) {
+      return;
+    }
+    RuntimeException failure;
+    switch (fleet.slot(key)) {
+      case Slot.Available a -> failure = null;
+      case Slot.Loading l when l.attempt() == 0 -> {
+        return; // still loading: keep waiting
+      }
+      case Slot.Loading l ->
+          failure = new CanopyException.Unavailable(key + " could not be loaded yet: " + l.note());
+      case Slot.Resting r ->
+          failure =
+              new CanopyException.Unavailable(
+                  key
+                      + " is not in memory and the memory budget has no room for it ("
+                      + ByteSizes.format(charged)
+                      + " charged of "
+                      + ByteSizes.format(fleet.budget())
+                      + ", every resident version pinned or busy); retry");
+      case Slot.Failed f ->
+          failure = new CanopyException.FailedPrecondition(key + " failed to load: " + f.reason());
+      case Slot.Blocked b -> failure = new CanopyException.Unavailable(key + ": " + b.reason());
+      case null ->
+          failure = new CanopyException.FailedPrecondition(key + " is no longer deployed here");
+    }
+    waiting.remove(key, w);
+    if (failure != null) {
+      w.loaded().completeExceptionally(failure);
+    } else {
+      metrics.coldLoaded(key.model(), key.version(), System.nanoTime() - w.since());
+      w.loaded().complete(null);
+    }
+  }
+
   /** True when the registry lists {@code model} (metric labels use only such names). */
   @Override
   public boolean hasModel(String model) {
@@ -196,10 +341,19 @@ public final class ModelManager implements AutoCloseable, MetricLabels.Known {
   private void republish() {
     Fleet.Plan plan = fleet.reconcile();
     current.set(plan.snapshot());
+    charged = fleet.charged();
     for (LoadedVersion v : plan.toRetire()) {
       LOG.info(() -> v.key() + " retired; freed once its in-flight requests finish");
       metrics.versionEvent(v.key().model(), v.key().version(), "retired");
       v.retire();
+    }
+    for (LoadedVersion v : plan.toEvict()) {
+      LOG.fine(() -> v.key() + " evicted to stay within the memory budget");
+      metrics.versionEvent(v.key().model(), v.key().version(), "evicted");
+      v.retire();
+    }
+    for (VersionKey key : List.copyOf(waiting.keySet())) {
+      settle(key);
     }
     plan.toLoad().forEach(loads::start);
     if (plan.lingering()) {
@@ -215,6 +369,7 @@ public final class ModelManager implements AutoCloseable, MetricLabels.Known {
 
   private void loaded(Slot.Loading slot, LoadedVersion loaded) {
     if (fleet.loaded(slot, loaded)) {
+      fleet.trimToBudget();
       EngineChoice engine = loaded.predictor().engine();
       LOG.info(
           () ->
@@ -268,6 +423,9 @@ public final class ModelManager implements AutoCloseable, MetricLabels.Known {
     // Both executors have terminated: the fleet is this thread's now.
     current.set(ServingSnapshot.EMPTY);
     fleet.clear().forEach(LoadedVersion::retire);
+    CanopyException.Unavailable closing = new CanopyException.Unavailable("serving stopped");
+    waiting.values().forEach(w -> w.loaded().completeExceptionally(closing));
+    waiting.clear();
   }
 
   static void await(ExecutorService executor) {

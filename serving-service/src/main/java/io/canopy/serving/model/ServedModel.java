@@ -11,9 +11,14 @@ import java.util.Map;
  *     while that target is still loading, the version that served the alias before
  * @param versions every version the registry lists or this process holds, by ascending number
  * @param limit the model's in-flight limit, the same object across snapshots
+ * @param pinned versions kept in memory whatever the budget (a pinned traffic policy)
  */
 record ServedModel(
-    String name, Map<String, Long> aliases, Map<Long, VersionEntry> versions, InFlightLimit limit) {
+    String name,
+    Map<String, Long> aliases,
+    Map<Long, VersionEntry> versions,
+    InFlightLimit limit,
+    java.util.Set<Long> pinned) {
 
   static final String PRODUCTION = "production";
 

@@ -36,17 +36,17 @@ record ServingSnapshot(
       return false;
     }
     try {
-      return served.entry(served.resolve(selector)).available();
+      return served.entry(served.resolve(selector)).servableSoon();
     } catch (CanopyException e) {
       return false;
     }
   }
 
-  /** Loaded version numbers of a model, ascending. */
+  /** Version numbers of a model that serve now or once loaded on demand, ascending. */
   List<Long> availableVersions(String modelName) {
     List<Long> out = new ArrayList<>();
     for (VersionEntry entry : model(modelName).versions().values()) {
-      if (entry.available()) {
+      if (entry.servableSoon()) {
         out.add(entry.key().version());
       }
     }
@@ -78,7 +78,9 @@ record ServingSnapshot(
                 "retired; finishing in-flight requests",
                 List.of(),
                 Optional.of(v.availableSince()),
-                Optional.of(v.predictor().engine())));
+                Optional.of(v.predictor().engine()),
+                v.charge(),
+                false));
       }
     }
     return out;
@@ -99,12 +101,18 @@ record ServingSnapshot(
     String reason;
     Optional<java.time.Instant> since = Optional.empty();
     Optional<EngineChoice> engine = Optional.empty();
+    long charged = 0;
     switch (entry.slot()) {
       case Slot.Available a -> {
         state = LoadState.AVAILABLE;
         reason = "";
         since = Optional.of(a.version().availableSince());
         engine = Optional.of(a.version().predictor().engine());
+        charged = a.version().charge();
+      }
+      case Slot.Resting r -> {
+        state = LoadState.NOT_RESIDENT;
+        reason = r.note();
       }
       case Slot.Loading l -> {
         state = LoadState.LOADING;
@@ -127,6 +135,8 @@ record ServingSnapshot(
         reason,
         List.copyOf(aliases),
         since,
-        engine);
+        engine,
+        charged,
+        model.pinned().contains(entry.key().version()));
   }
 }

@@ -10,6 +10,12 @@ sealed interface Slot {
   /** Being downloaded and loaded, or waiting to retry after a transient failure. */
   record Loading(VersionKey key, ModelVersion meta, int attempt, String note) implements Slot {}
 
+  /**
+   * READY and referenced, but not in memory: evicted to stay within the memory budget, or never
+   * loaded for lack of room. The next request for it loads it.
+   */
+  record Resting(VersionKey key, ModelVersion meta, String note) implements Slot {}
+
   /** Loaded and serving. */
   record Available(VersionKey key, LoadedVersion version) implements Slot {}
 

@@ -27,7 +27,9 @@ final class SwapPolicy {
   enum Held {
     LOADING,
     LOADED,
-    NOT_LOADABLE
+    NOT_LOADABLE,
+    /** READY but not in memory: loads when asked for (the memory budget). */
+    NOT_RESIDENT
   }
 
   /**

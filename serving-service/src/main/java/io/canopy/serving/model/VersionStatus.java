@@ -11,6 +11,8 @@ import java.util.Optional;
  * @param aliases aliases this process currently serves with it (including "latest")
  * @param availableSince when it became available; empty unless it was loaded
  * @param engine the engine small batches use and why; empty unless it was loaded
+ * @param chargedBytes what it is charged against the memory budget; 0 unless loaded
+ * @param pinned kept in memory whatever the budget (its model's traffic policy is pinned)
  */
 public record VersionStatus(
     String model,
@@ -20,4 +22,6 @@ public record VersionStatus(
     String reason,
     List<String> aliases,
     Optional<Instant> availableSince,
-    Optional<EngineChoice> engine) {}
+    Optional<EngineChoice> engine,
+    long chargedBytes,
+    boolean pinned) {}

@@ -1,9 +1,11 @@
 package io.canopy.serving.predict;
 
+import io.canopy.common.memory.HeapBytes;
 import io.canopy.lightgbm.LightGbmFormatException;
 import io.canopy.lightgbm.LightGbmModel;
 import io.canopy.lightgbm.LightGbmText;
 import io.canopy.lightgbm.NativeBooster;
+import io.canopy.lightgbm.Tree;
 import io.canopy.serving.predict.flat.ForestVerifier;
 import io.canopy.serving.predict.flat.LightGbmForest;
 import io.canopy.serving.predict.flat.LightGbmVerifier;
@@ -197,6 +199,30 @@ final class LightGbmPredictor implements Predictor {
       closed = true;
       booster.close();
     }
+  }
+
+  /** The parsed trees (kept for the flat forest's verification and outputs) and the forest. */
+  @Override
+  public long heapBytes() {
+    long trees = 0;
+    for (Tree t : model.trees()) {
+      trees +=
+          HeapBytes.of(
+              t.splitFeature(),
+              t.threshold(),
+              t.decisionType(),
+              t.leftChild(),
+              t.rightChild(),
+              t.leafValue(),
+              t.catBoundaries(),
+              t.catThreshold());
+      if (t.linear()) {
+        trees +=
+            HeapBytes.of(
+                t.linearLeaves().constant(), t.linearLeaves().features(), t.linearLeaves().coeff());
+      }
+    }
+    return trees + (forest == null ? 0 : forest.heapBytes());
   }
 
   @Override

@@ -58,6 +58,13 @@ public interface Predictor extends AutoCloseable {
    */
   Prediction predict(float[] rows, int numRows, PredictionKind kind);
 
+  /**
+   * The Java heap this predictor holds beyond the native engine's model, exactly: the flat forest's
+   * arrays and, for LightGBM, the parsed trees. The native model's memory is the registry's measure
+   * ({@code ModelVersion.native_bytes}).
+   */
+  long heapBytes();
+
   /** Frees the native model. Idempotent; no prediction may run concurrently or after. */
   @Override
   void close();

@@ -240,6 +240,11 @@ final class XGBoostPredictor implements Predictor {
     }
   }
 
+  @Override
+  public long heapBytes() {
+    return flat == null ? 0 : flat.heapBytes();
+  }
+
   /** True once {@link #close()} has freed the native model. */
   @Override
   public synchronized boolean isClosed() {

@@ -40,7 +40,8 @@ final class ReadyModels {
                 Duration.ofMillis(50),
                 Duration.ofSeconds(30),
                 Duration.ZERO,
-                FastPathSettings.DEFAULT),
+                FastPathSettings.DEFAULT,
+                Long.MAX_VALUE),
             cleanup.register(InProcessChannelBuilder.forName(name).build()),
             Clock.systemUTC());
     cleanup.register(models);

@@ -57,7 +57,8 @@ class ModelManagerTest {
                 Duration.ofMillis(50),
                 Duration.ofSeconds(30),
                 retireGrace,
-                FastPathSettings.DEFAULT),
+                FastPathSettings.DEFAULT,
+                Long.MAX_VALUE),
             cleanup.register(InProcessChannelBuilder.forName(registryName).build()),
             Clock.fixed(NOW, ZoneOffset.UTC));
     cleanup.register(manager);

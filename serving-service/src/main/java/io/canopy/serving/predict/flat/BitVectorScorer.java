@@ -1,5 +1,6 @@
 package io.canopy.serving.predict.flat;
 
+import io.canopy.common.memory.HeapBytes;
 import io.canopy.lightgbm.Tree;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -68,6 +69,10 @@ final class BitVectorScorer {
         from[f + 1] += from[f];
       }
       return new NodeList(from, threshold, tree, mask, node);
+    }
+
+    long heapBytes() {
+      return HeapBytes.of(from, threshold, tree, mask, node);
     }
 
     void clear(int f, long[] bits) {
@@ -168,6 +173,14 @@ final class BitVectorScorer {
       return mid + 1;
     }
     return number(tree, right, mid, masks, values, valueBase);
+  }
+
+  long heapBytes() {
+    return HeapBytes.of(leafBase, leafValue, catFrom, catWords, catBits)
+        + byThreshold.heapBytes()
+        + rightOnZero.heapBytes()
+        + rightOnNaN.heapBytes()
+        + categorical.heapBytes();
   }
 
   /** The largest float not above {@code t}. */

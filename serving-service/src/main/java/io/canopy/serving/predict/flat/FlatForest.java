@@ -1,5 +1,6 @@
 package io.canopy.serving.predict.flat;
 
+import io.canopy.common.memory.HeapBytes;
 import java.util.Arrays;
 
 /**
@@ -31,6 +32,12 @@ public final class FlatForest {
   private final float[] threshold;
   private final int[] children;
   private final byte[] defaultRight;
+
+  /** The heap its arrays take. */
+  public long heapBytes() {
+    return HeapBytes.of(
+        baseMargin, roots, depths, treeGroup, feature, threshold, children, defaultRight);
+  }
 
   /**
    * @param depths steps from the root to the deepest leaf, per tree

@@ -1,5 +1,6 @@
 package io.canopy.serving.predict.flat;
 
+import io.canopy.common.memory.HeapBytes;
 import io.canopy.lightgbm.LightGbmModel;
 import io.canopy.lightgbm.Outputs;
 import io.canopy.lightgbm.Tree;
@@ -123,6 +124,13 @@ public final class LightGbmForest {
   /** Raw scores per row (one per class), row-major. */
   public int width() {
     return perIteration;
+  }
+
+  /** The heap its arrays take (the bit-vector scorer's included). */
+  public long heapBytes() {
+    return HeapBytes.of(
+            roots, feature, threshold, flags, children, catFrom, catWords, catBits, leafValue)
+        + (scorer == null ? 0 : scorer.heapBytes());
   }
 
   /** How the rows are scored, for the engine's detail. */
