@@ -5,9 +5,11 @@ import io.canopy.cli.monitor.MonitorCommand;
 import io.canopy.cli.predict.PredictCommand;
 import io.canopy.cli.registry.AliasCommand;
 import io.canopy.cli.registry.ModelsCommand;
+import io.canopy.cli.registry.PinCommand;
 import io.canopy.cli.registry.RegisterCommand;
 import io.canopy.cli.registry.RouteCommand;
 import io.canopy.cli.registry.VersionsCommand;
+import io.canopy.cli.serving.StatusCommand;
 import io.canopy.cli.up.UpCommand;
 import io.canopy.common.log.Logging;
 import picocli.CommandLine;
@@ -27,8 +29,10 @@ import picocli.CommandLine.Command;
       ModelsCommand.class,
       AliasCommand.class,
       RouteCommand.class,
+      PinCommand.class,
       VersionsCommand.class,
       PredictCommand.class,
+      StatusCommand.class,
       MonitorCommand.class,
       BenchCommand.class,
       CommandLine.HelpCommand.class

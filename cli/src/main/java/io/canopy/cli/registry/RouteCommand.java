@@ -1,5 +1,6 @@
 package io.canopy.cli.registry;
 
+import io.canopy.proto.registry.v1.GetModelRequest;
 import io.canopy.proto.registry.v1.Model;
 import io.canopy.proto.registry.v1.SetTrafficPolicyRequest;
 import io.canopy.proto.registry.v1.ShadowTarget;
@@ -58,10 +59,20 @@ public final class RouteCommand implements Callable<Integer> {
     }
     return AliasCommand.change(
         registry,
-        stub ->
-            stub.setTrafficPolicy(
-                    SetTrafficPolicyRequest.newBuilder().setModel(model).setPolicy(policy).build())
-                .getModel());
+        stub -> {
+          // Routing does not unpin: the pinned flag (canopy pin) carries over.
+          boolean pinned =
+              stub.getModel(GetModelRequest.newBuilder().setName(model).build())
+                  .getModel()
+                  .getTrafficPolicy()
+                  .getPinned();
+          return stub.setTrafficPolicy(
+                  SetTrafficPolicyRequest.newBuilder()
+                      .setModel(model)
+                      .setPolicy(policy.toBuilder().setPinned(pinned))
+                      .build())
+              .getModel();
+        });
   }
 
   private TrafficPolicy parse() {
@@ -107,12 +118,12 @@ public final class RouteCommand implements Callable<Integer> {
     }
   }
 
-  /** "3=90,4=10 sticky shadow 5@0.1", or "-" when the model has no policy. */
+  /** "3=90,4=10 sticky shadow 5@0.1", "pinned", or "-" when the model has no policy. */
   static String describe(Model model) {
-    if (!model.hasTrafficPolicy() || model.getTrafficPolicy().getSplitsCount() == 0) {
-      return "-";
-    }
     TrafficPolicy p = model.getTrafficPolicy();
+    if (p.getSplitsCount() == 0) {
+      return p.getPinned() ? "pinned" : "-";
+    }
     String text =
         p.getSplitsList().stream()
             .map(
@@ -126,6 +137,9 @@ public final class RouteCommand implements Callable<Integer> {
     }
     if (p.hasShadow()) {
       text += " shadow " + p.getShadow().getVersion() + "@" + p.getShadow().getSampleRate();
+    }
+    if (p.getPinned()) {
+      text += " pinned";
     }
     return text;
   }

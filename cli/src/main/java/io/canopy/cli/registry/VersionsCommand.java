@@ -1,6 +1,7 @@
 package io.canopy.cli.registry;
 
 import io.canopy.cli.Table;
+import io.canopy.common.config.ByteSizes;
 import io.canopy.proto.registry.v1.ListVersionsRequest;
 import io.canopy.proto.registry.v1.ListVersionsResponse;
 import io.canopy.proto.registry.v1.ModelRegistryServiceGrpc;
@@ -46,7 +47,16 @@ public final class VersionsCommand implements Callable<Integer> {
       return 0;
     }
     Table table =
-        new Table("VERSION", "STATE", "OBJECTIVE", "FEATURES", "TREES", "SIZE", "SHA256", "REASON");
+        new Table(
+            "VERSION",
+            "STATE",
+            "OBJECTIVE",
+            "FEATURES",
+            "TREES",
+            "SIZE",
+            "NATIVE",
+            "SHA256",
+            "REASON");
     for (ModelVersion v : versions) {
       table.row(
           v.getVersion(),
@@ -55,6 +65,7 @@ public final class VersionsCommand implements Callable<Integer> {
           v.getNumFeatures(),
           v.getNumTrees(),
           v.getSizeBytes(),
+          v.getNativeBytes() > 0 ? ByteSizes.format(v.getNativeBytes()) : "-",
           v.getSha256().length() > 12 ? v.getSha256().substring(0, 12) : v.getSha256(),
           v.getFailureReason());
     }
