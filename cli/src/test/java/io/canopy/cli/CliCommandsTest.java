@@ -95,4 +95,35 @@ class CliCommandsTest {
     assertThat(unknown.exit()).isEqualTo(1);
     assertThat(unknown.err()).contains("NOT_FOUND");
   }
+
+  @Test
+  @Order(3)
+  void pin_keepsTheModelInMemory_statusShowsIt_routeKeepsIt_versionsShowTheNativeMeasure() {
+    CliRun pin = canopy("pin", "bc", "--registry", registry);
+    assertThat(pin.exit()).as(pin.err()).isZero();
+    assertThat(pin.out()).contains("1=90,2=10 sticky pinned");
+    CliRun route = canopy("route", "bc", "1=50,2=50", "--registry", registry);
+    assertThat(route.out()).contains("1=50,2=50 pinned");
+
+    String serving = "127.0.0.1:" + suite.serving().grpcPort();
+    io.canopy.common.testing.Await.until(
+        "serving sees the pin",
+        () -> canopy("status", "bc", "--target", serving).out().contains("yes"));
+    CliRun status = canopy("status", "bc", "--target", serving);
+    assertThat(status.exit()).as(status.err()).isZero();
+    assertThat(status.out().lines().toList())
+        .first()
+        .asString()
+        .startsWith("MODEL")
+        .contains("CHARGED")
+        .contains("PINNED");
+    assertThat(status.out()).contains("AVAILABLE").contains("flat").contains("KiB");
+    assertThat(status.out()).contains("charged against the memory budget:");
+
+    CliRun versions = canopy("versions", "bc", "--registry", registry);
+    assertThat(versions.out()).contains("NATIVE").containsPattern("\\d+\\.\\d KiB");
+
+    CliRun off = canopy("pin", "bc", "--off", "--registry", registry);
+    assertThat(off.out()).contains("1=50,2=50").doesNotContain("pinned");
+  }
 }

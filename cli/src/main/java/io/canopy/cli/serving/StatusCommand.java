@@ -44,6 +44,13 @@ public final class StatusCommand implements Callable<Integer> {
 
   @Mixin TlsOptions tls;
 
+  private static String engine(ModelVersionStatus v) {
+    return v.getEngine()
+            == io.canopy.proto.inference.v1.PredictionEngine.PREDICTION_ENGINE_UNSPECIFIED
+        ? "-"
+        : v.getEngine().name().replace("PREDICTION_ENGINE_", "").toLowerCase(java.util.Locale.ROOT);
+  }
+
   @Override
   public Integer call() {
     ManagedChannel channel =
@@ -68,10 +75,7 @@ public final class StatusCommand implements Callable<Integer> {
             v.getModel(),
             v.getVersion(),
             v.getState().name().replace("LOAD_STATE_", ""),
-            v.getEngine()
-                .name()
-                .replace("PREDICTION_ENGINE_", "")
-                .toLowerCase(java.util.Locale.ROOT),
+            engine(v),
             v.getChargedBytes() > 0 ? ByteSizes.format(v.getChargedBytes()) : "-",
             v.getPinned() ? "yes" : "",
             String.join(",", v.getAliasesList()),
