@@ -11,6 +11,7 @@ import io.canopy.common.tls.ServerTls;
 import io.canopy.gateway.batching.BatchingSettings;
 import io.canopy.gateway.http.HttpLimits;
 import io.canopy.gateway.outcomes.OutcomeSettings;
+import io.canopy.gateway.placement.PlacementSettings;
 import io.canopy.gateway.upstream.RetrySettings;
 import io.helidon.config.Config;
 import java.time.Duration;
@@ -31,6 +32,7 @@ import java.util.Set;
  * @param registryTarget {@code gateway.upstream.registry-target}: gRPC target of the registry
  * @param upstreamTimeout {@code gateway.upstream.timeout}: deadline when the caller gives none
  * @param retry {@code gateway.upstream.retry.*}
+ * @param placement {@code gateway.upstream.placement.*}: which replicas serve each model
  * @param maxConcurrentPerModel {@code gateway.upstream.max-concurrent-per-model}: the admission
  *     limit
  * @param batching {@code gateway.batching.*}
@@ -64,6 +66,7 @@ public record GatewayConfig(
     String registryTarget,
     Duration upstreamTimeout,
     RetrySettings retry,
+    PlacementSettings placement,
     int maxConcurrentPerModel,
     BatchingSettings batching,
     List<BearerTokens.Token> clientTokens,
@@ -101,6 +104,7 @@ public record GatewayConfig(
           "gateway.upstream.timeout: " + upstreamTimeout + " must be positive");
     }
     Objects.requireNonNull(retry, "gateway.upstream.retry");
+    Objects.requireNonNull(placement, "gateway.upstream.placement");
     Objects.requireNonNull(tls, "gateway.tls");
     Objects.requireNonNull(grpcLimits, "gateway.grpc");
     Objects.requireNonNull(upstreamTls, "gateway.upstream.tls");
@@ -213,6 +217,9 @@ public record GatewayConfig(
         ConfigLoader.stringValue(upstream, "registry-target"),
         duration(upstream, "timeout"),
         retry(upstream.get("retry"), duration(upstream.get("hedging"), "delay")),
+        new PlacementSettings(
+            ConfigLoader.intValue(upstream, "placement.replicas-per-model"),
+            ConfigLoader.intValue(upstream, "placement.hot-in-flight")),
         ConfigLoader.intValue(upstream, "max-concurrent-per-model"),
         batching(gateway.get("batching")),
         clientTokens(gateway.get("auth")),

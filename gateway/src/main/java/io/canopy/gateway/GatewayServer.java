@@ -138,6 +138,7 @@ public final class GatewayServer implements AutoCloseable {
                   config.servingToken(),
                   config.upstreamTimeout(),
                   config.retry(),
+                  config.placement(),
                   scheduler,
                   metrics));
       RegistryClient registry =

@@ -100,7 +100,7 @@ public final class KServeCalls {
     String target =
         route == null ? version : route.resolved() ? Long.toString(route.version()) : "";
     String via = route == null ? "version" : route.via();
-    CompletableFuture<R> result = call(withVersion.apply(target, via), method, deadline);
+    CompletableFuture<R> result = call(model, withVersion.apply(target, via), method, deadline);
     return route == null
         ? result
         : AliasFallback.orFallback(
@@ -109,15 +109,17 @@ public final class KServeCalls {
             deadline,
             fallback ->
                 call(
+                    model,
                     withVersion.apply(Long.toString(fallback), via + "-fallback"),
                     method,
                     deadline));
   }
 
   private <Q, R> CompletableFuture<R> call(
+      String model,
       Q request,
       ServingClient.StubMethod<GRPCInferenceServiceStub, Q, R> method,
       Deadline deadline) {
-    return serving.kserve(method, request, deadline);
+    return serving.kserve(model, method, request, deadline);
   }
 }

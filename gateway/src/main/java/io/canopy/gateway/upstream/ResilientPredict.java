@@ -3,6 +3,7 @@ package io.canopy.gateway.upstream;
 import io.canopy.common.grpc.FutureObserver;
 import io.canopy.common.retry.Backoff;
 import io.canopy.gateway.metrics.GatewayMetrics;
+import io.canopy.gateway.placement.Placement;
 import io.canopy.proto.inference.v1.InferenceServiceGrpc;
 import io.canopy.proto.inference.v1.PredictRequest;
 import io.canopy.proto.inference.v1.PredictResponse;
@@ -15,16 +16,17 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
  * The one place upstream calls are retried: Resilience4j Retry on UNAVAILABLE only, with Canopy's
  * jittered exponential {@link Backoff}, within a {@link RetryBudget}, and each attempt carrying
- * what is left of the caller's deadline (round_robin sends the next attempt to another replica).
- * Calls run outside the caller's gRPC context: a batch serves several callers and must not be
- * cancelled by one of them. With {@code hedging.delay} set, each attempt may be hedged ({@link
- * Hedging}).
+ * what is left of the caller's deadline; the model's placement sends the next attempt to its next
+ * replica ({@link Placement}). Calls run outside the caller's gRPC context: a batch serves several
+ * callers and must not be cancelled by one of them. With {@code hedging.delay} set, each attempt
+ * may be hedged ({@link Hedging}).
  */
 public final class ResilientPredict implements PredictCall {
 
@@ -91,8 +93,13 @@ public final class ResilientPredict implements PredictCall {
 
   @Override
   public CompletableFuture<PredictResponse> predict(PredictRequest request, Deadline deadline) {
+    AtomicInteger attempts = new AtomicInteger();
+    int salt = ThreadLocalRandom.current().nextInt();
     return withRetries(
-        () -> hedging.run(() -> attempt(request, deadline), () -> !deadline.isExpired()));
+        () ->
+            hedging.run(
+                () -> attempt(request, deadline, attempts.getAndIncrement(), salt),
+                () -> !deadline.isExpired()));
   }
 
   /** Any idempotent unary upstream call, with the same retries, budget and backoff. */
@@ -102,7 +109,9 @@ public final class ResilientPredict implements PredictCall {
     return stage.toCompletableFuture();
   }
 
-  private Hedging.Attempt<PredictResponse> attempt(PredictRequest request, Deadline deadline) {
+  /** Attempt {@code n} (0 first; retries and hedges count on) goes to the model's replicas. */
+  private Hedging.Attempt<PredictResponse> attempt(
+      PredictRequest request, Deadline deadline, int n, int salt) {
     if (deadline.isExpired()) {
       // A backoff may end after the deadline: never call upstream past it.
       return new Hedging.Attempt<>(
@@ -114,7 +123,9 @@ public final class ResilientPredict implements PredictCall {
     long start = nanoTime.getAsLong();
     CompletableFuture<PredictResponse> result =
         call.future().whenComplete((r, t) -> metrics.upstreamLatency(nanoTime.getAsLong() - start));
-    Context.ROOT.run(() -> stub.withDeadline(deadline).predict(request, call));
+    InferenceServiceGrpc.InferenceServiceStub placed =
+        Placement.forModel(stub, request.getModel(), n, salt);
+    Context.ROOT.run(() -> placed.withDeadline(deadline).predict(request, call));
     return new Hedging.Attempt<>(result, () -> call.cancel("a hedged attempt answered first"));
   }
 }

@@ -4,6 +4,8 @@ import io.canopy.common.grpc.FrameLogging;
 import io.canopy.common.grpc.GrpcTransports;
 import io.canopy.common.tls.ClientTls;
 import io.canopy.gateway.metrics.GatewayMetrics;
+import io.canopy.gateway.placement.PlacementLoadBalancerProvider;
+import io.canopy.gateway.placement.PlacementSettings;
 import io.grpc.Context;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.NettyChannelBuilder;
@@ -13,12 +15,13 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The channel to the serving replicas: round_robin with grpc.health.v1 health checking, wrapped in
- * grpc-java's outlier detection (a replica failing most of its calls is ejected, then re-admitted
- * after a growing ejection time), and grpc-java's own retries disabled because {@link
- * ResilientPredict} is the one place that retries. Call callbacks run on the Netty event loop that
- * read the response ({@code directExecutor}); blocking stubs still wait on their own thread, and
- * the load balancer's health checks and name resolution keep grpc-java's pools.
+ * The channel to the serving replicas: each model's calls to its own replicas ({@link
+ * io.canopy.gateway.placement.PlacementLoadBalancer}, rendezvous hashing) with grpc.health.v1
+ * health checking, wrapped in grpc-java's outlier detection (a replica failing most of its calls is
+ * ejected, then re-admitted after a growing ejection time), and grpc-java's own retries disabled
+ * because {@link ResilientPredict} is the one place that retries. Call callbacks run on the Netty
+ * event loop that read the response ({@code directExecutor}); blocking stubs still wait on their
+ * own thread, and the load balancer's health checks and name resolution keep grpc-java's pools.
  */
 final class ServingChannel {
 
@@ -34,7 +37,11 @@ final class ServingChannel {
   }
 
   static ManagedChannel open(
-      String configured, ClientTls tls, java.util.Optional<String> token, GatewayMetrics metrics) {
+      String configured,
+      ClientTls tls,
+      java.util.Optional<String> token,
+      PlacementSettings placement,
+      GatewayMetrics metrics) {
     FrameLogging.withoutHeaders();
     NettyChannelBuilder builder = tls.applyTo(NettyChannelBuilder.forTarget(target(configured)));
     // The gateway's own token for serving (gateway.upstream.token): it relays calls it has
@@ -51,7 +58,7 @@ final class ServingChannel {
             .keepAliveTime(30, TimeUnit.SECONDS)
             .keepAliveTimeout(10, TimeUnit.SECONDS)
             .keepAliveWithoutCalls(true)
-            .defaultServiceConfig(serviceConfig())
+            .defaultServiceConfig(serviceConfig(placement))
             .disableRetry()
             // Responses complete their callers' futures on the event loop that read them: what
             // such a completion runs must never block (see GatewayServer's thread model).
@@ -67,7 +74,7 @@ final class ServingChannel {
   }
 
   /** Numbers are doubles: grpc-java parses service configs as JSON. */
-  static Map<String, Object> serviceConfig() {
+  static Map<String, Object> serviceConfig(PlacementSettings placement) {
     Map<String, Object> outlierDetection =
         Map.of(
             "interval",
@@ -85,7 +92,14 @@ final class ServingChannel {
                 "minimumHosts", 2.0,
                 "requestVolume", 20.0),
             "childPolicy",
-            List.of(Map.of("round_robin", Map.of())));
+            List.of(
+                Map.of(
+                    PlacementLoadBalancerProvider.NAME,
+                    Map.of(
+                        "replicasPerModel",
+                        (double) placement.replicasPerModel(),
+                        "hotInFlight",
+                        (double) placement.hotInFlight()))));
     return Map.of(
         "loadBalancingConfig", List.of(Map.of("outlier_detection_experimental", outlierDetection)),
         "healthCheckConfig", Map.of("serviceName", ""));

@@ -3,6 +3,8 @@ package io.canopy.gateway.upstream;
 import io.canopy.common.grpc.FutureObserver;
 import io.canopy.common.tls.ClientTls;
 import io.canopy.gateway.metrics.GatewayMetrics;
+import io.canopy.gateway.placement.Placement;
+import io.canopy.gateway.placement.PlacementSettings;
 import io.canopy.proto.features.v1.CreateFeatureViewRequest;
 import io.canopy.proto.features.v1.CreateFeatureViewResponse;
 import io.canopy.proto.features.v1.DeleteFeatureViewRequest;
@@ -31,6 +33,8 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The gateway's client of the serving replicas, over one balanced channel ({@link ServingChannel}:
@@ -83,6 +87,7 @@ public final class ServingClient implements AutoCloseable {
    * @param target "host:port", "dns:///name:port", or "host1:port1,host2:port2"
    * @param tls plaintext, or the CA serving's certificates must chain to
    * @param token the bearer token presented to serving, when it requires one
+   * @param placement how models are placed on the replicas
    * @param scheduler runs retry backoffs and hedges
    */
   public static ServingClient connect(
@@ -91,9 +96,10 @@ public final class ServingClient implements AutoCloseable {
       Optional<String> token,
       Duration defaultTimeout,
       RetrySettings retry,
+      PlacementSettings placement,
       ScheduledExecutorService scheduler,
       GatewayMetrics metrics) {
-    ManagedChannel channel = ServingChannel.open(target, tls, token, metrics);
+    ManagedChannel channel = ServingChannel.open(target, tls, token, placement, metrics);
     metrics.channelState(() -> channel.getState(false).name());
     return new ServingClient(
         channel,
@@ -113,16 +119,24 @@ public final class ServingClient implements AutoCloseable {
     return retries;
   }
 
-  /** GetModelStatus, retried. */
+  /** GetModelStatus, retried: of a model, from one of its replicas; of all, from any. */
   public CompletableFuture<GetModelStatusResponse> modelStatus(
       GetModelStatusRequest request, Deadline deadline) {
-    return retried(inference, (stub, q, out) -> stub.getModelStatus(q, out), request, deadline);
+    return retried(
+        request.getModel().isEmpty() ? null : request.getModel(),
+        inference,
+        (stub, q, out) -> stub.getModelStatus(q, out),
+        request,
+        deadline);
   }
 
-  /** A KServe v2 model call (infer, metadata, ready), retried. */
+  /** A KServe v2 model call (infer, metadata, ready) of {@code model}'s, retried. */
   public <Q, R> CompletableFuture<R> kserve(
-      StubMethod<GRPCInferenceServiceStub, Q, R> method, Q request, Deadline deadline) {
-    return retried(kserve, method, request, deadline);
+      String model,
+      StubMethod<GRPCInferenceServiceStub, Q, R> method,
+      Q request,
+      Deadline deadline) {
+    return retried(model, kserve, method, request, deadline);
   }
 
   public CompletableFuture<ServerLiveResponse> serverLive(Deadline deadline) {
@@ -143,7 +157,7 @@ public final class ServingClient implements AutoCloseable {
   /** A FeatureStore read (online features, a view, the view list), retried. */
   public <Q, R> CompletableFuture<R> featureRead(
       StubMethod<FeatureStoreServiceStub, Q, R> method, Q request, Deadline deadline) {
-    return retried(features, method, request, deadline);
+    return retried(null, features, method, request, deadline);
   }
 
   /** CreateFeatureView, once (a mutation). */
@@ -166,19 +180,26 @@ public final class ServingClient implements AutoCloseable {
 
   /**
    * Calls {@code method} on {@code stub} with {@code deadline}, retried at the one retry point;
-   * never started once the deadline has passed (a backoff may end after it).
+   * never started once the deadline has passed (a backoff may end after it). With a {@code model},
+   * its attempts go to the model's replicas ({@link Placement}).
    */
   private <S extends AbstractStub<S>, Q, R> CompletableFuture<R> retried(
-      S stub, StubMethod<S, Q, R> method, Q request, Deadline deadline) {
+      String model, S stub, StubMethod<S, Q, R> method, Q request, Deadline deadline) {
+    AtomicInteger attempts = new AtomicInteger();
+    int salt = ThreadLocalRandom.current().nextInt();
     return retries.withRetries(
-        () ->
-            deadline.isExpired()
-                ? CompletableFuture.failedFuture(
-                    Status.DEADLINE_EXCEEDED
-                        .withDescription("deadline exceeded")
-                        .asRuntimeException())
-                : FutureObserver.unary(
-                    (q, out) -> method.call(stub.withDeadline(deadline), q, out), request));
+        () -> {
+          if (deadline.isExpired()) {
+            return CompletableFuture.failedFuture(
+                Status.DEADLINE_EXCEEDED.withDescription("deadline exceeded").asRuntimeException());
+          }
+          S placed =
+              model == null
+                  ? stub
+                  : Placement.forModel(stub, model, attempts.getAndIncrement(), salt);
+          return FutureObserver.unary(
+              (q, out) -> method.call(placed.withDeadline(deadline), q, out), request);
+        });
   }
 
   /** Shuts the channel down, letting calls in flight finish for a few seconds. */

@@ -1,0 +1,48 @@
+package io.canopy.gateway.placement;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Rendezvous (highest random weight) hashing: each model ranks the replicas by a hash of the pair;
+ * its first {@code k} are its replicas. When a replica joins or leaves, only the models that rank
+ * it among their first {@code k} move — about k/N of them — and every gateway computes the same
+ * sets without talking to the others.
+ */
+public final class Rendezvous {
+
+  private Rendezvous() {}
+
+  /** A 64-bit hash of a name (FNV-1a over its UTF-8, then mixed). */
+  public static long hash(String name) {
+    long h = 0xcbf29ce484222325L;
+    for (byte b : name.getBytes(StandardCharsets.UTF_8)) {
+      h ^= b & 0xff;
+      h *= 0x100000001b3L;
+    }
+    return mix(h);
+  }
+
+  /** The replicas (given by their hashes) in the order {@code model} ranks them, best first. */
+  public static int[] rank(long model, long[] replicas) {
+    int n = replicas.length;
+    long[] score = new long[n];
+    Integer[] order = new Integer[n];
+    for (int i = 0; i < n; i++) {
+      score[i] = mix(model ^ replicas[i]);
+      order[i] = i;
+    }
+    java.util.Arrays.sort(order, (a, b) -> Long.compareUnsigned(score[b], score[a]));
+    int[] out = new int[n];
+    for (int i = 0; i < n; i++) {
+      out[i] = order[i];
+    }
+    return out;
+  }
+
+  /** SplitMix64's finalizer: every input bit moves every output bit. */
+  static long mix(long z) {
+    z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
+    z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
+    return z ^ (z >>> 31);
+  }
+}
