@@ -61,6 +61,26 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--model", description = "model name (prediction targets)")
   String model;
 
+  @Option(
+      names = "--models",
+      description =
+          "spread requests over many models (gRPC predict and kserve): a glob such as 'tenant-*'"
+              + " (matched against --registry's models), a comma-separated list, or @file (a name"
+              + " per line); they must take the same features")
+  String models;
+
+  @Option(
+      names = "--distribution",
+      defaultValue = "uniform",
+      description = "with --models: uniform, or zipf:S (the first model hottest), e.g. zipf:1.1")
+  String distribution;
+
+  @Option(
+      names = "--registry",
+      defaultValue = "${env:CANOPY_REGISTRY:-127.0.0.1:9100}",
+      description = "registry gRPC target, to match a --models glob (default: ${DEFAULT-VALUE})")
+  String registry;
+
   @Option(names = "--version", description = "explicit model version")
   Long version;
 

@@ -52,16 +52,21 @@ final class BenchSetup implements AutoCloseable {
   }
 
   Target target() throws IOException, InterruptedException {
+    ModelMix mix = mix();
     ModelRef ref =
-        kind.carriesRows() ? new ModelRef(options.model, options.version, options.alias) : null;
+        kind.carriesRows()
+            ? new ModelRef(
+                mix == null ? options.model : mix.models().get(0), options.version, options.alias)
+            : null;
     Payload payload = kind.carriesRows() ? payload(ref) : null;
     return switch (kind) {
       case FLOOR -> floor();
       case PREDICT ->
-          GrpcTargets.predict(channel(options.grpc), ref, payload, options.rows, shape.timeout());
+          GrpcTargets.predict(
+              channel(options.grpc), ref, mix, payload, options.rows, shape.timeout());
       case KSERVE ->
           GrpcTargets.kserve(
-              channel(options.grpc), ref, payload, options.rows, options.raw, shape.timeout());
+              channel(options.grpc), ref, mix, payload, options.rows, options.raw, shape.timeout());
       case FEATURES ->
           GrpcTargets.features(
               channel(options.grpc),
@@ -76,6 +81,23 @@ final class BenchSetup implements AutoCloseable {
           HttpTargets.kserve(
               http(), options.http, ref, payload, options.rows, options.token, shape.timeout());
     };
+  }
+
+  /** The models of {@code --models}, or null for one model. */
+  private ModelMix mix() throws IOException {
+    if (options.models == null) {
+      return null;
+    }
+    if (kind != TargetKind.PREDICT && kind != TargetKind.KSERVE) {
+      throw new IllegalArgumentException("--models is for the gRPC predict and kserve targets");
+    }
+    if (options.model != null) {
+      throw new IllegalArgumentException("give --model or --models, not both");
+    }
+    return ModelMix.of(
+        options.models,
+        options.distribution,
+        options.models.contains("*") ? channel(options.registry) : null);
   }
 
   private Payload payload(ModelRef ref) throws IOException, InterruptedException {

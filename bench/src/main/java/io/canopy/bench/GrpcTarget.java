@@ -14,8 +14,12 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntSupplier;
 
-/** A unary gRPC call with prebuilt requests, cycled; each call gets its own deadline. */
+/**
+ * A unary gRPC call with prebuilt requests, cycled (or drawn by a {@link ModelMix}, one request per
+ * model); each call gets its own deadline.
+ */
 final class GrpcTarget<Q, R> extends NamedTarget {
 
   private final Channel channel;
@@ -23,6 +27,7 @@ final class GrpcTarget<Q, R> extends NamedTarget {
   private final List<Q> requests;
   private final long timeoutNanos;
   private final AtomicInteger next = new AtomicInteger();
+  private final IntSupplier pick;
 
   GrpcTarget(
       String name,
@@ -30,6 +35,18 @@ final class GrpcTarget<Q, R> extends NamedTarget {
       Channel channel,
       MethodDescriptor<Q, R> method,
       List<Q> requests,
+      Duration timeout) {
+    this(name, rowsPerRequest, channel, method, requests, null, timeout);
+  }
+
+  /** With {@code pick}, each call sends the request it names; null cycles through them. */
+  GrpcTarget(
+      String name,
+      int rowsPerRequest,
+      Channel channel,
+      MethodDescriptor<Q, R> method,
+      List<Q> requests,
+      IntSupplier pick,
       Duration timeout) {
     super(name, rowsPerRequest);
     if (requests.isEmpty()) {
@@ -39,6 +56,8 @@ final class GrpcTarget<Q, R> extends NamedTarget {
     this.method = method;
     this.requests = List.copyOf(requests);
     this.timeoutNanos = timeout.toNanos();
+    this.pick =
+        pick != null ? pick : () -> Math.floorMod(next.getAndIncrement(), this.requests.size());
   }
 
   @Override
@@ -62,7 +81,7 @@ final class GrpcTarget<Q, R> extends NamedTarget {
 
   @Override
   public CompletableFuture<R> send() {
-    Q request = requests.get(Math.floorMod(next.getAndIncrement(), requests.size()));
+    Q request = requests.get(pick.getAsInt());
     CallOptions options = CallOptions.DEFAULT.withDeadlineAfter(timeoutNanos, TimeUnit.NANOSECONDS);
     return FutureObserver.unary(
         (q, out) -> ClientCalls.asyncUnaryCall(channel.newCall(method, options), q, out), request);

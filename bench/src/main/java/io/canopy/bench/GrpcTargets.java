@@ -37,42 +37,60 @@ final class GrpcTargets {
         timeout);
   }
 
+  /**
+   * Predict with {@code rows} rows per request: of {@code ref}'s model, or with a {@code mix}, each
+   * request of a model drawn from it.
+   */
   static Target predict(
-      Channel channel, ModelRef ref, Payload payload, int rows, Duration timeout) {
+      Channel channel, ModelRef ref, ModelMix mix, Payload payload, int rows, Duration timeout) {
     List<PredictRequest> requests = new ArrayList<>();
-    for (int i = 0; i < payload.distinctRequests(rows); i++) {
-      PredictRequest.Builder request = PredictRequest.newBuilder().setModel(ref.model());
+    for (int i = 0; i < count(mix, payload, rows); i++) {
+      PredictRequest.Builder request =
+          PredictRequest.newBuilder().setModel(mix == null ? ref.model() : mix.models().get(i));
       if (ref.version() != null) {
         request.setVersion(ref.version());
       } else if (ref.alias() != null) {
         request.setAlias(ref.alias());
       }
       DenseRows.Builder dense = request.getDenseBuilder().setNumFeatures(payload.numFeatures());
-      for (float v : payload.batch(i, rows)) {
+      for (float v : payload.batch(i % payload.distinctRequests(rows), rows)) {
         dense.addValues(v);
       }
       requests.add(request.build());
     }
     return new GrpcTarget<>(
-        "predict", rows, channel, InferenceServiceGrpc.getPredictMethod(), requests, timeout);
+        "predict", rows, channel, InferenceServiceGrpc.getPredictMethod(), requests, mix, timeout);
+  }
+
+  /** Requests to build: the payload's distinct ones, or one per model of a mix. */
+  private static int count(ModelMix mix, Payload payload, int rows) {
+    return mix == null ? payload.distinctRequests(rows) : mix.models().size();
   }
 
   /**
    * KServe ModelInfer with an FP32 [rows, F] input, as typed contents or raw little-endian bytes.
    */
   static Target kserve(
-      Channel channel, ModelRef ref, Payload payload, int rows, boolean raw, Duration timeout) {
+      Channel channel,
+      ModelRef ref,
+      ModelMix mix,
+      Payload payload,
+      int rows,
+      boolean raw,
+      Duration timeout) {
     if (ref.alias() != null) {
       throw new IllegalArgumentException(
           "--alias is not part of KServe v2; give --version or neither");
     }
     List<ModelInferRequest> requests = new ArrayList<>();
-    for (int i = 0; i < payload.distinctRequests(rows); i++) {
-      ModelInferRequest.Builder request = ModelInferRequest.newBuilder().setModelName(ref.model());
+    for (int i = 0; i < count(mix, payload, rows); i++) {
+      ModelInferRequest.Builder request =
+          ModelInferRequest.newBuilder()
+              .setModelName(mix == null ? ref.model() : mix.models().get(i));
       if (ref.version() != null) {
         request.setModelVersion(Long.toString(ref.version()));
       }
-      float[] values = payload.batch(i, rows);
+      float[] values = payload.batch(i % payload.distinctRequests(rows), rows);
       ModelInferRequest.InferInputTensor.Builder input =
           request
               .addInputsBuilder()
@@ -94,7 +112,13 @@ final class GrpcTargets {
       requests.add(request.build());
     }
     return new GrpcTarget<>(
-        "kserve", rows, channel, GRPCInferenceServiceGrpc.getModelInferMethod(), requests, timeout);
+        "kserve",
+        rows,
+        channel,
+        GRPCInferenceServiceGrpc.getModelInferMethod(),
+        requests,
+        mix,
+        timeout);
   }
 
   /** GetOnlineFeatures for {@code keysPerRequest} consecutive entity keys, cycling. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.canopy.common.testing.GrpcCleanup;
 import io.canopy.common.testing.ProcessSuite;
+import io.canopy.proto.inference.v1.PredictRequest;
 import io.canopy.proto.kserve.v2.ModelInferRequest;
 import java.awt.image.BufferedImage;
 import java.io.PrintWriter;
@@ -30,7 +31,7 @@ class BenchCommandTest {
   private final StringWriter err = new StringWriter();
 
   private int bench(String... args) {
-    CommandLine cli = new CommandLine(new BenchCommand());
+    CommandLine cli = new CommandLine(new BenchCommand()).setExpandAtFiles(false);
     cli.setOut(new PrintWriter(out, true));
     cli.setErr(new PrintWriter(err, true));
     List<String> all = new ArrayList<>(List.of("--no-progress", "--warmup", "0"));
@@ -135,6 +136,42 @@ class BenchCommandTest {
     assertThat(image).isNotNull();
     assertThat(image.getWidth()).isEqualTo(PercentilePlot.WIDTH);
     assertThat(image.getHeight()).isEqualTo(PercentilePlot.HEIGHT);
+  }
+
+  @Test
+  void call_manyModelsZipf_spreadsRequestsHottestFirst() throws Exception {
+    FakeCanopy fake = cleanup.register(new FakeCanopy());
+    Path list = dir.resolve("models.txt");
+    Files.writeString(
+        list,
+        String.join(
+            "\n", java.util.stream.IntStream.range(0, 20).mapToObj(i -> "tenant-" + i).toList()));
+
+    int code =
+        bench(
+            "--grpc",
+            fake.target(),
+            "--models",
+            "@" + list,
+            "--distribution",
+            "zipf:1.1",
+            "--features",
+            "3",
+            "--concurrency",
+            "4",
+            "--requests",
+            "2000",
+            "--json");
+
+    assertThat(code).as(err.toString()).isZero();
+    java.util.Map<String, Long> perModel =
+        fake.predicts.stream()
+            .collect(
+                java.util.stream.Collectors.groupingBy(
+                    PredictRequest::getModel, java.util.stream.Collectors.counting()));
+    assertThat(perModel.keySet()).allMatch(m -> m.startsWith("tenant-")).hasSizeGreaterThan(10);
+    assertThat(perModel.get("tenant-0")).isGreaterThan(perModel.getOrDefault("tenant-19", 0L) * 5);
+    assertThat(bench("--grpc", fake.target(), "--models", "a", "--model", "b")).isEqualTo(2);
   }
 
   @Test

@@ -45,8 +45,8 @@ public final class BenchFigures {
       for (Target t :
           List.of(
               GrpcTargets.floor(floorChannel, timeout),
-              GrpcTargets.predict(fakeChannel, ref, payload, 64, timeout),
-              GrpcTargets.kserve(fakeChannel, ref, payload, 64, false, timeout),
+              GrpcTargets.predict(fakeChannel, ref, null, payload, 64, timeout),
+              GrpcTargets.kserve(fakeChannel, ref, null, payload, 64, false, timeout),
               HttpTargets.predict(client, http.base(), ref, payload, 1, null, timeout))) {
         BenchRun.run(t, warm, null, System::nanoTime);
       }
@@ -59,7 +59,7 @@ public final class BenchFigures {
           rows.add(
               row(
                   BenchRun.run(
-                      GrpcTargets.predict(fakeChannel, ref, payload, batch, timeout),
+                      GrpcTargets.predict(fakeChannel, ref, null, payload, batch, timeout),
                       shape,
                       null,
                       System::nanoTime),
@@ -67,7 +67,7 @@ public final class BenchFigures {
           rows.add(
               row(
                   BenchRun.run(
-                      GrpcTargets.kserve(fakeChannel, ref, payload, batch, false, timeout),
+                      GrpcTargets.kserve(fakeChannel, ref, null, payload, batch, false, timeout),
                       shape,
                       null,
                       System::nanoTime),

@@ -27,6 +27,7 @@ class ClosedLoopTest {
     return GrpcTargets.predict(
         channel,
         new ModelRef("m", null, null),
+        null,
         Payload.generated(3, 1),
         rows,
         Duration.ofSeconds(10));

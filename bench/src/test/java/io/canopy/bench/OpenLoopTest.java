@@ -30,7 +30,12 @@ class OpenLoopTest {
   private Target predict(FakeCanopy fake) {
     ManagedChannel channel = cleanup.register(GrpcTransports.channel(fake.target(), 1 << 20));
     return GrpcTargets.predict(
-        channel, new ModelRef("m", 3L, null), Payload.generated(4, 1), 1, Duration.ofSeconds(10));
+        channel,
+        new ModelRef("m", 3L, null),
+        null,
+        Payload.generated(4, 1),
+        1,
+        Duration.ofSeconds(10));
   }
 
   @Test
