@@ -194,6 +194,18 @@ final class ServiceProcess implements AutoCloseable {
     return start(name, mainClass, again, workDir);
   }
 
+  /** The process's resident set (VmRSS), in bytes. */
+  long rssBytes() throws IOException {
+    for (String line :
+        java.nio.file.Files.readAllLines(
+            Path.of("/proc", Long.toString(process.pid()), "status"))) {
+      if (line.startsWith("VmRSS:")) {
+        return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+      }
+    }
+    throw new IOException("no VmRSS for " + name);
+  }
+
   boolean isAlive() {
     return process.isAlive();
   }

@@ -249,14 +249,16 @@ public final class ModelManager implements AutoCloseable, MetricLabels.Known {
       loads.start(load);
       return;
     }
-    settle(key);
+    settle(key, true);
   }
 
   /**
    * Completes or fails the requests waiting for {@code key} once its slot says how it went; they
-   * keep waiting while it loads for the first time.
+   * keep waiting while it loads for the first time, and while it rests until their demand has been
+   * tried ({@code demanded}: a state change may be applied between a request's demand being queued
+   * and it running).
    */
-  private void settle(VersionKey key) {
+  private void settle(VersionKey key, boolean demanded) {
     Waiting w = waiting.get(key);
     if (w == null) {
       return;
@@ -269,6 +271,9 @@ public final class ModelManager implements AutoCloseable, MetricLabels.Known {
       }
       case Slot.Loading l ->
           failure = new CanopyException.Unavailable(key + " could not be loaded yet: " + l.note());
+      case Slot.Resting r when !demanded -> {
+        return; // its demand is queued behind this change
+      }
       case Slot.Resting r ->
           failure =
               new CanopyException.Unavailable(
@@ -353,7 +358,7 @@ public final class ModelManager implements AutoCloseable, MetricLabels.Known {
       v.retire();
     }
     for (VersionKey key : List.copyOf(waiting.keySet())) {
-      settle(key);
+      settle(key, false);
     }
     plan.toLoad().forEach(loads::start);
     if (plan.lingering()) {
