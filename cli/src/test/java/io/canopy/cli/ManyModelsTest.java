@@ -233,11 +233,16 @@ class ManyModelsTest {
               };
 
           // 4. Zipf traffic, then the same with replica 1 killed and restarted under it.
+          // A warm-up first: the JVMs compile their paths and the caches fill.
+          SteadyLoad warmUp = SteadyLoad.start(gatewayChannel, calls, 8, Duration.ZERO, Set.of());
+          Thread.sleep(PHASE.toMillis() / 2);
+          SteadyLoad.Counts warm = warmUp.stop("many-models warm-up");
+          Map<String, Double> beforeFirst = scrape(serving);
           SteadyLoad steady = SteadyLoad.start(gatewayChannel, calls, 8, Duration.ZERO, Set.of());
           Thread.sleep(PHASE.toMillis());
           SteadyLoad.Counts first = steady.stop("many-models zipf");
           List<SteadyLoad.Answer> firstAnswers = steady.answers();
-          Map<String, Double> afterFirst = scrape(serving);
+          Map<String, Double> afterFirst = minus(scrape(serving), beforeFirst);
 
           SteadyLoad killed = SteadyLoad.start(gatewayChannel, calls, 8, Duration.ZERO, Set.of());
           Thread.sleep(PHASE.toMillis() / 3);
@@ -261,6 +266,7 @@ class ManyModelsTest {
               ByteSizes.format(budget),
               REPLICAS,
               HELD_SHARE * 100);
+          System.out.println("MANY-MODELS " + warm.line());
           System.out.println("MANY-MODELS " + first.line());
           System.out.println("MANY-MODELS " + second.line());
           System.out.printf(
@@ -291,6 +297,7 @@ class ManyModelsTest {
             assertThat(charged).isLessThanOrEqualTo(budget);
           }
 
+          assertThat(warm.lost()).as(warmUp.unexpectedFailures().toString()).isZero();
           assertThat(first.lost()).as(steady.unexpectedFailures().toString()).isZero();
           assertThat(first.failedExpected() + first.lost()).isZero();
           assertThat(first.ok()).isGreaterThan(1000);
@@ -404,6 +411,12 @@ class ManyModelsTest {
         }
       }
     }
+    return out;
+  }
+
+  private static Map<String, Double> minus(Map<String, Double> after, Map<String, Double> before) {
+    Map<String, Double> out = new HashMap<>(after);
+    before.forEach((k, v) -> out.merge(k, -v, Double::sum));
     return out;
   }
 
