@@ -1,6 +1,6 @@
 package io.canopy.gateway.placement;
 
-import java.nio.charset.StandardCharsets;
+import io.canopy.gateway.routing.StableHash;
 
 /**
  * Rendezvous (highest random weight) hashing: each model ranks the replicas by a hash of the pair;
@@ -12,14 +12,9 @@ public final class Rendezvous {
 
   private Rendezvous() {}
 
-  /** A 64-bit hash of a name (FNV-1a over its UTF-8, then mixed). */
+  /** A replica's or a model's hash: the gateway's one stable hash of names. */
   public static long hash(String name) {
-    long h = 0xcbf29ce484222325L;
-    for (byte b : name.getBytes(StandardCharsets.UTF_8)) {
-      h ^= b & 0xff;
-      h *= 0x100000001b3L;
-    }
-    return mix(h);
+    return StableHash.of(name);
   }
 
   /** The replicas (given by their hashes) in the order {@code model} ranks them, best first. */

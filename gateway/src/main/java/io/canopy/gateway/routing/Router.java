@@ -6,7 +6,6 @@ import io.canopy.proto.inference.v1.PredictRequest;
 import io.canopy.proto.registry.v1.Model;
 import io.canopy.proto.registry.v1.TrafficPolicy;
 import io.canopy.proto.registry.v1.TrafficSplit;
-import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.function.DoubleSupplier;
 
@@ -91,7 +90,7 @@ public final class Router {
     }
     long bucket =
         policy.getSticky() && !routingKey.isEmpty()
-            ? Long.remainderUnsigned(stableHash(routingKey), BUCKETS)
+            ? Long.remainderUnsigned(StableHash.of(routingKey), BUCKETS)
             : (long) (random.getAsDouble() * BUCKETS);
     // Buckets are spread over the splits in proportion to their percents (they may not sum to 100).
     long point = bucket * total;
@@ -112,18 +111,5 @@ public final class Router {
     return random.getAsDouble() < policy.getShadow().getSampleRate()
         ? policy.getShadow().getVersion()
         : 0;
-  }
-
-  /** FNV-1a 64 then a finalizer: stable across JVMs, unlike String.hashCode's weak low bits. */
-  static long stableHash(String key) {
-    long h = 0xcbf29ce484222325L;
-    for (byte b : key.getBytes(StandardCharsets.UTF_8)) {
-      h ^= b & 0xff;
-      h *= 0x100000001b3L;
-    }
-    h ^= h >>> 33;
-    h *= 0xff51afd7ed558ccdL;
-    h ^= h >>> 33;
-    return h;
   }
 }
