@@ -203,9 +203,23 @@ class ManyModelsTest {
           targets.add(s.target());
           servingChannels.add(TestSuites.channel(s.grpcPort()));
         }
+        long startedAt = System.nanoTime();
         for (ServiceProcess s : serving) {
           awaitReady(s);
         }
+        double readySeconds = (System.nanoTime() - startedAt) / 1e9;
+        long loadedAtStart = 0;
+        for (ManagedChannel c : servingChannels) {
+          loadedAtStart += resident(c);
+        }
+        System.out.printf(
+            "MANY-MODELS start-up: the %d replicas loaded %d versions (what their budgets hold) and"
+                + " were ready %.1f s after they listened: %.1f ms per version per replica, 2"
+                + " loader threads each%n",
+            REPLICAS,
+            loadedAtStart,
+            readySeconds,
+            readySeconds * 1000 / (loadedAtStart / (double) REPLICAS));
         try (ServiceProcess gateway =
             ServiceProcess.gateway("gateway", String.join(",", targets), registry.target(), dir)) {
           ManagedChannel gatewayChannel = TestSuites.channel(gateway.grpcPort());
@@ -287,13 +301,14 @@ class ManyModelsTest {
             long resident = resident(servingChannels.get(r));
             System.out.printf(
                 "MANY-MODELS replica %d: %d versions resident, charged %s of budget %s;"
-                    + " RSS %s (%s when ready, before the load)%n",
+                    + " RSS %s (%s when ready, before the load), of which JVM heap committed %s%n",
                 r,
                 resident,
                 ByteSizes.format(charged),
                 ByteSizes.format(budget),
                 ByteSizes.format(serving.get(r).rssBytes()),
-                ByteSizes.format(rssReady[r]));
+                ByteSizes.format(rssReady[r]),
+                ByteSizes.format(committedHeap(serving.get(r))));
             assertThat(charged).isLessThanOrEqualTo(budget);
           }
 
@@ -412,6 +427,25 @@ class ManyModelsTest {
       }
     }
     return out;
+  }
+
+  /** The JVM's committed heap (Helidon's base metric), in bytes. */
+  private static long committedHeap(ServiceProcess s) throws Exception {
+    String body =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + s.httpPort() + "/observe/metrics"))
+                    .header("Accept", "text/plain")
+                    .build(),
+                HttpResponse.BodyHandlers.ofString())
+            .body();
+    for (String line : body.lines().toList()) {
+      if (line.startsWith("memory_committedHeap_bytes")) {
+        return (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+      }
+    }
+    return -1;
   }
 
   private static Map<String, Double> minus(Map<String, Double> after, Map<String, Double> before) {
