@@ -15,9 +15,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -61,10 +59,7 @@ public final class ModelManager implements AutoCloseable, MetricLabels.Known {
   private final ServingMetrics metrics;
   private final Duration retireGrace;
 
-  /** Versions requests wait for, with when the first began to wait (nanoTime). */
-  private final ConcurrentHashMap<VersionKey, Waiting> waiting = new ConcurrentHashMap<>();
-
-  private record Waiting(CompletableFuture<Void> loaded, long since) {}
+  private final ColdLoads coldLoads;
 
   public ModelManager(ManagerSettings settings, Channel registry, Clock clock) {
     this(settings, registry, clock, ServingMetrics.NOOP);
@@ -87,6 +82,10 @@ public final class ModelManager implements AutoCloseable, MetricLabels.Known {
             System::nanoTime);
     metrics.memory(settings::memoryBudget, () -> charged);
     this.retireGrace = settings.retireGrace();
+    this.coldLoads =
+        new ColdLoads(
+            key -> control.execute(() -> demand(key)),
+            (key, nanos) -> metrics.coldLoaded(key.model(), key.version(), nanos));
     this.cache = new ArtifactCache(settings.cacheDir());
     this.backoff = Backoff.jittered(settings.reconnectInitial(), settings.reconnectMax());
     VersionLoader loader =
@@ -178,7 +177,7 @@ public final class ModelManager implements AutoCloseable, MetricLabels.Known {
    */
   public CompletableFuture<Void> whenResident(String model, VersionSelector selector) {
     VersionKey key = worthWaitingFor(model, selector);
-    return key == null ? null : residentSoon(key).copy();
+    return key == null ? null : coldLoads.await(key).copy();
   }
 
   /**
@@ -221,25 +220,6 @@ public final class ModelManager implements AutoCloseable, MetricLabels.Known {
     }
   }
 
-  private CompletableFuture<Void> residentSoon(VersionKey key) {
-    Waiting w =
-        waiting.computeIfAbsent(
-            key,
-            k -> {
-              Waiting created = new Waiting(new CompletableFuture<>(), System.nanoTime());
-              try {
-                control.execute(() -> demand(k));
-              } catch (RejectedExecutionException e) {
-                created
-                    .loaded()
-                    .completeExceptionally(
-                        new CanopyException.Unavailable("serving is shutting down"));
-              }
-              return created;
-            });
-    return w.loaded();
-  }
-
   /** On the manager thread: a request waits for {@code key}; load it if it rests. */
   private void demand(VersionKey key) {
     Slot.Loading load = fleet.demand(key);
@@ -252,50 +232,18 @@ public final class ModelManager implements AutoCloseable, MetricLabels.Known {
     settle(key, true);
   }
 
-  /**
-   * Completes or fails the requests waiting for {@code key} once its slot says how it went; they
-   * keep waiting while it loads for the first time, and while it rests until their demand has been
-   * tried ({@code demanded}: a state change may be applied between a request's demand being queued
-   * and it running).
-   */
   private void settle(VersionKey key, boolean demanded) {
-    Waiting w = waiting.get(key);
-    if (w == null) {
-      return;
-    }
-    RuntimeException failure;
-    switch (fleet.slot(key)) {
-      case Slot.Available a -> failure = null;
-      case Slot.Loading l when l.attempt() == 0 -> {
-        return; // still loading: keep waiting
-      }
-      case Slot.Loading l ->
-          failure = new CanopyException.Unavailable(key + " could not be loaded yet: " + l.note());
-      case Slot.Resting r when !demanded -> {
-        return; // its demand is queued behind this change
-      }
-      case Slot.Resting r ->
-          failure =
-              new CanopyException.Unavailable(
-                  key
-                      + " is not in memory and the memory budget has no room for it ("
-                      + ByteSizes.format(charged)
-                      + " charged of "
-                      + ByteSizes.format(fleet.budget())
-                      + ", every resident version pinned or busy); retry");
-      case Slot.Failed f ->
-          failure = new CanopyException.FailedPrecondition(key + " failed to load: " + f.reason());
-      case Slot.Blocked b -> failure = new CanopyException.Unavailable(key + ": " + b.reason());
-      case null ->
-          failure = new CanopyException.FailedPrecondition(key + " is no longer deployed here");
-    }
-    waiting.remove(key, w);
-    if (failure != null) {
-      w.loaded().completeExceptionally(failure);
-    } else {
-      metrics.coldLoaded(key.model(), key.version(), System.nanoTime() - w.since());
-      w.loaded().complete(null);
-    }
+    coldLoads.settle(key, fleet.slot(key), demanded, this::noRoom);
+  }
+
+  private RuntimeException noRoom(VersionKey key) {
+    return new CanopyException.Unavailable(
+        key
+            + " is not in memory and the memory budget has no room for it ("
+            + ByteSizes.format(charged)
+            + " charged of "
+            + ByteSizes.format(fleet.budget())
+            + ", every resident version pinned or busy); retry");
   }
 
   /** True when the registry lists {@code model} (metric labels use only such names). */
@@ -357,7 +305,7 @@ public final class ModelManager implements AutoCloseable, MetricLabels.Known {
       metrics.versionEvent(v.key().model(), v.key().version(), "evicted");
       v.retire();
     }
-    for (VersionKey key : List.copyOf(waiting.keySet())) {
+    for (VersionKey key : coldLoads.waitingFor()) {
       settle(key, false);
     }
     plan.toLoad().forEach(loads::start);
@@ -428,9 +376,7 @@ public final class ModelManager implements AutoCloseable, MetricLabels.Known {
     // Both executors have terminated: the fleet is this thread's now.
     current.set(ServingSnapshot.EMPTY);
     fleet.clear().forEach(LoadedVersion::retire);
-    CanopyException.Unavailable closing = new CanopyException.Unavailable("serving stopped");
-    waiting.values().forEach(w -> w.loaded().completeExceptionally(closing));
-    waiting.clear();
+    coldLoads.failAll(new CanopyException.Unavailable("serving stopped"));
   }
 
   static void await(ExecutorService executor) {
