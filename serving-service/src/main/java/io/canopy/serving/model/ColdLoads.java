@@ -35,24 +35,24 @@ final class ColdLoads {
     this.onLoaded = onLoaded;
   }
 
-  /** The future of {@code key}'s load, demanding it if nobody waits for it yet. */
+  /**
+   * The future of {@code key}'s load, demanding it if nobody waits for it yet. The demand is asked
+   * for only once the future is in the map: it may run (and settle) at once on another thread.
+   */
   CompletableFuture<Void> await(VersionKey key) {
-    return waiting
-        .computeIfAbsent(
-            key,
-            k -> {
-              Waiting created = new Waiting(new CompletableFuture<>(), System.nanoTime());
-              try {
-                demand.accept(k);
-              } catch (RuntimeException e) {
-                created
-                    .loaded()
-                    .completeExceptionally(
-                        new CanopyException.Unavailable("serving is shutting down"));
-              }
-              return created;
-            })
-        .loaded();
+    Waiting fresh = new Waiting(new CompletableFuture<>(), System.nanoTime());
+    Waiting w = waiting.computeIfAbsent(key, k -> fresh);
+    if (w == fresh) {
+      try {
+        demand.accept(key);
+      } catch (RuntimeException e) {
+        waiting.remove(key, fresh);
+        fresh
+            .loaded()
+            .completeExceptionally(new CanopyException.Unavailable("serving is shutting down"));
+      }
+    }
+    return w.loaded();
   }
 
   List<VersionKey> waitingFor() {
