@@ -99,29 +99,7 @@ public final class FlatForest {
 
   /** Per feature, the thresholds of its splits (for sample rows). */
   float[][] thresholds() {
-    float[][] out = new float[numFeatures][];
-    for (int f = 0; f < numFeatures; f++) {
-      out[f] = thresholds(f);
-    }
-    return out;
-  }
-
-  /** Split thresholds of every node that splits on {@code f}, in node order (may repeat). */
-  float[] thresholds(int f) {
-    int count = 0;
-    for (int n = 0; n < feature.length; n++) {
-      if (feature[n] == f && !isLeaf(n)) {
-        count++;
-      }
-    }
-    float[] out = new float[count];
-    int i = 0;
-    for (int n = 0; n < feature.length; n++) {
-      if (feature[n] == f && !isLeaf(n)) {
-        out[i++] = threshold[n];
-      }
-    }
-    return out;
+    return SampleRows.thresholdsByFeature(numFeatures, feature, n -> !isLeaf(n), n -> threshold[n]);
   }
 
   /**

@@ -193,27 +193,7 @@ public final class LightGbmForest {
 
   /** Per feature, its numerical thresholds as floats (for sample rows). */
   float[][] thresholds() {
-    float[][] out = new float[numFeatures][];
-    for (int f = 0; f < numFeatures; f++) {
-      out[f] = thresholds(f);
-    }
-    return out;
-  }
-
-  /** Every numerical threshold of {@code feature}, as floats (for sample rows). */
-  float[] thresholds(int f) {
-    int count = 0;
-    for (int i = 0; i < feature.length; i++) {
-      if (feature[i] == f && flags[i] != CATEGORICAL) {
-        count++;
-      }
-    }
-    float[] out = new float[count];
-    for (int i = 0, j = 0; i < feature.length; i++) {
-      if (feature[i] == f && flags[i] != CATEGORICAL) {
-        out[j++] = (float) threshold[i];
-      }
-    }
-    return out;
+    return SampleRows.thresholdsByFeature(
+        numFeatures, feature, n -> flags[n] != CATEGORICAL, n -> (float) threshold[n]);
   }
 }

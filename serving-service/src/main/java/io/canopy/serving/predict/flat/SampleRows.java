@@ -2,6 +2,7 @@ package io.canopy.serving.predict.flat;
 
 import java.util.Arrays;
 import java.util.SplittableRandom;
+import java.util.function.IntPredicate;
 
 /**
  * Rows that exercise every decision a forest makes: per feature, values just below, at and just
@@ -13,7 +14,40 @@ import java.util.SplittableRandom;
  */
 final class SampleRows {
 
+  /** A node's split threshold as a float. */
+  interface NodeThreshold {
+    float of(int node);
+  }
+
   private SampleRows() {}
+
+  /**
+   * Per feature, the thresholds of the nodes that split on it (in node order; may repeat), for
+   * {@link #generate}: one pass over the nodes.
+   *
+   * @param feature per node, the feature it reads
+   * @param splits which nodes split on a number (leaves and categorical nodes do not)
+   */
+  static float[][] thresholdsByFeature(
+      int numFeatures, int[] feature, IntPredicate splits, NodeThreshold threshold) {
+    int[] counts = new int[numFeatures];
+    for (int n = 0; n < feature.length; n++) {
+      if (splits.test(n)) {
+        counts[feature[n]]++;
+      }
+    }
+    float[][] out = new float[numFeatures][];
+    for (int f = 0; f < numFeatures; f++) {
+      out[f] = new float[counts[f]];
+    }
+    int[] filled = new int[numFeatures];
+    for (int n = 0; n < feature.length; n++) {
+      if (splits.test(n)) {
+        out[feature[n]][filled[feature[n]]++] = threshold.of(n);
+      }
+    }
+    return out;
+  }
 
   /**
    * @param thresholds per feature, its numerical split thresholds
