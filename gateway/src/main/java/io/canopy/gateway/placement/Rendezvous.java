@@ -17,21 +17,27 @@ public final class Rendezvous {
     return StableHash.of(name);
   }
 
-  /** The replicas (given by their hashes) in the order {@code model} ranks them, best first. */
+  /**
+   * The replicas (given by their hashes) in the order {@code model} ranks them, best first. Called
+   * for every upstream call: an insertion sort of primitives, no boxing (replicas are tens at
+   * most).
+   */
   public static int[] rank(long model, long[] replicas) {
     int n = replicas.length;
     long[] score = new long[n];
-    Integer[] order = new Integer[n];
+    int[] order = new int[n];
     for (int i = 0; i < n; i++) {
-      score[i] = mix(model ^ replicas[i]);
-      order[i] = i;
+      long s = mix(model ^ replicas[i]);
+      int j = i;
+      while (j > 0 && Long.compareUnsigned(score[j - 1], s) < 0) {
+        score[j] = score[j - 1];
+        order[j] = order[j - 1];
+        j--;
+      }
+      score[j] = s;
+      order[j] = i;
     }
-    java.util.Arrays.sort(order, (a, b) -> Long.compareUnsigned(score[b], score[a]));
-    int[] out = new int[n];
-    for (int i = 0; i < n; i++) {
-      out[i] = order[i];
-    }
-    return out;
+    return order;
   }
 
   /** SplitMix64's finalizer: every input bit moves every output bit. */

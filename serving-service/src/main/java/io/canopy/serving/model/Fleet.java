@@ -83,11 +83,13 @@ final class Fleet {
     List<Model> models = new ArrayList<>(registry.models());
     // Pinned models first: they get the room.
     models.sort(Comparator.comparing(m -> !m.getTrafficPolicy().getPinned()));
+    // Kept up to date as versions are admitted, not summed again for each (thousands of models).
+    long charged = charged();
     for (Model model : models) {
       for (long v : RegistryView.referenced(model)) {
         VersionKey key = new VersionKey(model.getName(), v);
         referenced.add(key);
-        ensureSlot(key, eager.contains(key), toLoad);
+        charged = ensureSlot(key, eager.contains(key), toLoad, charged);
       }
       aliases.put(model.getName(), RegistryView.aliases(model));
       ServedModel previous = snapshot.models().get(model.getName());
@@ -181,23 +183,22 @@ final class Fleet {
     return out;
   }
 
-  private void ensureSlot(VersionKey key, boolean eager, List<Slot.Loading> toLoad) {
+  /** Gives {@code key} a slot if it has none yet; returns the bytes charged after it. */
+  private long ensureSlot(VersionKey key, boolean eager, List<Slot.Loading> toLoad, long charged) {
     Slot slot = slots.get(key);
     if (slot instanceof Slot.Resting resting && eager) {
-      admit(key, resting.meta(), true, toLoad);
-      return;
+      return admit(key, resting.meta(), true, toLoad, charged);
     }
     if (slot != null && !(slot instanceof Slot.Blocked)) {
-      return;
+      return charged;
     }
     ModelVersion meta = registry.version(key);
     if (meta == null) {
       slots.put(key, new Slot.Blocked(key, false, "the registry does not list this version"));
-      return;
+      return charged;
     }
     if (meta.getState() == VersionState.VERSION_STATE_READY) {
-      admit(key, meta, eager, toLoad);
-      return;
+      return admit(key, meta, eager, toLoad, charged);
     }
     Slot next;
     if (meta.getState() == VersionState.VERSION_STATE_VALIDATING) {
@@ -206,24 +207,28 @@ final class Fleet {
       next = new Slot.Blocked(key, false, "the registry marks it " + meta.getState());
     }
     slots.put(key, next);
+    return charged;
   }
 
   /**
    * A READY version this process should hold: loaded when it fits, or (eager) when eviction makes
    * room, or eager over budget (pinned versions are loaded whatever the budget); else it rests.
+   * Returns the bytes charged after it, given {@code charged} before.
    */
-  private void admit(VersionKey key, ModelVersion meta, boolean eager, List<Slot.Loading> toLoad) {
-    List<VersionKey> evictions =
-        MemoryBudget.evictions(budget, charged(), expectedCharge(key, meta), residents());
+  private long admit(
+      VersionKey key, ModelVersion meta, boolean eager, List<Slot.Loading> toLoad, long charged) {
+    long need = expectedCharge(key, meta);
+    List<VersionKey> evictions = MemoryBudget.evictions(budget, charged, need, this::residents);
     if (evictions != null && (eager || evictions.isEmpty())) {
-      evict(evictions);
+      charged -= evict(evictions);
     } else if (!eager) {
       slots.put(key, new Slot.Resting(key, meta, "no room in the memory budget"));
-      return;
+      return charged;
     }
     Slot.Loading loading = new Slot.Loading(key, meta, 0, "queued");
     toLoad.add(loading);
     slots.put(key, loading);
+    return charged + need;
   }
 
   /**
@@ -235,7 +240,8 @@ final class Fleet {
       return null;
     }
     List<VersionKey> evictions =
-        MemoryBudget.evictions(budget, charged(), expectedCharge(key, resting.meta()), residents());
+        MemoryBudget.evictions(
+            budget, charged(), expectedCharge(key, resting.meta()), this::residents);
     if (evictions == null) {
       return null;
     }
@@ -251,7 +257,7 @@ final class Fleet {
 
   /** After a load: evicts the least recently used others while the charges exceed the budget. */
   void trimToBudget() {
-    List<VersionKey> evictions = MemoryBudget.evictions(budget, charged(), 0, residents());
+    List<VersionKey> evictions = MemoryBudget.evictions(budget, charged(), 0, this::residents);
     if (evictions != null) {
       evict(evictions);
     }
@@ -293,12 +299,16 @@ final class Fleet {
     return out;
   }
 
-  private void evict(List<VersionKey> keys) {
+  /** Evicts {@code keys}; returns the bytes their charges freed. */
+  private long evict(List<VersionKey> keys) {
+    long freed = 0;
     for (VersionKey key : keys) {
       Slot.Available a = (Slot.Available) slots.get(key);
       slots.put(key, new Slot.Resting(key, a.version().meta(), "evicted for room"));
       evicted.add(a.version());
+      freed += a.version().charge();
     }
+    return freed;
   }
 
   /** This process's slot for {@code key}, or null. */

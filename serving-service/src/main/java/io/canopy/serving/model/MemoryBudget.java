@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * The memory budget's one decision, as a pure function: which resident versions leave so that
@@ -21,16 +22,16 @@ final class MemoryBudget {
   /**
    * The versions to evict so that {@code need} more bytes fit within {@code budget} while {@code
    * charged} are charged: empty when it fits as is; null when evicting every evictable version
-   * would still not make room.
+   * would still not make room. The residents are listed only when something must go.
    */
   static List<VersionKey> evictions(
-      long budget, long charged, long need, Collection<Resident> resident) {
+      long budget, long charged, long need, Supplier<Collection<Resident>> resident) {
     long over = charged + need - budget;
     if (over <= 0) {
       return List.of();
     }
     List<Resident> candidates = new ArrayList<>();
-    for (Resident r : resident) {
+    for (Resident r : resident.get()) {
       if (r.evictable()) {
         candidates.add(r);
       }

@@ -20,23 +20,23 @@ class MemoryBudgetTest {
 
   @Test
   void evictions_whenItFits_none() {
-    assertThat(MemoryBudget.evictions(100, 50, 50, residents(true))).isEmpty();
+    assertThat(MemoryBudget.evictions(100, 50, 50, () -> residents(true))).isEmpty();
   }
 
   @Test
   void evictions_leastRecentlyUsedFirst_onlyAsManyAsNeeded() {
-    assertThat(MemoryBudget.evictions(100, 90, 40, residents(true))).containsExactly(B);
-    assertThat(MemoryBudget.evictions(100, 90, 70, residents(true))).containsExactly(B, C);
+    assertThat(MemoryBudget.evictions(100, 90, 40, () -> residents(true))).containsExactly(B);
+    assertThat(MemoryBudget.evictions(100, 90, 70, () -> residents(true))).containsExactly(B, C);
   }
 
   @Test
   void evictions_skipWhatIsPinnedOrBusy() {
-    assertThat(MemoryBudget.evictions(100, 90, 40, residents(false))).containsExactly(C);
+    assertThat(MemoryBudget.evictions(100, 90, 40, () -> residents(false))).containsExactly(C);
   }
 
   @Test
   void evictions_whenEvictingEverythingEvictableIsNotEnough_null() {
-    assertThat(MemoryBudget.evictions(100, 90, 80, residents(false))).isNull();
-    assertThat(MemoryBudget.evictions(100, 0, 101, List.of())).isNull();
+    assertThat(MemoryBudget.evictions(100, 90, 80, () -> residents(false))).isNull();
+    assertThat(MemoryBudget.evictions(100, 0, 101, List::of)).isNull();
   }
 }
