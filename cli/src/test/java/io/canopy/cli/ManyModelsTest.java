@@ -395,18 +395,9 @@ class ManyModelsTest {
    * (keys "le:SECONDS").
    */
   private static Map<String, Double> scrape(List<ServiceProcess> serving) throws Exception {
-    HttpClient http = HttpClient.newHttpClient();
     Map<String, Double> out = new HashMap<>();
     for (ServiceProcess s : serving) {
-      String body =
-          http.send(
-                  HttpRequest.newBuilder(
-                          URI.create("http://127.0.0.1:" + s.httpPort() + "/observe/metrics"))
-                      .header("Accept", "text/plain")
-                      .build(),
-                  HttpResponse.BodyHandlers.ofString())
-              .body();
-      for (String line : body.lines().toList()) {
+      for (String line : metrics(s).lines().toList()) {
         Matcher m = SAMPLE.matcher(line);
         if (!m.matches()) {
           continue;
@@ -431,21 +422,24 @@ class ManyModelsTest {
 
   /** The JVM's committed heap (Helidon's base metric), in bytes. */
   private static long committedHeap(ServiceProcess s) throws Exception {
-    String body =
-        HttpClient.newHttpClient()
-            .send(
-                HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + s.httpPort() + "/observe/metrics"))
-                    .header("Accept", "text/plain")
-                    .build(),
-                HttpResponse.BodyHandlers.ofString())
-            .body();
-    for (String line : body.lines().toList()) {
+    for (String line : metrics(s).lines().toList()) {
       if (line.startsWith("memory_committedHeap_bytes")) {
         return (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
       }
     }
     return -1;
+  }
+
+  /** A process's {@code /observe/metrics}, in Prometheus text. */
+  private static String metrics(ServiceProcess s) throws Exception {
+    return HttpClient.newHttpClient()
+        .send(
+            HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + s.httpPort() + "/observe/metrics"))
+                .header("Accept", "text/plain")
+                .build(),
+            HttpResponse.BodyHandlers.ofString())
+        .body();
   }
 
   private static Map<String, Double> minus(Map<String, Double> after, Map<String, Double> before) {

@@ -10,7 +10,6 @@ import io.canopy.common.testing.GrpcCleanup;
 import io.canopy.proto.registry.v1.TrafficPolicy;
 import io.canopy.serving.FakeRegistry;
 import io.canopy.serving.Fixtures;
-import io.canopy.serving.predict.FastPathSettings;
 import io.canopy.serving.predict.PredictionKind;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
@@ -53,16 +52,7 @@ class ModelManagerMemoryTest {
   private ModelManager start(long budget, Path cache) {
     ModelManager manager =
         new ModelManager(
-            new ManagerSettings(
-                cache,
-                1,
-                64,
-                Duration.ofMillis(10),
-                Duration.ofMillis(50),
-                Duration.ofSeconds(30),
-                Duration.ZERO,
-                FastPathSettings.DEFAULT,
-                budget),
+            TestManagers.settings(cache, 64, Duration.ZERO, budget),
             cleanup.register(InProcessChannelBuilder.forName(registryName).build()),
             Clock.systemUTC());
     cleanup.register(manager);

@@ -10,7 +10,6 @@ import io.canopy.common.testing.Await;
 import io.canopy.common.testing.GrpcCleanup;
 import io.canopy.serving.FakeRegistry;
 import io.canopy.serving.Fixtures;
-import io.canopy.serving.predict.FastPathSettings;
 import io.canopy.serving.predict.PredictionKind;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
@@ -49,16 +48,7 @@ class ModelManagerTest {
   private ModelManager start(int maxInFlight, Duration retireGrace) {
     ModelManager manager =
         new ModelManager(
-            new ManagerSettings(
-                cacheDir,
-                1,
-                maxInFlight,
-                Duration.ofMillis(10),
-                Duration.ofMillis(50),
-                Duration.ofSeconds(30),
-                retireGrace,
-                FastPathSettings.DEFAULT,
-                Long.MAX_VALUE),
+            TestManagers.settings(cacheDir, maxInFlight, retireGrace, Long.MAX_VALUE),
             cleanup.register(InProcessChannelBuilder.forName(registryName).build()),
             Clock.fixed(NOW, ZoneOffset.UTC));
     cleanup.register(manager);
