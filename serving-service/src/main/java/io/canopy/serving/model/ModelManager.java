@@ -171,13 +171,43 @@ public final class ModelManager implements AutoCloseable, MetricLabels.Known {
    * For a request that {@link #acquire} refused UNAVAILABLE: a future that completes once the
    * version it selects is in memory — loading it now if the memory budget left it out (once,
    * however many requests wait) — or fails why it cannot be (the load failed, no room: every
-   * resident version pinned or busy). Null when waiting would not help (the in-flight limit, a
+   * resident version pinned or busy). A waiting request holds one of its model's in-flight slots
+   * (UNAVAILABLE when none is free). Null when waiting would not help (the in-flight limit, a
    * version retrying its download): the refusal stands. Each call returns its own future, which the
    * caller may bound by its deadline; then {@code acquire} again.
    */
   public CompletableFuture<Void> whenResident(String model, VersionSelector selector) {
-    VersionKey key = worthWaitingFor(model, selector);
-    return key == null ? null : coldLoads.await(key).copy();
+    ServedModel served;
+    VersionKey key;
+    try {
+      served = current.get().model(model);
+      VersionEntry entry = served.entry(served.resolve(selector));
+      if (!entry.worthWaitingFor()) {
+        return null;
+      }
+      key = entry.key();
+    } catch (CanopyException e) {
+      return null;
+    }
+    // A waiting request holds one of its model's in-flight slots, as a computing one does: the
+    // limit bounds what waiting requests keep in memory too.
+    if (!served.limit().tryAcquire()) {
+      return CompletableFuture.failedFuture(
+          new CanopyException.Unavailable("model '" + model + "' is at its in-flight limit"));
+    }
+    AtomicBoolean released = new AtomicBoolean();
+    Runnable release =
+        () -> {
+          if (released.compareAndSet(false, true)) {
+            served.limit().release();
+          }
+        };
+    // Released before the waiter goes on (so its acquire finds the slot free), or when the waiter
+    // gives up first (its deadline completes the returned future).
+    CompletableFuture<Void> waited =
+        coldLoads.await(key).copy().whenComplete((v, t) -> release.run());
+    waited.whenComplete((v, t) -> release.run());
+    return waited;
   }
 
   /**
@@ -197,26 +227,17 @@ public final class ModelManager implements AutoCloseable, MetricLabels.Known {
       try {
         loaded.get(timeoutNanos, TimeUnit.NANOSECONDS);
       } catch (java.util.concurrent.TimeoutException t) {
+        loaded.cancel(false); // gives its in-flight slot back
         throw new CanopyException.DeadlineExceeded(
             "the deadline passed while " + model + " was loading");
       } catch (java.util.concurrent.ExecutionException x) {
         throw x.getCause() instanceof RuntimeException r ? r : e;
       } catch (InterruptedException i) {
+        loaded.cancel(false);
         Thread.currentThread().interrupt();
         throw e;
       }
       return acquire(model, selector);
-    }
-  }
-
-  /** The version a selector picks when a request should wait for it to load, else null. */
-  private VersionKey worthWaitingFor(String model, VersionSelector selector) {
-    try {
-      ServedModel served = current.get().model(model);
-      VersionEntry entry = served.entry(served.resolve(selector));
-      return entry.worthWaitingFor() ? entry.key() : null;
-    } catch (CanopyException e) {
-      return null;
     }
   }
 

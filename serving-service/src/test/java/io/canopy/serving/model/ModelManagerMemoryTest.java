@@ -50,9 +50,13 @@ class ModelManagerMemoryTest {
   }
 
   private ModelManager start(long budget, Path cache) {
+    return start(budget, cache, 64);
+  }
+
+  private ModelManager start(long budget, Path cache, int maxInFlight) {
     ModelManager manager =
         new ModelManager(
-            TestManagers.settings(cache, 64, Duration.ZERO, budget),
+            TestManagers.settings(cache, maxInFlight, Duration.ZERO, budget),
             cleanup.register(InProcessChannelBuilder.forName(registryName).build()),
             Clock.systemUTC());
     cleanup.register(manager);
@@ -145,6 +149,52 @@ class ModelManagerMemoryTest {
     }
     manager.acquire(resting, VersionSelector.DEFAULT).close();
     assertThat(registry.downloads()).isEqualTo(downloads + 1);
+  }
+
+  @Test
+  void requestsWaitingForALoad_holdTheirModelsInFlightSlots_theRestAreRefusedAtOnce()
+      throws Exception {
+    long charge = oneCharge();
+    registry.addBreastCancer("a", 1, BREAST_CANCER_UBJ);
+    registry.addBreastCancer("b", 1, Fixtures.BREAST_CANCER_JSON);
+    ModelManager manager = start(charge * 3 / 2, cacheDir.resolve("cache"), 2);
+    Await.until("ready", manager::isReady);
+    String resting = state(manager, "a") == LoadState.NOT_RESIDENT ? "a" : "b";
+    CountDownLatch gate = registry.holdDownloads(resting, 1);
+
+    CompletableFuture<Void> first = manager.whenResident(resting, VersionSelector.DEFAULT);
+    CompletableFuture<Void> second = manager.whenResident(resting, VersionSelector.DEFAULT);
+    CompletableFuture<Void> third = manager.whenResident(resting, VersionSelector.DEFAULT);
+
+    assertThat(third).isCompletedExceptionally();
+    assertThatThrownBy(third::join).hasMessageContaining("in-flight limit");
+    gate.countDown();
+    first.get(30, TimeUnit.SECONDS);
+    second.get(30, TimeUnit.SECONDS);
+    // The waiters' slots are free again: two requests compute at once.
+    Lease x = manager.acquire(resting, VersionSelector.DEFAULT);
+    Lease y = manager.acquire(resting, VersionSelector.DEFAULT);
+    x.close();
+    y.close();
+  }
+
+  @Test
+  void aWaiterThatGivesUp_givesItsInFlightSlotBack() throws Exception {
+    long charge = oneCharge();
+    registry.addBreastCancer("a", 1, BREAST_CANCER_UBJ);
+    registry.addBreastCancer("b", 1, Fixtures.BREAST_CANCER_JSON);
+    ModelManager manager = start(charge * 3 / 2, cacheDir.resolve("cache"), 1);
+    Await.until("ready", manager::isReady);
+    String resting = state(manager, "a") == LoadState.NOT_RESIDENT ? "a" : "b";
+    CountDownLatch gate = registry.holdDownloads(resting, 1);
+
+    assertThatThrownBy(() -> manager.acquireWaiting(resting, VersionSelector.DEFAULT, 200_000_000L))
+        .isInstanceOf(CanopyException.DeadlineExceeded.class);
+    CompletableFuture<Void> again = manager.whenResident(resting, VersionSelector.DEFAULT);
+    assertThat(again).isNotCompletedExceptionally();
+    gate.countDown();
+    again.get(30, TimeUnit.SECONDS);
+    manager.acquire(resting, VersionSelector.DEFAULT).close();
   }
 
   @Test
