@@ -6,11 +6,13 @@ import io.canopy.common.grpc.GrpcTransports;
 import io.canopy.common.testing.Await;
 import io.canopy.common.testing.GrpcCleanup;
 import io.canopy.common.testing.ProcessSuite;
+import io.canopy.gateway.metrics.GatewayMetrics;
 import io.canopy.gateway.placement.Rendezvous;
 import io.canopy.proto.inference.v1.DenseRows;
 import io.canopy.proto.inference.v1.InferenceServiceGrpc;
 import io.canopy.proto.inference.v1.PredictRequest;
 import io.grpc.ManagedChannel;
+import io.grpc.Status;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -18,10 +20,12 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -56,6 +60,22 @@ class GatewayPlacementTest {
     }
   }
 
+  /** The gateway's placement picks by kind ("own", "spread", "beyond"). */
+  private final Map<String, AtomicInteger> picks = new ConcurrentHashMap<>();
+
+  private final GatewayMetrics countPicks =
+      new GatewayMetrics() {
+        @Override
+        public void placementPick(String kind) {
+          picks.computeIfAbsent(kind, k -> new AtomicInteger()).incrementAndGet();
+        }
+      };
+
+  private int picks(String kind) {
+    AtomicInteger n = picks.get(kind);
+    return n == null ? 0 : n.get();
+  }
+
   private ManagedChannel gateway(int replicasPerModel, int hotInFlight) throws Exception {
     RunningGateway gw =
         cleanup.register(
@@ -68,7 +88,8 @@ class GatewayPlacementTest {
                     "gateway.upstream.placement.hot-in-flight",
                     Integer.toString(hotInFlight),
                     "gateway.batching.enabled",
-                    "false")));
+                    "false"),
+                countPicks));
     ManagedChannel channel = cleanup.register(GrpcTransports.channel(gw.grpcTarget(), 1 << 20));
     // Every replica connected and healthy before placing anything.
     Await.until(
@@ -79,6 +100,7 @@ class GatewayPlacementTest {
           return replicas.stream().allMatch(r -> !r.predicts.isEmpty());
         });
     replicas.forEach(r -> r.predicts.clear());
+    picks.clear();
     return channel;
   }
 
@@ -105,11 +127,20 @@ class GatewayPlacementTest {
   }
 
   private int expectedReplica(String model, List<Integer> alive) {
+    return ranked(model, alive).get(0);
+  }
+
+  /** {@code alive} replicas in {@code model}'s rendezvous order, as any gateway ranks them. */
+  private List<Integer> ranked(String model, List<Integer> alive) {
     long[] hashes = new long[alive.size()];
     for (int i = 0; i < hashes.length; i++) {
       hashes[i] = Rendezvous.hash(targets.get(alive.get(i)));
     }
-    return alive.get(Rendezvous.rank(Rendezvous.hash(model), hashes)[0]);
+    List<Integer> out = new ArrayList<>();
+    for (int i : Rendezvous.rank(Rendezvous.hash(model), hashes)) {
+      out.add(alive.get(i));
+    }
+    return out;
   }
 
   @Test
@@ -213,5 +244,38 @@ class GatewayPlacementTest {
     }
 
     assertThat(reached().get("hot")).hasSizeGreaterThan(1);
+    assertThat(picks("spread")).as("picks on the widened set").isPositive();
+
+    // The burst over, the set narrows again: one call at a time reaches only the model's own.
+    replicas.forEach(r -> r.predicts.clear());
+    for (int i = 0; i < 10; i++) {
+      predict(channel, "hot");
+    }
+    assertThat(reached().get("hot")).containsExactly(expectedReplica("hot", List.of(0, 1, 2)));
+  }
+
+  @Test
+  void retries_walkTheModelsSetFirst_thenReachTheReplicaPastIt() throws Exception {
+    ManagedChannel channel = gateway(2, 1000);
+    String model = "tenant-7";
+    List<Integer> order = ranked(model, List.of(0, 1, 2));
+    for (int own : order.subList(0, 2)) {
+      replicas.get(own).onPredict =
+          q -> {
+            throw Status.UNAVAILABLE
+                .withDescription("replica " + own + " is down")
+                .asRuntimeException();
+          };
+    }
+
+    predict(channel, model); // three attempts: both of its own, then the one past the set
+
+    Map<String, Set<Integer>> reached = reached();
+    assertThat(reached.get(model)).containsExactlyInAnyOrder(0, 1, 2);
+    assertThat(replicas.get(order.get(2)).predicts).hasSize(1);
+    assertThat(replicas.get(order.get(0)).predicts).hasSize(1);
+    assertThat(replicas.get(order.get(1)).predicts).hasSize(1);
+    assertThat(picks("own")).isEqualTo(2);
+    assertThat(picks("beyond")).isEqualTo(1);
   }
 }

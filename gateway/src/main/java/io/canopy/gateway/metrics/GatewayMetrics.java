@@ -50,6 +50,12 @@ public interface GatewayMetrics {
    */
   default void channelState(java.util.function.Supplier<String> state) {}
 
+  /**
+   * One upstream call of a model's was placed: on one of its own replicas ("own"), on a replica its
+   * hot set widened to ("spread"), or past its set ("beyond": a retry once the set was tried).
+   */
+  default void placementPick(String kind) {}
+
   /** A hedged second attempt was sent. */
   default void hedge() {}
 

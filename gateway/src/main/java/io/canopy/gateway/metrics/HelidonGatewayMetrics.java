@@ -2,6 +2,7 @@ package io.canopy.gateway.metrics;
 
 import io.canopy.common.metrics.MetricLabels;
 import io.canopy.common.metrics.TaggedMeters;
+import io.canopy.gateway.placement.Placement;
 import io.helidon.metrics.api.Counter;
 import io.helidon.metrics.api.DistributionSummary;
 import io.helidon.metrics.api.Gauge;
@@ -9,7 +10,9 @@ import io.helidon.metrics.api.MeterRegistry;
 import io.helidon.metrics.api.Tag;
 import io.helidon.metrics.api.Timer;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -30,6 +33,7 @@ public final class HelidonGatewayMetrics implements GatewayMetrics {
   private final Counter retries;
   private final Counter budgetExhausted;
   private final Counter hedges;
+  private final Map<String, Counter> placementPicks = new HashMap<>();
   private volatile MetricLabels labels;
 
   public HelidonGatewayMetrics(MeterRegistry registry) {
@@ -44,6 +48,11 @@ public final class HelidonGatewayMetrics implements GatewayMetrics {
     this.retries = counter("canopy.gateway.upstream.retries", List.of());
     this.budgetExhausted = counter("canopy.gateway.upstream.retry.budget.exhausted", List.of());
     this.hedges = counter("canopy.gateway.upstream.hedges", List.of());
+    for (Placement.Pick pick : Placement.Pick.values()) {
+      placementPicks.put(
+          pick.label(),
+          counter("canopy.gateway.placement.picks", List.of(Tag.create("kind", pick.label()))));
+    }
   }
 
   @Override
@@ -112,6 +121,11 @@ public final class HelidonGatewayMetrics implements GatewayMetrics {
             "canopy.gateway.upstream.replica.calls",
             List.of(Tag.create("replica", replica), Tag.create("code", code)))
         .increment();
+  }
+
+  @Override
+  public void placementPick(String kind) {
+    placementPicks.get(kind).increment();
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.canopy.gateway.placement;
 
+import io.grpc.CallOptions;
 import io.grpc.ConnectivityState;
 import io.grpc.EquivalentAddressGroup;
 import io.grpc.Status;
@@ -27,14 +28,12 @@ final class PlacementLoadBalancer extends MultiChildLoadBalancer {
   /** A replica's identity: its addresses as text, the same on every gateway. */
   record Replica(String address) {}
 
-  private final ModelLoad load;
   private final AtomicInteger sequence = new AtomicInteger();
   private volatile PlacementSettings settings = PlacementSettings.DEFAULT;
   private SubchannelPicker currentPicker;
 
-  PlacementLoadBalancer(Helper helper, ModelLoad load) {
+  PlacementLoadBalancer(Helper helper) {
     super(helper);
-    this.load = load;
   }
 
   @Override
@@ -90,7 +89,7 @@ final class PlacementLoadBalancer extends MultiChildLoadBalancer {
   protected void updateOverallBalancingState() {
     List<ChildLbState> ready = getReadyChildren();
     if (!ready.isEmpty()) {
-      update(ConnectivityState.READY, new Picker(ready, settings, load, sequence));
+      update(ConnectivityState.READY, new Picker(ready, settings, sequence));
       return;
     }
     boolean connecting = false;
@@ -106,7 +105,7 @@ final class PlacementLoadBalancer extends MultiChildLoadBalancer {
           ConnectivityState.TRANSIENT_FAILURE,
           all.isEmpty()
               ? new Failing(Status.UNAVAILABLE.withDescription("no serving replica"))
-              : new Picker(all, settings, load, sequence));
+              : new Picker(all, settings, sequence));
     }
   }
 
@@ -124,17 +123,11 @@ final class PlacementLoadBalancer extends MultiChildLoadBalancer {
     private final List<ChildLbState> children;
     private final long[] hashes;
     private final PlacementSettings settings;
-    private final ModelLoad load;
     private final AtomicInteger sequence;
 
-    Picker(
-        List<ChildLbState> children,
-        PlacementSettings settings,
-        ModelLoad load,
-        AtomicInteger sequence) {
+    Picker(List<ChildLbState> children, PlacementSettings settings, AtomicInteger sequence) {
       this.children = List.copyOf(children);
       this.settings = settings;
-      this.load = load;
       this.sequence = sequence;
       this.hashes = new long[children.size()];
       for (int i = 0; i < hashes.length; i++) {
@@ -144,23 +137,27 @@ final class PlacementLoadBalancer extends MultiChildLoadBalancer {
 
     @Override
     public PickResult pickSubchannel(PickSubchannelArgs args) {
-      String model = args.getCallOptions().getOption(Placement.MODEL);
+      CallOptions options = args.getCallOptions();
+      Placement caller = options.getOption(Placement.CALLER);
+      String model = options.getOption(Placement.MODEL);
       int n = children.size();
-      if (model == null) {
+      if (caller == null || model == null) {
         return children
             .get((sequence.getAndIncrement() & Integer.MAX_VALUE) % n)
             .getCurrentPicker()
             .pickSubchannel(args);
       }
       int[] order = Rendezvous.rank(Rendezvous.hash(model), hashes);
-      int attempt = args.getCallOptions().getOption(Placement.ATTEMPT);
-      int salt = args.getCallOptions().getOption(Placement.SALT);
-      int choice = order[slot(settings, n, load.inFlight(model), attempt, salt)];
-      PickResult result = children.get(choice).getCurrentPicker().pickSubchannel(args);
+      int attempt = options.getOption(Placement.ATTEMPT);
+      int salt = options.getOption(Placement.SALT);
+      int width = width(settings, n, caller.load().inFlight(model));
+      int position = slot(width, n, attempt, salt);
+      PickResult result = children.get(order[position]).getCurrentPicker().pickSubchannel(args);
       if (result.getSubchannel() == null || result.getStreamTracerFactory() != null) {
         return result;
       }
-      return PickResult.withSubchannel(result.getSubchannel(), load.tracer(model));
+      caller.picked(kind(settings, n, width, position));
+      return PickResult.withSubchannel(result.getSubchannel(), caller.load().tracer(model));
     }
 
     @Override
@@ -179,12 +176,19 @@ final class PlacementLoadBalancer extends MultiChildLoadBalancer {
    * the model's set (widened while the model is hot) from where the call's salt puts it, then the
    * replicas past the set.
    */
-  static int slot(PlacementSettings settings, int n, int inFlight, int attempt, int salt) {
-    int width = width(settings, n, inFlight);
+  static int slot(int width, int n, int attempt, int salt) {
     if (attempt < width) {
       return Math.floorMod(salt + attempt, width);
     }
     return attempt % n;
+  }
+
+  /** Where {@code position} (0 first) of a model's ranked replicas is, against its set. */
+  static Placement.Pick kind(PlacementSettings settings, int n, int width, int position) {
+    if (position < Math.min(settings.replicasPerModel(), n)) {
+      return Placement.Pick.OWN;
+    }
+    return position < width ? Placement.Pick.SPREAD : Placement.Pick.BEYOND;
   }
 
   /**

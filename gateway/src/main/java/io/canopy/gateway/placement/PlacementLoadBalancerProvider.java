@@ -16,9 +16,6 @@ public final class PlacementLoadBalancerProvider extends LoadBalancerProvider {
 
   public static final String NAME = "canopy_placement";
 
-  /** One per process: the in-flight counts outlive a channel's balancer being replaced. */
-  private final ModelLoad load = new ModelLoad();
-
   @Override
   public boolean isAvailable() {
     return true;
@@ -40,7 +37,7 @@ public final class PlacementLoadBalancerProvider extends LoadBalancerProvider {
         new LoadBalancer.Factory() {
           @Override
           public LoadBalancer newLoadBalancer(LoadBalancer.Helper h) {
-            return new PlacementLoadBalancer(h, load);
+            return new PlacementLoadBalancer(h);
           }
         },
         helper);

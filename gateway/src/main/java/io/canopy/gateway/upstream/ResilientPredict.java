@@ -37,14 +37,17 @@ public final class ResilientPredict implements PredictCall {
   private final LongSupplier nanoTime;
   private final GatewayMetrics metrics;
   private final Hedging hedging;
+  private final Placement placement;
 
   ResilientPredict(
       InferenceServiceGrpc.InferenceServiceStub stub,
+      Placement placement,
       RetrySettings settings,
       ScheduledExecutorService scheduler,
       LongSupplier nanoTime,
       GatewayMetrics metrics) {
     this.stub = stub;
+    this.placement = placement;
     this.scheduler = scheduler;
     this.nanoTime = nanoTime;
     this.metrics = metrics;
@@ -124,7 +127,7 @@ public final class ResilientPredict implements PredictCall {
     CompletableFuture<PredictResponse> result =
         call.future().whenComplete((r, t) -> metrics.upstreamLatency(nanoTime.getAsLong() - start));
     InferenceServiceGrpc.InferenceServiceStub placed =
-        Placement.forModel(stub, request.getModel(), n, salt);
+        placement.forModel(stub, request.getModel(), n, salt);
     Context.ROOT.run(() -> placed.withDeadline(deadline).predict(request, call));
     return new Hedging.Attempt<>(result, () -> call.cancel("a hedged attempt answered first"));
   }

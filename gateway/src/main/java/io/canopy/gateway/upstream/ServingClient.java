@@ -66,6 +66,7 @@ public final class ServingClient implements AutoCloseable {
   private final InferenceServiceGrpc.InferenceServiceStub inference;
   private final GRPCInferenceServiceStub kserve;
   private final FeatureStoreServiceStub features;
+  private final Placement placement;
 
   private ServingClient(
       ManagedChannel channel,
@@ -78,7 +79,9 @@ public final class ServingClient implements AutoCloseable {
     this.inference = InferenceServiceGrpc.newStub(channel);
     this.kserve = GRPCInferenceServiceGrpc.newStub(channel);
     this.features = FeatureStoreServiceGrpc.newStub(channel);
-    this.retries = new ResilientPredict(inference, retry, scheduler, System::nanoTime, metrics);
+    this.placement = new Placement(pick -> metrics.placementPick(pick.label()));
+    this.retries =
+        new ResilientPredict(inference, placement, retry, scheduler, System::nanoTime, metrics);
   }
 
   /**
@@ -196,7 +199,7 @@ public final class ServingClient implements AutoCloseable {
           S placed =
               model == null
                   ? stub
-                  : Placement.forModel(stub, model, attempts.getAndIncrement(), salt);
+                  : placement.forModel(stub, model, attempts.getAndIncrement(), salt);
           return FutureObserver.unary(
               (q, out) -> method.call(placed.withDeadline(deadline), q, out), request);
         });

@@ -85,10 +85,26 @@ class RendezvousTest {
     assertThat(PlacementLoadBalancer.width(s, 1, 0)).isEqualTo(1);
 
     int salt = 7;
-    int first = PlacementLoadBalancer.slot(s, 5, 0, 0, salt);
-    int second = PlacementLoadBalancer.slot(s, 5, 0, 1, salt);
+    int first = PlacementLoadBalancer.slot(2, 5, 0, salt);
+    int second = PlacementLoadBalancer.slot(2, 5, 1, salt);
     assertThat(Set.of(first, second)).containsExactlyInAnyOrder(0, 1);
-    assertThat(PlacementLoadBalancer.slot(s, 5, 0, 2, salt)).isEqualTo(2);
-    assertThat(PlacementLoadBalancer.slot(s, 5, 0, 4, salt)).isEqualTo(4);
+    assertThat(PlacementLoadBalancer.slot(2, 5, 2, salt)).isEqualTo(2);
+    assertThat(PlacementLoadBalancer.slot(2, 5, 4, salt)).isEqualTo(4);
+    // Widened to 3, a hot model's first attempts land on any of its three.
+    Set<Integer> widened = new java.util.HashSet<>();
+    for (int callSalt = 0; callSalt < 30; callSalt++) {
+      widened.add(PlacementLoadBalancer.slot(3, 5, 0, callSalt));
+    }
+    assertThat(widened).containsExactlyInAnyOrder(0, 1, 2);
+  }
+
+  @Test
+  void picks_sayWhetherTheyWereTheModelsOwn_aWidenedSpread_orPastTheSet() {
+    PlacementSettings s = new PlacementSettings(2, 10);
+    assertThat(PlacementLoadBalancer.kind(s, 5, 2, 1)).isEqualTo(Placement.Pick.OWN);
+    assertThat(PlacementLoadBalancer.kind(s, 5, 2, 2)).isEqualTo(Placement.Pick.BEYOND);
+    assertThat(PlacementLoadBalancer.kind(s, 5, 4, 2)).isEqualTo(Placement.Pick.SPREAD);
+    assertThat(PlacementLoadBalancer.kind(s, 5, 4, 4)).isEqualTo(Placement.Pick.BEYOND);
+    assertThat(PlacementLoadBalancer.kind(s, 1, 1, 0)).isEqualTo(Placement.Pick.OWN);
   }
 }
