@@ -111,7 +111,7 @@ public class FlatForestBenchmark {
   }
 
   /** The model's UBJ bytes, from the temp-dir cache or trained now. */
-  private static byte[] trained(int trees, int depth) throws Exception {
+  static byte[] trained(int trees, int depth) throws Exception {
     Path cache =
         Path.of(
             System.getProperty("java.io.tmpdir"),

@@ -4,6 +4,7 @@ import io.canopy.proto.registry.v1.ModelVersion;
 import io.canopy.serving.predict.FastPathSettings;
 import io.canopy.serving.predict.ModelLoadException;
 import io.canopy.serving.predict.Predictor;
+import io.canopy.serving.predict.VerifiedModels;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.logging.Logger;
@@ -22,6 +23,12 @@ final class VersionLoader {
   private final int nthread;
   private final FastPathSettings fastPath;
   private final Clock clock;
+
+  /**
+   * Verdicts kept for versions loaded again (a budget's evictions): 16,384 models, a few MiB at
+   * most.
+   */
+  private final VerifiedModels verified = new VerifiedModels(16_384);
 
   VersionLoader(
       ArtifactCache cache,
@@ -49,7 +56,7 @@ final class VersionLoader {
     Predictor predictor;
     try {
       // Checks the sha256 once more: only bytes the registry validated reach the native loader.
-      predictor = Predictor.load(bytes, sha256, nthread, fastPath);
+      predictor = Predictor.load(bytes, sha256, nthread, fastPath, verified);
     } catch (ModelLoadException e) {
       throw LoadFailure.permanent(e.getMessage(), e);
     }

@@ -26,13 +26,29 @@ final class EngineSelection {
 
   private EngineSelection() {}
 
-  static Selected select(Booster booster, int numFeatures, FastPathSettings fastPath) {
+  /**
+   * The fast path when its forest compiles and passes verification (or passed it before: {@code
+   * sha256} is looked up in and added to {@code verified}), else XGBoost4J with the reason.
+   */
+  static Selected select(
+      Booster booster,
+      int numFeatures,
+      FastPathSettings fastPath,
+      String sha256,
+      VerifiedModels verified) {
     if (!fastPath.enabled()) {
       return xgboost("disabled", "serving.predict.fast-path.enabled is false");
     }
     try {
-      FlatForest forest = ForestCompiler.compile(booster.toByteArray("json"));
+      FlatForest forest = ForestCompiler.compileUbj(booster.toByteArray("ubj"));
+      String earlier = verified.detail(sha256);
+      if (earlier != null && forest.numFeatures() == numFeatures) {
+        return new Selected(forest, VerifiedModels.earlier(earlier));
+      }
       EngineChoice choice = verify(forest, booster, numFeatures);
+      if (choice.engine() == Engine.FLAT) {
+        verified.remember(sha256, choice.detail());
+      }
       return new Selected(choice.engine() == Engine.FLAT ? forest : null, choice);
     } catch (UnsupportedModelException e) {
       return xgboost(e.reason(), e.getMessage());

@@ -49,7 +49,9 @@ final class LightGbmPredictor implements Predictor {
    * pure-Java walk ({@link LightGbmForest}) and verifies them against LightGBM on sample rows; a
    * model that fails stays on LightGBM's library with the reason (never a load failure).
    */
-  static Predictor load(byte[] bytes, FastPathSettings fastPath) throws ModelLoadException {
+  static Predictor load(
+      byte[] bytes, String sha256, FastPathSettings fastPath, VerifiedModels verified)
+      throws ModelLoadException {
     LightGbmModel model;
     try {
       model = LightGbmText.parse(bytes);
@@ -64,7 +66,7 @@ final class LightGbmPredictor implements Predictor {
     }
     LightGbmPredictor predictor;
     try {
-      predictor = withEngine(booster, model, fastPath);
+      predictor = withEngine(booster, model, fastPath, sha256, verified);
     } catch (RuntimeException e) {
       booster.close();
       throw new ModelLoadException("model failed its warm-up: " + e.getMessage(), e);
@@ -81,7 +83,11 @@ final class LightGbmPredictor implements Predictor {
   }
 
   private static LightGbmPredictor withEngine(
-      NativeBooster booster, LightGbmModel model, FastPathSettings fastPath) {
+      NativeBooster booster,
+      LightGbmModel model,
+      FastPathSettings fastPath,
+      String sha256,
+      VerifiedModels verified) {
     if (!fastPath.enabled()) {
       return native_(booster, model, "disabled", "serving.predict.fast-path.enabled is false");
     }
@@ -90,6 +96,11 @@ final class LightGbmPredictor implements Predictor {
       forest = LightGbmForest.compile(model);
     } catch (UnsupportedModelException e) {
       return native_(booster, model, e.reason(), e.getMessage());
+    }
+    String earlier = verified.detail(sha256);
+    if (earlier != null) {
+      return new LightGbmPredictor(
+          booster, model, forest, fastPath.maxRows(), VerifiedModels.earlier(earlier));
     }
     ForestVerifier.Verdict verdict =
         LightGbmVerifier.verify(
@@ -101,6 +112,7 @@ final class LightGbmPredictor implements Predictor {
     if (!verdict.passed()) {
       return native_(booster, model, "mismatch", verdict.detail());
     }
+    verified.remember(sha256, verdict.detail());
     return new LightGbmPredictor(
         booster,
         model,

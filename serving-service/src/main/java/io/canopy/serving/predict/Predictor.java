@@ -26,6 +26,20 @@ public interface Predictor extends AutoCloseable {
    */
   static Predictor load(byte[] bytes, String expectedSha256, int nthread, FastPathSettings fastPath)
       throws ModelLoadException {
+    return load(bytes, expectedSha256, nthread, fastPath, VerifiedModels.none());
+  }
+
+  /**
+   * As the four-argument {@code load}; a flat forest whose bytes are in {@code verified} is not
+   * verified again, and one that passes is added to it.
+   */
+  static Predictor load(
+      byte[] bytes,
+      String expectedSha256,
+      int nthread,
+      FastPathSettings fastPath,
+      VerifiedModels verified)
+      throws ModelLoadException {
     if (nthread < 1) {
       throw new IllegalArgumentException("nthread must be >= 1, got " + nthread);
     }
@@ -35,8 +49,8 @@ public interface Predictor extends AutoCloseable {
           "sha256 mismatch: expected " + expectedSha256 + ", bytes hash to " + actual);
     }
     return LightGbmText.looksLike(bytes, bytes.length)
-        ? LightGbmPredictor.load(bytes, fastPath)
-        : XGBoostPredictor.load(bytes, nthread, fastPath);
+        ? LightGbmPredictor.load(bytes, actual, fastPath, verified)
+        : XGBoostPredictor.load(bytes, actual, nthread, fastPath, verified);
   }
 
   /** Number of input columns the model expects. */

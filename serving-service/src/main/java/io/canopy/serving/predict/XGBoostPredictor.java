@@ -66,7 +66,8 @@ final class XGBoostPredictor implements Predictor {
    * fast path enabled, then compiles and verifies the flat forest; a model it cannot take stays on
    * XGBoost4J (never a load failure).
    */
-  static Predictor load(byte[] bytes, int nthread, FastPathSettings fastPath)
+  static Predictor load(
+      byte[] bytes, String sha256, int nthread, FastPathSettings fastPath, VerifiedModels verified)
       throws ModelLoadException {
     Booster booster;
     try {
@@ -82,7 +83,8 @@ final class XGBoostPredictor implements Predictor {
       Arrays.fill(probe, 0, numFeatures, MISSING);
       int valueWidth = inplace(booster, probe, 2, numFeatures, PredictionType.kValue)[0].length;
       int marginWidth = inplace(booster, probe, 2, numFeatures, PredictionType.kMargin)[0].length;
-      EngineSelection.Selected selected = EngineSelection.select(booster, numFeatures, fastPath);
+      EngineSelection.Selected selected =
+          EngineSelection.select(booster, numFeatures, fastPath, sha256, verified);
       return new XGBoostPredictor(
           booster,
           numFeatures,

@@ -22,8 +22,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * 1 ulp of float32 (in practice bit-identical), values within {@link ForestVerifier#VALUE_ULPS}
  * (XGBoost's native expf is not always correctly rounded, Java's exp rounded to float is, so about
  * 1 value in 500 of an exp-based transform differs by an ulp or two), classes equal; on every
- * fixture (NaN rows included) and on models trained here for each supported objective, deep trees
- * and 1,000 trees, on random rows with NaN.
+ * fixture (NaN rows included; the forest read from UBJSON as serving reads it, and from JSON text,
+ * bit for bit the same) and on models trained here for each supported objective, deep trees and
+ * 1,000 trees, on random rows with NaN.
  */
 class FlatForestParityTest {
 
@@ -44,11 +45,17 @@ class FlatForestParityTest {
   private static void assertParity(Booster booster, float[] rows) throws Exception {
     int numFeatures = Math.toIntExact(booster.getNumFeature());
     int numRows = rows.length / numFeatures;
-    FlatForest forest = ForestCompiler.compile(booster.toByteArray("json"));
+    FlatForest forest = ForestCompiler.compileUbj(booster.toByteArray("ubj"));
     ReferenceEngine reference = EngineSelection.reference(booster, numFeatures);
 
     float[] margins = new float[numRows * forest.groups()];
     forest.margins(rows, numRows, margins);
+    // The same model from its JSON text compiles to the same forest: the same margins, bit for bit.
+    FlatForest fromText = ForestCompiler.compile(booster.toByteArray("json"));
+    assertThat(fromText.numNodes()).isEqualTo(forest.numNodes());
+    float[] textMargins = new float[margins.length];
+    fromText.margins(rows, numRows, textMargins);
+    assertThat(textMargins).as("margins of the forest read from JSON text").isEqualTo(margins);
     float[] expectedMargins = reference.margins(rows, numRows);
     assertThat(margins).hasSameSizeAs(expectedMargins);
     for (int i = 0; i < margins.length; i++) {

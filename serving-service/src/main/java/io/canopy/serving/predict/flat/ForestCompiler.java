@@ -11,28 +11,38 @@ import java.io.InputStreamReader;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.Set;
 
 /**
- * Compiles a model's own JSON (XGBoost4J's {@code Booster.toByteArray("json")}) into a {@link
- * FlatForest}, or says why it cannot: gbtree and dart models (dart's trees weighted by their {@code
- * weight_drop}) with numerical splits, scalar leaves and an objective whose transform is known here
- * compile. Numbers are read from their decimal text straight into float (XGBoost writes the
- * shortest text that round-trips a float).
+ * Compiles a model as XGBoost saves it — UBJSON ({@code Booster.toByteArray("ubj")}, what serving
+ * loads: {@link UbjReader}) or JSON text — into a {@link FlatForest}, or says why it cannot: gbtree
+ * and dart models (dart's trees weighted by their {@code weight_drop}) with numerical splits,
+ * scalar leaves and an objective whose transform is known here compile. From UBJSON floats are read
+ * as the float32 XGBoost holds; from text, from their decimal text straight into float (XGBoost
+ * writes the shortest text that round-trips a float): the same floats.
  */
 public final class ForestCompiler {
 
   private ForestCompiler() {}
 
+  /** Per-node training statistics: never read, skipped unparsed in UBJSON. */
+  private static final Set<String> TRAINING_STATISTICS =
+      Set.of("loss_changes", "sum_hessian", "base_weights", "parents");
+
+  /** Compiles the UBJSON model. */
+  public static FlatForest compileUbj(byte[] ubj) throws UnsupportedModelException {
+    try {
+      return compile(UbjReader.parse(ubj, TRAINING_STATISTICS));
+    } catch (IllegalStateException | ClassCastException | NullPointerException e) {
+      throw malformed(e.getClass().getSimpleName() + ": " + e.getMessage());
+    }
+  }
+
   /** Compiles the JSON model. */
   public static FlatForest compile(byte[] json) throws UnsupportedModelException {
-    JsonObject learner;
     try (Reader reader =
         new InputStreamReader(new ByteArrayInputStream(json), StandardCharsets.UTF_8)) {
-      learner = JsonParser.parseReader(reader).getAsJsonObject().getAsJsonObject("learner");
-      if (learner == null) {
-        throw malformed("no 'learner' object");
-      }
-      return compile(learner);
+      return compile(JsonParser.parseReader(reader));
     } catch (JsonParseException
         | IllegalStateException
         | ClassCastException
@@ -43,7 +53,11 @@ public final class ForestCompiler {
     }
   }
 
-  private static FlatForest compile(JsonObject learner) throws UnsupportedModelException {
+  private static FlatForest compile(JsonElement root) throws UnsupportedModelException {
+    JsonObject learner = root.getAsJsonObject().getAsJsonObject("learner");
+    if (learner == null) {
+      throw malformed("no 'learner' object");
+    }
     JsonObject booster = learner.getAsJsonObject("gradient_booster");
     String boosterName = booster.get("name").getAsString();
     // A dart model is, at inference, its trees each weighted by its weight_drop.

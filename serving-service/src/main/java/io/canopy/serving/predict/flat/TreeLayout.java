@@ -3,6 +3,7 @@ package io.canopy.serving.predict.flat;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
+import com.google.gson.JsonPrimitive;
 import java.util.Arrays;
 
 /**
@@ -209,8 +210,12 @@ final class TreeLayout {
   private static float[] floats(JsonArray array) {
     float[] out = new float[array.size()];
     for (int i = 0; i < out.length; i++) {
-      // The decimal text straight to float: no detour through double.
-      out[i] = Float.parseFloat(array.get(i).getAsString());
+      // A float read from UBJSON as is; decimal text straight to float, no detour through double.
+      JsonPrimitive e = array.get(i).getAsJsonPrimitive();
+      out[i] =
+          e.isNumber() && e.getAsNumber() instanceof Float f
+              ? f
+              : Float.parseFloat(e.getAsString());
     }
     return out;
   }

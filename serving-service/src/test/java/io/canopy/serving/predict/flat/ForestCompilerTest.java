@@ -3,6 +3,7 @@ package io.canopy.serving.predict.flat;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.canopy.serving.Fixtures;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
@@ -100,6 +101,28 @@ class ForestCompilerTest {
             () -> ForestCompiler.compile("{\"learner\":[".getBytes(StandardCharsets.UTF_8)))
         .isInstanceOfSatisfying(
             UnsupportedModelException.class, e -> assertThat(e.reason()).isEqualTo("malformed"));
+  }
+
+  @Test
+  void compileUbj_readsPythonsUbjson_andRefusesTruncatedOrOversizedInput() throws Exception {
+    byte[] ubj = Fixtures.bytes(Fixtures.BREAST_CANCER_UBJ);
+    FlatForest forest = ForestCompiler.compileUbj(ubj);
+    assertThat(forest.numFeatures()).isEqualTo(30);
+    for (int cut : new int[] {1, 10, ubj.length / 3, ubj.length / 2, ubj.length - 1}) {
+      byte[] truncated = java.util.Arrays.copyOf(ubj, cut);
+      assertThatThrownBy(() -> ForestCompiler.compileUbj(truncated))
+          .as("cut at %d", cut)
+          .isInstanceOfSatisfying(
+              UnsupportedModelException.class, e -> assertThat(e.reason()).isEqualTo("malformed"));
+    }
+    // A typed array claiming 2^40 floats is refused before anything is allocated.
+    byte[] huge = {
+      '{', 'i', 1, 'a', '[', '$', 'd', '#', 'L', 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, '}'
+    };
+    assertThatThrownBy(() -> ForestCompiler.compileUbj(huge))
+        .isInstanceOfSatisfying(
+            UnsupportedModelException.class,
+            e -> assertThat(e.getMessage()).contains("past the end"));
   }
 
   @Test
