@@ -13,6 +13,7 @@ import io.canopy.proto.registry.v1.ModelVersion;
 import io.canopy.proto.registry.v1.SetAliasRequest;
 import io.canopy.proto.registry.v1.UploadVersionHeader;
 import io.canopy.proto.registry.v1.VersionState;
+import io.grpc.Channel;
 import io.grpc.ManagedChannel;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -151,8 +152,8 @@ final class Demo {
   }
 
   /** Uploads a demo model bound to the customers feature view and points production at it. */
-  private static ModelVersion register(
-      ManagedChannel registry, String model, byte[] bytes, String description) throws Exception {
+  static ModelVersion register(Channel registry, String model, byte[] bytes, String description)
+      throws Exception {
     ModelVersion version =
         new ModelUploader(registry)
             .upload(

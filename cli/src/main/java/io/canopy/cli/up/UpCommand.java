@@ -62,6 +62,7 @@ public final class UpCommand implements Callable<Integer> {
             "gateway",
             http(tls.gateway(), suite.gateway().httpPort()),
             "HTTP/JSON API, /observe/health")
+        .row("gateway", http(tls.gateway(), suite.gateway().httpPort()) + "/ui/", "web console")
         .row(
             "gateway",
             "127.0.0.1:" + suite.gateway().grpcPort(),
