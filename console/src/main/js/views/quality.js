@@ -4,7 +4,7 @@
 import { api, explain, seg } from '../api.js';
 import { h, num, put } from '../dom.js';
 import { table } from '../ui.js';
-import { bars } from '../charts.js';
+import { bars, color, timeChart } from '../charts.js';
 
 const WINDOWS = ['1h', '6h', '1d', '7d'];
 
@@ -16,11 +16,27 @@ function metrics(r) {
 }
 
 export function qualityTab(body, ctx) {
+  const over = h('div', { class: 'charts', id: 'quality-history' });
   const q = h('div', { id: 'quality' }, h('p', { class: 'muted', text: 'Asking the monitor…' }));
   const d = h('div', { id: 'drift' });
   const c = h('div', { id: 'compare' });
-  put(body, h('h2', { text: 'Quality by trailing window' }), q, h('h2', { text: 'Drift over the last day (PSI per feature)' }), d, h('h2', { text: 'Champion vs challenger' }), c);
+  put(body, h('h2', { text: 'Over the last day' }), over, h('h2', { text: 'Quality by trailing window' }), q, h('h2', { text: 'Drift over the last day (PSI per feature)' }), d, h('h2', { text: 'Champion vs challenger' }), c);
   const base = `/v1/models/${seg(ctx.name)}`;
+  const charts = [];
+  api
+    .get(`${base}/history?window=1d&points=24`)
+    .then((r) => {
+      const versions = (r.versions || []).filter((v) => v.points && v.points.length);
+      if (!versions.length) return put(over, h('p', { class: 'muted', text: 'No history yet.' }));
+      const xs = versions[0].points.map((p) => Date.parse(p.end) / 1000);
+      const metric = timeChart(over.appendChild(h('div', { class: 'chart' })), `Quality (${versions[0].metric || 'metric'}) per hour`, '');
+      const psi = timeChart(over.appendChild(h('div', { class: 'chart' })), 'Largest feature PSI per hour', '');
+      charts.push(metric, psi);
+      const series = (f) => versions.map((v, i) => ({ label: `v${v.version}`, color: color(i), values: v.points.map(f) }));
+      metric.update(xs, series((p) => (Number(p.with_outcome) > 0 ? p.metric : null)));
+      psi.update(xs, series((p) => (Number(p.predictions) > 0 ? p.feature_psi_max : null)));
+    })
+    .catch((e) => put(over, h('p', { class: 'muted', text: `History is not available: ${explain(e)}` })));
   Promise.all(WINDOWS.map((w) => api.get(`${base}/quality?window=${w}`)))
     .then((answers) => {
       const rows = [];
@@ -41,5 +57,5 @@ export function qualityTab(body, ctx) {
     .get(`${base}/compare`)
     .then((r) => put(c, h('p', { id: 'verdict', class: r.verdict === 'VERDICT_CHALLENGER_WORSE' ? 'bad' : r.verdict === 'VERDICT_CHALLENGER_BETTER' ? 'ok' : '' }, h('strong', { text: String(r.verdict || '').replace('VERDICT_', '').replaceAll('_', ' ').toLowerCase() }), ` — ${r.summary || ''}`)))
     .catch((e) => put(c, h('p', { class: 'muted', text: `No comparison: ${explain(e)}` })));
-  return null;
+  return () => charts.forEach((x) => x.dispose());
 }

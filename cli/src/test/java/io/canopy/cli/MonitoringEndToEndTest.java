@@ -282,6 +282,10 @@ class MonitoringEndToEndTest {
     assertThat(get("/v1/models/" + MODEL + "/drift").body()).contains("\"baseline\": \"live\"");
     assertThat(get("/v1/models/" + MODEL + "/compare").body())
         .contains("\"verdict\": \"VERDICT_NO_CLEAR_DIFFERENCE\"");
+    HttpResponse<String> httpHistory = get("/v1/models/" + MODEL + "/history?window=1h&points=6");
+    assertThat(httpHistory.statusCode()).as(httpHistory.body()).isEqualTo(200);
+    assertThat(httpHistory.body()).contains("\"points\"").contains("\"with_outcome\"");
+    assertThat(get("/v1/models/" + MODEL + "/history?points=1").statusCode()).isEqualTo(400);
     assertThat(get("/v1/models/nope/quality").statusCode()).isEqualTo(404);
     assertThat(get("/v1/models/" + MODEL + "/quality?version=x").statusCode()).isEqualTo(400);
     assertThat(get("/v1/models/" + MODEL + "/quality?window=2h").statusCode()).isEqualTo(400);

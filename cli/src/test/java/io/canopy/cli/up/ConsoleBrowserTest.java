@@ -33,8 +33,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The console in a real browser: headless Chromium (Debian's package), driven by playwright-core
- * from console/package.json through {@code console/e2e/console.e2e.mjs}, against a whole suite
- * with tokens on the registry and the gateway. The script finds the demo model, uploads version 2,
+ * from console/package.json through {@code console/e2e/console.e2e.mjs}, against a whole suite with
+ * tokens on the registry and the gateway. The script finds the demo model, uploads version 2,
  * promotes it, sets a 90/10 split and sees both versions in the live chart after load, predicts
  * from the form and sees the SHAP bars, looks up an entity; a wrong token and a predict-only token
  * get a clear message and change nothing. Screenshots of every step stay in {@code
@@ -48,8 +48,7 @@ class ConsoleBrowserTest {
   private static final String PREDICT = "console-viewer-token-0123456789";
   private static final Path CONSOLE = Path.of("..", "console").toAbsolutePath().normalize();
   private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-  private static final Path SCREENSHOTS =
-      Path.of("target", "console-screenshots").toAbsolutePath();
+  private static final Path SCREENSHOTS = Path.of("target", "console-screenshots").toAbsolutePath();
 
   @TempDir Path dir;
 
@@ -84,14 +83,22 @@ class ConsoleBrowserTest {
         String output =
             browse(
                 Map.of(
-                    "CONSOLE_URL", "http://127.0.0.1:" + suite.gateway().httpPort() + "/ui/",
-                    "ADMIN_TOKEN", ADMIN,
-                    "PREDICT_TOKEN", PREDICT,
-                    "MODEL", Demo.MODEL,
-                    "UPLOAD_FILE", upload.toString(),
-                    "ENTITY", DemoFeatures.CUSTOMERS.keySet().iterator().next(),
-                    "SCREENSHOTS", SCREENSHOTS.toString(),
-                    "CHROMIUM", CHROMIUM.toString()));
+                    "CONSOLE_URL",
+                    "http://127.0.0.1:" + suite.gateway().httpPort() + "/ui/",
+                    "ADMIN_TOKEN",
+                    ADMIN,
+                    "PREDICT_TOKEN",
+                    PREDICT,
+                    "MODEL",
+                    Demo.MODEL,
+                    "UPLOAD_FILE",
+                    upload.toString(),
+                    "ENTITY",
+                    DemoFeatures.CUSTOMERS.keySet().iterator().next(),
+                    "SCREENSHOTS",
+                    SCREENSHOTS.toString(),
+                    "CHROMIUM",
+                    CHROMIUM.toString()));
         output.lines().filter(l -> l.startsWith("CONSOLE-")).forEach(System.out::println);
         assertThat(output).contains("CONSOLE-E2E ok");
 
@@ -138,7 +145,9 @@ class ConsoleBrowserTest {
                 .getVersionsList()
                 .stream()
                 .anyMatch(
-                    s -> s.getVersion() == version && s.getState() == LoadState.LOAD_STATE_AVAILABLE));
+                    s ->
+                        s.getVersion() == version
+                            && s.getState() == LoadState.LOAD_STATE_AVAILABLE));
   }
 
   /** Runs the browser script; its output (stdout and stderr). Fails when it does not exit 0. */

@@ -7,6 +7,7 @@ import io.canopy.common.error.CanopyException;
 import io.canopy.gateway.upstream.MonitorClient;
 import io.canopy.proto.monitor.v1.CompareVersionsRequest;
 import io.canopy.proto.monitor.v1.GetDriftRequest;
+import io.canopy.proto.monitor.v1.GetHistoryRequest;
 import io.canopy.proto.monitor.v1.GetQualityRequest;
 import io.helidon.http.HeaderValues;
 import io.helidon.webserver.http.HttpRules;
@@ -17,8 +18,9 @@ import java.nio.charset.StandardCharsets;
 /**
  * The monitor's reads over HTTP, relayed to its gRPC API: {@code GET /v1/models/{m}/quality},
  * {@code …/drift} (both with optional {@code version} and {@code window}) and {@code …/compare}
- * (optional {@code champion}, {@code challenger}, {@code window}). Answers are the gRPC responses
- * as JSON with the proto's field names.
+ * (optional {@code champion}, {@code challenger}, {@code window}) and {@code …/history} (optional
+ * {@code version}, {@code window}, {@code points}: quality and drift per bucket of the window).
+ * Answers are the gRPC responses as JSON with the proto's field names.
  *
  * @param monitor null when the gateway has no monitor (gateway.monitor.target empty): 503
  */
@@ -32,7 +34,8 @@ record MonitorHandler(MonitorClient monitor, JsonReplies replies) {
     rules
         .get("/v1/models/{m}/quality", this::quality)
         .get("/v1/models/{m}/drift", this::drift)
-        .get("/v1/models/{m}/compare", this::compare);
+        .get("/v1/models/{m}/compare", this::compare)
+        .get("/v1/models/{m}/history", this::history);
   }
 
   private MonitorClient reads() {
@@ -69,6 +72,18 @@ record MonitorHandler(MonitorClient monitor, JsonReplies replies) {
     send(res, reads().compare(q.build()));
   }
 
+  /**
+   * Quality and drift over time: the window in {@code points} buckets (the monitor checks 2-100).
+   */
+  private void history(ServerRequest req, ServerResponse res) {
+    GetHistoryRequest.Builder q =
+        GetHistoryRequest.newBuilder().setModel(Names.model(req.path().pathParameters().get("m")));
+    q.setVersion(number(req, "version"));
+    q.setWindow(text(req, "window"));
+    q.setPoints(Math.toIntExact(Math.min(number(req, "points"), Integer.MAX_VALUE)));
+    send(res, reads().history(q.build()));
+  }
+
   private static long number(ServerRequest req, String name) {
     String text = req.query().first(name).orElse("");
     if (text.isEmpty()) {
@@ -82,7 +97,7 @@ record MonitorHandler(MonitorClient monitor, JsonReplies replies) {
     } catch (NumberFormatException e) {
       // falls through to the error below
     }
-    throw JsonInput.invalid(name, "'" + text + "' is not a version number");
+    throw JsonInput.invalid(name, "'" + text + "' is not a positive whole number");
   }
 
   private static String text(ServerRequest req, String name) {

@@ -7,6 +7,8 @@ import io.canopy.proto.monitor.v1.CompareVersionsRequest;
 import io.canopy.proto.monitor.v1.CompareVersionsResponse;
 import io.canopy.proto.monitor.v1.GetDriftRequest;
 import io.canopy.proto.monitor.v1.GetDriftResponse;
+import io.canopy.proto.monitor.v1.GetHistoryRequest;
+import io.canopy.proto.monitor.v1.GetHistoryResponse;
 import io.canopy.proto.monitor.v1.GetQualityRequest;
 import io.canopy.proto.monitor.v1.GetQualityResponse;
 import io.canopy.proto.monitor.v1.MonitorServiceGrpc;
@@ -18,8 +20,9 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The monitor's reads for the gateway's HTTP API (quality, drift, comparisons), blocking: they are
- * called from the HTTP front's virtual threads only. Presents the gateway's upstream token.
+ * The monitor's reads for the gateway's HTTP API (quality, drift, comparisons, history), blocking:
+ * they are called from the HTTP front's virtual threads only. Presents the gateway's upstream
+ * token.
  */
 public final class MonitorClient implements AutoCloseable {
 
@@ -62,6 +65,10 @@ public final class MonitorClient implements AutoCloseable {
 
   public CompareVersionsResponse compare(CompareVersionsRequest request) {
     return stub().compareVersions(request);
+  }
+
+  public GetHistoryResponse history(GetHistoryRequest request) {
+    return stub().getHistory(request);
   }
 
   @Override
