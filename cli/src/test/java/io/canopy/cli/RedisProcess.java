@@ -94,6 +94,10 @@ final class RedisProcess implements AutoCloseable {
     return "redis://127.0.0.1:" + port;
   }
 
+  int port() {
+    return port;
+  }
+
   /** SIGKILL, as a crash would. */
   void kill() throws InterruptedException {
     process.destroyForcibly();

@@ -33,6 +33,8 @@ final class ServiceProcess implements AutoCloseable {
   private final String mainClass;
   private final Map<String, String> settings;
   private final Path workDir;
+  private final List<String> prefix;
+  private final String host;
 
   private ServiceProcess(
       String name,
@@ -41,8 +43,12 @@ final class ServiceProcess implements AutoCloseable {
       StringBuffer output,
       String mainClass,
       Map<String, String> settings,
-      Path workDir) {
+      Path workDir,
+      List<String> prefix,
+      String host) {
     this.name = name;
+    this.prefix = List.copyOf(prefix);
+    this.host = host;
     this.process = process;
     this.output = output;
     this.mainClass = mainClass;
@@ -56,7 +62,22 @@ final class ServiceProcess implements AutoCloseable {
   static ServiceProcess start(
       String name, String mainClass, Map<String, String> settings, Path workDir)
       throws IOException {
-    List<String> command = new ArrayList<>();
+    return start(name, mainClass, settings, workDir, List.of(), "127.0.0.1");
+  }
+
+  /**
+   * As above, run behind {@code prefix} (e.g. {@code ip netns exec <host>}: the process on another
+   * host) and reached at {@code host}.
+   */
+  static ServiceProcess start(
+      String name,
+      String mainClass,
+      Map<String, String> settings,
+      Path workDir,
+      List<String> prefix,
+      String host)
+      throws IOException {
+    List<String> command = new ArrayList<>(prefix);
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("--enable-native-access=ALL-UNNAMED");
     command.add("-Xmx512m");
@@ -92,7 +113,15 @@ final class ServiceProcess implements AutoCloseable {
     reader.start();
     try {
       return new ServiceProcess(
-          name, process, banner.get(60, TimeUnit.SECONDS), log, mainClass, settings, workDir);
+          name,
+          process,
+          banner.get(60, TimeUnit.SECONDS),
+          log,
+          mainClass,
+          settings,
+          workDir,
+          prefix,
+          host);
     } catch (Exception e) {
       process.destroyForcibly();
       throw new IOException(name + " did not start: " + e.getMessage() + "\n" + log, e);
@@ -165,7 +194,7 @@ final class ServiceProcess implements AutoCloseable {
   }
 
   String target() {
-    return "127.0.0.1:" + grpcPort;
+    return host + ":" + grpcPort;
   }
 
   /** SIGKILL, as a crash would: no shutdown hook runs. */
@@ -191,7 +220,7 @@ final class ServiceProcess implements AutoCloseable {
           }
           return value;
         });
-    return start(name, mainClass, again, workDir);
+    return start(name, mainClass, again, workDir, prefix, host);
   }
 
   /** The process's resident set (VmRSS), in bytes. */
