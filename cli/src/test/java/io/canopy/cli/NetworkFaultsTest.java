@@ -161,6 +161,15 @@ class NetworkFaultsTest {
 
   @AfterAll
   static void stopHosts() throws Exception {
+    // Each service's resident set after the faults' load (deploy/k8s sizes its requests from it).
+    List<ServiceProcess> running = new ArrayList<>(serving);
+    running.add(registry);
+    running.add(gateway);
+    for (ServiceProcess p : running) {
+      if (p != null && p.isAlive()) {
+        System.out.printf("NET-TOPOLOGY RSS %s: %.1f MiB%n", p, p.rssBytes() / 1048576.0);
+      }
+    }
     if (!summary.isEmpty()) {
       System.out.println("network fault summary (" + summary.size() + " faults):");
       summary.forEach(System.out::println);
