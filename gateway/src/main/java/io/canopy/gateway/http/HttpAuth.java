@@ -8,11 +8,11 @@ import io.helidon.webserver.http.ServerRequest;
 import java.util.Optional;
 
 /**
- * When tokens are configured, every HTTP route but health, metrics and KServe liveness / readiness
- * needs {@code Authorization: Bearer …} with the role the route needs: writing feature values needs
- * {@code write-features}, everything else {@code predict} (the HTTP API has no route that
- * administers feature views). No or an unknown token: 401; a token whose role does not cover the
- * route: 403.
+ * When tokens are configured, every HTTP route but health, metrics, KServe liveness / readiness and
+ * the console's static files ({@code /ui/}) needs {@code Authorization: Bearer …} with the role the
+ * route needs: writing feature values needs {@code write-features}, everything else {@code predict}
+ * (the HTTP API has no route that administers feature views). No or an unknown token: 401; a token
+ * whose role does not cover the route: 403.
  */
 final class HttpAuth {
 
@@ -29,6 +29,9 @@ final class HttpAuth {
     String path = req.path().path();
     if (path.startsWith("/observe/") || path.startsWith("/v2/health/")) {
       return Optional.empty();
+    }
+    if (path.equals("/ui") || path.startsWith("/ui/")) {
+      return Optional.empty(); // the console's page must load before it can ask for a token
     }
     if (path.startsWith("/v1/features/") && path.endsWith(":write")) {
       return Optional.of(Role.WRITE_FEATURES);

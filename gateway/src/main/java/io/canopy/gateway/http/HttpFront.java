@@ -22,7 +22,8 @@ import java.util.function.BooleanSupplier;
 
 /**
  * The gateway's HTTP/JSON API on Helidon SE: TF-Serving-style predict, KServe v2 REST, registry
- * reads, and {@code /observe/health} and {@code /observe/metrics} on the same port.
+ * reads, the console's static files under {@code /ui/}, and {@code /observe/health} and {@code
+ * /observe/metrics} on the same port.
  */
 public final class HttpFront implements AutoCloseable {
 
@@ -96,6 +97,8 @@ public final class HttpFront implements AutoCloseable {
     FeaturesHandler features = new FeaturesHandler(calls.features(), bodies, replies);
     OutcomesHandler outcomes = new OutcomesHandler(calls.outcomes(), bodies, replies);
     MonitorHandler monitor = new MonitorHandler(calls.monitor(), replies);
+    ConsoleHandler console =
+        new ConsoleHandler(ConsoleAssets.load(HttpFront.class.getClassLoader()), replies);
     HttpErrors errors = new HttpErrors(replies);
     WebServerConfig.Builder builder = WebServer.builder();
     tls.applyTo(builder);
@@ -127,6 +130,7 @@ public final class HttpFront implements AutoCloseable {
                   features.routes(routing);
                   outcomes.routes(routing);
                   monitor.routes(routing);
+                  console.routes(routing);
                   errors.register(routing);
                 })
             .build();
