@@ -222,7 +222,7 @@ public final class GatewayServer implements AutoCloseable {
                   config.httpLimits(),
                   config.maxRows(),
                   new HttpFront.Calls(
-                      serving, pipeline, kserve, features, registry, outcomes, monitor),
+                      serving, pipeline, kserve, features, registry, outcomes, monitor, traffic),
                   config.tokens(),
                   config.allowedOrigins(),
                   config.tls(),

@@ -11,6 +11,7 @@ import io.canopy.common.tls.ServerTls;
 import io.canopy.gateway.features.FeatureCalls;
 import io.canopy.gateway.predict.KServeCalls;
 import io.canopy.gateway.predict.PredictPipeline;
+import io.canopy.gateway.traffic.TrafficHistory;
 import io.canopy.gateway.upstream.RegistryClient;
 import io.canopy.gateway.upstream.ServingClient;
 import io.helidon.http.DirectHandler;
@@ -37,6 +38,7 @@ public final class HttpFront implements AutoCloseable {
    * @param registry registry reads
    * @param outcomes outcomes for the monitor; null when they are off
    * @param monitor the monitor's reads (quality, drift, comparisons); null without a monitor
+   * @param traffic the gateway's recent traffic, for the console's charts
    */
   public record Calls(
       ServingClient serving,
@@ -45,7 +47,8 @@ public final class HttpFront implements AutoCloseable {
       FeatureCalls features,
       RegistryClient registry,
       io.canopy.gateway.outcomes.OutcomeIntake outcomes,
-      io.canopy.gateway.upstream.MonitorClient monitor) {}
+      io.canopy.gateway.upstream.MonitorClient monitor,
+      TrafficHistory traffic) {}
 
   private final WebServer server;
   private final StallGuard stalls;
@@ -97,6 +100,7 @@ public final class HttpFront implements AutoCloseable {
     FeaturesHandler features = new FeaturesHandler(calls.features(), bodies, replies);
     OutcomesHandler outcomes = new OutcomesHandler(calls.outcomes(), bodies, replies);
     MonitorHandler monitor = new MonitorHandler(calls.monitor(), replies);
+    TrafficHandler traffic = new TrafficHandler(calls.traffic(), replies);
     ConsoleHandler console =
         new ConsoleHandler(ConsoleAssets.load(HttpFront.class.getClassLoader()), replies);
     HttpErrors errors = new HttpErrors(replies);
@@ -130,6 +134,7 @@ public final class HttpFront implements AutoCloseable {
                   features.routes(routing);
                   outcomes.routes(routing);
                   monitor.routes(routing);
+                  traffic.routes(routing);
                   console.routes(routing);
                   errors.register(routing);
                 })
