@@ -2,11 +2,14 @@ package io.canopy.gateway;
 
 import com.google.protobuf.Timestamp;
 import io.canopy.common.tls.ServerTls;
+import io.canopy.proto.registry.v1.AuditEvent;
 import io.canopy.proto.registry.v1.ChangeKind;
 import io.canopy.proto.registry.v1.GetModelRequest;
 import io.canopy.proto.registry.v1.GetModelResponse;
 import io.canopy.proto.registry.v1.GetVersionRequest;
 import io.canopy.proto.registry.v1.GetVersionResponse;
+import io.canopy.proto.registry.v1.ListAuditEventsRequest;
+import io.canopy.proto.registry.v1.ListAuditEventsResponse;
 import io.canopy.proto.registry.v1.ListModelsRequest;
 import io.canopy.proto.registry.v1.ListModelsResponse;
 import io.canopy.proto.registry.v1.ListVersionsRequest;
@@ -57,6 +60,7 @@ final class FakeRegistry implements AutoCloseable {
       List.of(version(2, "cd".repeat(32)), version(1, "ef".repeat(32)));
 
   final AtomicReference<ListModelsRequest> listSeen = new AtomicReference<>();
+  final AtomicReference<ListAuditEventsRequest> auditSeen = new AtomicReference<>();
 
   /** What WatchModels shows; empty by default, so the gateway passes selectors through. */
   private final Map<String, Model> watched = new ConcurrentHashMap<>();
@@ -170,6 +174,34 @@ final class FakeRegistry implements AutoCloseable {
         }
       }
       out.onError(Status.NOT_FOUND.withDescription("no such version").asRuntimeException());
+    }
+
+    @Override
+    public void listAuditEvents(
+        ListAuditEventsRequest request, StreamObserver<ListAuditEventsResponse> out) {
+      auditSeen.set(request);
+      out.onNext(
+          ListAuditEventsResponse.newBuilder()
+              .addEvents(
+                  AuditEvent.newBuilder()
+                      .setId(12)
+                      .setActor("ops")
+                      .setAction("SetAlias")
+                      .setModel(request.getModel())
+                      .setVersion(2)
+                      .setDetail("production -> 2")
+                      .setTime(Timestamp.newBuilder().setSeconds(1_700_000_100)))
+              .addEvents(
+                  AuditEvent.newBuilder()
+                      .setId(11)
+                      .setActor("ops")
+                      .setAction("SetTrafficPolicy")
+                      .setModel(request.getModel())
+                      .setDetail("cleared policy")
+                      .setTime(Timestamp.newBuilder().setSeconds(1_700_000_000)))
+              .setNextPageToken("t-11")
+              .build());
+      out.onCompleted();
     }
 
     @Override

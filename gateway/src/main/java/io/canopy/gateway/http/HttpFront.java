@@ -100,6 +100,7 @@ public final class HttpFront implements AutoCloseable {
     FeaturesHandler features = new FeaturesHandler(calls.features(), bodies, replies);
     OutcomesHandler outcomes = new OutcomesHandler(calls.outcomes(), bodies, replies);
     MonitorHandler monitor = new MonitorHandler(calls.monitor(), replies);
+    ModelStatusHandler status = new ModelStatusHandler(calls.serving(), replies);
     TrafficHandler traffic = new TrafficHandler(calls.traffic(), replies);
     ConsoleHandler console =
         new ConsoleHandler(ConsoleAssets.load(HttpFront.class.getClassLoader()), replies);
@@ -131,6 +132,7 @@ public final class HttpFront implements AutoCloseable {
                   predict.routes(routing);
                   kserve.routes(routing);
                   registry.routes(routing);
+                  status.routes(routing);
                   features.routes(routing);
                   outcomes.routes(routing);
                   monitor.routes(routing);

@@ -120,7 +120,8 @@ final class RegistryJson {
     g.writeEndObject();
   }
 
-  private static void writeTime(JsonGenerator g, String field, boolean present, Timestamp t)
+  /** {@code field} as RFC 3339 when {@code present}; nothing otherwise. */
+  static void writeTime(JsonGenerator g, String field, boolean present, Timestamp t)
       throws IOException {
     if (present) {
       g.writeStringField(field, Instant.ofEpochSecond(t.getSeconds(), t.getNanos()).toString());

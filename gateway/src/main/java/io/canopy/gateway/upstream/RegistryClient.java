@@ -4,6 +4,8 @@ import io.canopy.common.grpc.GrpcTransports;
 import io.canopy.common.tls.ClientTls;
 import io.canopy.proto.registry.v1.GetModelRequest;
 import io.canopy.proto.registry.v1.GetVersionRequest;
+import io.canopy.proto.registry.v1.ListAuditEventsRequest;
+import io.canopy.proto.registry.v1.ListAuditEventsResponse;
 import io.canopy.proto.registry.v1.ListModelsRequest;
 import io.canopy.proto.registry.v1.ListModelsResponse;
 import io.canopy.proto.registry.v1.ListVersionsRequest;
@@ -56,6 +58,11 @@ public final class RegistryClient implements AutoCloseable {
   /** One page of models. */
   public ListModelsResponse listModels(ListModelsRequest request) {
     return stub().listModels(request);
+  }
+
+  /** One page of recorded changes, newest first. */
+  public ListAuditEventsResponse auditEvents(ListAuditEventsRequest request) {
+    return stub().listAuditEvents(request);
   }
 
   /** One version of a model. */
