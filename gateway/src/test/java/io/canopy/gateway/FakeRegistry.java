@@ -4,6 +4,8 @@ import com.google.protobuf.Timestamp;
 import io.canopy.common.tls.ServerTls;
 import io.canopy.proto.registry.v1.AuditEvent;
 import io.canopy.proto.registry.v1.ChangeKind;
+import io.canopy.proto.registry.v1.DeleteAliasRequest;
+import io.canopy.proto.registry.v1.DeleteAliasResponse;
 import io.canopy.proto.registry.v1.GetModelRequest;
 import io.canopy.proto.registry.v1.GetModelResponse;
 import io.canopy.proto.registry.v1.GetVersionRequest;
@@ -18,12 +20,21 @@ import io.canopy.proto.registry.v1.Model;
 import io.canopy.proto.registry.v1.ModelFormat;
 import io.canopy.proto.registry.v1.ModelRegistryServiceGrpc;
 import io.canopy.proto.registry.v1.ModelVersion;
+import io.canopy.proto.registry.v1.SetAliasRequest;
+import io.canopy.proto.registry.v1.SetAliasResponse;
+import io.canopy.proto.registry.v1.SetTrafficPolicyRequest;
+import io.canopy.proto.registry.v1.SetTrafficPolicyResponse;
 import io.canopy.proto.registry.v1.TrafficPolicy;
 import io.canopy.proto.registry.v1.TrafficSplit;
 import io.canopy.proto.registry.v1.VersionState;
 import io.canopy.proto.registry.v1.WatchModelsRequest;
 import io.canopy.proto.registry.v1.WatchModelsResponse;
+import io.grpc.Metadata;
 import io.grpc.Server;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
+import io.grpc.ServerInterceptors;
 import io.grpc.Status;
 import io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.StreamObserver;
@@ -62,6 +73,19 @@ final class FakeRegistry implements AutoCloseable {
   final AtomicReference<ListModelsRequest> listSeen = new AtomicReference<>();
   final AtomicReference<ListAuditEventsRequest> auditSeen = new AtomicReference<>();
 
+  /** "Method authorization" of every call ("<none>" without the header). */
+  final java.util.Queue<String> authorizations = new java.util.concurrent.ConcurrentLinkedQueue<>();
+
+  /** When set, writes need "Bearer " + this, as a registry with an admin token does. */
+  volatile String adminToken;
+
+  /** The write requests that reached the fake, in order. */
+  final java.util.Queue<com.google.protobuf.Message> writes =
+      new java.util.concurrent.ConcurrentLinkedQueue<>();
+
+  private static final Metadata.Key<String> AUTHORIZATION =
+      Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
+
   /** What WatchModels shows; empty by default, so the gateway passes selectors through. */
   private final Map<String, Model> watched = new ConcurrentHashMap<>();
 
@@ -80,7 +104,36 @@ final class FakeRegistry implements AutoCloseable {
     if (tls.enabled()) {
       builder.sslContext(tls.grpcContext());
     }
-    server = builder.addService(new Registry()).build().start();
+    server =
+        builder
+            .addService(
+                ServerInterceptors.intercept(
+                    new Registry(),
+                    new ServerInterceptor() {
+                      @Override
+                      public <Q, R> ServerCall.Listener<Q> interceptCall(
+                          ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
+                        String value = headers.get(AUTHORIZATION);
+                        authorizations.add(
+                            call.getMethodDescriptor().getBareMethodName()
+                                + " "
+                                + (value == null ? "<none>" : value));
+                        String required = adminToken;
+                        if (required != null
+                            && !call.getMethodDescriptor().getBareMethodName().startsWith("Get")
+                            && !call.getMethodDescriptor().getBareMethodName().startsWith("List")
+                            && !call.getMethodDescriptor().getBareMethodName().equals("WatchModels")
+                            && !("Bearer " + required).equals(value)) {
+                          call.close(
+                              Status.UNAUTHENTICATED.withDescription("admin token required"),
+                              new Metadata());
+                          return new ServerCall.Listener<>() {};
+                        }
+                        return next.startCall(call, headers);
+                      }
+                    }))
+            .build()
+            .start();
   }
 
   String target() {
@@ -174,6 +227,69 @@ final class FakeRegistry implements AutoCloseable {
         }
       }
       out.onError(Status.NOT_FOUND.withDescription("no such version").asRuntimeException());
+    }
+
+    @Override
+    public void setAlias(SetAliasRequest request, StreamObserver<SetAliasResponse> out) {
+      writes.add(request);
+      if (!request.getModel().equals("iris")) {
+        out.onError(
+            Status.NOT_FOUND
+                .withDescription("no model " + request.getModel())
+                .asRuntimeException());
+      } else if (request.getVersion() > IRIS.getLatestVersion()) {
+        out.onError(
+            Status.NOT_FOUND
+                .withDescription("iris has no version " + request.getVersion())
+                .asRuntimeException());
+      } else {
+        out.onNext(
+            SetAliasResponse.newBuilder()
+                .setModel(
+                    IRIS.toBuilder().putAliases(request.getAlias(), request.getVersion()).build())
+                .build());
+        out.onCompleted();
+      }
+    }
+
+    @Override
+    public void deleteAlias(DeleteAliasRequest request, StreamObserver<DeleteAliasResponse> out) {
+      writes.add(request);
+      if (!IRIS.getAliasesMap().containsKey(request.getAlias())) {
+        out.onError(
+            Status.NOT_FOUND
+                .withDescription("iris has no alias '" + request.getAlias() + "'")
+                .asRuntimeException());
+        return;
+      }
+      out.onNext(
+          DeleteAliasResponse.newBuilder()
+              .setModel(IRIS.toBuilder().removeAliases(request.getAlias()).build())
+              .build());
+      out.onCompleted();
+    }
+
+    @Override
+    public void setTrafficPolicy(
+        SetTrafficPolicyRequest request, StreamObserver<SetTrafficPolicyResponse> out) {
+      writes.add(request);
+      TrafficPolicy policy = request.getPolicy();
+      int total = policy.getSplitsList().stream().mapToInt(TrafficSplit::getPercent).sum();
+      if (policy.getSplitsCount() > 0 && total != 100) {
+        out.onError(
+            Status.INVALID_ARGUMENT
+                .withDescription("policy.splits: percents sum to " + total + ", not 100")
+                .asRuntimeException());
+        return;
+      }
+      Model.Builder after = IRIS.toBuilder();
+      if (policy.getSplitsCount() == 0) {
+        after.clearTrafficPolicy();
+      } else {
+        after.setTrafficPolicy(policy);
+      }
+      out.onNext(SetTrafficPolicyResponse.newBuilder().setModel(after).build());
+      out.onCompleted();
     }
 
     @Override

@@ -35,7 +35,7 @@ public final class HttpFront implements AutoCloseable {
    * @param pipeline predictions: routing, batching, retries
    * @param kserve KServe v2 model calls: routing, retries
    * @param features feature reads and writes
-   * @param registry registry reads
+   * @param registry registry reads and writes
    * @param outcomes outcomes for the monitor; null when they are off
    * @param monitor the monitor's reads (quality, drift, comparisons); null without a monitor
    * @param traffic the gateway's recent traffic, for the console's charts
@@ -97,6 +97,9 @@ public final class HttpFront implements AutoCloseable {
         new KServeHandler(
             calls.serving(), calls.kserve(), bodies, new InferBodyParser(json, maxRows), replies);
     RegistryHandler registry = new RegistryHandler(calls.registry(), replies);
+    RegistryWritesHandler registryWrites =
+        new RegistryWritesHandler(
+            calls.registry(), bodies, new RegistryWritesParser(json), replies);
     FeaturesHandler features = new FeaturesHandler(calls.features(), bodies, replies);
     OutcomesHandler outcomes = new OutcomesHandler(calls.outcomes(), bodies, replies);
     MonitorHandler monitor = new MonitorHandler(calls.monitor(), replies);
@@ -132,6 +135,7 @@ public final class HttpFront implements AutoCloseable {
                   predict.routes(routing);
                   kserve.routes(routing);
                   registry.routes(routing);
+                  registryWrites.routes(routing);
                   status.routes(routing);
                   features.routes(routing);
                   outcomes.routes(routing);

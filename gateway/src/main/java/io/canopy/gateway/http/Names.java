@@ -35,7 +35,8 @@ final class Names {
     throw JsonInput.invalid("version", "'" + value + "' is not a positive integer");
   }
 
-  private static String name(String field, String value) {
+  /** A model, alias or view name in {@code field}: the registry's one name rule. */
+  static String name(String field, String value) {
     if (!ResourceNames.isValid(value)) {
       throw JsonInput.invalid(field, "'" + value + "' is not a valid name: " + ResourceNames.RULE);
     }

@@ -2,6 +2,7 @@ package io.canopy.gateway.upstream;
 
 import io.canopy.common.grpc.GrpcTransports;
 import io.canopy.common.tls.ClientTls;
+import io.canopy.proto.registry.v1.DeleteAliasRequest;
 import io.canopy.proto.registry.v1.GetModelRequest;
 import io.canopy.proto.registry.v1.GetVersionRequest;
 import io.canopy.proto.registry.v1.ListAuditEventsRequest;
@@ -14,16 +15,27 @@ import io.canopy.proto.registry.v1.Model;
 import io.canopy.proto.registry.v1.ModelRegistryServiceGrpc;
 import io.canopy.proto.registry.v1.ModelRegistryServiceGrpc.ModelRegistryServiceBlockingStub;
 import io.canopy.proto.registry.v1.ModelVersion;
+import io.canopy.proto.registry.v1.SetAliasRequest;
+import io.canopy.proto.registry.v1.SetTrafficPolicyRequest;
 import io.grpc.Deadline;
 import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.stub.MetadataUtils;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
- * The gateway's client of the registry, for reads only: the WatchModels stream that feeds the
- * routing table ({@link #watchStub()}) and the HTTP front's model listings. The reads block, so
- * only the HTTP front (virtual threads) calls them, each with {@code gateway.upstream.timeout}.
+ * The gateway's client of the registry: the WatchModels stream that feeds the routing table ({@link
+ * #watchStub()}), the HTTP front's model listings and audit reads, and the HTTP front's registry
+ * writes (aliases, traffic policies, uploads). The calls block, so only the HTTP front (virtual
+ * threads) makes them, each with {@code gateway.upstream.timeout}.
+ *
+ * <p>A write carries the caller's own {@code Authorization} header, not a token of the gateway's:
+ * the registry checks the caller's role itself and records the caller as the change's actor, so a
+ * gateway in front of it grants nobody more than the registry would. A caller without the header
+ * sends none (a registry without tokens accepts that; one with tokens answers UNAUTHENTICATED).
  */
 public final class RegistryClient implements AutoCloseable {
 
@@ -32,6 +44,9 @@ public final class RegistryClient implements AutoCloseable {
 
   /** A model and every one of its versions, read under one deadline. */
   public record ModelWithVersions(Model model, List<ModelVersion> versions) {}
+
+  private static final Metadata.Key<String> AUTHORIZATION =
+      Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
 
   private final ManagedChannel channel;
   private final Duration timeout;
@@ -93,6 +108,35 @@ public final class RegistryClient implements AutoCloseable {
       token = page.getNextPageToken();
     } while (!token.isEmpty());
     return new ModelWithVersions(model, versions);
+  }
+
+  /** Points an alias at a version; the model after the change. */
+  public Model setAlias(SetAliasRequest request, Optional<String> authorization) {
+    return writer(authorization).setAlias(request).getModel();
+  }
+
+  /** Removes an alias; the model after the change. */
+  public Model deleteAlias(DeleteAliasRequest request, Optional<String> authorization) {
+    return writer(authorization).deleteAlias(request).getModel();
+  }
+
+  /** Replaces (or, without splits, clears) a traffic policy; the model after the change. */
+  public Model setTrafficPolicy(SetTrafficPolicyRequest request, Optional<String> authorization) {
+    return writer(authorization).setTrafficPolicy(request).getModel();
+  }
+
+  private ModelRegistryServiceBlockingStub writer(Optional<String> authorization) {
+    ModelRegistryServiceBlockingStub stub = stub();
+    return authorization.isEmpty()
+        ? stub
+        : stub.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(caller(authorization)));
+  }
+
+  /** Metadata holding the caller's Authorization header; empty without one. */
+  static Metadata caller(Optional<String> authorization) {
+    Metadata headers = new Metadata();
+    authorization.ifPresent(value -> headers.put(AUTHORIZATION, value));
+    return headers;
   }
 
   private ModelRegistryServiceBlockingStub stub() {
