@@ -219,6 +219,7 @@ public final class GatewayServer implements AutoCloseable {
               HttpFront.start(
                   config.http(),
                   config.maxBodyBytes(),
+                  config.maxUploadBytes(),
                   config.httpLimits(),
                   config.maxRows(),
                   new HttpFront.Calls(

@@ -26,6 +26,9 @@ import io.canopy.proto.registry.v1.SetTrafficPolicyRequest;
 import io.canopy.proto.registry.v1.SetTrafficPolicyResponse;
 import io.canopy.proto.registry.v1.TrafficPolicy;
 import io.canopy.proto.registry.v1.TrafficSplit;
+import io.canopy.proto.registry.v1.UploadVersionHeader;
+import io.canopy.proto.registry.v1.UploadVersionRequest;
+import io.canopy.proto.registry.v1.UploadVersionResponse;
 import io.canopy.proto.registry.v1.VersionState;
 import io.canopy.proto.registry.v1.WatchModelsRequest;
 import io.canopy.proto.registry.v1.WatchModelsResponse;
@@ -37,6 +40,7 @@ import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
 import io.grpc.Status;
 import io.grpc.netty.NettyServerBuilder;
+import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -82,6 +86,23 @@ final class FakeRegistry implements AutoCloseable {
   /** The write requests that reached the fake, in order. */
   final java.util.Queue<com.google.protobuf.Message> writes =
       new java.util.concurrent.ConcurrentLinkedQueue<>();
+
+  /** What one UploadVersion call brought. */
+  static final class Upload {
+    volatile UploadVersionHeader header;
+    final java.util.List<Integer> chunks = new CopyOnWriteArrayList<>();
+    final java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    volatile boolean completed;
+    volatile boolean cancelled;
+    final java.util.concurrent.CountDownLatch ended = new java.util.concurrent.CountDownLatch(1);
+
+    synchronized byte[] bytes() {
+      return bytes.toByteArray();
+    }
+  }
+
+  /** Every UploadVersion call, in order. */
+  final java.util.Queue<Upload> uploads = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
   private static final Metadata.Key<String> AUTHORIZATION =
       Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
@@ -227,6 +248,77 @@ final class FakeRegistry implements AutoCloseable {
         }
       }
       out.onError(Status.NOT_FOUND.withDescription("no such version").asRuntimeException());
+    }
+
+    /**
+     * Asks for one message at a time (as the real registry does while it writes to disk), refuses a
+     * header for a model other than iris unless it may create it, and answers READY with the sha256
+     * of what arrived, or FAILED when the bytes are "corrupt".
+     */
+    @Override
+    public StreamObserver<UploadVersionRequest> uploadVersion(
+        StreamObserver<UploadVersionResponse> out) {
+      ServerCallStreamObserver<UploadVersionResponse> call =
+          (ServerCallStreamObserver<UploadVersionResponse>) out;
+      call.disableAutoRequest();
+      call.request(1);
+      Upload upload = new Upload();
+      uploads.add(upload);
+      return new StreamObserver<>() {
+        @Override
+        public void onNext(UploadVersionRequest request) {
+          if (request.hasHeader()) {
+            upload.header = request.getHeader();
+            if (!request.getHeader().getModel().equals("iris")
+                && !request.getHeader().getCreateModel()) {
+              out.onError(
+                  Status.NOT_FOUND
+                      .withDescription("no model " + request.getHeader().getModel())
+                      .asRuntimeException());
+              upload.ended.countDown();
+              return;
+            }
+          } else {
+            synchronized (upload) {
+              upload.chunks.add(request.getChunk().size());
+              upload.bytes.writeBytes(request.getChunk().toByteArray());
+            }
+          }
+          call.request(1);
+        }
+
+        @Override
+        public void onError(Throwable t) {
+          upload.cancelled = true;
+          upload.ended.countDown();
+        }
+
+        @Override
+        public void onCompleted() {
+          upload.completed = true;
+          byte[] bytes = upload.bytes();
+          boolean corrupt =
+              new String(bytes, java.nio.charset.StandardCharsets.UTF_8).equals("corrupt");
+          ModelVersion.Builder version =
+              ModelVersion.newBuilder()
+                  .setModel(upload.header.getModel())
+                  .setVersion(3)
+                  .setState(
+                      corrupt
+                          ? VersionState.VERSION_STATE_FAILED
+                          : VersionState.VERSION_STATE_READY)
+                  .setSha256(io.canopy.common.digest.Sha256.hex(bytes))
+                  .setSizeBytes(bytes.length)
+                  .setFormat(ModelFormat.MODEL_FORMAT_UBJ)
+                  .setDescription(upload.header.getDescription());
+          if (corrupt) {
+            version.setFailureReason("not a model: the bytes do not parse");
+          }
+          out.onNext(UploadVersionResponse.newBuilder().setVersion(version).build());
+          out.onCompleted();
+          upload.ended.countDown();
+        }
+      };
     }
 
     @Override

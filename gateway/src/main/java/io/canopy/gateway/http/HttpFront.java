@@ -63,6 +63,7 @@ public final class HttpFront implements AutoCloseable {
    *
    * @param listen where to bind (port 0 picks a free one)
    * @param maxBodyBytes larger request bodies get 413
+   * @param maxUploadBytes larger model uploads get 413
    * @param limits how long a connection may stall and how much all bodies may buffer
    * @param maxRows requests with more rows get 413
    * @param calls what the routes call: predictions, KServe, features, registry reads
@@ -74,6 +75,7 @@ public final class HttpFront implements AutoCloseable {
   public static HttpFront start(
       Listen listen,
       int maxBodyBytes,
+      long maxUploadBytes,
       HttpLimits limits,
       int maxRows,
       Calls calls,
@@ -97,6 +99,9 @@ public final class HttpFront implements AutoCloseable {
         new KServeHandler(
             calls.serving(), calls.kserve(), bodies, new InferBodyParser(json, maxRows), replies);
     RegistryHandler registry = new RegistryHandler(calls.registry(), replies);
+    HttpErrors errors = new HttpErrors(replies);
+    UploadHandler upload =
+        new UploadHandler(calls.registry(), bodies, maxUploadBytes, replies, errors);
     RegistryWritesHandler registryWrites =
         new RegistryWritesHandler(
             calls.registry(), bodies, new RegistryWritesParser(json), replies);
@@ -107,7 +112,6 @@ public final class HttpFront implements AutoCloseable {
     TrafficHandler traffic = new TrafficHandler(calls.traffic(), replies);
     ConsoleHandler console =
         new ConsoleHandler(ConsoleAssets.load(HttpFront.class.getClassLoader()), replies);
-    HttpErrors errors = new HttpErrors(replies);
     WebServerConfig.Builder builder = WebServer.builder();
     tls.applyTo(builder);
     WebServer server =
@@ -136,6 +140,7 @@ public final class HttpFront implements AutoCloseable {
                   kserve.routes(routing);
                   registry.routes(routing);
                   registryWrites.routes(routing);
+                  upload.routes(routing);
                   status.routes(routing);
                   features.routes(routing);
                   outcomes.routes(routing);

@@ -17,7 +17,8 @@ import java.util.Optional;
  * {@code {"version": n}}, {@code DELETE /v1/models/{m}/aliases/{alias}} and {@code PUT
  * /v1/models/{m}/traffic} with a policy ({@code "splits": []} clears it). They need role admin at
  * the gateway ({@link HttpAuth}) and carry the caller's own Authorization header to the registry,
- * which checks it again and records the caller ({@link RegistryClient}).
+ * which checks it again and records the caller ({@link RegistryClient}). Uploads are {@link
+ * UploadHandler}'s.
  */
 record RegistryWritesHandler(
     RegistryClient registry,

@@ -14,9 +14,11 @@ import io.canopy.proto.registry.v1.ListVersionsResponse;
 import io.canopy.proto.registry.v1.Model;
 import io.canopy.proto.registry.v1.ModelRegistryServiceGrpc;
 import io.canopy.proto.registry.v1.ModelRegistryServiceGrpc.ModelRegistryServiceBlockingStub;
+import io.canopy.proto.registry.v1.ModelRegistryServiceGrpc.ModelRegistryServiceStub;
 import io.canopy.proto.registry.v1.ModelVersion;
 import io.canopy.proto.registry.v1.SetAliasRequest;
 import io.canopy.proto.registry.v1.SetTrafficPolicyRequest;
+import io.canopy.proto.registry.v1.UploadVersionHeader;
 import io.grpc.Deadline;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
@@ -25,6 +27,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The gateway's client of the registry: the WatchModels stream that feeds the routing table ({@link
@@ -44,6 +47,13 @@ public final class RegistryClient implements AutoCloseable {
 
   /** A model and every one of its versions, read under one deadline. */
   public record ModelWithVersions(Model model, List<ModelVersion> versions) {}
+
+  /**
+   * How long an upload may take in all: 256 MiB (the default gateway.http.max-upload-bytes) at 300
+   * KB/s, plus the registry's validation. A client that stops sending is cut much sooner, by the
+   * HTTP front's read timeout; one that trickles is cut here.
+   */
+  static final Duration UPLOAD_DEADLINE = Duration.ofMinutes(15);
 
   private static final Metadata.Key<String> AUTHORIZATION =
       Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
@@ -125,6 +135,20 @@ public final class RegistryClient implements AutoCloseable {
     return writer(authorization).setTrafficPolicy(request).getModel();
   }
 
+  /**
+   * Starts an UploadVersion call and sends {@code header}; the caller streams the chunks ({@link
+   * VersionUpload}). Its deadline is {@link #UPLOAD_DEADLINE}, not {@code
+   * gateway.upstream.timeout}: the call lasts as long as the client takes to send the file, plus
+   * the registry's validation.
+   */
+  public VersionUpload upload(UploadVersionHeader header, Optional<String> authorization) {
+    ModelRegistryServiceStub stub =
+        ModelRegistryServiceGrpc.newStub(channel)
+            .withDeadlineAfter(UPLOAD_DEADLINE.toNanos(), TimeUnit.NANOSECONDS)
+            .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(caller(authorization)));
+    return VersionUpload.start(stub, header);
+  }
+
   private ModelRegistryServiceBlockingStub writer(Optional<String> authorization) {
     ModelRegistryServiceBlockingStub stub = stub();
     return authorization.isEmpty()
@@ -140,8 +164,7 @@ public final class RegistryClient implements AutoCloseable {
   }
 
   private ModelRegistryServiceBlockingStub stub() {
-    return blocking.withDeadline(
-        Deadline.after(timeout.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS));
+    return blocking.withDeadline(Deadline.after(timeout.toNanos(), TimeUnit.NANOSECONDS));
   }
 
   @Override
