@@ -23,8 +23,8 @@ import java.util.function.BooleanSupplier;
 
 /**
  * The gateway's HTTP/JSON API on Helidon SE: TF-Serving-style predict, KServe v2 REST, registry
- * reads, the console's static files under {@code /ui/}, and {@code /observe/health} and {@code
- * /observe/metrics} on the same port.
+ * reads and writes, feature reads and writes, the console's traffic and static files under {@code
+ * /ui/}, and {@code /observe/health} and {@code /observe/metrics} on the same port.
  */
 public final class HttpFront implements AutoCloseable {
 
@@ -66,7 +66,7 @@ public final class HttpFront implements AutoCloseable {
    * @param maxUploadBytes larger model uploads get 413
    * @param limits how long a connection may stall and how much all bodies may buffer
    * @param maxRows requests with more rows get 413
-   * @param calls what the routes call: predictions, KServe, features, registry reads
+   * @param calls what the routes call: predictions, KServe, features, the registry, traffic
    * @param clientTokens bearer tokens predictions need; empty: auth off
    * @param allowedOrigins browser origins besides the gateway's own that may call the API
    * @param tls the certificate to serve HTTPS with, when enabled

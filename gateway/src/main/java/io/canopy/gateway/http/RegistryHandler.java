@@ -15,7 +15,8 @@ import io.helidon.webserver.http.ServerResponse;
  * Registry reads over HTTP: {@code GET /v1/models} (paged like the gRPC call, with {@code
  * page_size} and {@code page_token} query parameters), {@code GET /v1/models/{m}} (the model with
  * its aliases, traffic policy and every version) and {@code GET /v1/models/{m}/audit} (the model's
- * recorded changes, newest first, paged the same way). Writes stay on the registry's gRPC API.
+ * recorded changes, newest first, paged the same way). Writes are {@link RegistryWritesHandler}'s
+ * and {@link UploadHandler}'s.
  */
 record RegistryHandler(RegistryClient registry, JsonReplies replies) {
 
