@@ -83,6 +83,8 @@ public final class HttpFront implements AutoCloseable {
       List<String> allowedOrigins,
       ServerTls tls,
       BooleanSupplier ready) {
+    // First: a console over its byte bound stops the start before anything is running.
+    ConsoleAssets assets = ConsoleAssets.load(HttpFront.class.getClassLoader());
     JsonFactory json =
         JsonFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
     JsonReplies replies = new JsonReplies(json);
@@ -110,8 +112,7 @@ public final class HttpFront implements AutoCloseable {
     MonitorHandler monitor = new MonitorHandler(calls.monitor(), replies);
     ModelStatusHandler status = new ModelStatusHandler(calls.serving(), replies);
     TrafficHandler traffic = new TrafficHandler(calls.traffic(), replies);
-    ConsoleHandler console =
-        new ConsoleHandler(ConsoleAssets.load(HttpFront.class.getClassLoader()), replies);
+    ConsoleHandler console = new ConsoleHandler(assets, replies);
     WebServerConfig.Builder builder = WebServer.builder();
     tls.applyTo(builder);
     WebServer server =
