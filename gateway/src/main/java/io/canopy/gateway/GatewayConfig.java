@@ -3,6 +3,7 @@ package io.canopy.gateway;
 import io.canopy.common.auth.BearerTokens;
 import io.canopy.common.auth.Role;
 import io.canopy.common.auth.TokenConfig;
+import io.canopy.common.config.ByteSizes;
 import io.canopy.common.config.ConfigLoader;
 import io.canopy.common.config.Listen;
 import io.canopy.common.grpc.GrpcLimits;
@@ -56,6 +57,8 @@ import java.util.Set;
  *     pairs one metric may carry; more fold into {@code _other}
  * @param aliasFallbackWindow {@code gateway.routing.alias-fallback-window}: how long a moved
  *     alias's previous target answers when serving does not serve the new one yet; 0: never
+ * @param maxUploadBytes {@code gateway.http.max-upload-bytes}: the largest model file {@code POST
+ *     /v1/models/{m}/versions} streams to the registry; larger gets 413
  */
 public record GatewayConfig(
     Listen http,
@@ -79,7 +82,8 @@ public record GatewayConfig(
     int maxSeriesPerMetric,
     HttpLimits httpLimits,
     OutcomeSettings outcomes,
-    String monitorTarget) {
+    String monitorTarget,
+    long maxUploadBytes) {
 
   public GatewayConfig {
     Objects.requireNonNull(outcomes, "gateway.outcomes");
@@ -89,6 +93,10 @@ public record GatewayConfig(
     if (maxBodyBytes <= 0) {
       throw new IllegalArgumentException(
           "gateway.http.max-body-bytes: " + maxBodyBytes + " must be positive");
+    }
+    if (maxUploadBytes <= 0) {
+      throw new IllegalArgumentException(
+          "gateway.http.max-upload-bytes: " + maxUploadBytes + " must be positive");
     }
     if (maxRows <= 0) {
       throw new IllegalArgumentException("gateway.max-rows: " + maxRows + " must be positive");
@@ -233,7 +241,10 @@ public record GatewayConfig(
         ConfigLoader.intValue(gateway.get("metrics"), "max-series-per-metric"),
         HttpLimits.create(gateway.get("http"), GatewayConfig::duration),
         OutcomeSettings.create(gateway.get("outcomes")),
-        gateway.get("monitor.target").asString().orElse("").trim());
+        gateway.get("monitor.target").asString().orElse("").trim(),
+        ByteSizes.parse(
+            ConfigLoader.stringValue(gateway.get("http"), "max-upload-bytes"),
+            "gateway.http.max-upload-bytes"));
   }
 
   private static RetrySettings retry(Config retry, Duration hedgingDelay) {

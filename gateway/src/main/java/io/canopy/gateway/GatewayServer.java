@@ -18,6 +18,7 @@ import io.canopy.gateway.grpc.KServeFront;
 import io.canopy.gateway.grpc.OutcomeFront;
 import io.canopy.gateway.grpc.RoutingKeyInterceptor;
 import io.canopy.gateway.http.HttpFront;
+import io.canopy.gateway.metrics.CompositeMetrics;
 import io.canopy.gateway.metrics.GatewayMetrics;
 import io.canopy.gateway.metrics.HelidonGatewayMetrics;
 import io.canopy.gateway.outcomes.OutcomeIntake;
@@ -25,6 +26,7 @@ import io.canopy.gateway.predict.KServeCalls;
 import io.canopy.gateway.predict.PredictPipeline;
 import io.canopy.gateway.routing.Router;
 import io.canopy.gateway.routing.RoutingTable;
+import io.canopy.gateway.traffic.TrafficHistory;
 import io.canopy.gateway.upstream.MonitorClient;
 import io.canopy.gateway.upstream.RegistryClient;
 import io.canopy.gateway.upstream.ServingClient;
@@ -76,8 +78,8 @@ public final class GatewayServer implements AutoCloseable {
    * the JVM-wide Helidon metrics and the system clock. (The gateway's transports are always Netty:
    * its tests run it on port 0.)
    *
-   * @param metrics where the gateway reports
-   * @param clock times alias moves for the alias fallback
+   * @param metrics where the gateway reports (the console's traffic history is fed beside it)
+   * @param clock times alias moves for the alias fallback, and the traffic history's steps
    */
   public record Seams(GatewayMetrics metrics, Clock clock) {
 
@@ -115,11 +117,15 @@ public final class GatewayServer implements AutoCloseable {
 
   /** Wires and starts everything, with the given parts swapped in (see {@link Seams}). */
   public static GatewayServer start(GatewayConfig config, Seams seams) {
-    GatewayMetrics metrics =
-        seams.metrics() != null
-            ? seams.metrics()
-            : new HelidonGatewayMetrics(Metrics.globalRegistry());
     Clock clock = seams.clock() != null ? seams.clock() : Clock.systemUTC();
+    // Every measurement goes to the meters and to the console's ten-minute traffic history.
+    TrafficHistory traffic = new TrafficHistory(clock, TrafficHistory.MAX_SERIES);
+    GatewayMetrics metrics =
+        new CompositeMetrics(
+            seams.metrics() != null
+                ? seams.metrics()
+                : new HelidonGatewayMetrics(Metrics.globalRegistry()),
+            traffic);
     Resources opened = new Resources("gateway");
     try {
       // Model and version labels only for names that exist; a deleted model's series go with it.
@@ -213,10 +219,11 @@ public final class GatewayServer implements AutoCloseable {
               HttpFront.start(
                   config.http(),
                   config.maxBodyBytes(),
+                  config.maxUploadBytes(),
                   config.httpLimits(),
                   config.maxRows(),
                   new HttpFront.Calls(
-                      serving, pipeline, kserve, features, registry, outcomes, monitor),
+                      serving, pipeline, kserve, features, registry, outcomes, monitor, traffic),
                   config.tokens(),
                   config.allowedOrigins(),
                   config.tls(),

@@ -25,6 +25,9 @@ public final class Main {
             config.servingTarget(),
             config.registryTarget()),
         SecurityBanner.line(
-            "gateway", config.tokens(), "predictions, features and registry reads", config.tls()));
+            "gateway",
+            config.tokens(),
+            "predictions, features, registry reads and writes",
+            config.tls()));
   }
 }

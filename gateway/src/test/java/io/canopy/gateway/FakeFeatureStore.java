@@ -1,5 +1,7 @@
 package io.canopy.gateway;
 
+import com.google.protobuf.Duration;
+import com.google.protobuf.Timestamp;
 import io.canopy.proto.features.v1.EntityFeatures;
 import io.canopy.proto.features.v1.Feature;
 import io.canopy.proto.features.v1.FeatureStatus;
@@ -10,6 +12,8 @@ import io.canopy.proto.features.v1.GetFeatureViewRequest;
 import io.canopy.proto.features.v1.GetFeatureViewResponse;
 import io.canopy.proto.features.v1.GetOnlineFeaturesRequest;
 import io.canopy.proto.features.v1.GetOnlineFeaturesResponse;
+import io.canopy.proto.features.v1.ListFeatureViewsRequest;
+import io.canopy.proto.features.v1.ListFeatureViewsResponse;
 import io.canopy.proto.features.v1.ValueType;
 import io.canopy.proto.features.v1.WriteFeaturesRequest;
 import io.canopy.proto.features.v1.WriteFeaturesResponse;
@@ -17,8 +21,45 @@ import io.grpc.stub.StreamObserver;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
-/** A stand-in FeatureStore: view "users" (age int64, score float); every key has age 42. */
+/**
+ * A stand-in FeatureStore: view "users" (age int64, score float); every key has age 42, observed at
+ * {@link #EVENT_TIME}, but keys starting with "missing", which have nothing.
+ */
 final class FakeFeatureStore extends FeatureStoreServiceGrpc.FeatureStoreServiceImplBase {
+
+  static final Timestamp EVENT_TIME = Timestamp.newBuilder().setSeconds(1_700_000_000).build();
+
+  /** What ListFeatureViews answers: "users" with a one-hour TTL, "events" with none. */
+  static final FeatureView USERS =
+      FeatureView.newBuilder()
+          .setName("users")
+          .setEntity("user_id")
+          .addFeatures(Feature.newBuilder().setName("age").setType(ValueType.VALUE_TYPE_INT64))
+          .addFeatures(Feature.newBuilder().setName("score").setType(ValueType.VALUE_TYPE_FLOAT))
+          .setTtl(Duration.newBuilder().setSeconds(3600))
+          .setCreateTime(EVENT_TIME)
+          .build();
+
+  final java.util.concurrent.atomic.AtomicReference<ListFeatureViewsRequest> listSeen =
+      new java.util.concurrent.atomic.AtomicReference<>();
+
+  @Override
+  public void listFeatureViews(
+      ListFeatureViewsRequest request, StreamObserver<ListFeatureViewsResponse> out) {
+    listSeen.set(request);
+    out.onNext(
+        ListFeatureViewsResponse.newBuilder()
+            .addFeatureViews(USERS)
+            .addFeatureViews(
+                FeatureView.newBuilder()
+                    .setName("events")
+                    .setEntity("event_id")
+                    .addFeatures(
+                        Feature.newBuilder().setName("kind").setType(ValueType.VALUE_TYPE_STRING)))
+            .setNextPageToken("next")
+            .build());
+    out.onCompleted();
+  }
 
   final Queue<WriteFeaturesRequest> written = new ConcurrentLinkedQueue<>();
 
@@ -45,10 +86,17 @@ final class FakeFeatureStore extends FeatureStoreServiceGrpc.FeatureStoreService
         GetOnlineFeaturesResponse.newBuilder().addFeatures("age");
     for (String key : request.getEntityKeysList()) {
       response.addRows(
-          EntityFeatures.newBuilder()
-              .setEntityKey(key)
-              .addValues(FeatureValue.newBuilder().setInt64Value(42))
-              .addStatuses(FeatureStatus.FEATURE_STATUS_PRESENT));
+          key.startsWith("missing")
+              ? EntityFeatures.newBuilder()
+                  .setEntityKey(key)
+                  .addValues(FeatureValue.getDefaultInstance())
+                  .addStatuses(FeatureStatus.FEATURE_STATUS_NOT_FOUND)
+                  .addEventTimes(Timestamp.getDefaultInstance())
+              : EntityFeatures.newBuilder()
+                  .setEntityKey(key)
+                  .addValues(FeatureValue.newBuilder().setInt64Value(42))
+                  .addStatuses(FeatureStatus.FEATURE_STATUS_PRESENT)
+                  .addEventTimes(EVENT_TIME));
     }
     out.onNext(response.build());
     out.onCompleted();

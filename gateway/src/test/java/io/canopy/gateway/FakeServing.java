@@ -1,12 +1,15 @@
 package io.canopy.gateway;
 
+import com.google.protobuf.Timestamp;
 import io.canopy.common.tls.ServerTls;
 import io.canopy.proto.inference.v1.GetModelStatusRequest;
 import io.canopy.proto.inference.v1.GetModelStatusResponse;
 import io.canopy.proto.inference.v1.InferenceServiceGrpc;
+import io.canopy.proto.inference.v1.LoadState;
 import io.canopy.proto.inference.v1.ModelVersionStatus;
 import io.canopy.proto.inference.v1.PredictRequest;
 import io.canopy.proto.inference.v1.PredictResponse;
+import io.canopy.proto.inference.v1.PredictionEngine;
 import io.canopy.proto.kserve.v2.GRPCInferenceServiceGrpc;
 import io.canopy.proto.kserve.v2.InferTensorContents;
 import io.canopy.proto.kserve.v2.ModelInferRequest;
@@ -52,6 +55,8 @@ final class FakeServing implements AutoCloseable {
   volatile Function<PredictRequest, PredictResponse> onPredict = FakeServing::oneValuePerRow;
   volatile Function<ModelInferRequest, ModelInferResponse> onInfer = FakeServing::doubled;
   volatile boolean ready = true;
+  volatile Function<GetModelStatusRequest, GetModelStatusResponse> onStatus =
+      FakeServing::oneLoadedVersion;
 
   /** This many GetModelStatus calls fail with UNAVAILABLE before the fake answers again. */
   final java.util.concurrent.atomic.AtomicInteger statusFailures =
@@ -127,6 +132,25 @@ final class FakeServing implements AutoCloseable {
     return response.build();
   }
 
+  /** Version 3 of the model asked about, loaded on the flat forest. */
+  static GetModelStatusResponse oneLoadedVersion(GetModelStatusRequest request) {
+    return GetModelStatusResponse.newBuilder()
+        .addVersions(
+            ModelVersionStatus.newBuilder()
+                .setModel(request.getModel())
+                .setVersion(3)
+                .setSha256(SHA256)
+                .setState(LoadState.LOAD_STATE_AVAILABLE)
+                .addAliases("production")
+                .addAliases("latest")
+                .setAvailableTime(Timestamp.newBuilder().setSeconds(1_700_000_000))
+                .setEngine(PredictionEngine.PREDICTION_ENGINE_FLAT)
+                .setEngineReason("verified: 256 rows")
+                .setChargedBytes(123_456)
+                .setPinned(true))
+        .build();
+  }
+
   /** One FP32 output holding every input value doubled, shape [rows]. */
   static ModelInferResponse doubled(ModelInferRequest request) {
     InferTensorContents.Builder out = InferTensorContents.newBuilder();
@@ -178,13 +202,7 @@ final class FakeServing implements AutoCloseable {
             if (statusFailures.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
               throw Status.UNAVAILABLE.withDescription("starting").asRuntimeException();
             }
-            return GetModelStatusResponse.newBuilder()
-                .addVersions(
-                    ModelVersionStatus.newBuilder()
-                        .setModel(r.getModel())
-                        .setVersion(3)
-                        .setSha256(SHA256))
-                .build();
+            return onStatus.apply(r);
           });
     }
   }

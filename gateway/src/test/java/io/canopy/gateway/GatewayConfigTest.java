@@ -71,6 +71,26 @@ class GatewayConfigTest {
   }
 
   @Test
+  void create_maxUploadBytes_defaultsTo256MiB_takesUnits_andABadOneFailsNamingTheKey() {
+    assertThat(GatewayConfig.create(RunningGateway.config(Map.of())).maxUploadBytes())
+        .isEqualTo(256L << 20);
+    assertThat(
+            GatewayConfig.create(
+                    RunningGateway.config(Map.of("gateway.http.max-upload-bytes", "1GiB")))
+                .maxUploadBytes())
+        .isEqualTo(1L << 30);
+    for (String bad : new String[] {"0", "lots", "1GB"}) {
+      assertThatThrownBy(
+              () ->
+                  GatewayConfig.create(
+                      RunningGateway.config(Map.of("gateway.http.max-upload-bytes", bad))))
+          .as(bad)
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("gateway.http.max-upload-bytes");
+    }
+  }
+
+  @Test
   void create_zeroMaxRows_failsNamingTheKey() {
     assertThatThrownBy(
             () -> GatewayConfig.create(RunningGateway.config(Map.of("gateway.max-rows", "0"))))

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** FeatureStore through the gateway: gRPC forwarded, HTTP :get and :write. */
+/** FeatureStore through the gateway: gRPC forwarded, HTTP views, :get and :write. */
 class GatewayFeaturesTest {
 
   @RegisterExtension final GrpcCleanup cleanup = new GrpcCleanup();
@@ -52,6 +52,41 @@ class GatewayFeaturesTest {
     assertThat(body.get("rows").get(1).get("entity").asText()).isEqualTo("u2");
     assertThat(body.get("rows").get(1).get("values").get(0).asLong()).isEqualTo(42);
     assertThat(body.get("rows").get(1).get("statuses").get(0).asText()).isEqualTo("present");
+  }
+
+  @Test
+  void httpGet_eventTimesPerValue_nullWhereNothingIsStored() throws Exception {
+    JsonNode body =
+        RunningGateway.json(
+            gw.post("/v1/features/users:get", "{\"entities\": [\"u1\", \"missing-1\"]}"));
+
+    assertThat(body.get("rows").get(0).get("event_times").toString())
+        .isEqualTo("[\"2023-11-14T22:13:20Z\"]");
+    assertThat(body.get("rows").get(1).get("statuses").get(0).asText()).isEqualTo("not_found");
+    assertThat(body.get("rows").get(1).get("event_times").toString()).isEqualTo("[null]");
+  }
+
+  @Test
+  void httpListViews_namesTypesAndTtl_pagedLikeTheRpc() throws Exception {
+    HttpResponse<String> response = gw.get("/v1/features?page_size=2&page_token=abc");
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    JsonNode body = RunningGateway.json(response);
+    JsonNode users = body.get("views").get(0);
+    assertThat(users.get("name").asText()).isEqualTo("users");
+    assertThat(users.get("entity").asText()).isEqualTo("user_id");
+    assertThat(users.get("features").toString())
+        .isEqualTo(
+            "[{\"name\":\"age\",\"type\":\"int64\"},{\"name\":\"score\",\"type\":\"float\"}]");
+    assertThat(users.get("ttl_seconds").asLong()).isEqualTo(3600);
+    assertThat(users.get("create_time").asText()).isEqualTo("2023-11-14T22:13:20Z");
+    assertThat(body.get("views").get(1).get("ttl_seconds").isNull()).isTrue();
+    assertThat(body.get("views").get(1).get("features").get(0).get("type").asText())
+        .isEqualTo("string");
+    assertThat(body.get("next_page_token").asText()).isEqualTo("next");
+    assertThat(gw.serving.features.listSeen.get().getPageSize()).isEqualTo(2);
+    assertThat(gw.serving.features.listSeen.get().getPageToken()).isEqualTo("abc");
+    assertThat(gw.get("/v1/features?page_size=-1").statusCode()).isEqualTo(400);
   }
 
   @Test

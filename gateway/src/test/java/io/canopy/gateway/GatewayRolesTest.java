@@ -17,6 +17,7 @@ import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.net.http.HttpRequest;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
@@ -26,7 +27,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * Tokens carry roles (issue 13, item 8): a prediction client can no longer write features or delete
  * the view a model's binding reads; the older single client token keeps predicting and writing
- * features but no longer administers views.
+ * features but no longer administers views. Registry writes over HTTP need admin; the console's
+ * reads need predict, and its page none.
  */
 class GatewayRolesTest {
 
@@ -139,5 +141,85 @@ class GatewayRolesTest {
                         .createFeatureView(view())))
         .isEqualTo(Status.Code.UNAUTHENTICATED);
     assertThat(httpWrite("not-a-token-0123456789")).isEqualTo(401);
+  }
+
+  /** One registry write over HTTP with {@code token} (none when null); its status. */
+  private int registryWrite(String write, String token) throws Exception {
+    HttpRequest.Builder request =
+        switch (write) {
+          case "set-alias" ->
+              HttpRequest.newBuilder(gw.uri("/v1/models/iris/aliases/production"))
+                  .header("content-type", "application/json")
+                  .PUT(HttpRequest.BodyPublishers.ofString("{\"version\": 2}"));
+          case "delete-alias" ->
+              HttpRequest.newBuilder(gw.uri("/v1/models/iris/aliases/canary")).DELETE();
+          case "traffic" ->
+              HttpRequest.newBuilder(gw.uri("/v1/models/iris/traffic"))
+                  .header("content-type", "application/json")
+                  .PUT(HttpRequest.BodyPublishers.ofString("{\"splits\": []}"));
+          case "upload" ->
+              HttpRequest.newBuilder(gw.uri("/v1/models/iris/versions"))
+                  .header("content-type", "application/octet-stream")
+                  .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[] {1, 2, 3}));
+          default -> throw new IllegalArgumentException(write);
+        };
+    if (token != null) {
+      request.header("authorization", "Bearer " + token);
+    }
+    return gw.send(request).statusCode();
+  }
+
+  private static final List<String> REGISTRY_WRITES =
+      List.of("set-alias", "delete-alias", "traffic", "upload");
+
+  @Test
+  void registryWrites_needAdmin_otherRoles403_noToken401_andNothingReachesTheRegistry()
+      throws Exception {
+    for (String write : REGISTRY_WRITES) {
+      assertThat(registryWrite(write, null)).as(write).isEqualTo(401);
+      assertThat(registryWrite(write, PREDICT)).as(write).isEqualTo(403);
+      assertThat(registryWrite(write, WRITER)).as(write).isEqualTo(403);
+      assertThat(registryWrite(write, LEGACY)).as(write).isEqualTo(403);
+    }
+    assertThat(gw.registry.writes).isEmpty();
+    assertThat(gw.registry.uploads).isEmpty();
+  }
+
+  @Test
+  void registryWrites_adminPasses_andItsTokenIsRelayedToTheRegistry() throws Exception {
+    for (String write : REGISTRY_WRITES) {
+      assertThat(registryWrite(write, ADMIN)).as(write).isEqualTo(200);
+    }
+    assertThat(gw.registry.writes).hasSize(3);
+    assertThat(gw.registry.uploads).hasSize(1);
+    assertThat(gw.registry.authorizations)
+        .contains(
+            "SetAlias Bearer " + ADMIN,
+            "DeleteAlias Bearer " + ADMIN,
+            "SetTrafficPolicy Bearer " + ADMIN,
+            "UploadVersion Bearer " + ADMIN);
+  }
+
+  @Test
+  void consoleReads_needPredict_andTheConsolePageIsOpen() throws Exception {
+    for (String path :
+        List.of(
+            "/v1/models/iris/status",
+            "/v1/models/iris/audit",
+            "/v1/console/traffic",
+            "/v1/console/traffic/iris",
+            "/v1/features")) {
+      assertThat(gw.get(path).statusCode()).as(path).isEqualTo(401);
+      assertThat(
+              gw.send(
+                      HttpRequest.newBuilder(gw.uri(path))
+                          .header("authorization", "Bearer " + PREDICT))
+                  .statusCode())
+          .as(path)
+          .isEqualTo(200);
+    }
+    assertThat(gw.get("/ui/").statusCode()).isEqualTo(200);
+    assertThat(gw.get("/ui/app.js").statusCode()).isEqualTo(200);
+    assertThat(gw.get("/ui").statusCode()).isEqualTo(308);
   }
 }

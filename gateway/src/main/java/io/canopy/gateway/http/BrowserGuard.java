@@ -4,10 +4,12 @@ import io.helidon.http.HeaderNames;
 import io.helidon.http.HttpMediaType;
 import io.helidon.http.Method;
 import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http.ServerRequest;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Keeps browsers from driving the API on a visitor's behalf. A page on another site can make a
@@ -16,11 +18,14 @@ import java.util.Set;
  * request carrying an {@code Origin} that is neither this gateway's own nor in {@code
  * gateway.http.allowed-origins} gets 403, and a POST or PUT body must be {@code application/json}
  * (415 otherwise), which a browser never sends cross-site without a preflight that nothing here
- * answers. Clients that are not browsers send no Origin.
+ * answers. The one exception is a model upload's {@code application/octet-stream} on {@code POST
+ * /v1/models/{m}/versions}: it is not a CORS-safelisted type either, so a page on another site
+ * cannot send it without the same preflight. Clients that are not browsers send no Origin.
  */
 final class BrowserGuard {
 
   private static final Set<Method> WITH_BODY = Set.of(Method.POST, Method.PUT, Method.PATCH);
+  private static final Pattern UPLOAD = Pattern.compile("/v1/models/[^/]+/versions");
 
   private final Set<String> allowedOrigins;
   private final JsonReplies replies;
@@ -45,7 +50,9 @@ final class BrowserGuard {
                 "origin '" + origin.get() + "' is not allowed (gateway.http.allowed-origins)");
             return;
           }
-          if (WITH_BODY.contains(req.prologue().method()) && !json(req.headers().contentType())) {
+          if (WITH_BODY.contains(req.prologue().method())
+              && !json(req.headers().contentType())
+              && !upload(req)) {
             replies.error(
                 res,
                 415,
@@ -66,6 +73,13 @@ final class BrowserGuard {
     return host.isPresent()
         && (o.equals("http://" + host.get().toLowerCase(Locale.ROOT))
             || o.equals("https://" + host.get().toLowerCase(Locale.ROOT)));
+  }
+
+  /** An upload's raw bytes: {@code application/octet-stream} on the upload route only. */
+  private static boolean upload(ServerRequest req) {
+    return Method.POST.equals(req.prologue().method())
+        && UploadHandler.octetStream(req.headers().contentType())
+        && UPLOAD.matcher(req.path().path()).matches();
   }
 
   private static boolean json(Optional<HttpMediaType> type) {

@@ -1,6 +1,7 @@
 package io.canopy.gateway.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.google.protobuf.Duration;
 import com.google.protobuf.Timestamp;
 import io.canopy.common.error.CanopyException;
 import io.canopy.gateway.features.FeatureCalls;
@@ -8,10 +9,13 @@ import io.canopy.proto.features.v1.EntityFeatures;
 import io.canopy.proto.features.v1.Feature;
 import io.canopy.proto.features.v1.FeatureRow;
 import io.canopy.proto.features.v1.FeatureValue;
+import io.canopy.proto.features.v1.FeatureView;
 import io.canopy.proto.features.v1.GetFeatureViewRequest;
 import io.canopy.proto.features.v1.GetFeatureViewResponse;
 import io.canopy.proto.features.v1.GetOnlineFeaturesRequest;
 import io.canopy.proto.features.v1.GetOnlineFeaturesResponse;
+import io.canopy.proto.features.v1.ListFeatureViewsRequest;
+import io.canopy.proto.features.v1.ListFeatureViewsResponse;
 import io.canopy.proto.features.v1.ValueType;
 import io.canopy.proto.features.v1.WriteFeaturesRequest;
 import io.canopy.proto.features.v1.WriteFeaturesResponse;
@@ -26,14 +30,67 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Online features over HTTP: {@code POST /v1/features/{view}:get} with {@code {"entities": [...],
- * "features": [...]}} and {@code POST /v1/features/{view}:write} with {@code {"rows": [{"entity":
- * k, "values": {...}, "event_time": "RFC 3339"}]}}; values are typed per the view's schema.
+ * Online features over HTTP: {@code GET /v1/features} (the views and their schemas), {@code POST
+ * /v1/features/{view}:get} with {@code {"entities": [...], "features": [...]}} (values, statuses
+ * and event times per entity) and {@code POST /v1/features/{view}:write} with {@code {"rows":
+ * [{"entity": k, "values": {...}, "event_time": "RFC 3339"}]}}; values are typed per the view's
+ * schema.
  */
 record FeaturesHandler(FeatureCalls calls, RequestBodies bodies, JsonReplies replies) {
 
   void routes(HttpRules rules) {
-    rules.post("/v1/features/{view}:get", this::get).post("/v1/features/{view}:write", this::write);
+    rules
+        .get("/v1/features", this::list)
+        .post("/v1/features/{view}:get", this::get)
+        .post("/v1/features/{view}:write", this::write);
+  }
+
+  /** The feature views, paged like ListFeatureViews, each with its typed features and TTL. */
+  private void list(ServerRequest req, ServerResponse res) {
+    ListFeatureViewsRequest.Builder request = ListFeatureViewsRequest.newBuilder();
+    req.query()
+        .first("page_size")
+        .asOptional()
+        .ifPresent(size -> request.setPageSize(Names.pageSize(size)));
+    req.query()
+        .first("page_token")
+        .asOptional()
+        .ifPresent(token -> request.setPageToken(JsonInput.wellFormed("page_token", token)));
+    ListFeatureViewsResponse r = PredictHandler.await(calls.list(request.build()));
+    replies.send(
+        res,
+        200,
+        g -> {
+          g.writeStartObject();
+          g.writeArrayFieldStart("views");
+          for (FeatureView view : r.getFeatureViewsList()) {
+            g.writeStartObject();
+            g.writeStringField("name", view.getName());
+            g.writeStringField("entity", view.getEntity());
+            g.writeArrayFieldStart("features");
+            for (Feature f : view.getFeaturesList()) {
+              g.writeStartObject();
+              g.writeStringField("name", f.getName());
+              g.writeStringField("type", typeName(f.getType()));
+              g.writeEndObject();
+            }
+            g.writeEndArray();
+            Duration ttl = view.getTtl();
+            if (ttl.getSeconds() == 0 && ttl.getNanos() == 0) {
+              g.writeNullField("ttl_seconds"); // values never expire
+            } else if (ttl.getNanos() == 0) {
+              g.writeNumberField("ttl_seconds", ttl.getSeconds());
+            } else {
+              g.writeNumberField("ttl_seconds", ttl.getSeconds() + ttl.getNanos() / 1e9);
+            }
+            g.writeNumberField("max_value_bytes", view.getMaxValueBytes());
+            RegistryJson.writeTime(g, "create_time", view.hasCreateTime(), view.getCreateTime());
+            g.writeEndObject();
+          }
+          g.writeEndArray();
+          g.writeStringField("next_page_token", r.getNextPageToken());
+          g.writeEndObject();
+        });
   }
 
   private void get(ServerRequest req, ServerResponse res) {
@@ -78,6 +135,20 @@ record FeaturesHandler(FeatureCalls calls, RequestBodies bodies, JsonReplies rep
             g.writeArrayFieldStart("statuses");
             for (var s : row.getStatusesList()) {
               g.writeString(s.name().replace("FEATURE_STATUS_", "").toLowerCase(Locale.ROOT));
+            }
+            g.writeEndArray();
+            // When each value was observed, so a reader sees its age; null where none is stored.
+            g.writeArrayFieldStart("event_times");
+            for (int i = 0; i < row.getValuesCount(); i++) {
+              Timestamp t =
+                  i < row.getEventTimesCount()
+                      ? row.getEventTimes(i)
+                      : Timestamp.getDefaultInstance();
+              if (t.getSeconds() == 0 && t.getNanos() == 0) {
+                g.writeNull();
+              } else {
+                g.writeString(Instant.ofEpochSecond(t.getSeconds(), t.getNanos()).toString());
+              }
             }
             g.writeEndArray();
             g.writeEndObject();
@@ -173,10 +244,14 @@ record FeaturesHandler(FeatureCalls calls, RequestBodies bodies, JsonReplies rep
       default -> {}
     }
     if (out.getKindCase() == FeatureValue.KindCase.KIND_NOT_SET) {
-      throw new CanopyException.InvalidArgument(
-          field, "not a " + type.name().replace("VALUE_TYPE_", "").toLowerCase(Locale.ROOT));
+      throw new CanopyException.InvalidArgument(field, "not a " + typeName(type));
     }
     return out.build();
+  }
+
+  /** "float", "double", "int64", "bool", "string": the proto's names without their prefix. */
+  static String typeName(ValueType type) {
+    return type.name().replace("VALUE_TYPE_", "").toLowerCase(Locale.ROOT);
   }
 
   /** Entity keys and feature names are JSON strings; anything else is the caller's mistake. */

@@ -11,6 +11,7 @@ import io.canopy.common.tls.ServerTls;
 import io.canopy.gateway.features.FeatureCalls;
 import io.canopy.gateway.predict.KServeCalls;
 import io.canopy.gateway.predict.PredictPipeline;
+import io.canopy.gateway.traffic.TrafficHistory;
 import io.canopy.gateway.upstream.RegistryClient;
 import io.canopy.gateway.upstream.ServingClient;
 import io.helidon.http.DirectHandler;
@@ -22,7 +23,8 @@ import java.util.function.BooleanSupplier;
 
 /**
  * The gateway's HTTP/JSON API on Helidon SE: TF-Serving-style predict, KServe v2 REST, registry
- * reads, and {@code /observe/health} and {@code /observe/metrics} on the same port.
+ * reads and writes, feature reads and writes, the console's traffic and static files under {@code
+ * /ui/}, and {@code /observe/health} and {@code /observe/metrics} on the same port.
  */
 public final class HttpFront implements AutoCloseable {
 
@@ -33,9 +35,10 @@ public final class HttpFront implements AutoCloseable {
    * @param pipeline predictions: routing, batching, retries
    * @param kserve KServe v2 model calls: routing, retries
    * @param features feature reads and writes
-   * @param registry registry reads
+   * @param registry registry reads and writes
    * @param outcomes outcomes for the monitor; null when they are off
    * @param monitor the monitor's reads (quality, drift, comparisons); null without a monitor
+   * @param traffic the gateway's recent traffic, for the console's charts
    */
   public record Calls(
       ServingClient serving,
@@ -44,7 +47,8 @@ public final class HttpFront implements AutoCloseable {
       FeatureCalls features,
       RegistryClient registry,
       io.canopy.gateway.outcomes.OutcomeIntake outcomes,
-      io.canopy.gateway.upstream.MonitorClient monitor) {}
+      io.canopy.gateway.upstream.MonitorClient monitor,
+      TrafficHistory traffic) {}
 
   private final WebServer server;
   private final StallGuard stalls;
@@ -59,9 +63,10 @@ public final class HttpFront implements AutoCloseable {
    *
    * @param listen where to bind (port 0 picks a free one)
    * @param maxBodyBytes larger request bodies get 413
+   * @param maxUploadBytes larger model uploads get 413
    * @param limits how long a connection may stall and how much all bodies may buffer
    * @param maxRows requests with more rows get 413
-   * @param calls what the routes call: predictions, KServe, features, registry reads
+   * @param calls what the routes call: predictions, KServe, features, the registry, traffic
    * @param clientTokens bearer tokens predictions need; empty: auth off
    * @param allowedOrigins browser origins besides the gateway's own that may call the API
    * @param tls the certificate to serve HTTPS with, when enabled
@@ -70,6 +75,7 @@ public final class HttpFront implements AutoCloseable {
   public static HttpFront start(
       Listen listen,
       int maxBodyBytes,
+      long maxUploadBytes,
       HttpLimits limits,
       int maxRows,
       Calls calls,
@@ -77,6 +83,8 @@ public final class HttpFront implements AutoCloseable {
       List<String> allowedOrigins,
       ServerTls tls,
       BooleanSupplier ready) {
+    // First: a console over its byte bound stops the start before anything is running.
+    ConsoleAssets assets = ConsoleAssets.load(HttpFront.class.getClassLoader());
     JsonFactory json =
         JsonFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
     JsonReplies replies = new JsonReplies(json);
@@ -93,10 +101,18 @@ public final class HttpFront implements AutoCloseable {
         new KServeHandler(
             calls.serving(), calls.kserve(), bodies, new InferBodyParser(json, maxRows), replies);
     RegistryHandler registry = new RegistryHandler(calls.registry(), replies);
+    HttpErrors errors = new HttpErrors(replies);
+    UploadHandler upload =
+        new UploadHandler(calls.registry(), bodies, maxUploadBytes, replies, errors);
+    RegistryWritesHandler registryWrites =
+        new RegistryWritesHandler(
+            calls.registry(), bodies, new RegistryWritesParser(json), replies);
     FeaturesHandler features = new FeaturesHandler(calls.features(), bodies, replies);
     OutcomesHandler outcomes = new OutcomesHandler(calls.outcomes(), bodies, replies);
     MonitorHandler monitor = new MonitorHandler(calls.monitor(), replies);
-    HttpErrors errors = new HttpErrors(replies);
+    ModelStatusHandler status = new ModelStatusHandler(calls.serving(), replies);
+    TrafficHandler traffic = new TrafficHandler(calls.traffic(), replies);
+    ConsoleHandler console = new ConsoleHandler(assets, replies);
     WebServerConfig.Builder builder = WebServer.builder();
     tls.applyTo(builder);
     WebServer server =
@@ -124,9 +140,14 @@ public final class HttpFront implements AutoCloseable {
                   predict.routes(routing);
                   kserve.routes(routing);
                   registry.routes(routing);
+                  registryWrites.routes(routing);
+                  upload.routes(routing);
+                  status.routes(routing);
                   features.routes(routing);
                   outcomes.routes(routing);
                   monitor.routes(routing);
+                  traffic.routes(routing);
+                  console.routes(routing);
                   errors.register(routing);
                 })
             .build();

@@ -2,7 +2,10 @@ package io.canopy.gateway.http;
 
 import io.canopy.common.names.ResourceNames;
 
-/** Validates the names and numbers that arrive in URL paths, naming the field at fault. */
+/**
+ * Validates the names and numbers that arrive in URL paths and query parameters, naming the field
+ * at fault.
+ */
 final class Names {
 
   private Names() {}
@@ -32,10 +35,24 @@ final class Names {
     throw JsonInput.invalid("version", "'" + value + "' is not a positive integer");
   }
 
-  private static String name(String field, String value) {
+  /** A model, alias or view name in {@code field}: the registry's one name rule. */
+  static String name(String field, String value) {
     if (!ResourceNames.isValid(value)) {
       throw JsonInput.invalid(field, "'" + value + "' is not a valid name: " + ResourceNames.RULE);
     }
     return value;
+  }
+
+  /** A {@code page_size} query parameter: a non-negative integer (0: the server's default). */
+  static int pageSize(String text) {
+    try {
+      int size = Integer.parseInt(text);
+      if (size >= 0) {
+        return size;
+      }
+    } catch (NumberFormatException e) {
+      // falls through to the error below
+    }
+    throw JsonInput.invalid("page_size", "'" + text + "' is not a non-negative integer");
   }
 }

@@ -1,6 +1,9 @@
 package io.canopy.gateway.http;
 
 import io.canopy.gateway.upstream.RegistryClient;
+import io.canopy.proto.registry.v1.AuditEvent;
+import io.canopy.proto.registry.v1.ListAuditEventsRequest;
+import io.canopy.proto.registry.v1.ListAuditEventsResponse;
 import io.canopy.proto.registry.v1.ListModelsRequest;
 import io.canopy.proto.registry.v1.ListModelsResponse;
 import io.canopy.proto.registry.v1.Model;
@@ -10,13 +13,18 @@ import io.helidon.webserver.http.ServerResponse;
 
 /**
  * Registry reads over HTTP: {@code GET /v1/models} (paged like the gRPC call, with {@code
- * page_size} and {@code page_token} query parameters) and {@code GET /v1/models/{m}} (the model
- * with its aliases, traffic policy and every version). Writes stay on the registry's gRPC API.
+ * page_size} and {@code page_token} query parameters), {@code GET /v1/models/{m}} (the model with
+ * its aliases, traffic policy and every version) and {@code GET /v1/models/{m}/audit} (the model's
+ * recorded changes, newest first, paged the same way). Writes are {@link RegistryWritesHandler}'s
+ * and {@link UploadHandler}'s.
  */
 record RegistryHandler(RegistryClient registry, JsonReplies replies) {
 
   void routes(HttpRules rules) {
-    rules.get("/v1/models", this::list).get("/v1/models/{m}", this::get);
+    rules
+        .get("/v1/models", this::list)
+        .get("/v1/models/{m}", this::get)
+        .get("/v1/models/{m}/audit", this::audit);
   }
 
   private void list(ServerRequest req, ServerResponse res) {
@@ -24,7 +32,7 @@ record RegistryHandler(RegistryClient registry, JsonReplies replies) {
     req.query()
         .first("page_size")
         .asOptional()
-        .ifPresent(size -> request.setPageSize(pageSize(size)));
+        .ifPresent(size -> request.setPageSize(Names.pageSize(size)));
     req.query().first("page_token").asOptional().ifPresent(request::setPageToken);
     ListModelsResponse r = registry.listModels(request.build());
     replies.send(
@@ -48,15 +56,44 @@ record RegistryHandler(RegistryClient registry, JsonReplies replies) {
     replies.send(res, 200, g -> RegistryJson.writeModel(g, found.model(), found.versions()));
   }
 
-  private static int pageSize(String text) {
-    try {
-      int size = Integer.parseInt(text);
-      if (size >= 0) {
-        return size;
-      }
-    } catch (NumberFormatException e) {
-      // falls through to the error below
-    }
-    throw JsonInput.invalid("page_size", "'" + text + "' is not a non-negative integer");
+  /** A model's audit trail; a model that never existed simply has none. */
+  private void audit(ServerRequest req, ServerResponse res) {
+    ListAuditEventsRequest.Builder request =
+        ListAuditEventsRequest.newBuilder()
+            .setModel(Names.model(req.path().pathParameters().get("m")));
+    req.query()
+        .first("page_size")
+        .asOptional()
+        .ifPresent(size -> request.setPageSize(Names.pageSize(size)));
+    req.query()
+        .first("page_token")
+        .asOptional()
+        .ifPresent(token -> request.setPageToken(JsonInput.wellFormed("page_token", token)));
+    ListAuditEventsResponse r = registry.auditEvents(request.build());
+    replies.send(
+        res,
+        200,
+        g -> {
+          g.writeStartObject();
+          g.writeArrayFieldStart("events");
+          for (AuditEvent e : r.getEventsList()) {
+            g.writeStartObject();
+            g.writeNumberField("id", e.getId());
+            g.writeStringField("actor", e.getActor());
+            g.writeStringField("action", e.getAction());
+            g.writeStringField("model", e.getModel());
+            if (e.getVersion() > 0) {
+              g.writeNumberField("version", e.getVersion());
+            } else {
+              g.writeNullField("version");
+            }
+            g.writeStringField("detail", e.getDetail());
+            RegistryJson.writeTime(g, "time", e.hasTime(), e.getTime());
+            g.writeEndObject();
+          }
+          g.writeEndArray();
+          g.writeStringField("next_page_token", r.getNextPageToken());
+          g.writeEndObject();
+        });
   }
 }

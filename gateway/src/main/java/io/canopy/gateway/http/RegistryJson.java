@@ -47,7 +47,8 @@ final class RegistryJson {
     g.writeEndObject();
   }
 
-  private static void writePolicy(JsonGenerator g, TrafficPolicy policy) throws IOException {
+  /** {@code "traffic_policy": {...}}: splits, sticky, the shadow when set, pinned. */
+  static void writePolicy(JsonGenerator g, TrafficPolicy policy) throws IOException {
     g.writeObjectFieldStart("traffic_policy");
     g.writeArrayFieldStart("splits");
     for (TrafficSplit split : policy.getSplitsList()) {
@@ -68,6 +69,7 @@ final class RegistryJson {
       g.writeNumberField("sample_rate", policy.getShadow().getSampleRate());
       g.writeEndObject();
     }
+    g.writeBooleanField("pinned", policy.getPinned());
     g.writeEndObject();
   }
 
@@ -120,7 +122,8 @@ final class RegistryJson {
     g.writeEndObject();
   }
 
-  private static void writeTime(JsonGenerator g, String field, boolean present, Timestamp t)
+  /** {@code field} as RFC 3339 when {@code present}; nothing otherwise. */
+  static void writeTime(JsonGenerator g, String field, boolean present, Timestamp t)
       throws IOException {
     if (present) {
       g.writeStringField(field, Instant.ofEpochSecond(t.getSeconds(), t.getNanos()).toString());

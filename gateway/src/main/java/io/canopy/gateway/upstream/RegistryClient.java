@@ -2,8 +2,11 @@ package io.canopy.gateway.upstream;
 
 import io.canopy.common.grpc.GrpcTransports;
 import io.canopy.common.tls.ClientTls;
+import io.canopy.proto.registry.v1.DeleteAliasRequest;
 import io.canopy.proto.registry.v1.GetModelRequest;
 import io.canopy.proto.registry.v1.GetVersionRequest;
+import io.canopy.proto.registry.v1.ListAuditEventsRequest;
+import io.canopy.proto.registry.v1.ListAuditEventsResponse;
 import io.canopy.proto.registry.v1.ListModelsRequest;
 import io.canopy.proto.registry.v1.ListModelsResponse;
 import io.canopy.proto.registry.v1.ListVersionsRequest;
@@ -11,17 +14,31 @@ import io.canopy.proto.registry.v1.ListVersionsResponse;
 import io.canopy.proto.registry.v1.Model;
 import io.canopy.proto.registry.v1.ModelRegistryServiceGrpc;
 import io.canopy.proto.registry.v1.ModelRegistryServiceGrpc.ModelRegistryServiceBlockingStub;
+import io.canopy.proto.registry.v1.ModelRegistryServiceGrpc.ModelRegistryServiceStub;
 import io.canopy.proto.registry.v1.ModelVersion;
+import io.canopy.proto.registry.v1.SetAliasRequest;
+import io.canopy.proto.registry.v1.SetTrafficPolicyRequest;
+import io.canopy.proto.registry.v1.UploadVersionHeader;
 import io.grpc.Deadline;
 import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.stub.MetadataUtils;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 
 /**
- * The gateway's client of the registry, for reads only: the WatchModels stream that feeds the
- * routing table ({@link #watchStub()}) and the HTTP front's model listings. The reads block, so
- * only the HTTP front (virtual threads) calls them, each with {@code gateway.upstream.timeout}.
+ * The gateway's client of the registry: the WatchModels stream that feeds the routing table ({@link
+ * #watchStub()}), the HTTP front's model listings and audit reads, and the HTTP front's registry
+ * writes (aliases, traffic policies, uploads). The calls block, so only the HTTP front (virtual
+ * threads) makes them, each with {@code gateway.upstream.timeout}.
+ *
+ * <p>A write carries the caller's own {@code Authorization} header, not a token of the gateway's:
+ * the registry checks the caller's role itself and records the caller as the change's actor, so a
+ * gateway in front of it grants nobody more than the registry would. A caller without the header
+ * sends none (a registry without tokens accepts that; one with tokens answers UNAUTHENTICATED).
  */
 public final class RegistryClient implements AutoCloseable {
 
@@ -30,6 +47,16 @@ public final class RegistryClient implements AutoCloseable {
 
   /** A model and every one of its versions, read under one deadline. */
   public record ModelWithVersions(Model model, List<ModelVersion> versions) {}
+
+  /**
+   * How long an upload may take in all: 256 MiB (the default gateway.http.max-upload-bytes) at 300
+   * KB/s, plus the registry's validation. A client that stops sending is cut much sooner, by the
+   * HTTP front's read timeout; one that trickles is cut here.
+   */
+  static final Duration UPLOAD_DEADLINE = Duration.ofMinutes(15);
+
+  private static final Metadata.Key<String> AUTHORIZATION =
+      Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
 
   private final ManagedChannel channel;
   private final Duration timeout;
@@ -56,6 +83,11 @@ public final class RegistryClient implements AutoCloseable {
   /** One page of models. */
   public ListModelsResponse listModels(ListModelsRequest request) {
     return stub().listModels(request);
+  }
+
+  /** One page of recorded changes, newest first. */
+  public ListAuditEventsResponse auditEvents(ListAuditEventsRequest request) {
+    return stub().listAuditEvents(request);
   }
 
   /** One version of a model. */
@@ -88,9 +120,51 @@ public final class RegistryClient implements AutoCloseable {
     return new ModelWithVersions(model, versions);
   }
 
+  /** Points an alias at a version; the model after the change. */
+  public Model setAlias(SetAliasRequest request, Optional<String> authorization) {
+    return writer(authorization).setAlias(request).getModel();
+  }
+
+  /** Removes an alias; the model after the change. */
+  public Model deleteAlias(DeleteAliasRequest request, Optional<String> authorization) {
+    return writer(authorization).deleteAlias(request).getModel();
+  }
+
+  /** Replaces (or, without splits, clears) a traffic policy; the model after the change. */
+  public Model setTrafficPolicy(SetTrafficPolicyRequest request, Optional<String> authorization) {
+    return writer(authorization).setTrafficPolicy(request).getModel();
+  }
+
+  /**
+   * Starts an UploadVersion call and sends {@code header}; the caller streams the chunks ({@link
+   * VersionUpload}). Its deadline is {@link #UPLOAD_DEADLINE}, not {@code
+   * gateway.upstream.timeout}: the call lasts as long as the client takes to send the file, plus
+   * the registry's validation.
+   */
+  public VersionUpload upload(UploadVersionHeader header, Optional<String> authorization) {
+    ModelRegistryServiceStub stub =
+        ModelRegistryServiceGrpc.newStub(channel)
+            .withDeadlineAfter(UPLOAD_DEADLINE.toNanos(), TimeUnit.NANOSECONDS)
+            .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(caller(authorization)));
+    return VersionUpload.start(stub, header);
+  }
+
+  private ModelRegistryServiceBlockingStub writer(Optional<String> authorization) {
+    ModelRegistryServiceBlockingStub stub = stub();
+    return authorization.isEmpty()
+        ? stub
+        : stub.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(caller(authorization)));
+  }
+
+  /** Metadata holding the caller's Authorization header; empty without one. */
+  static Metadata caller(Optional<String> authorization) {
+    Metadata headers = new Metadata();
+    authorization.ifPresent(value -> headers.put(AUTHORIZATION, value));
+    return headers;
+  }
+
   private ModelRegistryServiceBlockingStub stub() {
-    return blocking.withDeadline(
-        Deadline.after(timeout.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS));
+    return blocking.withDeadline(Deadline.after(timeout.toNanos(), TimeUnit.NANOSECONDS));
   }
 
   @Override
