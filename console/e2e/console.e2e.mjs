@@ -69,22 +69,21 @@ try {
   page.on('pageerror', (e) => violations.push(String(e)));
 
   step('first load');
-  let bytes = 0;
-  page.on('response', async (r) => {
-    if (r.url().includes('/ui/')) {
-      try {
-        bytes += (await r.body()).length;
-      } catch {
-        /* redirects have no body */
-      }
-    }
-  });
   const t0 = Date.now();
   await page.goto(URL_);
   await page.waitForSelector('#search');
   const interactive = Date.now() - t0;
-  const nav = await page.evaluate(() => JSON.stringify(performance.getEntriesByType('navigation')[0]));
-  console.log(`CONSOLE-FIRST-LOAD ${JSON.stringify({ bytes, time_to_interactive_ms: interactive, dom_content_loaded_ms: Math.round(JSON.parse(nav).domContentLoadedEventEnd) })}`);
+  // Bytes of the console's own files (the document and what it loaded from /ui/), as received.
+  const load = await page.evaluate(() => {
+    const nav = performance.getEntriesByType('navigation')[0];
+    const files = performance.getEntriesByType('resource').filter((r) => r.name.includes('/ui/'));
+    return {
+      files: 1 + files.length,
+      bytes: nav.encodedBodySize + files.reduce((n, r) => n + r.encodedBodySize, 0),
+      dom_content_loaded_ms: Math.round(nav.domContentLoadedEventEnd),
+    };
+  });
+  console.log(`CONSOLE-FIRST-LOAD ${JSON.stringify({ ...load, time_to_interactive_ms: interactive })}`);
 
   step('a wrong token: a clear message, nothing shown');
   await setToken(page, 'not-a-token-of-this-suite-at-all');
@@ -181,7 +180,7 @@ try {
 
   step('look up an entity');
   await page.click('nav a[data-section="features"]');
-  await page.waitForSelector('#feature-view option');
+  await page.waitForSelector('#feature-view option', { state: 'attached' });
   await page.fill('#feature-entity', ENTITY);
   await page.click('#feature-lookup');
   await page.waitForSelector('#feature-table');
@@ -203,6 +202,15 @@ try {
 } catch (e) {
   failed = true;
   console.error(`CONSOLE-E2E failed: ${e.stack || e}`);
+  try {
+    const pages = browser.contexts().flatMap((c) => c.pages());
+    if (pages.length) {
+      await pages[0].screenshot({ path: `${SHOTS}/failed.png`, fullPage: true });
+      console.error(`CONSOLE-E2E page at failure: ${pages[0].url()}\n${(await pages[0].textContent('body')).slice(0, 2000)}`);
+    }
+  } catch (e2) {
+    console.error(`no failure screenshot: ${e2}`);
+  }
 } finally {
   await browser.close();
 }

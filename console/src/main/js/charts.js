@@ -40,9 +40,9 @@ export function timeChart(box, title, unit) {
           scales: { x: { time: true } },
           axes: [
             { stroke, grid: { stroke: 'rgba(128,128,128,0.15)' } },
-            { stroke, grid: { stroke: 'rgba(128,128,128,0.15)' }, values: (u, ticks) => ticks.map((t) => `${num(t)}${unit}`) },
+            { stroke, size: 72, grid: { stroke: 'rgba(128,128,128,0.15)' }, values: (u, ticks) => ticks.map((t) => `${num(t)}${unit}`) },
           ],
-          series: [{}, ...series.map((x, i) => ({ label: x.label, stroke: x.color || color(i), width: 2, spanGaps: false, value: (u, v) => (v == null ? '—' : `${num(v)}${unit}`) }))],
+          series: [{}, ...series.map((x, i) => ({ label: x.label, stroke: x.color || color(i), width: 2, spanGaps: false, points: { show: true, size: 4 }, value: (u, v) => (v == null ? '—' : `${num(v)}${unit}`) }))],
         },
         data,
         holder,

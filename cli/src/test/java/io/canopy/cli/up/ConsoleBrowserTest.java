@@ -80,6 +80,11 @@ class ConsoleBrowserTest {
         Files.write(upload, DemoModel.trainLightGbm());
 
         Files.createDirectories(SCREENSHOTS);
+        try (var old = Files.list(SCREENSHOTS)) {
+          for (Path png : old.filter(f -> f.toString().endsWith(".png")).toList()) {
+            Files.delete(png); // the last run's screenshots only
+          }
+        }
         String output =
             browse(
                 Map.of(

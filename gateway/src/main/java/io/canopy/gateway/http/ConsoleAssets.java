@@ -48,7 +48,8 @@ final class ConsoleAssets {
           "ico", "image/x-icon",
           "woff2", "font/woff2",
           "json", "application/json",
-          "map", "application/json");
+          "map", "application/json",
+          "txt", "text/plain; charset=utf-8");
 
   /** One file: its bytes, type, ETag (quoted sha-256 hex) and caching. */
   record Asset(String name, byte[] bytes, String contentType, String etag, String cacheControl) {}
