@@ -319,6 +319,35 @@ class NetworkFaultsTest {
     return total;
   }
 
+  /** The gateway's retry, hedge and placement counters (what routed around a fault). */
+  private static String gatewayCounters() throws Exception {
+    String text =
+        http.send(
+                HttpRequest.newBuilder(
+                        URI.create(
+                            "http://"
+                                + hosts.address("gateway")
+                                + ":"
+                                + gateway.httpPort()
+                                + "/observe/metrics"))
+                    .header("Accept", "text/plain")
+                    .timeout(Duration.ofSeconds(10))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString())
+            .body();
+    List<String> out = new ArrayList<>();
+    for (String line : text.split("\n")) {
+      if (!line.startsWith("#")
+          && (line.startsWith("canopy_gateway_upstream_retr")
+              || line.startsWith("canopy_gateway_upstream_hedges")
+              || line.startsWith("canopy_gateway_placement_picks")
+              || line.startsWith("canopy_gateway_upstream_replica_calls"))) {
+        out.add(line.replaceAll("\\{?service=\"gateway\",?", "{"));
+      }
+    }
+    return String.join("; ", out);
+  }
+
   /** After a fault is healed: both replicas answer again, with no restart. */
   private static void awaitBothReplicasServe(String after) throws Exception {
     long[] before = {okCalls(0), okCalls(1)};
@@ -346,6 +375,7 @@ class NetworkFaultsTest {
     load.awaitAnswered(300, Duration.ofSeconds(60));
     hosts.heal("gateway");
     load.awaitAnswered(50, Duration.ofSeconds(30));
+    System.out.println("NET-TOPOLOGY gateway after the partition: " + gatewayCounters());
     SteadyLoad.Counts counts = finish(load, "net partition replica 1 from the gateway");
     assertThat(counts.failedExpected() + counts.failedOther()).isZero();
     awaitBothReplicasServe("the partition of replica 1");

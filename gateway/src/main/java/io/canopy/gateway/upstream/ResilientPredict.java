@@ -73,12 +73,18 @@ public final class ResilientPredict implements PredictCall {
                 .build());
   }
 
+  /**
+   * UNAVAILABLE is retried up to max-attempts. A replica's own UNAVAILABLE spends the retry budget
+   * (a struggling fleet must not get more calls than it was sent); one no replica answered — the
+   * channel could not reach it, as when a host is cut off — does not, since it cost no replica
+   * anything: NetworkFaultsTest lost calls to a spent budget in the second a partition began.
+   */
   private boolean shouldRetry(Throwable t) {
     Throwable cause = UpstreamErrors.unwrap(t);
     if (Status.fromThrowable(cause).getCode() != Status.Code.UNAVAILABLE) {
       return false;
     }
-    if (!budget.tryRetry()) {
+    if (!UpstreamErrors.unansweredUnavailable(cause) && !budget.tryRetry()) {
       metrics.retryBudgetExhausted();
       return false;
     }

@@ -29,6 +29,17 @@ public final class UpstreamErrors {
         : failure;
   }
 
+  /**
+   * Whether {@code failure} is UNAVAILABLE made by the gateway's own channel (it carries a cause:
+   * connection refused or reset, an I/O error, a connection the kernel would not open): no replica
+   * answered it, so no replica's work is wasted and sending it elsewhere is what a balancer that
+   * knew would have done. Statuses a replica sent (overloaded, draining) carry no cause.
+   */
+  public static boolean unansweredUnavailable(Throwable failure) {
+    Status status = Status.fromThrowable(unwrap(failure));
+    return status.getCode() == Status.Code.UNAVAILABLE && status.getCause() != null;
+  }
+
   /** The status to relay for {@code t}; anything that is not a gRPC status becomes INTERNAL. */
   public static StatusRuntimeException passThrough(Throwable t) {
     if (!(t instanceof StatusRuntimeException) && !(t instanceof StatusException)) {

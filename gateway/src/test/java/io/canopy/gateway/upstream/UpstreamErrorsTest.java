@@ -68,4 +68,28 @@ class UpstreamErrorsTest {
     assertThat(relayed.getStatus().getCode()).isEqualTo(Status.Code.INTERNAL);
     assertThat(relayed.getStatus().getDescription()).doesNotContain("secret");
   }
+
+  @Test
+  void unansweredUnavailable_isTheChannelsOwn_notAReplicasAnswer() {
+    assertThat(
+            UpstreamErrors.unansweredUnavailable(
+                Status.UNAVAILABLE
+                    .withCause(new java.net.ConnectException("Connection refused"))
+                    .asRuntimeException()))
+        .isTrue();
+    assertThat(
+            UpstreamErrors.unansweredUnavailable(
+                new java.util.concurrent.CompletionException(
+                    Status.UNAVAILABLE.withCause(new java.io.IOException("reset")).asException())))
+        .isTrue();
+    assertThat(
+            UpstreamErrors.unansweredUnavailable(
+                Status.UNAVAILABLE.withDescription("overloaded").asRuntimeException()))
+        .as("a replica's own UNAVAILABLE")
+        .isFalse();
+    assertThat(
+            UpstreamErrors.unansweredUnavailable(
+                Status.DEADLINE_EXCEEDED.withCause(new RuntimeException()).asRuntimeException()))
+        .isFalse();
+  }
 }
