@@ -6,12 +6,13 @@ import io.canopy.common.auth.TokenConfig;
 import io.canopy.common.config.ConfigLoader;
 import io.canopy.registry.RegistryConfig.ArtifactBackend;
 import io.canopy.registry.store.PostgresSettings;
+import io.canopy.registry.store.S3Settings;
 import io.helidon.config.Config;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
-/** Reads the nested parts of {@link RegistryConfig}: PostgreSQL, artifacts, admin tokens. */
+/** Reads the nested parts of {@link RegistryConfig}: PostgreSQL, artifacts, S3, admin tokens. */
 final class ConfigParts {
 
   /** The principal a single {@code registry.auth.admin-token} is recorded as. */
@@ -32,11 +33,37 @@ final class ConfigParts {
     return switch (value.trim().toLowerCase(Locale.ROOT)) {
       case "directory" -> ArtifactBackend.DIRECTORY;
       case "postgresql" -> ArtifactBackend.POSTGRESQL;
+      case "s3" -> ArtifactBackend.S3;
       default ->
           throw new IllegalArgumentException(
               "registry.artifacts.backend: '"
                   + value
-                  + "' is not supported (supported: directory, postgresql)");
+                  + "' is not supported (supported: directory, postgresql, s3)");
+    };
+  }
+
+  /**
+   * {@code artifacts.s3}. Keys with a dash arrive from the environment with {@code _dash_} (e.g.
+   * REGISTRY_ARTIFACTS_S3_SECRET_dash_ACCESS_dash_KEY); unset credentials stay empty, which selects
+   * the AWS SDK's default chain (AWS_ACCESS_KEY_ID, profiles, web identity, instance roles).
+   */
+  static S3Settings s3(Config node) {
+    return new S3Settings(
+        node.get("bucket").asString().orElse("").trim(),
+        node.get("prefix").asString().orElse(""),
+        node.get("region").asString().orElse("").trim(),
+        S3Settings.endpoint(node.get("endpoint").asString().orElse("")),
+        bool(node.get("path-style"), "registry.artifacts.s3.path-style"),
+        node.get("access-key-id").asString().orElse(""),
+        node.get("secret-access-key").asString().orElse(""));
+  }
+
+  private static boolean bool(Config node, String key) {
+    String value = node.asString().orElse("false").trim().toLowerCase(Locale.ROOT);
+    return switch (value) {
+      case "true" -> true;
+      case "false" -> false;
+      default -> throw new IllegalArgumentException(key + ": '" + value + "' is not true or false");
     };
   }
 

@@ -7,6 +7,7 @@ import io.canopy.common.config.Listen;
 import io.canopy.common.grpc.GrpcLimits;
 import io.canopy.common.tls.ServerTls;
 import io.canopy.registry.store.PostgresSettings;
+import io.canopy.registry.store.S3Settings;
 import io.canopy.registry.watch.WatchLimits;
 import io.helidon.config.Config;
 import java.nio.file.Path;
@@ -34,6 +35,7 @@ import java.util.Optional;
  *     memory), 0 for none
  * @param postgres how to reach PostgreSQL; present when a backend uses it
  * @param artifactBackend where artifacts are stored
+ * @param s3 the bucket and how to reach it; present when {@code artifactBackend} is S3
  * @param adminTokens tokens that may mutate; empty means authentication is off
  * @param grpcLimits {@code registry.grpc.max-inbound-message-bytes} and {@code
  *     max-inbound-metadata-bytes}
@@ -53,6 +55,7 @@ public record RegistryConfig(
     int validationMaxMemoryMb,
     Optional<PostgresSettings> postgres,
     ArtifactBackend artifactBackend,
+    Optional<S3Settings> s3,
     List<BearerTokens.Token> adminTokens,
     GrpcLimits grpcLimits,
     ServerTls tls,
@@ -64,10 +67,14 @@ public record RegistryConfig(
     POSTGRESQL
   }
 
-  /** Artifact backends: a content-addressed directory, or chunked rows in PostgreSQL. */
+  /**
+   * Artifact backends: a content-addressed directory, chunked rows in PostgreSQL, or objects in an
+   * S3-compatible bucket.
+   */
   public enum ArtifactBackend {
     DIRECTORY,
-    POSTGRESQL
+    POSTGRESQL,
+    S3
   }
 
   public RegistryConfig {
@@ -114,6 +121,10 @@ public record RegistryConfig(
           "registry.artifacts.backend: postgresql keeps artifacts in the metadata database, so"
               + " it needs registry.store.backend: postgresql");
     }
+    Objects.requireNonNull(s3, "s3");
+    if (artifactBackend == ArtifactBackend.S3 && s3.isEmpty()) {
+      throw new IllegalArgumentException("registry.artifacts.s3: required by the backend");
+    }
     if (storeBackend == StoreBackend.POSTGRESQL && postgres.isEmpty()) {
       throw new IllegalArgumentException("registry.store.postgresql: required by the backend");
     }
@@ -128,6 +139,8 @@ public record RegistryConfig(
     Config node = root.get("registry");
     ServerTls tls = ServerTls.create(node.get("tls"));
     StoreBackend storeBackend = backend(ConfigLoader.stringValue(node, "store.backend"));
+    ArtifactBackend artifactBackend =
+        ConfigParts.artifactBackend(ConfigLoader.stringValue(node, "artifacts.backend"));
     return new RegistryConfig(
         Listen.create(node.get("grpc")),
         AdminSettings.create(node.get("admin"), tls),
@@ -141,7 +154,10 @@ public record RegistryConfig(
         storeBackend == StoreBackend.POSTGRESQL
             ? Optional.of(ConfigParts.postgres(node.get("store.postgresql")))
             : Optional.empty(),
-        ConfigParts.artifactBackend(ConfigLoader.stringValue(node, "artifacts.backend")),
+        artifactBackend,
+        artifactBackend == ArtifactBackend.S3
+            ? Optional.of(ConfigParts.s3(node.get("artifacts.s3")))
+            : Optional.empty(),
         ConfigParts.adminTokens(node.get("auth")),
         GrpcLimits.create(node.get("grpc")),
         tls,

@@ -14,6 +14,8 @@ import io.canopy.registry.store.ArtifactStore;
 import io.canopy.registry.store.FileArtifactStore;
 import io.canopy.registry.store.JdbcMetadataStore;
 import io.canopy.registry.store.MetadataStore;
+import io.canopy.registry.store.MeteredArtifactStore;
+import io.canopy.registry.store.S3ArtifactStore;
 import io.canopy.registry.upload.VersionUploads;
 import io.canopy.registry.validation.ProbeCommand;
 import io.canopy.registry.validation.ValidatorPool;
@@ -114,10 +116,11 @@ public final class RegistryServer implements AutoCloseable {
         LOG.warning(stuck + " validations were interrupted by a restart; marked FAILED");
       }
       ArtifactStore artifacts =
-          switch (config.artifactBackend()) {
-            case DIRECTORY -> new FileArtifactStore(config.artifactDir());
-            case POSTGRESQL -> ((JdbcMetadataStore) store).artifactsInDatabase();
-          };
+          new MeteredArtifactStore(
+              openArtifacts(config, store, opened),
+              config.artifactBackend().name().toLowerCase(Locale.ROOT),
+              metrics,
+              System::nanoTime);
       int memoryCapMb = config.validationMaxMemoryMb();
       if (memoryCapMb > 0 && !ProbeCommand.prlimitAvailable()) {
         // A laptop without util-linux (macOS) still runs; the heap cap and the time cap remain.
@@ -167,7 +170,9 @@ public final class RegistryServer implements AutoCloseable {
       grpc.start();
       grpc.setServing(true);
       AdminServer admin =
-          opened.push(new AdminServer(config.admin(), "registry", store::isWritable));
+          opened.push(
+              new AdminServer(
+                  config.admin(), "registry", () -> store.isWritable() && artifacts.isReachable()));
       admin.start();
       return new RegistryServer(grpc, admin, opened);
     } catch (IOException e) {
@@ -185,6 +190,15 @@ public final class RegistryServer implements AutoCloseable {
       case SQLITE -> JdbcMetadataStore.sqlite(config.databaseFile(), clock, notifier::changed);
       case POSTGRESQL ->
           JdbcMetadataStore.postgres(config.postgres().orElseThrow(), clock, notifier::changed);
+    };
+  }
+
+  private static ArtifactStore openArtifacts(
+      RegistryConfig config, MetadataStore store, Resources opened) throws IOException {
+    return switch (config.artifactBackend()) {
+      case DIRECTORY -> new FileArtifactStore(config.artifactDir());
+      case POSTGRESQL -> ((JdbcMetadataStore) store).artifactsInDatabase();
+      case S3 -> opened.push(S3ArtifactStore.open(config.s3().orElseThrow()));
     };
   }
 

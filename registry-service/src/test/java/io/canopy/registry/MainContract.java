@@ -109,7 +109,10 @@ abstract class MainContract {
         .containsPattern("canopy_registry_revision\\{[^}]*\\} " + revision)
         .containsPattern("canopy_registry_watchers\\{[^}]*\\} [1-9]")
         .contains("canopy_registry_validation_seconds_bucket")
-        .contains("canopy_registry_upload_bytes_total");
+        .contains("canopy_registry_upload_bytes_total")
+        .containsPattern(
+            "canopy_registry_artifact_store_seconds_count\\{[^}]*operation=\"put\""
+                + "[^}]*outcome=\"ok\"[^}]*\\} [1-9]");
   }
 
   @Test

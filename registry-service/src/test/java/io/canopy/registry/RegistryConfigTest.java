@@ -135,4 +135,89 @@ class RegistryConfigTest {
   private static RegistryConfig create(String key, String value) {
     return RegistryConfig.create(TestConfigs.config(Map.of(key, value)));
   }
+
+  private static Map<String, String> s3(String... pairs) {
+    Map<String, String> m = new java.util.HashMap<>();
+    m.put("registry.artifacts.backend", "s3");
+    m.put("registry.artifacts.s3.bucket", "models.prod-1");
+    for (int i = 0; i < pairs.length; i += 2) {
+      m.put(pairs[i], pairs[i + 1]);
+    }
+    return m;
+  }
+
+  @Test
+  void create_s3Backend_readsEverySetting() {
+    RegistryConfig c =
+        RegistryConfig.create(
+            TestConfigs.config(
+                s3(
+                    "registry.artifacts.s3.prefix", "canopy/models/",
+                    "registry.artifacts.s3.region", "eu-central-1",
+                    "registry.artifacts.s3.endpoint", "http://minio.storage:9000",
+                    "registry.artifacts.s3.path-style", "true",
+                    "registry.artifacts.s3.access-key-id", "AKIDEXAMPLE",
+                    "registry.artifacts.s3.secret-access-key", "very-secret")));
+
+    var s3 = c.s3().orElseThrow();
+    assertThat(c.artifactBackend()).isEqualTo(RegistryConfig.ArtifactBackend.S3);
+    assertThat(s3.bucket()).isEqualTo("models.prod-1");
+    assertThat(s3.prefix()).isEqualTo("canopy/models/");
+    assertThat(s3.region()).isEqualTo("eu-central-1");
+    assertThat(s3.endpoint()).contains(java.net.URI.create("http://minio.storage:9000"));
+    assertThat(s3.pathStyle()).isTrue();
+    assertThat(s3.staticCredentials()).isTrue();
+    assertThat(s3.toString()).doesNotContain("very-secret");
+  }
+
+  @Test
+  void create_s3BackendDefaults_awsEndpointAndTheDefaultCredentialsChain() {
+    var s3 = RegistryConfig.create(TestConfigs.config(s3())).s3().orElseThrow();
+
+    assertThat(s3.endpoint()).isEmpty();
+    assertThat(s3.region()).isEqualTo("us-east-1");
+    assertThat(s3.prefix()).isEmpty();
+    assertThat(s3.pathStyle()).isFalse();
+    assertThat(s3.staticCredentials()).isFalse();
+  }
+
+  @Test
+  void create_s3BadValues_failNamingTheKey() {
+    Map<String, String[]> cases = new java.util.LinkedHashMap<>();
+    cases.put("registry.artifacts.s3.bucket:", new String[] {"registry.artifacts.s3.bucket", ""});
+    cases.put(
+        "registry.artifacts.s3.bucket: 'Bad_Bucket'",
+        new String[] {"registry.artifacts.s3.bucket", "Bad_Bucket"});
+    cases.put(
+        "registry.artifacts.s3.bucket: '192.168.1.10'",
+        new String[] {"registry.artifacts.s3.bucket", "192.168.1.10"});
+    cases.put(
+        "registry.artifacts.s3.bucket: 'a..b'",
+        new String[] {"registry.artifacts.s3.bucket", "a..b"});
+    cases.put(
+        "registry.artifacts.s3.endpoint: 'minio:9000'",
+        new String[] {"registry.artifacts.s3.endpoint", "minio:9000"});
+    cases.put(
+        "registry.artifacts.s3.endpoint: 'ftp://minio:21'",
+        new String[] {"registry.artifacts.s3.endpoint", "ftp://minio:21"});
+    cases.put("registry.artifacts.s3.region:", new String[] {"registry.artifacts.s3.region", " "});
+    cases.put(
+        "registry.artifacts.s3.prefix: '/models'",
+        new String[] {"registry.artifacts.s3.prefix", "/models"});
+    cases.put(
+        "registry.artifacts.s3.path-style: 'yes'",
+        new String[] {"registry.artifacts.s3.path-style", "yes"});
+    cases.put(
+        "registry.artifacts.s3.secret-access-key:",
+        new String[] {"registry.artifacts.s3.access-key-id", "AKIDEXAMPLE"});
+    cases.put(
+        "registry.artifacts.backend: 'gcs'", new String[] {"registry.artifacts.backend", "gcs"});
+
+    cases.forEach(
+        (message, pair) ->
+            assertThatThrownBy(() -> RegistryConfig.create(TestConfigs.config(s3(pair))))
+                .as(pair[0] + "=" + pair[1])
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith(message));
+  }
 }

@@ -2,6 +2,7 @@ package io.canopy.registry.grpc;
 
 import com.google.protobuf.UnsafeByteOperations;
 import io.canopy.common.digest.Sha256;
+import io.canopy.common.error.CanopyException;
 import io.canopy.proto.registry.v1.DownloadVersionResponse;
 import io.canopy.proto.registry.v1.ModelVersion;
 import io.grpc.Status;
@@ -100,6 +101,11 @@ final class DownloadStream {
       close();
       out.onError(
           Status.DATA_LOSS.withDescription("the artifact could not be read").asRuntimeException());
+    } catch (CanopyException.Unavailable e) {
+      // A remote store went away mid-stream: retryable, and mapped like any domain error.
+      LOG.log(Level.WARNING, "reading " + label, e);
+      close();
+      out.onError(e);
     }
   }
 

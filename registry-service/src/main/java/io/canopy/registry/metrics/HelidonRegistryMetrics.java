@@ -71,6 +71,30 @@ public final class HelidonRegistryMetrics implements RegistryMetrics {
   }
 
   @Override
+  public void artifactStoreCall(
+      String backend, String operation, String outcome, Duration elapsed) {
+    registry
+        .getOrCreate(
+            Timer.builder("canopy.registry.artifact.store")
+                .description(
+                    "artifact store calls by backend, operation (put, open, delete) and outcome"
+                        + " (ok, unavailable, error)")
+                .addTag(SERVICE)
+                .addTag(Tag.create("backend", backend))
+                .addTag(Tag.create("operation", operation))
+                .addTag(Tag.create("outcome", outcome))
+                .buckets(
+                    Duration.ofMillis(5),
+                    Duration.ofMillis(25),
+                    Duration.ofMillis(100),
+                    Duration.ofMillis(500),
+                    Duration.ofSeconds(2),
+                    Duration.ofSeconds(10),
+                    Duration.ofSeconds(60)))
+        .record(elapsed);
+  }
+
+  @Override
   public void watchRefused(String limit) {
     registry
         .getOrCreate(

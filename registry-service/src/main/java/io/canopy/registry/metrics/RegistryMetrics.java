@@ -27,6 +27,13 @@ public interface RegistryMetrics {
   /** One validation (child process) took {@code elapsed}. */
   default void validated(Duration elapsed) {}
 
+  /**
+   * One artifact-store call ended: {@code operation} is put, open (until the first byte can be
+   * read) or delete; {@code outcome} ok, unavailable (the store could not be reached) or error.
+   */
+  default void artifactStoreCall(
+      String backend, String operation, String outcome, Duration elapsed) {}
+
   /** A WatchModels stream was refused by the {@code limit} cap ("total" or "per_peer"). */
   default void watchRefused(String limit) {}
 

@@ -9,6 +9,10 @@ import java.util.function.Predicate;
 /**
  * Model artifacts by sha256. Only complete, validated files enter the store, atomically: a reader
  * sees a whole artifact or none. Implementations stream; none holds a whole artifact in memory.
+ *
+ * <p>A remote store that cannot be reached throws {@code CanopyException.Unavailable} from any
+ * method, and from its streams' reads: nothing was changed, and the client may retry. Any other
+ * failure is an {@link IOException}, like a failing disk.
  */
 public interface ArtifactStore {
 
@@ -28,4 +32,12 @@ public interface ArtifactStore {
    * never loses it to a concurrent delete.
    */
   void deleteIfUnreferenced(String sha256, Predicate<String> referenced) throws IOException;
+
+  /**
+   * For readiness: false while a remote store cannot be reached. Local stores are always reachable
+   * (a full disk shows in the metadata store's health).
+   */
+  default boolean isReachable() {
+    return true;
+  }
 }

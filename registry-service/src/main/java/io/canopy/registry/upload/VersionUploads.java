@@ -273,8 +273,14 @@ public final class VersionUploads implements AutoCloseable {
       record(failed("the registry shut down before validation"));
     }
 
+    /**
+     * Stores the artifact of a valid version, then records the outcome: READY only once the store
+     * has the whole artifact. A store that cannot be reached fails the version (its number is
+     * spent, never reused) and the call with UNAVAILABLE, so the client uploads again.
+     */
     private void record(ModelVersion outcome) {
       ModelVersion finalOutcome = outcome;
+      CanopyException.Unavailable storeDown = null;
       try {
         if (outcome.getState() == VersionState.VERSION_STATE_READY) {
           try {
@@ -282,6 +288,11 @@ public final class VersionUploads implements AutoCloseable {
           } catch (IOException e) {
             LOG.log(Level.WARNING, "cannot store artifact " + file.sha256(), e);
             finalOutcome = failed("the artifact could not be stored; see the registry log");
+          } catch (CanopyException.Unavailable e) {
+            LOG.log(Level.WARNING, "cannot reach the artifact store for " + file.sha256(), e);
+            finalOutcome =
+                failed("the artifact store could not be reached; nothing was stored; upload again");
+            storeDown = e;
           }
         }
         ModelVersion completed = completeOrRetry(finalOutcome);
@@ -290,7 +301,11 @@ public final class VersionUploads implements AutoCloseable {
                 ? UploadOutcome.READY
                 : UploadOutcome.FAILED,
             file.size());
-        result.complete(completed);
+        if (storeDown != null) {
+          result.completeExceptionally(storeDown);
+        } else {
+          result.complete(completed);
+        }
       } catch (RuntimeException e) {
         result.completeExceptionally(e);
       } finally {
