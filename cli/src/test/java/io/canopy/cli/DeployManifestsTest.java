@@ -18,6 +18,8 @@ import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.helidon.config.Config;
 import io.helidon.config.ConfigSources;
 import java.lang.reflect.Method;
@@ -51,7 +53,9 @@ class DeployManifestsTest {
           "Secret", Secret.class,
           "Deployment", Deployment.class,
           "Service", Service.class,
-          "NetworkPolicy", io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy.class);
+          "NetworkPolicy", io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy.class,
+          "PodDisruptionBudget", PodDisruptionBudget.class,
+          "HorizontalPodAutoscaler", HorizontalPodAutoscaler.class);
   private static final ObjectMapper STRICT =
       JsonMapper.builder().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
   private static final List<HasMetadata> resources = new ArrayList<>();
@@ -167,12 +171,38 @@ class DeployManifestsTest {
     }
   }
 
+  /** The health paths every service's Helidon admin (or the gateway's HTTP port) answers. */
+  private static final Set<String> HEALTH_PATHS =
+      Set.of("/observe/health", "/observe/health/live", "/observe/health/ready");
+
   @Test
   void everyContainerHasProbesAndResourceRequests() {
     for (Deployment d : all(Deployment.class)) {
       for (Container c : d.getSpec().getTemplate().getSpec().getContainers()) {
         assertThat(c.getReadinessProbe()).as(d.getMetadata().getName()).isNotNull();
         assertThat(c.getLivenessProbe()).as(d.getMetadata().getName()).isNotNull();
+        assertThat(c.getStartupProbe()).as(d.getMetadata().getName()).isNotNull();
+        Set<String> ports = new HashSet<>();
+        c.getPorts().forEach(p -> ports.add(p.getName()));
+        for (var probe :
+            List.of(c.getReadinessProbe(), c.getLivenessProbe(), c.getStartupProbe())) {
+          if (probe.getHttpGet() != null) {
+            assertThat(HEALTH_PATHS)
+                .as(d.getMetadata().getName())
+                .contains(probe.getHttpGet().getPath());
+            assertThat(ports)
+                .as(d.getMetadata().getName() + " probe port")
+                .contains(probe.getHttpGet().getPort().getStrVal());
+          } else {
+            assertThat(probe.getGrpc()).as(d.getMetadata().getName()).isNotNull();
+            assertThat(c.getPorts())
+                .as(d.getMetadata().getName() + " gRPC probe port")
+                .anyMatch(p -> p.getContainerPort().equals(probe.getGrpc().getPort()));
+          }
+        }
+        assertThat(c.getResources().getLimits())
+            .as(d.getMetadata().getName())
+            .containsKey("memory");
         assertThat(c.getResources().getRequests())
             .as(d.getMetadata().getName())
             .containsKeys("cpu", "memory");
@@ -290,5 +320,37 @@ class DeployManifestsTest {
         .filter(d -> d.getMetadata().getName().equals(name))
         .findFirst()
         .orElseThrow();
+  }
+
+  /**
+   * Voluntary disruptions keep all but one pod of serving, the gateway and the monitor; serving and
+   * the gateway autoscale on CPU and a per-pod in-flight metric; each budget and autoscaler names a
+   * Deployment that exists, by its pods' labels.
+   */
+  @Test
+  void disruptionBudgetsAndAutoscalers_targetTheDeploymentsThatExist() {
+    Map<String, PodDisruptionBudget> budgets = new java.util.HashMap<>();
+    for (PodDisruptionBudget b : all(PodDisruptionBudget.class)) {
+      Map<String, String> selector = b.getSpec().getSelector().getMatchLabels();
+      Deployment target = deployment(selector.get("app.kubernetes.io/name"));
+      assertThat(target.getSpec().getTemplate().getMetadata().getLabels())
+          .containsAllEntriesOf(selector);
+      assertThat(b.getSpec().getMaxUnavailable().getIntVal()).isEqualTo(1);
+      assertThat(target.getSpec().getReplicas()).isGreaterThan(1);
+      budgets.put(target.getMetadata().getName(), b);
+    }
+    assertThat(budgets).containsOnlyKeys("canopy-serving", "canopy-gateway", "canopy-monitor");
+    Map<String, HorizontalPodAutoscaler> scalers = new java.util.HashMap<>();
+    for (HorizontalPodAutoscaler h : all(HorizontalPodAutoscaler.class)) {
+      Deployment target = deployment(h.getSpec().getScaleTargetRef().getName());
+      assertThat(h.getSpec().getMinReplicas()).isLessThanOrEqualTo(h.getSpec().getMaxReplicas());
+      assertThat(h.getSpec().getMinReplicas())
+          .isGreaterThanOrEqualTo(target.getSpec().getReplicas());
+      assertThat(h.getSpec().getMetrics())
+          .extracting(m -> m.getType())
+          .containsExactlyInAnyOrder("Resource", "Pods");
+      scalers.put(target.getMetadata().getName(), h);
+    }
+    assertThat(scalers).containsOnlyKeys("canopy-serving", "canopy-gateway");
   }
 }
