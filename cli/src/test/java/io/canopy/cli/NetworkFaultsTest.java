@@ -435,6 +435,32 @@ class NetworkFaultsTest {
 
   @Test
   @Order(4)
+  void redisPartitionedFromBothReplicas_entityCallsGetUnavailable_thenRecoverByThemselves()
+      throws Exception {
+    SteadyLoad entityLoad = load(NetworkFaultsTest::entity, Set.of(Status.Code.UNAVAILABLE));
+    SteadyLoad denseLoad = load(NetworkFaultsTest::dense, Set.of());
+    entityLoad.awaitAnswered(30, Duration.ofSeconds(30));
+    hosts.drop("serving-1", redisLink.address());
+    hosts.drop("serving-2", redisLink.address());
+    denseLoad.awaitAnswered(200, Duration.ofSeconds(60));
+    long failedBefore = entityLoad.failedExpected();
+    Await.until(
+        "entity calls answered UNAVAILABLE while no replica reaches Redis",
+        Duration.ofSeconds(30),
+        () -> entityLoad.failedExpected() > failedBefore);
+    hosts.heal("serving-1");
+    hosts.heal("serving-2");
+    entityLoad.awaitAnswered(50, Duration.ofSeconds(60));
+    SteadyLoad.Counts entity =
+        finish(entityLoad, "net redis partitioned from both replicas (entity calls)");
+    assertThat(entity.failedExpected()).as("the documented UNAVAILABLE").isPositive();
+    SteadyLoad.Counts dense =
+        finish(denseLoad, "net redis partitioned from both replicas (dense calls)");
+    assertThat(dense.failedExpected() + dense.failedOther()).isZero();
+  }
+
+  @Test
+  @Order(5)
   void slowLinkToReplica2_denseCallsDoNotFail() throws Exception {
     SteadyLoad load = load(NetworkFaultsTest::dense, Set.of());
     load.awaitAnswered(50, Duration.ofSeconds(30));
@@ -448,7 +474,7 @@ class NetworkFaultsTest {
   }
 
   @Test
-  @Order(5)
+  @Order(6)
   void connectionsToReplica2ResetMidCall_denseCallsDoNotFail() throws Exception {
     SteadyLoad load = load(NetworkFaultsTest::dense, Set.of());
     load.awaitAnswered(50, Duration.ofSeconds(30));
