@@ -31,6 +31,8 @@ import java.util.Optional;
  * @param validationTimeout wall-clock cap for validating one model
  * @param validationMaxHeapMb heap cap of the validation child JVM
  * @param validationProcesses how many warm validation children run at once
+ * @param validationIdleTimeout a warm validation child unused this long is stopped (the pool
+ *     shrinks to zero while nobody uploads); zero keeps children warm
  * @param validationMaxMemoryMb address-space cap of a validation child (heap, JVM and native
  *     memory), 0 for none
  * @param postgres how to reach PostgreSQL; present when a backend uses it
@@ -53,6 +55,7 @@ public record RegistryConfig(
     int validationMaxHeapMb,
     int validationProcesses,
     int validationMaxMemoryMb,
+    Duration validationIdleTimeout,
     Optional<PostgresSettings> postgres,
     ArtifactBackend artifactBackend,
     Optional<S3Settings> s3,
@@ -97,6 +100,10 @@ public record RegistryConfig(
     if (validationTimeout == null || validationTimeout.isNegative() || validationTimeout.isZero()) {
       throw new IllegalArgumentException(
           "registry.validation.timeout: " + validationTimeout + " must be positive");
+    }
+    if (validationIdleTimeout == null || validationIdleTimeout.isNegative()) {
+      throw new IllegalArgumentException(
+          "registry.validation.idle-timeout: " + validationIdleTimeout + " must be 0 or positive");
     }
     if (validationMaxHeapMb < 16) {
       throw new IllegalArgumentException(
@@ -151,6 +158,7 @@ public record RegistryConfig(
         ConfigLoader.intValue(node, "validation.max-heap-mb"),
         ConfigLoader.intValue(node, "validation.processes"),
         ConfigLoader.intValue(node, "validation.max-memory-mb"),
+        ConfigLoader.duration(node, "validation.idle-timeout"),
         storeBackend == StoreBackend.POSTGRESQL
             ? Optional.of(ConfigParts.postgres(node.get("store.postgresql")))
             : Optional.empty(),

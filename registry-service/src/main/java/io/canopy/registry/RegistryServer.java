@@ -134,7 +134,8 @@ public final class RegistryServer implements AutoCloseable {
               ProbeCommand.currentJvm(config.validationMaxHeapMb(), memoryCapMb),
               config.validationDir(),
               config.validationTimeout(),
-              config.validationProcesses());
+              config.validationProcesses(),
+              config.validationIdleTimeout());
       VersionUploads uploads =
           opened.push(
               new VersionUploads(

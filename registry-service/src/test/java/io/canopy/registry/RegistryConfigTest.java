@@ -22,6 +22,7 @@ class RegistryConfigTest {
     assertThat(c.validationTimeout()).isEqualTo(Duration.ofSeconds(60));
     assertThat(c.validationMaxHeapMb()).isEqualTo(512);
     assertThat(c.validationProcesses()).isEqualTo(1);
+    assertThat(c.validationIdleTimeout()).isEqualTo(java.time.Duration.ofMinutes(2));
     assertThat(c.databaseFile()).isEqualTo(Path.of(".canopy/registry/registry.db"));
     assertThat(c.postgres()).isEmpty();
     assertThat(c.artifactBackend()).isEqualTo(RegistryConfig.ArtifactBackend.DIRECTORY);

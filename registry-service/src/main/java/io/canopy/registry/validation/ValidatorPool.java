@@ -7,10 +7,14 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Logger;
 
@@ -19,7 +23,9 @@ import java.util.logging.Logger;
  * an optional address-space cap, and a time cap per model. Children start on first use and are then
  * reused; one that crashed (SIGSEGV in the native loader), timed out or ran out of memory is killed
  * and replaced by a fresh one on the next validation, and each is recycled after {@link #MAX_USES}
- * models so that nothing leaked in it lives long. Untrusted bytes are only ever loaded in a child.
+ * models so that nothing leaked in it lives long. A child idle for {@code idleTimeout} is stopped:
+ * a registry nobody uploads to holds no child at all. Untrusted bytes are only ever loaded in a
+ * child.
  */
 public final class ValidatorPool implements ModelValidator {
 
@@ -33,7 +39,13 @@ public final class ValidatorPool implements ModelValidator {
   private final Duration timeout;
   private final Semaphore slots;
   private final Deque<ProbeWorker> idle = new ArrayDeque<>();
+
+  /** When each idle child was given back (nanoTime), in the order of {@link #idle}. */
+  private final Deque<Long> idleSince = new ArrayDeque<>();
+
   private final ExecutorService readers;
+  private final Duration idleTimeout;
+  private final ScheduledExecutorService reaper;
   private boolean closed;
 
   /**
@@ -43,6 +55,12 @@ public final class ValidatorPool implements ModelValidator {
    * @param size children at most; more validations wait for a free one
    */
   public ValidatorPool(ProbeCommand command, Path scratchRoot, Duration timeout, int size) {
+    this(command, scratchRoot, timeout, size, Duration.ZERO);
+  }
+
+  /** As above; a child idle for {@code idleTimeout} is stopped (zero: children stay warm). */
+  public ValidatorPool(
+      ProbeCommand command, Path scratchRoot, Duration timeout, int size, Duration idleTimeout) {
     this.command = command;
     // Absolute: the child runs with its scratch dir as working directory.
     this.scratchRoot = scratchRoot.toAbsolutePath();
@@ -56,6 +74,35 @@ public final class ValidatorPool implements ModelValidator {
               t.setDaemon(true);
               return t;
             });
+    this.idleTimeout = idleTimeout;
+    if (idleTimeout.isZero()) {
+      this.reaper = null;
+    } else {
+      this.reaper =
+          Executors.newSingleThreadScheduledExecutor(
+              r -> {
+                Thread t = new Thread(r, "registry-probe-reaper");
+                t.setDaemon(true);
+                return t;
+              });
+      long every = Math.max(1, idleTimeout.toMillis() / 4);
+      reaper.scheduleWithFixedDelay(this::stopIdle, every, every, TimeUnit.MILLISECONDS);
+    }
+  }
+
+  /** Stops the children idle longer than the idle timeout (the oldest are at the tail). */
+  private void stopIdle() {
+    List<ProbeWorker> stale = new ArrayList<>();
+    long now = System.nanoTime();
+    synchronized (this) {
+      while (!idleSince.isEmpty() && now - idleSince.peekLast() >= idleTimeout.toNanos()) {
+        idleSince.pollLast();
+        stale.add(idle.pollLast());
+      }
+    }
+    for (ProbeWorker w : stale) {
+      w.close();
+    }
   }
 
   @Override
@@ -86,6 +133,7 @@ public final class ValidatorPool implements ModelValidator {
       }
       ProbeWorker warm = idle.poll();
       if (warm != null) {
+        idleSince.poll();
         return warm;
       }
     }
@@ -97,6 +145,7 @@ public final class ValidatorPool implements ModelValidator {
     synchronized (this) {
       if (keep && !closed) {
         idle.push(worker);
+        idleSince.push(System.nanoTime());
         return;
       }
     }
@@ -120,6 +169,10 @@ public final class ValidatorPool implements ModelValidator {
         w.close();
       }
       idle.clear();
+      idleSince.clear();
+    }
+    if (reaper != null) {
+      reaper.shutdownNow();
     }
     readers.shutdownNow();
   }

@@ -226,4 +226,33 @@ class ValidatorPoolTest {
     assertThat(pastTheFeatures.getFailureReason()).contains("leaf_features").contains("9999");
     assertThat(p.idleChildren()).isEqualTo(1);
   }
+
+  @Test
+  void anIdleChild_isStoppedAfterTheIdleTimeout_andTheNextValidationStartsAnother()
+      throws Exception {
+    pool =
+        new ValidatorPool(
+            ProbeCommand.currentJvm(256, 1024),
+            dir.resolve("scratch"),
+            Duration.ofSeconds(60),
+            2,
+            Duration.ofMillis(400));
+    Path model = write("m.part", Fixtures.bytes(Fixtures.DIABETES));
+    long cold = System.nanoTime();
+    assertThat(pool.validate(model, ModelFormat.MODEL_FORMAT_UBJ).getState())
+        .isEqualTo(VersionState.VERSION_STATE_READY);
+    cold = System.nanoTime() - cold;
+    long warm = System.nanoTime();
+    assertThat(pool.validate(model, ModelFormat.MODEL_FORMAT_UBJ).getState())
+        .isEqualTo(VersionState.VERSION_STATE_READY);
+    warm = System.nanoTime() - warm;
+    assertThat(pool.idleChildren()).isEqualTo(1);
+    System.out.printf(
+        "VALIDATION cold (child started) %d ms, warm %d ms%n", cold / 1_000_000, warm / 1_000_000);
+
+    io.canopy.common.testing.Await.until(
+        "the idle child stopped", Duration.ofSeconds(10), () -> pool.idleChildren() == 0);
+    assertThat(pool.validate(model, ModelFormat.MODEL_FORMAT_UBJ).getState())
+        .isEqualTo(VersionState.VERSION_STATE_READY);
+  }
 }
