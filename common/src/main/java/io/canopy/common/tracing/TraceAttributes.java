@@ -46,9 +46,9 @@ public final class TraceAttributes {
   /** Entity keys a lookup read. */
   public static final AttributeKey<Long> ENTITY_KEYS = AttributeKey.longKey("canopy.entity.keys");
 
-  /** Feature values a lookup found (present and fresh). */
-  public static final AttributeKey<Long> FEATURES_FOUND =
-      AttributeKey.longKey("canopy.features.found");
+  /** Rows a lookup left incomplete: some feature absent or expired (it became missing). */
+  public static final AttributeKey<Long> INCOMPLETE_ROWS =
+      AttributeKey.longKey("canopy.features.incomplete_rows");
 
   /** The feature store's backend: rocksdb or redis. */
   public static final AttributeKey<String> FEATURE_BACKEND =
