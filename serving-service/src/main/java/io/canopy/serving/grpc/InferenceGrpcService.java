@@ -354,7 +354,9 @@ public final class InferenceGrpcService extends InferenceServiceGrpc.InferenceSe
         response.addMissingFeatures(MissingFeatures.newBuilder().setRow(r).addAllFeatures(missing));
       }
     }
-    lookup.setAttribute(TraceAttributes.INCOMPLETE_ROWS, incomplete);
+    if (lookup.isRecording()) {
+      lookup.setAttribute(TraceAttributes.INCOMPLETE_ROWS, incomplete);
+    }
     lookup.end();
     return new RowDecoder.Rows(matrix.values(), matrix.rows(), matrix.found());
   }
