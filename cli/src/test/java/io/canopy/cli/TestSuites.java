@@ -16,6 +16,7 @@ import io.canopy.proto.registry.v1.UploadVersionHeader;
 import io.canopy.proto.registry.v1.VersionState;
 import io.grpc.Channel;
 import io.grpc.ManagedChannel;
+import io.opentelemetry.sdk.trace.SpanProcessor;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -34,6 +35,11 @@ public final class TestSuites {
   }
 
   public static Suite start(Path dir, Map<String, String> extra) {
+    return start(dir, extra, null);
+  }
+
+  /** Like {@link #start(Path, Map)}, the services' spans handed to {@code spans}. */
+  static Suite start(Path dir, Map<String, String> extra, SpanProcessor spans) {
     Map<String, String> settings = new HashMap<>();
     settings.put("registry.grpc.port", "0");
     settings.put("registry.admin.port", "0");
@@ -51,7 +57,7 @@ public final class TestSuites {
     settings.put("gateway.http.port", "0");
     settings.put("gateway.grpc.port", "0");
     settings.putAll(extra);
-    return Suite.start(settings);
+    return Suite.start(settings, spans);
   }
 
   /** A plaintext channel to a port on loopback. */

@@ -9,6 +9,7 @@ import io.canopy.common.config.Listen;
 import io.canopy.common.grpc.GrpcLimits;
 import io.canopy.common.tls.ClientTls;
 import io.canopy.common.tls.ServerTls;
+import io.canopy.common.tracing.TracingSettings;
 import io.canopy.gateway.batching.BatchingSettings;
 import io.canopy.gateway.http.HttpLimits;
 import io.canopy.gateway.outcomes.OutcomeSettings;
@@ -27,6 +28,8 @@ import java.util.Set;
  *
  * @param http where the HTTP/JSON API listens
  * @param grpc where the gRPC API listens
+ * @param tracing {@code gateway.tracing.*}: spans of both fronts' calls, routing, batches and
+ *     upstream attempts, and the W3C trace context sent upstream; off by default
  * @param maxBodyBytes {@code gateway.http.max-body-bytes}: larger HTTP bodies get 413
  * @param maxRows {@code gateway.max-rows}: most rows one request may carry
  * @param servingTarget {@code gateway.upstream.serving-target}: gRPC target of serving-service
@@ -63,6 +66,7 @@ import java.util.Set;
 public record GatewayConfig(
     Listen http,
     Listen grpc,
+    TracingSettings tracing,
     int maxBodyBytes,
     int maxRows,
     String servingTarget,
@@ -90,6 +94,7 @@ public record GatewayConfig(
     Objects.requireNonNull(monitorTarget, "gateway.monitor.target");
     Objects.requireNonNull(http, "gateway.http");
     Objects.requireNonNull(grpc, "gateway.grpc");
+    Objects.requireNonNull(tracing, "gateway.tracing");
     if (maxBodyBytes <= 0) {
       throw new IllegalArgumentException(
           "gateway.http.max-body-bytes: " + maxBodyBytes + " must be positive");
@@ -219,6 +224,7 @@ public record GatewayConfig(
     return new GatewayConfig(
         Listen.create(gateway.get("http")),
         Listen.create(gateway.get("grpc")),
+        TracingSettings.create(gateway.get("tracing"), "canopy-gateway"),
         ConfigLoader.intValue(gateway.get("http"), "max-body-bytes"),
         ConfigLoader.intValue(gateway, "max-rows"),
         ConfigLoader.stringValue(upstream, "serving-target"),

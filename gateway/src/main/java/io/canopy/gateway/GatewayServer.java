@@ -10,6 +10,7 @@ import io.canopy.common.process.Resources;
 import io.canopy.common.registry.RegistryFollower;
 import io.canopy.common.requestid.RequestIdInterceptor;
 import io.canopy.common.retry.Backoff;
+import io.canopy.common.tracing.Tracing;
 import io.canopy.gateway.batching.Batchers;
 import io.canopy.gateway.features.FeatureCalls;
 import io.canopy.gateway.grpc.FeatureStoreFront;
@@ -34,6 +35,7 @@ import io.canopy.monitor.log.RecordLog;
 import io.canopy.proto.monitor.v1.OutcomeServiceGrpc;
 import io.grpc.ServerBuilder;
 import io.helidon.metrics.api.Metrics;
+import io.opentelemetry.sdk.trace.SpanProcessor;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -80,20 +82,25 @@ public final class GatewayServer implements AutoCloseable {
    *
    * @param metrics where the gateway reports (the console's traffic history is fed beside it)
    * @param clock times alias moves for the alias fallback, and the traffic history's steps
+   * @param spans where finished spans go when {@code gateway.tracing.enabled}; null: OTLP
    */
-  public record Seams(GatewayMetrics metrics, Clock clock) {
+  public record Seams(GatewayMetrics metrics, Clock clock, SpanProcessor spans) {
 
     /** Everything real. */
     public static Seams real() {
-      return new Seams(null, null);
+      return new Seams(null, null, null);
     }
 
     public Seams withMetrics(GatewayMetrics gatewayMetrics) {
-      return new Seams(gatewayMetrics, clock);
+      return new Seams(gatewayMetrics, clock, spans);
     }
 
     public Seams withClock(Clock gatewayClock) {
-      return new Seams(metrics, gatewayClock);
+      return new Seams(metrics, gatewayClock, spans);
+    }
+
+    public Seams withSpans(SpanProcessor spanProcessor) {
+      return new Seams(metrics, clock, spanProcessor);
     }
   }
 
@@ -128,6 +135,8 @@ public final class GatewayServer implements AutoCloseable {
             traffic);
     Resources opened = new Resources("gateway");
     try {
+      // Closed last: the spans of the calls drained on shutdown are still exported.
+      Tracing tracing = opened.push(Tracing.open(config.tracing(), seams.spans()));
       // Model and version labels only for names that exist; a deleted model's series go with it.
       RoutingTable table = new RoutingTable(config.aliasFallbackWindow(), clock);
       metrics.restrictLabels(new MetricLabels(table, config.maxSeriesPerMetric()));
@@ -146,11 +155,15 @@ public final class GatewayServer implements AutoCloseable {
                   config.retry(),
                   config.placement(),
                   scheduler,
-                  metrics));
+                  metrics,
+                  tracing));
       RegistryClient registry =
           opened.push(
               RegistryClient.connect(
-                  config.registryTarget(), config.upstreamTls(), config.upstreamTimeout()));
+                  config.registryTarget(),
+                  config.upstreamTls(),
+                  config.upstreamTimeout(),
+                  tracing));
       opened.push(
           new RegistryFollower(
                   "gateway",
@@ -167,12 +180,18 @@ public final class GatewayServer implements AutoCloseable {
           new PredictPipeline(
               router,
               new Batchers(
-                  serving.predict(), config.batching(), scheduler, System::nanoTime, metrics),
+                  serving.predict(),
+                  config.batching(),
+                  scheduler,
+                  System::nanoTime,
+                  metrics,
+                  tracing),
               serving.predict(),
               config.maxConcurrentPerModel(),
               config.upstreamTimeout(),
               metrics,
-              System::nanoTime);
+              System::nanoTime,
+              tracing);
       OutcomeIntake outcomes = null;
       if (config.outcomes().enabled()) {
         RecordLog log = opened.push(config.outcomes().log().open("canopy-gateway"));
@@ -210,7 +229,8 @@ public final class GatewayServer implements AutoCloseable {
                       InferenceRoles.table()
                           .require(OutcomeServiceGrpc.getServiceDescriptor(), Role.PREDICT)),
                   new RequestIdInterceptor(),
-                  new RoutingKeyInterceptor()));
+                  new RoutingKeyInterceptor()),
+              tracing);
       grpc.start();
       opened.push(() -> grpc.stop(GRACE));
       AtomicBoolean ready = new AtomicBoolean();
@@ -227,7 +247,8 @@ public final class GatewayServer implements AutoCloseable {
                   config.tokens(),
                   config.allowedOrigins(),
                   config.tls(),
-                  ready::get));
+                  ready::get,
+                  tracing));
       ready.set(true);
       grpc.setServing(true);
       return new GatewayServer(ready, opened, grpc, http);

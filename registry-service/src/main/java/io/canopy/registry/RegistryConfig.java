@@ -6,6 +6,7 @@ import io.canopy.common.config.ConfigLoader;
 import io.canopy.common.config.Listen;
 import io.canopy.common.grpc.GrpcLimits;
 import io.canopy.common.tls.ServerTls;
+import io.canopy.common.tracing.TracingSettings;
 import io.canopy.registry.store.PostgresSettings;
 import io.canopy.registry.store.S3Settings;
 import io.canopy.registry.watch.WatchLimits;
@@ -25,6 +26,7 @@ import java.util.Optional;
  * @param admin where the admin HTTP server listens ({@code registry.admin.*}), the largest body it
  *     takes ({@code registry.admin.max-payload-bytes}, 413 above it) and its certificate (the
  *     service's {@code registry.tls.*})
+ * @param tracing {@code registry.tracing.*}: spans of its gRPC calls, off by default
  * @param dataDir holds {@code registry.db}, the artifact directory and staging files
  * @param storeBackend the metadata backend
  * @param uploadMaxBytes largest accepted artifact
@@ -48,6 +50,7 @@ import java.util.Optional;
 public record RegistryConfig(
     Listen grpc,
     AdminSettings admin,
+    TracingSettings tracing,
     Path dataDir,
     StoreBackend storeBackend,
     long uploadMaxBytes,
@@ -138,6 +141,7 @@ public record RegistryConfig(
     adminTokens = List.copyOf(adminTokens);
     Objects.requireNonNull(grpcLimits, "registry.grpc");
     Objects.requireNonNull(tls, "registry.tls");
+    Objects.requireNonNull(tracing, "registry.tracing");
     Objects.requireNonNull(watchLimits, "registry.watch");
   }
 
@@ -151,6 +155,7 @@ public record RegistryConfig(
     return new RegistryConfig(
         Listen.create(node.get("grpc")),
         AdminSettings.create(node.get("admin"), tls),
+        TracingSettings.create(node.get("tracing"), "canopy-registry"),
         Path.of(ConfigLoader.stringValue(node, "data-dir")),
         storeBackend,
         longValue(node, "upload.max-bytes"),

@@ -6,6 +6,7 @@ import io.canopy.common.auth.BearerTokens;
 import io.canopy.common.grpc.GrpcServer;
 import io.canopy.common.grpc.GrpcTransports;
 import io.canopy.common.process.Resources;
+import io.canopy.common.tracing.Tracing;
 import io.canopy.proto.registry.v1.ModelRegistryServiceGrpc;
 import io.canopy.registry.grpc.RegistryGrpcService;
 import io.canopy.registry.metrics.HelidonRegistryMetrics;
@@ -24,6 +25,7 @@ import io.canopy.registry.watch.WatchAdmission;
 import io.canopy.registry.watch.WatchHub;
 import io.grpc.ServerBuilder;
 import io.helidon.metrics.api.Metrics;
+import io.opentelemetry.sdk.trace.SpanProcessor;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -67,24 +69,30 @@ public final class RegistryServer implements AutoCloseable {
    * @param grpcTransport the gRPC transport (in-process in tests)
    * @param metrics where the registry reports
    * @param clock the time recorded on versions, aliases and audit entries
+   * @param spans where finished spans go when {@code registry.tracing.enabled}; null: OTLP
    */
-  public record Seams(ServerBuilder<?> grpcTransport, RegistryMetrics metrics, Clock clock) {
+  public record Seams(
+      ServerBuilder<?> grpcTransport, RegistryMetrics metrics, Clock clock, SpanProcessor spans) {
 
     /** Everything real. */
     public static Seams real() {
-      return new Seams(null, null, null);
+      return new Seams(null, null, null, null);
     }
 
     public Seams withTransport(ServerBuilder<?> transport) {
-      return new Seams(transport, metrics, clock);
+      return new Seams(transport, metrics, clock, spans);
     }
 
     public Seams withMetrics(RegistryMetrics registryMetrics) {
-      return new Seams(grpcTransport, registryMetrics, clock);
+      return new Seams(grpcTransport, registryMetrics, clock, spans);
     }
 
     public Seams withClock(Clock registryClock) {
-      return new Seams(grpcTransport, metrics, registryClock);
+      return new Seams(grpcTransport, metrics, registryClock, spans);
+    }
+
+    public Seams withSpans(SpanProcessor spanProcessor) {
+      return new Seams(grpcTransport, metrics, clock, spanProcessor);
     }
   }
 
@@ -106,6 +114,8 @@ public final class RegistryServer implements AutoCloseable {
     Clock clock = seams.clock() != null ? seams.clock() : Clock.systemUTC();
     Resources opened = new Resources("registry");
     try {
+      // Closed last: spans of the calls drained on shutdown are still exported.
+      Tracing tracing = opened.push(Tracing.open(config.tracing(), seams.spans()));
       Files.createDirectories(config.dataDir());
       clearStaging(config.stagingDir());
       clearStaging(config.validationDir());
@@ -160,7 +170,8 @@ public final class RegistryServer implements AutoCloseable {
                         config.watchLimits(),
                         refusal -> metrics.watchRefused(refusal.name().toLowerCase(Locale.ROOT))),
                     new AuthInterceptor(
-                        new BearerTokens(config.adminTokens()), RegistryGrpcService.roles())));
+                        new BearerTokens(config.adminTokens()), RegistryGrpcService.roles())),
+                tracing);
       } catch (RuntimeException e) {
         watches.close();
         throw e;

@@ -10,6 +10,7 @@ import io.canopy.common.config.Listen;
 import io.canopy.common.grpc.GrpcLimits;
 import io.canopy.common.tls.ClientTls;
 import io.canopy.common.tls.ServerTls;
+import io.canopy.common.tracing.TracingSettings;
 import io.canopy.serving.features.FeatureSettings;
 import io.canopy.serving.model.ManagerSettings;
 import io.canopy.serving.predict.FastPathSettings;
@@ -27,6 +28,8 @@ import java.util.Objects;
  * @param admin where /observe/health and /observe/metrics listen ({@code serving.admin.*}), the
  *     largest body it takes ({@code serving.admin.max-payload-bytes}, 413 above it) and its
  *     certificate (the service's {@code serving.tls.*})
+ * @param tracing {@code serving.tracing.*}: spans of its gRPC calls, feature lookups and
+ *     computations, and of its calls to the registry; off by default
  * @param registryTarget gRPC target of the model registry
  * @param managerSettings the model manager's settings (cache dir, nthread, in-flight limit,
  *     registry backoff and download deadline, retire grace, fast path), each checked there
@@ -47,6 +50,7 @@ import java.util.Objects;
 public record ServingConfig(
     Listen grpc,
     AdminSettings admin,
+    TracingSettings tracing,
     String registryTarget,
     ManagerSettings managerSettings,
     FeatureSettings features,
@@ -63,6 +67,7 @@ public record ServingConfig(
     Objects.requireNonNull(features, "serving.features");
     Objects.requireNonNull(grpc, "serving.grpc");
     Objects.requireNonNull(admin, "serving.admin");
+    Objects.requireNonNull(tracing, "serving.tracing");
     Objects.requireNonNull(managerSettings, "serving");
     Objects.requireNonNull(grpcLimits, "serving.grpc");
     Objects.requireNonNull(tls, "serving.tls");
@@ -104,6 +109,7 @@ public record ServingConfig(
     return new ServingConfig(
         Listen.create(node.get("grpc")),
         AdminSettings.create(node.get("admin"), tls),
+        TracingSettings.create(node.get("tracing"), "canopy-serving"),
         ConfigLoader.stringValue(node, "registry.target"),
         new ManagerSettings(
             Path.of(ConfigLoader.stringValue(node, "cache-dir")),

@@ -8,11 +8,13 @@ import io.canopy.common.grpc.GrpcServer;
 import io.canopy.common.grpc.GrpcTransports;
 import io.canopy.common.metrics.MetricLabels;
 import io.canopy.common.requestid.RequestIdInterceptor;
+import io.canopy.common.tracing.Tracing;
 import io.canopy.serving.features.FeatureStore;
 import io.canopy.serving.grpc.FeatureStoreGrpcService;
 import io.canopy.serving.grpc.InferenceGrpcService;
 import io.canopy.serving.grpc.KServeGrpcService;
 import io.canopy.serving.grpc.Offload;
+import io.canopy.serving.grpc.PredictSpans;
 import io.canopy.serving.metrics.HelidonServingMetrics;
 import io.canopy.serving.metrics.ServingMetrics;
 import io.canopy.serving.model.ModelManager;
@@ -21,6 +23,7 @@ import io.canopy.serving.recording.RecordingSettings;
 import io.grpc.ManagedChannel;
 import io.grpc.ServerBuilder;
 import io.helidon.metrics.api.Metrics;
+import io.opentelemetry.sdk.trace.SpanProcessor;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -45,6 +48,7 @@ public final class ServingServer implements AutoCloseable {
   private final ManagedChannel registry;
   private final ExecutorService work;
   private final PredictionRecorder recorder;
+  private final Tracing tracing;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private ServingServer(
@@ -54,7 +58,8 @@ public final class ServingServer implements AutoCloseable {
       AdminServer admin,
       ManagedChannel registry,
       ExecutorService work,
-      PredictionRecorder recorder) {
+      PredictionRecorder recorder,
+      Tracing tracing) {
     this.models = models;
     this.features = features;
     this.grpc = grpc;
@@ -62,6 +67,7 @@ public final class ServingServer implements AutoCloseable {
     this.registry = registry;
     this.work = work;
     this.recorder = recorder;
+    this.tracing = tracing;
   }
 
   /**
@@ -73,32 +79,38 @@ public final class ServingServer implements AutoCloseable {
    * @param registry the channel to the registry; the server owns it and shuts it down on close
    * @param clock the time of feature values and caches
    * @param metrics where serving reports
+   * @param spans where finished spans go when {@code serving.tracing.enabled}; null: OTLP
    */
   public record Seams(
       ServerBuilder<?> grpcTransport,
       ManagedChannel registry,
       Clock clock,
-      ServingMetrics metrics) {
+      ServingMetrics metrics,
+      SpanProcessor spans) {
 
     /** Everything real. */
     public static Seams real() {
-      return new Seams(null, null, null, null);
+      return new Seams(null, null, null, null, null);
     }
 
     public Seams withTransport(ServerBuilder<?> transport) {
-      return new Seams(transport, registry, clock, metrics);
+      return new Seams(transport, registry, clock, metrics, spans);
     }
 
     public Seams withRegistry(ManagedChannel registryChannel) {
-      return new Seams(grpcTransport, registryChannel, clock, metrics);
+      return new Seams(grpcTransport, registryChannel, clock, metrics, spans);
     }
 
     public Seams withClock(Clock servingClock) {
-      return new Seams(grpcTransport, registry, servingClock, metrics);
+      return new Seams(grpcTransport, registry, servingClock, metrics, spans);
     }
 
     public Seams withMetrics(ServingMetrics servingMetrics) {
-      return new Seams(grpcTransport, registry, clock, servingMetrics);
+      return new Seams(grpcTransport, registry, clock, servingMetrics, spans);
+    }
+
+    public Seams withSpans(SpanProcessor spanProcessor) {
+      return new Seams(grpcTransport, registry, clock, metrics, spanProcessor);
     }
   }
 
@@ -140,7 +152,10 @@ public final class ServingServer implements AutoCloseable {
       registry.shutdownNow();
       throw e;
     }
-    ModelManager models = new ModelManager(config.managerSettings(), registry, clock, metrics);
+    Tracing tracing = Tracing.open(config.tracing(), seams.spans());
+    // The watch and each download get client spans; a download a request waits for is in its trace.
+    ModelManager models =
+        new ModelManager(config.managerSettings(), tracing.intercept(registry), clock, metrics);
     // Model and version labels only for names the registry lists, and a cap per metric.
     metrics.restrictLabels(new MetricLabels(models, config.maxSeriesPerMetric()));
     // Calls start on the transport's event loops (no hand-off for a light Predict, health or
@@ -161,7 +176,8 @@ public final class ServingServer implements AutoCloseable {
                     // Above the fast path's crossover a Predict would call XGBoost4J: not inline.
                     Math.min(config.inlineMaxRows(), config.managerSettings().fastPath().maxRows()),
                     config.maxRows(),
-                    recorder),
+                    recorder,
+                    new PredictSpans(tracing, config.features().backend())),
                 Offload.onto(
                     work, new KServeGrpcService(models, metrics, config.maxRows(), recorder)),
                 Offload.onto(
@@ -170,11 +186,12 @@ public final class ServingServer implements AutoCloseable {
             // as the gateway's front (health and reflection stay open).
             List.of(
                 new AuthInterceptor(new BearerTokens(config.tokens()), InferenceRoles.table()),
-                new RequestIdInterceptor()));
+                new RequestIdInterceptor()),
+            tracing);
     models.onReadinessChange(grpc::setServing);
     AdminServer admin = new AdminServer(config.admin(), "serving", models::isReady);
     ServingServer server =
-        new ServingServer(models, features, grpc, admin, registry, work, recorder);
+        new ServingServer(models, features, grpc, admin, registry, work, recorder, tracing);
     try {
       models.start();
       grpc.start();
@@ -249,6 +266,7 @@ public final class ServingServer implements AutoCloseable {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
+      tracing.close(); // last: the spans of the calls that finished above are exported
     }
   }
 }

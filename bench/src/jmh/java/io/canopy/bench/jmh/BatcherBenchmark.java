@@ -1,5 +1,6 @@
 package io.canopy.bench.jmh;
 
+import io.canopy.common.tracing.Tracing;
 import io.canopy.gateway.batching.Batchers;
 import io.canopy.gateway.batching.BatchingSettings;
 import io.canopy.gateway.metrics.GatewayMetrics;
@@ -72,7 +73,8 @@ public class BatcherBenchmark {
             new BatchingSettings(true, 512, 1, Duration.ZERO, Set.of()),
             scheduler,
             System::nanoTime,
-            GatewayMetrics.NOOP);
+            GatewayMetrics.NOOP,
+            Tracing.off());
     requests = new PredictRequest[callers];
     for (int i = 0; i < callers; i++) {
       DenseRows.Builder dense = DenseRows.newBuilder().setNumFeatures(FEATURES);

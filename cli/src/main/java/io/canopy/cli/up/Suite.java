@@ -9,6 +9,7 @@ import io.canopy.registry.RegistryConfig;
 import io.canopy.registry.RegistryServer;
 import io.canopy.serving.ServingConfig;
 import io.canopy.serving.ServingServer;
+import io.opentelemetry.sdk.trace.SpanProcessor;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -57,9 +58,20 @@ public final class Suite implements AutoCloseable {
    * @param overrides settings above env/sysprops/defaults, e.g. ports 0 and data dirs in tests
    */
   public static Suite start(Map<String, String> overrides) {
+    return start(overrides, null);
+  }
+
+  /**
+   * Like {@link #start(Map)}, the spans of every service whose {@code <service>.tracing.enabled}
+   * handed to {@code spans} instead of OTLP (null: OTLP): the end-to-end tracing test reads one
+   * trace across the services from OpenTelemetry's in-memory exporter.
+   */
+  public static Suite start(Map<String, String> overrides, SpanProcessor spans) {
     RegistryConfig registryConfig =
         RegistryConfig.create(ConfigLoader.load("registry.yaml", overrides));
-    RegistryServer registry = io.canopy.registry.RegistryServer.start(registryConfig);
+    RegistryServer registry =
+        io.canopy.registry.RegistryServer.start(
+            registryConfig, RegistryServer.Seams.real().withSpans(spans));
     MonitorServer monitor = null;
     ServingServer serving = null;
     try {
@@ -72,14 +84,18 @@ public final class Suite implements AutoCloseable {
       servingOverrides.put("serving.registry.target", "127.0.0.1:" + registry.grpcPort());
       ServingConfig servingConfig =
           ServingConfig.create(ConfigLoader.load("serving.yaml", servingOverrides));
-      serving = io.canopy.serving.ServingServer.start(servingConfig);
+      serving =
+          io.canopy.serving.ServingServer.start(
+              servingConfig, ServingServer.Seams.real().withSpans(spans));
       Map<String, String> gatewayOverrides = new HashMap<>(overrides);
       gatewayOverrides.put("gateway.upstream.serving-target", "127.0.0.1:" + serving.grpcPort());
       gatewayOverrides.put("gateway.upstream.registry-target", "127.0.0.1:" + registry.grpcPort());
       gatewayOverrides.put("gateway.monitor.target", "127.0.0.1:" + monitor.grpcPort());
       GatewayConfig gatewayConfig =
           GatewayConfig.create(ConfigLoader.load("gateway.yaml", gatewayOverrides));
-      GatewayServer gateway = io.canopy.gateway.GatewayServer.start(gatewayConfig);
+      GatewayServer gateway =
+          io.canopy.gateway.GatewayServer.start(
+              gatewayConfig, GatewayServer.Seams.real().withSpans(spans));
       Tls tls =
           new Tls(
               registryConfig.tls().enabled(),

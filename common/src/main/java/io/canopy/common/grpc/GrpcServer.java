@@ -2,6 +2,7 @@ package io.canopy.common.grpc;
 
 import io.canopy.common.error.ErrorMappingInterceptor;
 import io.canopy.common.log.RateLimitedLog;
+import io.canopy.common.tracing.Tracing;
 import io.grpc.BindableService;
 import io.grpc.Server;
 import io.grpc.ServerBuilder;
@@ -43,15 +44,30 @@ public final class GrpcServer implements AutoCloseable {
       ServerBuilder<?> builder,
       List<? extends BindableService> services,
       List<? extends ServerInterceptor> interceptors) {
+    this(builder, services, interceptors, Tracing.off());
+  }
+
+  /**
+   * Like the three-argument constructor, with a server span per call of the application services
+   * when {@code tracing} is on (health and reflection calls are not traced: probes would drown the
+   * traces that matter).
+   */
+  public GrpcServer(
+      ServerBuilder<?> builder,
+      List<? extends BindableService> services,
+      List<? extends ServerInterceptor> interceptors,
+      Tracing tracing) {
     this.health = new HealthStatusManager();
     ErrorMappingInterceptor errors = new ErrorMappingInterceptor();
     RequestParsing parsing =
         new RequestParsing(
             new RateLimitedLog(LOG, Level.WARNING, Duration.ofSeconds(10), System::nanoTime));
     for (BindableService service : services) {
-      // Interceptors run in reverse order of the list: error mapping must be outermost.
+      // Interceptors run in reverse order of the list: error mapping must be outermost but for
+      // tracing, whose span ends with the status the error mapping chose.
       List<ServerInterceptor> chain = new ArrayList<>(interceptors);
       chain.add(errors);
+      chain.addAll(tracing.serverInterceptors());
       builder.addService(parsing.guard(ServerInterceptors.intercept(service, chain)));
     }
     builder.addService(parsing.guard(health.getHealthService().bindService()));

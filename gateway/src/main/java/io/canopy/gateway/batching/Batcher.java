@@ -1,13 +1,23 @@
 package io.canopy.gateway.batching;
 
+import io.canopy.common.tracing.Spans;
+import io.canopy.common.tracing.TraceAttributes;
+import io.canopy.common.tracing.Tracing;
 import io.canopy.gateway.metrics.GatewayMetrics;
 import io.canopy.gateway.upstream.PredictCall;
+import io.canopy.proto.inference.v1.PredictRequest;
 import io.canopy.proto.inference.v1.PredictResponse;
 import io.grpc.Deadline;
 import io.grpc.Status;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanBuilder;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
@@ -27,6 +37,7 @@ final class Batcher {
   private final ScheduledExecutorService scheduler;
   private final LongSupplier nanoTime;
   private final GatewayMetrics metrics;
+  private final Tracing tracing;
 
   private final ArrayDeque<Pending> queue = new ArrayDeque<>();
   private int queuedRows;
@@ -38,8 +49,10 @@ final class Batcher {
       BatchingSettings settings,
       ScheduledExecutorService scheduler,
       LongSupplier nanoTime,
-      GatewayMetrics metrics) {
+      GatewayMetrics metrics,
+      Tracing tracing) {
     this.upstream = upstream;
+    this.tracing = tracing;
     this.maxBatchRows = settings.maxBatchRows();
     this.maxInFlight = settings.maxInFlight();
     this.maxDelayNanos = settings.maxDelay().toNanos();
@@ -125,20 +138,52 @@ final class Batcher {
     }
     metrics.batchRows(rows);
     int totalRows = rows;
-    upstream
-        .predict(BatchCodec.merge(batch), latest)
-        .whenComplete(
-            (response, failure) -> {
-              try {
-                if (failure != null) {
-                  fail(batch, failure);
-                } else {
-                  complete(batch, response, totalRows);
-                }
-              } finally {
-                done();
-              }
-            });
+    // The upstream call (and its retries) run in the batch's trace context, under its first
+    // request's; with tracing off that is the root context, and nothing here allocates.
+    Span span = tracing.enabled() ? batchSpan(batch, rows) : Span.getInvalid();
+    Context trace = tracing.enabled() ? batch.get(0).trace().with(span) : batch.get(0).trace();
+    CompletableFuture<PredictResponse> sent;
+    try (Scope ignored = trace.makeCurrent()) {
+      sent = upstream.predict(BatchCodec.merge(batch), latest);
+    }
+    sent.whenComplete(
+        (response, failure) -> {
+          Spans.end(span, failure);
+          try {
+            if (failure != null) {
+              fail(batch, failure);
+            } else {
+              complete(batch, response, totalRows);
+            }
+          } finally {
+            done();
+          }
+        });
+  }
+
+  /**
+   * {@code canopy.batch}: child of the first request's span (a batch belongs to one trace), linked
+   * to the span of every request it carries, so each caller's trace leads to the batch that served
+   * it.
+   */
+  private Span batchSpan(List<Pending> batch, int rows) {
+    PredictRequest first = batch.get(0).request();
+    SpanBuilder builder =
+        tracing
+            .tracer()
+            .spanBuilder("canopy.batch")
+            .setParent(batch.get(0).trace())
+            .setAttribute(TraceAttributes.MODEL, first.getModel())
+            .setAttribute(TraceAttributes.VERSION, first.getVersion())
+            .setAttribute(TraceAttributes.BATCH_ROWS, rows)
+            .setAttribute(TraceAttributes.BATCH_REQUESTS, batch.size());
+    for (Pending p : batch) {
+      SpanContext caller = Span.fromContext(p.trace()).getSpanContext();
+      if (caller.isValid()) {
+        builder.addLink(caller);
+      }
+    }
+    return builder.startSpan();
   }
 
   private void complete(List<Pending> batch, PredictResponse response, int totalRows) {
@@ -166,16 +211,18 @@ final class Batcher {
     if (batch.size() > 1 && status.getCode() == Status.Code.INVALID_ARGUMENT) {
       // One caller's bad row must not fail the others: each goes again on its own.
       for (Pending p : batch) {
-        upstream
-            .predict(p.request(), p.deadline())
-            .whenComplete(
-                (r, t) -> {
-                  if (t != null) {
-                    p.result().completeExceptionally(t);
-                  } else {
-                    p.result().complete(r);
-                  }
-                });
+        CompletableFuture<PredictResponse> alone;
+        try (Scope ignored = p.trace().makeCurrent()) {
+          alone = upstream.predict(p.request(), p.deadline());
+        }
+        alone.whenComplete(
+            (r, t) -> {
+              if (t != null) {
+                p.result().completeExceptionally(t);
+              } else {
+                p.result().complete(r);
+              }
+            });
       }
       return;
     }

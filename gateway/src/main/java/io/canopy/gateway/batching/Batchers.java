@@ -1,10 +1,12 @@
 package io.canopy.gateway.batching;
 
+import io.canopy.common.tracing.Tracing;
 import io.canopy.gateway.metrics.GatewayMetrics;
 import io.canopy.gateway.upstream.PredictCall;
 import io.canopy.proto.inference.v1.PredictRequest;
 import io.canopy.proto.inference.v1.PredictResponse;
 import io.grpc.Deadline;
+import io.opentelemetry.context.Context;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
@@ -21,15 +23,21 @@ public final class Batchers implements PredictCall {
   private final ScheduledExecutorService scheduler;
   private final LongSupplier nanoTime;
   private final GatewayMetrics metrics;
+  private final Tracing tracing;
   private final ConcurrentHashMap<BatchKey, Batcher> queues = new ConcurrentHashMap<>();
 
+  /**
+   * @param tracing gives each batch a span linked to the requests it carries
+   */
   public Batchers(
       PredictCall upstream,
       BatchingSettings settings,
       ScheduledExecutorService scheduler,
       LongSupplier nanoTime,
-      GatewayMetrics metrics) {
+      GatewayMetrics metrics,
+      Tracing tracing) {
     this.upstream = upstream;
+    this.tracing = tracing;
     this.settings = settings;
     this.scheduler = scheduler;
     this.nanoTime = nanoTime;
@@ -46,10 +54,16 @@ public final class Batchers implements PredictCall {
     Batcher batcher =
         queues.computeIfAbsent(
             BatchKey.of(request),
-            k -> new Batcher(upstream, settings, scheduler, nanoTime, metrics));
+            k -> new Batcher(upstream, settings, scheduler, nanoTime, metrics, tracing));
     CompletableFuture<PredictResponse> result = new CompletableFuture<>();
     batcher.submit(
-        new Pending(request, BatchCodec.rows(request), deadline, nanoTime.getAsLong(), result));
+        new Pending(
+            request,
+            BatchCodec.rows(request),
+            deadline,
+            nanoTime.getAsLong(),
+            result,
+            Context.current()));
     return result;
   }
 }

@@ -8,6 +8,7 @@ import io.canopy.common.admin.Http10;
 import io.canopy.common.auth.BearerTokens;
 import io.canopy.common.config.Listen;
 import io.canopy.common.tls.ServerTls;
+import io.canopy.common.tracing.Tracing;
 import io.canopy.gateway.features.FeatureCalls;
 import io.canopy.gateway.predict.KServeCalls;
 import io.canopy.gateway.predict.PredictPipeline;
@@ -71,6 +72,7 @@ public final class HttpFront implements AutoCloseable {
    * @param allowedOrigins browser origins besides the gateway's own that may call the API
    * @param tls the certificate to serve HTTPS with, when enabled
    * @param ready readiness reported by {@code /observe/health}
+   * @param tracing a server span per API request, when on
    */
   public static HttpFront start(
       Listen listen,
@@ -82,7 +84,8 @@ public final class HttpFront implements AutoCloseable {
       BearerTokens clientTokens,
       List<String> allowedOrigins,
       ServerTls tls,
-      BooleanSupplier ready) {
+      BooleanSupplier ready,
+      Tracing tracing) {
     // First: a console over its byte bound stops the start before anything is running.
     ConsoleAssets assets = ConsoleAssets.load(HttpFront.class.getClassLoader());
     JsonFactory json =
@@ -134,6 +137,7 @@ public final class HttpFront implements AutoCloseable {
             .addFeature(AdminServer.observeFeature("gateway", ready))
             .routing(
                 routing -> {
+                  new HttpTracing(tracing).register(routing);
                   ConnectionClose.register(routing);
                   new BrowserGuard(allowedOrigins, replies).register(routing);
                   new HttpAuth(clientTokens, replies).register(routing);

@@ -1,6 +1,9 @@
 package io.canopy.gateway.predict;
 
 import io.canopy.common.admission.InFlightLimit;
+import io.canopy.common.tracing.Spans;
+import io.canopy.common.tracing.TraceAttributes;
+import io.canopy.common.tracing.Tracing;
 import io.canopy.gateway.metrics.GatewayMetrics;
 import io.canopy.gateway.routing.Route;
 import io.canopy.gateway.routing.Router;
@@ -10,6 +13,8 @@ import io.canopy.proto.inference.v1.PredictRequest;
 import io.canopy.proto.inference.v1.PredictResponse;
 import io.grpc.Deadline;
 import io.grpc.Status;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.context.Context;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -34,11 +39,13 @@ public final class PredictPipeline {
   private final ConcurrentHashMap<String, InFlightLimit> limits = new ConcurrentHashMap<>();
   private final GatewayMetrics metrics;
   private final LongSupplier nanoTime;
+  private final Tracing tracing;
 
   /**
    * @param batched the batcher in front of the upstream
    * @param direct the upstream itself (shadow copies go straight to it)
    * @param maxConcurrentPerModel requests of one model in the gateway at once; more: UNAVAILABLE
+   * @param tracing gives routing its span ({@code canopy.route}) when on
    */
   public PredictPipeline(
       Router router,
@@ -47,8 +54,10 @@ public final class PredictPipeline {
       int maxConcurrentPerModel,
       Duration shadowTimeout,
       GatewayMetrics metrics,
-      LongSupplier nanoTime) {
+      LongSupplier nanoTime,
+      Tracing tracing) {
     this.router = router;
+    this.tracing = tracing;
     this.batched = batched;
     this.shadow = new ShadowComparer(direct, 256, shadowTimeout, metrics);
     this.maxConcurrentPerModel = maxConcurrentPerModel;
@@ -62,6 +71,7 @@ public final class PredictPipeline {
       PredictRequest request, Deadline deadline, String front) {
     long start = nanoTime.getAsLong();
     Route route;
+    Span routing = tracing.start("canopy.route", Context.current());
     try {
       if (deadline.isExpired()) {
         throw Status.DEADLINE_EXCEEDED
@@ -70,10 +80,15 @@ public final class PredictPipeline {
       }
       route = router.route(request);
     } catch (RuntimeException e) {
+      Spans.end(routing, e);
       metrics.request(
           front, request.getModel(), "0", "none", code(e), nanoTime.getAsLong() - start);
       return CompletableFuture.failedFuture(e);
     }
+    if (routing.isRecording()) {
+      traceRoute(routing, request, route);
+    }
+    routing.end();
     InFlightLimit limit =
         limits.computeIfAbsent(request.getModel(), m -> new InFlightLimit(maxConcurrentPerModel));
     if (!limit.tryAcquire()) {
@@ -119,6 +134,18 @@ public final class PredictPipeline {
             shadow.compare(upstreamRequest, response, route.shadowVersion());
           }
         });
+  }
+
+  /** The route on the routing span, and the model and version on the call's server span. */
+  private static void traceRoute(Span routing, PredictRequest request, Route route) {
+    Span call = Span.current();
+    routing.setAttribute(TraceAttributes.MODEL, request.getModel());
+    routing.setAttribute(TraceAttributes.ROUTE, route.via());
+    call.setAttribute(TraceAttributes.MODEL, request.getModel());
+    if (route.resolved()) {
+      routing.setAttribute(TraceAttributes.VERSION, route.version());
+      call.setAttribute(TraceAttributes.VERSION, route.version());
+    }
   }
 
   /**

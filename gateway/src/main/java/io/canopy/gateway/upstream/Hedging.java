@@ -9,7 +9,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
-import java.util.function.Supplier;
 
 /**
  * Hedged upstream attempts: when the first has not answered after the delay, a second is sent
@@ -21,6 +20,12 @@ final class Hedging {
 
   /** One upstream attempt that can be cancelled. */
   record Attempt<T>(CompletableFuture<T> result, Runnable cancel) {}
+
+  /** Starts an attempt; {@code hedge} is true for the copy sent after the delay. */
+  @FunctionalInterface
+  interface Starter<T> {
+    Attempt<T> start(boolean hedge);
+  }
 
   private final long delayNanos;
   private final ScheduledExecutorService scheduler;
@@ -44,18 +49,18 @@ final class Hedging {
   /**
    * @param mayStart false when a hedge would start too late (the deadline passed)
    */
-  <T> CompletableFuture<T> run(Supplier<Attempt<T>> start, BooleanSupplier mayStart) {
+  <T> CompletableFuture<T> run(Starter<T> start, BooleanSupplier mayStart) {
     if (delayNanos == 0) {
-      return start.get().result();
+      return start.start(false).result();
     }
     Race<T> race = new Race<>();
-    race.start(start);
+    race.start(start, false);
     ScheduledFuture<?> timer =
         scheduler.schedule(
             () -> {
               if (!race.winner.isDone() && mayStart.getAsBoolean() && budget.getAsBoolean()) {
                 metrics.hedge();
-                race.start(start);
+                race.start(start, true);
               }
             },
             delayNanos,
@@ -70,14 +75,14 @@ final class Hedging {
     private int running;
     private boolean decided;
 
-    void start(Supplier<Attempt<T>> start) {
+    void start(Starter<T> start, boolean hedge) {
       Attempt<T> attempt;
       synchronized (this) {
         if (decided) {
           return;
         }
         running++;
-        attempt = start.get();
+        attempt = start.start(hedge);
         attempts.add(attempt);
       }
       attempt.result().whenComplete((value, failure) -> finished(value, failure));

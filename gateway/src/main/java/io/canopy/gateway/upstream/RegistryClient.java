@@ -2,6 +2,7 @@ package io.canopy.gateway.upstream;
 
 import io.canopy.common.grpc.GrpcTransports;
 import io.canopy.common.tls.ClientTls;
+import io.canopy.common.tracing.Tracing;
 import io.canopy.proto.registry.v1.DeleteAliasRequest;
 import io.canopy.proto.registry.v1.GetModelRequest;
 import io.canopy.proto.registry.v1.GetVersionRequest;
@@ -19,6 +20,7 @@ import io.canopy.proto.registry.v1.ModelVersion;
 import io.canopy.proto.registry.v1.SetAliasRequest;
 import io.canopy.proto.registry.v1.SetTrafficPolicyRequest;
 import io.canopy.proto.registry.v1.UploadVersionHeader;
+import io.grpc.Channel;
 import io.grpc.Deadline;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
@@ -59,25 +61,32 @@ public final class RegistryClient implements AutoCloseable {
       Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
 
   private final ManagedChannel channel;
+  private final Channel traced;
   private final Duration timeout;
   private final ModelRegistryServiceBlockingStub blocking;
 
-  private RegistryClient(ManagedChannel channel, Duration timeout) {
+  private RegistryClient(ManagedChannel channel, Duration timeout, Tracing tracing) {
     this.channel = channel;
+    this.traced = tracing.intercept(channel);
     this.timeout = timeout;
-    this.blocking = ModelRegistryServiceGrpc.newBlockingStub(channel);
+    this.blocking = ModelRegistryServiceGrpc.newBlockingStub(traced);
   }
 
-  /** Opens (lazily connecting) a channel to the registry at {@code target}. */
-  public static RegistryClient connect(String target, ClientTls tls, Duration timeout) {
+  /**
+   * Opens (lazily connecting) a channel to the registry at {@code target}; with tracing on, each
+   * call (a read, the watch stream) is a client span.
+   */
+  public static RegistryClient connect(
+      String target, ClientTls tls, Duration timeout, Tracing tracing) {
     return new RegistryClient(
         GrpcTransports.channel(target, GrpcTransports.DEFAULT_MAX_INBOUND_MESSAGE_BYTES, tls),
-        timeout);
+        timeout,
+        tracing);
   }
 
   /** The async stub for WatchModels: no deadline, the stream lasts as long as the gateway. */
   public ModelRegistryServiceGrpc.ModelRegistryServiceStub watchStub() {
-    return ModelRegistryServiceGrpc.newStub(channel);
+    return ModelRegistryServiceGrpc.newStub(traced);
   }
 
   /** One page of models. */

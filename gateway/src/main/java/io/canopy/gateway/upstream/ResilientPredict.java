@@ -2,6 +2,10 @@ package io.canopy.gateway.upstream;
 
 import io.canopy.common.grpc.FutureObserver;
 import io.canopy.common.retry.Backoff;
+import io.canopy.common.tracing.CallAttempt;
+import io.canopy.common.tracing.Spans;
+import io.canopy.common.tracing.TraceAttributes;
+import io.canopy.common.tracing.Tracing;
 import io.canopy.gateway.metrics.GatewayMetrics;
 import io.canopy.gateway.placement.Placement;
 import io.canopy.proto.inference.v1.InferenceServiceGrpc;
@@ -12,6 +16,8 @@ import io.github.resilience4j.retry.RetryConfig;
 import io.grpc.Context;
 import io.grpc.Deadline;
 import io.grpc.Status;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.context.Scope;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ScheduledExecutorService;
@@ -38,6 +44,7 @@ public final class ResilientPredict implements PredictCall {
   private final GatewayMetrics metrics;
   private final Hedging hedging;
   private final Placement placement;
+  private final Tracing tracing;
 
   ResilientPredict(
       InferenceServiceGrpc.InferenceServiceStub stub,
@@ -45,8 +52,10 @@ public final class ResilientPredict implements PredictCall {
       RetrySettings settings,
       ScheduledExecutorService scheduler,
       LongSupplier nanoTime,
-      GatewayMetrics metrics) {
+      GatewayMetrics metrics,
+      Tracing tracing) {
     this.stub = stub;
+    this.tracing = tracing;
     this.placement = placement;
     this.scheduler = scheduler;
     this.nanoTime = nanoTime;
@@ -100,27 +109,78 @@ public final class ResilientPredict implements PredictCall {
     return false;
   }
 
+  /**
+   * With tracing on, the call is a {@code canopy.upstream} span, child of the current context (the
+   * batch's, or the caller's when unbatched), over a client span per attempt, retry and hedge.
+   */
   @Override
   public CompletableFuture<PredictResponse> predict(PredictRequest request, Deadline deadline) {
     AtomicInteger attempts = new AtomicInteger();
     int salt = ThreadLocalRandom.current().nextInt();
-    return withRetries(
-        () ->
-            hedging.run(
-                () -> attempt(request, deadline, attempts.getAndIncrement(), salt),
-                () -> !deadline.isExpired()));
+    if (!tracing.enabled()) {
+      return withRetries(
+          () ->
+              hedging.run(
+                  hedge ->
+                      attempt(request, deadline, attempts.getAndIncrement(), salt, null, hedge),
+                  () -> !deadline.isExpired()));
+    }
+    io.opentelemetry.context.Context parent = io.opentelemetry.context.Context.current();
+    Span span = tracing.start("canopy.upstream", parent);
+    span.setAttribute(TraceAttributes.MODEL, request.getModel());
+    if (request.getVersionSelectorCase() == PredictRequest.VersionSelectorCase.VERSION) {
+      span.setAttribute(TraceAttributes.VERSION, request.getVersion());
+    }
+    io.opentelemetry.context.Context traced = parent.with(span);
+    CompletableFuture<PredictResponse> result;
+    try (Scope ignored = traced.makeCurrent()) {
+      result =
+          withRetries(
+              () ->
+                  hedging.run(
+                      hedge ->
+                          attempt(
+                              request, deadline, attempts.getAndIncrement(), salt, traced, hedge),
+                      () -> !deadline.isExpired()));
+    }
+    return result.whenComplete(
+        (response, failure) -> {
+          span.setAttribute(TraceAttributes.ATTEMPTS, attempts.get());
+          Spans.end(span, failure);
+        });
   }
 
-  /** Any idempotent unary upstream call, with the same retries, budget and backoff. */
+  /**
+   * Any idempotent unary upstream call, with the same retries, budget and backoff. Each attempt,
+   * also a retry on the scheduler's thread, runs in the trace context current now.
+   */
   public <T> CompletableFuture<T> withRetries(Supplier<CompletableFuture<T>> attempt) {
     budget.onRequest();
-    CompletionStage<T> stage = Retry.decorateCompletionStage(retry, scheduler, attempt::get).get();
+    Supplier<CompletableFuture<T>> call = attempt;
+    if (tracing.enabled()) {
+      io.opentelemetry.context.Context context = io.opentelemetry.context.Context.current();
+      call =
+          () -> {
+            try (Scope ignored = context.makeCurrent()) {
+              return attempt.get();
+            }
+          };
+    }
+    CompletionStage<T> stage = Retry.decorateCompletionStage(retry, scheduler, call::get).get();
     return stage.toCompletableFuture();
   }
 
-  /** Attempt {@code n} (0 first; retries and hedges count on) goes to the model's replicas. */
+  /**
+   * Attempt {@code n} (0 first; retries and hedges count on) goes to the model's replicas; traced
+   * (when not null) as attempt {@code n + 1}, a hedge or not.
+   */
   private Hedging.Attempt<PredictResponse> attempt(
-      PredictRequest request, Deadline deadline, int n, int salt) {
+      PredictRequest request,
+      Deadline deadline,
+      int n,
+      int salt,
+      io.opentelemetry.context.Context traced,
+      boolean hedge) {
     if (deadline.isExpired()) {
       // A backoff may end after the deadline: never call upstream past it.
       return new Hedging.Attempt<>(
@@ -134,7 +194,14 @@ public final class ResilientPredict implements PredictCall {
         call.future().whenComplete((r, t) -> metrics.upstreamLatency(nanoTime.getAsLong() - start));
     InferenceServiceGrpc.InferenceServiceStub placed =
         placement.forModel(stub, request.getModel(), n, salt);
-    Context.ROOT.run(() -> placed.withDeadline(deadline).predict(request, call));
+    if (traced == null) {
+      Context.ROOT.run(() -> placed.withDeadline(deadline).predict(request, call));
+    } else {
+      // The client span of this call is the attempt's: made current where the call is created.
+      try (Scope ignored = new CallAttempt(n + 1, hedge).in(traced).makeCurrent()) {
+        Context.ROOT.run(() -> placed.withDeadline(deadline).predict(request, call));
+      }
+    }
     return new Hedging.Attempt<>(result, () -> call.cancel("a hedged attempt answered first"));
   }
 }

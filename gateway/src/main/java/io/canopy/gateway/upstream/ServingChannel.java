@@ -3,6 +3,7 @@ package io.canopy.gateway.upstream;
 import io.canopy.common.grpc.FrameLogging;
 import io.canopy.common.grpc.GrpcTransports;
 import io.canopy.common.tls.ClientTls;
+import io.canopy.common.tracing.Tracing;
 import io.canopy.gateway.metrics.GatewayMetrics;
 import io.canopy.gateway.placement.PlacementLoadBalancerProvider;
 import io.canopy.gateway.placement.PlacementSettings;
@@ -41,7 +42,8 @@ final class ServingChannel {
       ClientTls tls,
       java.util.Optional<String> token,
       PlacementSettings placement,
-      GatewayMetrics metrics) {
+      GatewayMetrics metrics,
+      Tracing tracing) {
     FrameLogging.withoutHeaders();
     NettyChannelBuilder builder = tls.applyTo(NettyChannelBuilder.forTarget(target(configured)));
     // The gateway's own token for serving (gateway.upstream.token): it relays calls it has
@@ -66,7 +68,10 @@ final class ServingChannel {
             // Never idle: leaving idle mode inside a caller's call would start the health-check
             // streams in that caller's gRPC Context, and they would die when its call ends.
             .idleTimeout(Long.MAX_VALUE, TimeUnit.DAYS)
-            // Interceptors run last-added first: outcomes are counted inside the root context.
+            // Interceptors run last-added first: outcomes are counted inside the root context, and
+            // a call's client span (tracing on) starts innermost, in the trace context its caller
+            // made current (the root gRPC context carries none).
+            .intercept(tracing.clientInterceptors())
             .intercept(new ReplicaOutcomes(metrics), new RootContextCalls())
             .build();
     Context.ROOT.run(() -> channel.getState(true));

@@ -2,6 +2,7 @@ package io.canopy.gateway.upstream;
 
 import io.canopy.common.grpc.FutureObserver;
 import io.canopy.common.tls.ClientTls;
+import io.canopy.common.tracing.Tracing;
 import io.canopy.gateway.metrics.GatewayMetrics;
 import io.canopy.gateway.placement.Placement;
 import io.canopy.gateway.placement.PlacementSettings;
@@ -73,7 +74,8 @@ public final class ServingClient implements AutoCloseable {
       CallDeadlines deadlines,
       RetrySettings retry,
       ScheduledExecutorService scheduler,
-      GatewayMetrics metrics) {
+      GatewayMetrics metrics,
+      Tracing tracing) {
     this.channel = channel;
     this.deadlines = deadlines;
     this.inference = InferenceServiceGrpc.newStub(channel);
@@ -81,7 +83,8 @@ public final class ServingClient implements AutoCloseable {
     this.features = FeatureStoreServiceGrpc.newStub(channel);
     this.placement = new Placement(pick -> metrics.placementPick(pick.label()));
     this.retries =
-        new ResilientPredict(inference, placement, retry, scheduler, System::nanoTime, metrics);
+        new ResilientPredict(
+            inference, placement, retry, scheduler, System::nanoTime, metrics, tracing);
   }
 
   /**
@@ -92,6 +95,8 @@ public final class ServingClient implements AutoCloseable {
    * @param token the bearer token presented to serving, when it requires one
    * @param placement how models are placed on the replicas
    * @param scheduler runs retry backoffs and hedges
+   * @param tracing gives each call a client span (each attempt its own) and Predict its upstream
+   *     span
    */
   public static ServingClient connect(
       String target,
@@ -101,15 +106,17 @@ public final class ServingClient implements AutoCloseable {
       RetrySettings retry,
       PlacementSettings placement,
       ScheduledExecutorService scheduler,
-      GatewayMetrics metrics) {
-    ManagedChannel channel = ServingChannel.open(target, tls, token, placement, metrics);
+      GatewayMetrics metrics,
+      Tracing tracing) {
+    ManagedChannel channel = ServingChannel.open(target, tls, token, placement, metrics, tracing);
     metrics.channelState(() -> channel.getState(false).name());
     return new ServingClient(
         channel,
         new CallDeadlines(defaultTimeout, Deadline.getSystemTicker()),
         retry,
         scheduler,
-        metrics);
+        metrics,
+        tracing);
   }
 
   /** The deadline of a call made now: the caller's own, else the configured default. */

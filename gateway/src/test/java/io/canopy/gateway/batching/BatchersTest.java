@@ -3,6 +3,7 @@ package io.canopy.gateway.batching;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.canopy.common.tracing.Tracing;
 import io.canopy.gateway.metrics.GatewayMetrics;
 import io.canopy.gateway.upstream.PredictCall;
 import io.canopy.proto.inference.v1.DenseRows;
@@ -44,7 +45,8 @@ class BatchersTest {
           sent.add(request);
           return upstream.predict(request, deadline);
         };
-    return new Batchers(recording, settings, scheduler, System::nanoTime, GatewayMetrics.NOOP);
+    return new Batchers(
+        recording, settings, scheduler, System::nanoTime, GatewayMetrics.NOOP, Tracing.off());
   }
 
   /** Rows of two features; the first is the caller's id, the second the row's index. */

@@ -23,13 +23,15 @@ class HedgingTest {
   private final List<CompletableFuture<String>> started = new CopyOnWriteArrayList<>();
   private final AtomicInteger cancelled = new AtomicInteger();
   private final CountDownLatch secondStarted = new CountDownLatch(2);
+  private final List<Boolean> hedgeFlags = new CopyOnWriteArrayList<>();
 
   @AfterEach
   void stop() {
     scheduler.shutdownNow();
   }
 
-  private Hedging.Attempt<String> attempt() {
+  private Hedging.Attempt<String> attempt(boolean hedge) {
+    hedgeFlags.add(hedge);
     CompletableFuture<String> result = new CompletableFuture<>();
     started.add(result);
     secondStarted.countDown();
@@ -75,6 +77,8 @@ class HedgingTest {
     assertThat(result.get(10, TimeUnit.SECONDS)).isEqualTo("hedge");
     assertThat(cancelled.get()).isEqualTo(1);
     assertThat(hedges.get()).isEqualTo(1);
+    // The second start is the hedge (its span says so).
+    assertThat(hedgeFlags).containsExactly(false, true);
   }
 
   @Test

@@ -4,6 +4,8 @@ import com.google.protobuf.Timestamp;
 import io.canopy.common.error.CanopyException;
 import io.canopy.common.grpc.RowLimit;
 import io.canopy.common.requestid.RequestIds;
+import io.canopy.common.tracing.Spans;
+import io.canopy.common.tracing.TraceAttributes;
 import io.canopy.proto.inference.v1.GetModelStatusRequest;
 import io.canopy.proto.inference.v1.GetModelStatusResponse;
 import io.canopy.proto.inference.v1.InferenceServiceGrpc;
@@ -29,6 +31,7 @@ import io.canopy.serving.recording.Capture;
 import io.canopy.serving.recording.PredictionRecorder;
 import io.grpc.Context;
 import io.grpc.stub.StreamObserver;
+import io.opentelemetry.api.trace.Span;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -50,6 +53,7 @@ public final class InferenceGrpcService extends InferenceServiceGrpc.InferenceSe
   private final int inlineMaxRows;
   private final RowLimit rowLimit;
   private final PredictionRecorder recorder;
+  private final PredictSpans spans;
 
   /**
    * Without a feature store (entity rows are FAILED_PRECONDITION) or row cap. Computes on the
@@ -63,7 +67,8 @@ public final class InferenceGrpcService extends InferenceServiceGrpc.InferenceSe
         Runnable::run,
         0,
         Integer.MAX_VALUE,
-        PredictionRecorder.OFF);
+        PredictionRecorder.OFF,
+        PredictSpans.OFF);
   }
 
   /**
@@ -74,6 +79,7 @@ public final class InferenceGrpcService extends InferenceServiceGrpc.InferenceSe
    * @param maxRows most rows (dense, named or entity keys) one Predict may carry; more:
    *     RESOURCE_EXHAUSTED before any row is decoded or looked up
    * @param recorder where each computed prediction is recorded (sampled, asynchronously)
+   * @param spans the feature lookup's and the computation's spans, when tracing is on
    */
   public InferenceGrpcService(
       ModelManager models,
@@ -82,7 +88,8 @@ public final class InferenceGrpcService extends InferenceServiceGrpc.InferenceSe
       Executor work,
       int inlineMaxRows,
       int maxRows,
-      PredictionRecorder recorder) {
+      PredictionRecorder recorder,
+      PredictSpans spans) {
     if (inlineMaxRows < 0) {
       throw new IllegalArgumentException("inlineMaxRows must be >= 0, got " + inlineMaxRows);
     }
@@ -93,6 +100,7 @@ public final class InferenceGrpcService extends InferenceServiceGrpc.InferenceSe
     this.inlineMaxRows = inlineMaxRows;
     this.rowLimit = new RowLimit(maxRows, "serving's");
     this.recorder = recorder;
+    this.spans = spans;
   }
 
   /**
@@ -237,11 +245,20 @@ public final class InferenceGrpcService extends InferenceServiceGrpc.InferenceSe
       StreamObserver<PredictResponse> responses) {
     PredictResponse response;
     try (lease) {
+      spans.served(lease);
       PredictResponse.Builder builder = PredictResponse.newBuilder();
       RowDecoder.Rows rows = rows(request, lease, builder);
       Deadlines.checkNotExpired(Context.current());
       long computeStart = System.nanoTime();
-      Prediction prediction = lease.predict(rows.values(), rows.count(), kind);
+      Span compute = spans.compute(lease, rows.count());
+      Prediction prediction;
+      try {
+        prediction = lease.predict(rows.values(), rows.count(), kind);
+      } catch (RuntimeException e) {
+        Spans.end(compute, e);
+        throw e;
+      }
+      compute.end();
       long computed = System.nanoTime();
       builder
           .setModel(lease.model())
@@ -319,15 +336,28 @@ public final class InferenceGrpcService extends InferenceServiceGrpc.InferenceSe
     if (keys.isEmpty()) {
       throw new CanopyException.InvalidArgument("entities.keys", "at least one key is required");
     }
-    EntityMatrix matrix =
-        features.matrix(binding.getFeatureView(), binding.getFeaturesList(), keys, "entities");
+    Span lookup = spans.lookup(lease, binding.getFeatureView(), keys.size());
+    EntityMatrix matrix;
+    try {
+      matrix =
+          features.matrix(binding.getFeatureView(), binding.getFeaturesList(), keys, "entities");
+    } catch (RuntimeException e) {
+      Spans.end(lookup, e);
+      throw e;
+    }
     metrics.featureLookups(binding.getFeatureView(), matrix.found());
+    int incomplete = 0;
     for (int r = 0; r < matrix.rows(); r++) {
       List<String> missing = matrix.missing().get(r);
       if (!missing.isEmpty()) {
+        incomplete++;
         response.addMissingFeatures(MissingFeatures.newBuilder().setRow(r).addAllFeatures(missing));
       }
     }
+    if (lookup.isRecording()) {
+      lookup.setAttribute(TraceAttributes.INCOMPLETE_ROWS, incomplete);
+    }
+    lookup.end();
     return new RowDecoder.Rows(matrix.values(), matrix.rows(), matrix.found());
   }
 

@@ -77,6 +77,11 @@ public final class Lease implements AutoCloseable {
     return version.predictor().engine().engine() == Engine.FLAT;
   }
 
+  /** The engine of the version's small VALUE, MARGIN and CLASS batches (larger ones: native). */
+  public Engine engine() {
+    return version.predictor().engine().engine();
+  }
+
   /** Predicts with the leased version; see {@link Predictor#predict}. */
   public Prediction predict(float[] rows, int numRows, PredictionKind kind) {
     if (closed) {

@@ -53,7 +53,8 @@ class PredictDispatchTest {
         },
         inlineMaxRows,
         Integer.MAX_VALUE,
-        io.canopy.serving.recording.PredictionRecorder.OFF);
+        io.canopy.serving.recording.PredictionRecorder.OFF,
+        PredictSpans.OFF);
   }
 
   @Test

@@ -93,7 +93,7 @@ class PredictionRecordingTest {
               }
             });
     return new InferenceGrpcService(
-        models, null, ServingMetrics.NOOP, Runnable::run, 1, 1000, recorder);
+        models, null, ServingMetrics.NOOP, Runnable::run, 1, 1000, recorder, PredictSpans.OFF);
   }
 
   private static PredictRequest.Builder rows(int count, String id) {
