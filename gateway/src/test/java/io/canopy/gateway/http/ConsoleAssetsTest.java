@@ -25,7 +25,7 @@ class ConsoleAssetsTest {
           "index.html", "<!doctype html><title>c</title>",
           "app.js", "console.log(1)",
           "app.css", "body{}",
-          "notes.txt", "not a type the console serves",
+          "notes.bak", "not a type the console serves",
           "sub/deeper.js", "one level only");
 
   private ClassLoader directory(Map<String, String> files) throws Exception {
@@ -65,7 +65,7 @@ class ConsoleAssetsTest {
         .isEqualTo("text/javascript; charset=utf-8");
     assertThat(assets.find("app.js").orElseThrow().cacheControl()).isEqualTo("max-age=300");
     assertThat(assets.find("app.css")).isPresent();
-    assertThat(assets.find("notes.txt")).isEmpty();
+    assertThat(assets.find("notes.bak")).isEmpty();
     assertThat(assets.find("sub/deeper.js")).isEmpty();
     assertThat(assets.find("deeper.js")).isEmpty();
   }
@@ -78,7 +78,7 @@ class ConsoleAssetsTest {
     assertThat(new String(assets.find("app.js").orElseThrow().bytes(), StandardCharsets.UTF_8))
         .isEqualTo("console.log(1)");
     assertThat(assets.find("sub/deeper.js")).isEmpty();
-    assertThat(assets.find("notes.txt")).isEmpty();
+    assertThat(assets.find("notes.bak")).isEmpty();
   }
 
   @Test
