@@ -276,6 +276,29 @@ class TracingEndToEndTest {
   }
 
   @Test
+  void httpPredictOfAnUnknownModel_endsTheSpanErrorWithTheStatusSent() throws Exception {
+    String traceId = "6df92f3577b34da6a3ce929d0e0e4738";
+    HttpResponse<String> response =
+        HTTP.send(
+            HttpRequest.newBuilder(
+                    URI.create(
+                        "http://127.0.0.1:"
+                            + suite.gateway().httpPort()
+                            + "/v1/models/no-such-model:predict"))
+                .header("content-type", "application/json")
+                .header("traceparent", traceparent(traceId, "00f067aa0ba902b9"))
+                .POST(HttpRequest.BodyPublishers.ofString("{\"instances\": [[1, 2]]}"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(404);
+
+    SpanData front =
+        one(trace(traceId, 1), "canopy-gateway", "POST /v1/models/{m}:predict", SpanKind.SERVER);
+    assertThat(front.getAttributes().get(TraceAttributes.HTTP_STATUS)).isEqualTo(404L);
+    assertThat(front.getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR);
+  }
+
+  @Test
   void registryReadThroughTheGateway_reachesTheRegistryInTheCallersTrace() throws Exception {
     String traceId = "5cf92f3577b34da6a3ce929d0e0e4737";
     HttpResponse<String> response =

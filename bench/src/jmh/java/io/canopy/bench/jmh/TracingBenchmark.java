@@ -11,7 +11,6 @@ import io.canopy.proto.inference.v1.GetModelStatusRequest;
 import io.canopy.proto.inference.v1.InferenceServiceGrpc;
 import io.canopy.proto.inference.v1.LoadState;
 import io.canopy.proto.inference.v1.PredictRequest;
-import io.canopy.proto.inference.v1.PredictResponse;
 import io.canopy.proto.registry.v1.ModelRegistryServiceGrpc;
 import io.canopy.proto.registry.v1.ModelVersion;
 import io.canopy.proto.registry.v1.SetAliasRequest;
@@ -31,55 +30,69 @@ import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
+import org.HdrHistogram.Histogram;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.Blackhole;
+import org.openjdk.jmh.infra.IterationParams;
+import org.openjdk.jmh.runner.IterationType;
 
 /**
- * What tracing costs a prediction: one single-row Predict through the gateway's gRPC front to
- * serving (the real wiring of registry, serving and gateway in this JVM on loopback, as {@code
- * canopy up} runs them; the flat forest computes), one caller at a time, with tracing off in every
- * service, on at sampling 1.0 and at 0.01. Spans go through the real batch processor to an exporter
- * that drops them, so the network to a collector is not measured. Prediction records and outcomes
- * are off (they are not what is measured). The model: {@link FlatForestBenchmark}'s 100 trees of
- * depth 6 over 30 features. Read the p50 of the sample-time histogram.
+ * What tracing costs a prediction: a single-row Predict through the gateway's gRPC front to serving
+ * (the real wiring, on loopback in this JVM, as {@code canopy up} runs it; the flat forest
+ * computes), one caller at a time, with tracing off, on at sampling 1.0 and on at 0.01. Three
+ * serving + gateway pairs run side by side behind one registry, one per setting, and each
+ * invocation calls all three in a rotating order, so load that drifts on a shared machine hits the
+ * three alike (measured one after the other, the settings differed by more than tracing costs).
+ * Spans go through the real batch processor to an exporter that drops them, so the network to a
+ * collector is not measured. Prediction records and outcomes are off. The model: {@link
+ * FlatForestBenchmark}'s 100 trees of depth 6 over 30 features.
+ *
+ * <p>JMH's score is the time of the three calls together; the figures are printed at the end: each
+ * setting's p50 and p99 over the measurement iterations, and the median over iterations of each
+ * setting's p50 divided by the p50 with tracing off.
  */
 @State(Scope.Benchmark)
-@BenchmarkMode(Mode.SampleTime)
+@BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 3, time = 2)
-@Measurement(iterations = 5, time = 2)
+@Measurement(iterations = 10, time = 2)
 @Fork(value = 1, jvmArgsAppend = "--enable-native-access=ALL-UNNAMED")
 public class TracingBenchmark {
 
   private static final String MODEL = "traced";
 
-  /** {@code off}, or the sampling ratio of every service with tracing on. */
-  @Param({"off", "1.0", "0.01"})
-  public String tracing;
+  /** The settings compared: tracing off, and on at each sampling ratio. */
+  private static final String[] SETTINGS = {"off", "1.0", "0.01"};
 
   private final LongAdder exported = new LongAdder();
+  private final List<AutoCloseable> opened = new ArrayList<>();
+  private final Histogram[] iteration = new Histogram[SETTINGS.length];
+  private final Histogram[] pooled = new Histogram[SETTINGS.length];
+  private final List<double[]> ratios = new ArrayList<>();
   private Path dir;
-  private RegistryServer registry;
-  private ServingServer serving;
-  private GatewayServer gateway;
-  private ManagedChannel channel;
-  private InferenceServiceGrpc.InferenceServiceBlockingStub stub;
+  private InferenceServiceGrpc.InferenceServiceBlockingStub[] stubs;
   private PredictRequest request;
+  private int rotation;
 
   /** Counts what it is handed and drops it: the exporter's work without a network. */
   private final class DroppingExporter implements SpanExporter {
@@ -100,10 +113,6 @@ public class TracingBenchmark {
     }
   }
 
-  private SpanProcessor spans() {
-    return BatchSpanProcessor.builder(new DroppingExporter()).build();
-  }
-
   @Setup
   public void start() throws Exception {
     dir = Files.createTempDirectory("canopy-jmh-tracing");
@@ -111,38 +120,15 @@ public class TracingBenchmark {
     settings.put("registry.grpc.port", "0");
     settings.put("registry.admin.port", "0");
     settings.put("registry.data-dir", dir.resolve("registry").toString());
-    settings.put("serving.grpc.port", "0");
-    settings.put("serving.admin.port", "0");
-    settings.put("serving.cache-dir", dir.resolve("serving-cache").toString());
-    settings.put("serving.features.rocksdb.path", dir.resolve("features").toString());
-    settings.put("serving.recording.enabled", "false");
-    settings.put("gateway.outcomes.enabled", "false");
-    settings.put("gateway.monitor.target", "");
-    settings.put("gateway.http.port", "0");
-    settings.put("gateway.grpc.port", "0");
-    boolean on = !tracing.equals("off");
-    for (String service : new String[] {"registry", "serving", "gateway"}) {
-      settings.put(service + ".tracing.enabled", Boolean.toString(on));
-      if (on) {
-        settings.put(service + ".tracing.sampling-ratio", tracing);
-      }
+    RegistryServer registry =
+        RegistryServer.start(RegistryConfig.create(ConfigLoader.load("registry.yaml", settings)));
+    opened.add(registry);
+    stubs = new InferenceServiceGrpc.InferenceServiceBlockingStub[SETTINGS.length];
+    for (int i = 0; i < SETTINGS.length; i++) {
+      stubs[i] = startPair(i, registry.grpcPort());
+      iteration[i] = new Histogram(3);
+      pooled[i] = new Histogram(3);
     }
-    registry =
-        RegistryServer.start(
-            RegistryConfig.create(ConfigLoader.load("registry.yaml", settings)),
-            RegistryServer.Seams.real().withSpans(spans()));
-    settings.put("serving.registry.target", "127.0.0.1:" + registry.grpcPort());
-    serving =
-        ServingServer.start(
-            ServingConfig.create(ConfigLoader.load("serving.yaml", settings)),
-            ServingServer.Seams.real().withSpans(spans()));
-    settings.put("gateway.upstream.serving-target", "127.0.0.1:" + serving.grpcPort());
-    settings.put("gateway.upstream.registry-target", "127.0.0.1:" + registry.grpcPort());
-    gateway =
-        GatewayServer.start(
-            GatewayConfig.create(ConfigLoader.load("gateway.yaml", settings)),
-            GatewayServer.Seams.real().withSpans(spans()));
-
     ManagedChannel registryChannel = channel(registry.grpcPort());
     try {
       long version = upload(registryChannel, FlatForestBenchmark.trained(100, 6));
@@ -154,9 +140,9 @@ public class TracingBenchmark {
                   .setAlias("production")
                   .setVersion(version)
                   .build());
-      channel = channel(gateway.grpcPort());
-      stub = InferenceServiceGrpc.newBlockingStub(channel);
-      awaitAvailable(version);
+      for (InferenceServiceGrpc.InferenceServiceBlockingStub stub : stubs) {
+        awaitAvailable(stub, version);
+      }
     } finally {
       registryChannel.shutdownNow();
     }
@@ -165,6 +151,48 @@ public class TracingBenchmark {
       row.addValues(f * 0.1f);
     }
     request = PredictRequest.newBuilder().setModel(MODEL).setDense(row).build();
+  }
+
+  /** Serving and a gateway in front of it with tracing as {@code SETTINGS[i]} says. */
+  private InferenceServiceGrpc.InferenceServiceBlockingStub startPair(int i, int registryPort) {
+    Map<String, String> settings = new HashMap<>();
+    Path own = dir.resolve("pair-" + i);
+    settings.put("serving.grpc.port", "0");
+    settings.put("serving.admin.port", "0");
+    settings.put("serving.cache-dir", own.resolve("serving-cache").toString());
+    settings.put("serving.features.rocksdb.path", own.resolve("features").toString());
+    settings.put("serving.recording.enabled", "false");
+    settings.put("serving.registry.target", "127.0.0.1:" + registryPort);
+    settings.put("gateway.outcomes.enabled", "false");
+    settings.put("gateway.monitor.target", "");
+    settings.put("gateway.http.port", "0");
+    settings.put("gateway.grpc.port", "0");
+    settings.put("gateway.upstream.registry-target", "127.0.0.1:" + registryPort);
+    boolean on = !SETTINGS[i].equals("off");
+    for (String service : new String[] {"serving", "gateway"}) {
+      settings.put(service + ".tracing.enabled", Boolean.toString(on));
+      if (on) {
+        settings.put(service + ".tracing.sampling-ratio", SETTINGS[i]);
+      }
+    }
+    ServingServer serving =
+        ServingServer.start(
+            ServingConfig.create(ConfigLoader.load("serving.yaml", settings)),
+            ServingServer.Seams.real().withSpans(spans()));
+    opened.add(serving);
+    settings.put("gateway.upstream.serving-target", "127.0.0.1:" + serving.grpcPort());
+    GatewayServer gateway =
+        GatewayServer.start(
+            GatewayConfig.create(ConfigLoader.load("gateway.yaml", settings)),
+            GatewayServer.Seams.real().withSpans(spans()));
+    opened.add(gateway);
+    ManagedChannel channel = channel(gateway.grpcPort());
+    opened.add(channel::shutdownNow);
+    return InferenceServiceGrpc.newBlockingStub(channel);
+  }
+
+  private SpanProcessor spans() {
+    return BatchSpanProcessor.builder(new DroppingExporter()).build();
   }
 
   private static ManagedChannel channel(int port) {
@@ -191,7 +219,9 @@ public class TracingBenchmark {
     return version.getVersion();
   }
 
-  private void awaitAvailable(long version) throws InterruptedException {
+  private static void awaitAvailable(
+      InferenceServiceGrpc.InferenceServiceBlockingStub stub, long version)
+      throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (System.nanoTime() < deadline) {
       boolean available =
@@ -210,20 +240,56 @@ public class TracingBenchmark {
     throw new IllegalStateException(MODEL + " v" + version + " was not served within 60 s");
   }
 
-  @TearDown
-  public void stop() throws Exception {
-    channel.shutdownNow();
-    gateway.close();
-    serving.close();
-    registry.close();
-    System.out.printf("%n[tracing=%s] spans exported: %d%n", tracing, exported.sum());
-    try (var files = Files.walk(dir)) {
-      files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+  /** One Predict through each setting's gateway, the first of them rotating. */
+  @Benchmark
+  @OperationsPerInvocation(3)
+  public void predictEach(Blackhole sink) {
+    int first = rotation++ % SETTINGS.length;
+    for (int k = 0; k < SETTINGS.length; k++) {
+      int i = (first + k) % SETTINGS.length;
+      long start = System.nanoTime();
+      sink.consume(stubs[i].withDeadlineAfter(5, TimeUnit.SECONDS).predict(request));
+      iteration[i].recordValue(System.nanoTime() - start);
     }
   }
 
-  @Benchmark
-  public PredictResponse predict() {
-    return stub.withDeadlineAfter(5, TimeUnit.SECONDS).predict(request);
+  /** Keeps a measurement iteration's p50 ratios; warm-up iterations are dropped. */
+  @TearDown(Level.Iteration)
+  public void endIteration(IterationParams params) {
+    if (params.getType() == IterationType.MEASUREMENT) {
+      double off = iteration[0].getValueAtPercentile(50);
+      double[] r = new double[SETTINGS.length];
+      for (int i = 0; i < SETTINGS.length; i++) {
+        r[i] = iteration[i].getValueAtPercentile(50) / off;
+        pooled[i].add(iteration[i]);
+      }
+      ratios.add(r);
+    }
+    for (Histogram h : iteration) {
+      h.reset();
+    }
+  }
+
+  @TearDown
+  public void stop() throws Exception {
+    for (int i = opened.size() - 1; i >= 0; i--) {
+      opened.get(i).close();
+    }
+    System.out.printf(
+        "%n%-8s %10s %10s %22s%n", "tracing", "p50 us", "p99 us", "p50 / off (median)");
+    for (int i = 0; i < SETTINGS.length; i++) {
+      int setting = i;
+      double[] perIteration = ratios.stream().mapToDouble(r -> r[setting]).sorted().toArray();
+      System.out.printf(
+          "%-8s %10.1f %10.1f %22.3f%n",
+          SETTINGS[i],
+          pooled[i].getValueAtPercentile(50) / 1e3,
+          pooled[i].getValueAtPercentile(99) / 1e3,
+          perIteration.length == 0 ? Double.NaN : perIteration[perIteration.length / 2]);
+    }
+    System.out.printf("spans exported: %d%n", exported.sum());
+    try (var files = Files.walk(dir)) {
+      files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    }
   }
 }

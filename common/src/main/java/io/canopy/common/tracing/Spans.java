@@ -49,7 +49,7 @@ public final class Spans {
   }
 
   /** ERROR with the gRPC code's name, the code as {@code rpc.grpc.status_code}. */
-  public static void fail(Span span, Status.Code code) {
+  private static void fail(Span span, Status.Code code) {
     status(span, code == Status.Code.OK ? Status.Code.UNKNOWN : code);
   }
 

@@ -55,11 +55,6 @@ public final class Tracing implements AutoCloseable {
     return new Tracing(null);
   }
 
-  /** Tracing as {@code settings} say, spans batched to OTLP/HTTP at {@code otlp-endpoint}. */
-  public static Tracing open(TracingSettings settings) {
-    return open(settings, null);
-  }
-
   /**
    * Tracing as {@code settings} say, finished spans handed to {@code spans}.
    *
