@@ -2,7 +2,6 @@ package io.canopy.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.canopy.cli.registry.ModelUploader;
 import io.canopy.common.grpc.GrpcTransports;
 import io.canopy.common.testing.Await;
 import io.canopy.common.testing.ProcessSuite;
@@ -10,15 +9,12 @@ import io.canopy.common.testing.Tools;
 import io.canopy.proto.inference.v1.DenseRows;
 import io.canopy.proto.inference.v1.EntityRows;
 import io.canopy.proto.inference.v1.PredictRequest;
-import io.canopy.proto.registry.v1.InputBinding;
 import io.canopy.proto.registry.v1.ModelRegistryServiceGrpc;
 import io.canopy.proto.registry.v1.ModelVersion;
 import io.canopy.proto.registry.v1.SetAliasRequest;
-import io.canopy.proto.registry.v1.UploadVersionHeader;
 import io.canopy.proto.registry.v1.VersionState;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
-import java.io.ByteArrayInputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -152,11 +148,7 @@ class NetworkFaultsTest {
     for (ManagedChannel c : servingChannels) {
       TestSuites.awaitAvailable(c, MODEL, v.getVersion(), Duration.ofSeconds(90));
     }
-    List<String> names = new ArrayList<>();
-    for (int i = 0; i < FEATURES; i++) {
-      names.add("f" + i);
-    }
-    FeatureRows.write(servingChannels.getFirst(), VIEW, names, rows);
+    FeatureRows.write(servingChannels.getFirst(), VIEW, TestSuites.BREAST_CANCER_FEATURES, rows);
   }
 
   @AfterAll
@@ -236,22 +228,8 @@ class NetworkFaultsTest {
   }
 
   private static ModelVersion upload() throws Exception {
-    List<String> names = new ArrayList<>();
-    for (int i = 0; i < FEATURES; i++) {
-      names.add("f" + i);
-    }
     ModelVersion v =
-        new ModelUploader(registryChannel)
-            .upload(
-                UploadVersionHeader.newBuilder()
-                    .setModel(MODEL)
-                    .setCreateModel(true)
-                    .setInputBinding(
-                        InputBinding.newBuilder().setFeatureView(VIEW).addAllFeatures(names))
-                    .build(),
-                new ByteArrayInputStream(Fixtures.bytes("breast_cancer_binary.ubj")),
-                120,
-                sent -> {});
+        TestSuites.uploadBreastCancer(registryChannel, TestSuites.breastCancerBoundTo(MODEL, VIEW));
     assertThat(v.getState()).as(v.getFailureReason()).isEqualTo(VersionState.VERSION_STATE_READY);
     return v;
   }
@@ -293,25 +271,22 @@ class NetworkFaultsTest {
     return counts;
   }
 
+  /** A service's Prometheus text from its admin (or HTTP) port on its host. */
+  private static String metrics(String host, int port) throws Exception {
+    return http.send(
+            HttpRequest.newBuilder(
+                    URI.create("http://" + hosts.address(host) + ":" + port + "/observe/metrics"))
+                .header("Accept", "text/plain")
+                .timeout(Duration.ofSeconds(10))
+                .build(),
+            HttpResponse.BodyHandlers.ofString())
+        .body();
+  }
+
   /** Predict calls replica {@code i} (0-based) answered OK, from its own metrics. */
   private static long okCalls(int i) throws Exception {
-    ServiceProcess s = serving.get(i);
-    String text =
-        http.send(
-                HttpRequest.newBuilder(
-                        URI.create(
-                            "http://"
-                                + hosts.address("serving-" + (i + 1))
-                                + ":"
-                                + s.httpPort()
-                                + "/observe/metrics"))
-                    .header("Accept", "text/plain")
-                    .timeout(Duration.ofSeconds(10))
-                    .build(),
-                HttpResponse.BodyHandlers.ofString())
-            .body();
     long total = 0;
-    for (String line : text.split("\n")) {
+    for (String line : metrics("serving-" + (i + 1), serving.get(i).httpPort()).split("\n")) {
       if (line.startsWith("canopy_serving_requests") && line.contains("code=\"OK\"")) {
         total += (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
       }
@@ -321,20 +296,7 @@ class NetworkFaultsTest {
 
   /** The gateway's retry, hedge and placement counters (what routed around a fault). */
   private static String gatewayCounters() throws Exception {
-    String text =
-        http.send(
-                HttpRequest.newBuilder(
-                        URI.create(
-                            "http://"
-                                + hosts.address("gateway")
-                                + ":"
-                                + gateway.httpPort()
-                                + "/observe/metrics"))
-                    .header("Accept", "text/plain")
-                    .timeout(Duration.ofSeconds(10))
-                    .build(),
-                HttpResponse.BodyHandlers.ofString())
-            .body();
+    String text = metrics("gateway", gateway.httpPort());
     List<String> out = new ArrayList<>();
     for (String line : text.split("\n")) {
       if (!line.startsWith("#")

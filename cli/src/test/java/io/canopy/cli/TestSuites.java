@@ -9,6 +9,7 @@ import io.canopy.common.testing.Await;
 import io.canopy.proto.inference.v1.GetModelStatusRequest;
 import io.canopy.proto.inference.v1.InferenceServiceGrpc;
 import io.canopy.proto.inference.v1.LoadState;
+import io.canopy.proto.registry.v1.InputBinding;
 import io.canopy.proto.registry.v1.ModelRegistryServiceGrpc;
 import io.canopy.proto.registry.v1.ModelVersion;
 import io.canopy.proto.registry.v1.SetAliasRequest;
@@ -22,6 +23,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -86,6 +88,23 @@ public final class TestSuites {
                         s.getVersion() == version
                             && s.getState() == LoadState.LOAD_STATE_AVAILABLE));
   }
+
+  /**
+   * The header of the breast-cancer fixture as a new version of {@code model} (created if need be),
+   * bound to feature view {@code view} whose features are named f0..f29.
+   */
+  static UploadVersionHeader breastCancerBoundTo(String model, String view) {
+    return UploadVersionHeader.newBuilder()
+        .setModel(model)
+        .setCreateModel(true)
+        .setInputBinding(
+            InputBinding.newBuilder().setFeatureView(view).addAllFeatures(BREAST_CANCER_FEATURES))
+        .build();
+  }
+
+  /** The breast-cancer fixture's feature names, f0..f29. */
+  static final List<String> BREAST_CANCER_FEATURES =
+      java.util.stream.IntStream.range(0, 30).mapToObj(i -> "f" + i).toList();
 
   /** Uploads the breast-cancer fixture model with {@code header}; the registry's answer. */
   static ModelVersion uploadBreastCancer(Channel registry, UploadVersionHeader header)

@@ -2,7 +2,6 @@ package io.canopy.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.canopy.cli.registry.ModelUploader;
 import io.canopy.common.grpc.GrpcTransports;
 import io.canopy.common.testing.ProcessSuite;
 import io.canopy.proto.inference.v1.DenseRows;
@@ -10,15 +9,12 @@ import io.canopy.proto.inference.v1.EntityRows;
 import io.canopy.proto.inference.v1.InferenceServiceGrpc;
 import io.canopy.proto.inference.v1.PredictRequest;
 import io.canopy.proto.inference.v1.PredictResponse;
-import io.canopy.proto.registry.v1.InputBinding;
 import io.canopy.proto.registry.v1.ModelRegistryServiceGrpc;
 import io.canopy.proto.registry.v1.ModelVersion;
 import io.canopy.proto.registry.v1.SetAliasRequest;
-import io.canopy.proto.registry.v1.UploadVersionHeader;
 import io.canopy.proto.registry.v1.VersionState;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
-import java.io.ByteArrayInputStream;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -145,22 +141,8 @@ class TopologyTest {
   @Test
   void loadThroughTwoGateways_overThreeReplicas_losesNothing() throws Exception {
     ManagedChannel registryChannel = channel(registry.target());
-    List<String> names = new ArrayList<>();
-    for (int i = 0; i < FEATURES; i++) {
-      names.add("f" + i);
-    }
     ModelVersion version =
-        new ModelUploader(registryChannel)
-            .upload(
-                UploadVersionHeader.newBuilder()
-                    .setModel(MODEL)
-                    .setCreateModel(true)
-                    .setInputBinding(
-                        InputBinding.newBuilder().setFeatureView(VIEW).addAllFeatures(names))
-                    .build(),
-                new ByteArrayInputStream(Fixtures.bytes("breast_cancer_binary.ubj")),
-                120,
-                sent -> {});
+        TestSuites.uploadBreastCancer(registryChannel, TestSuites.breastCancerBoundTo(MODEL, VIEW));
     assertThat(version.getState()).isEqualTo(VersionState.VERSION_STATE_READY);
     ModelRegistryServiceGrpc.newBlockingStub(registryChannel)
         .setAlias(
@@ -176,7 +158,8 @@ class TopologyTest {
 
     float[] rows = Fixtures.matrix("breast_cancer_rows.csv", FEATURES);
     double[] expected = Fixtures.column("breast_cancer_expected_probability.csv");
-    FeatureRows.write(channel(gateways.getFirst().target()), VIEW, names, rows);
+    FeatureRows.write(
+        channel(gateways.getFirst().target()), VIEW, TestSuites.BREAST_CANCER_FEATURES, rows);
 
     List<ManagedChannel> both = gateways.stream().map(g -> channel(g.target())).toList();
     List<ManagedChannel> one = List.of(channel(single.target()));

@@ -2,7 +2,6 @@ package io.canopy.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.canopy.cli.registry.ModelUploader;
 import io.canopy.cli.up.Suite;
 import io.canopy.common.testing.Await;
 import io.canopy.common.testing.ProcessSuite;
@@ -11,11 +10,9 @@ import io.canopy.proto.inference.v1.EntityRows;
 import io.canopy.proto.inference.v1.InferenceServiceGrpc;
 import io.canopy.proto.inference.v1.PredictRequest;
 import io.canopy.proto.inference.v1.PredictResponse;
-import io.canopy.proto.registry.v1.InputBinding;
 import io.canopy.proto.registry.v1.ModelRegistryServiceGrpc;
 import io.canopy.proto.registry.v1.ModelVersion;
 import io.canopy.proto.registry.v1.SetAliasRequest;
-import io.canopy.proto.registry.v1.UploadVersionHeader;
 import io.canopy.proto.registry.v1.VersionState;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
@@ -27,14 +24,12 @@ import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.data.LinkData;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
-import java.io.ByteArrayInputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -81,22 +76,8 @@ class TracingEndToEndTest {
     gateway = TestSuites.channel(suite.gateway().grpcPort());
     ManagedChannel registry = TestSuites.channel(suite.registry().grpcPort());
     try {
-      List<String> names = new ArrayList<>();
-      for (int i = 0; i < FEATURES; i++) {
-        names.add("f" + i);
-      }
       ModelVersion v =
-          new ModelUploader(registry)
-              .upload(
-                  UploadVersionHeader.newBuilder()
-                      .setModel(MODEL)
-                      .setCreateModel(true)
-                      .setInputBinding(
-                          InputBinding.newBuilder().setFeatureView(VIEW).addAllFeatures(names))
-                      .build(),
-                  new ByteArrayInputStream(Fixtures.bytes("breast_cancer_binary.ubj")),
-                  120,
-                  sent -> {});
+          TestSuites.uploadBreastCancer(registry, TestSuites.breastCancerBoundTo(MODEL, VIEW));
       assertThat(v.getState()).isEqualTo(VersionState.VERSION_STATE_READY);
       version = v.getVersion();
       ModelRegistryServiceGrpc.newBlockingStub(registry)
@@ -106,7 +87,11 @@ class TracingEndToEndTest {
                   .setAlias("production")
                   .setVersion(version)
                   .build());
-      FeatureRows.write(gateway, VIEW, names, Fixtures.matrix("breast_cancer_rows.csv", FEATURES));
+      FeatureRows.write(
+          gateway,
+          VIEW,
+          TestSuites.BREAST_CANCER_FEATURES,
+          Fixtures.matrix("breast_cancer_rows.csv", FEATURES));
       TestSuites.awaitAvailable(gateway, MODEL, version, Duration.ofSeconds(60));
     } finally {
       registry.shutdownNow();
@@ -292,8 +277,13 @@ class TracingEndToEndTest {
             HttpResponse.BodyHandlers.ofString());
     assertThat(response.statusCode()).as(response.body()).isEqualTo(404);
 
-    SpanData front =
-        one(trace(traceId, 1), "canopy-gateway", "POST /v1/models/{m}:predict", SpanKind.SERVER);
+    // The gateway's server span ends once the reply is sent, after the spans below it: wait for it.
+    String name = "POST /v1/models/{m}:predict";
+    Await.until(
+        "the gateway's server span in trace " + traceId,
+        Duration.ofSeconds(20),
+        () -> inTrace(traceId).stream().anyMatch(s -> s.getName().equals(name)));
+    SpanData front = one(inTrace(traceId), "canopy-gateway", name, SpanKind.SERVER);
     assertThat(front.getAttributes().get(TraceAttributes.HTTP_STATUS)).isEqualTo(404L);
     assertThat(front.getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR);
   }

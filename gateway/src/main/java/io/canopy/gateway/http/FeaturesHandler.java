@@ -48,14 +48,7 @@ record FeaturesHandler(FeatureCalls calls, RequestBodies bodies, JsonReplies rep
   /** The feature views, paged like ListFeatureViews, each with its typed features and TTL. */
   private void list(ServerRequest req, ServerResponse res) {
     ListFeatureViewsRequest.Builder request = ListFeatureViewsRequest.newBuilder();
-    req.query()
-        .first("page_size")
-        .asOptional()
-        .ifPresent(size -> request.setPageSize(Names.pageSize(size)));
-    req.query()
-        .first("page_token")
-        .asOptional()
-        .ifPresent(token -> request.setPageToken(JsonInput.wellFormed("page_token", token)));
+    Names.paging(req, request::setPageSize, request::setPageToken);
     ListFeatureViewsResponse r = PredictHandler.await(calls.list(request.build()));
     replies.send(
         res,

@@ -1,6 +1,9 @@
 package io.canopy.gateway.http;
 
 import io.canopy.common.names.ResourceNames;
+import io.helidon.webserver.http.ServerRequest;
+import java.util.function.Consumer;
+import java.util.function.IntConsumer;
 
 /**
  * Validates the names and numbers that arrive in URL paths and query parameters, naming the field
@@ -41,6 +44,18 @@ final class Names {
       throw JsonInput.invalid(field, "'" + value + "' is not a valid name: " + ResourceNames.RULE);
     }
     return value;
+  }
+
+  /**
+   * A list call's {@code page_size} and {@code page_token} query parameters, when present, handed
+   * to the request builder's setters: the one way every paged HTTP read reads them.
+   */
+  static void paging(ServerRequest req, IntConsumer size, Consumer<String> token) {
+    req.query().first("page_size").asOptional().ifPresent(s -> size.accept(pageSize(s)));
+    req.query()
+        .first("page_token")
+        .asOptional()
+        .ifPresent(t -> token.accept(JsonInput.wellFormed("page_token", t)));
   }
 
   /** A {@code page_size} query parameter: a non-negative integer (0: the server's default). */

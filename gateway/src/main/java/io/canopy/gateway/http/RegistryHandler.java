@@ -29,11 +29,7 @@ record RegistryHandler(RegistryClient registry, JsonReplies replies) {
 
   private void list(ServerRequest req, ServerResponse res) {
     ListModelsRequest.Builder request = ListModelsRequest.newBuilder();
-    req.query()
-        .first("page_size")
-        .asOptional()
-        .ifPresent(size -> request.setPageSize(Names.pageSize(size)));
-    req.query().first("page_token").asOptional().ifPresent(request::setPageToken);
+    Names.paging(req, request::setPageSize, request::setPageToken);
     ListModelsResponse r = registry.listModels(request.build());
     replies.send(
         res,
@@ -61,14 +57,7 @@ record RegistryHandler(RegistryClient registry, JsonReplies replies) {
     ListAuditEventsRequest.Builder request =
         ListAuditEventsRequest.newBuilder()
             .setModel(Names.model(req.path().pathParameters().get("m")));
-    req.query()
-        .first("page_size")
-        .asOptional()
-        .ifPresent(size -> request.setPageSize(Names.pageSize(size)));
-    req.query()
-        .first("page_token")
-        .asOptional()
-        .ifPresent(token -> request.setPageToken(JsonInput.wellFormed("page_token", token)));
+    Names.paging(req, request::setPageSize, request::setPageToken);
     ListAuditEventsResponse r = registry.auditEvents(request.build());
     replies.send(
         res,
