@@ -38,7 +38,7 @@ final class Cells {
   /** The value, or null for a cell that does not parse (treated as absent). */
   static FeatureValue value(byte[] cell) {
     try {
-      return FeatureValue.parseFrom(Arrays.copyOfRange(cell, TIME_DIGITS, cell.length));
+      return FeatureValue.parser().parseFrom(cell, TIME_DIGITS, cell.length - TIME_DIGITS);
     } catch (InvalidProtocolBufferException e) {
       return null;
     }

@@ -209,6 +209,9 @@ public final class FeatureStore implements AutoCloseable {
     long expiredBefore = expiredBefore(view);
     GetOnlineFeaturesResponse.Builder response =
         GetOnlineFeaturesResponse.newBuilder().addAllFeatures(names);
+    // Cells written together share their event time: one Timestamp for a run of them.
+    long lastNanos = Long.MIN_VALUE;
+    Timestamp lastTime = null;
     for (int e = 0; e < cells.length; e++) {
       EntityFeatures.Builder row = EntityFeatures.newBuilder().setEntityKey(entityKeys.get(e));
       for (int f = 0; f < columns.size(); f++) {
@@ -222,12 +225,16 @@ public final class FeatureStore implements AutoCloseable {
           continue;
         }
         long eventNanos = Cells.eventNanos(cell);
+        if (eventNanos != lastNanos) {
+          lastNanos = eventNanos;
+          lastTime = timestamp(eventNanos);
+        }
         row.addValues(value)
             .addStatuses(
                 eventNanos < expiredBefore
                     ? FeatureStatus.FEATURE_STATUS_EXPIRED
                     : FeatureStatus.FEATURE_STATUS_PRESENT)
-            .addEventTimes(timestamp(eventNanos));
+            .addEventTimes(lastTime);
       }
       response.addRows(row);
     }

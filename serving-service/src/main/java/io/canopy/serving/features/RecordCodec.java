@@ -1,11 +1,11 @@
 package io.canopy.serving.features;
 
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -58,17 +58,32 @@ final class RecordCodec {
                   "feature record of format " + record[0] + ", newer than this Canopy reads",
                   new IOException("unknown record format " + record[0]));
         };
-    try (DataInputStream in =
-        new DataInputStream(new ByteArrayInputStream(record, offset, record.length - offset))) {
-      int count = in.readInt();
+    // Read by hand (what DataOutputStream wrote: a big-endian int count, then per cell a u16
+    // length-prefixed name — modified UTF-8, the same bytes as UTF-8 for the names views allow —
+    // a big-endian int length and the cell): a read of many entities decodes many records.
+    ByteBuffer in = ByteBuffer.wrap(record, offset, record.length - offset);
+    try {
+      int count = in.getInt();
+      if (count < 0 || count > in.remaining()) {
+        throw new UncheckedIOException(
+            "corrupt feature record", new IOException("a count of " + count));
+      }
+      cells = new HashMap<>(Math.max(16, count * 2));
       for (int i = 0; i < count; i++) {
-        String name = in.readUTF();
-        byte[] cell = new byte[in.readInt()];
-        in.readFully(cell);
+        int nameLength = Short.toUnsignedInt(in.getShort());
+        String name = new String(record, in.position(), nameLength, StandardCharsets.UTF_8);
+        in.position(in.position() + nameLength);
+        int cellLength = in.getInt();
+        if (cellLength < 0 || cellLength > in.remaining()) {
+          throw new UncheckedIOException(
+              "corrupt feature record", new IOException("a cell of " + cellLength + " bytes"));
+        }
+        byte[] cell = new byte[cellLength];
+        in.get(cell);
         cells.put(name, cell);
       }
-    } catch (IOException e) {
-      throw new UncheckedIOException("corrupt feature record", e);
+    } catch (java.nio.BufferUnderflowException | IllegalArgumentException e) {
+      throw new UncheckedIOException("corrupt feature record", new IOException(e));
     }
     return cells;
   }
