@@ -9,6 +9,7 @@ import io.canopy.common.grpc.GrpcTransports;
 import io.canopy.common.metrics.MetricLabels;
 import io.canopy.common.requestid.RequestIdInterceptor;
 import io.canopy.common.tracing.Tracing;
+import io.canopy.proto.kserve.v2.GRPCInferenceServiceGrpc;
 import io.canopy.serving.features.FeatureStore;
 import io.canopy.serving.grpc.FeatureStoreGrpcService;
 import io.canopy.serving.grpc.InferenceGrpcService;
@@ -27,6 +28,7 @@ import io.opentelemetry.sdk.trace.SpanProcessor;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -178,8 +180,19 @@ public final class ServingServer implements AutoCloseable {
                     config.maxRows(),
                     recorder,
                     new PredictSpans(tracing, config.features().backend())),
+                // ModelInfer decides itself what it answers on the event loop (light calls, as
+                // Predict does); KServe's other calls may wait for a load and stay on the pool.
                 Offload.onto(
-                    work, new KServeGrpcService(models, metrics, config.maxRows(), recorder)),
+                    work,
+                    new KServeGrpcService(
+                        models,
+                        metrics,
+                        config.maxRows(),
+                        recorder,
+                        work,
+                        Math.min(
+                            config.inlineMaxRows(), config.managerSettings().fastPath().maxRows())),
+                    Set.of(GRPCInferenceServiceGrpc.getModelInferMethod().getFullMethodName())),
                 Offload.onto(
                     work, new FeatureStoreGrpcService(features, metrics, config.maxRows()))),
             // With tokens configured, every call needs one whose role covers it: the same table

@@ -30,6 +30,7 @@ import io.canopy.serving.recording.PredictionRecorder;
 import io.grpc.Context;
 import io.grpc.stub.StreamObserver;
 import java.util.List;
+import java.util.concurrent.Executor;
 
 /**
  * The KServe v2 / Open Inference Protocol service ({@code inference.GRPCInferenceService}), so
@@ -46,6 +47,8 @@ public final class KServeGrpcService extends GRPCInferenceServiceGrpc.GRPCInfere
   private final String serverVersion;
   private final RowLimit rowLimit;
   private final PredictionRecorder recorder;
+  private final Executor work;
+  private final int inlineMaxRows;
 
   public KServeGrpcService(ModelManager models) {
     this(models, ServingMetrics.NOOP, Integer.MAX_VALUE);
@@ -64,6 +67,24 @@ public final class KServeGrpcService extends GRPCInferenceServiceGrpc.GRPCInfere
    */
   public KServeGrpcService(
       ModelManager models, ServingMetrics metrics, int maxRows, PredictionRecorder recorder) {
+    this(models, metrics, maxRows, recorder, Runnable::run, 0);
+  }
+
+  /**
+   * @param work where ModelInfer calls that are not light, or must wait for a version to load,
+   *     compute (the call itself arrives on the transport thread: see {@link #modelInfer})
+   * @param inlineMaxRows ModelInfer calls of at most this many rows, whose version computes in
+   *     Java, are answered on the thread that received them, as a light Predict is; 0: never
+   */
+  public KServeGrpcService(
+      ModelManager models,
+      ServingMetrics metrics,
+      int maxRows,
+      PredictionRecorder recorder,
+      Executor work,
+      int inlineMaxRows) {
+    this.work = work;
+    this.inlineMaxRows = inlineMaxRows;
     this.recorder = recorder;
     this.models = models;
     this.metrics = metrics;
@@ -121,52 +142,116 @@ public final class KServeGrpcService extends GRPCInferenceServiceGrpc.GRPCInfere
     out.onCompleted();
   }
 
+  /**
+   * Validates and leases on the receiving thread, then answers there when the call is light (few
+   * rows, a version that computes in Java) — the same path as a single-row Predict, with no
+   * hand-off — else on the work pool; a version that is not in memory is waited for on the pool.
+   */
   @Override
   public void modelInfer(ModelInferRequest request, StreamObserver<ModelInferResponse> out) {
     long arrived = System.nanoTime();
-    String served = "";
+    String id;
+    String name;
+    VersionSelector selector;
+    Lease lease;
+    Context context = Context.current();
     try {
-      String id = RequestIds.resolve("id", request.getId());
-      String name = requireName(request.getModelName(), "model_name");
-      VersionSelector selector = KServeTensors.selector(request.getModelVersion(), "model_version");
+      id = RequestIds.resolve("id", request.getId());
+      name = requireName(request.getModelName(), "model_name");
+      selector = KServeTensors.selector(request.getModelVersion(), "model_version");
       rowLimit.check(request);
-      Context context = Context.current();
       Deadlines.checkNotExpired(context);
-      ModelInferResponse.Builder response = ModelInferResponse.newBuilder();
-      try (Lease lease = models.acquireWaiting(name, selector, Deadlines.loadWaitNanos(context))) {
-        served = Long.toString(lease.version());
-        int rows = KServeTensors.rows(request, lease.numFeatures());
-        float[] values = KServeTensors.values(request, rows * lease.numFeatures());
-        Deadlines.checkNotExpired(context);
-        long computeStart = System.nanoTime();
-        Prediction prediction = lease.predict(values, rows, PredictionKind.VALUE);
-        metrics.predicted(
-            lease.model(),
-            lease.version(),
-            rows,
-            computeStart - arrived,
-            System.nanoTime() - computeStart);
-        response.setModelName(lease.model()).setModelVersion(served).setId(id);
-        if (recorder.wants(lease.model())) {
-          recorder.record(
-              Capture.of(
-                  lease,
-                  id,
-                  List.of(
-                      RequestPart.newBuilder()
-                          .setRequestId(id)
-                          .setRows(rows)
-                          .setRoute(route(request))
-                          .build()),
-                  values,
-                  rows,
-                  null,
-                  PredictionKind.VALUE,
-                  prediction.values(),
-                  System.nanoTime() - arrived));
-        }
-        KServeTensors.addOutput(response, prediction, request.getRawInputContentsCount() > 0);
+      try {
+        lease = models.acquire(name, selector);
+      } catch (CanopyException.Unavailable notResident) {
+        onPool(
+            context,
+            out,
+            () ->
+                infer(
+                    request,
+                    id,
+                    models.acquireWaiting(name, selector, Deadlines.loadWaitNanos(context)),
+                    arrived,
+                    out));
+        return;
       }
+    } catch (RuntimeException e) {
+      FailureMetrics.record(metrics, request.getModelName(), "", e);
+      throw e;
+    }
+    if (isLight(request, lease)) {
+      infer(request, id, lease, arrived, out);
+    } else {
+      onPool(context, out, () -> infer(request, id, lease, arrived, out));
+    }
+  }
+
+  private boolean isLight(ModelInferRequest request, Lease lease) {
+    if (inlineMaxRows == 0 || !lease.computesInJava()) {
+      return false;
+    }
+    try {
+      return KServeTensors.rows(request, lease.numFeatures()) <= inlineMaxRows;
+    } catch (RuntimeException malformed) {
+      return false; // infer() says what is wrong, on the pool
+    }
+  }
+
+  private void onPool(Context context, StreamObserver<ModelInferResponse> out, Runnable task) {
+    work.execute(
+        context.wrap(
+            () -> {
+              try {
+                task.run();
+              } catch (RuntimeException e) {
+                out.onError(e); // counted by infer(); the server's error mapping makes the status
+              }
+            }));
+  }
+
+  /** Decodes, predicts, records and answers; takes ownership of {@code lease}. */
+  private void infer(
+      ModelInferRequest request,
+      String id,
+      Lease lease,
+      long arrived,
+      StreamObserver<ModelInferResponse> out) {
+    String served = Long.toString(lease.version());
+    try (lease) {
+      Context context = Context.current();
+      ModelInferResponse.Builder response = ModelInferResponse.newBuilder();
+      int rows = KServeTensors.rows(request, lease.numFeatures());
+      float[] values = KServeTensors.values(request, rows * lease.numFeatures());
+      Deadlines.checkNotExpired(context);
+      long computeStart = System.nanoTime();
+      Prediction prediction = lease.predict(values, rows, PredictionKind.VALUE);
+      metrics.predicted(
+          lease.model(),
+          lease.version(),
+          rows,
+          computeStart - arrived,
+          System.nanoTime() - computeStart);
+      response.setModelName(lease.model()).setModelVersion(served).setId(id);
+      if (recorder.wants(lease.model())) {
+        recorder.record(
+            Capture.of(
+                lease,
+                id,
+                List.of(
+                    RequestPart.newBuilder()
+                        .setRequestId(id)
+                        .setRows(rows)
+                        .setRoute(route(request))
+                        .build()),
+                values,
+                rows,
+                null,
+                PredictionKind.VALUE,
+                prediction.values(),
+                System.nanoTime() - arrived));
+      }
+      KServeTensors.addOutput(response, prediction, request.getRawInputContentsCount() > 0);
       out.onNext(response.build());
       out.onCompleted();
     } catch (RuntimeException e) {

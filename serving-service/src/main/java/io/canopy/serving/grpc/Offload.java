@@ -9,6 +9,7 @@ import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
+import java.util.Set;
 import java.util.concurrent.Executor;
 
 /**
@@ -20,9 +21,11 @@ import java.util.concurrent.Executor;
 public final class Offload implements ServerInterceptor {
 
   private final Executor pool;
+  private final Set<String> inline;
 
-  private Offload(Executor pool) {
+  private Offload(Executor pool, Set<String> inline) {
     this.pool = pool;
+    this.inline = inline;
   }
 
   /**
@@ -30,13 +33,26 @@ public final class Offload implements ServerInterceptor {
    * thread, where the handler throws them (the server's own error mapping stays outermost).
    */
   public static BindableService onto(Executor pool, BindableService service) {
+    return onto(pool, service, Set.of());
+  }
+
+  /**
+   * As above, but the methods named in {@code inline} (full method names) stay on the transport
+   * thread: their handlers decide themselves what is light enough to answer there and hand the rest
+   * to the pool (KServe's ModelInfer, as Predict does).
+   */
+  public static BindableService onto(Executor pool, BindableService service, Set<String> inline) {
     return () ->
-        ServerInterceptors.intercept(service, new ErrorMappingInterceptor(), new Offload(pool));
+        ServerInterceptors.intercept(
+            service, new ErrorMappingInterceptor(), new Offload(pool, Set.copyOf(inline)));
   }
 
   @Override
   public <Q, R> ServerCall.Listener<Q> interceptCall(
       ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
+    if (inline.contains(call.getMethodDescriptor().getFullMethodName())) {
+      return next.startCall(call, headers);
+    }
     // startCall only sets the handler up (unary handlers compute in onHalfClose), so it stays here.
     return new OffloadedListener<>(next.startCall(call, headers), new SerialExecutor(pool));
   }
