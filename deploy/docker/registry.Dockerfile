@@ -9,4 +9,5 @@ USER 10001
 # Relative stores and caches (.canopy/...) live under /data.
 WORKDIR /data
 EXPOSE 9100 9101
-ENTRYPOINT ["sh", "-c", "exec java --enable-native-access=ALL-UNNAMED $JAVA_OPTS -cp '/app/classes:/app/lib/*' io.canopy.registry.Main"]
+# G1 returns idle memory (as the launcher does; docs/PERFORMANCE.md); JAVA_OPTS adds heap caps.
+ENTRYPOINT ["sh", "-c", "exec java --enable-native-access=ALL-UNNAMED -XX:G1PeriodicGCInterval=10000 -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=25 $JAVA_OPTS -cp '/app/classes:/app/lib/*' io.canopy.registry.Main"]
