@@ -144,9 +144,14 @@ class GatewayUploadTest {
   @Test
   void upload_chunkedOverTheLimit_is413_andTheRegistryCallIsCancelledWithoutTheRest()
       throws Exception {
-    HttpResponse<String> response = uploadChunked(random(2 * LIMIT));
-
-    assertThat(response.statusCode()).isEqualTo(413);
+    // The gateway answers 413 and closes the connection while this client is still sending: the
+    // client may read the 413 or only see the close (HTTP lets a server do that; CI saw both).
+    // The raw-socket test below reads the 413 every time.
+    try {
+      assertThat(uploadChunked(random(2 * LIMIT)).statusCode()).isEqualTo(413);
+    } catch (java.io.IOException closedWhileSending) {
+      // the close (a reset, or no response bytes) is the answer this client got
+    }
     FakeRegistry.Upload seen = gw.registry.uploads.peek();
     assertThat(seen.ended.await(20, TimeUnit.SECONDS)).isTrue();
     assertThat(seen.cancelled).isTrue();
