@@ -64,26 +64,23 @@ final class Hosts implements AutoCloseable {
   String add(String name) throws IOException {
     int n = hosts.size();
     String ns = namespace(name);
-    String outside = PREFIX + "v" + id + n;
-    String inside = PREFIX + "e" + id + n;
+    String bridgeEnd = PREFIX + "v" + id + n;
+    String hostEnd = PREFIX + "e" + id + n;
     String address = "10.213." + subnet + "." + (10 + n);
     hosts.put(name, 10 + n);
     must("ip", "netns", "add", ns);
-    must("ip", "link", "add", outside, "type", "veth", "peer", "name", inside);
-    must("ip", "link", "set", inside, "netns", ns);
-    must("ip", "link", "set", outside, "master", bridge, "up");
-    must("ip", "netns", "exec", ns, "ip", "link", "set", "lo", "up");
-    must("ip", "netns", "exec", ns, "ip", "link", "set", inside, "name", "eth0");
-    must("ip", "netns", "exec", ns, "ip", "addr", "add", address + "/24", "dev", "eth0");
-    must("ip", "netns", "exec", ns, "ip", "link", "set", "eth0", "up");
-    must("ip", "netns", "exec", ns, "ip", "route", "add", "default", "via", router());
+    must("ip", "link", "add", bridgeEnd, "type", "veth", "peer", "name", hostEnd);
+    must("ip", "link", "set", hostEnd, "netns", ns);
+    must("ip", "link", "set", bridgeEnd, "master", bridge, "up");
+    inside(name, "ip", "link", "set", "lo", "up");
+    inside(name, "ip", "link", "set", hostEnd, "name", "eth0");
+    inside(name, "ip", "addr", "add", address + "/24", "dev", "eth0");
+    inside(name, "ip", "link", "set", "eth0", "up");
+    inside(name, "ip", "route", "add", "default", "via", router());
     // One nftables table per host for the test's faults, empty until a fault is injected.
-    must("ip", "netns", "exec", ns, "nft", "add", "table", "inet", "canopy");
-    must(
-        "ip",
-        "netns",
-        "exec",
-        ns,
+    inside(name, "nft", "add", "table", "inet", "canopy");
+    inside(
+        name,
         "nft",
         "add",
         "chain",
@@ -91,11 +88,8 @@ final class Hosts implements AutoCloseable {
         "canopy",
         "in",
         "{ type filter hook input priority 0 ; }");
-    must(
-        "ip",
-        "netns",
-        "exec",
-        ns,
+    inside(
+        name,
         "nft",
         "add",
         "chain",
@@ -121,42 +115,45 @@ final class Hosts implements AutoCloseable {
    * vanish, as when a link or a host goes away.
    */
   void drop(String name, String peer) throws IOException {
-    String ns = namespace(name);
     String[] parts = peer.split(":");
-    List<String> out = new ArrayList<>(List.of("ip", "daddr", parts[0]));
-    List<String> in = new ArrayList<>(List.of("ip", "saddr", parts[0]));
+    List<String> to = new ArrayList<>(List.of("ip", "daddr", parts[0]));
+    List<String> from = new ArrayList<>(List.of("ip", "saddr", parts[0]));
     if (parts.length == 2) {
-      out.addAll(List.of("tcp", "dport", parts[1]));
-      in.addAll(List.of("tcp", "sport", parts[1]));
+      to.addAll(List.of("tcp", "dport", parts[1]));
+      from.addAll(List.of("tcp", "sport", parts[1]));
     }
-    out.add("drop");
-    in.add("drop");
-    List<String> rule = new ArrayList<>(List.of("ip", "netns", "exec", ns, "nft", "add", "rule"));
-    rule.addAll(List.of("inet", "canopy", "out"));
-    rule.addAll(out);
-    must(rule.toArray(String[]::new));
-    rule = new ArrayList<>(List.of("ip", "netns", "exec", ns, "nft", "add", "rule"));
-    rule.addAll(List.of("inet", "canopy", "in"));
-    rule.addAll(in);
-    must(rule.toArray(String[]::new));
+    dropMatching(name, "out", to);
+    dropMatching(name, "in", from);
   }
 
   /** Drops everything host {@code name} sends or receives on its link (loopback keeps working). */
   void isolate(String name) throws IOException {
-    String ns = namespace(name);
-    must(
-        "ip", "netns", "exec", ns, "nft", "add", "rule", "inet", "canopy", "out", "oifname", "eth0",
-        "drop");
-    must(
-        "ip", "netns", "exec", ns, "nft", "add", "rule", "inet", "canopy", "in", "iifname", "eth0",
-        "drop");
+    dropMatching(name, "out", List.of("oifname", "eth0"));
+    dropMatching(name, "in", List.of("iifname", "eth0"));
   }
 
   /** Removes every fault rule on host {@code name}. */
   void heal(String name) throws IOException {
-    String ns = namespace(name);
-    must("ip", "netns", "exec", ns, "nft", "flush", "chain", "inet", "canopy", "out");
-    must("ip", "netns", "exec", ns, "nft", "flush", "chain", "inet", "canopy", "in");
+    inside(name, "nft", "flush", "chain", "inet", "canopy", "out");
+    inside(name, "nft", "flush", "chain", "inet", "canopy", "in");
+  }
+
+  /**
+   * On host {@code name}, a rule in the fault table's {@code chain} dropping what {@code match}
+   * selects.
+   */
+  private void dropMatching(String name, String chain, List<String> match) throws IOException {
+    List<String> rule = new ArrayList<>(List.of("nft", "add", "rule", "inet", "canopy", chain));
+    rule.addAll(match);
+    rule.add("drop");
+    inside(name, rule.toArray(String[]::new));
+  }
+
+  /** Runs {@code command} on host {@code name}; fails when it does. */
+  private void inside(String name, String... command) throws IOException {
+    List<String> all = new ArrayList<>(on(name));
+    all.addAll(List.of(command));
+    must(all.toArray(String[]::new));
   }
 
   private String namespace(String name) {
