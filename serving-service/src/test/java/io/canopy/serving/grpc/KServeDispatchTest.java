@@ -10,9 +10,7 @@ import io.canopy.serving.Fixtures;
 import io.canopy.serving.metrics.ServingMetrics;
 import io.canopy.serving.model.ModelManager;
 import io.canopy.serving.recording.PredictionRecorder;
-import io.grpc.stub.StreamObserver;
 import java.nio.file.Path;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -78,7 +76,7 @@ class KServeDispatchTest {
 
   @Test
   void oneRowOnTheJavaEngine_answersOnTheReceivingThread() throws Exception {
-    Recorder recorder = new Recorder();
+    RecordingObserver<ModelInferResponse> recorder = new RecordingObserver<>();
 
     service(1).modelInfer(request("bc", 1), recorder);
 
@@ -101,7 +99,7 @@ class KServeDispatchTest {
   void badCalls_failWithTheField_andGiveTheirLeaseBack() throws Exception {
     KServeGrpcService service = service(1);
     for (int i = 0; i < MAX_IN_FLIGHT * 3; i++) {
-      Recorder recorder = new Recorder();
+      RecordingObserver<ModelInferResponse> recorder = new RecordingObserver<>();
       ModelInferRequest bad =
           request("bc", 1).toBuilder()
               .setInputs(
@@ -121,36 +119,11 @@ class KServeDispatchTest {
 
   private ModelInferResponse awaitAnswer(KServeGrpcService service, ModelInferRequest request)
       throws InterruptedException {
-    Recorder recorder = new Recorder();
+    RecordingObserver<ModelInferResponse> recorder = new RecordingObserver<>();
     service.modelInfer(request, recorder);
     assertThat(recorder.done.await(10, TimeUnit.SECONDS)).isTrue();
     assertThat(recorder.error).isNull();
     assertThat(recorder.thread).isEqualTo("dispatch-pool");
     return recorder.response;
-  }
-
-  private static final class Recorder implements StreamObserver<ModelInferResponse> {
-    final CountDownLatch done = new CountDownLatch(1);
-    volatile ModelInferResponse response;
-    volatile Throwable error;
-    volatile String thread;
-
-    @Override
-    public void onNext(ModelInferResponse value) {
-      response = value;
-      thread = Thread.currentThread().getName();
-    }
-
-    @Override
-    public void onError(Throwable t) {
-      error = t;
-      thread = Thread.currentThread().getName();
-      done.countDown();
-    }
-
-    @Override
-    public void onCompleted() {
-      done.countDown();
-    }
   }
 }

@@ -11,9 +11,7 @@ import io.canopy.proto.inference.v1.PredictResponse;
 import io.canopy.serving.Fixtures;
 import io.canopy.serving.metrics.ServingMetrics;
 import io.canopy.serving.model.ModelManager;
-import io.grpc.stub.StreamObserver;
 import java.nio.file.Path;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -59,7 +57,7 @@ class PredictDispatchTest {
 
   @Test
   void predict_oneDenseRowOnTheJavaEngine_answersOnTheReceivingThread() throws Exception {
-    Recorder recorder = new Recorder();
+    RecordingObserver<PredictResponse> recorder = new RecordingObserver<>();
 
     service(1).predict(request(FEATURES).build(), recorder);
 
@@ -99,7 +97,7 @@ class PredictDispatchTest {
   void predict_badRowsOnThePool_failWithTheFieldAndFreeTheInFlightSlot() throws Exception {
     InferenceGrpcService service = service(1);
     for (int i = 0; i < MAX_IN_FLIGHT * 3; i++) {
-      Recorder recorder = new Recorder();
+      RecordingObserver<PredictResponse> recorder = new RecordingObserver<>();
       // Two rows' worth minus one value: not a whole number of rows, found while decoding.
       service.predict(request(FEATURES * 2 - 1).build(), recorder);
       assertThat(recorder.done.await(10, TimeUnit.SECONDS)).isTrue();
@@ -116,7 +114,7 @@ class PredictDispatchTest {
 
   private PredictResponse awaitAnswer(InferenceGrpcService service, PredictRequest request)
       throws InterruptedException {
-    Recorder recorder = new Recorder();
+    RecordingObserver<PredictResponse> recorder = new RecordingObserver<>();
     service.predict(request, recorder);
     assertThat(recorder.done.await(10, TimeUnit.SECONDS)).isTrue();
     assertThat(recorder.error).isNull();
@@ -132,30 +130,5 @@ class PredictDispatchTest {
       dense.addValues(fixture[i % fixture.length]);
     }
     return PredictRequest.newBuilder().setModel("bc").setDense(dense);
-  }
-
-  private static final class Recorder implements StreamObserver<PredictResponse> {
-    final CountDownLatch done = new CountDownLatch(1);
-    volatile PredictResponse response;
-    volatile Throwable error;
-    volatile String thread;
-
-    @Override
-    public void onNext(PredictResponse value) {
-      response = value;
-      thread = Thread.currentThread().getName();
-    }
-
-    @Override
-    public void onError(Throwable t) {
-      error = t;
-      thread = Thread.currentThread().getName();
-      done.countDown();
-    }
-
-    @Override
-    public void onCompleted() {
-      done.countDown();
-    }
   }
 }
