@@ -179,12 +179,15 @@ class S3ArtifactStoreTest {
     // The relay lets through the headers and a little over 1 MiB of the 64 MiB, then holds.
     CuttingRelay.Hold hold = relay.holdAfter(CuttingRelay.Direction.RESPONSE, (1 << 20) + 8192);
 
+    // The stream stays open until the hold is reached: closing it after the first MiB could close
+    // the connection before the relay forwarded the rest of its allowance (CI saw that race).
+    InputStream held = store.open(sha).orElseThrow();
     try {
       byte[] first =
           CompletableFuture.supplyAsync(
                   () -> {
-                    try (InputStream in = store.open(sha).orElseThrow()) {
-                      return in.readNBytes(1 << 20);
+                    try {
+                      return held.readNBytes(1 << 20);
                     } catch (IOException e) {
                       throw new UncheckedIOException(e);
                     }
@@ -194,6 +197,7 @@ class S3ArtifactStoreTest {
       hold.awaitReached(Duration.ofSeconds(30));
     } finally {
       hold.cut();
+      held.close();
     }
     MessageDigest digest = Sha256.newDigest();
     try (InputStream in = store.open(sha).orElseThrow()) {
