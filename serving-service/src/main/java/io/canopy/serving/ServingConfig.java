@@ -46,6 +46,9 @@ import java.util.Objects;
  *     to; plaintext when unset
  * @param recording {@code serving.recording.*}: prediction records (store, buffer, sample rate and
  *     privacy per model)
+ * @param inProcessName {@code serving.grpc.in-process-name}: also answer on grpc-java's in-process
+ *     transport under this name (a gateway in the same JVM, as {@code canopy up} runs them); empty:
+ *     Netty only
  */
 public record ServingConfig(
     Listen grpc,
@@ -61,7 +64,8 @@ public record ServingConfig(
     ClientTls registryTls,
     int maxSeriesPerMetric,
     List<BearerTokens.Token> tokens,
-    RecordingSettings recording) {
+    RecordingSettings recording,
+    String inProcessName) {
 
   public ServingConfig {
     Objects.requireNonNull(features, "serving.features");
@@ -84,6 +88,13 @@ public record ServingConfig(
     if (maxSeriesPerMetric < 1) {
       throw new IllegalArgumentException(
           "serving.metrics.max-series-per-metric: must be positive, got " + maxSeriesPerMetric);
+    }
+    Objects.requireNonNull(inProcessName, "serving.grpc.in-process-name");
+    if (!inProcessName.equals(inProcessName.strip())) {
+      throw new IllegalArgumentException(
+          "serving.grpc.in-process-name: must not start or end with blanks, got '"
+              + inProcessName
+              + "'");
     }
     if (maxRows < 1) {
       throw new IllegalArgumentException(
@@ -131,7 +142,8 @@ public record ServingConfig(
         ClientTls.create(node.get("registry.tls")),
         ConfigLoader.intValue(node.get("metrics"), "max-series-per-metric"),
         tokens(node.get("auth")),
-        RecordingSettings.create(node.get("recording")));
+        RecordingSettings.create(node.get("recording")),
+        ConfigLoader.stringValue(node, "grpc.in-process-name"));
   }
 
   /**

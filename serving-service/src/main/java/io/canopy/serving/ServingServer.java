@@ -23,10 +23,12 @@ import io.canopy.serving.recording.PredictionRecorder;
 import io.canopy.serving.recording.RecordingSettings;
 import io.grpc.ManagedChannel;
 import io.grpc.ServerBuilder;
+import io.grpc.inprocess.InProcessServerBuilder;
 import io.helidon.metrics.api.Metrics;
 import io.opentelemetry.sdk.trace.SpanProcessor;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
@@ -166,9 +168,17 @@ public final class ServingServer implements AutoCloseable {
         Executors.newCachedThreadPool(
             Thread.ofPlatform().name("canopy-serving-work-", 0).daemon(true).factory());
     grpcBuilder.directExecutor();
+    List<ServerBuilder<?>> transports = new ArrayList<>(List.of(grpcBuilder));
+    if (!config.inProcessName().isEmpty()) {
+      // A gateway in this JVM calls on its own thread: a light Predict costs no socket, no copy.
+      transports.add(
+          InProcessServerBuilder.forName(config.inProcessName())
+              .directExecutor()
+              .maxInboundMetadataSize(config.grpcLimits().maxInboundMetadataBytes()));
+    }
     GrpcServer grpc =
         new GrpcServer(
-            grpcBuilder,
+            transports,
             List.of(
                 new InferenceGrpcService(
                     models,

@@ -12,10 +12,12 @@ import io.canopy.serving.ServingServer;
 import io.opentelemetry.sdk.trace.SpanProcessor;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.UUID;
 
 /**
- * The three services in one process, wired to each other's real ports: what {@code canopy up} runs,
- * and what the end-to-end test starts on port 0.
+ * The services in one process, wired to each other's real ports — but for the gateway's calls to
+ * serving, which take grpc-java's in-process transport: what {@code canopy up} runs, and what the
+ * end-to-end tests start on port 0.
  */
 public final class Suite implements AutoCloseable {
 
@@ -82,13 +84,17 @@ public final class Suite implements AutoCloseable {
               MonitorConfig.create(ConfigLoader.load("monitor.yaml", monitorOverrides)));
       Map<String, String> servingOverrides = new HashMap<>(overrides);
       servingOverrides.put("serving.registry.target", "127.0.0.1:" + registry.grpcPort());
+      // The gateway reaches serving in-process: the hop costs no socket and no copy. Serving
+      // still listens on its port for clients that call it directly.
+      String inProcess = "canopy-serving-" + UUID.randomUUID();
+      servingOverrides.put("serving.grpc.in-process-name", inProcess);
       ServingConfig servingConfig =
           ServingConfig.create(ConfigLoader.load("serving.yaml", servingOverrides));
       serving =
           io.canopy.serving.ServingServer.start(
               servingConfig, ServingServer.Seams.real().withSpans(spans));
       Map<String, String> gatewayOverrides = new HashMap<>(overrides);
-      gatewayOverrides.put("gateway.upstream.serving-target", "127.0.0.1:" + serving.grpcPort());
+      gatewayOverrides.put("gateway.upstream.serving-target", "in-process:" + inProcess);
       gatewayOverrides.put("gateway.upstream.registry-target", "127.0.0.1:" + registry.grpcPort());
       gatewayOverrides.put("gateway.monitor.target", "127.0.0.1:" + monitor.grpcPort());
       GatewayConfig gatewayConfig =

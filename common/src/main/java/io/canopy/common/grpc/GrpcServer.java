@@ -8,6 +8,7 @@ import io.grpc.Server;
 import io.grpc.ServerBuilder;
 import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
+import io.grpc.ServerServiceDefinition;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
@@ -31,7 +32,7 @@ public final class GrpcServer implements AutoCloseable {
 
   private static final Logger LOG = Logger.getLogger(GrpcServer.class.getName());
 
-  private final Server server;
+  private final List<Server> servers;
   private final HealthStatusManager health;
   private final List<String> services;
 
@@ -57,23 +58,45 @@ public final class GrpcServer implements AutoCloseable {
       List<? extends BindableService> services,
       List<? extends ServerInterceptor> interceptors,
       Tracing tracing) {
+    this(List.of(builder), services, interceptors, tracing);
+  }
+
+  /**
+   * One server answering on several transports at once, e.g. Netty for clients and the in-process
+   * transport for a gateway in the same JVM: every transport carries the same services behind the
+   * same interceptors and one health status. {@link #port()} is the first transport's.
+   */
+  public GrpcServer(
+      List<? extends ServerBuilder<?>> transports,
+      List<? extends BindableService> services,
+      List<? extends ServerInterceptor> interceptors,
+      Tracing tracing) {
+    if (transports.isEmpty()) {
+      throw new IllegalArgumentException("a gRPC server needs at least one transport");
+    }
     this.health = new HealthStatusManager();
     ErrorMappingInterceptor errors = new ErrorMappingInterceptor();
     RequestParsing parsing =
         new RequestParsing(
             new RateLimitedLog(LOG, Level.WARNING, Duration.ofSeconds(10), System::nanoTime));
+    List<ServerServiceDefinition> definitions = new ArrayList<>();
     for (BindableService service : services) {
       // Interceptors run in reverse order of the list: error mapping must be outermost but for
       // tracing, whose span ends with the status the error mapping chose.
       List<ServerInterceptor> chain = new ArrayList<>(interceptors);
       chain.add(errors);
       chain.addAll(tracing.serverInterceptors());
-      builder.addService(parsing.guard(ServerInterceptors.intercept(service, chain)));
+      definitions.add(parsing.guard(ServerInterceptors.intercept(service, chain)));
     }
-    builder.addService(parsing.guard(health.getHealthService().bindService()));
-    builder.addService(parsing.guard(ProtoReflectionServiceV1.newInstance().bindService()));
-    builder.addService(parsing.guard(legacyReflection().bindService()));
-    this.server = builder.build();
+    definitions.add(parsing.guard(health.getHealthService().bindService()));
+    definitions.add(parsing.guard(ProtoReflectionServiceV1.newInstance().bindService()));
+    definitions.add(parsing.guard(legacyReflection().bindService()));
+    List<Server> built = new ArrayList<>();
+    for (ServerBuilder<?> transport : transports) {
+      definitions.forEach(transport::addService);
+      built.add(transport.build());
+    }
+    this.servers = List.copyOf(built);
     this.services =
         services.stream().map(s -> s.bindService().getServiceDescriptor().getName()).toList();
     setServing(false);
@@ -87,8 +110,11 @@ public final class GrpcServer implements AutoCloseable {
   /** Starts listening. Health stays NOT_SERVING until {@link #setServing(boolean)}. */
   public GrpcServer start() {
     try {
-      server.start();
+      for (Server server : servers) {
+        server.start();
+      }
     } catch (IOException e) {
+      servers.forEach(Server::shutdownNow);
       throw new UncheckedIOException("gRPC server failed to start: " + e.getMessage(), e);
     }
     return this;
@@ -96,7 +122,7 @@ public final class GrpcServer implements AutoCloseable {
 
   /** The bound port (the real one when configured with port 0); -1 for in-process servers. */
   public int port() {
-    return server.getPort();
+    return servers.get(0).getPort();
   }
 
   /** Sets the health status of the whole server and of every application service. */
@@ -111,14 +137,17 @@ public final class GrpcServer implements AutoCloseable {
   /** Graceful stop: refuse new calls, let in-flight calls finish within {@code grace}. */
   public void stop(Duration grace) {
     health.enterTerminalState();
-    server.shutdown();
+    servers.forEach(Server::shutdown);
+    long end = System.nanoTime() + grace.toNanos();
     try {
-      if (!server.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)) {
-        server.shutdownNow();
-        server.awaitTermination(5, TimeUnit.SECONDS);
+      for (Server server : servers) {
+        if (!server.awaitTermination(Math.max(0, end - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+          server.shutdownNow();
+          server.awaitTermination(5, TimeUnit.SECONDS);
+        }
       }
     } catch (InterruptedException e) {
-      server.shutdownNow();
+      servers.forEach(Server::shutdownNow);
       Thread.currentThread().interrupt();
     }
   }

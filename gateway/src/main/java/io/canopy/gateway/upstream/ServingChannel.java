@@ -9,6 +9,8 @@ import io.canopy.gateway.placement.PlacementLoadBalancerProvider;
 import io.canopy.gateway.placement.PlacementSettings;
 import io.grpc.Context;
 import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.netty.NettyChannelBuilder;
 import java.util.Arrays;
 import java.util.List;
@@ -25,6 +27,13 @@ import java.util.concurrent.TimeUnit;
  * own thread, and the load balancer's health checks and name resolution keep grpc-java's pools.
  */
 final class ServingChannel {
+
+  /**
+   * Serving in this JVM ({@code canopy up}): {@code in-process:NAME} reaches the replica that
+   * answers in-process under {@code serving.grpc.in-process-name: NAME}. Messages pass as objects,
+   * no bytes, no sockets, no TLS; the replica's interceptors (tokens, request ids) still run.
+   */
+  static final String IN_PROCESS = "in-process:";
 
   private ServingChannel() {}
 
@@ -45,7 +54,10 @@ final class ServingChannel {
       GatewayMetrics metrics,
       Tracing tracing) {
     FrameLogging.withoutHeaders();
-    NettyChannelBuilder builder = tls.applyTo(NettyChannelBuilder.forTarget(target(configured)));
+    ManagedChannelBuilder<?> builder =
+        configured.startsWith(IN_PROCESS)
+            ? InProcessChannelBuilder.forName(configured.substring(IN_PROCESS.length()))
+            : tls.applyTo(NettyChannelBuilder.forTarget(target(configured)));
     // The gateway's own token for serving (gateway.upstream.token): it relays calls it has
     // already authorized, and batches rows of several callers into one call.
     token.ifPresent(
