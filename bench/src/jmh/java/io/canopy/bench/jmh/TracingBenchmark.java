@@ -1,28 +1,15 @@
 package io.canopy.bench.jmh;
 
-import com.google.protobuf.ByteString;
 import io.canopy.common.config.ConfigLoader;
-import io.canopy.common.grpc.FutureObserver;
-import io.canopy.common.grpc.GrpcTransports;
 import io.canopy.gateway.GatewayConfig;
 import io.canopy.gateway.GatewayServer;
 import io.canopy.proto.inference.v1.DenseRows;
-import io.canopy.proto.inference.v1.GetModelStatusRequest;
 import io.canopy.proto.inference.v1.InferenceServiceGrpc;
-import io.canopy.proto.inference.v1.LoadState;
 import io.canopy.proto.inference.v1.PredictRequest;
-import io.canopy.proto.registry.v1.ModelRegistryServiceGrpc;
-import io.canopy.proto.registry.v1.ModelVersion;
-import io.canopy.proto.registry.v1.SetAliasRequest;
-import io.canopy.proto.registry.v1.UploadVersionHeader;
-import io.canopy.proto.registry.v1.UploadVersionRequest;
-import io.canopy.proto.registry.v1.UploadVersionResponse;
-import io.canopy.registry.RegistryConfig;
 import io.canopy.registry.RegistryServer;
 import io.canopy.serving.ServingConfig;
 import io.canopy.serving.ServingServer;
 import io.grpc.ManagedChannel;
-import io.grpc.stub.StreamObserver;
 import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.trace.SpanProcessor;
 import io.opentelemetry.sdk.trace.data.SpanData;
@@ -32,13 +19,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
-import org.HdrHistogram.Histogram;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -86,9 +70,7 @@ public class TracingBenchmark {
 
   private final LongAdder exported = new LongAdder();
   private final List<AutoCloseable> opened = new ArrayList<>();
-  private final Histogram[] iteration = new Histogram[SETTINGS.length];
-  private final Histogram[] pooled = new Histogram[SETTINGS.length];
-  private final List<double[]> ratios = new ArrayList<>();
+  private final InterleavedLatencies latencies = new InterleavedLatencies(SETTINGS);
   private Path dir;
   private InferenceServiceGrpc.InferenceServiceBlockingStub[] stubs;
   private PredictRequest request;
@@ -116,35 +98,17 @@ public class TracingBenchmark {
   @Setup
   public void start() throws Exception {
     dir = Files.createTempDirectory("canopy-jmh-tracing");
-    Map<String, String> settings = new HashMap<>();
-    settings.put("registry.grpc.port", "0");
-    settings.put("registry.admin.port", "0");
-    settings.put("registry.data-dir", dir.resolve("registry").toString());
-    RegistryServer registry =
-        RegistryServer.start(RegistryConfig.create(ConfigLoader.load("registry.yaml", settings)));
+    RegistryServer registry = LocalSuite.registry(dir);
     opened.add(registry);
     stubs = new InferenceServiceGrpc.InferenceServiceBlockingStub[SETTINGS.length];
     for (int i = 0; i < SETTINGS.length; i++) {
       stubs[i] = startPair(i, registry.grpcPort());
-      iteration[i] = new Histogram(3);
-      pooled[i] = new Histogram(3);
     }
-    ManagedChannel registryChannel = channel(registry.grpcPort());
-    try {
-      long version = upload(registryChannel, FlatForestBenchmark.trained(100, 6));
-      ModelRegistryServiceGrpc.newBlockingStub(registryChannel)
-          .withDeadlineAfter(30, TimeUnit.SECONDS)
-          .setAlias(
-              SetAliasRequest.newBuilder()
-                  .setModel(MODEL)
-                  .setAlias("production")
-                  .setVersion(version)
-                  .build());
-      for (InferenceServiceGrpc.InferenceServiceBlockingStub stub : stubs) {
-        awaitAvailable(stub, version);
-      }
-    } finally {
-      registryChannel.shutdownNow();
+    long version =
+        LocalSuite.uploadAndPromote(
+            registry.grpcPort(), MODEL, FlatForestBenchmark.trained(100, 6));
+    for (InferenceServiceGrpc.InferenceServiceBlockingStub stub : stubs) {
+      LocalSuite.awaitAvailable(stub, MODEL, version);
     }
     DenseRows.Builder row = DenseRows.newBuilder().setNumFeatures(FlatForestBenchmark.FEATURES);
     for (int f = 0; f < FlatForestBenchmark.FEATURES; f++) {
@@ -155,19 +119,7 @@ public class TracingBenchmark {
 
   /** Serving and a gateway in front of it with tracing as {@code SETTINGS[i]} says. */
   private InferenceServiceGrpc.InferenceServiceBlockingStub startPair(int i, int registryPort) {
-    Map<String, String> settings = new HashMap<>();
-    Path own = dir.resolve("pair-" + i);
-    settings.put("serving.grpc.port", "0");
-    settings.put("serving.admin.port", "0");
-    settings.put("serving.cache-dir", own.resolve("serving-cache").toString());
-    settings.put("serving.features.rocksdb.path", own.resolve("features").toString());
-    settings.put("serving.recording.enabled", "false");
-    settings.put("serving.registry.target", "127.0.0.1:" + registryPort);
-    settings.put("gateway.outcomes.enabled", "false");
-    settings.put("gateway.monitor.target", "");
-    settings.put("gateway.http.port", "0");
-    settings.put("gateway.grpc.port", "0");
-    settings.put("gateway.upstream.registry-target", "127.0.0.1:" + registryPort);
+    Map<String, String> settings = LocalSuite.settings(dir.resolve("pair-" + i), registryPort);
     boolean on = !SETTINGS[i].equals("off");
     for (String service : new String[] {"serving", "gateway"}) {
       settings.put(service + ".tracing.enabled", Boolean.toString(on));
@@ -186,58 +138,13 @@ public class TracingBenchmark {
             GatewayConfig.create(ConfigLoader.load("gateway.yaml", settings)),
             GatewayServer.Seams.real().withSpans(spans()));
     opened.add(gateway);
-    ManagedChannel channel = channel(gateway.grpcPort());
+    ManagedChannel channel = LocalSuite.channel(gateway.grpcPort());
     opened.add(channel::shutdownNow);
     return InferenceServiceGrpc.newBlockingStub(channel);
   }
 
   private SpanProcessor spans() {
     return BatchSpanProcessor.builder(new DroppingExporter()).build();
-  }
-
-  private static ManagedChannel channel(int port) {
-    return GrpcTransports.channel(
-        "127.0.0.1:" + port, GrpcTransports.DEFAULT_MAX_INBOUND_MESSAGE_BYTES);
-  }
-
-  private static long upload(ManagedChannel registry, byte[] model) throws Exception {
-    FutureObserver<UploadVersionRequest, UploadVersionResponse> reply = new FutureObserver<>();
-    StreamObserver<UploadVersionRequest> requests =
-        ModelRegistryServiceGrpc.newStub(registry)
-            .withDeadlineAfter(120, TimeUnit.SECONDS)
-            .uploadVersion(reply);
-    requests.onNext(
-        UploadVersionRequest.newBuilder()
-            .setHeader(UploadVersionHeader.newBuilder().setModel(MODEL).setCreateModel(true))
-            .build());
-    requests.onNext(UploadVersionRequest.newBuilder().setChunk(ByteString.copyFrom(model)).build());
-    requests.onCompleted();
-    ModelVersion version = reply.future().get(125, TimeUnit.SECONDS).getVersion();
-    if (!version.getFailureReason().isEmpty()) {
-      throw new IllegalStateException("upload failed: " + version.getFailureReason());
-    }
-    return version.getVersion();
-  }
-
-  private static void awaitAvailable(
-      InferenceServiceGrpc.InferenceServiceBlockingStub stub, long version)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (System.nanoTime() < deadline) {
-      boolean available =
-          stub
-              .withDeadlineAfter(5, TimeUnit.SECONDS)
-              .getModelStatus(GetModelStatusRequest.newBuilder().setModel(MODEL).build())
-              .getVersionsList()
-              .stream()
-              .anyMatch(
-                  s -> s.getVersion() == version && s.getState() == LoadState.LOAD_STATE_AVAILABLE);
-      if (available) {
-        return;
-      }
-      Thread.sleep(50);
-    }
-    throw new IllegalStateException(MODEL + " v" + version + " was not served within 60 s");
   }
 
   /** One Predict through each setting's gateway, the first of them rotating. */
@@ -249,25 +156,14 @@ public class TracingBenchmark {
       int i = (first + k) % SETTINGS.length;
       long start = System.nanoTime();
       sink.consume(stubs[i].withDeadlineAfter(5, TimeUnit.SECONDS).predict(request));
-      iteration[i].recordValue(System.nanoTime() - start);
+      latencies.record(i, System.nanoTime() - start);
     }
   }
 
   /** Keeps a measurement iteration's p50 ratios; warm-up iterations are dropped. */
   @TearDown(Level.Iteration)
   public void endIteration(IterationParams params) {
-    if (params.getType() == IterationType.MEASUREMENT) {
-      double off = iteration[0].getValueAtPercentile(50);
-      double[] r = new double[SETTINGS.length];
-      for (int i = 0; i < SETTINGS.length; i++) {
-        r[i] = iteration[i].getValueAtPercentile(50) / off;
-        pooled[i].add(iteration[i]);
-      }
-      ratios.add(r);
-    }
-    for (Histogram h : iteration) {
-      h.reset();
-    }
+    latencies.endIteration(params.getType() == IterationType.MEASUREMENT);
   }
 
   @TearDown
@@ -275,21 +171,8 @@ public class TracingBenchmark {
     for (int i = opened.size() - 1; i >= 0; i--) {
       opened.get(i).close();
     }
-    System.out.printf(
-        "%n%-8s %10s %10s %22s%n", "tracing", "p50 us", "p99 us", "p50 / off (median)");
-    for (int i = 0; i < SETTINGS.length; i++) {
-      int setting = i;
-      double[] perIteration = ratios.stream().mapToDouble(r -> r[setting]).sorted().toArray();
-      System.out.printf(
-          "%-8s %10.1f %10.1f %22.3f%n",
-          SETTINGS[i],
-          pooled[i].getValueAtPercentile(50) / 1e3,
-          pooled[i].getValueAtPercentile(99) / 1e3,
-          perIteration.length == 0 ? Double.NaN : perIteration[perIteration.length / 2]);
-    }
+    latencies.print("tracing");
     System.out.printf("spans exported: %d%n", exported.sum());
-    try (var files = Files.walk(dir)) {
-      files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    }
+    LocalSuite.delete(dir);
   }
 }
