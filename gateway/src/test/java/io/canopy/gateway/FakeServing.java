@@ -27,8 +27,10 @@ import io.canopy.proto.kserve.v2.ServerReadyResponse;
 import io.grpc.Context;
 import io.grpc.Deadline;
 import io.grpc.Server;
+import io.grpc.ServerBuilder;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.grpc.inprocess.InProcessServerBuilder;
 import io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.stub.StreamObserver;
@@ -73,11 +75,27 @@ final class FakeServing implements AutoCloseable {
 
   /** Serves TLS with {@code tls}'s certificate when it is enabled. */
   FakeServing(ServerTls tls) throws IOException {
+    this(netty(tls), null);
+  }
+
+  /** Reached only in-process, as {@code in-process:<name>}: a serving in the gateway's JVM. */
+  static FakeServing inProcess(String name) throws IOException {
+    return new FakeServing(InProcessServerBuilder.forName(name).directExecutor(), name);
+  }
+
+  private static ServerBuilder<?> netty(ServerTls tls) {
     NettyServerBuilder builder =
         NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0));
     if (tls.enabled()) {
       builder.sslContext(tls.grpcContext());
     }
+    return builder;
+  }
+
+  private final String inProcessName;
+
+  private FakeServing(ServerBuilder<?> builder, String inProcessName) throws IOException {
+    this.inProcessName = inProcessName;
     server =
         builder
             .addService(new Inference())
@@ -89,7 +107,7 @@ final class FakeServing implements AutoCloseable {
   }
 
   String target() {
-    return "127.0.0.1:" + server.getPort();
+    return inProcessName != null ? "in-process:" + inProcessName : "127.0.0.1:" + server.getPort();
   }
 
   /** CPU a "costly" fake Predict spins per call: roughly an XGBoost call on a small model. */

@@ -96,5 +96,20 @@ class GatewayMetricLabelsTest {
         "iris's series removed",
         Duration.ofSeconds(20),
         () -> requestModelLabels().stream().noneMatch(l -> l.startsWith("iris/")));
+
+    // Made again under the same name, its requests are counted in the registry again (the timer
+    // the gateway kept for iris/1 went with the deleted model's series).
+    gw.registry.publish(FakeRegistry.IRIS);
+    Await.until(
+        "iris/1 counted again",
+        Duration.ofSeconds(20),
+        () -> {
+          try {
+            gw.post("/v1/models/iris/versions/1:predict", "{\"instances\": [[1, 2, 3, 4]]}");
+          } catch (Exception e) {
+            return false;
+          }
+          return requestModelLabels().contains("iris/1");
+        });
   }
 }

@@ -53,7 +53,29 @@ final class RunningGateway implements AutoCloseable {
   private RunningGateway(
       Map<String, String> overrides, GatewayMetrics metrics, ServerTls upstreamTls, Clock clock)
       throws IOException {
-    serving = new FakeServing(upstreamTls);
+    this(new FakeServing(upstreamTls), overrides, metrics, upstreamTls, clock);
+  }
+
+  /**
+   * The gateway reaches its fake serving on the in-process transport, as {@code canopy up} does.
+   */
+  static RunningGateway withServingInProcess(Map<String, String> overrides) throws IOException {
+    return new RunningGateway(
+        FakeServing.inProcess("fake-serving-" + java.util.UUID.randomUUID()),
+        overrides,
+        GatewayMetrics.NOOP,
+        ServerTls.PLAINTEXT,
+        Clock.systemUTC());
+  }
+
+  private RunningGateway(
+      FakeServing serving,
+      Map<String, String> overrides,
+      GatewayMetrics metrics,
+      ServerTls upstreamTls,
+      Clock clock)
+      throws IOException {
+    this.serving = serving;
     registry = new FakeRegistry(upstreamTls);
     Map<String, String> settings = new HashMap<>();
     settings.put("gateway.http.port", "0");

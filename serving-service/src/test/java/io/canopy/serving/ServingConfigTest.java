@@ -33,6 +33,7 @@ class ServingConfigTest {
     assertThat(config.features().rocksdbPath()).isEqualTo(Path.of(".canopy/features"));
     assertThat(config.features().redisUri()).isEqualTo("redis://127.0.0.1:6379");
     assertThat(config.features().redisKeyPrefix()).isEqualTo("canopy:features:");
+    assertThat(config.inProcessName()).isEmpty();
   }
 
   @Test
@@ -76,6 +77,8 @@ class ServingConfigTest {
         .hasMessageContaining("serving.registry.reconnect-max");
     assertThatThrownBy(() -> load(Map.of("serving.retire-grace", "soon")))
         .hasMessageContaining("serving.retire-grace");
+    assertThatThrownBy(() -> load(Map.of("serving.grpc.in-process-name", " canopy ")))
+        .hasMessageContaining("serving.grpc.in-process-name");
   }
 
   @Test
