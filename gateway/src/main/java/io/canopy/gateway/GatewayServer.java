@@ -174,7 +174,6 @@ public final class GatewayServer implements AutoCloseable {
                   table::apply)
               .start());
       Router router = new Router(table, () -> ThreadLocalRandom.current().nextDouble());
-      KServeCalls kserve = new KServeCalls(router, serving);
       FeatureCalls features = new FeatureCalls(serving);
       PredictPipeline pipeline =
           new PredictPipeline(
@@ -192,6 +191,7 @@ public final class GatewayServer implements AutoCloseable {
               metrics,
               System::nanoTime,
               tracing);
+      KServeCalls kserve = new KServeCalls(router, serving, pipeline, config.batching());
       OutcomeIntake outcomes = null;
       if (config.outcomes().enabled()) {
         RecordLog log = opened.push(config.outcomes().log().open("canopy-gateway"));

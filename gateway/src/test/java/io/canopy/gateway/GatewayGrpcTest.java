@@ -18,8 +18,10 @@ import io.canopy.proto.inference.v1.PredictRequest;
 import io.canopy.proto.inference.v1.PredictResponse;
 import io.canopy.proto.kserve.v2.GRPCInferenceServiceGrpc;
 import io.canopy.proto.kserve.v2.GRPCInferenceServiceGrpc.GRPCInferenceServiceBlockingStub;
+import io.canopy.proto.kserve.v2.InferParameter;
 import io.canopy.proto.kserve.v2.InferTensorContents;
 import io.canopy.proto.kserve.v2.ModelInferRequest;
+import io.canopy.proto.kserve.v2.ModelInferResponse;
 import io.canopy.proto.kserve.v2.ModelMetadataRequest;
 import io.canopy.proto.kserve.v2.ModelReadyRequest;
 import io.canopy.proto.kserve.v2.ServerLiveRequest;
@@ -235,7 +237,7 @@ class GatewayGrpcTest {
                 .getPlatform())
         .isEqualTo("xgboost");
 
-    ModelInferRequest infer =
+    ModelInferRequest light =
         ModelInferRequest.newBuilder()
             .setModelName("iris")
             .setId("infer-1")
@@ -248,9 +250,24 @@ class GatewayGrpcTest {
                     .setContents(
                         InferTensorContents.newBuilder().addFp32Contents(1).addFp32Contents(3)))
             .build();
+    // A light ModelInfer goes as the Predict it amounts to, and comes back as serving's answer.
+    ModelInferResponse answer = kserve.modelInfer(light);
+    assertThat(gw.serving.predictSeen.get().getDense().getValuesList()).containsExactly(1f, 3f);
+    assertThat(gw.serving.predictSeen.get().getRequestId()).isEqualTo("infer-1");
+    assertThat(answer.getId()).isEqualTo("infer-1");
+    assertThat(answer.getModelVersion()).isEqualTo("7");
+    assertThat(answer.getOutputs(0).getName()).isEqualTo("output-0");
+    assertThat(answer.getOutputs(0).getContents().getFp32ContentsList()).containsExactly(0.5f);
+    assertThat(gw.serving.inferSeen.get()).isNull();
+
+    // One with a parameter goes as it is, unchanged but for the route, which serving's prediction
+    // record carries.
+    ModelInferRequest infer =
+        light.toBuilder()
+            .putParameters("priority", InferParameter.newBuilder().setInt64Param(1).build())
+            .build();
     assertThat(kserve.modelInfer(infer).getOutputs(0).getContents().getFp32ContentsList())
         .containsExactly(2f, 6f);
-    // Unchanged but for the route, which serving's prediction record carries.
     assertThat(gw.serving.inferSeen.get().toBuilder().removeParameters("canopy_route").build())
         .isEqualTo(infer);
     assertThat(gw.serving.inferSeen.get().getParametersOrThrow("canopy_route").getStringParam())

@@ -263,12 +263,44 @@ class GatewayHttpTest {
   }
 
   @Test
-  void kserveInfer_translatesToModelInferAndBack() throws Exception {
+  void kserveInfer_light_goesAsAPredict_andComesBackAsKServe() throws Exception {
     HttpResponse<String> response =
         gw.post(
             "/v2/models/iris/versions/2/infer",
             """
             {"id": "q-1", "inputs": [{"name": "input-0", "shape": [2, 2], "datatype": "FP32",
+              "data": [[1, 2], [3, null]]}]}
+            """);
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    PredictRequest seen = gw.serving.predictSeen.get();
+    assertThat(seen.getModel()).isEqualTo("iris");
+    assertThat(seen.getVersion()).isEqualTo(2);
+    assertThat(seen.getRequestId()).isEqualTo("q-1");
+    assertThat(seen.getDense().getNumFeatures()).isEqualTo(2);
+    assertThat(seen.getDense().getValuesList()).containsExactly(1f, 2f, 3f, Float.NaN);
+    assertThat(gw.serving.inferSeen.get()).isNull();
+
+    JsonNode body = json(response);
+    assertThat(body.get("model_name").asText()).isEqualTo("iris");
+    assertThat(body.get("model_version").asText()).isEqualTo("2");
+    assertThat(body.get("id").asText()).isEqualTo("q-1");
+    assertThat(response.headers().firstValue("x-request-id")).hasValue("q-1");
+    JsonNode output = body.get("outputs").get(0);
+    assertThat(output.get("name").asText()).isEqualTo("output-0");
+    assertThat(output.get("datatype").asText()).isEqualTo("FP32");
+    assertThat(output.get("shape").toString()).isEqualTo("[2]");
+    assertThat(output.get("data").toString()).isEqualTo("[0.5,1.5]");
+  }
+
+  @Test
+  void kserveInfer_withParameters_translatesToModelInferAndBack() throws Exception {
+    HttpResponse<String> response =
+        gw.post(
+            "/v2/models/iris/versions/2/infer",
+            """
+            {"id": "q-1", "parameters": {"priority": 1},
+              "inputs": [{"name": "input-0", "shape": [2, 2], "datatype": "FP32",
               "data": [[1, 2], [3, null]]}]}
             """);
 

@@ -10,6 +10,8 @@ import io.canopy.common.testing.GrpcCleanup;
 import io.canopy.proto.inference.v1.GetModelStatusRequest;
 import io.canopy.proto.inference.v1.InferenceServiceGrpc;
 import io.canopy.proto.kserve.v2.GRPCInferenceServiceGrpc;
+import io.canopy.proto.kserve.v2.InferParameter;
+import io.canopy.proto.kserve.v2.ModelInferRequest;
 import io.canopy.proto.kserve.v2.ModelMetadataRequest;
 import io.canopy.proto.kserve.v2.ModelReadyRequest;
 import io.canopy.proto.registry.v1.TrafficPolicy;
@@ -54,14 +56,28 @@ class GatewayKServeRoutingTest {
         .withDeadlineAfter(10, TimeUnit.SECONDS);
   }
 
+  /** A ModelInfer with a parameter, which keeps it off Predict's path: it goes as it is. */
+  private static ModelInferRequest relayed(String version) {
+    return infer(version).toBuilder()
+        .putParameters("priority", InferParameter.newBuilder().setInt64Param(1).build())
+        .build();
+  }
+
   @Test
   void kserve_noVersion_isRoutedToProduction_explicitVersionStays_onBothFronts() throws Exception {
+    // A light ModelInfer goes upstream as the Predict it amounts to.
     assertThat(kserve().modelInfer(infer("")).getModelVersion()).isEqualTo("1");
-    assertThat(gw.serving.inferSeen.get().getModelVersion()).isEqualTo("1");
+    assertThat(gw.serving.predictSeen.get().getVersion()).isEqualTo(1);
     // Serving's prediction record says how the call was routed.
+    assertThat(gw.serving.predictSeen.get().getParts(0).getRoute()).isEqualTo("production");
+    assertThat(kserve().modelInfer(infer("2")).getModelVersion()).isEqualTo("2");
+    assertThat(gw.serving.predictSeen.get().getParts(0).getRoute()).isEqualTo("version");
+    // One that is not light goes as the ModelInfer it is, routed the same way.
+    assertThat(kserve().modelInfer(relayed("")).getModelVersion()).isEqualTo("1");
+    assertThat(gw.serving.inferSeen.get().getModelVersion()).isEqualTo("1");
     assertThat(gw.serving.inferSeen.get().getParametersMap().get("canopy_route").getStringParam())
         .isEqualTo("production");
-    assertThat(kserve().modelInfer(infer("2")).getModelVersion()).isEqualTo("2");
+    assertThat(kserve().modelInfer(relayed("2")).getModelVersion()).isEqualTo("2");
     assertThat(gw.serving.inferSeen.get().getParametersMap().get("canopy_route").getStringParam())
         .isEqualTo("version");
     assertThat(
@@ -78,13 +94,13 @@ class GatewayKServeRoutingTest {
         """;
     HttpResponse<String> http = gw.post("/v2/models/fraud/infer", body);
     assertThat(http.statusCode()).isEqualTo(200);
-    assertThat(gw.serving.inferSeen.get().getModelVersion()).isEqualTo("1");
+    assertThat(gw.serving.predictSeen.get().getVersion()).isEqualTo(1);
     assertThat(RunningGateway.json(gw.get("/v2/models/fraud")).get("versions").toString())
         .isEqualTo("[\"1\"]");
     assertThat(gw.get("/v2/models/fraud/ready").statusCode()).isEqualTo(200);
     assertThat(((ModelReadyRequest) gw.serving.lastRequest.get()).getVersion()).isEqualTo("1");
     gw.post("/v2/models/fraud/versions/3/infer", body);
-    assertThat(gw.serving.inferSeen.get().getModelVersion()).isEqualTo("3");
+    assertThat(gw.serving.predictSeen.get().getVersion()).isEqualTo(3);
   }
 
   @Test
@@ -97,7 +113,15 @@ class GatewayKServeRoutingTest {
           }
           return FakeServing.doubled(r);
         };
+    gw.serving.onPredict =
+        r -> {
+          if (calls.getAndIncrement() % 2 == 0) {
+            throw Status.UNAVAILABLE.withDescription("restarting").asRuntimeException();
+          }
+          return FakeServing.oneValuePerRow(r);
+        };
     assertThat(kserve().modelInfer(infer("")).getModelVersion()).isEqualTo("1");
+    assertThat(kserve().modelInfer(relayed("")).getModelVersion()).isEqualTo("1");
     assertThat(
             gw.post(
                     "/v2/models/fraud/infer",
@@ -106,7 +130,7 @@ class GatewayKServeRoutingTest {
                     """)
                 .statusCode())
         .isEqualTo(200);
-    assertThat(calls.get()).isEqualTo(4);
+    assertThat(calls.get()).isEqualTo(6);
 
     gw.serving.statusFailures.set(1);
     assertThat(

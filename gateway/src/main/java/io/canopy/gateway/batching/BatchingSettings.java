@@ -35,7 +35,8 @@ public record BatchingSettings(
     unbatchedModels = Set.copyOf(unbatchedModels);
   }
 
-  boolean batches(String model) {
+  /** Whether requests of {@code model} are batched. */
+  public boolean batches(String model) {
     return enabled && !unbatchedModels.contains(model);
   }
 }

@@ -81,6 +81,8 @@ public final class KServeFront extends GRPCInferenceServiceGrpc.GRPCInferenceSer
       request = request.toBuilder().setId(id).build();
     }
     Relay.complete(
-        calls.infer(request, RoutingKeyInterceptor.current(), serving.deadlineForCall()), out);
+        calls.infer(
+            request, RoutingKeyInterceptor.current(), serving.deadlineForCall(), "kserve-grpc"),
+        out);
   }
 }

@@ -97,7 +97,8 @@ record KServeHandler(
             "id", request.getId(), req.headers().first(PredictHandler.REQUEST_ID).orElse(null)));
     ModelInferResponse r =
         PredictHandler.await(
-            calls.infer(request.build(), routingKey(req), serving.deadlineForCall()));
+            calls.infer(
+                request.build(), routingKey(req), serving.deadlineForCall(), "kserve-http"));
     res.header(PredictHandler.REQUEST_ID, r.getId().isEmpty() ? request.getId() : r.getId());
     replies.send(res, 200, g -> KServeJson.writeInfer(g, r));
   }

@@ -8,8 +8,9 @@ public interface GatewayMetrics {
   GatewayMetrics NOOP = new GatewayMetrics() {};
 
   /**
-   * One finished prediction: front ("grpc"/"http"), model and version ("0" when none resolved),
-   * route ("split", "alias"…), gRPC code.
+   * One finished prediction: front ("grpc"/"http"; "kserve-grpc"/"kserve-http" for a KServe
+   * ModelInfer that took Predict's path), model and version ("0" when none resolved), route
+   * ("split", "alias"…), gRPC code.
    */
   default void request(
       String front, String model, String version, String route, String code, long nanos) {}

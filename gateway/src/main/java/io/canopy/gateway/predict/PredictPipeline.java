@@ -28,9 +28,24 @@ import java.util.function.LongSupplier;
  * serving does not serve the new target yet (UNAVAILABLE or FAILED_PRECONDITION after the retries),
  * one more call goes to the alias's previous target, batched like any other, within the same
  * deadline; the response names the version that answered, and the request is measured with route
- * {@code <via>-fallback}.
+ * {@code <via>-fallback}. A light KServe ModelInfer takes this path too, as the Predict it amounts
+ * to ({@link KServeCalls}), and shares its batches.
  */
 public final class PredictPipeline {
+
+  /**
+   * How a request that began in another protocol (a KServe ModelInfer) is asked again in that
+   * protocol when the Predict it became comes back INVALID_ARGUMENT, so that its error names the
+   * fields its caller sent, and is the one serving gives that protocol.
+   */
+  @FunctionalInterface
+  interface OwnWords {
+    /**
+     * @param version the version the Predict went to; 0: none (serving's default)
+     * @param via how it was routed, as serving's prediction record names it
+     */
+    CompletableFuture<PredictResponse> ask(long version, String via, Deadline deadline);
+  }
 
   private final Router router;
   private final PredictCall batched;
@@ -69,6 +84,15 @@ public final class PredictPipeline {
   /** The response names the version that served; failures are gRPC statuses or CanopyExceptions. */
   public CompletableFuture<PredictResponse> predict(
       PredictRequest request, Deadline deadline, String front) {
+    return predict(request, deadline, front, null);
+  }
+
+  /**
+   * Like {@link #predict(PredictRequest, Deadline, String)}, a call rejected as INVALID_ARGUMENT
+   * asked again in its caller's protocol when {@code ownWords} is not null.
+   */
+  CompletableFuture<PredictResponse> predict(
+      PredictRequest request, Deadline deadline, String front, OwnWords ownWords) {
     long start = nanoTime.getAsLong();
     Route route;
     Span routing = tracing.start("canopy.route", Context.current());
@@ -108,15 +132,17 @@ public final class PredictPipeline {
     AtomicBoolean fellBack = new AtomicBoolean();
     CompletableFuture<PredictResponse> result =
         AliasFallback.orFallback(
-            call(upstreamRequest, deadline),
+            call(upstreamRequest, route.via(), deadline, ownWords),
             route.fallbackVersion(),
             deadline,
             fallback -> {
               fellBack.set(true);
+              String via = route.via() + "-fallback";
               return call(
-                  RequestParts.routed(
-                      upstreamRequest.toBuilder().setVersion(fallback), route.via() + "-fallback"),
-                  deadline);
+                  RequestParts.routed(upstreamRequest.toBuilder().setVersion(fallback), via),
+                  via,
+                  deadline,
+                  ownWords);
             });
     return result.whenComplete(
         (response, failure) -> {
@@ -161,12 +187,31 @@ public final class PredictPipeline {
   }
 
   private CompletableFuture<PredictResponse> call(
-      PredictRequest upstreamRequest, Deadline deadline) {
+      PredictRequest upstreamRequest, String via, Deadline deadline, OwnWords ownWords) {
+    CompletableFuture<PredictResponse> sent;
     try {
-      return batched.predict(upstreamRequest, deadline);
+      sent = batched.predict(upstreamRequest, deadline);
     } catch (RuntimeException e) {
-      return CompletableFuture.failedFuture(e);
+      sent = CompletableFuture.failedFuture(e);
     }
+    if (ownWords == null) {
+      return sent;
+    }
+    long version =
+        upstreamRequest.getVersionSelectorCase() == PredictRequest.VersionSelectorCase.VERSION
+            ? upstreamRequest.getVersion()
+            : 0;
+    return sent.exceptionallyCompose(
+        failure -> {
+          if (!code(failure).equals("INVALID_ARGUMENT")) {
+            return CompletableFuture.failedFuture(failure);
+          }
+          try {
+            return ownWords.ask(version, via, deadline);
+          } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+          }
+        });
   }
 
   private static String code(Throwable t) {
