@@ -4,6 +4,8 @@ import com.google.protobuf.Duration;
 import com.google.protobuf.Timestamp;
 import io.canopy.proto.features.v1.EntityFeatures;
 import io.canopy.proto.features.v1.Feature;
+import io.canopy.proto.features.v1.FeatureColumn;
+import io.canopy.proto.features.v1.FeatureLayout;
 import io.canopy.proto.features.v1.FeatureStatus;
 import io.canopy.proto.features.v1.FeatureStoreServiceGrpc;
 import io.canopy.proto.features.v1.FeatureValue;
@@ -23,7 +25,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
  * A stand-in FeatureStore: view "users" (age int64, score float); every key has age 42, observed at
- * {@link #EVENT_TIME}, but keys starting with "missing", which have nothing.
+ * {@link #EVENT_TIME}, but keys starting with "missing", which have nothing; answered in the layout
+ * asked for.
  */
 final class FakeFeatureStore extends FeatureStoreServiceGrpc.FeatureStoreServiceImplBase {
 
@@ -84,6 +87,21 @@ final class FakeFeatureStore extends FeatureStoreServiceGrpc.FeatureStoreService
       GetOnlineFeaturesRequest request, StreamObserver<GetOnlineFeaturesResponse> out) {
     GetOnlineFeaturesResponse.Builder response =
         GetOnlineFeaturesResponse.newBuilder().addFeatures("age");
+    if (request.getLayout() == FeatureLayout.FEATURE_LAYOUT_COLUMNS) {
+      FeatureColumn.Builder age = FeatureColumn.newBuilder().setType(ValueType.VALUE_TYPE_INT64);
+      for (String key : request.getEntityKeysList()) {
+        boolean missing = key.startsWith("missing");
+        age.addStatuses(
+                missing
+                    ? FeatureStatus.FEATURE_STATUS_NOT_FOUND
+                    : FeatureStatus.FEATURE_STATUS_PRESENT)
+            .addEventTimeNanos(missing ? 0 : EVENT_TIME.getSeconds() * 1_000_000_000L)
+            .addInt64Values(missing ? 0 : 42);
+      }
+      out.onNext(response.addAllEntityKeys(request.getEntityKeysList()).addColumns(age).build());
+      out.onCompleted();
+      return;
+    }
     for (String key : request.getEntityKeysList()) {
       response.addRows(
           key.startsWith("missing")

@@ -5,9 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.canopy.common.grpc.GrpcTransports;
 import io.canopy.common.testing.GrpcCleanup;
+import io.canopy.proto.features.v1.FeatureColumn;
+import io.canopy.proto.features.v1.FeatureLayout;
+import io.canopy.proto.features.v1.FeatureStatus;
 import io.canopy.proto.features.v1.FeatureStoreServiceGrpc;
 import io.canopy.proto.features.v1.GetOnlineFeaturesRequest;
 import io.canopy.proto.features.v1.GetOnlineFeaturesResponse;
+import io.canopy.proto.features.v1.ValueType;
 import java.net.http.HttpResponse;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -40,6 +44,65 @@ class GatewayFeaturesTest {
                     .addEntityKeys("u2")
                     .build());
     assertThat(r.getRowsList()).extracting(row -> row.getEntityKey()).containsExactly("u1", "u2");
+  }
+
+  @Test
+  void grpcGetOnlineFeatures_columns_relayedAsServingAnswers() {
+    GetOnlineFeaturesResponse r =
+        FeatureStoreServiceGrpc.newBlockingStub(
+                cleanup.register(GrpcTransports.channel(gw.grpcTarget(), 1 << 20)))
+            .withDeadlineAfter(10, TimeUnit.SECONDS)
+            .getOnlineFeatures(
+                GetOnlineFeaturesRequest.newBuilder()
+                    .setFeatureView("users")
+                    .addEntityKeys("u1")
+                    .addEntityKeys("missing-1")
+                    .setLayout(FeatureLayout.FEATURE_LAYOUT_COLUMNS)
+                    .build());
+
+    assertThat(r.getRowsCount()).isZero();
+    assertThat(r.getEntityKeysList()).containsExactly("u1", "missing-1");
+    FeatureColumn age = r.getColumns(0);
+    assertThat(age.getType()).isEqualTo(ValueType.VALUE_TYPE_INT64);
+    assertThat(age.getInt64ValuesList()).containsExactly(42L, 0L);
+    assertThat(age.getStatusesList())
+        .containsExactly(
+            FeatureStatus.FEATURE_STATUS_PRESENT, FeatureStatus.FEATURE_STATUS_NOT_FOUND);
+    assertThat(age.getEventTimeNanosList())
+        .containsExactly(FakeFeatureStore.EVENT_TIME.getSeconds() * 1_000_000_000L, 0L);
+  }
+
+  @Test
+  void httpGet_formatColumns_answersPerFeature() throws Exception {
+    HttpResponse<String> response =
+        gw.post(
+            "/v1/features/users:get",
+            "{\"entities\": [\"u1\", \"missing-1\", \"u1\"], \"format\": \"columns\"}");
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    JsonNode body = RunningGateway.json(response);
+    assertThat(body.has("rows")).isFalse();
+    assertThat(body.get("entities").toString()).isEqualTo("[\"u1\",\"missing-1\",\"u1\"]");
+    JsonNode age = body.get("columns").get(0);
+    assertThat(age.get("name").asText()).isEqualTo("age");
+    assertThat(age.get("type").asText()).isEqualTo("int64");
+    assertThat(age.get("values").toString()).isEqualTo("[42,null,42]");
+    assertThat(age.get("statuses").toString()).isEqualTo("[\"present\",\"not_found\",\"present\"]");
+    assertThat(age.get("event_times").toString())
+        .isEqualTo("[\"2023-11-14T22:13:20Z\",null,\"2023-11-14T22:13:20Z\"]");
+  }
+
+  @Test
+  void httpGet_formatRowsOrAbsent_answersPerEntity_unknownFormatIs400() throws Exception {
+    JsonNode rows =
+        RunningGateway.json(
+            gw.post("/v1/features/users:get", "{\"entities\": [\"u1\"], \"format\": \"rows\"}"));
+    assertThat(rows.get("rows").get(0).get("entity").asText()).isEqualTo("u1");
+
+    HttpResponse<String> bad =
+        gw.post("/v1/features/users:get", "{\"entities\": [\"u1\"], \"format\": \"arrow\"}");
+    assertThat(bad.statusCode()).isEqualTo(400);
+    assertThat(bad.body()).contains("format");
   }
 
   @Test

@@ -1,6 +1,7 @@
 package io.canopy.bench.jmh;
 
 import io.canopy.proto.features.v1.Feature;
+import io.canopy.proto.features.v1.FeatureLayout;
 import io.canopy.proto.features.v1.FeatureRow;
 import io.canopy.proto.features.v1.FeatureValue;
 import io.canopy.proto.features.v1.FeatureView;
@@ -36,7 +37,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * Online feature lookups through serving-service's {@link FeatureStore}, per backend: RocksDB
  * embedded in a temporary directory, and Redis at 127.0.0.1:6379 under a unique key prefix that
  * tear-down deletes (the view delete removes every value under it). 32 float features; 1 or 64
- * entity keys per read, drawn from 1000 written entities.
+ * entity keys per read, drawn from 1000 written entities; answered in rows ({@link #read}, the
+ * baseline) and in columns ({@link #readColumns}).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -110,11 +112,21 @@ public class FeatureLookupBenchmark {
     }
   }
 
-  /** All 32 features of {@code keys} entities. */
+  /** All 32 features of {@code keys} entities, as rows (the default layout): the baseline. */
   @Benchmark
   public GetOnlineFeaturesResponse read() {
+    return store.read(VIEW, nextBatch(), List.of(), FeatureLayout.FEATURE_LAYOUT_ROWS);
+  }
+
+  /** The same lookup answered in columns (FEATURE_LAYOUT_COLUMNS). */
+  @Benchmark
+  public GetOnlineFeaturesResponse readColumns() {
+    return store.read(VIEW, nextBatch(), List.of(), FeatureLayout.FEATURE_LAYOUT_COLUMNS);
+  }
+
+  private List<String> nextBatch() {
     List<String> batch = batches.get(next);
     next = (next + 1) % batches.size();
-    return store.read(VIEW, batch, List.of());
+    return batch;
   }
 }

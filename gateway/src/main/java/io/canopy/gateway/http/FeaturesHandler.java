@@ -7,6 +7,7 @@ import io.canopy.common.error.CanopyException;
 import io.canopy.gateway.features.FeatureCalls;
 import io.canopy.proto.features.v1.EntityFeatures;
 import io.canopy.proto.features.v1.Feature;
+import io.canopy.proto.features.v1.FeatureLayout;
 import io.canopy.proto.features.v1.FeatureRow;
 import io.canopy.proto.features.v1.FeatureValue;
 import io.canopy.proto.features.v1.FeatureView;
@@ -32,9 +33,9 @@ import java.util.Map;
 /**
  * Online features over HTTP: {@code GET /v1/features} (the views and their schemas), {@code POST
  * /v1/features/{view}:get} with {@code {"entities": [...], "features": [...]}} (values, statuses
- * and event times per entity) and {@code POST /v1/features/{view}:write} with {@code {"rows":
- * [{"entity": k, "values": {...}, "event_time": "RFC 3339"}]}}; values are typed per the view's
- * schema.
+ * and event times per entity; with {@code "format": "columns"}, per feature: {@link
+ * FeatureColumnsJson}) and {@code POST /v1/features/{view}:write} with {@code {"rows": [{"entity":
+ * k, "values": {...}, "event_time": "RFC 3339"}]}}; values are typed per the view's schema.
  */
 record FeaturesHandler(FeatureCalls calls, RequestBodies bodies, JsonReplies replies) {
 
@@ -98,7 +99,15 @@ record FeaturesHandler(FeatureCalls calls, RequestBodies bodies, JsonReplies rep
     }
     entities.forEach(k -> request.addEntityKeys(text(k, "entities")));
     body.path("features").forEach(f -> request.addFeatures(text(f, "features")));
+    boolean columns = columnar(body.path("format"));
+    if (columns) {
+      request.setLayout(FeatureLayout.FEATURE_LAYOUT_COLUMNS);
+    }
     GetOnlineFeaturesResponse r = PredictHandler.await(calls.get(request.build()));
+    if (columns) {
+      replies.send(res, 200, g -> FeatureColumnsJson.write(g, r));
+      return;
+    }
     replies.send(
         res,
         200,
@@ -127,7 +136,7 @@ record FeaturesHandler(FeatureCalls calls, RequestBodies bodies, JsonReplies rep
             g.writeEndArray();
             g.writeArrayFieldStart("statuses");
             for (var s : row.getStatusesList()) {
-              g.writeString(s.name().replace("FEATURE_STATUS_", "").toLowerCase(Locale.ROOT));
+              g.writeString(FeatureColumnsJson.statusName(s));
             }
             g.writeEndArray();
             // When each value was observed, so a reader sees its age; null where none is stored.
@@ -137,11 +146,7 @@ record FeaturesHandler(FeatureCalls calls, RequestBodies bodies, JsonReplies rep
                   i < row.getEventTimesCount()
                       ? row.getEventTimes(i)
                       : Timestamp.getDefaultInstance();
-              if (t.getSeconds() == 0 && t.getNanos() == 0) {
-                g.writeNull();
-              } else {
-                g.writeString(Instant.ofEpochSecond(t.getSeconds(), t.getNanos()).toString());
-              }
+              FeatureColumnsJson.writeTime(g, t.getSeconds(), t.getNanos());
             }
             g.writeEndArray();
             g.writeEndObject();
@@ -240,6 +245,19 @@ record FeaturesHandler(FeatureCalls calls, RequestBodies bodies, JsonReplies rep
       throw new CanopyException.InvalidArgument(field, "not a " + typeName(type));
     }
     return out.build();
+  }
+
+  /** {@code "format"}: absent or "rows" (the default), or "columns"; anything else is a 400. */
+  private static boolean columnar(JsonNode format) {
+    if (format.isMissingNode() || format.isNull()) {
+      return false;
+    }
+    return switch (format.isTextual() ? format.textValue() : "") {
+      case "rows" -> false;
+      case "columns" -> true;
+      default ->
+          throw new CanopyException.InvalidArgument("format", "must be \"rows\" or \"columns\"");
+    };
   }
 
   /** "float", "double", "int64", "bool", "string": the proto's names without their prefix. */

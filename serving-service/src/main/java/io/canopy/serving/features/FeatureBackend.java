@@ -23,10 +23,17 @@ interface FeatureBackend extends AutoCloseable {
   void deleteView(String name);
 
   /**
-   * Cells of {@code features} for each entity key: {@code [entity][feature]}, null where nothing is
-   * stored.
+   * Hands each stored cell of {@code features} (distinct names) for each entity key to {@code
+   * cells}, as {@code (entity index, feature index, bytes)}; nothing where nothing is stored. The
+   * bytes are valid only during the call.
    */
-  byte[][][] read(String view, List<String> entityKeys, List<String> features);
+  void read(String view, List<String> entityKeys, List<String> features, CellSink cells);
+
+  /** Receives the cells a {@link #read} finds. */
+  @FunctionalInterface
+  interface CellSink {
+    void cell(int entity, int feature, byte[] bytes, int offset, int length);
+  }
 
   /**
    * Merges each row's cells into its record atomically per record: a cell replaces the stored one

@@ -2,10 +2,9 @@ package io.canopy.serving.features;
 
 import com.google.protobuf.Timestamp;
 import io.canopy.common.error.CanopyException;
-import io.canopy.proto.features.v1.EntityFeatures;
 import io.canopy.proto.features.v1.Feature;
+import io.canopy.proto.features.v1.FeatureLayout;
 import io.canopy.proto.features.v1.FeatureRow;
-import io.canopy.proto.features.v1.FeatureStatus;
 import io.canopy.proto.features.v1.FeatureValue;
 import io.canopy.proto.features.v1.FeatureView;
 import io.canopy.proto.features.v1.GetOnlineFeaturesResponse;
@@ -175,70 +174,73 @@ public final class FeatureStore implements AutoCloseable {
         .build();
   }
 
-  /** Reads {@code features} (empty: all of the view's) for each entity key, in request order. */
+  /**
+   * Reads {@code features} (empty: all of the view's) for each entity key, in request order, as
+   * rows.
+   */
   public GetOnlineFeaturesResponse read(
       String viewName, List<String> entityKeys, List<String> features) {
+    return read(viewName, entityKeys, features, FeatureLayout.FEATURE_LAYOUT_ROWS);
+  }
+
+  /** Reads as {@link #read(String, List, List)} does, in {@code layout} (unspecified: rows). */
+  public GetOnlineFeaturesResponse read(
+      String viewName, List<String> entityKeys, List<String> features, FeatureLayout layout) {
+    if (layout == FeatureLayout.UNRECOGNIZED) {
+      throw new CanopyException.InvalidArgument(
+          "layout", "unknown layout; use FEATURE_LAYOUT_ROWS or FEATURE_LAYOUT_COLUMNS");
+    }
     FeatureView view = view(viewName);
     List<Feature> columns = columns(view, features, "features");
     if (entityKeys.isEmpty() || entityKeys.size() > MAX_ENTITY_KEYS) {
       throw new CanopyException.InvalidArgument(
           "entity_keys", "send 1 to " + MAX_ENTITY_KEYS + " entity keys, got " + entityKeys.size());
     }
-    List<String> names = columns.stream().map(Feature::getName).toList();
-    // Each distinct key is read once, however often it is asked for.
-    Map<String, Integer> distinct = new java.util.LinkedHashMap<>();
-    for (String key : entityKeys) {
-      distinct.putIfAbsent(key, distinct.size());
+    List<String> names = new ArrayList<>(columns.size());
+    // Each distinct feature and each distinct key is read once, however often it is asked for.
+    List<String> readNames = new ArrayList<>(columns.size());
+    Map<String, Integer> nameIndex = new HashMap<>();
+    int[] cellOf = new int[columns.size()];
+    for (int c = 0; c < cellOf.length; c++) {
+      String name = columns.get(c).getName();
+      names.add(name);
+      Integer known = nameIndex.putIfAbsent(name, readNames.size());
+      if (known == null) {
+        cellOf[c] = readNames.size();
+        readNames.add(name);
+      } else {
+        cellOf[c] = known;
+      }
     }
-    byte[][][] read = readWithinBudget(view, new ArrayList<>(distinct.keySet()), columns, names);
+    int[] multiplicity = new int[readNames.size()];
+    for (int cell : cellOf) {
+      multiplicity[cell]++;
+    }
+    Map<String, Integer> distinct = new HashMap<>();
+    List<String> keys = new ArrayList<>();
+    int[] entityOf = new int[entityKeys.size()];
+    for (int k = 0; k < entityOf.length; k++) {
+      String key = entityKeys.get(k);
+      Integer known = distinct.putIfAbsent(key, keys.size());
+      if (known == null) {
+        entityOf[k] = keys.size();
+        keys.add(key);
+      } else {
+        entityOf[k] = known;
+      }
+    }
+    FoundCells found = readWithinBudget(view, keys, columns, readNames, multiplicity);
+    long overhead = (long) VALUE_OVERHEAD_BYTES * columns.size();
     long responseBytes = 0;
-    long[] bytesPerKey = new long[read.length];
-    for (int k = 0; k < read.length; k++) {
-      bytesPerKey[k] = answerBytes(read[k]);
-    }
-    for (String key : entityKeys) {
-      responseBytes += key.length() + bytesPerKey[distinct.get(key)];
+    for (int k = 0; k < entityOf.length; k++) {
+      responseBytes += entityKeys.get(k).length() + overhead + found.entityBytes(entityOf[k]);
     }
     if (responseBytes > limits.maxResponseBytes()) {
       throw tooLarge("the answer would be about " + responseBytes + " bytes");
     }
-    byte[][][] cells = new byte[entityKeys.size()][][];
-    for (int e = 0; e < cells.length; e++) {
-      cells[e] = read[distinct.get(entityKeys.get(e))];
-    }
-    long expiredBefore = expiredBefore(view);
-    GetOnlineFeaturesResponse.Builder response =
-        GetOnlineFeaturesResponse.newBuilder().addAllFeatures(names);
-    // Cells written together share their event time: one Timestamp for a run of them.
-    long lastNanos = Long.MIN_VALUE;
-    Timestamp lastTime = null;
-    for (int e = 0; e < cells.length; e++) {
-      EntityFeatures.Builder row = EntityFeatures.newBuilder().setEntityKey(entityKeys.get(e));
-      for (int f = 0; f < columns.size(); f++) {
-        byte[] cell = cells[e][f];
-        FeatureValue value = cell == null ? null : Cells.value(cell);
-        if (value == null || !ValueTypes.matches(columns.get(f).getType(), value)) {
-          // Nothing stored, or stored under an earlier definition of the feature with another type.
-          row.addValues(FeatureValue.getDefaultInstance())
-              .addStatuses(FeatureStatus.FEATURE_STATUS_NOT_FOUND)
-              .addEventTimes(Timestamp.getDefaultInstance());
-          continue;
-        }
-        long eventNanos = Cells.eventNanos(cell);
-        if (eventNanos != lastNanos) {
-          lastNanos = eventNanos;
-          lastTime = timestamp(eventNanos);
-        }
-        row.addValues(value)
-            .addStatuses(
-                eventNanos < expiredBefore
-                    ? FeatureStatus.FEATURE_STATUS_EXPIRED
-                    : FeatureStatus.FEATURE_STATUS_PRESENT)
-            .addEventTimes(lastTime);
-      }
-      response.addRows(row);
-    }
-    return response.build();
+    OnlineAnswer answer =
+        new OnlineAnswer(entityKeys, entityOf, columns, names, cellOf, found, expiredBefore(view));
+    return layout == FeatureLayout.FEATURE_LAYOUT_COLUMNS ? answer.asColumns() : answer.asRows();
   }
 
   /**
@@ -246,8 +248,12 @@ public final class FeatureStore implements AutoCloseable {
    * response budget, and stops as soon as what was read exceeds it: a lookup never holds much more
    * than the budget, whatever the request asks for.
    */
-  private byte[][][] readWithinBudget(
-      FeatureView view, List<String> keys, List<Feature> columns, List<String> names) {
+  private FoundCells readWithinBudget(
+      FeatureView view,
+      List<String> keys,
+      List<Feature> columns,
+      List<String> names,
+      int[] multiplicity) {
     long worstPerKey = 0;
     int valueLimit = limits.valueLimit(view.getMaxValueBytes());
     for (Feature column : columns) {
@@ -258,29 +264,27 @@ public final class FeatureStore implements AutoCloseable {
                   : FIXED_VALUE_BYTES);
     }
     int slice = (int) Math.max(1, Math.min(keys.size(), limits.maxResponseBytes() / worstPerKey));
-    byte[][][] out = new byte[keys.size()][][];
-    long readBytes = 0;
+    FoundCells found = new FoundCells(keys.size(), multiplicity);
+    long overhead = (long) VALUE_OVERHEAD_BYTES * columns.size();
+    long keyBytes = 0;
     for (int from = 0; from < keys.size(); from += slice) {
       int to = Math.min(keys.size(), from + slice);
-      byte[][][] part = backend.read(view.getName(), keys.subList(from, to), names);
-      for (int k = 0; k < part.length; k++) {
-        out[from + k] = part[k];
-        readBytes += keys.get(from + k).length() + answerBytes(part[k]);
+      int first = from;
+      backend.read(
+          view.getName(),
+          keys.subList(from, to),
+          names,
+          (entity, feature, bytes, offset, length) ->
+              found.cell(first + entity, feature, bytes, offset, length));
+      for (int k = from; k < to; k++) {
+        keyBytes += keys.get(k).length() + overhead;
       }
+      long readBytes = keyBytes + found.cellBytes();
       if (readBytes > limits.maxResponseBytes()) {
         throw tooLarge("more than " + readBytes + " bytes were read before the lookup was stopped");
       }
     }
-    return out;
-  }
-
-  /** Bytes one entity's answer takes (stored cells are about the size of the values they hold). */
-  private static long answerBytes(byte[][] cells) {
-    long bytes = 0;
-    for (byte[] cell : cells) {
-      bytes += VALUE_OVERHEAD_BYTES + (cell == null ? 0 : cell.length);
-    }
-    return bytes;
+    return found;
   }
 
   private CanopyException.ResourceExhausted tooLarge(String what) {
@@ -346,7 +350,7 @@ public final class FeatureStore implements AutoCloseable {
     return Timestamp.newBuilder().setSeconds(t.getEpochSecond()).setNanos(t.getNano()).build();
   }
 
-  private static Timestamp timestamp(long nanos) {
+  static Timestamp timestamp(long nanos) {
     return Timestamp.newBuilder()
         .setSeconds(Math.floorDiv(nanos, 1_000_000_000L))
         .setNanos((int) Math.floorMod(nanos, 1_000_000_000L))

@@ -41,23 +41,77 @@ final class RecordCodec {
     return bytes.toByteArray();
   }
 
+  /**
+   * Hands the cells of {@code names} in {@code record} to {@code cells} as entity {@code entity},
+   * straight from the record's bytes (no map, no copies): a read of many entities walks many
+   * records.
+   */
+  static void forEachCell(
+      byte[] record, FeatureNames names, int entity, FeatureBackend.CellSink cells) {
+    int at = start(record);
+    int count = readInt(record, at);
+    at += 4;
+    if (count < 0 || count > record.length - at) {
+      throw corrupt("a count of " + count);
+    }
+    for (int i = 0; i < count; i++) {
+      if (record.length - at < 2) {
+        throw corrupt("a record cut short");
+      }
+      int nameLength = ((record[at] & 0xff) << 8) | (record[at + 1] & 0xff);
+      int name = at + 2;
+      at = name + nameLength;
+      if (record.length - at < 4) {
+        throw corrupt("a record cut short");
+      }
+      int cellLength = readInt(record, at);
+      at += 4;
+      if (cellLength < 0 || cellLength > record.length - at) {
+        throw corrupt("a cell of " + cellLength + " bytes");
+      }
+      int feature = names.indexOf(record, name, nameLength);
+      if (feature >= 0) {
+        cells.cell(entity, feature, record, at, cellLength);
+      }
+      at += cellLength;
+    }
+  }
+
+  /** Where a record's count starts, after its version byte if it has one. */
+  private static int start(byte[] record) {
+    if (record.length == 0) {
+      throw corrupt("empty record");
+    }
+    return switch (record[0]) {
+      case VERSION -> 1;
+      case UNVERSIONED -> 0;
+      default ->
+          throw new UncheckedIOException(
+              "feature record of format " + record[0] + ", newer than this Canopy reads",
+              new IOException("unknown record format " + record[0]));
+    };
+  }
+
+  private static int readInt(byte[] bytes, int at) {
+    if (bytes.length - at < 4) {
+      throw corrupt("a record cut short");
+    }
+    return ((bytes[at] & 0xff) << 24)
+        | ((bytes[at + 1] & 0xff) << 16)
+        | ((bytes[at + 2] & 0xff) << 8)
+        | (bytes[at + 3] & 0xff);
+  }
+
+  private static UncheckedIOException corrupt(String what) {
+    return new UncheckedIOException("corrupt feature record", new IOException(what));
+  }
+
   static Map<String, byte[]> decode(byte[] record) {
     Map<String, byte[]> cells = new HashMap<>();
     if (record == null) {
       return cells;
     }
-    if (record.length == 0) {
-      throw new UncheckedIOException("corrupt feature record", new IOException("empty record"));
-    }
-    int offset =
-        switch (record[0]) {
-          case VERSION -> 1;
-          case UNVERSIONED -> 0;
-          default ->
-              throw new UncheckedIOException(
-                  "feature record of format " + record[0] + ", newer than this Canopy reads",
-                  new IOException("unknown record format " + record[0]));
-        };
+    int offset = start(record);
     // Read by hand (what DataOutputStream wrote: a big-endian int count, then per cell a u16
     // length-prefixed name — modified UTF-8, the same bytes as UTF-8 for the names views allow —
     // a big-endian int length and the cell): a read of many entities decodes many records.

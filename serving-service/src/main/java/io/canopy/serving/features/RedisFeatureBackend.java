@@ -202,7 +202,7 @@ final class RedisFeatureBackend implements FeatureBackend {
   }
 
   @Override
-  public byte[][][] read(String view, List<String> entityKeys, List<String> features) {
+  public void read(String view, List<String> entityKeys, List<String> features, CellSink cells) {
     RedisAsyncCommands<byte[], byte[]> redis = redis();
     byte[][] fields = new byte[features.size()][];
     for (int f = 0; f < fields.length; f++) {
@@ -213,15 +213,15 @@ final class RedisFeatureBackend implements FeatureBackend {
     for (String entity : entityKeys) {
       pending.add(redis.hmget(recordKey(view, entity), fields));
     }
-    byte[][][] out = new byte[entityKeys.size()][][];
-    for (int e = 0; e < out.length; e++) {
+    for (int e = 0; e < pending.size(); e++) {
       List<KeyValue<byte[], byte[]>> values = await(pending.get(e));
-      out[e] = new byte[features.size()][];
       for (int f = 0; f < values.size(); f++) {
-        out[e][f] = values.get(f).getValueOrElse(null);
+        byte[] cell = values.get(f).getValueOrElse(null);
+        if (cell != null) {
+          cells.cell(e, f, cell, 0, cell.length);
+        }
       }
     }
-    return out;
   }
 
   @Override

@@ -120,7 +120,7 @@ final class RocksDbFeatureBackend implements FeatureBackend {
   }
 
   @Override
-  public byte[][][] read(String view, List<String> entityKeys, List<String> features) {
+  public void read(String view, List<String> entityKeys, List<String> features, CellSink cells) {
     List<byte[]> keys = new ArrayList<>(entityKeys.size());
     for (String entity : entityKeys) {
       keys.add(recordKey(view, entity));
@@ -131,17 +131,13 @@ final class RocksDbFeatureBackend implements FeatureBackend {
     } catch (RocksDBException e) {
       throw new IllegalStateException("cannot read features of " + view, e);
     }
-    byte[][][] out = new byte[entityKeys.size()][features.size()][];
-    for (int e = 0; e < out.length; e++) {
+    FeatureNames names = new FeatureNames(features);
+    for (int e = 0; e < records.size(); e++) {
       byte[] record = records.get(e);
       if (record != null) {
-        Map<String, byte[]> cells = RecordCodec.decode(record);
-        for (int f = 0; f < features.size(); f++) {
-          out[e][f] = cells.get(features.get(f));
-        }
+        RecordCodec.forEachCell(record, names, e, cells);
       }
     }
-    return out;
   }
 
   @Override

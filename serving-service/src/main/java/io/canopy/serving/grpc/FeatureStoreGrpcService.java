@@ -79,7 +79,10 @@ public final class FeatureStoreGrpcService
     rowLimit.check(request.getEntityKeysCount(), "entity_keys");
     GetOnlineFeaturesResponse found =
         store.read(
-            request.getFeatureView(), request.getEntityKeysList(), request.getFeaturesList());
+            request.getFeatureView(),
+            request.getEntityKeysList(),
+            request.getFeaturesList(),
+            request.getLayout());
     metrics.featureLookups(request.getFeatureView(), found);
     responses.onNext(found);
     responses.onCompleted();

@@ -2,7 +2,6 @@ package io.canopy.serving.metrics;
 
 import io.canopy.common.metrics.MetricLabels;
 import io.canopy.common.metrics.TaggedMeters;
-import io.canopy.proto.features.v1.EntityFeatures;
 import io.canopy.proto.features.v1.FeatureStatus;
 import io.canopy.proto.features.v1.GetOnlineFeaturesResponse;
 import io.helidon.metrics.api.Counter;
@@ -12,6 +11,7 @@ import io.helidon.metrics.api.MeterRegistry;
 import io.helidon.metrics.api.Tag;
 import io.helidon.metrics.api.Timer;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -123,12 +123,17 @@ public final class HelidonServingMetrics implements ServingMetrics {
     long values = 0;
     long missing = 0;
     long expired = 0;
-    for (EntityFeatures row : found.getRowsList()) {
-      for (FeatureStatus status : row.getStatusesList()) {
+    // One of the two layouts is filled: statuses per row, or per column.
+    List<List<Integer>> statuses = new ArrayList<>();
+    found.getRowsList().forEach(row -> statuses.add(row.getStatusesValueList()));
+    found.getColumnsList().forEach(column -> statuses.add(column.getStatusesValueList()));
+    for (List<Integer> some : statuses) {
+      for (int i = 0; i < some.size(); i++) {
+        int status = some.get(i);
         values++;
-        if (status == FeatureStatus.FEATURE_STATUS_NOT_FOUND) {
+        if (status == FeatureStatus.FEATURE_STATUS_NOT_FOUND_VALUE) {
           missing++;
-        } else if (status == FeatureStatus.FEATURE_STATUS_EXPIRED) {
+        } else if (status == FeatureStatus.FEATURE_STATUS_EXPIRED_VALUE) {
           expired++;
         }
       }

@@ -15,6 +15,7 @@ import io.canopy.proto.features.v1.CreateFeatureViewRequest;
 import io.canopy.proto.features.v1.DeleteFeatureViewRequest;
 import io.canopy.proto.features.v1.EntityFeatures;
 import io.canopy.proto.features.v1.Feature;
+import io.canopy.proto.features.v1.FeatureLayout;
 import io.canopy.proto.features.v1.FeatureRow;
 import io.canopy.proto.features.v1.FeatureStatus;
 import io.canopy.proto.features.v1.FeatureStoreServiceGrpc;
@@ -298,6 +299,11 @@ abstract class FeatureStoreContract {
             () -> read("wide", java.util.Collections.nCopies(2000, "k")));
     assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
     assertThat(e.getStatus().getDescription()).contains("serving.features.max-response-bytes");
+    io.grpc.StatusRuntimeException inColumns =
+        org.assertj.core.api.Assertions.catchThrowableOfType(
+            io.grpc.StatusRuntimeException.class,
+            () -> readColumns("wide", java.util.Collections.nCopies(2000, "k")));
+    assertThat(inColumns.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
     // Within the budget the same key is answered.
     assertThat(read("wide", java.util.Collections.nCopies(10, "k")).getRowsCount()).isEqualTo(10);
   }
@@ -439,6 +445,120 @@ abstract class FeatureStoreContract {
     assertThat(all.getRows(0).getValues(1).getDoubleValue()).isEqualTo(12.5);
     assertThat(all.getRows(0).getValues(2).getFloatValue()).isEqualTo(0.25f);
     assertThat(all.getRows(0).getValues(3).getBoolValue()).isTrue();
+  }
+
+  GetOnlineFeaturesResponse readColumns(String view, List<String> keys, String... names) {
+    return features.getOnlineFeatures(
+        GetOnlineFeaturesRequest.newBuilder()
+            .setFeatureView(view)
+            .addAllEntityKeys(keys)
+            .addAllFeatures(List.of(names))
+            .setLayout(FeatureLayout.FEATURE_LAYOUT_COLUMNS)
+            .build());
+  }
+
+  @Test
+  void getOnlineFeatures_columns_sayWhatRowsSayValueForValue() throws Exception {
+    create(customers(60));
+    Instant alicesTime = T0.minusNanos(123_456_789);
+    write(
+        "customers",
+        row("alice", alicesTime, "age", 41L, "spend", 12.5, "score", -0.0f, "vip", true),
+        row("alice", alicesTime, "city", "Tromsø"),
+        row("bob", T0, "age", -29L),
+        // Past the TTL (EXPIRED, still returned), and values at their types' edges.
+        row(
+            "carol",
+            T0.minusSeconds(120),
+            "age",
+            Long.MIN_VALUE,
+            "spend",
+            Double.NaN,
+            "score",
+            Float.MAX_VALUE,
+            "vip",
+            false,
+            "city",
+            ""));
+    List<String> keys = List.of("carol", "nobody", "alice", "bob", "alice");
+    String[] names = {"city", "age", "spend", "score", "vip", "age"};
+
+    GetOnlineFeaturesResponse rows = read("customers", keys, names);
+    GetOnlineFeaturesResponse columns = readColumns("customers", keys, names);
+
+    assertThat(columns.getRowsCount()).isZero();
+    assertThat(rows.getColumnsCount()).isZero();
+    assertThat(ColumnarAnswers.asRows(columns)).isEqualTo(rows);
+    assertThat(columns.getEntityKeysList()).isEqualTo(keys);
+    assertThat(columns.getFeaturesList()).containsExactly(names);
+    var age = columns.getColumns(1);
+    assertThat(age.getType()).isEqualTo(ValueType.VALUE_TYPE_INT64);
+    assertThat(age.getInt64ValuesList()).containsExactly(Long.MIN_VALUE, 0L, 41L, -29L, 41L);
+    assertThat(age.getStatusesList())
+        .containsExactly(
+            FeatureStatus.FEATURE_STATUS_EXPIRED,
+            FeatureStatus.FEATURE_STATUS_NOT_FOUND,
+            FeatureStatus.FEATURE_STATUS_PRESENT,
+            FeatureStatus.FEATURE_STATUS_PRESENT,
+            FeatureStatus.FEATURE_STATUS_PRESENT);
+    assertThat(age.getEventTimeNanosList())
+        .containsExactly(
+            FeatureStore.nanos(T0.minusSeconds(120)),
+            0L,
+            FeatureStore.nanos(alicesTime),
+            FeatureStore.nanos(T0),
+            FeatureStore.nanos(alicesTime));
+    assertThat(columns.getColumns(5)).isEqualTo(age);
+    assertThat(columns.getColumns(0).getStringValuesList())
+        .containsExactly("", "", "Tromsø", "", "Tromsø");
+    assertThat(columns.getColumns(2).getDoubleValues(0)).isNaN();
+    assertThat(columns.getColumns(3).getFloatValuesList())
+        .containsExactly(Float.MAX_VALUE, 0f, -0.0f, 0f, -0.0f);
+    assertThat(columns.getColumns(4).getBoolValuesList())
+        .containsExactly(false, false, true, false, true);
+
+    // A feature retyped since its values were written: NOT_FOUND in both layouts.
+    features.createFeatureView(
+        CreateFeatureViewRequest.newBuilder()
+            .setFeatureView(
+                customers(60).toBuilder()
+                    .setFeatures(1, feature("spend", ValueType.VALUE_TYPE_STRING))
+                    .build())
+            .setReplace(true)
+            .build());
+    GetOnlineFeaturesResponse retyped = readColumns("customers", keys, names);
+    assertThat(ColumnarAnswers.asRows(retyped)).isEqualTo(read("customers", keys, names));
+    assertThat(retyped.getColumns(2).getStatusesList())
+        .containsOnly(FeatureStatus.FEATURE_STATUS_NOT_FOUND);
+  }
+
+  @Test
+  void getOnlineFeatures_columnsOfEveryFeature_equalRowsOfEveryFeature() throws Exception {
+    create(customers(0));
+    write(
+        "customers",
+        row("alice", T0, "age", 41L, "spend", 12.5, "score", 0.25f, "vip", true, "city", "Oslo"));
+
+    GetOnlineFeaturesResponse columns = readColumns("customers", List.of("alice", "bob"));
+
+    assertThat(columns.getFeaturesList()).containsExactly("age", "spend", "score", "vip", "city");
+    assertThat(ColumnarAnswers.asRows(columns))
+        .isEqualTo(read("customers", List.of("alice", "bob")));
+  }
+
+  @Test
+  void getOnlineFeatures_unknownLayout_isInvalidNamingTheLayout() {
+    create(customers(0));
+
+    assertInvalidField(
+        () ->
+            features.getOnlineFeatures(
+                GetOnlineFeaturesRequest.newBuilder()
+                    .setFeatureView("customers")
+                    .addEntityKeys("alice")
+                    .setLayoutValue(7)
+                    .build()),
+        "layout");
   }
 
   @Test
