@@ -188,11 +188,15 @@ final class Batcher {
 
   private void complete(List<Pending> batch, PredictResponse response, int totalRows) {
     if (batch.size() == 1) {
+      // Sent as it came: serving answered under its id, and the answer needs no copy.
+      String id = batch.get(0).request().getRequestId();
       batch
           .get(0)
           .result()
           .complete(
-              response.toBuilder().setRequestId(batch.get(0).request().getRequestId()).build());
+              response.getRequestId().equals(id)
+                  ? response
+                  : response.toBuilder().setRequestId(id).build());
       return;
     }
     int offset = 0;

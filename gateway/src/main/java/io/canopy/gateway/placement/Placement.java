@@ -33,11 +33,10 @@ public final class Placement {
     void picked(Pick pick);
   }
 
-  static final CallOptions.Key<Placement> CALLER = CallOptions.Key.create("canopy-placement");
-  static final CallOptions.Key<String> MODEL = CallOptions.Key.create("canopy-model");
-  static final CallOptions.Key<Integer> ATTEMPT =
-      CallOptions.Key.createWithDefault("canopy-attempt", 0);
-  static final CallOptions.Key<Integer> SALT = CallOptions.Key.createWithDefault("canopy-salt", 0);
+  /** What the balancer needs of one attempt of a model's call, in one option (one stub copy). */
+  record Attempt(Placement caller, String model, int attempt, int salt) {}
+
+  static final CallOptions.Key<Attempt> ATTEMPT = CallOptions.Key.create("canopy-placement");
 
   private final ModelLoad load = new ModelLoad();
   private final Picks picks;
@@ -52,10 +51,7 @@ public final class Placement {
    * salt}, drawn once per call, spreads calls over the model's set while its attempts walk it.
    */
   public <S extends AbstractStub<S>> S forModel(S stub, String model, int attempt, int salt) {
-    return stub.withOption(CALLER, this)
-        .withOption(MODEL, model)
-        .withOption(ATTEMPT, attempt)
-        .withOption(SALT, salt);
+    return stub.withOption(ATTEMPT, new Attempt(this, model, attempt, salt));
   }
 
   ModelLoad load() {

@@ -138,18 +138,19 @@ final class PlacementLoadBalancer extends MultiChildLoadBalancer {
     @Override
     public PickResult pickSubchannel(PickSubchannelArgs args) {
       CallOptions options = args.getCallOptions();
-      Placement caller = options.getOption(Placement.CALLER);
-      String model = options.getOption(Placement.MODEL);
+      Placement.Attempt call = options.getOption(Placement.ATTEMPT);
       int n = children.size();
-      if (caller == null || model == null) {
+      if (call == null) {
         return children
             .get((sequence.getAndIncrement() & Integer.MAX_VALUE) % n)
             .getCurrentPicker()
             .pickSubchannel(args);
       }
+      Placement caller = call.caller();
+      String model = call.model();
       int[] order = Rendezvous.rank(Rendezvous.hash(model), hashes);
-      int attempt = options.getOption(Placement.ATTEMPT);
-      int salt = options.getOption(Placement.SALT);
+      int attempt = call.attempt();
+      int salt = call.salt();
       int width = width(settings, n, caller.load().inFlight(model));
       int position = slot(width, n, attempt, salt);
       PickResult result = children.get(order[position]).getCurrentPicker().pickSubchannel(args);
