@@ -1,25 +1,38 @@
 package io.canopy.serving.predict.flat;
 
 import io.canopy.common.memory.HeapBytes;
-import java.util.Arrays;
 
 /**
- * A tree ensemble as flat arrays, evaluated in pure Java with XGBoost's semantics: {@code x <
+ * A tree ensemble as one flat array, evaluated in pure Java with XGBoost's semantics: {@code x <
  * threshold} goes left, a missing (NaN) value goes to the node's default child, and leaf values are
  * added in float, in tree order, onto the group's base margin.
  *
- * <p>Nodes of all trees are concatenated, struct-of-arrays. A leaf is its own child on both sides,
- * so every tree is walked a fixed number of steps (its depth) without a leaf test, and the step
- * {@code n = child[2n + (go right)]} compiles to conditional moves rather than branches the CPU
- * would mispredict on every other level. Rows are evaluated in blocks that walk one tree level by
- * level for the whole block: the rows' walks are independent, so their memory loads overlap, and
- * the tree stays in cache; a single row walks four trees in lockstep for the same reason. Built by
- * {@link ForestCompiler}; immutable and thread-safe.
+ * <p>Each node is four ints of {@code nodes}, the nodes of all trees concatenated ({@link
+ * TreeLayout} lays them out): its feature (bitwise complemented when a missing value goes left),
+ * its threshold's float bits (a leaf's value, for a leaf), and the positions of its left and right
+ * child. Everything one step reads is then in one 16-byte record — one cache line where separate
+ * arrays took one each, and a walk of a big forest waits on those lines. A leaf is its own child on
+ * both sides, so every tree is walked a fixed number of steps (its depth) without a leaf test, and
+ * the step {@code n = child(n, go right)} compiles to conditional moves rather than branches the
+ * CPU would mispredict on every other level.
+ *
+ * <p>Rows are evaluated in blocks of up to {@link #BLOCK_ROWS}; a block walks a few trees at once,
+ * level by level, with a cursor per (tree, row): the cursors' walks are independent, so their
+ * memory loads overlap, and the trees stay in cache while the block's rows walk them. A small block
+ * walks more trees at once, so that there are at least {@link #LANES} cursors — a single row walks
+ * sixteen trees side by side. Leaves are still added in tree order. Built by {@link
+ * ForestCompiler}; immutable and thread-safe.
  */
 public final class FlatForest {
 
   /** Rows evaluated together against one tree (XGBoost uses 64 too). */
   static final int BLOCK_ROWS = 64;
+
+  /** The fewest walks a block keeps in flight: a small block takes more trees at once. */
+  static final int LANES = 16;
+
+  /** Ints per node: feature, threshold bits, left child, right child. */
+  static final int NODE_INTS = 4;
 
   private final int numFeatures;
   private final int groups;
@@ -28,23 +41,18 @@ public final class FlatForest {
   private final int[] roots;
   private final int[] depths;
   private final int[] treeGroup;
-  private final int[] feature;
-  private final float[] threshold;
-  private final int[] children;
-  private final byte[] defaultRight;
+  private final int[] nodes;
 
   /** The heap its arrays take. */
   public long heapBytes() {
-    return HeapBytes.of(
-        baseMargin, roots, depths, treeGroup, feature, threshold, children, defaultRight);
+    return HeapBytes.of(baseMargin, roots, depths, treeGroup, nodes);
   }
 
   /**
+   * @param roots position in {@code nodes} of each tree's root
    * @param depths steps from the root to the deepest leaf, per tree
-   * @param feature split feature per node (0 for a leaf: it is read, then ignored)
-   * @param threshold split threshold per node; the leaf value for a leaf
-   * @param children left and right child of node n at 2n and 2n + 1 (a leaf's are itself)
-   * @param defaultRight 1 when a missing value goes right
+   * @param nodes {@link #NODE_INTS} per node (see the class comment); child positions are where the
+   *     child's record starts
    */
   FlatForest(
       int numFeatures,
@@ -53,10 +61,7 @@ public final class FlatForest {
       int[] roots,
       int[] depths,
       int[] treeGroup,
-      int[] feature,
-      float[] threshold,
-      int[] children,
-      byte[] defaultRight) {
+      int[] nodes) {
     this.numFeatures = numFeatures;
     this.groups = baseMargin.length;
     this.baseMargin = baseMargin;
@@ -64,10 +69,7 @@ public final class FlatForest {
     this.roots = roots;
     this.depths = depths;
     this.treeGroup = treeGroup;
-    this.feature = feature;
-    this.threshold = threshold;
-    this.children = children;
-    this.defaultRight = defaultRight;
+    this.nodes = nodes;
   }
 
   /** Input columns per row. */
@@ -90,16 +92,21 @@ public final class FlatForest {
   }
 
   public int numNodes() {
-    return feature.length;
-  }
-
-  private boolean isLeaf(int n) {
-    return children[2 * n] == n;
+    return nodes.length / NODE_INTS;
   }
 
   /** Per feature, the thresholds of its splits (for sample rows). */
   float[][] thresholds() {
-    return SampleRows.thresholdsByFeature(numFeatures, feature, n -> !isLeaf(n), n -> threshold[n]);
+    int[] feature = new int[numNodes()];
+    for (int n = 0; n < feature.length; n++) {
+      int f = nodes[n * NODE_INTS];
+      feature[n] = f ^ (f >> 31);
+    }
+    return SampleRows.thresholdsByFeature(
+        numFeatures,
+        feature,
+        n -> nodes[n * NODE_INTS + 2] != n * NODE_INTS,
+        n -> Float.intBitsToFloat(nodes[n * NODE_INTS + 1]));
   }
 
   /**
@@ -114,67 +121,64 @@ public final class FlatForest {
     for (int r = 0; r < numRows; r++) {
       System.arraycopy(baseMargin, 0, out, r * groups, groups);
     }
-    if (numRows == 1) {
-      singleRow(rows, out);
-      return;
-    }
-    int[] at = new int[Math.min(numRows, BLOCK_ROWS)];
+    int cursors = Math.max(LANES, Math.min(numRows, BLOCK_ROWS));
+    int[] at = new int[cursors];
+    int[] offset = new int[cursors];
     for (int from = 0; from < numRows; from += BLOCK_ROWS) {
       int count = Math.min(numRows - from, BLOCK_ROWS);
-      for (int t = 0; t < roots.length; t++) {
-        Arrays.fill(at, 0, count, roots[t]);
-        for (int d = depths[t]; d > 0; d--) {
-          for (int i = 0; i < count; i++) {
-            at[i] = step(rows, (from + i) * numFeatures, at[i]);
-          }
-        }
-        int g = treeGroup[t];
-        for (int i = 0; i < count; i++) {
-          out[(from + i) * groups + g] += threshold[at[i]];
-        }
+      int perPass = Math.max(1, LANES / count);
+      for (int c = 0; c < count * perPass; c++) {
+        offset[c] = (from + c % count) * numFeatures;
+      }
+      for (int t = 0; t < roots.length; t += perPass) {
+        walk(rows, from, count, t, Math.min(perPass, roots.length - t), at, offset, out);
       }
     }
   }
 
   /**
-   * One row: four trees walked in lockstep, so their independent loads overlap (one tree's walk is
-   * a chain of dependent loads); their leaves are still added in tree order.
+   * Trees {@code first} to {@code first + trees - 1} for rows {@code from} to {@code from + count -
+   * 1}: cursor {@code k * count + i} walks tree {@code first + k} for row {@code from + i}.
    */
-  private void singleRow(float[] rows, float[] out) {
-    int t = 0;
-    for (; t + 4 <= roots.length; t += 4) {
-      int a = roots[t];
-      int b = roots[t + 1];
-      int c = roots[t + 2];
-      int e = roots[t + 3];
-      int depth =
-          Math.max(Math.max(depths[t], depths[t + 1]), Math.max(depths[t + 2], depths[t + 3]));
-      for (int d = depth; d > 0; d--) {
-        a = step(rows, 0, a);
-        b = step(rows, 0, b);
-        c = step(rows, 0, c);
-        e = step(rows, 0, e);
-      }
-      out[treeGroup[t]] += threshold[a];
-      out[treeGroup[t + 1]] += threshold[b];
-      out[treeGroup[t + 2]] += threshold[c];
-      out[treeGroup[t + 3]] += threshold[e];
+  private void walk(
+      float[] rows,
+      int from,
+      int count,
+      int first,
+      int trees,
+      int[] at,
+      int[] offset,
+      float[] out) {
+    int depth = 0;
+    for (int k = 0; k < trees; k++) {
+      depth = Math.max(depth, depths[first + k]);
+      java.util.Arrays.fill(at, k * count, (k + 1) * count, roots[first + k]);
     }
-    for (; t < roots.length; t++) {
-      int n = roots[t];
-      for (int d = depths[t]; d > 0; d--) {
-        n = step(rows, 0, n);
+    int walks = trees * count;
+    for (int d = depth; d > 0; d--) {
+      for (int c = 0; c < walks; c++) {
+        at[c] = step(rows, offset[c], at[c]);
       }
-      out[treeGroup[t]] += threshold[n];
+    }
+    for (int k = 0; k < trees; k++) {
+      int g = treeGroup[first + k];
+      for (int i = 0; i < count; i++) {
+        out[(from + i) * groups + g] += Float.intBitsToFloat(nodes[at[k * count + i] + 1]);
+      }
     }
   }
 
-  /** One level down: left when x < threshold, right when not, the default child when NaN. */
+  /**
+   * One level down from the node at {@code n}: left when x < threshold, right when not, the default
+   * child when x is NaN (its feature is complemented when that is the left one).
+   */
   private int step(float[] rows, int offset, int n) {
-    float x = rows[offset + feature[n]];
-    int right = x < threshold[n] ? 0 : 1;
-    right = x != x ? defaultRight[n] : right;
-    return children[2 * n + right];
+    int f = nodes[n];
+    int defaultLeft = f >> 31; // -1 when a missing value goes left, else 0
+    float x = rows[offset + (f ^ defaultLeft)];
+    int right = x < Float.intBitsToFloat(nodes[n + 1]) ? 0 : 1;
+    right = x != x ? 1 + defaultLeft : right;
+    return nodes[n + 2 + right];
   }
 
   /** Values of {@code numRows} rows from their margins, {@code numRows × valueWidth()} of them. */
