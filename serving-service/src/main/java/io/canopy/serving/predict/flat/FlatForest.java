@@ -7,32 +7,45 @@ import io.canopy.common.memory.HeapBytes;
  * threshold} goes left, a missing (NaN) value goes to the node's default child, and leaf values are
  * added in float, in tree order, onto the group's base margin.
  *
- * <p>Each node is four ints of {@code nodes}, the nodes of all trees concatenated ({@link
- * TreeLayout} lays them out): its feature (bitwise complemented when a missing value goes left),
- * its threshold's float bits (a leaf's value, for a leaf), and the positions of its left and right
- * child. Everything one step reads is then in one 16-byte record — one cache line where separate
- * arrays took one each, and a walk of a big forest waits on those lines. A leaf is its own child on
- * both sides, so every tree is walked a fixed number of steps (its depth) without a leaf test, and
- * the step {@code n = child(n, go right)} compiles to conditional moves rather than branches the
- * CPU would mispredict on every other level.
+ * <p>Each node is a record of {@link #NODE_INTS} ints in {@code nodes}, the nodes of all trees
+ * concatenated ({@link TreeLayout} lays them out): the slot of the row's keys it reads, its
+ * threshold as a {@linkplain #key key} (for a leaf, its value's float bits), and the positions of
+ * its left and right child. Everything one step reads is in one 16-byte record, one cache line. A
+ * leaf is its own child on both sides, so every tree is walked a fixed number of steps (its depth)
+ * without a leaf test.
  *
- * <p>Rows are evaluated in blocks of up to {@link #BLOCK_ROWS}; a block walks a few trees at once,
- * level by level, with a cursor per (tree, row): the cursors' walks are independent, so their
- * memory loads overlap, and the trees stay in cache while the block's rows walk them. A small block
- * walks more trees at once, so that there are at least {@link #LANES} cursors — a single row walks
- * sixteen trees side by side. Leaves are still added in tree order. Built by {@link
+ * <p>A row's values are first turned into integer keys, two slots per feature: floats compare as
+ * their keys do, and a missing value is the smallest key in the slot that nodes sending it left
+ * read, the largest in the slot that nodes sending it right read. A step is then integer arithmetic
+ * with no branch, no NaN test and no float compare — {@code n = child(n, key(x) >= key(t))} — and
+ * decides exactly as XGBoost's {@code fvalue < split_cond} with its default child.
+ *
+ * <p>A walk is a chain of dependent loads, so walks are interleaved: a row walks {@link
+ * #TREE_LANES} trees side by side; a block of up to {@link #BLOCK_ROWS} rows walks the forest tree
+ * by tree, {@link #ROW_LANES} rows at a time, so each tree stays in cache while the block's rows
+ * walk it (the rows left over walk as single rows do). Each lane is a local variable, not an array
+ * slot, so the chains overlap in the CPU without a round trip through memory. Built by {@link
  * ForestCompiler}; immutable and thread-safe.
  */
 public final class FlatForest {
 
-  /** Rows evaluated together against one tree (XGBoost uses 64 too). */
+  /** Rows evaluated together tree by tree (XGBoost uses 64 too). */
   static final int BLOCK_ROWS = 64;
 
-  /** The fewest walks a block keeps in flight: a small block takes more trees at once. */
-  static final int LANES = 16;
+  /** Rows walking one tree side by side. */
+  static final int ROW_LANES = 8;
 
-  /** Ints per node: feature, threshold bits, left child, right child. */
+  /** Trees one row walks side by side. */
+  static final int TREE_LANES = 16;
+
+  /** Ints per node: key slot, threshold key (a leaf's value bits), left child, right child. */
   static final int NODE_INTS = 4;
+
+  /** Most features: a row's keys (two per feature) are indexed by int. */
+  static final int MAX_FEATURES = 1 << 29;
+
+  /** Most row keys one call holds at a time: very wide rows make smaller blocks. */
+  static final int BLOCK_KEYS = 1 << 16;
 
   private final int numFeatures;
   private final int groups;
@@ -51,8 +64,8 @@ public final class FlatForest {
   /**
    * @param roots position in {@code nodes} of each tree's root
    * @param depths steps from the root to the deepest leaf, per tree
-   * @param nodes {@link #NODE_INTS} per node (see the class comment); child positions are where the
-   *     child's record starts
+   * @param nodes {@link #NODE_INTS} per node (see the class comment); a child's position is where
+   *     its record starts
    */
   FlatForest(
       int numFeatures,
@@ -70,6 +83,42 @@ public final class FlatForest {
     this.depths = depths;
     this.treeGroup = treeGroup;
     this.nodes = nodes;
+  }
+
+  /**
+   * A non-NaN float's key: ints ordered as the floats are ({@code a < b} exactly when {@code key(a)
+   * < key(b)}; −0 and +0 are one key); every key lies strictly between {@code Integer.MIN_VALUE}
+   * and {@code Integer.MAX_VALUE}, which stand for a missing value.
+   */
+  static int key(float x) {
+    int bits = Float.floatToRawIntBits(x + 0f); // -0 + 0 is +0
+    return bits ^ ((bits >> 31) & Integer.MAX_VALUE);
+  }
+
+  /** The float whose key {@code k} is. */
+  static float fromKey(int k) {
+    return Float.intBitsToFloat(k ^ ((k >> 31) & Integer.MAX_VALUE));
+  }
+
+  /** The key slot a node splitting on {@code feature} reads. */
+  static int slot(int numFeatures, int feature, boolean missingGoesLeft) {
+    return missingGoesLeft ? feature : numFeatures + feature;
+  }
+
+  /**
+   * Row {@code row}'s keys at {@code at}: slots {@code f} and {@code numFeatures + f} hold feature
+   * f's key; a missing value is {@code Integer.MIN_VALUE} in the first (below every threshold:
+   * left) and {@code Integer.MAX_VALUE} in the second (not below any: right).
+   */
+  private void keys(float[] rows, int row, int[] keys, int at) {
+    int in = row * numFeatures;
+    for (int f = 0; f < numFeatures; f++) {
+      float x = rows[in + f];
+      boolean missing = x != x;
+      int k = key(x);
+      keys[at + f] = missing ? Integer.MIN_VALUE : k;
+      keys[at + numFeatures + f] = missing ? Integer.MAX_VALUE : k;
+    }
   }
 
   /** Input columns per row. */
@@ -99,14 +148,14 @@ public final class FlatForest {
   float[][] thresholds() {
     int[] feature = new int[numNodes()];
     for (int n = 0; n < feature.length; n++) {
-      int f = nodes[n * NODE_INTS];
-      feature[n] = f ^ (f >> 31);
+      int slot = nodes[n * NODE_INTS];
+      feature[n] = slot < numFeatures ? slot : slot - numFeatures;
     }
     return SampleRows.thresholdsByFeature(
         numFeatures,
         feature,
         n -> nodes[n * NODE_INTS + 2] != n * NODE_INTS,
-        n -> Float.intBitsToFloat(nodes[n * NODE_INTS + 1]));
+        n -> fromKey(nodes[n * NODE_INTS + 1]));
   }
 
   /**
@@ -121,64 +170,143 @@ public final class FlatForest {
     for (int r = 0; r < numRows; r++) {
       System.arraycopy(baseMargin, 0, out, r * groups, groups);
     }
-    int cursors = Math.max(LANES, Math.min(numRows, BLOCK_ROWS));
-    int[] at = new int[cursors];
-    int[] offset = new int[cursors];
-    for (int from = 0; from < numRows; from += BLOCK_ROWS) {
-      int count = Math.min(numRows - from, BLOCK_ROWS);
-      int perPass = Math.max(1, LANES / count);
-      for (int c = 0; c < count * perPass; c++) {
-        offset[c] = (from + c % count) * numFeatures;
-      }
-      for (int t = 0; t < roots.length; t += perPass) {
-        walk(rows, from, count, t, Math.min(perPass, roots.length - t), at, offset, out);
-      }
-    }
-  }
-
-  /**
-   * Trees {@code first} to {@code first + trees - 1} for rows {@code from} to {@code from + count -
-   * 1}: cursor {@code k * count + i} walks tree {@code first + k} for row {@code from + i}.
-   */
-  private void walk(
-      float[] rows,
-      int from,
-      int count,
-      int first,
-      int trees,
-      int[] at,
-      int[] offset,
-      float[] out) {
-    int depth = 0;
-    for (int k = 0; k < trees; k++) {
-      depth = Math.max(depth, depths[first + k]);
-      java.util.Arrays.fill(at, k * count, (k + 1) * count, roots[first + k]);
-    }
-    int walks = trees * count;
-    for (int d = depth; d > 0; d--) {
-      for (int c = 0; c < walks; c++) {
-        at[c] = step(rows, offset[c], at[c]);
-      }
-    }
-    for (int k = 0; k < trees; k++) {
-      int g = treeGroup[first + k];
+    int stride = 2 * numFeatures;
+    int blockRows = Math.clamp(BLOCK_KEYS / Math.max(1, stride), 1, BLOCK_ROWS);
+    int[] keys = new int[Math.min(numRows, blockRows) * stride];
+    for (int from = 0; from < numRows; from += blockRows) {
+      int count = Math.min(numRows - from, blockRows);
       for (int i = 0; i < count; i++) {
-        out[(from + i) * groups + g] += Float.intBitsToFloat(nodes[at[k * count + i] + 1]);
+        keys(rows, from + i, keys, i * stride);
+      }
+      int laned = count - count % ROW_LANES;
+      if (laned > 0) {
+        rowsByTree(keys, stride, from, laned, out);
+      }
+      for (int i = laned; i < count; i++) {
+        treesOfRow(keys, i * stride, out, (from + i) * groups);
       }
     }
   }
 
   /**
-   * One level down from the node at {@code n}: left when x < threshold, right when not, the default
-   * child when x is NaN (its feature is complemented when that is the left one).
+   * Rows {@code from} to {@code from + count - 1} ({@code count} a multiple of {@link #ROW_LANES},
+   * their keys from 0 on), tree by tree, {@link #ROW_LANES} rows at a time.
    */
-  private int step(float[] rows, int offset, int n) {
-    int f = nodes[n];
-    int defaultLeft = f >> 31; // -1 when a missing value goes left, else 0
-    float x = rows[offset + (f ^ defaultLeft)];
-    int right = x < Float.intBitsToFloat(nodes[n + 1]) ? 0 : 1;
-    right = x != x ? 1 + defaultLeft : right;
-    return nodes[n + 2 + right];
+  private void rowsByTree(int[] keys, int stride, int from, int count, float[] out) {
+    for (int t = 0; t < roots.length; t++) {
+      int root = roots[t];
+      int depth = depths[t];
+      int g = treeGroup[t];
+      for (int i = 0; i < count; i += ROW_LANES) {
+        int r0 = root;
+        int r1 = root;
+        int r2 = root;
+        int r3 = root;
+        int r4 = root;
+        int r5 = root;
+        int r6 = root;
+        int r7 = root;
+        for (int s = depth; s > 0; s--) {
+          r0 = step(keys, (i + 0) * stride, r0);
+          r1 = step(keys, (i + 1) * stride, r1);
+          r2 = step(keys, (i + 2) * stride, r2);
+          r3 = step(keys, (i + 3) * stride, r3);
+          r4 = step(keys, (i + 4) * stride, r4);
+          r5 = step(keys, (i + 5) * stride, r5);
+          r6 = step(keys, (i + 6) * stride, r6);
+          r7 = step(keys, (i + 7) * stride, r7);
+        }
+        out[(from + i + 0) * groups + g] += leaf(r0);
+        out[(from + i + 1) * groups + g] += leaf(r1);
+        out[(from + i + 2) * groups + g] += leaf(r2);
+        out[(from + i + 3) * groups + g] += leaf(r3);
+        out[(from + i + 4) * groups + g] += leaf(r4);
+        out[(from + i + 5) * groups + g] += leaf(r5);
+        out[(from + i + 6) * groups + g] += leaf(r6);
+        out[(from + i + 7) * groups + g] += leaf(r7);
+      }
+    }
+  }
+
+  /** One row (its keys at {@code keyBase}), {@link #TREE_LANES} trees at a time. */
+  private void treesOfRow(int[] keys, int keyBase, float[] out, int outBase) {
+    int t = 0;
+    for (; t + TREE_LANES <= roots.length; t += TREE_LANES) {
+      int a = roots[t + 0];
+      int b = roots[t + 1];
+      int c = roots[t + 2];
+      int d = roots[t + 3];
+      int e = roots[t + 4];
+      int f = roots[t + 5];
+      int g = roots[t + 6];
+      int h = roots[t + 7];
+      int i = roots[t + 8];
+      int j = roots[t + 9];
+      int k = roots[t + 10];
+      int l = roots[t + 11];
+      int m = roots[t + 12];
+      int n = roots[t + 13];
+      int o = roots[t + 14];
+      int p = roots[t + 15];
+      int depth = depths[t];
+      for (int u = 1; u < TREE_LANES; u++) {
+        depth = Math.max(depth, depths[t + u]);
+      }
+      for (int s = depth; s > 0; s--) {
+        a = step(keys, keyBase, a);
+        b = step(keys, keyBase, b);
+        c = step(keys, keyBase, c);
+        d = step(keys, keyBase, d);
+        e = step(keys, keyBase, e);
+        f = step(keys, keyBase, f);
+        g = step(keys, keyBase, g);
+        h = step(keys, keyBase, h);
+        i = step(keys, keyBase, i);
+        j = step(keys, keyBase, j);
+        k = step(keys, keyBase, k);
+        l = step(keys, keyBase, l);
+        m = step(keys, keyBase, m);
+        n = step(keys, keyBase, n);
+        o = step(keys, keyBase, o);
+        p = step(keys, keyBase, p);
+      }
+      out[outBase + treeGroup[t + 0]] += leaf(a);
+      out[outBase + treeGroup[t + 1]] += leaf(b);
+      out[outBase + treeGroup[t + 2]] += leaf(c);
+      out[outBase + treeGroup[t + 3]] += leaf(d);
+      out[outBase + treeGroup[t + 4]] += leaf(e);
+      out[outBase + treeGroup[t + 5]] += leaf(f);
+      out[outBase + treeGroup[t + 6]] += leaf(g);
+      out[outBase + treeGroup[t + 7]] += leaf(h);
+      out[outBase + treeGroup[t + 8]] += leaf(i);
+      out[outBase + treeGroup[t + 9]] += leaf(j);
+      out[outBase + treeGroup[t + 10]] += leaf(k);
+      out[outBase + treeGroup[t + 11]] += leaf(l);
+      out[outBase + treeGroup[t + 12]] += leaf(m);
+      out[outBase + treeGroup[t + 13]] += leaf(n);
+      out[outBase + treeGroup[t + 14]] += leaf(o);
+      out[outBase + treeGroup[t + 15]] += leaf(p);
+    }
+    for (; t < roots.length; t++) {
+      int n = roots[t];
+      for (int s = depths[t]; s > 0; s--) {
+        n = step(keys, keyBase, n);
+      }
+      out[outBase + treeGroup[t]] += leaf(n);
+    }
+  }
+
+  /**
+   * One level down from the node at {@code n}: right when the row's key is not below the
+   * threshold's ({@code t - k - 1 < 0}, in long so it cannot overflow), else left.
+   */
+  private int step(int[] keys, int keyBase, int n) {
+    long notBelow = (long) nodes[n + 1] - keys[keyBase + nodes[n]] - 1;
+    return nodes[n + 2 + (int) (notBelow >>> 63)];
+  }
+
+  private float leaf(int n) {
+    return Float.intBitsToFloat(nodes[n + 1]);
   }
 
   /** Values of {@code numRows} rows from their margins, {@code numRows × valueWidth()} of them. */

@@ -95,9 +95,8 @@ final class TreeLayout {
         throw ForestCompiler.malformed(
             "tree " + t + " splits on feature " + splits[node] + " of " + numFeatures);
       }
-      // A missing value going left is the feature complemented (negative).
-      nodes[at] = defaults[node] != 0 ? ~splits[node] : splits[node];
-      nodes[at + 1] = Float.floatToRawIntBits(conditions[node]);
+      nodes[at] = FlatForest.slot(numFeatures, splits[node], defaults[node] != 0);
+      nodes[at + 1] = thresholdKey(conditions[node]);
       for (int side = 0; side < 2; side++) {
         int child = side == 0 ? lefts[node] : rights[node];
         if (placed[child] < 0) {
@@ -158,6 +157,11 @@ final class TreeLayout {
       top--;
     }
     return memo[0];
+  }
+
+  /** A split threshold's key; NaN (no value is below it) sends every value right, as −∞ does. */
+  static int thresholdKey(float threshold) {
+    return FlatForest.key(Float.isNaN(threshold) ? Float.NEGATIVE_INFINITY : threshold);
   }
 
   private void ensureCapacity(int t, long needed) throws UnsupportedModelException {

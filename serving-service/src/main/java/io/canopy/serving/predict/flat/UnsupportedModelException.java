@@ -15,7 +15,7 @@ public final class UnsupportedModelException extends Exception {
 
   /**
    * One of: dart, gblinear, booster, categorical, multi-target, objective, malformed, linear
-   * (LightGBM linear trees), size (a forest of more nodes than an int array can index).
+   * (LightGBM linear trees), size (more nodes or features than int arrays can index).
    */
   public String reason() {
     return reason;
