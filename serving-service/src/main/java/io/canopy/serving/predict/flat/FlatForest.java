@@ -36,7 +36,7 @@ public final class FlatForest {
   static final int ROW_LANES = 8;
 
   /** Trees one row walks side by side. */
-  static final int TREE_LANES = 16;
+  static final int TREE_LANES = 8;
 
   /** Ints per node: key slot, threshold key (a leaf's value bits), left child, right child. */
   static final int NODE_INTS = 4;
@@ -240,14 +240,6 @@ public final class FlatForest {
       int f = roots[t + 5];
       int g = roots[t + 6];
       int h = roots[t + 7];
-      int i = roots[t + 8];
-      int j = roots[t + 9];
-      int k = roots[t + 10];
-      int l = roots[t + 11];
-      int m = roots[t + 12];
-      int n = roots[t + 13];
-      int o = roots[t + 14];
-      int p = roots[t + 15];
       int depth = depths[t];
       for (int u = 1; u < TREE_LANES; u++) {
         depth = Math.max(depth, depths[t + u]);
@@ -261,14 +253,6 @@ public final class FlatForest {
         f = step(keys, keyBase, f);
         g = step(keys, keyBase, g);
         h = step(keys, keyBase, h);
-        i = step(keys, keyBase, i);
-        j = step(keys, keyBase, j);
-        k = step(keys, keyBase, k);
-        l = step(keys, keyBase, l);
-        m = step(keys, keyBase, m);
-        n = step(keys, keyBase, n);
-        o = step(keys, keyBase, o);
-        p = step(keys, keyBase, p);
       }
       out[outBase + treeGroup[t + 0]] += leaf(a);
       out[outBase + treeGroup[t + 1]] += leaf(b);
@@ -278,14 +262,6 @@ public final class FlatForest {
       out[outBase + treeGroup[t + 5]] += leaf(f);
       out[outBase + treeGroup[t + 6]] += leaf(g);
       out[outBase + treeGroup[t + 7]] += leaf(h);
-      out[outBase + treeGroup[t + 8]] += leaf(i);
-      out[outBase + treeGroup[t + 9]] += leaf(j);
-      out[outBase + treeGroup[t + 10]] += leaf(k);
-      out[outBase + treeGroup[t + 11]] += leaf(l);
-      out[outBase + treeGroup[t + 12]] += leaf(m);
-      out[outBase + treeGroup[t + 13]] += leaf(n);
-      out[outBase + treeGroup[t + 14]] += leaf(o);
-      out[outBase + treeGroup[t + 15]] += leaf(p);
     }
     for (; t < roots.length; t++) {
       int n = roots[t];
