@@ -17,10 +17,11 @@ import java.util.SplittableRandom;
 /**
  * The flat forest's {@code margins} per row, in this thread's CPU time, against a baseline build of
  * serving-service (its jar, loaded in a class loader of its own) in the same run: the two are
- * called in alternation, 41 samples each per batch size, and the minimum and median of each are
- * printed with their ratio. CPU time, not wall time, because on a shared machine a sample of wall
- * time mostly measures the other processes; the figures still include what they do to the caches.
- * Not a test (performance is never asserted). Arguments: the baseline jar, then model files (UBJ):
+ * called in alternation, 41 samples each per batch size (after every batch size has run three
+ * times), and the minimum and median of each are printed with their ratio. CPU time, not wall time,
+ * because on a shared machine a sample of wall time mostly measures the other processes; the
+ * figures still include what they do to the caches. Not a test (performance is never asserted).
+ * Arguments: the baseline jar, then model files (UBJ):
  *
  * <pre>
  * mvn -B -q -pl bench -am package -DskipTests \
@@ -89,6 +90,13 @@ public final class FlatForestCpuTime {
         System.out.printf(
             "%s: heap baseline %d B, this %d B%n",
             Path.of(args[m]).getFileName(), builds.get(0).heapBytes(), builds.get(1).heapBytes());
+        // Every batch size is walked before any is measured: one size's code paths compiled on
+        // another's profile would be measured half-compiled.
+        for (int round = 0; round < 3; round++) {
+          for (int batch : BATCHES) {
+            measure(builds, batch);
+          }
+        }
         for (int batch : BATCHES) {
           System.out.println("  batch " + batch + ": " + measure(builds, batch));
         }
