@@ -83,6 +83,10 @@ public final class ForestCompiler {
       throw new UnsupportedModelException("objective", "objective '" + objective + "'");
     }
     int numFeatures = intOf(param, "num_feature", 0);
+    if (numFeatures < 0 || numFeatures > FlatForest.MAX_FEATURES) {
+      throw new UnsupportedModelException(
+          "size", numFeatures + " features (at most " + FlatForest.MAX_FEATURES + ")");
+    }
     int groups = Math.max(1, intOf(param, "num_class", 0));
     float[] base = baseMargins(objective, baseScore(param, groups));
 

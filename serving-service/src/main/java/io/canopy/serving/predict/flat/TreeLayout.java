@@ -7,27 +7,26 @@ import com.google.gson.JsonPrimitive;
 import java.util.Arrays;
 
 /**
- * Lays XGBoost JSON trees out into the concatenated arrays of a {@link FlatForest}: each tree is
- * renumbered breadth-first from its root, so a node's two children sit next to each other and the
- * top levels, which every row visits, share cache lines; nodes no path reaches (pruned ones) are
- * dropped.
+ * Lays XGBoost JSON trees out into the node records of a {@link FlatForest} ({@link
+ * FlatForest#NODE_INTS} ints each, all trees concatenated): each tree is renumbered breadth-first
+ * from its root, so a node's two children sit next to each other and the top levels, which every
+ * row visits, share cache lines; nodes no path reaches (pruned ones) are dropped.
  */
 final class TreeLayout {
 
-  private int[] feature;
-  private float[] threshold;
-  private int[] children;
-  private byte[] defaultRight;
+  private static final int W = FlatForest.NODE_INTS;
+
+  /** Most nodes the records can index (positions are ints). */
+  static final int MAX_NODES = (Integer.MAX_VALUE - 8) / W;
+
+  private int[] nodes;
   private final int[] roots;
   private final int[] depths;
   private final int[] treeGroup;
   private int size;
 
   TreeLayout(int maxNodes, int numTrees) {
-    feature = new int[maxNodes];
-    threshold = new float[maxNodes];
-    children = new int[2 * maxNodes];
-    defaultRight = new byte[maxNodes];
+    nodes = new int[W * Math.min(maxNodes, MAX_NODES)];
     roots = new int[numTrees];
     depths = new int[numTrees];
     treeGroup = new int[numTrees];
@@ -68,7 +67,7 @@ final class TreeLayout {
     float[] conditions = arrays.conditions();
     int[] defaults = arrays.defaults();
     int n = lefts.length;
-    ensureCapacity(size + n);
+    ensureCapacity(t, (long) size + n);
     roots[t] = size;
     treeGroup[t] = group;
     depths[t] = depth(t, lefts, rights);
@@ -82,29 +81,29 @@ final class TreeLayout {
     int tail = 1;
     for (int head = 0; head < tail; head++) {
       int node = order[head];
-      int at = roots[t] + head;
+      int at = W * (roots[t] + head);
       if (lefts[node] == -1) {
         // A leaf: its own child both ways, so extra steps stay on it.
-        feature[at] = 0;
-        threshold[at] = weight == 1f ? conditions[node] : conditions[node] * weight;
-        children[2 * at] = at;
-        children[2 * at + 1] = at;
+        float value = weight == 1f ? conditions[node] : conditions[node] * weight;
+        nodes[at] = 0;
+        nodes[at + 1] = Float.floatToRawIntBits(value);
+        nodes[at + 2] = at;
+        nodes[at + 3] = at;
         continue;
       }
       if (splits[node] < 0 || splits[node] >= numFeatures) {
         throw ForestCompiler.malformed(
             "tree " + t + " splits on feature " + splits[node] + " of " + numFeatures);
       }
-      feature[at] = splits[node];
-      threshold[at] = conditions[node];
-      defaultRight[at] = (byte) (defaults[node] != 0 ? 0 : 1);
+      nodes[at] = FlatForest.slot(numFeatures, splits[node], defaults[node] != 0);
+      nodes[at + 1] = thresholdKey(conditions[node]);
       for (int side = 0; side < 2; side++) {
         int child = side == 0 ? lefts[node] : rights[node];
         if (placed[child] < 0) {
           placed[child] = tail;
           order[tail++] = child;
         }
-        children[2 * at + side] = roots[t] + placed[child];
+        nodes[at + 2 + side] = W * (roots[t] + placed[child]);
       }
     }
     size += tail;
@@ -160,13 +159,19 @@ final class TreeLayout {
     return memo[0];
   }
 
-  private void ensureCapacity(int nodes) {
-    if (nodes > feature.length) {
-      int grown = Math.max(nodes, feature.length * 2);
-      feature = Arrays.copyOf(feature, grown);
-      threshold = Arrays.copyOf(threshold, grown);
-      children = Arrays.copyOf(children, 2 * grown);
-      defaultRight = Arrays.copyOf(defaultRight, grown);
+  /** A split threshold's key; NaN (no value is below it) sends every value right, as −∞ does. */
+  static int thresholdKey(float threshold) {
+    return FlatForest.key(Float.isNaN(threshold) ? Float.NEGATIVE_INFINITY : threshold);
+  }
+
+  private void ensureCapacity(int t, long needed) throws UnsupportedModelException {
+    if (needed > MAX_NODES) {
+      throw new UnsupportedModelException(
+          "size", "tree " + t + " takes the forest past " + MAX_NODES + " nodes");
+    }
+    if (W * needed > nodes.length) {
+      long grown = Math.min(MAX_NODES, Math.max(needed, nodes.length / W * 2L));
+      nodes = Arrays.copyOf(nodes, (int) (W * grown));
     }
   }
 
@@ -188,13 +193,10 @@ final class TreeLayout {
         numFeatures,
         baseMargin,
         transform,
-        roots,
+        Arrays.stream(roots).map(root -> W * root).toArray(),
         depths,
         treeGroup,
-        Arrays.copyOf(feature, size),
-        Arrays.copyOf(threshold, size),
-        Arrays.copyOf(children, 2 * size),
-        Arrays.copyOf(defaultRight, size));
+        nodes.length == W * size ? nodes : Arrays.copyOf(nodes, W * size));
   }
 
   private static int[] ints(JsonArray array) {

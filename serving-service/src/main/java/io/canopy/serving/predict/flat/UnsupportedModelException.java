@@ -15,7 +15,7 @@ public final class UnsupportedModelException extends Exception {
 
   /**
    * One of: dart, gblinear, booster, categorical, multi-target, objective, malformed, linear
-   * (LightGBM linear trees).
+   * (LightGBM linear trees), size (more nodes or features than int arrays can index).
    */
   public String reason() {
     return reason;

@@ -1,0 +1,149 @@
+package io.canopy.serving.predict.flat;
+
+import com.google.gson.Gson;
+import io.canopy.common.memory.HeapBytes;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.lang.reflect.Method;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * The flat forest's {@code margins} per row, in this thread's CPU time, against a baseline build of
+ * serving-service (its jar, loaded in a class loader of its own) in the same run: the two are
+ * called in alternation, 41 samples each per batch size (after every batch size has run three
+ * times), and the minimum and median of each are printed with their ratio. CPU time, not wall time,
+ * because on a shared machine a sample of wall time mostly measures the other processes; the
+ * figures still include what they do to the caches. Not a test (performance is never asserted).
+ * Arguments: the baseline jar, then model files (UBJ):
+ *
+ * <pre>
+ * mvn -B -q -pl bench -am package -DskipTests \
+ *   -Dmeasure.main=io.canopy.serving.predict.flat.FlatForestCpuTime \
+ *   -Dmeasure.args="/tmp/serving-main.jar /tmp/canopy-jmh-flat-100x6-seed42.ubj \
+ *     /tmp/canopy-jmh-flat-1000x8-seed42.ubj"
+ * </pre>
+ *
+ * (FlatForestBenchmark writes those two models to the temp directory.) Rows: 30 floats a row as the
+ * benchmark draws them (Gaussian, 5 % NaN, seed 7), distinct batches cycled.
+ */
+public final class FlatForestCpuTime {
+
+  private static final int[] BATCHES = {1, 8, 64, 512};
+  private static final int SAMPLES = 41;
+  private static final int WARM_UP = 10;
+  private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
+  private FlatForestCpuTime() {}
+
+  /** One build's forest and its margins method. */
+  private record Build(String name, Object forest, Method margins) {
+
+    static Build of(String name, ClassLoader loader, byte[] ubj) throws Exception {
+      Class<?> compiler = loader.loadClass(ForestCompiler.class.getName());
+      Object forest = compiler.getMethod("compileUbj", byte[].class).invoke(null, (Object) ubj);
+      Method margins =
+          forest.getClass().getMethod("margins", float[].class, int.class, float[].class);
+      return new Build(name, forest, margins);
+    }
+
+    long heapBytes() throws Exception {
+      return (long) forest.getClass().getMethod("heapBytes").invoke(forest);
+    }
+
+    /** CPU nanoseconds for {@code calls} calls over the batches. */
+    long time(float[][] batches, int batch, int calls, float[] out) throws Exception {
+      long start = THREADS.getCurrentThreadCpuTime();
+      for (int c = 0; c < calls; c++) {
+        margins.invoke(forest, batches[c % batches.length], batch, out);
+      }
+      return THREADS.getCurrentThreadCpuTime() - start;
+    }
+  }
+
+  public static void main(String[] args) throws Exception {
+    if (args.length < 2) {
+      throw new IllegalArgumentException("usage: <baseline serving jar> <model.ubj>...");
+    }
+    URL baselineJar = Path.of(args[0]).toUri().toURL();
+    // The baseline's own dependencies are this run's: common, lightgbm, gson.
+    URL[] urls = {
+      baselineJar,
+      location(HeapBytes.class),
+      location(io.canopy.lightgbm.Tree.class),
+      location(Gson.class)
+    };
+    try (URLClassLoader baselineLoader =
+        new URLClassLoader(urls, ClassLoader.getPlatformClassLoader())) {
+      for (int m = 1; m < args.length; m++) {
+        byte[] ubj = Files.readAllBytes(Path.of(args[m]));
+        List<Build> builds =
+            List.of(
+                Build.of("baseline", baselineLoader, ubj),
+                Build.of("this", FlatForestCpuTime.class.getClassLoader(), ubj));
+        System.out.printf(
+            "%s: heap baseline %d B, this %d B%n",
+            Path.of(args[m]).getFileName(), builds.get(0).heapBytes(), builds.get(1).heapBytes());
+        // Every batch size is walked before any is measured: one size's code paths compiled on
+        // another's profile would be measured half-compiled.
+        for (int round = 0; round < 3; round++) {
+          for (int batch : BATCHES) {
+            measure(builds, batch);
+          }
+        }
+        for (int batch : BATCHES) {
+          System.out.println("  batch " + batch + ": " + measure(builds, batch));
+        }
+      }
+    }
+  }
+
+  private static String measure(List<Build> builds, int batch) throws Exception {
+    int features = 30;
+    SplittableRandom random = new SplittableRandom(7);
+    float[][] batches = new float[Math.max(4, 4096 / batch)][batch * features];
+    for (float[] rows : batches) {
+      for (int i = 0; i < rows.length; i++) {
+        rows[i] = random.nextDouble() < 0.05 ? Float.NaN : (float) random.nextGaussian();
+      }
+    }
+    float[] out = new float[batch];
+    int calls = Math.max(1, 512 / batch);
+    List<long[]> samples = new ArrayList<>();
+    for (int b = 0; b < builds.size(); b++) {
+      samples.add(new long[SAMPLES]);
+    }
+    for (int s = -WARM_UP; s < SAMPLES; s++) {
+      for (int b = 0; b < builds.size(); b++) {
+        long nanos = builds.get(b).time(batches, batch, calls, out);
+        if (s >= 0) {
+          samples.get(b)[s] = nanos;
+        }
+      }
+    }
+    double perRow = 1000.0 * calls * batch;
+    StringBuilder line = new StringBuilder();
+    double[] medians = new double[builds.size()];
+    for (int b = 0; b < builds.size(); b++) {
+      long[] sorted = samples.get(b);
+      Arrays.sort(sorted);
+      medians[b] = sorted[SAMPLES / 2] / perRow;
+      line.append(
+          String.format(
+              "%s min %.3f median %.3f µs/row; ",
+              builds.get(b).name(), sorted[0] / perRow, medians[b]));
+    }
+    return line.append(String.format("this ÷ baseline (medians) %.2f", medians[1] / medians[0]))
+        .toString();
+  }
+
+  private static URL location(Class<?> type) {
+    return type.getProtectionDomain().getCodeSource().getLocation();
+  }
+}
