@@ -25,6 +25,14 @@ final class GatewayMeter implements TuneSearch.Meter {
   /** How long a candidate gateway may take to print its banner, then to answer a first call. */
   static final Duration START_TIMEOUT = Duration.ofSeconds(60);
 
+  /**
+   * Unmeasured load on a fresh candidate before its first step, so the ramp measures a JIT-warmed
+   * gateway (a new JVM answers its first calls ten times slower) and not its start.
+   */
+  static final Duration CANDIDATE_WARMUP = Duration.ofSeconds(3);
+
+  static final int CANDIDATE_WARMUP_CLIENTS = 8;
+
   private final BenchSetup setup;
   private final TuneOptions options;
   private final String registry;
@@ -90,6 +98,18 @@ final class GatewayMeter implements TuneSearch.Meter {
     try (CandidateGateway gateway = CandidateGateway.start(settings, START_TIMEOUT)) {
       try {
         Target target = firstAnswer(gateway);
+        BenchRun.run(
+            target,
+            new LoadShape(
+                CANDIDATE_WARMUP_CLIENTS,
+                0,
+                stepShape.maxOutstanding(),
+                Duration.ZERO,
+                CANDIDATE_WARMUP,
+                0,
+                stepShape.timeout()),
+            null,
+            nanos);
         List<LoadStep> steps =
             LoadRamp.run(
                 c -> step(target, gateway, c),

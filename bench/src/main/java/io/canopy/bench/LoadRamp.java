@@ -6,9 +6,9 @@ import java.util.function.LongSupplier;
 
 /**
  * The load steps of one candidate: closed loop at 1, 2, 4, … clients until the p99 passes the
- * target (or a call fails), the throughput stops growing, or the clients cap is reached; then one
- * step between the last client count that met the target and the first that did not. A step is only
- * started when it can end before the deadline.
+ * target (or a call fails), two doublings in a row add no throughput (noise can flatten one), or
+ * the clients cap is reached; then one step between the last client count that met the target and
+ * the first that did not. A step is only started when it can end before the deadline.
  */
 final class LoadRamp {
 
@@ -17,7 +17,7 @@ final class LoadRamp {
     LoadStep run(int concurrency) throws InterruptedException;
   }
 
-  /** Doubling the clients must add at least this share of throughput, or the ramp stops. */
+  /** A doubling of the clients that adds less than this share of throughput did not grow it. */
   static final double MIN_GAIN = 0.05;
 
   private LoadRamp() {}
@@ -38,6 +38,7 @@ final class LoadRamp {
     int lastGood = 0;
     int firstBad = 0;
     double bestRps = 0;
+    int flat = 0;
     for (int c = 1; ; c = Math.min(c * 2, maxConcurrency)) {
       if (!fits(stepNanos, deadlineNanos, nanos)) {
         return steps;
@@ -51,7 +52,8 @@ final class LoadRamp {
       boolean grew = step.requestsPerSecond() >= bestRps * (1 + MIN_GAIN);
       bestRps = Math.max(bestRps, step.requestsPerSecond());
       lastGood = c;
-      if ((!grew && c > 1) || c == maxConcurrency) {
+      flat = grew || c == 1 ? 0 : flat + 1;
+      if (flat == 2 || c == maxConcurrency) {
         return steps;
       }
     }

@@ -73,6 +73,12 @@ final class TunePlot {
         candidate(g, f, results.get(i), i);
       }
       targetLine(g, f, target);
+      if (maxY > f.maxY()) {
+        String note =
+            String.format(Locale.ROOT, "steps with p99 over %.2f ms sit on the top edge", f.maxY());
+        g.setColor(Color.DARK_GRAY);
+        g.drawString(note, WIDTH - RIGHT - g.getFontMetrics().stringWidth(note), TOP - 6);
+      }
       report.outcome().winner().ifPresent(w -> winner(g, f, w, report.targetMicros()));
       legend(g, results, report.outcome().winner().orElse(null));
     } finally {
