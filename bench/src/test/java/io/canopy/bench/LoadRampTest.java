@@ -22,7 +22,7 @@ class LoadRampTest {
   void run_targetBetweenDoublings_stopsAtTheFirstMissAndTriesTheMiddle() throws Exception {
     List<LoadStep> steps = LoadRamp.run(this::step, 12_000, 128, 10, 1_000, () -> now[0]);
 
-    assertThat(clients).containsExactly(1, 2, 4, 8, 16, 12);
+    assertThat(clients).containsExactly(1, 2, 4, 8, 16, 16, 12);
     assertThat(new CandidateResult(TuneSpace.SHIPPED_DEFAULT, steps, null).best(12_000))
         .hasValueSatisfying(s -> assertThat(s.concurrency()).isEqualTo(12));
   }
@@ -55,6 +55,25 @@ class LoadRampTest {
         LoadRamp.run(
             c -> new LoadStep(c, 100, 100, 100, 3, BatchStats.NONE), 1e9, 128, 10, 1_000, () -> 0);
 
-    assertThat(steps).hasSize(1);
+    assertThat(steps).hasSize(2);
+  }
+
+  @Test
+  void run_oneMissThatARepeatMeets_carriesOn() throws Exception {
+    boolean[] stalled = {false};
+    LoadRamp.run(
+        c -> {
+          clients.add(c);
+          boolean stall = c == 4 && !stalled[0];
+          stalled[0] |= stall;
+          return new LoadStep(c, c * 100.0, 500, stall ? 1e6 : 1000, 0, BatchStats.NONE);
+        },
+        5_000,
+        16,
+        10,
+        1_000,
+        () -> 0);
+
+    assertThat(clients).containsExactly(1, 2, 4, 4, 8, 16);
   }
 }
