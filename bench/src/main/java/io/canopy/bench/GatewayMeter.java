@@ -27,9 +27,10 @@ final class GatewayMeter implements TuneSearch.Meter {
 
   /**
    * Unmeasured load on a fresh candidate before its first step, so the ramp measures a JIT-warmed
-   * gateway (a new JVM answers its first calls ten times slower) and not its start.
+   * gateway (a new JVM answers its first calls ten times slower) and not its start; with 3 s, a
+   * repeated first step still ran about twice as fast as the first on the shared 2-core machine.
    */
-  static final Duration CANDIDATE_WARMUP = Duration.ofSeconds(3);
+  static final Duration CANDIDATE_WARMUP = Duration.ofSeconds(6);
 
   static final int CANDIDATE_WARMUP_CLIENTS = 8;
 
