@@ -55,12 +55,7 @@ final class CandidateGateway implements AutoCloseable {
    */
   static CandidateGateway start(Map<String, String> settings, Duration startTimeout)
       throws IOException, InterruptedException {
-    if (CandidateGateway.class.getClassLoader().getResource(MAIN_CLASS.replace('.', '/') + ".class")
-        == null) {
-      throw new IllegalStateException(
-          "--tune starts gateways from this classpath, which has no gateway: run it as `canopy"
-              + " bench --tune`");
-    }
+    requireGatewayOnClasspath();
     Process process = new ProcessBuilder(command(settings)).redirectErrorStream(true).start();
     Thread reaper = new Thread(process::destroyForcibly, "candidate-gateway-reaper");
     Runtime.getRuntime().addShutdownHook(reaper);
@@ -86,6 +81,16 @@ final class CandidateGateway implements AutoCloseable {
               + " s; its output:\n"
               + output,
           e);
+    }
+  }
+
+  /** Fails unless this process's classpath has the gateway (the CLI's has; bench's own has not). */
+  static void requireGatewayOnClasspath() {
+    if (CandidateGateway.class.getClassLoader().getResource(MAIN_CLASS.replace('.', '/') + ".class")
+        == null) {
+      throw new IllegalStateException(
+          "--tune starts gateways from this classpath, which has no gateway: run it as `canopy"
+              + " bench --tune`");
     }
   }
 

@@ -14,9 +14,10 @@ import java.util.function.LongSupplier;
  * Coordinate descent over a {@link TuneSpace}: from the shipped default, sweep the in-flight limit
  * with the other settings fixed, move to the best candidate so far, sweep the batch rows, then the
  * delay; repeat until a whole pass measures nothing new or the budget is spent. Each candidate is
- * measured once. A candidate is only started when the time left covers what an average candidate
- * took so far, and its load steps themselves stop at the deadline, so the search ends within the
- * budget.
+ * measured once; when the first cannot be measured at all (its gateway did not start), the search
+ * stops there, since the others share everything but the batching settings. A candidate is only
+ * started when the time left covers what an average candidate took so far, and its load steps
+ * themselves stop at the deadline, so the search ends within the budget.
  */
 final class TuneSearch {
 
@@ -75,7 +76,8 @@ final class TuneSearch {
     Candidate current = space.start();
     measured.put(current, meter.measure(current, deadline));
     boolean budgetSpent = false;
-    boolean changed = true;
+    // every candidate shares the first one's base settings: when it cannot run, none can
+    boolean changed = measured.get(current).failure() == null;
     passes:
     while (changed) {
       changed = false;

@@ -36,6 +36,7 @@ final class Tuning {
           "--tls-ca does not apply to --tune: candidate gateways listen on loopback in plaintext");
     }
     tune.validate();
+    CandidateGateway.requireGatewayOnClasspath();
     TuneSpace space = tune.space();
     LoadShape stepShape =
         new LoadShape(

@@ -119,13 +119,34 @@ class TuneSearchTest {
   }
 
   @Test
+  void run_firstCandidateCannotStart_stopsThereWithoutAWinner() throws Exception {
+    TuneSearch.Meter noGateway =
+        (c, deadline) -> {
+          measured.add(c);
+          return CandidateResult.failed(c, "the candidate gateway did not start");
+        };
+
+    TuneSearch.Outcome outcome =
+        new TuneSearch(SPACE, noGateway, TARGET_MICROS, () -> now[0]).run(Duration.ofHours(1));
+
+    assertThat(measured).containsExactly(TuneSpace.SHIPPED_DEFAULT);
+    assertThat(outcome.winner()).isEmpty();
+    assertThat(new TuneReport(outcome, SPACE, TARGET_MICROS, "fake").toText())
+        .contains("failed: the candidate gateway did not start");
+  }
+
+  @Test
   void run_failedCandidates_rankLastAndNeverWin() throws Exception {
     TuneSearch.Meter broken =
         (c, deadline) -> {
           now[0] += STEP_NANOS;
-          return c.maxInFlight() == 2
+          return c.maxInFlight() == 2 || c.equals(TuneSpace.SHIPPED_DEFAULT)
               ? new CandidateResult(
-                  c, List.of(new LoadStep(1, 500, 100, 200, 0, BatchStats.NONE)), null)
+                  c,
+                  List.of(
+                      new LoadStep(
+                          1, c.maxInFlight() == 2 ? 500 : 100, 100, 200, 0, BatchStats.NONE)),
+                  null)
               : CandidateResult.failed(c, "the candidate gateway did not start");
         };
 
