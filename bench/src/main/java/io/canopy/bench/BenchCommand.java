@@ -21,7 +21,8 @@ import picocli.CommandLine.Spec;
  * {@code canopy bench}: drives a gateway or serving-service (gRPC or HTTP) in a closed or open
  * loop, prints a live line each second, then p50/p90/p99/p99.9/max, throughput and errors by code,
  * optionally as JSON, an {@code .hgrm} file and a percentile plot; {@code --compare-floor} also
- * times an empty gRPC call on this machine so the figures can be stated as ratios.
+ * times an empty gRPC call on this machine so the figures can be stated as ratios. With {@code
+ * --tune} it searches the gateway's batching settings instead ({@link Tuning}).
  */
 @Command(
     name = "bench",
@@ -196,12 +197,17 @@ public final class BenchCommand implements Callable<Integer> {
 
   @Mixin TlsOptions tls;
 
+  @Mixin TuneOptions tuning;
+
   @Option(names = "--no-progress", negatable = false, description = "no live progress line")
   boolean noProgress;
 
   @Override
   public Integer call() throws Exception {
-    LoadShape shape = shape();
+    String stray = tuning.strayOption();
+    if (stray != null) {
+      throw new ParameterException(spec.commandLine(), stray + " needs --tune");
+    }
     TargetKind kind;
     try {
       kind = TargetKind.parse(target);
@@ -210,6 +216,10 @@ public final class BenchCommand implements Callable<Integer> {
     }
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    if (tuning.tune) {
+      return tune(kind, out, err);
+    }
+    LoadShape shape = shape();
     if (plot == null && !compare.isEmpty()) {
       throw new ParameterException(spec.commandLine(), "--compare needs --plot");
     }
@@ -243,6 +253,18 @@ public final class BenchCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), e.getMessage(), e);
     } catch (IllegalStateException | StatusRuntimeException | IOException e) {
       err.println("bench: " + e.getMessage());
+      err.flush();
+      return 1;
+    }
+  }
+
+  private int tune(TargetKind kind, PrintWriter out, PrintWriter err) throws InterruptedException {
+    try {
+      return Tuning.run(this, kind, out, err);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+    } catch (IllegalStateException | StatusRuntimeException | IOException e) {
+      err.println("bench --tune: " + e.getMessage());
       err.flush();
       return 1;
     }

@@ -32,7 +32,9 @@ final class BenchSetup implements AutoCloseable {
   private final ClientTls tls;
   private final List<ManagedChannel> channels = new ArrayList<>();
   private final Map<String, Channel> byAddress = new HashMap<>();
+  private final Map<String, ManagedChannel> managedByAddress = new HashMap<>();
   private HttpClient httpClient;
+  private Payload payload;
   private FloorServer floorServer;
 
   BenchSetup(BenchCommand options, TargetKind kind, LoadShape shape, ClientTls tls) {
@@ -52,34 +54,41 @@ final class BenchSetup implements AutoCloseable {
   }
 
   Target target() throws IOException, InterruptedException {
+    return target(options.grpc, options.http);
+  }
+
+  /**
+   * The target of {@code --target} at the given gRPC address and HTTP base URL instead of {@code
+   * --grpc}/{@code --http}: {@code --tune} drives each candidate gateway at its own ports. The rows
+   * (discovered on the first call) are the same for every address.
+   */
+  Target target(String grpcAddress, String httpBase) throws IOException, InterruptedException {
     ModelMix mix = mix();
     ModelRef ref =
         kind.carriesRows()
             ? new ModelRef(
                 mix == null ? options.model : mix.models().get(0), options.version, options.alias)
             : null;
-    Payload payload = kind.carriesRows() ? payload(ref) : null;
+    if (kind.carriesRows() && payload == null) {
+      payload = payload(ref, grpcAddress, httpBase);
+    }
     return switch (kind) {
       case FLOOR -> floor();
       case PREDICT ->
           GrpcTargets.predict(
-              channel(options.grpc), ref, mix, payload, options.rows, shape.timeout());
+              channel(grpcAddress), ref, mix, payload, options.rows, shape.timeout());
       case KSERVE ->
           GrpcTargets.kserve(
-              channel(options.grpc), ref, mix, payload, options.rows, options.raw, shape.timeout());
+              channel(grpcAddress), ref, mix, payload, options.rows, options.raw, shape.timeout());
       case FEATURES ->
           GrpcTargets.features(
-              channel(options.grpc),
-              options.featureView,
-              entities(),
-              options.rows,
-              shape.timeout());
+              channel(grpcAddress), options.featureView, entities(), options.rows, shape.timeout());
       case HTTP_PREDICT ->
           HttpTargets.predict(
-              http(), options.http, ref, payload, options.rows, options.token, shape.timeout());
+              http(), httpBase, ref, payload, options.rows, options.token, shape.timeout());
       case HTTP_KSERVE ->
           HttpTargets.kserve(
-              http(), options.http, ref, payload, options.rows, options.token, shape.timeout());
+              http(), httpBase, ref, payload, options.rows, options.token, shape.timeout());
     };
   }
 
@@ -100,7 +109,8 @@ final class BenchSetup implements AutoCloseable {
         options.models.contains("*") ? channel(options.registry) : null);
   }
 
-  private Payload payload(ModelRef ref) throws IOException, InterruptedException {
+  private Payload payload(ModelRef ref, String grpcAddress, String httpBase)
+      throws IOException, InterruptedException {
     if (options.csv != null) {
       Payload csv = Payload.csv(options.csv);
       if (options.features != null && options.features != csv.numFeatures()) {
@@ -113,9 +123,9 @@ final class BenchSetup implements AutoCloseable {
     if (options.features != null) {
       f = options.features;
     } else if (kind.http()) {
-      f = FeatureDiscovery.overHttp(http(), options.http, ref, options.token, shape.timeout());
+      f = FeatureDiscovery.overHttp(http(), httpBase, ref, options.token, shape.timeout());
     } else {
-      f = FeatureDiscovery.overGrpc(channel(options.grpc), ref, shape.timeout());
+      f = FeatureDiscovery.overGrpc(channel(grpcAddress), ref, shape.timeout());
     }
     return Payload.generated(f, options.seed);
   }
@@ -144,6 +154,7 @@ final class BenchSetup implements AutoCloseable {
     ManagedChannel channel =
         GrpcTransports.channel(address, GrpcTransports.DEFAULT_MAX_INBOUND_MESSAGE_BYTES, security);
     channels.add(channel);
+    managedByAddress.put(address, channel);
     if (options.token == null) {
       return channel;
     }
@@ -155,7 +166,18 @@ final class BenchSetup implements AutoCloseable {
         channel, MetadataUtils.newAttachHeadersInterceptor(headers));
   }
 
-  private HttpClient http() {
+  /** Shuts the channel to {@code address} down (a candidate gateway that was stopped). */
+  void release(String address) {
+    byAddress.remove(address);
+    ManagedChannel channel = managedByAddress.remove(address);
+    if (channel != null) {
+      channels.remove(channel);
+      channel.shutdownNow();
+    }
+  }
+
+  /** The HTTP client of the HTTP targets, with the target's TLS. */
+  HttpClient http() {
     if (httpClient == null) {
       HttpClient.Builder builder = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1);
       if (tls.enabled()) {

@@ -23,11 +23,13 @@ final class PercentilePlot {
   static final int WIDTH = 1000;
   static final int HEIGHT = 600;
 
-  private static final int LEFT = 90;
-  private static final int RIGHT = 30;
-  private static final int TOP = 50;
-  private static final int BOTTOM = 60;
-  private static final Color[] PALETTE = {
+  static final int LEFT = 90;
+  static final int RIGHT = 30;
+  static final int TOP = 50;
+  static final int BOTTOM = 60;
+
+  /** The line colours, in order, of every plot this tool draws. */
+  static final Color[] PALETTE = {
     new Color(0x1f77b4), new Color(0xd62728), new Color(0x2ca02c), new Color(0xff7f0e),
     new Color(0x9467bd), new Color(0x8c564b), new Color(0xe377c2), new Color(0x17becf)
   };
@@ -113,7 +115,7 @@ final class PercentilePlot {
     g.rotate(Math.PI / 2);
   }
 
-  private static void gridLine(Graphics2D g, int x1, int y1, int x2, int y2) {
+  static void gridLine(Graphics2D g, int x1, int y1, int x2, int y2) {
     g.setColor(new Color(0xdddddd));
     g.drawLine(x1, y1, x2, y2);
     g.setColor(Color.BLACK);
@@ -156,7 +158,7 @@ final class PercentilePlot {
   }
 
   /** 1, 2 or 5 times a power of ten, at least {@code v}. */
-  private static double niceCeiling(double v) {
+  static double niceCeiling(double v) {
     double magnitude = Math.pow(10, Math.floor(Math.log10(v)));
     for (double step : new double[] {1, 2, 5, 10}) {
       if (step * magnitude >= v) {
