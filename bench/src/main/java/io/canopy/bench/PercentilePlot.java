@@ -55,13 +55,8 @@ final class PercentilePlot {
     maxY = niceCeiling(maxY * 1.05);
 
     BufferedImage image = new BufferedImage(WIDTH, HEIGHT, BufferedImage.TYPE_INT_RGB);
-    Graphics2D g = image.createGraphics();
+    Graphics2D g = canvas(image);
     try {
-      g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-      g.setRenderingHint(
-          RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
-      g.setColor(Color.WHITE);
-      g.fillRect(0, 0, WIDTH, HEIGHT);
       Frame frame = new Frame(maxX, maxY);
       drawAxes(g, frame, title);
       for (int i = 0; i < curves.size(); i++) {
@@ -158,6 +153,17 @@ final class PercentilePlot {
   }
 
   /** 1, 2 or 5 times a power of ten, at least {@code v}. */
+  /** A white, antialiased canvas over all of {@code image}; the caller disposes it. */
+  static Graphics2D canvas(BufferedImage image) {
+    Graphics2D g = image.createGraphics();
+    g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+    g.setRenderingHint(
+        RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+    g.setColor(Color.WHITE);
+    g.fillRect(0, 0, image.getWidth(), image.getHeight());
+    return g;
+  }
+
   static double niceCeiling(double v) {
     double magnitude = Math.pow(10, Math.floor(Math.log10(v)));
     for (double step : new double[] {1, 2, 5, 10}) {

@@ -59,7 +59,6 @@ public class GatewayHopBenchmark {
   private Path dir;
   private InferenceServiceGrpc.InferenceServiceBlockingStub[] stubs;
   private PredictRequest request;
-  private int rotation;
 
   @Setup
   public void start() throws Exception {
@@ -108,13 +107,8 @@ public class GatewayHopBenchmark {
   @Benchmark
   @OperationsPerInvocation(3)
   public void predictEach(Blackhole sink) {
-    int first = rotation++ % latencies.size();
-    for (int k = 0; k < latencies.size(); k++) {
-      int i = (first + k) % latencies.size();
-      long start = System.nanoTime();
-      sink.consume(stubs[i].withDeadlineAfter(5, TimeUnit.SECONDS).predict(request));
-      latencies.record(i, System.nanoTime() - start);
-    }
+    latencies.callEach(
+        i -> sink.consume(stubs[i].withDeadlineAfter(5, TimeUnit.SECONDS).predict(request)));
   }
 
   @TearDown(Level.Iteration)
@@ -124,9 +118,7 @@ public class GatewayHopBenchmark {
 
   @TearDown
   public void stop() throws Exception {
-    for (int i = opened.size() - 1; i >= 0; i--) {
-      opened.get(i).close();
-    }
+    LocalSuite.close(opened);
     latencies.print("single-row Predict");
     LocalSuite.delete(dir);
   }

@@ -2,6 +2,7 @@ package io.canopy.bench.jmh;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntConsumer;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -16,6 +17,7 @@ final class InterleavedLatencies {
   private final Histogram[] iteration;
   private final Histogram[] pooled;
   private final List<double[]> ratios = new ArrayList<>();
+  private int rotation;
 
   InterleavedLatencies(String... settings) {
     this.settings = settings.clone();
@@ -27,12 +29,18 @@ final class InterleavedLatencies {
     }
   }
 
-  int size() {
-    return settings.length;
-  }
-
-  void record(int setting, long nanos) {
-    iteration[setting].recordValue(nanos);
+  /**
+   * Makes one call per setting, timing each: {@code call} is handed the setting's index, and the
+   * setting that goes first rotates from one invocation to the next.
+   */
+  void callEach(IntConsumer call) {
+    int first = rotation++ % settings.length;
+    for (int k = 0; k < settings.length; k++) {
+      int i = (first + k) % settings.length;
+      long start = System.nanoTime();
+      call.accept(i);
+      iteration[i].recordValue(System.nanoTime() - start);
+    }
   }
 
   /** Ends an iteration: a measurement one is kept, a warm-up one dropped. */

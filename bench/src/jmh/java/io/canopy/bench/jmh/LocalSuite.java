@@ -121,6 +121,13 @@ final class LocalSuite {
     throw new IllegalStateException(model + " v" + version + " was not served within 60 s");
   }
 
+  /** Closes what was opened, last first (gateways before the serving and registry behind them). */
+  static void close(java.util.List<AutoCloseable> opened) throws Exception {
+    for (int i = opened.size() - 1; i >= 0; i--) {
+      opened.get(i).close();
+    }
+  }
+
   static void delete(Path dir) throws IOException {
     try (var files = Files.walk(dir)) {
       files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());

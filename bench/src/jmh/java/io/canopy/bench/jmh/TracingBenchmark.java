@@ -74,7 +74,6 @@ public class TracingBenchmark {
   private Path dir;
   private InferenceServiceGrpc.InferenceServiceBlockingStub[] stubs;
   private PredictRequest request;
-  private int rotation;
 
   /** Counts what it is handed and drops it: the exporter's work without a network. */
   private final class DroppingExporter implements SpanExporter {
@@ -151,13 +150,8 @@ public class TracingBenchmark {
   @Benchmark
   @OperationsPerInvocation(3)
   public void predictEach(Blackhole sink) {
-    int first = rotation++ % SETTINGS.length;
-    for (int k = 0; k < SETTINGS.length; k++) {
-      int i = (first + k) % SETTINGS.length;
-      long start = System.nanoTime();
-      sink.consume(stubs[i].withDeadlineAfter(5, TimeUnit.SECONDS).predict(request));
-      latencies.record(i, System.nanoTime() - start);
-    }
+    latencies.callEach(
+        i -> sink.consume(stubs[i].withDeadlineAfter(5, TimeUnit.SECONDS).predict(request)));
   }
 
   /** Keeps a measurement iteration's p50 ratios; warm-up iterations are dropped. */
@@ -168,9 +162,7 @@ public class TracingBenchmark {
 
   @TearDown
   public void stop() throws Exception {
-    for (int i = opened.size() - 1; i >= 0; i--) {
-      opened.get(i).close();
-    }
+    LocalSuite.close(opened);
     latencies.print("tracing");
     System.out.printf("spans exported: %d%n", exported.sum());
     LocalSuite.delete(dir);
