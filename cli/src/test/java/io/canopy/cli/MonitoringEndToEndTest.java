@@ -10,6 +10,8 @@ import io.canopy.monitor.store.StoreSettings;
 import io.canopy.proto.inference.v1.DenseRows;
 import io.canopy.proto.inference.v1.InferenceServiceGrpc;
 import io.canopy.proto.inference.v1.PredictRequest;
+import io.canopy.proto.kserve.v2.GRPCInferenceServiceGrpc;
+import io.canopy.proto.kserve.v2.ModelMetadataRequest;
 import io.canopy.proto.monitor.v1.CompareVersionsRequest;
 import io.canopy.proto.monitor.v1.CompareVersionsResponse;
 import io.canopy.proto.monitor.v1.GetQualityRequest;
@@ -88,6 +90,24 @@ class MonitoringEndToEndTest {
                         .setShadow(ShadowTarget.newBuilder().setVersion(2).setSampleRate(1.0)))
                 .build());
     TestSuites.awaitAvailable(gateway, MODEL, 2, Duration.ofSeconds(60));
+    // The gateway applies the registry's changes in order, from one watch stream: once it routes
+    // a model made after the policy, it shadows every request below (version 2 loads at once —
+    // its bytes were verified as version 1 — so serving may be ready before the gateway knows).
+    TestSuites.publishBreastCancer(registry, gateway, "made-after-the-policy");
+    io.canopy.common.testing.Await.until(
+        "the gateway routes a model made after the traffic policy",
+        Duration.ofSeconds(60),
+        () -> {
+          try {
+            GRPCInferenceServiceGrpc.newBlockingStub(gateway)
+                .withDeadlineAfter(5, TimeUnit.SECONDS)
+                .modelMetadata(
+                    ModelMetadataRequest.newBuilder().setName("made-after-the-policy").build());
+            return true;
+          } catch (io.grpc.StatusRuntimeException notYet) {
+            return false;
+          }
+        });
     float[] rows = Fixtures.matrix("breast_cancer_rows.csv", FEATURES);
     var predict = InferenceServiceGrpc.newBlockingStub(gateway);
     Random random = new Random(11);
