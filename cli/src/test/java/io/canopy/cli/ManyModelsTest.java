@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.canopy.cli.registry.ModelUploader;
 import io.canopy.common.config.ByteSizes;
 import io.canopy.common.testing.Await;
+import io.canopy.common.testing.GrpcCleanup;
 import io.canopy.common.testing.ProcessSuite;
 import io.canopy.proto.inference.v1.DenseRows;
 import io.canopy.proto.inference.v1.GetModelStatusRequest;
@@ -41,6 +42,7 @@ import ml.dmlc.xgboost4j.java.Booster;
 import ml.dmlc.xgboost4j.java.DMatrix;
 import ml.dmlc.xgboost4j.java.XGBoost;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -64,6 +66,8 @@ class ManyModelsTest {
   private static final float[] ROW = {0.3f, -1.2f, 2.5f, 0.7f};
 
   @TempDir Path dir;
+
+  @RegisterExtension final GrpcCleanup cleanup = new GrpcCleanup();
 
   /** A small classifier per tenant: its own data, so its own bytes and answers. */
   private record Tenant(String name, byte[] bytes, double expected) {}
@@ -143,7 +147,7 @@ class ManyModelsTest {
     try (ServiceProcess registry =
         ServiceProcess.registry(
             dir.resolve("registry"), Map.of("registry.validation.processes", "2"), dir)) {
-      ManagedChannel registryChannel = TestSuites.channel(registry.grpcPort());
+      ManagedChannel registryChannel = cleanup.register(TestSuites.channel(registry.grpcPort()));
       // 2. Register them all (measured: uploads per second, each validated in a child process).
       long uploadStart = System.nanoTime();
       long[] nativeBytes = new long[MODELS];
@@ -201,7 +205,7 @@ class ManyModelsTest {
                   dir);
           serving.add(s);
           targets.add(s.target());
-          servingChannels.add(TestSuites.channel(s.grpcPort()));
+          servingChannels.add(cleanup.register(TestSuites.channel(s.grpcPort())));
         }
         long startedAt = System.nanoTime();
         for (ServiceProcess s : serving) {
@@ -222,7 +226,7 @@ class ManyModelsTest {
             readySeconds * 1000 / (loadedAtStart / (double) REPLICAS));
         try (ServiceProcess gateway =
             ServiceProcess.gateway("gateway", String.join(",", targets), registry.target(), dir)) {
-          ManagedChannel gatewayChannel = TestSuites.channel(gateway.grpcPort());
+          ManagedChannel gatewayChannel = cleanup.register(TestSuites.channel(gateway.grpcPort()));
           Await.until(
               "the gateway routes the last tenant",
               Duration.ofSeconds(90),
@@ -263,7 +267,7 @@ class ManyModelsTest {
           serving.get(1).kill();
           Thread.sleep(PHASE.toMillis() / 3);
           serving.set(1, serving.get(1).restart());
-          servingChannels.set(1, TestSuites.channel(serving.get(1).grpcPort()));
+          servingChannels.set(1, cleanup.register(TestSuites.channel(serving.get(1).grpcPort())));
           awaitReady(serving.get(1));
           Thread.sleep(PHASE.toMillis() / 3);
           SteadyLoad.Counts second = killed.stop("many-models replica killed and restarted");
