@@ -2,6 +2,9 @@ package io.canopy.serving.features;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.canopy.proto.features.v1.FeatureValue;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -20,6 +23,9 @@ final class Cells {
   private static final byte INT64_TAG = 3 << 3; // varint
   private static final byte BOOL_TAG = 4 << 3; // varint
 
+  private static final VarHandle LITTLE_ENDIAN_LONG =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
   private Cells() {}
 
   static byte[] encode(long eventNanos, FeatureValue value) {
@@ -37,12 +43,25 @@ final class Cells {
     return eventNanos(cell, 0);
   }
 
+  /**
+   * The event time in {@code bytes[offset, offset + 19)}: three digits, then two runs of eight,
+   * each run parsed as one little-endian long in three multiply-and-mask steps instead of eight
+   * dependent multiply-adds (a read of many entities parses one time a cell).
+   */
   static long eventNanos(byte[] bytes, int offset) {
-    long nanos = 0;
-    for (int i = offset; i < offset + TIME_DIGITS; i++) {
-      nanos = nanos * 10 + (bytes[i] - '0');
-    }
-    return nanos;
+    long head =
+        (bytes[offset] - '0') * 100L + (bytes[offset + 1] - '0') * 10L + (bytes[offset + 2] - '0');
+    return head * 10_000_000_000_000_000L
+        + eightDigits(bytes, offset + 3) * 100_000_000L
+        + eightDigits(bytes, offset + 11);
+  }
+
+  /** The eight ASCII digits at {@code at}, most significant first, as a number. */
+  private static long eightDigits(byte[] bytes, int at) {
+    long digits = (long) LITTLE_ENDIAN_LONG.get(bytes, at) - 0x3030303030303030L;
+    digits = (digits * 10 + (digits >>> 8)) & 0x00ff00ff00ff00ffL; // pairs: 10 a + b
+    digits = (digits * 100 + (digits >>> 16)) & 0x0000ffff0000ffffL; // fours
+    return (digits * 10_000 + (digits >>> 32)) & 0xffffffffL; // eight
   }
 
   /**

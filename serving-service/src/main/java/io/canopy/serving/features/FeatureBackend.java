@@ -25,9 +25,15 @@ interface FeatureBackend extends AutoCloseable {
   /**
    * Hands each stored cell of {@code features} (distinct names) for each entity key to {@code
    * cells}, as {@code (entity index, feature index, bytes)}; nothing where nothing is stored. The
-   * bytes are valid only during the call.
+   * bytes are valid only during the call. {@code everyFeature} says {@code features} are all of the
+   * view's: a backend may then read whole records and drop what was not asked for.
    */
-  void read(String view, List<String> entityKeys, List<String> features, CellSink cells);
+  void read(
+      String view,
+      List<String> entityKeys,
+      List<String> features,
+      boolean everyFeature,
+      CellSink cells);
 
   /** Receives the cells a {@link #read} finds. */
   @FunctionalInterface

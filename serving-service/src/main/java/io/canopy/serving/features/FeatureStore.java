@@ -274,6 +274,7 @@ public final class FeatureStore implements AutoCloseable {
           view.getName(),
           keys.subList(from, to),
           names,
+          names.size() == view.getFeaturesCount(),
           (entity, feature, bytes, offset, length) ->
               found.cell(first + entity, feature, bytes, offset, length));
       for (int k = from; k < to; k++) {

@@ -1,89 +1,82 @@
 package io.canopy.serving.features;
 
-import java.io.ByteArrayOutputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
- * RocksDB's form of an entity record: a format version byte, a count, then (feature name, cell)
- * pairs. The version byte lets the format change later without a migration guessing: a reader knows
- * each record's layout. Records written before it existed start with the count's high byte, always
- * 0 (no entity has 2^24 features), and are read as they were written.
+ * RocksDB's form of an entity record. A format version byte comes first, so a reader knows each
+ * record's layout without a migration guessing:
+ *
+ * <ul>
+ *   <li>{@link #VERSION} (2, written now): a count, the names block's length, the names block (per
+ *       cell a u16 length and the name's UTF-8, names in sorted order), then per cell an int length
+ *       and the cell. Records holding the same features carry the same names block byte for byte,
+ *       so a read of many entities matches the names once ({@link RecordReader}).
+ *   <li>1: a count, then (u16-prefixed name, int length, cell) triples.
+ *   <li>Records written before records carried a version start with the count's high byte, always 0
+ *       (no entity has 2^24 features), and are read as version 1 without its byte.
+ * </ul>
+ *
+ * Records are rewritten in the current layout when they are next written to.
  */
 final class RecordCodec {
 
   /** The layout {@link #encode} writes. */
-  static final byte VERSION = 1;
+  static final byte VERSION = 2;
+
+  /** The layout of version 1: (name, cell) pairs. */
+  static final byte PAIRS = 1;
 
   /** The first byte of a record written before records carried a version. */
-  private static final byte UNVERSIONED = 0;
+  static final byte UNVERSIONED = 0;
+
+  /** Bytes before a version-2 record's names block: version, count, names block length. */
+  static final int HEADER_BYTES = 9;
 
   private RecordCodec() {}
 
   static byte[] encode(Map<String, byte[]> cells) {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    try (DataOutputStream out = new DataOutputStream(bytes)) {
-      out.writeByte(VERSION);
-      out.writeInt(cells.size());
-      for (Map.Entry<String, byte[]> cell : cells.entrySet()) {
-        out.writeUTF(cell.getKey());
-        out.writeInt(cell.getValue().length);
-        out.write(cell.getValue());
+    List<String> names = new ArrayList<>(cells.keySet());
+    names.sort(null);
+    byte[][] utf8 = new byte[names.size()][];
+    int namesBytes = 0;
+    int cellBytes = 0;
+    for (int i = 0; i < utf8.length; i++) {
+      utf8[i] = names.get(i).getBytes(StandardCharsets.UTF_8);
+      if (utf8[i].length > 0xffff) {
+        throw new UncheckedIOException(
+            "feature name too long",
+            new IOException("a feature name of " + utf8[i].length + " bytes (at most 65535)"));
       }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      namesBytes += 2 + utf8[i].length;
+      cellBytes += 4 + cells.get(names.get(i)).length;
     }
-    return bytes.toByteArray();
+    ByteBuffer out = ByteBuffer.allocate(HEADER_BYTES + namesBytes + cellBytes);
+    out.put(VERSION).putInt(utf8.length).putInt(namesBytes);
+    for (byte[] name : utf8) {
+      out.putShort((short) name.length).put(name);
+    }
+    for (String name : names) {
+      byte[] cell = cells.get(name);
+      out.putInt(cell.length).put(cell);
+    }
+    return out.array();
   }
 
-  /**
-   * Hands the cells of {@code names} in {@code record} to {@code cells} as entity {@code entity},
-   * straight from the record's bytes (no map, no copies): a read of many entities walks many
-   * records.
-   */
-  static void forEachCell(
-      byte[] record, FeatureNames names, int entity, FeatureBackend.CellSink cells) {
-    int at = start(record);
-    int count = readInt(record, at);
-    at += 4;
-    if (count < 0 || count > record.length - at) {
-      throw corrupt("a count of " + count);
-    }
-    for (int i = 0; i < count; i++) {
-      if (record.length - at < 2) {
-        throw corrupt("a record cut short");
-      }
-      int nameLength = ((record[at] & 0xff) << 8) | (record[at + 1] & 0xff);
-      int name = at + 2;
-      at = name + nameLength;
-      if (record.length - at < 4) {
-        throw corrupt("a record cut short");
-      }
-      int cellLength = readInt(record, at);
-      at += 4;
-      if (cellLength < 0 || cellLength > record.length - at) {
-        throw corrupt("a cell of " + cellLength + " bytes");
-      }
-      int feature = names.indexOf(record, name, nameLength);
-      if (feature >= 0) {
-        cells.cell(entity, feature, record, at, cellLength);
-      }
-      at += cellLength;
-    }
-  }
-
-  /** Where a record's count starts, after its version byte if it has one. */
-  private static int start(byte[] record) {
+  /** Where a version 1 (or unversioned) record's count starts; -1 for a version 2 record. */
+  static int pairsStart(byte[] record) {
     if (record.length == 0) {
       throw corrupt("empty record");
     }
     return switch (record[0]) {
-      case VERSION -> 1;
+      case VERSION -> -1;
+      case PAIRS -> 1;
       case UNVERSIONED -> 0;
       default ->
           throw new UncheckedIOException(
@@ -92,8 +85,8 @@ final class RecordCodec {
     };
   }
 
-  private static int readInt(byte[] bytes, int at) {
-    if (bytes.length - at < 4) {
+  static int readInt(byte[] bytes, int at) {
+    if (at < 0 || bytes.length - at < 4) {
       throw corrupt("a record cut short");
     }
     return ((bytes[at] & 0xff) << 24)
@@ -102,43 +95,59 @@ final class RecordCodec {
         | (bytes[at + 3] & 0xff);
   }
 
-  private static UncheckedIOException corrupt(String what) {
+  static int readShort(byte[] bytes, int at) {
+    if (bytes.length - at < 2) {
+      throw corrupt("a record cut short");
+    }
+    return ((bytes[at] & 0xff) << 8) | (bytes[at + 1] & 0xff);
+  }
+
+  static UncheckedIOException corrupt(String what) {
     return new UncheckedIOException("corrupt feature record", new IOException(what));
   }
 
+  /** Every cell of {@code record} by name (empty for a missing record), in any layout. */
   static Map<String, byte[]> decode(byte[] record) {
     Map<String, byte[]> cells = new HashMap<>();
     if (record == null) {
       return cells;
     }
-    int offset = start(record);
-    // Read by hand (what DataOutputStream wrote: a big-endian int count, then per cell a u16
-    // length-prefixed name — modified UTF-8, the same bytes as UTF-8 for the names views allow —
-    // a big-endian int length and the cell): a read of many entities decodes many records.
-    ByteBuffer in = ByteBuffer.wrap(record, offset, record.length - offset);
-    try {
-      int count = in.getInt();
-      if (count < 0 || count > in.remaining()) {
-        throw new UncheckedIOException(
-            "corrupt feature record", new IOException("a count of " + count));
+    int pairs = pairsStart(record);
+    int count = readInt(record, pairs < 0 ? 1 : pairs);
+    if (count < 0 || count > record.length) {
+      throw corrupt("a count of " + count);
+    }
+    cells = new HashMap<>(Math.max(16, count * 2));
+    int name = pairs < 0 ? HEADER_BYTES : pairs + 4;
+    int cell = pairs < 0 ? HEADER_BYTES + readInt(record, 5) : -1;
+    if (pairs < 0 && (cell < HEADER_BYTES || cell > record.length)) {
+      throw corrupt("a names block ending at " + cell);
+    }
+    for (int i = 0; i < count; i++) {
+      int nameLength = readShort(record, name);
+      String key =
+          new String(
+              record, name + 2, checked(record, name + 2, nameLength), StandardCharsets.UTF_8);
+      int at = pairs < 0 ? cell : name + 2 + nameLength;
+      int cellLength = readInt(record, at);
+      byte[] value = new byte[checked(record, at + 4, cellLength)];
+      System.arraycopy(record, at + 4, value, 0, cellLength);
+      cells.put(key, value);
+      if (pairs < 0) {
+        name += 2 + nameLength;
+        cell = at + 4 + cellLength;
+      } else {
+        name = at + 4 + cellLength;
       }
-      cells = new HashMap<>(Math.max(16, count * 2));
-      for (int i = 0; i < count; i++) {
-        int nameLength = Short.toUnsignedInt(in.getShort());
-        String name = new String(record, in.position(), nameLength, StandardCharsets.UTF_8);
-        in.position(in.position() + nameLength);
-        int cellLength = in.getInt();
-        if (cellLength < 0 || cellLength > in.remaining()) {
-          throw new UncheckedIOException(
-              "corrupt feature record", new IOException("a cell of " + cellLength + " bytes"));
-        }
-        byte[] cell = new byte[cellLength];
-        in.get(cell);
-        cells.put(name, cell);
-      }
-    } catch (java.nio.BufferUnderflowException | IllegalArgumentException e) {
-      throw new UncheckedIOException("corrupt feature record", new IOException(e));
     }
     return cells;
+  }
+
+  /** {@code length}, if {@code bytes[from, from + length)} lies within the record. */
+  static int checked(byte[] bytes, int from, int length) {
+    if (length < 0 || from > bytes.length || length > bytes.length - from) {
+      throw corrupt("a field of " + length + " bytes");
+    }
+    return length;
   }
 }

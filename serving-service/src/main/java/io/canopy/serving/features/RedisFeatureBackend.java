@@ -5,7 +5,6 @@ import io.canopy.common.error.CanopyException;
 import io.canopy.proto.features.v1.FeatureView;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.KeyScanCursor;
-import io.lettuce.core.KeyValue;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisFuture;
@@ -19,6 +18,10 @@ import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.protocol.AsyncCommand;
+import io.lettuce.core.protocol.Command;
+import io.lettuce.core.protocol.CommandArgs;
+import io.lettuce.core.protocol.CommandType;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -37,8 +40,9 @@ import java.util.concurrent.TimeoutException;
 /**
  * Features in Redis (Lettuce): views in the hash {@code <prefix>views}, each (view, entity) record
  * in the hash {@code <prefix>r:<view>:<entity>} of feature name → cell. Reads are pipelined HMGETs,
- * one per entity; an upsert is a Lua script per record, so the newer-event-time merge is atomic.
- * Connects lazily and fails fast (UNAVAILABLE) while Redis is unreachable.
+ * one per entity, decoded straight into the read's sink; an upsert is a Lua script per record, so
+ * the newer-event-time merge is atomic. Connects lazily and fails fast (UNAVAILABLE) while Redis is
+ * unreachable.
  */
 final class RedisFeatureBackend implements FeatureBackend {
 
@@ -105,8 +109,13 @@ final class RedisFeatureBackend implements FeatureBackend {
    * it on its own thread, so a slow connect cannot hold requests past the timeout.
    */
   private RedisAsyncCommands<byte[], byte[]> redis() {
+    return open().async();
+  }
+
+  /** The open connection; UNAVAILABLE as for {@link #redis()}. */
+  private StatefulRedisConnection<byte[], byte[]> open() {
     try {
-      return connection().get(timeout.toNanos() * 2, TimeUnit.NANOSECONDS).async();
+      return connection().get(timeout.toNanos() * 2, TimeUnit.NANOSECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw unavailable(e);
@@ -202,25 +211,42 @@ final class RedisFeatureBackend implements FeatureBackend {
   }
 
   @Override
-  public void read(String view, List<String> entityKeys, List<String> features, CellSink cells) {
-    RedisAsyncCommands<byte[], byte[]> redis = redis();
-    byte[][] fields = new byte[features.size()][];
+  public void read(
+      String view,
+      List<String> entityKeys,
+      List<String> features,
+      boolean everyFeature,
+      CellSink cells) {
+    StatefulRedisConnection<byte[], byte[]> redis = open();
+    // Every feature: HGETALL, one walk of the hash (HMGET of every field scans a small hash once
+    // per field), the fields matched by name here. Otherwise HMGET of the asked-for fields.
+    FeatureNames names = everyFeature ? new FeatureNames(features) : null;
+    byte[][] fields = new byte[everyFeature ? 0 : features.size()][];
     for (int f = 0; f < fields.length; f++) {
       fields[f] = bytes(features.get(f));
     }
-    // Issued back to back on one connection: Lettuce pipelines them.
-    List<RedisFuture<List<KeyValue<byte[], byte[]>>>> pending = new ArrayList<>();
-    for (String entity : entityKeys) {
-      pending.add(redis.hmget(recordKey(view, entity), fields));
+    // One command per entity, all written to the socket at once (one write, one flush): Redis
+    // reads them in one go and answers them back to back. Each reply goes to the sink as it is
+    // decoded.
+    List<AsyncCommand<byte[], byte[], Integer>> pending = new ArrayList<>(entityKeys.size());
+    for (int e = 0; e < entityKeys.size(); e++) {
+      CommandArgs<byte[], byte[]> args =
+          new CommandArgs<>(ByteArrayCodec.INSTANCE).addKey(recordKey(view, entityKeys.get(e)));
+      Command<byte[], byte[], Integer> command =
+          everyFeature
+              ? new Command<>(CommandType.HGETALL, RedisCells.named(e, names, cells), args)
+              : new Command<>(
+                  CommandType.HMGET, RedisCells.positional(e, cells), args.addValues(fields));
+      pending.add(new AsyncCommand<>(command));
     }
-    for (int e = 0; e < pending.size(); e++) {
-      List<KeyValue<byte[], byte[]>> values = await(pending.get(e));
-      for (int f = 0; f < values.size(); f++) {
-        byte[] cell = values.get(f).getValueOrElse(null);
-        if (cell != null) {
-          cells.cell(e, f, cell, 0, cell.length);
-        }
-      }
+    redis.dispatch(pending);
+    // Replies complete in the order sent: waiting for the last wakes this thread once, not once
+    // per entity; the others are then complete (awaited for their errors).
+    if (!pending.isEmpty()) {
+      await(pending.get(pending.size() - 1));
+    }
+    for (AsyncCommand<byte[], byte[], Integer> reply : pending) {
+      await(reply);
     }
   }
 

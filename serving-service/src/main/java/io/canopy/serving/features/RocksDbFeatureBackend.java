@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -120,10 +121,20 @@ final class RocksDbFeatureBackend implements FeatureBackend {
   }
 
   @Override
-  public void read(String view, List<String> entityKeys, List<String> features, CellSink cells) {
+  public void read(
+      String view,
+      List<String> entityKeys,
+      List<String> features,
+      boolean everyFeature,
+      CellSink cells) {
+    // A record is read whole whatever is asked for: everyFeature changes nothing here.
+    byte[] prefix = recordPrefix(view).getBytes(StandardCharsets.UTF_8);
     List<byte[]> keys = new ArrayList<>(entityKeys.size());
     for (String entity : entityKeys) {
-      keys.add(recordKey(view, entity));
+      byte[] name = entity.getBytes(StandardCharsets.UTF_8);
+      byte[] key = Arrays.copyOf(prefix, prefix.length + name.length);
+      System.arraycopy(name, 0, key, prefix.length, name.length);
+      keys.add(key);
     }
     List<byte[]> records;
     try {
@@ -131,11 +142,11 @@ final class RocksDbFeatureBackend implements FeatureBackend {
     } catch (RocksDBException e) {
       throw new IllegalStateException("cannot read features of " + view, e);
     }
-    FeatureNames names = new FeatureNames(features);
+    RecordReader reader = new RecordReader(new FeatureNames(features));
     for (int e = 0; e < records.size(); e++) {
       byte[] record = records.get(e);
       if (record != null) {
-        RecordCodec.forEachCell(record, names, e, cells);
+        reader.forEachCell(record, e, cells);
       }
     }
   }

@@ -34,6 +34,25 @@ class CellsTest {
   }
 
   @Test
+  void eventNanos_readsEveryNineteenDigitTime_atAnyOffset() {
+    java.util.Random random = new java.util.Random(7);
+    List<Long> times = new ArrayList<>(List.of(0L, 1L, 9L, 10L, 99_999_999L, 100_000_000L, NANOS));
+    times.add(Long.MAX_VALUE);
+    for (int i = 0; i < 10_000; i++) {
+      long t = random.nextLong() & Long.MAX_VALUE;
+      times.add(t >>> random.nextInt(63)); // every magnitude
+    }
+    FeatureValue value = FeatureValue.newBuilder().setInt64Value(3).build();
+    for (long t : times) {
+      byte[] cell = Cells.encode(t, value);
+      byte[] shifted = new byte[cell.length + 5];
+      System.arraycopy(cell, 0, shifted, 5, cell.length);
+      assertThat(Cells.eventNanos(cell)).as("time %d", t).isEqualTo(t);
+      assertThat(Cells.eventNanos(shifted, 5)).as("time %d at 5", t).isEqualTo(t);
+    }
+  }
+
+  @Test
   void decodeValue_everyKindAtItsEdges_equalsWhatWasEncoded() {
     List<FeatureValue> values = new ArrayList<>();
     for (float f : new float[] {0f, -0.0f, 1.5f, Float.NaN, Float.MIN_VALUE, -Float.MAX_VALUE}) {

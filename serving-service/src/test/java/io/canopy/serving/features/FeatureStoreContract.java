@@ -678,6 +678,35 @@ abstract class FeatureStoreContract {
   }
 
   @Test
+  void replacedView_readOfEveryFeature_answersOnlyTheViewsFeatures() throws Exception {
+    create(customers(0));
+    write("customers", row("alice", T0, "age", 41L, "spend", 2.0, "city", "Oslo"));
+    write("customers", row("bob", T0, "spend", 3.0));
+    FeatureView narrowed =
+        customers(0).toBuilder()
+            .clearFeatures()
+            .addFeatures(feature("vip", ValueType.VALUE_TYPE_BOOL))
+            .addFeatures(feature("spend", ValueType.VALUE_TYPE_DOUBLE))
+            .build();
+    features.createFeatureView(
+        CreateFeatureViewRequest.newBuilder().setFeatureView(narrowed).setReplace(true).build());
+
+    // No names: every feature of the view, though the stored records hold features it dropped.
+    GetOnlineFeaturesResponse answer = read("customers", List.of("alice", "bob", "carol"));
+
+    assertThat(answer.getFeaturesList()).containsExactly("vip", "spend");
+    for (int k = 0; k < 2; k++) {
+      EntityFeatures row = answer.getRows(k);
+      assertThat(row.getStatusesList())
+          .containsExactly(
+              FeatureStatus.FEATURE_STATUS_NOT_FOUND, FeatureStatus.FEATURE_STATUS_PRESENT);
+      assertThat(row.getValues(1).getDoubleValue()).isEqualTo(k == 0 ? 2.0 : 3.0);
+    }
+    assertThat(answer.getRows(2).getStatusesList())
+        .containsOnly(FeatureStatus.FEATURE_STATUS_NOT_FOUND);
+  }
+
+  @Test
   void writeFeatures_concurrentWritersOfOneEntity_keepTheNewestEventTime() throws Exception {
     create(customers(0));
     int writers = 4;
