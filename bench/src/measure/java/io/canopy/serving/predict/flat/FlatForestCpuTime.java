@@ -17,11 +17,11 @@ import java.util.SplittableRandom;
 /**
  * The flat forest's {@code margins} per row, in this thread's CPU time, against baseline builds of
  * serving-service (their jars, each loaded in a class loader of its own) in the same run: all are
- * called in alternation, 41 samples each per batch size (after every batch size has run six times),
- * and the minimum and median of each are printed with this build's ratio to each. CPU time, not
- * wall time, because on a shared machine a sample of wall time mostly measures the other processes;
- * the figures still include what they do to the caches. Not a test (performance is never asserted).
- * Arguments: the baseline jar (or several, comma-separated), then model files (UBJ):
+ * called in alternation, 41 samples each per batch size (after every model has run every batch size
+ * three times), and the minimum and median of each are printed with this build's ratio to each. CPU
+ * time, not wall time, because on a shared machine a sample of wall time mostly measures the other
+ * processes; the figures still include what they do to the caches. Not a test (performance is never
+ * asserted). Arguments: the baseline jar (or several, comma-separated), then model files (UBJ):
  *
  * <pre>
  * mvn -B -q -pl bench -am package -DskipTests \
@@ -85,6 +85,7 @@ public final class FlatForestCpuTime {
       loaders.add(new URLClassLoader(urls, ClassLoader.getPlatformClassLoader()));
     }
     try {
+      List<List<Build>> models = new ArrayList<>();
       for (int m = 1; m < args.length; m++) {
         byte[] ubj = Files.readAllBytes(Path.of(args[m]));
         List<Build> builds = new ArrayList<>();
@@ -92,20 +93,25 @@ public final class FlatForestCpuTime {
           builds.add(Build.of(names.get(b), loaders.get(b), ubj));
         }
         builds.add(Build.of("this", FlatForestCpuTime.class.getClassLoader(), ubj));
+        models.add(builds);
+      }
+      // Every model and batch size is walked before any is measured: code paths compiled on one
+      // model's or size's profile and recompiled on another's would be measured half-compiled
+      // (the first model measured read bimodal at batch 1 when each model was warmed on its own).
+      for (int round = 0; round < 3; round++) {
+        for (List<Build> builds : models) {
+          for (int batch : BATCHES) {
+            measure(builds, batch);
+          }
+        }
+      }
+      for (int m = 1; m < args.length; m++) {
+        List<Build> builds = models.get(m - 1);
         StringBuilder heap = new StringBuilder(Path.of(args[m]).getFileName() + ": heap");
         for (Build build : builds) {
           heap.append(String.format(" %s %d B", build.name(), build.heapBytes()));
         }
         System.out.println(heap);
-        // Every batch size is walked before any is measured: one size's code paths compiled on
-        // another's profile would be measured half-compiled.
-        // Six rounds, not three: with three builds, the first model's single rows were still
-        // measured in part before the compiler's final code was in (bimodal samples).
-        for (int round = 0; round < 6; round++) {
-          for (int batch : BATCHES) {
-            measure(builds, batch);
-          }
-        }
         for (int batch : BATCHES) {
           System.out.println("  batch " + batch + ": " + measure(builds, batch));
         }
