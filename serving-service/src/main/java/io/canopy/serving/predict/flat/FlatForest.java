@@ -14,10 +14,10 @@ import io.canopy.common.memory.HeapBytes;
  * its threshold's {@linkplain #key key} minus 1 (a leaf's value bits). 8 bytes a node, so a big
  * forest fits where twice that would not (1,000 trees of depth 8: 0.7 MB, within a 1 MB L2). A
  * block of rows walks one tree at a time, which stays in cache, and is bound by instructions
- * instead: it reads {@code records}, {@link #RECORD_INTS} ints per node (slot, threshold key minus
- * 1, left child, right child), which need no unpacking. A leaf reads the last slot, which always
- * sends a row left, and is its own left child, so every tree is walked a fixed number of steps (its
- * depth) without a leaf test.
+ * instead: it reads {@code records}, {@link #RECORD_LONGS} longs per node (threshold key minus 1
+ * and slot; both children's positions), which need no unpacking but a shift. A leaf reads the last
+ * slot, which always sends a row left, and is its own left child, so every tree is walked a fixed
+ * number of steps (its depth) without a leaf test.
  *
  * <p>A row's values are first turned into integer keys, one slot per (feature, missing side) pair
  * the splits use: floats compare as their keys do, and a missing value is the smallest key in a
@@ -44,8 +44,11 @@ public final class FlatForest {
   /** Trees one row walks side by side. */
   static final int TREE_LANES = 8;
 
-  /** Ints per node in {@code records}: key slot, threshold key - 1, left child, right child. */
-  static final int RECORD_INTS = 4;
+  /**
+   * Longs per node in {@code records}: threshold key - 1 above the key slot; right child above the
+   * left one.
+   */
+  static final int RECORD_LONGS = 2;
 
   /** Most features: a row's keys (at most two per feature) are indexed by int. */
   static final int MAX_FEATURES = 1 << 29;
@@ -65,7 +68,7 @@ public final class FlatForest {
   private final int slotBits;
   private final int slotMask;
   private final long[] nodes;
-  private final int[] records;
+  private final long[] records;
 
   /** The heap its arrays take. */
   public long heapBytes() {
@@ -80,7 +83,7 @@ public final class FlatForest {
    * @param missingKey each slot's key for a missing value: {@code Integer.MIN_VALUE} where it goes
    *     left, {@code Integer.MAX_VALUE} where it goes right
    * @param nodes one per node, for single rows (see the class comment)
-   * @param records the same nodes, {@link #RECORD_INTS} ints each, for blocks of rows; a child is
+   * @param records the same nodes, {@link #RECORD_LONGS} longs each, for blocks of rows; a child is
    *     where its record starts
    */
   FlatForest(
@@ -93,7 +96,7 @@ public final class FlatForest {
       int[] slotFeature,
       int[] missingKey,
       long[] nodes,
-      int[] records) {
+      long[] records) {
     this.numFeatures = numFeatures;
     this.groups = baseMargin.length;
     this.baseMargin = baseMargin;
@@ -228,9 +231,9 @@ public final class FlatForest {
    * their keys from 0 on), tree by tree, {@link #ROW_LANES} rows at a time.
    */
   private void rowsByTree(int[] keys, int groupKeys, int from, int count, float[] out) {
-    int[] records = this.records;
+    long[] records = this.records;
     for (int t = 0; t < roots.length; t++) {
-      int root = RECORD_INTS * roots[t];
+      int root = RECORD_LONGS * roots[t];
       int depth = depths[t];
       int g = treeGroup[t];
       for (int i = 0; i < count; i += ROW_LANES) {
@@ -336,15 +339,16 @@ public final class FlatForest {
 
   /**
    * One level down from the record at {@code n}, as {@link #step(long[], int[], int, int, int,
-   * int)} decides.
+   * int)} decides; the child is picked from its long by a shift, not by a load at a computed place.
    */
-  private static int step(int[] records, int[] keys, int keyBase, int n) {
-    long notBelow = (long) records[n + 1] - keys[keyBase + records[n]];
-    return records[n + 2 + (int) (notBelow >>> 63)];
+  private static int step(long[] records, int[] keys, int keyBase, int n) {
+    long node = records[n];
+    long notBelow = (node >> 32) - keys[keyBase + (int) node];
+    return (int) (records[n + 1] >>> ((int) (notBelow >>> 63) << 5));
   }
 
-  private static float leaf(int[] records, int n) {
-    return Float.intBitsToFloat(records[n + 1]);
+  private static float leaf(long[] records, int n) {
+    return Float.intBitsToFloat((int) (records[n] >> 32));
   }
 
   private float leaf(int n) {

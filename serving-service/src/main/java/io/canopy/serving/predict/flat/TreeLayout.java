@@ -19,7 +19,7 @@ import java.util.Arrays;
 final class TreeLayout {
 
   /** Most nodes the arrays can index (positions are ints). */
-  static final int MAX_NODES = (Integer.MAX_VALUE - 8) / FlatForest.RECORD_INTS;
+  static final int MAX_NODES = (Integer.MAX_VALUE - 8) / FlatForest.RECORD_LONGS;
 
   /**
    * A record's pair before slots are numbered: a leaf or a relay, which read the always-left slot.
@@ -262,7 +262,7 @@ final class TreeLayout {
       throw new UnsupportedModelException("size", slots + " key slots (feature, missing side)");
     }
     long[] nodes = new long[size];
-    int[] records = new int[FlatForest.RECORD_INTS * size];
+    long[] records = new long[FlatForest.RECORD_LONGS * size];
     for (int r = 0; r < size; r++) {
       boolean split = pair[r] != NO_SPLIT;
       int slot = FlatForest.ROW_LANES * (split ? Arrays.binarySearch(pairs, pair[r]) : slots);
@@ -276,11 +276,10 @@ final class TreeLayout {
       // a relay's 0: not below the always-left slot's Integer.MIN_VALUE, whatever they are.
       int high = split ? value[r] - 1 : value[r];
       nodes[r] = (long) high << 32 | (offset << slotBits | slot) & 0xFFFF_FFFFL;
-      int at = FlatForest.RECORD_INTS * r;
-      records[at] = slot;
-      records[at + 1] = high;
-      records[at + 2] = FlatForest.RECORD_INTS * left[r];
-      records[at + 3] = FlatForest.RECORD_INTS * (split ? left[r] + 1 : left[r]);
+      long leftAt = FlatForest.RECORD_LONGS * left[r];
+      long rightAt = split ? leftAt + FlatForest.RECORD_LONGS : leftAt;
+      records[FlatForest.RECORD_LONGS * r] = (long) high << 32 | slot;
+      records[FlatForest.RECORD_LONGS * r + 1] = rightAt << 32 | leftAt;
     }
     return new FlatForest(
         numFeatures,
