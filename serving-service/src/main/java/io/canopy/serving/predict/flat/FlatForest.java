@@ -62,6 +62,7 @@ public final class FlatForest {
   private final OutputTransform transform;
   private final int[] roots;
   private final int[] depths;
+  private final int[] laneDepths;
   private final int[] treeGroup;
   private final int[] slotFeature;
   private final int[] missingKey;
@@ -73,7 +74,7 @@ public final class FlatForest {
   /** The heap its arrays take. */
   public long heapBytes() {
     return HeapBytes.of(
-        baseMargin, roots, depths, treeGroup, slotFeature, missingKey, nodes, records);
+        baseMargin, roots, depths, laneDepths, treeGroup, slotFeature, missingKey, nodes, records);
   }
 
   /**
@@ -103,6 +104,11 @@ public final class FlatForest {
     this.transform = transform;
     this.roots = roots;
     this.depths = depths;
+    // Each run of TREE_LANES trees a row walks together takes its deepest tree's steps.
+    this.laneDepths = new int[depths.length / TREE_LANES];
+    for (int t = 0; t < laneDepths.length * TREE_LANES; t++) {
+      laneDepths[t / TREE_LANES] = Math.max(laneDepths[t / TREE_LANES], depths[t]);
+    }
     this.treeGroup = treeGroup;
     this.slotFeature = slotFeature;
     this.missingKey = missingKey;
@@ -284,10 +290,7 @@ public final class FlatForest {
       int f = roots[t + 5];
       int g = roots[t + 6];
       int h = roots[t + 7];
-      int depth = depths[t];
-      for (int u = 1; u < TREE_LANES; u++) {
-        depth = Math.max(depth, depths[t + u]);
-      }
+      int depth = laneDepths[t / TREE_LANES];
       for (int s = depth; s > 0; s--) {
         a = step(nodes, keys, keyBase, a, mask, bits);
         b = step(nodes, keys, keyBase, b, mask, bits);
