@@ -80,7 +80,7 @@ public final class FlatForest {
   /**
    * @param roots position in {@code nodes} of each tree's root
    * @param depths steps from the root to the deepest leaf, per tree
-   * @param slotFeature the feature each key slot holds (the slot after the last always sends right)
+   * @param slotFeature the feature each key slot holds (the slot after the last always sends left)
    * @param missingKey each slot's key for a missing value: {@code Integer.MIN_VALUE} where it goes
    *     left, {@code Integer.MAX_VALUE} where it goes right
    * @param nodes one per node, for single rows (see the class comment)
@@ -134,8 +134,8 @@ public final class FlatForest {
   }
 
   /**
-   * Bits a node's slot field takes, for {@code slots} slots and the always-right one after them:
-   * the field holds where the slot's key is in a group of {@link #ROW_LANES} rows' keys, {@code
+   * Bits a node's slot field takes, for {@code slots} slots and the always-left one after them: the
+   * field holds where the slot's key is in a group of {@link #ROW_LANES} rows' keys, {@code
    * ROW_LANES × slot}.
    */
   static int slotBits(int slots) {

@@ -238,7 +238,7 @@ final class TreeLayout {
 
   /**
    * The forest: slots numbered over the pairs in use (by feature, the missing-left slot first), the
-   * always-right slot after them, and each record packed.
+   * always-left slot after them, and each node packed in both layouts.
    */
   FlatForest build(int numFeatures, float[] baseMargin, OutputTransform transform)
       throws UnsupportedModelException {
