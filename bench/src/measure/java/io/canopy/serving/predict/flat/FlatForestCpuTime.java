@@ -15,13 +15,13 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * The flat forest's {@code margins} per row, in this thread's CPU time, against a baseline build of
- * serving-service (its jar, loaded in a class loader of its own) in the same run: the two are
- * called in alternation, 41 samples each per batch size (after every batch size has run three
- * times), and the minimum and median of each are printed with their ratio. CPU time, not wall time,
- * because on a shared machine a sample of wall time mostly measures the other processes; the
- * figures still include what they do to the caches. Not a test (performance is never asserted).
- * Arguments: the baseline jar, then model files (UBJ):
+ * The flat forest's {@code margins} per row, in this thread's CPU time, against baseline builds of
+ * serving-service (their jars, each loaded in a class loader of its own) in the same run: all are
+ * called in alternation, 41 samples each per batch size (after every model has run every batch size
+ * three times), and the minimum and median of each are printed with this build's ratio to each. CPU
+ * time, not wall time, because on a shared machine a sample of wall time mostly measures the other
+ * processes; the figures still include what they do to the caches. Not a test (performance is never
+ * asserted). Arguments: the baseline jar (or several, comma-separated), then model files (UBJ):
  *
  * <pre>
  * mvn -B -q -pl bench -am package -DskipTests \
@@ -69,37 +69,56 @@ public final class FlatForestCpuTime {
 
   public static void main(String[] args) throws Exception {
     if (args.length < 2) {
-      throw new IllegalArgumentException("usage: <baseline serving jar> <model.ubj>...");
+      throw new IllegalArgumentException("usage: <baseline serving jar>[,<jar>...] <model.ubj>...");
     }
-    URL baselineJar = Path.of(args[0]).toUri().toURL();
-    // The baseline's own dependencies are this run's: common, lightgbm, gson.
-    URL[] urls = {
-      baselineJar,
-      location(HeapBytes.class),
-      location(io.canopy.lightgbm.Tree.class),
-      location(Gson.class)
-    };
-    try (URLClassLoader baselineLoader =
-        new URLClassLoader(urls, ClassLoader.getPlatformClassLoader())) {
+    List<String> names = new ArrayList<>();
+    List<URLClassLoader> loaders = new ArrayList<>();
+    for (String jar : args[0].split(",")) {
+      // A baseline's own dependencies are this run's: common, lightgbm, gson.
+      URL[] urls = {
+        Path.of(jar).toUri().toURL(),
+        location(HeapBytes.class),
+        location(io.canopy.lightgbm.Tree.class),
+        location(Gson.class)
+      };
+      names.add(Path.of(jar).getFileName().toString().replaceFirst("\\.jar$", ""));
+      loaders.add(new URLClassLoader(urls, ClassLoader.getPlatformClassLoader()));
+    }
+    try {
+      List<List<Build>> models = new ArrayList<>();
       for (int m = 1; m < args.length; m++) {
         byte[] ubj = Files.readAllBytes(Path.of(args[m]));
-        List<Build> builds =
-            List.of(
-                Build.of("baseline", baselineLoader, ubj),
-                Build.of("this", FlatForestCpuTime.class.getClassLoader(), ubj));
-        System.out.printf(
-            "%s: heap baseline %d B, this %d B%n",
-            Path.of(args[m]).getFileName(), builds.get(0).heapBytes(), builds.get(1).heapBytes());
-        // Every batch size is walked before any is measured: one size's code paths compiled on
-        // another's profile would be measured half-compiled.
-        for (int round = 0; round < 3; round++) {
+        List<Build> builds = new ArrayList<>();
+        for (int b = 0; b < loaders.size(); b++) {
+          builds.add(Build.of(names.get(b), loaders.get(b), ubj));
+        }
+        builds.add(Build.of("this", FlatForestCpuTime.class.getClassLoader(), ubj));
+        models.add(builds);
+      }
+      // Every model and batch size is walked before any is measured: code paths compiled on one
+      // model's or size's profile and recompiled on another's would be measured half-compiled
+      // (the first model measured read bimodal at batch 1 when each model was warmed on its own).
+      for (int round = 0; round < 3; round++) {
+        for (List<Build> builds : models) {
           for (int batch : BATCHES) {
             measure(builds, batch);
           }
         }
+      }
+      for (int m = 1; m < args.length; m++) {
+        List<Build> builds = models.get(m - 1);
+        StringBuilder heap = new StringBuilder(Path.of(args[m]).getFileName() + ": heap");
+        for (Build build : builds) {
+          heap.append(String.format(" %s %d B", build.name(), build.heapBytes()));
+        }
+        System.out.println(heap);
         for (int batch : BATCHES) {
           System.out.println("  batch " + batch + ": " + measure(builds, batch));
         }
+      }
+    } finally {
+      for (URLClassLoader loader : loaders) {
+        loader.close();
       }
     }
   }
@@ -139,8 +158,13 @@ public final class FlatForestCpuTime {
               "%s min %.3f median %.3f µs/row; ",
               builds.get(b).name(), sorted[0] / perRow, medians[b]));
     }
-    return line.append(String.format("this ÷ baseline (medians) %.2f", medians[1] / medians[0]))
-        .toString();
+    int self = builds.size() - 1;
+    for (int b = 0; b < self; b++) {
+      line.append(
+          String.format(
+              "this ÷ %s (medians) %.2f; ", builds.get(b).name(), medians[self] / medians[b]));
+    }
+    return line.toString().strip();
   }
 
   private static URL location(Class<?> type) {

@@ -7,26 +7,40 @@ import com.google.gson.JsonPrimitive;
 import java.util.Arrays;
 
 /**
- * Lays XGBoost JSON trees out into the node records of a {@link FlatForest} ({@link
- * FlatForest#NODE_INTS} ints each, all trees concatenated): each tree is renumbered breadth-first
- * from its root, so a node's two children sit next to each other and the top levels, which every
- * row visits, share cache lines; nodes no path reaches (pruned ones) are dropped.
+ * Lays XGBoost JSON trees out into the two node arrays of a {@link FlatForest}, all trees
+ * concatenated: each tree is renumbered breadth-first from its root, so a node's two children sit
+ * next to each other (the packed records find the right one from the left one) and the top levels,
+ * which every row visits, share cache lines; nodes no path reaches (pruned ones) are dropped. A
+ * node reached from two places, as a rewritten categorical split's children are, is laid out once;
+ * its second parent gets a relay node in its place, a node that always goes left, to it (one step
+ * more on that path, counted in the tree's depth). Key slots are numbered last, over the (feature,
+ * missing side) pairs the splits use.
  */
 final class TreeLayout {
 
-  private static final int W = FlatForest.NODE_INTS;
+  /** Most nodes the arrays can index (positions are ints). */
+  static final int MAX_NODES = (Integer.MAX_VALUE - 8) / FlatForest.RECORD_LONGS;
 
-  /** Most nodes the records can index (positions are ints). */
-  static final int MAX_NODES = (Integer.MAX_VALUE - 8) / W;
+  /**
+   * A record's pair before slots are numbered: a leaf or a relay, which read the always-left slot.
+   */
+  private static final int NO_SPLIT = -1;
 
-  private int[] nodes;
+  // Per record until build(): 2 * feature + (1 if missing goes right) or NO_SPLIT, the threshold's
+  // key (a leaf's value bits), the position of the left child (the right one is next to it).
+  private int[] pair;
+  private int[] value;
+  private int[] left;
   private final int[] roots;
   private final int[] depths;
   private final int[] treeGroup;
   private int size;
 
   TreeLayout(int maxNodes, int numTrees) {
-    nodes = new int[W * Math.min(maxNodes, MAX_NODES)];
+    int capacity = Math.min(maxNodes, MAX_NODES);
+    pair = new int[capacity];
+    value = new int[capacity];
+    left = new int[capacity];
     roots = new int[numTrees];
     depths = new int[numTrees];
     treeGroup = new int[numTrees];
@@ -67,46 +81,78 @@ final class TreeLayout {
     float[] conditions = arrays.conditions();
     int[] defaults = arrays.defaults();
     int n = lefts.length;
-    ensureCapacity(t, (long) size + n);
-    roots[t] = size;
+    int root = size;
+    roots[t] = root;
     treeGroup[t] = group;
     depths[t] = depth(t, lefts, rights);
-    // Breadth-first: order[i] is the index of the i-th node laid out; placed[node] its position
-    // (a node reached from two places, as a rewritten categorical split's children are, is laid
-    // out once).
-    int[] order = new int[n];
+    // Breadth-first: order[i] is the node laid out i-th (~position for a relay to the node laid
+    // out at position); placed[node] its position.
+    int[] order = new int[2 * n + 1];
     int[] placed = new int[n];
     Arrays.fill(placed, -1);
-    placed[0] = 0;
+    placed[0] = root;
     int tail = 1;
+    boolean relays = false;
     for (int head = 0; head < tail; head++) {
+      ensureCapacity(t, (long) root + tail + 2);
       int node = order[head];
-      int at = W * (roots[t] + head);
+      int at = root + head;
+      if (node < 0) {
+        pair[at] = NO_SPLIT;
+        value[at] = 0;
+        left[at] = ~node;
+        continue;
+      }
       if (lefts[node] == -1) {
-        // A leaf: its own child both ways, so extra steps stay on it.
-        float value = weight == 1f ? conditions[node] : conditions[node] * weight;
-        nodes[at] = 0;
-        nodes[at + 1] = Float.floatToRawIntBits(value);
-        nodes[at + 2] = at;
-        nodes[at + 3] = at;
+        // A leaf: it goes left to itself, so extra steps stay on it.
+        float leafValue = weight == 1f ? conditions[node] : conditions[node] * weight;
+        pair[at] = NO_SPLIT;
+        value[at] = Float.floatToRawIntBits(leafValue);
+        left[at] = at;
         continue;
       }
       if (splits[node] < 0 || splits[node] >= numFeatures) {
         throw ForestCompiler.malformed(
             "tree " + t + " splits on feature " + splits[node] + " of " + numFeatures);
       }
-      nodes[at] = FlatForest.slot(numFeatures, splits[node], defaults[node] != 0);
-      nodes[at + 1] = thresholdKey(conditions[node]);
+      pair[at] = 2 * splits[node] + (defaults[node] != 0 ? 0 : 1);
+      value[at] = thresholdKey(conditions[node]);
+      left[at] = root + tail;
       for (int side = 0; side < 2; side++) {
         int child = side == 0 ? lefts[node] : rights[node];
         if (placed[child] < 0) {
-          placed[child] = tail;
+          placed[child] = root + tail;
           order[tail++] = child;
+        } else {
+          order[tail++] = ~placed[child];
+          relays = true;
         }
-        nodes[at + 2 + side] = W * (roots[t] + placed[child]);
       }
     }
     size += tail;
+    if (relays) {
+      depths[t] = laidOutDepth(t, root, tail);
+    }
+  }
+
+  /** The depth of the tree laid out at {@code root}, relays counted as steps. */
+  private int laidOutDepth(int t, int root, int count) throws UnsupportedModelException {
+    int[] lefts = new int[count];
+    int[] rights = new int[count];
+    for (int i = 0; i < count; i++) {
+      int at = root + i;
+      if (pair[at] != NO_SPLIT) {
+        lefts[i] = left[at] - root;
+        rights[i] = lefts[i] + 1;
+      } else if (left[at] == at) {
+        lefts[i] = -1;
+        rights[i] = -1;
+      } else {
+        lefts[i] = left[at] - root;
+        rights[i] = lefts[i];
+      }
+    }
+    return depth(t, lefts, rights);
   }
 
   /**
@@ -169,9 +215,11 @@ final class TreeLayout {
       throw new UnsupportedModelException(
           "size", "tree " + t + " takes the forest past " + MAX_NODES + " nodes");
     }
-    if (W * needed > nodes.length) {
-      long grown = Math.min(MAX_NODES, Math.max(needed, nodes.length / W * 2L));
-      nodes = Arrays.copyOf(nodes, (int) (W * grown));
+    if (needed > pair.length) {
+      int grown = (int) Math.min(MAX_NODES, Math.max(needed, pair.length * 2L));
+      pair = Arrays.copyOf(pair, grown);
+      value = Arrays.copyOf(value, grown);
+      left = Arrays.copyOf(left, grown);
     }
   }
 
@@ -188,15 +236,62 @@ final class TreeLayout {
     return nodes != null && !nodes.isEmpty();
   }
 
-  FlatForest build(int numFeatures, float[] baseMargin, OutputTransform transform) {
+  /**
+   * The forest: slots numbered over the pairs in use (by feature, the missing-left slot first), the
+   * always-left slot after them, and each node packed in both layouts.
+   */
+  FlatForest build(int numFeatures, float[] baseMargin, OutputTransform transform)
+      throws UnsupportedModelException {
+    int[] pairs = new int[size];
+    int splitCount = 0;
+    for (int r = 0; r < size; r++) {
+      if (pair[r] != NO_SPLIT) {
+        pairs[splitCount++] = pair[r];
+      }
+    }
+    pairs = Arrays.stream(pairs, 0, splitCount).sorted().distinct().toArray();
+    int slots = pairs.length;
+    int[] slotFeature = new int[slots];
+    int[] missingKey = new int[slots];
+    for (int s = 0; s < slots; s++) {
+      slotFeature[s] = pairs[s] >> 1;
+      missingKey[s] = (pairs[s] & 1) == 0 ? Integer.MIN_VALUE : Integer.MAX_VALUE;
+    }
+    int slotBits = FlatForest.slotBits(slots);
+    if (slotBits > 28) {
+      throw new UnsupportedModelException("size", slots + " key slots (feature, missing side)");
+    }
+    long[] nodes = new long[size];
+    long[] records = new long[FlatForest.RECORD_LONGS * size];
+    for (int r = 0; r < size; r++) {
+      boolean split = pair[r] != NO_SPLIT;
+      int slot = FlatForest.ROW_LANES * (split ? Arrays.binarySearch(pairs, pair[r]) : slots);
+      int offset = left[r] - r;
+      if ((offset << slotBits) >> slotBits != offset) {
+        throw new UnsupportedModelException(
+            "size",
+            "a child " + offset + " nodes away does not fit beside " + slots + " key slots");
+      }
+      // A split's threshold key minus 1 (keys are above Integer.MIN_VALUE). A leaf's value bits or
+      // a relay's 0: not below the always-left slot's Integer.MIN_VALUE, whatever they are.
+      int high = split ? value[r] - 1 : value[r];
+      nodes[r] = (long) high << 32 | (offset << slotBits | slot) & 0xFFFF_FFFFL;
+      long leftAt = FlatForest.RECORD_LONGS * left[r];
+      long rightAt = split ? leftAt + FlatForest.RECORD_LONGS : leftAt;
+      records[FlatForest.RECORD_LONGS * r] = (long) high << 32 | slot;
+      records[FlatForest.RECORD_LONGS * r + 1] = rightAt << 32 | leftAt;
+    }
     return new FlatForest(
         numFeatures,
         baseMargin,
         transform,
-        Arrays.stream(roots).map(root -> W * root).toArray(),
+        roots,
         depths,
         treeGroup,
-        nodes.length == W * size ? nodes : Arrays.copyOf(nodes, W * size));
+        slotFeature,
+        missingKey,
+        nodes,
+        records);
   }
 
   private static int[] ints(JsonArray array) {

@@ -11,8 +11,9 @@ import org.junit.jupiter.api.Test;
 /**
  * The flat forest's keyed, interleaved walk against a plain recursive walk of the same trees with
  * XGBoost's rule ({@code x < split_cond} left, NaN to the default child, leaves summed in float in
- * tree order): random trees over a few thresholds, rows at those thresholds exactly, a float either
- * side of them, NaN, ±0, ±∞ and subnormals, every batch size the walk treats differently.
+ * tree order): random trees over a few thresholds (some with a node whose two children are one),
+ * rows at those thresholds exactly, a float either side of them, NaN, ±0, ±∞ and subnormals, every
+ * batch size the walk treats differently.
  */
 class FlatForestWalkTest {
 
@@ -107,6 +108,14 @@ class FlatForestWalkTest {
             random.nextInt(FEATURES),
             THRESHOLDS[random.nextInt(THRESHOLDS.length)],
             random.nextInt(2));
+    if (random.nextInt(8) == 0) {
+      // One child reached both ways, as a rewritten categorical split's can be: laid out once,
+      // reached the second way through a relay node, one step more.
+      tree.lefts.set(node, left);
+      tree.rights.set(node, left);
+      grow(tree, left, depth + 1, maxDepth, random);
+      return;
+    }
     int right =
         tree.add(
             random.nextInt(FEATURES),
