@@ -8,7 +8,7 @@ import java.util.List;
  * The feature names one read asks for, found by their UTF-8 bytes: a stored record's names are
  * matched without making a String of each.
  */
-final class FeatureNames {
+final class FeatureNames implements RecordReader.NameIndex {
 
   private final byte[][] names;
   private final int[] slots; // open addressing: feature index + 1, 0 = empty
@@ -40,7 +40,8 @@ final class FeatureNames {
   }
 
   /** The index of the name held in {@code bytes[from, from + length)}, or -1. */
-  int indexOf(byte[] bytes, int from, int length) {
+  @Override
+  public int indexOf(byte[] bytes, int from, int length) {
     int slot = hash(bytes, from, length) & mask;
     for (int entry; (entry = slots[slot]) != 0; slot = (slot + 1) & mask) {
       byte[] name = names[entry - 1];

@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -106,40 +107,27 @@ final class RecordCodec {
     return new UncheckedIOException("corrupt feature record", new IOException(what));
   }
 
-  /** Every cell of {@code record} by name (empty for a missing record), in any layout. */
+  /**
+   * Every cell of {@code record} by name (empty for a missing record), in any layout: a {@link
+   * RecordReader} that takes every name.
+   */
   static Map<String, byte[]> decode(byte[] record) {
     Map<String, byte[]> cells = new HashMap<>();
     if (record == null) {
       return cells;
     }
-    int pairs = pairsStart(record);
-    int count = readInt(record, pairs < 0 ? 1 : pairs);
-    if (count < 0 || count > record.length) {
-      throw corrupt("a count of " + count);
-    }
-    cells = new HashMap<>(Math.max(16, count * 2));
-    int name = pairs < 0 ? HEADER_BYTES : pairs + 4;
-    int cell = pairs < 0 ? HEADER_BYTES + readInt(record, 5) : -1;
-    if (pairs < 0 && (cell < HEADER_BYTES || cell > record.length)) {
-      throw corrupt("a names block ending at " + cell);
-    }
-    for (int i = 0; i < count; i++) {
-      int nameLength = readShort(record, name);
-      String key =
-          new String(
-              record, name + 2, checked(record, name + 2, nameLength), StandardCharsets.UTF_8);
-      int at = pairs < 0 ? cell : name + 2 + nameLength;
-      int cellLength = readInt(record, at);
-      byte[] value = new byte[checked(record, at + 4, cellLength)];
-      System.arraycopy(record, at + 4, value, 0, cellLength);
-      cells.put(key, value);
-      if (pairs < 0) {
-        name += 2 + nameLength;
-        cell = at + 4 + cellLength;
-      } else {
-        name = at + 4 + cellLength;
-      }
-    }
+    List<String> names = new ArrayList<>();
+    RecordReader every =
+        new RecordReader(
+            (bytes, from, length) -> {
+              names.add(new String(bytes, from, length, StandardCharsets.UTF_8));
+              return names.size() - 1;
+            });
+    every.forEachCell(
+        record,
+        0,
+        (entity, name, bytes, offset, length) ->
+            cells.put(names.get(name), Arrays.copyOfRange(bytes, offset, offset + length)));
     return cells;
   }
 

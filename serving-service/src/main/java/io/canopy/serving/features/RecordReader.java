@@ -3,18 +3,25 @@ package io.canopy.serving.features;
 import java.util.Arrays;
 
 /**
- * Walks the records of one read, handing the cells of the asked-for features to a {@link
- * FeatureBackend.CellSink} straight from each record's bytes (no map, no copies). A version-2
- * record whose names block equals the last one's reuses its name matches: the records of one view
- * usually hold the same features, so a read of many entities matches names once, not once a cell.
+ * Walks the records of one read — the one place that walks a record's layouts — handing the cells
+ * of the asked-for features to a {@link FeatureBackend.CellSink} straight from each record's bytes
+ * (no map, no copies). A version-2 record whose names block equals the last one's reuses its name
+ * matches: the records of one view usually hold the same features, so a read of many entities
+ * matches names once, not once a cell.
  */
 final class RecordReader {
 
-  private final FeatureNames names;
+  /** Which feature, if any, a stored name is: its index, or -1 for one not asked for. */
+  @FunctionalInterface
+  interface NameIndex {
+    int indexOf(byte[] bytes, int from, int length);
+  }
+
+  private final NameIndex names;
   private byte[] lastNames = new byte[0];
   private int[] lastFeatures;
 
-  RecordReader(FeatureNames names) {
+  RecordReader(NameIndex names) {
     this.names = names;
   }
 

@@ -51,12 +51,17 @@ final class RocksDbFeatureBackend implements FeatureBackend {
     return ("v/" + name).getBytes(StandardCharsets.UTF_8);
   }
 
-  private static String recordPrefix(String view) {
-    return "r/" + view + "/";
+  /** {@code r/<view>/}: what every record key of the view starts with. */
+  private static byte[] recordPrefix(String view) {
+    return ("r/" + view + "/").getBytes(StandardCharsets.UTF_8);
   }
 
-  private static byte[] recordKey(String view, String entity) {
-    return (recordPrefix(view) + entity).getBytes(StandardCharsets.UTF_8);
+  /** {@code r/<view>/<entity>}, from the view's {@link #recordPrefix}. */
+  private static byte[] recordKey(byte[] prefix, String entity) {
+    byte[] name = entity.getBytes(StandardCharsets.UTF_8);
+    byte[] key = Arrays.copyOf(prefix, prefix.length + name.length);
+    System.arraycopy(name, 0, key, prefix.length, name.length);
+    return key;
   }
 
   @Override
@@ -107,7 +112,7 @@ final class RocksDbFeatureBackend implements FeatureBackend {
   @Override
   public void deleteView(String name) {
     // '0' follows '/', so [r/<view>/, r/<view>0) is exactly the view's records.
-    byte[] from = recordPrefix(name).getBytes(StandardCharsets.UTF_8);
+    byte[] from = recordPrefix(name);
     byte[] to = ("r/" + name + "0").getBytes(StandardCharsets.UTF_8);
     writeLock.lock();
     try {
@@ -128,13 +133,10 @@ final class RocksDbFeatureBackend implements FeatureBackend {
       boolean everyFeature,
       CellSink cells) {
     // A record is read whole whatever is asked for: everyFeature changes nothing here.
-    byte[] prefix = recordPrefix(view).getBytes(StandardCharsets.UTF_8);
+    byte[] prefix = recordPrefix(view);
     List<byte[]> keys = new ArrayList<>(entityKeys.size());
     for (String entity : entityKeys) {
-      byte[] name = entity.getBytes(StandardCharsets.UTF_8);
-      byte[] key = Arrays.copyOf(prefix, prefix.length + name.length);
-      System.arraycopy(name, 0, key, prefix.length, name.length);
-      keys.add(key);
+      keys.add(recordKey(prefix, entity));
     }
     List<byte[]> records;
     try {
@@ -154,6 +156,7 @@ final class RocksDbFeatureBackend implements FeatureBackend {
   @Override
   public int[] upsert(String view, List<String> entityKeys, List<Map<String, byte[]>> cells) {
     int[] stored = new int[entityKeys.size()];
+    byte[] prefix = recordPrefix(view);
     writeLock.lock();
     try (WriteBatch batch = new WriteBatch();
         WriteOptions write = new WriteOptions()) {
@@ -163,7 +166,7 @@ final class RocksDbFeatureBackend implements FeatureBackend {
         String entity = entityKeys.get(i);
         Map<String, byte[]> record = merged.get(entity);
         if (record == null) {
-          record = RecordCodec.decode(db.get(recordKey(view, entity)));
+          record = RecordCodec.decode(db.get(recordKey(prefix, entity)));
           merged.put(entity, record);
         }
         for (Map.Entry<String, byte[]> cell : cells.get(i).entrySet()) {
@@ -175,7 +178,7 @@ final class RocksDbFeatureBackend implements FeatureBackend {
         }
       }
       for (Map.Entry<String, Map<String, byte[]>> record : merged.entrySet()) {
-        batch.put(recordKey(view, record.getKey()), RecordCodec.encode(record.getValue()));
+        batch.put(recordKey(prefix, record.getKey()), RecordCodec.encode(record.getValue()));
       }
       db.write(write, batch);
     } catch (RocksDBException e) {
