@@ -197,38 +197,18 @@ public final class FeatureStore implements AutoCloseable {
           "entity_keys", "send 1 to " + MAX_ENTITY_KEYS + " entity keys, got " + entityKeys.size());
     }
     List<String> names = new ArrayList<>(columns.size());
-    // Each distinct feature and each distinct key is read once, however often it is asked for.
-    List<String> readNames = new ArrayList<>(columns.size());
-    Map<String, Integer> nameIndex = new HashMap<>();
-    int[] cellOf = new int[columns.size()];
-    for (int c = 0; c < cellOf.length; c++) {
-      String name = columns.get(c).getName();
-      names.add(name);
-      Integer known = nameIndex.putIfAbsent(name, readNames.size());
-      if (known == null) {
-        cellOf[c] = readNames.size();
-        readNames.add(name);
-      } else {
-        cellOf[c] = known;
-      }
+    for (Feature column : columns) {
+      names.add(column.getName());
     }
+    // Each distinct feature and each distinct key is read once, however often it is asked for.
+    int[] cellOf = new int[names.size()];
+    List<String> readNames = distinct(names, cellOf);
     int[] multiplicity = new int[readNames.size()];
     for (int cell : cellOf) {
       multiplicity[cell]++;
     }
-    Map<String, Integer> distinct = new HashMap<>();
-    List<String> keys = new ArrayList<>();
     int[] entityOf = new int[entityKeys.size()];
-    for (int k = 0; k < entityOf.length; k++) {
-      String key = entityKeys.get(k);
-      Integer known = distinct.putIfAbsent(key, keys.size());
-      if (known == null) {
-        entityOf[k] = keys.size();
-        keys.add(key);
-      } else {
-        entityOf[k] = known;
-      }
-    }
+    List<String> keys = distinct(entityKeys, entityOf);
     FoundCells found = readWithinBudget(view, keys, columns, readNames, multiplicity);
     long overhead = (long) VALUE_OVERHEAD_BYTES * columns.size();
     long responseBytes = 0;
@@ -241,6 +221,25 @@ public final class FeatureStore implements AutoCloseable {
     OnlineAnswer answer =
         new OnlineAnswer(entityKeys, entityOf, columns, names, cellOf, found, expiredBefore(view));
     return layout == FeatureLayout.FEATURE_LAYOUT_COLUMNS ? answer.asColumns() : answer.asRows();
+  }
+
+  /**
+   * The distinct {@code values} in first-seen order; {@code indexOf[i]} is set to the position of
+   * {@code values[i]} among them.
+   */
+  private static List<String> distinct(List<String> values, int[] indexOf) {
+    Map<String, Integer> seen = new HashMap<>();
+    List<String> distinct = new ArrayList<>();
+    for (int i = 0; i < indexOf.length; i++) {
+      Integer known = seen.putIfAbsent(values.get(i), distinct.size());
+      if (known == null) {
+        indexOf[i] = distinct.size();
+        distinct.add(values.get(i));
+      } else {
+        indexOf[i] = known;
+      }
+    }
+    return distinct;
   }
 
   /**
