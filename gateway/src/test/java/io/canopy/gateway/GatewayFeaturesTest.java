@@ -31,12 +31,17 @@ class GatewayFeaturesTest {
     gw = cleanup.register(new RunningGateway(Map.of()));
   }
 
+  /** The feature store through the gateway's gRPC front, 10 s a call. */
+  private FeatureStoreServiceGrpc.FeatureStoreServiceBlockingStub features() {
+    return FeatureStoreServiceGrpc.newBlockingStub(
+            cleanup.register(GrpcTransports.channel(gw.grpcTarget(), 1 << 20)))
+        .withDeadlineAfter(10, TimeUnit.SECONDS);
+  }
+
   @Test
   void grpcGetOnlineFeatures_isForwarded() {
     GetOnlineFeaturesResponse r =
-        FeatureStoreServiceGrpc.newBlockingStub(
-                cleanup.register(GrpcTransports.channel(gw.grpcTarget(), 1 << 20)))
-            .withDeadlineAfter(10, TimeUnit.SECONDS)
+        features()
             .getOnlineFeatures(
                 GetOnlineFeaturesRequest.newBuilder()
                     .setFeatureView("users")
@@ -49,9 +54,7 @@ class GatewayFeaturesTest {
   @Test
   void grpcGetOnlineFeatures_columns_relayedAsServingAnswers() {
     GetOnlineFeaturesResponse r =
-        FeatureStoreServiceGrpc.newBlockingStub(
-                cleanup.register(GrpcTransports.channel(gw.grpcTarget(), 1 << 20)))
-            .withDeadlineAfter(10, TimeUnit.SECONDS)
+        features()
             .getOnlineFeatures(
                 GetOnlineFeaturesRequest.newBuilder()
                     .setFeatureView("users")
