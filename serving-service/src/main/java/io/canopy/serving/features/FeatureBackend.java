@@ -27,13 +27,23 @@ interface FeatureBackend extends AutoCloseable {
    * cells}, as {@code (entity index, feature index, bytes)}; nothing where nothing is stored. The
    * bytes are valid only during the call. {@code everyFeature} says {@code features} are all of the
    * view's: a backend may then read whole records and drop what was not asked for.
+   *
+   * @return the bytes of stored values (and, where a record is read whole, of its names) this read
+   *     fetched, handed on or not: a whole record read for one feature counts whole, so does a
+   *     record's value of a feature the view has since dropped
    */
-  void read(
+  long read(
       String view,
       List<String> entityKeys,
       List<String> features,
       boolean everyFeature,
       CellSink cells);
+
+  /**
+   * Whether a {@link #read} with this {@code everyFeature} fetches every stored value of a record,
+   * not only the asked-for features' (the caller then sizes its reads by the whole view).
+   */
+  boolean readsWholeRecords(boolean everyFeature);
 
   /** Receives the cells a {@link #read} finds. */
   @FunctionalInterface

@@ -216,7 +216,8 @@ public final class FeatureStore implements AutoCloseable {
       responseBytes += entityKeys.get(k).length() + overhead + found.entityBytes(entityOf[k]);
     }
     if (responseBytes > limits.maxResponseBytes()) {
-      throw tooLarge("the answer would be about " + responseBytes + " bytes");
+      throw tooLarge(
+          "the answer would be about " + responseBytes + " bytes", "fewer entities or features");
     }
     OnlineAnswer answer =
         new OnlineAnswer(entityKeys, entityOf, columns, names, cellOf, found, expiredBefore(view));
@@ -244,8 +245,11 @@ public final class FeatureStore implements AutoCloseable {
 
   /**
    * Reads {@code keys} in slices sized so that even values at the view's size limit stay within the
-   * response budget, and stops as soon as what was read exceeds it: a lookup never holds much more
-   * than the budget, whatever the request asks for.
+   * response budget — whole records where the backend reads them whole — and stops as soon as what
+   * was fetched exceeds it: a lookup never holds much more than the budget, whatever the request
+   * asks for. What counts is what the backend fetched, not only the asked-for cells, so values of
+   * features the view has since dropped count too; slices after one whose records were larger than
+   * the view's worst shrink to what is left of the budget.
    */
   private FoundCells readWithinBudget(
       FeatureView view,
@@ -253,47 +257,74 @@ public final class FeatureStore implements AutoCloseable {
       List<Feature> columns,
       List<String> names,
       int[] multiplicity) {
-    long worstPerKey = 0;
     int valueLimit = limits.valueLimit(view.getMaxValueBytes());
-    for (Feature column : columns) {
-      worstPerKey +=
-          VALUE_OVERHEAD_BYTES
-              + (column.getType() == io.canopy.proto.features.v1.ValueType.VALUE_TYPE_STRING
-                  ? valueLimit
-                  : FIXED_VALUE_BYTES);
-    }
-    int slice = (int) Math.max(1, Math.min(keys.size(), limits.maxResponseBytes() / worstPerKey));
+    boolean everyFeature = names.size() == view.getFeaturesCount();
+    long worstPerKey =
+        Math.max(
+            worstBytes(columns, valueLimit),
+            backend.readsWholeRecords(everyFeature)
+                ? worstBytes(view.getFeaturesList(), valueLimit)
+                : 0);
+    long budget = limits.maxResponseBytes();
+    int slice = (int) Math.max(1, Math.min(keys.size(), budget / worstPerKey));
     FoundCells found = new FoundCells(keys.size(), multiplicity);
     long overhead = (long) VALUE_OVERHEAD_BYTES * columns.size();
     long keyBytes = 0;
-    for (int from = 0; from < keys.size(); from += slice) {
+    long fetched = 0;
+    for (int from = 0; from < keys.size(); ) {
       int to = Math.min(keys.size(), from + slice);
       int first = from;
-      backend.read(
-          view.getName(),
-          keys.subList(from, to),
-          names,
-          names.size() == view.getFeaturesCount(),
-          (entity, feature, bytes, offset, length) ->
-              found.cell(first + entity, feature, bytes, offset, length));
+      long sliceBytes =
+          backend.read(
+              view.getName(),
+              keys.subList(from, to),
+              names,
+              everyFeature,
+              (entity, feature, bytes, offset, length) ->
+                  found.cell(first + entity, feature, bytes, offset, length));
+      fetched += sliceBytes;
       for (int k = from; k < to; k++) {
         keyBytes += keys.get(k).length() + overhead;
       }
-      long readBytes = keyBytes + found.cellBytes();
-      if (readBytes > limits.maxResponseBytes()) {
-        throw tooLarge("more than " + readBytes + " bytes were read before the lookup was stopped");
+      long readBytes = keyBytes + Math.max(found.cellBytes(), fetched);
+      if (readBytes > budget) {
+        throw tooLarge(
+            "more than " + readBytes + " bytes were read before the lookup was stopped",
+            backend.readsWholeRecords(everyFeature)
+                ? "fewer entities"
+                : "fewer entities or features");
       }
+      long perKey = Math.max(worstPerKey, sliceBytes / (to - from));
+      slice = (int) Math.max(1, Math.min(slice, (budget - readBytes) / perKey));
+      from = to;
     }
     return found;
   }
 
-  private CanopyException.ResourceExhausted tooLarge(String what) {
+  /** The most bytes {@code features}' stored values can take for one entity under the limit. */
+  private static long worstBytes(List<Feature> features, int valueLimit) {
+    long worst = 0;
+    for (Feature feature : features) {
+      worst +=
+          VALUE_OVERHEAD_BYTES
+              + (feature.getType() == io.canopy.proto.features.v1.ValueType.VALUE_TYPE_STRING
+                  ? valueLimit
+                  : FIXED_VALUE_BYTES);
+    }
+    return Math.max(1, worst);
+  }
+
+  /**
+   * {@code fewer}: what to ask for fewer of (a whole-record read costs the same for any feature).
+   */
+  private CanopyException.ResourceExhausted tooLarge(String what, String fewer) {
     return new CanopyException.ResourceExhausted(
         "feature lookup too large: "
             + what
             + ", over serving.features.max-response-bytes ("
             + limits.maxResponseBytes()
-            + "); ask for fewer entities or features");
+            + "); ask for "
+            + fewer);
   }
 
   /**

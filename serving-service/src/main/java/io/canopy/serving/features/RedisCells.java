@@ -8,10 +8,10 @@ import java.nio.ByteBuffer;
  * The reply to one entity's HMGET or HGETALL, handed to a {@link FeatureBackend.CellSink} as
  * Lettuce decodes it: each field goes from the connection's buffer to the sink through one reused
  * array, with no {@code KeyValue}, list or array per field. Runs on the connection's I/O thread;
- * the reader sees the sink's state once the command completes. Its output is the number of elements
- * answered.
+ * the reader sees the sink's state once the command completes. Its output is the number of bytes
+ * answered (names and values; a field of a feature the view no longer has counts too).
  */
-final class RedisCells extends CommandOutput<byte[], byte[], Integer> {
+final class RedisCells extends CommandOutput<byte[], byte[], Long> {
 
   private final int entity;
   private final FeatureNames names;
@@ -19,9 +19,10 @@ final class RedisCells extends CommandOutput<byte[], byte[], Integer> {
   private byte[] scratch = new byte[64];
   private int element;
   private int feature;
+  private long answered;
 
   private RedisCells(int entity, FeatureNames names, FeatureBackend.CellSink cells) {
-    super(ByteArrayCodec.INSTANCE, 0);
+    super(ByteArrayCodec.INSTANCE, 0L);
     this.entity = entity;
     this.names = names;
     this.cells = cells;
@@ -40,11 +41,11 @@ final class RedisCells extends CommandOutput<byte[], byte[], Integer> {
   @Override
   public void set(ByteBuffer bytes) {
     int at = element++;
-    output = element;
     if (bytes == null) {
       return; // not stored
     }
     int length = copy(bytes);
+    answered += length;
     if (names == null) {
       cells.cell(entity, at, scratch, 0, length);
     } else if (at % 2 == 0) {
@@ -52,6 +53,11 @@ final class RedisCells extends CommandOutput<byte[], byte[], Integer> {
     } else if (feature >= 0) {
       cells.cell(entity, feature, scratch, 0, length);
     }
+  }
+
+  @Override
+  public Long get() {
+    return answered;
   }
 
   private int copy(ByteBuffer bytes) {

@@ -211,7 +211,12 @@ final class RedisFeatureBackend implements FeatureBackend {
   }
 
   @Override
-  public void read(
+  public boolean readsWholeRecords(boolean everyFeature) {
+    return everyFeature;
+  }
+
+  @Override
+  public long read(
       String view,
       List<String> entityKeys,
       List<String> features,
@@ -228,11 +233,11 @@ final class RedisFeatureBackend implements FeatureBackend {
     // One command per entity, all written to the socket at once (one write, one flush): Redis
     // reads them in one go and answers them back to back. Each reply goes to the sink as it is
     // decoded.
-    List<AsyncCommand<byte[], byte[], Integer>> pending = new ArrayList<>(entityKeys.size());
+    List<AsyncCommand<byte[], byte[], Long>> pending = new ArrayList<>(entityKeys.size());
     for (int e = 0; e < entityKeys.size(); e++) {
       CommandArgs<byte[], byte[]> args =
           new CommandArgs<>(ByteArrayCodec.INSTANCE).addKey(recordKey(view, entityKeys.get(e)));
-      Command<byte[], byte[], Integer> command =
+      Command<byte[], byte[], Long> command =
           everyFeature
               ? new Command<>(CommandType.HGETALL, RedisCells.named(e, names, cells), args)
               : new Command<>(
@@ -245,9 +250,11 @@ final class RedisFeatureBackend implements FeatureBackend {
     if (!pending.isEmpty()) {
       await(pending.get(pending.size() - 1));
     }
-    for (AsyncCommand<byte[], byte[], Integer> reply : pending) {
-      await(reply);
+    long fetched = 0;
+    for (AsyncCommand<byte[], byte[], Long> reply : pending) {
+      fetched += await(reply);
     }
+    return fetched;
   }
 
   @Override

@@ -126,7 +126,12 @@ final class RocksDbFeatureBackend implements FeatureBackend {
   }
 
   @Override
-  public void read(
+  public boolean readsWholeRecords(boolean everyFeature) {
+    return true;
+  }
+
+  @Override
+  public long read(
       String view,
       List<String> entityKeys,
       List<String> features,
@@ -145,12 +150,15 @@ final class RocksDbFeatureBackend implements FeatureBackend {
       throw new IllegalStateException("cannot read features of " + view, e);
     }
     RecordReader reader = new RecordReader(new FeatureNames(features));
+    long fetched = 0;
     for (int e = 0; e < records.size(); e++) {
       byte[] record = records.get(e);
       if (record != null) {
+        fetched += record.length;
         reader.forEachCell(record, e, cells);
       }
     }
+    return fetched;
   }
 
   @Override

@@ -269,7 +269,7 @@ abstract class FeatureStoreContract {
   }
 
   /** 20 STRING features; each entity written holds 20 values of 1,000 characters (20 KB). */
-  private void wideView(String... keys) throws Exception {
+  void wideView(String... keys) throws Exception {
     FeatureView.Builder view = FeatureView.newBuilder().setName("wide").setEntity("id");
     for (int f = 0; f < 20; f++) {
       view.addFeatures(feature("s" + f, ValueType.VALUE_TYPE_STRING));
@@ -321,6 +321,36 @@ abstract class FeatureStoreContract {
             io.grpc.StatusRuntimeException.class, () -> read("wide", List.of(keys)));
     assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
     assertThat(e.getStatus().getDescription()).contains("serving.features.max-response-bytes");
+  }
+
+  @Test
+  void narrowedView_valuesOfDroppedFeaturesOverTheBudget_countAgainstIt() throws Exception {
+    String[] keys = new String[200];
+    for (int i = 0; i < keys.length; i++) {
+      keys[i] = "k" + i;
+    }
+    wideView(keys); // 4 MB stored, four times the budget
+    FeatureView narrowed =
+        FeatureView.newBuilder()
+            .setName("wide")
+            .setEntity("id")
+            .addFeatures(feature("n", ValueType.VALUE_TYPE_INT64))
+            .build();
+    features.createFeatureView(
+        CreateFeatureViewRequest.newBuilder().setFeatureView(narrowed).setReplace(true).build());
+
+    // Every feature of the view: a whole-record read (HGETALL on Redis) that fetches the dropped
+    // features' 20 KB a record. The answer would be small; what the read holds is not.
+    io.grpc.StatusRuntimeException e =
+        org.assertj.core.api.Assertions.catchThrowableOfType(
+            io.grpc.StatusRuntimeException.class, () -> read("wide", List.of(keys)));
+    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+    assertThat(e.getStatus().getDescription()).contains("serving.features.max-response-bytes");
+    // Within the budget the same records are answered, with only the view's feature.
+    GetOnlineFeaturesResponse some = read("wide", List.of(keys).subList(0, 10));
+    assertThat(some.getFeaturesList()).containsExactly("n");
+    assertThat(some.getRows(0).getStatusesList())
+        .containsExactly(FeatureStatus.FEATURE_STATUS_NOT_FOUND);
   }
 
   @Test
