@@ -122,6 +122,14 @@ public final class BenchCommand implements Callable<Integer> {
       description = "features: entity keys, comma-separated, or @FILE with one per line")
   String entities;
 
+  @Option(
+      names = "--layout",
+      defaultValue = "rows",
+      description =
+          "features: the answer's layout, rows (a message per entity) or columns (a packed column"
+              + " per feature) (default: ${DEFAULT-VALUE})")
+  String layout;
+
   @Option(names = "--concurrency", description = "closed loop: outstanding requests (default: 1)")
   Integer concurrency;
 

@@ -82,7 +82,12 @@ final class BenchSetup implements AutoCloseable {
               channel(grpcAddress), ref, mix, payload, options.rows, options.raw, shape.timeout());
       case FEATURES ->
           GrpcTargets.features(
-              channel(grpcAddress), options.featureView, entities(), options.rows, shape.timeout());
+              channel(grpcAddress),
+              options.featureView,
+              entities(),
+              GrpcTargets.layout(options.layout),
+              options.rows,
+              shape.timeout());
       case HTTP_PREDICT ->
           HttpTargets.predict(
               http(), httpBase, ref, payload, options.rows, options.token, shape.timeout());

@@ -1,6 +1,7 @@
 package io.canopy.bench;
 
 import com.google.protobuf.ByteString;
+import io.canopy.proto.features.v1.FeatureLayout;
 import io.canopy.proto.features.v1.FeatureStoreServiceGrpc;
 import io.canopy.proto.features.v1.GetOnlineFeaturesRequest;
 import io.canopy.proto.inference.v1.DenseRows;
@@ -121,11 +122,25 @@ final class GrpcTargets {
         timeout);
   }
 
-  /** GetOnlineFeatures for {@code keysPerRequest} consecutive entity keys, cycling. */
+  /** {@code --layout}: rows or columns. */
+  static FeatureLayout layout(String option) {
+    return switch (option.toLowerCase(java.util.Locale.ROOT)) {
+      case "rows" -> FeatureLayout.FEATURE_LAYOUT_ROWS;
+      case "columns" -> FeatureLayout.FEATURE_LAYOUT_COLUMNS;
+      default ->
+          throw new IllegalArgumentException("--layout must be rows or columns; got " + option);
+    };
+  }
+
+  /**
+   * GetOnlineFeatures for {@code keysPerRequest} consecutive entity keys, cycling, answered in
+   * {@code layout}.
+   */
   static Target features(
       Channel channel,
       String featureView,
       List<String> entities,
+      FeatureLayout layout,
       int keysPerRequest,
       Duration timeout) {
     if (featureView == null || featureView.isBlank()) {
@@ -143,7 +158,7 @@ final class GrpcTargets {
     List<GetOnlineFeaturesRequest> requests = new ArrayList<>();
     for (int i = 0; i < distinct; i++) {
       GetOnlineFeaturesRequest.Builder request =
-          GetOnlineFeaturesRequest.newBuilder().setFeatureView(featureView);
+          GetOnlineFeaturesRequest.newBuilder().setFeatureView(featureView).setLayout(layout);
       for (int k = 0; k < keysPerRequest; k++) {
         request.addEntityKeys(
             entities.get((int) (((long) i * keysPerRequest + k) % entities.size())));

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.canopy.common.testing.GrpcCleanup;
 import io.canopy.common.testing.ProcessSuite;
+import io.canopy.proto.features.v1.FeatureLayout;
 import io.canopy.proto.inference.v1.PredictRequest;
 import io.canopy.proto.kserve.v2.ModelInferRequest;
 import java.awt.image.BufferedImage;
@@ -55,6 +56,7 @@ class BenchCommandTest {
         "--model m --version 2 --alias production --features 3 --requests 1",
         "--target kserve --model m --alias production --features 3 --requests 1",
         "--target features --requests 1",
+        "--target features --feature-view v --entities a --layout diagonal --requests 1",
         "--model m --features 3 --requests 1 --compare old.hgrm",
         "--model m --features 3 --requests 1 --unknown-option",
         "--http not-a-url --target http-predict --model m --features 3 --requests 1",
@@ -323,9 +325,35 @@ class BenchCommandTest {
     assertThat(code).as(err.toString()).isZero();
     assertThat(fake.featureReads).hasSize(4);
     assertThat(fake.featureReads)
-        .allSatisfy(r -> assertThat(r.getFeatureView()).isEqualTo("users"));
+        .allSatisfy(r -> assertThat(r.getFeatureView()).isEqualTo("users"))
+        .allSatisfy(r -> assertThat(r.getLayout()).isEqualTo(FeatureLayout.FEATURE_LAYOUT_ROWS));
     assertThat(fake.featureReads.stream().flatMap(r -> r.getEntityKeysList().stream()).distinct())
         .containsExactlyInAnyOrder("a", "b", "c");
+  }
+
+  @Test
+  void call_featuresInColumns_asksForTheColumnarLayout() throws Exception {
+    FakeCanopy fake = cleanup.register(new FakeCanopy());
+
+    int code =
+        bench(
+            "--target",
+            "features",
+            "--grpc",
+            fake.target(),
+            "--feature-view",
+            "users",
+            "--entities",
+            "a,b,c",
+            "--layout",
+            "columns",
+            "--requests",
+            "3");
+
+    assertThat(code).as(err.toString()).isZero();
+    assertThat(fake.featureReads)
+        .hasSize(3)
+        .allSatisfy(r -> assertThat(r.getLayout()).isEqualTo(FeatureLayout.FEATURE_LAYOUT_COLUMNS));
   }
 
   @Test
