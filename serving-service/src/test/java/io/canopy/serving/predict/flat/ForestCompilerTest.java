@@ -103,6 +103,60 @@ class ForestCompilerTest {
             UnsupportedModelException.class, e -> assertThat(e.reason()).isEqualTo("malformed"));
   }
 
+  /**
+   * One tree: a root, its left leaf (node 1), and a chain of {@code chain} splits down its right,
+   * each on a feature of its own with a leaf on its left. The last split's right child is node 1
+   * again when {@code backToTheFirstLeaf} (shared children are allowed: a relay node then points
+   * back to it, the whole chain away), else a leaf of its own.
+   */
+  private static byte[] chainModel(int chain, boolean backToTheFirstLeaf) {
+    int nodes = 2 + 2 * chain + (backToTheFirstLeaf ? 0 : 1);
+    StringBuilder lefts = new StringBuilder("1,-1");
+    StringBuilder rights = new StringBuilder("2,-1");
+    StringBuilder features = new StringBuilder("0,0");
+    for (int i = 0; i < chain; i++) {
+      int at = 2 + 2 * i;
+      int next = i < chain - 1 ? at + 2 : (backToTheFirstLeaf ? 1 : at + 2);
+      lefts.append(',').append(at + 1).append(",-1");
+      rights.append(',').append(next).append(",-1");
+      features.append(',').append(i + 1).append(",0");
+    }
+    if (!backToTheFirstLeaf) {
+      lefts.append(",-1");
+      rights.append(",-1");
+      features.append(",0");
+    }
+    String zeros = ",0".repeat(nodes).substring(1);
+    String conditions = ",0.5".repeat(nodes).substring(1);
+    String json =
+        """
+        {"learner":{
+          "learner_model_param":{"base_score":"5E-1","num_class":"0","num_feature":"%d",
+                                 "num_target":"1"},
+          "objective":{"name":"reg:squarederror"},
+          "gradient_booster":{"name":"gbtree","model":{"tree_info":[0],"trees":[{
+            "left_children":[%s],"right_children":[%s],"split_indices":[%s],
+            "split_conditions":[%s],"default_left":[%s],"split_type":[%s],
+            "categories_nodes":[],"tree_param":{"size_leaf_vector":"1"}}]}}}}
+        """
+            .formatted(chain + 1, lefts, rights, features, conditions, zeros, zeros);
+    return json.getBytes(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void compile_childFartherThanFitsBesideTheKeySlots_refusedForSize() throws Exception {
+    // 20,001 key slots leave a single-row node 14 bits for its child's offset (±8,192); the relay
+    // back to node 1 is ~40,000 nodes away. The same tree without the shared leaf compiles.
+    assertThat(ForestCompiler.compile(chainModel(20_000, false)).numFeatures()).isEqualTo(20_001);
+    assertThatThrownBy(() -> ForestCompiler.compile(chainModel(20_000, true)))
+        .isInstanceOfSatisfying(
+            UnsupportedModelException.class,
+            e -> {
+              assertThat(e.reason()).isEqualTo("size");
+              assertThat(e.getMessage()).contains("does not fit beside 20001 key slots");
+            });
+  }
+
   @Test
   void compileUbj_readsPythonsUbjson_andRefusesTruncatedOrOversizedInput() throws Exception {
     byte[] ubj = Fixtures.bytes(Fixtures.BREAST_CANCER_UBJ);
