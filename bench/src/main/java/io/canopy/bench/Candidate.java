@@ -7,9 +7,11 @@ import java.util.Map;
 
 /**
  * One point of the tuning space: the gateway's micro-batching settings a candidate gateway runs
- * with ({@code gateway.batching.max-delay}, {@code max-batch-rows}, {@code max-in-flight}).
+ * with ({@code gateway.batching.max-delay}, {@code max-batch-rows}, {@code max-in-flight}), and the
+ * XGBoost threads of the serving replica it sends to ({@code serving.predict.nthread}; 0: the
+ * running replicas of {@code --serving}, whatever theirs is).
  */
-record Candidate(Duration maxDelay, int maxBatchRows, int maxInFlight) {
+record Candidate(Duration maxDelay, int maxBatchRows, int maxInFlight, int nthread) {
 
   static final String DELAY_KEY = "gateway.batching.max-delay";
   static final String ROWS_KEY = "gateway.batching.max-batch-rows";
@@ -25,18 +27,25 @@ record Candidate(Duration maxDelay, int maxBatchRows, int maxInFlight) {
     if (maxInFlight < 1) {
       throw new IllegalArgumentException("max-in-flight must be positive, got " + maxInFlight);
     }
+    if (nthread < 0) {
+      throw new IllegalArgumentException("nthread must not be negative, got " + nthread);
+    }
   }
 
   Candidate withMaxDelay(Duration delay) {
-    return new Candidate(delay, maxBatchRows, maxInFlight);
+    return new Candidate(delay, maxBatchRows, maxInFlight, nthread);
   }
 
   Candidate withMaxBatchRows(int rows) {
-    return new Candidate(maxDelay, rows, maxInFlight);
+    return new Candidate(maxDelay, rows, maxInFlight, nthread);
   }
 
   Candidate withMaxInFlight(int inFlight) {
-    return new Candidate(maxDelay, maxBatchRows, inFlight);
+    return new Candidate(maxDelay, maxBatchRows, inFlight, nthread);
+  }
+
+  Candidate withNthread(int threads) {
+    return new Candidate(maxDelay, maxBatchRows, maxInFlight, threads);
   }
 
   /** The settings as the gateway's configuration keys (batching on), in a stable order. */
@@ -49,25 +58,46 @@ record Candidate(Duration maxDelay, int maxBatchRows, int maxInFlight) {
     return settings;
   }
 
-  /** The lines to put under {@code gateway:} in gateway.yaml. */
+  /**
+   * The lines to put in gateway.yaml ({@code gateway:}), and when the candidate tuned it, in
+   * serving.yaml ({@code serving:}).
+   */
   List<String> yamlLines() {
-    return List.of(
-        "gateway:",
-        "  batching:",
-        "    enabled: true",
-        "    max-delay: " + durationText(maxDelay),
-        "    max-batch-rows: " + maxBatchRows,
-        "    max-in-flight: " + maxInFlight);
+    List<String> lines =
+        new java.util.ArrayList<>(
+            List.of(
+                "gateway:",
+                "  batching:",
+                "    enabled: true",
+                "    max-delay: " + durationText(maxDelay),
+                "    max-batch-rows: " + maxBatchRows,
+                "    max-in-flight: " + maxInFlight));
+    if (nthread > 0) {
+      lines.addAll(List.of("serving:", "  predict:", "    nthread: " + nthread));
+    }
+    return lines;
   }
 
-  /** The same settings as JVM system properties. */
+  /** The same settings as JVM system properties: the gateway's, then serving's if tuned. */
   List<String> systemProperties() {
-    return settings().entrySet().stream().map(e -> "-D" + e.getKey() + "=" + e.getValue()).toList();
+    List<String> flags =
+        new java.util.ArrayList<>(
+            settings().entrySet().stream()
+                .map(e -> "-D" + e.getKey() + "=" + e.getValue())
+                .toList());
+    if (nthread > 0) {
+      flags.add("-D" + CandidateServing.NTHREAD_KEY + "=" + nthread);
+    }
+    return flags;
   }
 
-  /** "1ms/64/4": delay, batch rows, in-flight, for tables and plot labels. */
+  /**
+   * "1ms/64/4": delay, batch rows, in-flight, for tables and plot labels; "1ms/64/4 t2" when
+   * serving ran with nthread 2.
+   */
   String label() {
-    return durationText(maxDelay) + "/" + maxBatchRows + "/" + maxInFlight;
+    String batching = durationText(maxDelay) + "/" + maxBatchRows + "/" + maxInFlight;
+    return nthread > 0 ? batching + " t" + nthread : batching;
   }
 
   /** A duration in the configuration's grammar: whole ms when it is, else µs (e.g. 500us). */

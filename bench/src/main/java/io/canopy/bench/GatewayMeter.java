@@ -16,11 +16,13 @@ import java.util.function.LongSupplier;
 
 /**
  * Measures a candidate for real: starts a {@link CandidateGateway} with its settings in front of
- * the running suite's serving replicas and registry, waits until a call through it succeeds, runs
- * the {@link LoadRamp} with the bench's own closed loop, reads the batches the candidate formed
- * from its metrics around each step, and stops it.
+ * the running suite's serving replicas — or, when the candidate tunes serving's nthread, of a
+ * {@link CandidateServing} started for that value (one per value, kept for the candidates that
+ * share it, stopped by {@link #close}) — and the registry, waits until a call through it succeeds,
+ * runs the {@link LoadRamp} with the bench's own closed loop, reads the batches the candidate
+ * formed from its metrics around each step, and stops it.
  */
-final class GatewayMeter implements TuneSearch.Meter {
+final class GatewayMeter implements TuneSearch.Meter, AutoCloseable {
 
   /** How long a candidate gateway may take to print its banner, then to answer a first call. */
   static final Duration START_TIMEOUT = Duration.ofSeconds(60);
@@ -41,6 +43,7 @@ final class GatewayMeter implements TuneSearch.Meter {
   private final double targetMicros;
   private final PrintWriter progress;
   private final LongSupplier nanos;
+  private final Map<Integer, CandidateServing> servings = new LinkedHashMap<>();
 
   /**
    * @param stepShape the warm-up, measured time and timeout of each step (its concurrency unused)
@@ -92,10 +95,35 @@ final class GatewayMeter implements TuneSearch.Meter {
   @Override
   public CandidateResult measure(Candidate candidate, long deadlineNanos)
       throws InterruptedException {
-    Map<String, String> settings =
-        new LinkedHashMap<>(baseSettings(options.serving, registry, options.gatewaySettings));
-    settings.putAll(candidate.settings());
-    log("candidate %s: starting a gateway", candidate.label());
+    try {
+      Map<String, String> settings =
+          new LinkedHashMap<>(baseSettings(serving(candidate), registry, options.gatewaySettings));
+      settings.putAll(candidate.settings());
+      log("candidate %s: starting a gateway", candidate.label());
+      return measure(candidate, settings, deadlineNanos);
+    } catch (IOException | IllegalStateException e) {
+      log("candidate %s: %s", candidate.label(), e.getMessage());
+      return CandidateResult.failed(candidate, e.getMessage());
+    }
+  }
+
+  /** The serving target of {@code candidate}'s gateway: --serving, or a replica for its nthread. */
+  private String serving(Candidate candidate) throws IOException, InterruptedException {
+    if (candidate.nthread() == 0) {
+      return options.serving;
+    }
+    CandidateServing replica = servings.get(candidate.nthread());
+    if (replica == null) {
+      log("nthread %d: starting a serving replica", candidate.nthread());
+      replica = CandidateServing.start(candidate.nthread(), registry, START_TIMEOUT);
+      servings.put(candidate.nthread(), replica);
+    }
+    return replica.grpcTarget();
+  }
+
+  private CandidateResult measure(
+      Candidate candidate, Map<String, String> settings, long deadlineNanos)
+      throws IOException, InterruptedException {
     try (CandidateGateway gateway = CandidateGateway.start(settings, START_TIMEOUT)) {
       try {
         Target target = firstAnswer(gateway);
@@ -123,10 +151,16 @@ final class GatewayMeter implements TuneSearch.Meter {
       } finally {
         setup.release(gateway.grpcTarget());
       }
-    } catch (IOException | IllegalStateException e) {
-      log("candidate %s: %s", candidate.label(), e.getMessage());
-      return CandidateResult.failed(candidate, e.getMessage());
     }
+  }
+
+  /** Stops the serving replicas started for nthread values. */
+  @Override
+  public void close() throws InterruptedException {
+    for (CandidateServing replica : servings.values()) {
+      replica.close();
+    }
+    servings.clear();
   }
 
   /** The target through {@code gateway} once one call through it succeeded (bounded). */

@@ -40,9 +40,11 @@ final class TuneOptions {
   @Option(
       names = "--tune",
       description =
-          "search the gateway's batching settings (max-delay, max-batch-rows, max-in-flight) for"
-              + " the most throughput whose p99 stays within --p99: each candidate is a gateway"
-              + " started in front of --serving and --registry, driven in closed-loop steps")
+          "search the gateway's batching settings (max-delay, max-batch-rows, max-in-flight), and"
+              + " with --tune-nthread serving's nthread, for the most throughput whose p99 stays"
+              + " within --p99: each candidate is a gateway started in front of --serving (or a"
+              + " serving replica started for its nthread) and --registry, driven in closed-loop"
+              + " steps")
   boolean tune;
 
   @Option(
@@ -87,6 +89,14 @@ final class TuneOptions {
       split = ",",
       description = "--tune: max-in-flight values to try (default: 1,2,4,8,16)")
   List<Integer> inFlight;
+
+  @Option(
+      names = "--tune-nthread",
+      split = ",",
+      description =
+          "--tune: serving.predict.nthread values to try, each on a serving replica started for it"
+              + " that follows --registry (default: not tuned; candidates send to --serving)")
+  List<Integer> nthreads;
 
   @Option(
       names = "--tune-max-clients",
@@ -134,6 +144,9 @@ final class TuneOptions {
     if (inFlight != null) {
       return "--tune-in-flight";
     }
+    if (nthreads != null) {
+      return "--tune-nthread";
+    }
     if (maxClients != null) {
       return "--tune-max-clients";
     }
@@ -175,6 +188,10 @@ final class TuneOptions {
     if (serving == null || serving.isBlank()) {
       throw new IllegalArgumentException("--serving must name the serving replicas, host:port");
     }
+    if (nthreads != null && nthreads.stream().anyMatch(n -> n == null || n < 1)) {
+      throw new IllegalArgumentException(
+          "--tune-nthread: each value must be in 1..256, got " + nthreads);
+    }
     for (String key : gatewaySettings.keySet()) {
       if (!key.startsWith("gateway.")) {
         throw new IllegalArgumentException(
@@ -192,7 +209,8 @@ final class TuneOptions {
     return new TuneSpace(
         delays == null ? DEFAULT_DELAYS : delays,
         batchRows == null ? DEFAULT_BATCH_ROWS : batchRows,
-        inFlight == null ? DEFAULT_IN_FLIGHT : inFlight);
+        inFlight == null ? DEFAULT_IN_FLIGHT : inFlight,
+        nthreads == null ? TuneSpace.RUNNING_SERVING : nthreads);
   }
 
   Duration budget() {

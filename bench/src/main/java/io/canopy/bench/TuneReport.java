@@ -21,13 +21,20 @@ record TuneReport(TuneSearch.Outcome outcome, TuneSpace space, double targetMicr
   }
 
   int spaceSize() {
-    return space.delays().size() * space.batchRows().size() * space.inFlight().size();
+    return space.delays().size()
+        * space.batchRows().size()
+        * space.inFlight().size()
+        * space.nthreads().size();
+  }
+
+  private boolean nthreadTuned() {
+    return !space.nthreads().equals(TuneSpace.RUNNING_SERVING);
   }
 
   /** The shipped default's result, measured first, when it lies in the space. */
   Optional<CandidateResult> baseline() {
     return outcome.results().stream()
-        .filter(r -> r.candidate().equals(TuneSpace.SHIPPED_DEFAULT))
+        .filter(r -> TuneSpace.isShippedDefault(r.candidate()))
         .findFirst();
   }
 
@@ -37,7 +44,7 @@ record TuneReport(TuneSearch.Outcome outcome, TuneSpace space, double targetMicr
     line(
         out,
         "  %-20s %14s %8s %10s %10s %11s %6s",
-        "DELAY/ROWS/IN-FLIGHT",
+        nthreadTuned() ? "DELAY/ROWS/IN-FL tN" : "DELAY/ROWS/IN-FLIGHT",
         "REQ/S IN TARGET",
         "CLIENTS",
         "P50 µs",
@@ -107,18 +114,23 @@ record TuneReport(TuneSearch.Outcome outcome, TuneSpace space, double targetMicr
     LoadStep best = winner.best(targetMicros).orElseThrow();
     line(
         out,
-        "winner: %s (max-delay/max-batch-rows/max-in-flight): %.1f req/s at p99 %.1f µs with %d"
+        "winner: %s (max-delay/max-batch-rows/max-in-flight%s): %.1f req/s at p99 %.1f µs with %d"
             + " clients%s",
         winner.candidate().label(),
+        nthreadTuned() ? " tN: serving nthread N" : "",
         best.requestsPerSecond(),
         best.p99Micros(),
         best.concurrency(),
         baselineText(winner));
-    line(out, "in gateway.yaml:");
+    line(out, nthreadTuned() ? "in gateway.yaml and serving.yaml:" : "in gateway.yaml:");
     for (String l : winner.candidate().yamlLines()) {
       line(out, "  %s", l);
     }
-    line(out, "or as JVM flags: %s", String.join(" ", winner.candidate().systemProperties()));
+    line(
+        out,
+        "or as JVM flags (the gateway's%s): %s",
+        nthreadTuned() ? ", then serving's" : "",
+        String.join(" ", winner.candidate().systemProperties()));
     return out.toString();
   }
 
@@ -170,6 +182,9 @@ record TuneReport(TuneSearch.Outcome outcome, TuneSpace space, double targetMicr
     node.put("max_delay", Candidate.durationText(r.candidate().maxDelay()));
     node.put("max_batch_rows", r.candidate().maxBatchRows());
     node.put("max_in_flight", r.candidate().maxInFlight());
+    if (r.candidate().nthread() > 0) {
+      node.put("nthread", r.candidate().nthread());
+    }
     if (r.failure() != null) {
       node.put("failure", r.failure());
     }

@@ -13,11 +13,12 @@ import java.util.function.LongSupplier;
 /**
  * Coordinate descent over a {@link TuneSpace}: from the shipped default, sweep the in-flight limit
  * with the other settings fixed, move to the best candidate so far, sweep the batch rows, then the
- * delay; repeat until a whole pass measures nothing new or the budget is spent. Each candidate is
- * measured once; when the first cannot be measured at all (its gateway did not start), the search
- * stops there, since the others share everything but the batching settings. A candidate is only
- * started when the time left covers what an average candidate took so far, and its load steps
- * themselves stop at the deadline, so the search ends within the budget.
+ * delay, then serving's nthread (when it is tuned); repeat until a whole pass measures nothing new
+ * or the budget is spent. Each candidate is measured once; when the first cannot be measured at all
+ * (its gateway did not start), the search stops there, since the others share everything but the
+ * batching settings. A candidate is only started when the time left covers what an average
+ * candidate took so far, and its load steps themselves stop at the deadline, so the search ends
+ * within the budget.
  */
 final class TuneSearch {
 
@@ -55,7 +56,8 @@ final class TuneSearch {
       List.of(
           new Axis<>(TuneSpace::inFlight, Candidate::withMaxInFlight),
           new Axis<>(TuneSpace::batchRows, Candidate::withMaxBatchRows),
-          new Axis<>(TuneSpace::delays, Candidate::withMaxDelay));
+          new Axis<>(TuneSpace::delays, Candidate::withMaxDelay),
+          new Axis<>(TuneSpace::nthreads, Candidate::withNthread));
 
   private final TuneSpace space;
   private final Meter meter;

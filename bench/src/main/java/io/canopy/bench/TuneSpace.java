@@ -4,13 +4,33 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * The values {@code canopy bench --tune} may try for each batching setting, and where the search
- * starts: the value of each list nearest the gateway's shipped default (0ms, 512 rows, 8 in
- * flight), so the first candidate measured is what an untuned gateway runs.
+ * The values {@code canopy bench --tune} may try for each batching setting and for serving's
+ * XGBoost threads, and where the search starts: the value of each list nearest the shipped default
+ * (0ms, 512 rows, 8 in flight, nthread 1), so the first candidate measured is what an untuned suite
+ * runs. {@code nthreads} is {@link #RUNNING_SERVING} alone when nthread is not tuned.
  */
-record TuneSpace(List<Duration> delays, List<Integer> batchRows, List<Integer> inFlight) {
+record TuneSpace(
+    List<Duration> delays,
+    List<Integer> batchRows,
+    List<Integer> inFlight,
+    List<Integer> nthreads) {
 
-  static final Candidate SHIPPED_DEFAULT = new Candidate(Duration.ZERO, 512, 8);
+  /** The nthread of a candidate that uses the running serving replicas. */
+  static final List<Integer> RUNNING_SERVING = List.of(0);
+
+  /** The gateway's shipped batching, on the running serving replicas. */
+  static final Candidate SHIPPED_DEFAULT = new Candidate(Duration.ZERO, 512, 8, 0);
+
+  /** serving.predict.nthread as shipped. */
+  static final int SHIPPED_NTHREAD = 1;
+
+  /**
+   * Whether {@code c} is the shipped default (a candidate on the running serving replicas counts
+   * with the gateway's default batching alone).
+   */
+  static boolean isShippedDefault(Candidate c) {
+    return c.nthread() <= SHIPPED_NTHREAD && c.withNthread(0).equals(SHIPPED_DEFAULT);
+  }
 
   /** Most values per setting: the search measures each at least once per pass. */
   static final int MAX_VALUES = 16;
@@ -19,6 +39,7 @@ record TuneSpace(List<Duration> delays, List<Integer> batchRows, List<Integer> i
     delays = distinctSorted(delays, "--tune-delays");
     batchRows = distinctSorted(batchRows, "--tune-batch-rows");
     inFlight = distinctSorted(inFlight, "--tune-in-flight");
+    nthreads = distinctSorted(nthreads, "--tune-nthread");
     for (Duration d : delays) {
       if (d.isNegative() || d.compareTo(Duration.ofSeconds(1)) > 0) {
         throw new IllegalArgumentException(
@@ -35,6 +56,14 @@ record TuneSpace(List<Duration> delays, List<Integer> batchRows, List<Integer> i
       if (n < 1 || n > 10_000) {
         throw new IllegalArgumentException(
             "--tune-in-flight: each value must be in 1..10000, got " + n);
+      }
+    }
+    if (!nthreads.equals(RUNNING_SERVING)) {
+      for (int n : nthreads) {
+        if (n < 1 || n > 256) {
+          throw new IllegalArgumentException(
+              "--tune-nthread: each value must be in 1..256, got " + n);
+        }
       }
     }
   }
@@ -56,7 +85,8 @@ record TuneSpace(List<Duration> delays, List<Integer> batchRows, List<Integer> i
     return new Candidate(
         nearest(delays, SHIPPED_DEFAULT.maxDelay()),
         nearestInt(batchRows, SHIPPED_DEFAULT.maxBatchRows()),
-        nearestInt(inFlight, SHIPPED_DEFAULT.maxInFlight()));
+        nearestInt(inFlight, SHIPPED_DEFAULT.maxInFlight()),
+        nearestInt(nthreads, nthreads.equals(RUNNING_SERVING) ? 0 : SHIPPED_NTHREAD));
   }
 
   private static Duration nearest(List<Duration> values, Duration to) {

@@ -45,25 +45,27 @@ final class Tuning {
         String.format(
             Locale.ROOT,
             "%s of %s, %d row(s)/request; closed-loop steps of %s after %s warm-up, 1..%d clients;"
-                + " candidate gateways in front of serving %s, registry %s",
+                + " candidate gateways in front of %s, registry %s",
             options.target,
             options.models != null ? options.models : options.model,
             options.rows,
             Candidate.durationText(tune.stepDuration()),
             Candidate.durationText(tune.warmup()),
             tune.maxClients(),
-            tune.serving,
+            space.nthreads().equals(TuneSpace.RUNNING_SERVING)
+                ? "serving " + tune.serving
+                : "a serving replica per nthread " + space.nthreads(),
             options.registry);
-    try (BenchSetup setup = new BenchSetup(options, kind, stepShape, ClientTls.PLAINTEXT)) {
-      GatewayMeter meter =
-          new GatewayMeter(
-              setup,
-              tune,
-              options.registry,
-              stepShape,
-              tune.targetMicros(),
-              options.noProgress ? null : err,
-              System::nanoTime);
+    try (BenchSetup setup = new BenchSetup(options, kind, stepShape, ClientTls.PLAINTEXT);
+        GatewayMeter meter =
+            new GatewayMeter(
+                setup,
+                tune,
+                options.registry,
+                stepShape,
+                tune.targetMicros(),
+                options.noProgress ? null : err,
+                System::nanoTime)) {
       TuneSearch.Outcome outcome =
           new TuneSearch(space, meter, tune.targetMicros(), System::nanoTime).run(tune.budget());
       TuneReport report = new TuneReport(outcome, space, tune.targetMicros(), what);

@@ -17,7 +17,8 @@ class TunePlotTest {
 
   private static final double TARGET = 5_000;
   private static final TuneSpace SPACE =
-      new TuneSpace(List.of(Duration.ZERO), List.of(64, 512), List.of(4, 8));
+      new TuneSpace(
+          List.of(Duration.ZERO), List.of(64, 512), List.of(4, 8), TuneSpace.RUNNING_SERVING);
 
   private static CandidateResult result(Candidate c, double... p99s) {
     List<LoadStep> steps = new java.util.ArrayList<>();
@@ -45,7 +46,7 @@ class TunePlotTest {
     TuneReport report =
         report(
             result(TuneSpace.SHIPPED_DEFAULT, 1_000, 2_000, 9_000),
-            result(new Candidate(Duration.ZERO, 64, 4), 800, 1_500, 3_000, 20_000));
+            result(new Candidate(Duration.ZERO, 64, 4, 0), 800, 1_500, 3_000, 20_000));
 
     TunePlot.write(report, "test", png);
 

@@ -2,6 +2,7 @@ package io.canopy.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -19,7 +20,8 @@ class TuneSearchTest {
       new TuneSpace(
           List.of(Duration.ZERO, Duration.ofMillis(1), Duration.ofMillis(2), Duration.ofMillis(5)),
           List.of(8, 32, 128, 512),
-          List.of(1, 2, 4, 8, 16));
+          List.of(1, 2, 4, 8, 16),
+          TuneSpace.RUNNING_SERVING);
 
   private final long[] now = {1_000};
   private final List<Candidate> measured = new ArrayList<>();
@@ -36,7 +38,8 @@ class TuneSearchTest {
         10_000
             - 900 * sq(log2(c.maxInFlight()) - 2)
             - 700 * sq(log2(c.maxBatchRows()) - 5)
-            - 500 * sq(c.maxDelay().toMillis() - 1);
+            - 500 * sq(c.maxDelay().toMillis() - 1)
+            - (c.nthread() == 0 ? 0 : 600 * sq(log2(c.nthread()) - 1));
     double baseP99 = c.maxDelay().toMillis() >= 5 ? 6_000 : 400;
     List<LoadStep> steps =
         LoadRamp.run(
@@ -72,10 +75,32 @@ class TuneSearchTest {
     assertThat(measured.get(0)).isEqualTo(TuneSpace.SHIPPED_DEFAULT);
     assertThat(outcome.winner()).isPresent();
     assertThat(outcome.winner().get().candidate())
-        .isEqualTo(new Candidate(Duration.ofMillis(1), 32, 4));
+        .isEqualTo(new Candidate(Duration.ofMillis(1), 32, 4, 0));
     assertThat(outcome.budgetSpent()).isFalse();
     assertThat(new HashSet<>(measured)).hasSameSizeAs(measured);
     assertThat(measured.size()).isLessThan(4 * 4 * 5);
+  }
+
+  @Test
+  void run_nthreadTuned_startsFromTheShippedOneAndFindsTheBestThreadCount() throws Exception {
+    TuneSpace space =
+        new TuneSpace(SPACE.delays(), SPACE.batchRows(), SPACE.inFlight(), List.of(1, 2, 4));
+
+    TuneSearch.Outcome outcome =
+        new TuneSearch(space, this::fakeSuite, TARGET_MICROS, () -> now[0])
+            .run(Duration.ofHours(2));
+
+    assertThat(measured.get(0)).isEqualTo(new Candidate(Duration.ZERO, 512, 8, 1));
+    assertThat(measured).extracting(Candidate::nthread).contains(1, 2, 4).doesNotContain(0);
+    Candidate best = new Candidate(Duration.ofMillis(1), 32, 4, 2);
+    assertThat(outcome.winner().orElseThrow().candidate()).isEqualTo(best);
+    TuneReport report = new TuneReport(outcome, space, TARGET_MICROS, "fake");
+    assertThat(report.spaceSize()).isEqualTo(4 * 4 * 5 * 3);
+    assertThat(report.baseline()).isPresent();
+    assertThat(report.toText()).contains("1ms/32/4 t2", "    nthread: 2");
+    JsonNode winner = Json.read(report.toJson()).get("winner");
+    assertThat(winner.get("nthread").asInt()).isEqualTo(2);
+    assertThat(winner.get("system_properties").toString()).contains("serving.predict.nthread=2");
   }
 
   @Test

@@ -121,6 +121,55 @@ class BenchTuneEndToEndTest {
     assertThat(image.getHeight()).isEqualTo(600);
   }
 
+  @Test
+  void tune_nthread_candidateRanOnAServingReplicaStartedWithThatNthread() throws Exception {
+    StringWriter stdout = new StringWriter();
+    StringWriter stderr = new StringWriter();
+    var cli = io.canopy.cli.Main.commandLine();
+    cli.setOut(new PrintWriter(stdout, true));
+    cli.setErr(new PrintWriter(stderr, true));
+
+    int code =
+        cli.execute(
+            "bench",
+            "--tune",
+            "--p99",
+            "30s",
+            "--model",
+            MODEL,
+            "--registry",
+            "127.0.0.1:" + suite.registry().grpcPort(),
+            "--tune-nthread",
+            "2",
+            "--tune-delays",
+            "0ms",
+            "--tune-batch-rows",
+            "64",
+            "--tune-in-flight",
+            "1",
+            "--tune-max-clients",
+            "4",
+            "--tune-warmup",
+            "200ms",
+            "--tune-step",
+            "500ms",
+            "--tune-budget",
+            "3m",
+            "--json");
+
+    assertThat(code).as("stderr: %s", stderr).isZero();
+    // The replica's banner said nthread 2 (a candidate fails otherwise), and it was started for it.
+    assertThat(stderr.toString()).contains("nthread 2: starting a serving replica");
+    JsonNode report = new ObjectMapper().readTree(stdout.toString());
+    JsonNode candidate = report.get("candidates").get(0);
+    assertThat(report.get("candidates").size()).isEqualTo(1);
+    assertThat(candidate.get("failure")).as("candidate %s", candidate).isNull();
+    assertThat(candidate.get("nthread").asInt()).isEqualTo(2);
+    assertThat(candidate.get("steps").size()).isGreaterThanOrEqualTo(2);
+    assertThat(report.get("winner").get("yaml").asText())
+        .contains("serving:\n  predict:\n    nthread: 2");
+  }
+
   /** Each step's bound on its largest batch, for the steps that sent any. */
   private static List<Double> maxBatchBounds(JsonNode candidate) {
     List<Double> bounds = new ArrayList<>();

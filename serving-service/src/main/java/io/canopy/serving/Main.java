@@ -20,7 +20,7 @@ public final class Main {
     return List.of(
         String.format(
             "serving-service: gRPC on %s:%d, admin on %s://%s:%d/observe/health, registry %s%s,"
-                + " features in %s",
+                + " features in %s, XGBoost nthread %d",
             config.grpc().host(),
             server.grpcPort(),
             config.tls().enabled() ? "https" : "http",
@@ -30,7 +30,8 @@ public final class Main {
             config.registryTls().enabled() ? " (TLS)" : "",
             config.features().backend() == FeatureSettings.Backend.REDIS
                 ? withoutPassword(config.features().redisUri())
-                : config.features().rocksdbPath()),
+                : config.features().rocksdbPath(),
+            config.managerSettings().nthread()),
         SecurityBanner.line(
             "serving-service",
             new BearerTokens(config.tokens()),
