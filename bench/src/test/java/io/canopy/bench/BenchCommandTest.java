@@ -307,20 +307,7 @@ class BenchCommandTest {
   void call_features_cyclesTheEntityKeys() throws Exception {
     FakeCanopy fake = cleanup.register(new FakeCanopy());
 
-    int code =
-        bench(
-            "--target",
-            "features",
-            "--grpc",
-            fake.target(),
-            "--feature-view",
-            "users",
-            "--entities",
-            "a,b,c",
-            "--rows",
-            "2",
-            "--requests",
-            "4");
+    int code = features(fake, "--rows", "2", "--requests", "4");
 
     assertThat(code).as(err.toString()).isZero();
     assertThat(fake.featureReads).hasSize(4);
@@ -335,25 +322,29 @@ class BenchCommandTest {
   void call_featuresInColumns_asksForTheColumnarLayout() throws Exception {
     FakeCanopy fake = cleanup.register(new FakeCanopy());
 
-    int code =
-        bench(
-            "--target",
-            "features",
-            "--grpc",
-            fake.target(),
-            "--feature-view",
-            "users",
-            "--entities",
-            "a,b,c",
-            "--layout",
-            "columns",
-            "--requests",
-            "3");
+    int code = features(fake, "--layout", "columns", "--requests", "3");
 
     assertThat(code).as(err.toString()).isZero();
     assertThat(fake.featureReads)
         .hasSize(3)
         .allSatisfy(r -> assertThat(r.getLayout()).isEqualTo(FeatureLayout.FEATURE_LAYOUT_COLUMNS));
+  }
+
+  /** The features target on view users, keys a, b, c, at {@code fake}, plus {@code more}. */
+  private int features(FakeCanopy fake, String... more) {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "--target",
+                "features",
+                "--grpc",
+                fake.target(),
+                "--feature-view",
+                "users",
+                "--entities",
+                "a,b,c"));
+    args.addAll(List.of(more));
+    return bench(args.toArray(String[]::new));
   }
 
   @Test

@@ -59,15 +59,9 @@ class BenchTuneEndToEndTest {
   void tune_twoCandidates_eachGatewayRanWithItsOwnSettingsAndTheWinnerIsOneOfThem()
       throws Exception {
     Path png = out.resolve("tune.png");
-    StringWriter stdout = new StringWriter();
-    StringWriter stderr = new StringWriter();
-    var cli = io.canopy.cli.Main.commandLine();
-    cli.setOut(new PrintWriter(stdout, true));
-    cli.setErr(new PrintWriter(stderr, true));
 
-    int code =
-        cli.execute(
-            "bench",
+    Run run =
+        bench(
             "--tune",
             "--p99",
             "30s",
@@ -95,8 +89,8 @@ class BenchTuneEndToEndTest {
             "--plot",
             png.toString());
 
-    assertThat(code).as("stderr: %s", stderr).isZero();
-    JsonNode report = new ObjectMapper().readTree(stdout.toString());
+    assertThat(run.code()).as("stderr: %s", run.stderr()).isZero();
+    JsonNode report = new ObjectMapper().readTree(run.stdout());
     assertThat(report.get("met_target").asBoolean()).isTrue();
     List<JsonNode> candidates = new ArrayList<>();
     report.get("candidates").forEach(candidates::add);
@@ -123,15 +117,8 @@ class BenchTuneEndToEndTest {
 
   @Test
   void tune_nthread_candidateRanOnAServingReplicaStartedWithThatNthread() throws Exception {
-    StringWriter stdout = new StringWriter();
-    StringWriter stderr = new StringWriter();
-    var cli = io.canopy.cli.Main.commandLine();
-    cli.setOut(new PrintWriter(stdout, true));
-    cli.setErr(new PrintWriter(stderr, true));
-
-    int code =
-        cli.execute(
-            "bench",
+    Run run =
+        bench(
             "--tune",
             "--p99",
             "30s",
@@ -157,10 +144,10 @@ class BenchTuneEndToEndTest {
             "3m",
             "--json");
 
-    assertThat(code).as("stderr: %s", stderr).isZero();
+    assertThat(run.code()).as("stderr: %s", run.stderr()).isZero();
     // The replica's banner said nthread 2 (a candidate fails otherwise), and it was started for it.
-    assertThat(stderr.toString()).contains("nthread 2: starting a serving replica");
-    JsonNode report = new ObjectMapper().readTree(stdout.toString());
+    assertThat(run.stderr()).contains("nthread 2: starting a serving replica");
+    JsonNode report = new ObjectMapper().readTree(run.stdout());
     JsonNode candidate = report.get("candidates").get(0);
     assertThat(report.get("candidates").size()).isEqualTo(1);
     assertThat(candidate.get("failure")).as("candidate %s", candidate).isNull();
@@ -168,6 +155,22 @@ class BenchTuneEndToEndTest {
     assertThat(candidate.get("steps").size()).isGreaterThanOrEqualTo(2);
     assertThat(report.get("winner").get("yaml").asText())
         .contains("serving:\n  predict:\n    nthread: 2");
+  }
+
+  private record Run(int code, String stdout, String stderr) {}
+
+  /** {@code canopy bench ARGS} in this JVM. */
+  private static Run bench(String... args) {
+    StringWriter stdout = new StringWriter();
+    StringWriter stderr = new StringWriter();
+    var cli = io.canopy.cli.Main.commandLine();
+    cli.setOut(new PrintWriter(stdout, true));
+    cli.setErr(new PrintWriter(stderr, true));
+    String[] all = new String[args.length + 1];
+    all[0] = "bench";
+    System.arraycopy(args, 0, all, 1, args.length);
+    int code = cli.execute(all);
+    return new Run(code, stdout.toString(), stderr.toString());
   }
 
   /** Each step's bound on its largest batch, for the steps that sent any. */

@@ -1,5 +1,6 @@
 package io.canopy.bench.measure;
 
+import io.canopy.common.testing.RawBytes;
 import io.canopy.proto.inference.v1.InferenceServiceGrpc;
 import io.grpc.CallOptions;
 import io.grpc.Grpc;
@@ -12,10 +13,6 @@ import io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.ClientCalls;
 import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 
 /**
@@ -33,24 +30,6 @@ import java.net.InetSocketAddress;
  */
 public final class RelayFloor {
 
-  /** A message as the bytes it arrived as. */
-  private static final MethodDescriptor.Marshaller<byte[]> BYTES =
-      new MethodDescriptor.Marshaller<>() {
-        @Override
-        public InputStream stream(byte[] value) {
-          return new ByteArrayInputStream(value);
-        }
-
-        @Override
-        public byte[] parse(InputStream stream) {
-          try {
-            return stream.readAllBytes();
-          } catch (IOException e) {
-            throw new UncheckedIOException(e);
-          }
-        }
-      };
-
   private RelayFloor() {}
 
   public static void main(String[] args) throws Exception {
@@ -59,7 +38,7 @@ public final class RelayFloor {
       System.exit(2);
     }
     MethodDescriptor<byte[], byte[]> predict =
-        InferenceServiceGrpc.getPredictMethod().toBuilder(BYTES, BYTES).build();
+        RawBytes.unary(InferenceServiceGrpc.getPredictMethod().getFullMethodName());
     ManagedChannel serving =
         Grpc.newChannelBuilder(args[1], InsecureChannelCredentials.create())
             .directExecutor()
