@@ -1,6 +1,7 @@
 package io.canopy.bench;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -64,7 +65,7 @@ record Candidate(Duration maxDelay, int maxBatchRows, int maxInFlight, int nthre
    */
   List<String> yamlLines() {
     List<String> lines =
-        new java.util.ArrayList<>(
+        new ArrayList<>(
             List.of(
                 "gateway:",
                 "  batching:",
@@ -81,7 +82,7 @@ record Candidate(Duration maxDelay, int maxBatchRows, int maxInFlight, int nthre
   /** The same settings as JVM system properties: the gateway's, then serving's if tuned. */
   List<String> systemProperties() {
     List<String> flags =
-        new java.util.ArrayList<>(
+        new ArrayList<>(
             settings().entrySet().stream()
                 .map(e -> "-D" + e.getKey() + "=" + e.getValue())
                 .toList());
