@@ -1,16 +1,15 @@
 package io.canopy.bench;
 
+import io.canopy.common.files.Directories;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
  * A serving replica started as a child JVM ({@link ChildJvm}) for the candidates of one {@code
@@ -102,13 +101,8 @@ final class CandidateServing implements AutoCloseable {
   }
 
   private static void delete(Path dir) {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(dir)) {
-      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
+    try {
+      Directories.deleteTree(dir);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot delete " + dir, e);
     }

@@ -1,12 +1,10 @@
 package io.canopy.registry.validation;
 
+import io.canopy.common.files.Directories;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import java.util.stream.Stream;
 
 /** Removes a validation child's private directory. */
 final class Scratch {
@@ -16,13 +14,8 @@ final class Scratch {
   private Scratch() {}
 
   static void delete(Path dir) {
-    if (dir == null || !Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> files = Files.walk(dir)) {
-      for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
+    try {
+      Directories.deleteTree(dir);
     } catch (IOException e) {
       LOG.log(Level.WARNING, "cannot clean up " + dir, e);
     }
