@@ -259,12 +259,11 @@ public final class FeatureStore implements AutoCloseable {
       int[] multiplicity) {
     int valueLimit = limits.valueLimit(view.getMaxValueBytes());
     boolean everyFeature = names.size() == view.getFeaturesCount();
+    boolean wholeRecords = backend.readsWholeRecords(everyFeature);
     long worstPerKey =
         Math.max(
             worstBytes(columns, valueLimit),
-            backend.readsWholeRecords(everyFeature)
-                ? worstBytes(view.getFeaturesList(), valueLimit)
-                : 0);
+            wholeRecords ? worstBytes(view.getFeaturesList(), valueLimit) : 0);
     long budget = limits.maxResponseBytes();
     int slice = (int) Math.max(1, Math.min(keys.size(), budget / worstPerKey));
     FoundCells found = new FoundCells(keys.size(), multiplicity);
@@ -290,9 +289,7 @@ public final class FeatureStore implements AutoCloseable {
       if (readBytes > budget) {
         throw tooLarge(
             "more than " + readBytes + " bytes were read before the lookup was stopped",
-            backend.readsWholeRecords(everyFeature)
-                ? "fewer entities"
-                : "fewer entities or features");
+            wholeRecords ? "fewer entities" : "fewer entities or features");
       }
       long perKey = Math.max(worstPerKey, sliceBytes / (to - from));
       slice = (int) Math.max(1, Math.min(slice, (budget - readBytes) / perKey));
