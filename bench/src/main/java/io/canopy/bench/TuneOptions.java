@@ -188,10 +188,6 @@ final class TuneOptions {
     if (serving == null || serving.isBlank()) {
       throw new IllegalArgumentException("--serving must name the serving replicas, host:port");
     }
-    if (nthreads != null && nthreads.stream().anyMatch(n -> n == null || n < 1)) {
-      throw new IllegalArgumentException(
-          "--tune-nthread: each value must be in 1..256, got " + nthreads);
-    }
     for (String key : gatewaySettings.keySet()) {
       if (!key.startsWith("gateway.")) {
         throw new IllegalArgumentException(
@@ -210,7 +206,7 @@ final class TuneOptions {
         delays == null ? DEFAULT_DELAYS : delays,
         batchRows == null ? DEFAULT_BATCH_ROWS : batchRows,
         inFlight == null ? DEFAULT_IN_FLIGHT : inFlight,
-        nthreads == null ? TuneSpace.RUNNING_SERVING : nthreads);
+        nthreads == null ? List.of() : nthreads);
   }
 
   Duration budget() {

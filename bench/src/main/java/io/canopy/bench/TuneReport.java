@@ -27,10 +27,6 @@ record TuneReport(TuneSearch.Outcome outcome, TuneSpace space, double targetMicr
         * space.nthreads().size();
   }
 
-  private boolean nthreadTuned() {
-    return !space.nthreads().equals(TuneSpace.RUNNING_SERVING);
-  }
-
   /** The shipped default's result, measured first, when it lies in the space. */
   Optional<CandidateResult> baseline() {
     return outcome.results().stream()
@@ -44,7 +40,7 @@ record TuneReport(TuneSearch.Outcome outcome, TuneSpace space, double targetMicr
     line(
         out,
         "  %-20s %14s %8s %10s %10s %11s %6s",
-        nthreadTuned() ? "DELAY/ROWS/IN-FL tN" : "DELAY/ROWS/IN-FLIGHT",
+        space.tunesNthread() ? "DELAY/ROWS/IN-FL tN" : "DELAY/ROWS/IN-FLIGHT",
         "REQ/S IN TARGET",
         "CLIENTS",
         "P50 µs",
@@ -117,19 +113,19 @@ record TuneReport(TuneSearch.Outcome outcome, TuneSpace space, double targetMicr
         "winner: %s (max-delay/max-batch-rows/max-in-flight%s): %.1f req/s at p99 %.1f µs with %d"
             + " clients%s",
         winner.candidate().label(),
-        nthreadTuned() ? " tN: serving nthread N" : "",
+        space.tunesNthread() ? " tN: serving nthread N" : "",
         best.requestsPerSecond(),
         best.p99Micros(),
         best.concurrency(),
         baselineText(winner));
-    line(out, nthreadTuned() ? "in gateway.yaml and serving.yaml:" : "in gateway.yaml:");
+    line(out, space.tunesNthread() ? "in gateway.yaml and serving.yaml:" : "in gateway.yaml:");
     for (String l : winner.candidate().yamlLines()) {
       line(out, "  %s", l);
     }
     line(
         out,
         "or as JVM flags (the gateway's%s): %s",
-        nthreadTuned() ? ", then serving's" : "",
+        space.tunesNthread() ? ", then serving's" : "",
         String.join(" ", winner.candidate().systemProperties()));
     return out.toString();
   }

@@ -7,7 +7,7 @@ import java.util.List;
  * The values {@code canopy bench --tune} may try for each batching setting and for serving's
  * XGBoost threads, and where the search starts: the value of each list nearest the shipped default
  * (0ms, 512 rows, 8 in flight, nthread 1), so the first candidate measured is what an untuned suite
- * runs. {@code nthreads} is {@link #RUNNING_SERVING} alone when nthread is not tuned.
+ * runs.
  */
 record TuneSpace(
     List<Duration> delays,
@@ -15,7 +15,10 @@ record TuneSpace(
     List<Integer> inFlight,
     List<Integer> nthreads) {
 
-  /** The nthread of a candidate that uses the running serving replicas. */
+  /**
+   * {@code nthreads} when nthread is not tuned (pass an empty list): every candidate uses the
+   * running serving replicas, marked by nthread 0.
+   */
   static final List<Integer> RUNNING_SERVING = List.of(0);
 
   /** The gateway's shipped batching, on the running serving replicas. */
@@ -39,7 +42,6 @@ record TuneSpace(
     delays = distinctSorted(delays, "--tune-delays");
     batchRows = distinctSorted(batchRows, "--tune-batch-rows");
     inFlight = distinctSorted(inFlight, "--tune-in-flight");
-    nthreads = distinctSorted(nthreads, "--tune-nthread");
     for (Duration d : delays) {
       if (d.isNegative() || d.compareTo(Duration.ofSeconds(1)) > 0) {
         throw new IllegalArgumentException(
@@ -58,7 +60,10 @@ record TuneSpace(
             "--tune-in-flight: each value must be in 1..10000, got " + n);
       }
     }
-    if (!nthreads.equals(RUNNING_SERVING)) {
+    if (nthreads.isEmpty()) {
+      nthreads = RUNNING_SERVING;
+    } else {
+      nthreads = distinctSorted(nthreads, "--tune-nthread");
       for (int n : nthreads) {
         if (n < 1 || n > 256) {
           throw new IllegalArgumentException(
@@ -80,13 +85,18 @@ record TuneSpace(
     return sorted;
   }
 
+  /** Whether serving's nthread is searched (each value on a replica started for it). */
+  boolean tunesNthread() {
+    return !nthreads.equals(RUNNING_SERVING);
+  }
+
   /** The candidate the search starts from. */
   Candidate start() {
     return new Candidate(
         nearest(delays, SHIPPED_DEFAULT.maxDelay()),
         nearestInt(batchRows, SHIPPED_DEFAULT.maxBatchRows()),
         nearestInt(inFlight, SHIPPED_DEFAULT.maxInFlight()),
-        nearestInt(nthreads, nthreads.equals(RUNNING_SERVING) ? 0 : SHIPPED_NTHREAD));
+        nearestInt(nthreads, tunesNthread() ? SHIPPED_NTHREAD : 0));
   }
 
   private static Duration nearest(List<Duration> values, Duration to) {

@@ -52,9 +52,9 @@ final class Tuning {
             Candidate.durationText(tune.stepDuration()),
             Candidate.durationText(tune.warmup()),
             tune.maxClients(),
-            space.nthreads().equals(TuneSpace.RUNNING_SERVING)
-                ? "serving " + tune.serving
-                : "a serving replica per nthread " + space.nthreads(),
+            space.tunesNthread()
+                ? "a serving replica per nthread " + space.nthreads()
+                : "serving " + tune.serving,
             options.registry);
     try (BenchSetup setup = new BenchSetup(options, kind, stepShape, ClientTls.PLAINTEXT);
         GatewayMeter meter =

@@ -17,8 +17,7 @@ class TunePlotTest {
 
   private static final double TARGET = 5_000;
   private static final TuneSpace SPACE =
-      new TuneSpace(
-          List.of(Duration.ZERO), List.of(64, 512), List.of(4, 8), TuneSpace.RUNNING_SERVING);
+      new TuneSpace(List.of(Duration.ZERO), List.of(64, 512), List.of(4, 8), List.of());
 
   private static CandidateResult result(Candidate c, double... p99s) {
     List<LoadStep> steps = new java.util.ArrayList<>();

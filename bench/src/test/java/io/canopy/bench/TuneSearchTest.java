@@ -21,7 +21,7 @@ class TuneSearchTest {
           List.of(Duration.ZERO, Duration.ofMillis(1), Duration.ofMillis(2), Duration.ofMillis(5)),
           List.of(8, 32, 128, 512),
           List.of(1, 2, 4, 8, 16),
-          TuneSpace.RUNNING_SERVING);
+          List.of());
 
   private final long[] now = {1_000};
   private final List<Candidate> measured = new ArrayList<>();
